@@ -1,0 +1,278 @@
+//! gcloud and GKE API output (JSON): clusters, node pools, lists of either, the API's list
+//! wrappers, and Cloud Asset Inventory exports of them.
+
+use crate::input::json::{Json, Kind};
+use crate::model::{Cluster, ClusterLink, Field, Model, NodePool, Origin, PoolKind, Site};
+use crate::span::Span;
+
+/// Keys only a cluster object has (a node pool has none of them).
+const CLUSTER_KEYS: &[&str] = &[
+    "nodePools",
+    "currentMasterVersion",
+    "initialClusterVersion",
+    "masterAuth",
+    "endpoint",
+    "autopilot",
+    "workloadIdentityConfig",
+    "addonsConfig",
+    "clusterIpv4Cidr",
+    "privateClusterConfig",
+    "masterAuthorizedNetworksConfig",
+    "nodeConfig",
+];
+
+/// Keys a node pool object has.
+const POOL_KEYS: &[&str] = &[
+    "config",
+    "initialNodeCount",
+    "autoscaling",
+    "management",
+    "instanceGroupUrls",
+    "podIpv4CidrSize",
+];
+
+/// Adds what one JSON document describes to the model. Returns a description of the
+/// document when it holds no cluster or node pool.
+pub fn load(input: usize, doc: &Json, model: &mut Model) -> Result<(), String> {
+    let before = (model.clusters.len(), model.node_pools.len());
+    visit(input, doc, model);
+    if (model.clusters.len(), model.node_pools.len()) == before {
+        return Err(describe(doc));
+    }
+    Ok(())
+}
+
+fn describe(doc: &Json) -> String {
+    match &doc.kind {
+        Kind::Object(members) => {
+            let keys: Vec<&str> = members.iter().take(6).map(|m| m.key.as_str()).collect();
+            format!(
+                "expected the output of `gcloud container clusters describe|list --format=json` or `gcloud container node-pools describe|list --format=json`, found an object with the keys {}",
+                keys.join(", ")
+            )
+        }
+        Kind::Array(items) if items.is_empty() => {
+            "found an empty list: gcloud listed no clusters or node pools".into()
+        }
+        _ => format!(
+            "expected the output of `gcloud container clusters describe --format=json` (an object) or a list of clusters or node pools, found {}",
+            doc.type_name()
+        ),
+    }
+}
+
+fn visit(input: usize, doc: &Json, model: &mut Model) {
+    match &doc.kind {
+        Kind::Array(items) => {
+            for item in items {
+                visit(input, item, model);
+            }
+        }
+        Kind::Object(_) => {
+            if let Some(data) = doc.path(&["resource", "data"]) {
+                // Cloud Asset Inventory: {"name", "asset_type", "resource": {"data": {...}}}
+                if doc.get("asset_type").is_some() {
+                    visit(input, data, model);
+                    return;
+                }
+            }
+            let has = |keys: &[&str]| keys.iter().any(|k| doc.get(k).is_some());
+            if doc.get("name").is_some() && has(CLUSTER_KEYS) {
+                load_cluster(input, doc, model);
+            } else if doc.get("name").is_some()
+                && (has(POOL_KEYS) || self_link(doc).is_some_and(|l| l.pool.is_some()))
+            {
+                let pool = load_pool(input, doc, None, model);
+                model.node_pools.push(pool);
+            } else {
+                for key in ["clusters", "nodePools"] {
+                    if let Some(list) = doc.get(key) {
+                        visit(input, list, model);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What a `selfLink` says: `.../projects/P/(zones|locations)/L/clusters/C[/nodePools/N]`.
+struct Link {
+    project: Option<(String, Span)>,
+    location: Option<(String, Span)>,
+    cluster: Option<String>,
+    pool: Option<String>,
+}
+
+fn self_link(doc: &Json) -> Option<Link> {
+    let value = doc.get("selfLink")?;
+    let text = value.as_str()?;
+    let parts: Vec<&str> = text.split('/').collect();
+    let after = |key: &str| -> Option<String> {
+        parts
+            .iter()
+            .position(|p| *p == key)
+            .and_then(|i| parts.get(i + 1))
+            .filter(|s| !s.is_empty())
+            .map(|s| s.to_string())
+    };
+    let location = after("locations").or_else(|| after("zones"));
+    Some(Link {
+        project: after("projects").map(|p| (p, value.span)),
+        location: location.map(|l| (l, value.span)),
+        cluster: after("clusters"),
+        pool: after("nodePools"),
+    })
+}
+
+fn string_field(doc: &Json, key: &str) -> Field<String> {
+    match doc.get(key) {
+        Some(v) => match v.as_str() {
+            Some(s) => Field::known(s.to_string(), v.span),
+            // A value of another type is written down as it stands, so rules see it as
+            // neither of the values they look for.
+            None => Field::known(String::new(), v.span),
+        },
+        None => Field::Absent,
+    }
+}
+
+fn name_span(doc: &Json) -> Span {
+    doc.member("name")
+        .map(|m| Span::new(m.key_span.start, m.value.span.end))
+        .unwrap_or(Span::new(doc.span.start, doc.span.start + 1))
+}
+
+fn from_link(link: &Option<(String, Span)>) -> Field<String> {
+    match link {
+        Some((value, span)) => Field::known(value.clone(), *span),
+        None => Field::Absent,
+    }
+}
+
+fn address(project: &Field<String>, location: &Field<String>, rest: &str) -> String {
+    let mut out = String::new();
+    if let Some(p) = project.as_str() {
+        out.push_str(&format!("projects/{p}/"));
+    }
+    if let Some(l) = location.as_str() {
+        out.push_str(&format!("locations/{l}/"));
+    }
+    out + rest
+}
+
+fn load_cluster(input: usize, doc: &Json, model: &mut Model) {
+    let name = string_field(doc, "name");
+    let link = self_link(doc);
+    let project = link
+        .as_ref()
+        .map(|l| from_link(&l.project))
+        .unwrap_or(Field::Absent);
+    let mut location = string_field(doc, "location");
+    if location.is_absent() {
+        location = string_field(doc, "zone");
+    }
+    if location.is_absent() {
+        location = link
+            .as_ref()
+            .map(|l| from_link(&l.location))
+            .unwrap_or(Field::Absent);
+    }
+    let autopilot = match doc.path(&["autopilot", "enabled"]) {
+        Some(v) => Field::known(v.as_bool() == Some(true), v.span),
+        // `autopilot: {}` and no `autopilot` at all both mean a Standard cluster.
+        None => match doc.get("autopilot") {
+            Some(v) => Field::known(false, v.span),
+            None => Field::Absent,
+        },
+    };
+    let wi = doc.get("workloadIdentityConfig");
+    let mut workload_pool = wi.map_or(Field::Absent, |w| string_field(w, "workloadPool"));
+    if workload_pool.as_str().is_none_or(str::is_empty) {
+        if let Some(ns) = wi.map(|w| string_field(w, "identityNamespace")) {
+            if ns.as_str().is_some_and(|s| !s.is_empty()) {
+                workload_pool = ns;
+            }
+        }
+    }
+    let cluster_name = name.as_str().unwrap_or("CLUSTER_NAME").to_string();
+    let cluster = Cluster {
+        site: Site {
+            input,
+            span: doc.span,
+            head: name_span(doc),
+            address: address(&project, &location, &format!("clusters/{cluster_name}")),
+        },
+        origin: Origin::Live,
+        name,
+        label: None,
+        project,
+        location,
+        autopilot,
+        workload_pool,
+        insert_at: doc.span,
+    };
+    let index = model.clusters.len();
+    model.clusters.push(cluster);
+    // `nodeConfig` at the cluster level is a copy of the first pool's: judge `nodePools[]`.
+    if let Some(pools) = doc.get("nodePools").and_then(Json::as_array) {
+        for p in pools {
+            if p.as_object().is_some() {
+                let pool = load_pool(input, p, Some(index), model);
+                model.node_pools.push(pool);
+            }
+        }
+    }
+}
+
+fn load_pool(input: usize, doc: &Json, cluster: Option<usize>, model: &Model) -> NodePool {
+    let name = string_field(doc, "name");
+    let link = self_link(doc);
+    let parent = cluster.map(|i| &model.clusters[i]);
+    let (project, location) = match (parent, &link) {
+        (Some(c), _) => (c.project.clone(), c.location.clone()),
+        (None, Some(l)) => (from_link(&l.project), from_link(&l.location)),
+        (None, None) => (Field::Absent, Field::Absent),
+    };
+    let cluster_link = match cluster {
+        Some(i) => ClusterLink::Index(i),
+        None => ClusterLink::Missing {
+            name: link.as_ref().and_then(|l| l.cluster.clone()),
+            reference: doc
+                .get("selfLink")
+                .and_then(Json::as_str)
+                .map(str::to_string),
+        },
+    };
+    let cluster_name = match (parent, &cluster_link) {
+        (Some(c), _) => c.name.as_str().unwrap_or("CLUSTER_NAME").to_string(),
+        (None, ClusterLink::Missing { name: Some(n), .. }) => n.clone(),
+        _ => "CLUSTER_NAME".to_string(),
+    };
+    let pool_name = name.as_str().unwrap_or("POOL_NAME").to_string();
+    let wmc = doc.path(&["config", "workloadMetadataConfig"]);
+    NodePool {
+        site: Site {
+            input,
+            span: doc.span,
+            head: name_span(doc),
+            address: address(
+                &project,
+                &location,
+                &format!("clusters/{cluster_name}/nodePools/{pool_name}"),
+            ),
+        },
+        origin: Origin::Live,
+        kind: PoolKind::Listed,
+        name,
+        label: None,
+        cluster: cluster_link,
+        project,
+        location,
+        metadata_config: wmc.map_or(Field::Absent, |w| Field::known((), w.span)),
+        mode: wmc.map_or(Field::Absent, |w| string_field(w, "mode")),
+        node_metadata: wmc.map_or(Field::Absent, |w| string_field(w, "nodeMetadata")),
+        node_config: None,
+        uncertain: None,
+    }
+}

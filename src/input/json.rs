@@ -1,0 +1,494 @@
+//! A JSON parser that keeps the byte span of every value and key.
+//!
+//! The rules point at the exact place in the text a person pasted, so the parsed tree has to
+//! remember where each value came from. Nesting is limited so that hostile input gets a
+//! located error instead of exhausting the stack (in the browser as much as in the CLI).
+
+use crate::span::Span;
+
+/// The deepest nesting accepted. Real GKE and Terraform plan output stays below 30.
+pub const MAX_DEPTH: usize = 256;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kind {
+    Null,
+    Bool(bool),
+    /// The number as written.
+    Number(String),
+    String(String),
+    Array(Vec<Json>),
+    Object(Vec<Member>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Json {
+    pub kind: Kind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Json,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub offset: usize,
+    pub message: String,
+}
+
+impl Json {
+    /// The value of `key` in an object (the last one when a key is repeated, as JavaScript does).
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match &self.kind {
+            Kind::Object(members) => members
+                .iter()
+                .rev()
+                .find(|m| m.key == key)
+                .map(|m| &m.value),
+            _ => None,
+        }
+    }
+
+    pub fn member(&self, key: &str) -> Option<&Member> {
+        match &self.kind {
+            Kind::Object(members) => members.iter().rev().find(|m| m.key == key),
+            _ => None,
+        }
+    }
+
+    /// Follows a path of object keys.
+    pub fn path(&self, keys: &[&str]) -> Option<&Json> {
+        keys.iter().try_fold(self, |value, key| value.get(key))
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.kind {
+            Kind::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Json]> {
+        match &self.kind {
+            Kind::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&[Member]> {
+        match &self.kind {
+            Kind::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.kind, Kind::Null)
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            Kind::Null => "null",
+            Kind::Bool(_) => "a boolean",
+            Kind::Number(_) => "a number",
+            Kind::String(_) => "a string",
+            Kind::Array(_) => "an array",
+            Kind::Object(_) => "an object",
+        }
+    }
+}
+
+/// Parses one JSON document (surrounding white space allowed).
+pub fn parse(text: &str) -> Result<Json, ParseError> {
+    let mut values = parse_stream(text)?;
+    match values.len() {
+        1 => Ok(values.remove(0)),
+        0 => Err(ParseError {
+            offset: 0,
+            message: "expected a JSON value, found no text".into(),
+        }),
+        _ => Err(ParseError {
+            offset: values[1].span.start,
+            message: "expected the end of the input after the first JSON value".into(),
+        }),
+    }
+}
+
+/// Parses a sequence of JSON values separated by white space, as `jq` prints them.
+pub fn parse_stream(text: &str) -> Result<Vec<Json>, ParseError> {
+    let mut parser = Parser {
+        bytes: text.as_bytes(),
+        text,
+        pos: 0,
+        depth: 0,
+    };
+    let mut values = Vec::new();
+    // A byte-order mark is sometimes left at the start of a saved file.
+    if text.starts_with('\u{feff}') {
+        parser.pos = 3;
+    }
+    loop {
+        parser.skip_ws();
+        if parser.pos >= parser.bytes.len() {
+            return Ok(values);
+        }
+        values.push(parser.value()?);
+    }
+}
+
+struct Parser<'a> {
+    bytes: &'a [u8],
+    text: &'a str,
+    pos: usize,
+    depth: usize,
+}
+
+impl Parser<'_> {
+    fn error<T>(&self, offset: usize, message: impl Into<String>) -> Result<T, ParseError> {
+        Err(ParseError {
+            offset,
+            message: message.into(),
+        })
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn found(&self) -> String {
+        match self.text[self.pos..].chars().next() {
+            None => "the end of the input".into(),
+            Some(c) => format!("{c:?}"),
+        }
+    }
+
+    fn value(&mut self) -> Result<Json, ParseError> {
+        self.skip_ws();
+        let start = self.pos;
+        let kind = match self.bytes.get(self.pos) {
+            None => return self.error(start, "expected a JSON value, found the end of the input"),
+            Some(b'{') => self.nested(Self::object)?,
+            Some(b'[') => self.nested(Self::array)?,
+            Some(b'"') => Kind::String(self.string()?),
+            Some(b't') => self.literal("true", Kind::Bool(true))?,
+            Some(b'f') => self.literal("false", Kind::Bool(false))?,
+            Some(b'n') => self.literal("null", Kind::Null)?,
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            Some(_) => {
+                return self.error(
+                    start,
+                    format!("expected a JSON value, found {}", self.found()),
+                )
+            }
+        };
+        Ok(Json {
+            kind,
+            span: Span::new(start, self.pos),
+        })
+    }
+
+    fn nested(
+        &mut self,
+        parse: fn(&mut Self) -> Result<Kind, ParseError>,
+    ) -> Result<Kind, ParseError> {
+        if self.depth >= MAX_DEPTH {
+            return self.error(
+                self.pos,
+                format!("expected at most {MAX_DEPTH} levels of nested arrays and objects"),
+            );
+        }
+        self.depth += 1;
+        let kind = parse(self);
+        self.depth -= 1;
+        kind
+    }
+
+    fn literal(&mut self, word: &str, kind: Kind) -> Result<Kind, ParseError> {
+        if self.text[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(kind)
+        } else {
+            self.error(
+                self.pos,
+                format!("expected a JSON value, found {}", self.found()),
+            )
+        }
+    }
+
+    fn number(&mut self) -> Result<Kind, ParseError> {
+        let start = self.pos;
+        let digits = |p: &mut Self| {
+            let from = p.pos;
+            while let Some(b'0'..=b'9') = p.bytes.get(p.pos) {
+                p.pos += 1;
+            }
+            p.pos > from
+        };
+        if self.bytes[self.pos] == b'-' {
+            self.pos += 1;
+        }
+        if !digits(self) {
+            return self.error(
+                self.pos,
+                format!("expected a digit, found {}", self.found()),
+            );
+        }
+        if self.bytes.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            if !digits(self) {
+                return self.error(
+                    self.pos,
+                    format!("expected a digit, found {}", self.found()),
+                );
+            }
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.pos) {
+                self.pos += 1;
+            }
+            if !digits(self) {
+                return self.error(
+                    self.pos,
+                    format!("expected a digit, found {}", self.found()),
+                );
+            }
+        }
+        Ok(Kind::Number(self.text[start..self.pos].to_string()))
+    }
+
+    fn string(&mut self) -> Result<String, ParseError> {
+        let open = self.pos;
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            let run = self.pos;
+            while let Some(&b) = self.bytes.get(self.pos) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(&self.text[run..self.pos]);
+            match self.bytes.get(self.pos) {
+                None => {
+                    return self.error(open, "expected a closing '\"' for this string, found the end of the input")
+                }
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let c = self.escape()?;
+                    out.push(c);
+                }
+                Some(_) => {
+                    return self.error(
+                        self.pos,
+                        "expected '\\n' or another escape instead of a raw control character or line break inside a string",
+                    )
+                }
+            }
+        }
+    }
+
+    fn escape(&mut self) -> Result<char, ParseError> {
+        let at = self.pos - 1;
+        let c = match self.bytes.get(self.pos) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                let high = self.hex4(at)?;
+                if (0xD800..0xDC00).contains(&high) && self.text[self.pos..].starts_with("\\u") {
+                    self.pos += 2;
+                    let low = self.hex4(at)?;
+                    if (0xDC00..0xE000).contains(&low) {
+                        let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                        return Ok(char::from_u32(code).unwrap_or('\u{fffd}'));
+                    }
+                    return Ok('\u{fffd}');
+                }
+                return Ok(char::from_u32(high).unwrap_or('\u{fffd}'));
+            }
+            _ => {
+                return self.error(
+                    at,
+                    "expected a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)",
+                )
+            }
+        };
+        self.pos += 1;
+        Ok(c)
+    }
+
+    fn hex4(&mut self, at: usize) -> Result<u32, ParseError> {
+        let digits = self.text.get(self.pos..self.pos + 4);
+        match digits.and_then(|d| u32::from_str_radix(d, 16).ok()) {
+            Some(v) if digits.is_some_and(|d| d.bytes().all(|b| b.is_ascii_hexdigit())) => {
+                self.pos += 4;
+                Ok(v)
+            }
+            _ => self.error(at, "expected four hexadecimal digits after \\u"),
+        }
+    }
+
+    fn array(&mut self) -> Result<Kind, ParseError> {
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.bytes.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+            return Ok(Kind::Array(items));
+        }
+        loop {
+            items.push(self.value()?);
+            self.skip_ws();
+            match self.bytes.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Kind::Array(items));
+                }
+                _ => {
+                    return self.error(
+                        self.pos,
+                        format!(
+                            "expected ',' or ']' after an array element, found {}",
+                            self.found()
+                        ),
+                    )
+                }
+            }
+        }
+    }
+
+    fn object(&mut self) -> Result<Kind, ParseError> {
+        self.pos += 1;
+        let mut members = Vec::new();
+        self.skip_ws();
+        if self.bytes.get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            return Ok(Kind::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            if self.bytes.get(self.pos) != Some(&b'"') {
+                return self.error(
+                    self.pos,
+                    format!("expected a quoted member name, found {}", self.found()),
+                );
+            }
+            let key_start = self.pos;
+            let key = self.string()?;
+            let key_span = Span::new(key_start, self.pos);
+            self.skip_ws();
+            if self.bytes.get(self.pos) != Some(&b':') {
+                return self.error(
+                    self.pos,
+                    format!(
+                        "expected ':' after the member name \"{key}\", found {}",
+                        self.found()
+                    ),
+                );
+            }
+            self.pos += 1;
+            let value = self.value()?;
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
+            self.skip_ws();
+            match self.bytes.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Kind::Object(members));
+                }
+                _ => {
+                    return self.error(
+                        self.pos,
+                        format!(
+                            "expected ',' or '}}' after an object member, found {}",
+                            self.found()
+                        ),
+                    )
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_spans_of_values_and_keys() {
+        let text = r#"{"a": [1, "x\u00e9\ud83d\ude00"], "b": {"c": true}}"#;
+        let v = parse(text).unwrap();
+        let a = v.member("a").unwrap();
+        assert_eq!(&text[a.key_span.start..a.key_span.end], "\"a\"");
+        let items = a.value.as_array().unwrap();
+        assert_eq!(items[1].as_str(), Some("xé😀"));
+        let c = v.path(&["b", "c"]).unwrap();
+        assert_eq!(&text[c.span.start..c.span.end], "true");
+        assert_eq!(c.as_bool(), Some(true));
+    }
+
+    #[test]
+    fn reports_the_offset_of_errors() {
+        let e = parse("{\"a\": 1,\n \"b\" 2}").unwrap_err();
+        assert_eq!(e.offset, 14);
+        assert!(e.message.contains("expected ':'"), "{}", e.message);
+        let e = parse("[1, 2").unwrap_err();
+        assert!(e.message.contains("expected ',' or ']'"), "{}", e.message);
+        let e = parse("{\"a\": \"open").unwrap_err();
+        assert_eq!(e.offset, 6);
+        assert!(parse("").unwrap_err().message.contains("no text"));
+        assert!(parse("1 2")
+            .unwrap_err()
+            .message
+            .contains("end of the input"));
+        assert!(parse("-").is_err());
+        assert!(parse("tru").is_err());
+        assert!(parse("\"\\x\"").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = "[".repeat(200_000);
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.offset, MAX_DEPTH);
+        assert!(e.message.contains("at most 256 levels"));
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn parses_a_stream_of_values() {
+        let values = parse_stream("{\"a\":1}\n{\"a\":2}\n\n").unwrap();
+        assert_eq!(values.len(), 2);
+        assert_eq!(values[1].span, Span::new(8, 15));
+    }
+}

@@ -1,0 +1,676 @@
+//! Evaluation of the Terraform expressions that decide GKE settings.
+//!
+//! Only what can be known from the configuration itself is evaluated: literals, `var.*` with
+//! defaults, `local.*`, templates, conditionals, operators, indexing and the functions real
+//! modules use for these attributes. Anything else (data sources, other resources' attributes,
+//! variables without a default, functions gkecheck does not model) evaluates to `Unknown`,
+//! naming the expression, so a rule can say what it could not see instead of guessing.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+
+use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
+use hcl_edit::structure::Body;
+use hcl_edit::template::{Element, Template};
+
+/// How deep references may chain (`local.a` → `local.b` → ...) before evaluation gives up.
+const MAX_EVAL_DEPTH: usize = 128;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    List(Vec<Val>),
+    Map(BTreeMap<String, Val>),
+    /// Not known before apply, or not known to gkecheck. `expr` names what could not be
+    /// evaluated; `nonempty` says the value is certainly a non-empty string.
+    Unknown {
+        expr: String,
+        nonempty: bool,
+    },
+    /// Evaluation failed (a missing key, an index out of range): `try()` moves on past it.
+    Error(String),
+}
+
+impl Val {
+    pub fn unknown(expr: impl Into<String>) -> Val {
+        Val::Unknown {
+            expr: expr.into(),
+            nonempty: false,
+        }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Val::Unknown { .. } | Val::Error(_))
+    }
+
+    /// Converts an error into an unknown value naming it.
+    pub fn settle(self) -> Val {
+        match self {
+            Val::Error(message) => Val::unknown(message),
+            other => other,
+        }
+    }
+
+    /// The value as template text, when it is a primitive.
+    pub fn as_text(&self) -> Option<String> {
+        match self {
+            Val::Str(s) => Some(s.clone()),
+            Val::Bool(b) => Some(b.to_string()),
+            Val::Num(n) => Some(format_number(*n)),
+            _ => None,
+        }
+    }
+
+    fn truthy(&self) -> Option<bool> {
+        match self {
+            Val::Bool(b) => Some(*b),
+            Val::Str(s) if s == "true" => Some(true),
+            Val::Str(s) if s == "false" => Some(false),
+            _ => None,
+        }
+    }
+
+    fn as_num(&self) -> Option<f64> {
+        match self {
+            Val::Num(n) => Some(*n),
+            Val::Str(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// The elements of a collection as (key, value) pairs, the way `for_each` sees them.
+    pub fn entries(&self) -> Option<Vec<(Val, Val)>> {
+        match self {
+            Val::List(items) => Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (Val::Num(i as f64), v.clone()))
+                    .collect(),
+            ),
+            Val::Map(map) => Some(
+                map.iter()
+                    .map(|(k, v)| (Val::Str(k.clone()), v.clone()))
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
+}
+
+/// The files of one Terraform module (one directory), and what they declare.
+pub struct Module<'a> {
+    pub files: Vec<ModuleFile<'a>>,
+    variables: HashMap<String, (usize, Option<&'a Expression>)>,
+    locals: HashMap<String, (usize, &'a Expression)>,
+}
+
+pub struct ModuleFile<'a> {
+    pub input: usize,
+    pub text: &'a str,
+    pub body: &'a Body,
+}
+
+impl<'a> Module<'a> {
+    pub fn new(files: Vec<ModuleFile<'a>>) -> Module<'a> {
+        let mut variables = HashMap::new();
+        let mut locals = HashMap::new();
+        for (f, file) in files.iter().enumerate() {
+            for block in file.body.blocks() {
+                match (block.ident.as_str(), block.labels.first()) {
+                    ("variable", Some(label)) => {
+                        let default = block.body.get_attribute("default").map(|a| &a.value);
+                        variables.insert(label.as_str().to_string(), (f, default));
+                    }
+                    ("locals", _) => {
+                        for attr in block.body.attributes() {
+                            locals.insert(attr.key.as_str().to_string(), (f, &attr.value));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Module {
+            files,
+            variables,
+            locals,
+        }
+    }
+}
+
+/// Names bound while evaluating one resource instance or dynamic block: `each`, `count`,
+/// a dynamic block's iterator.
+pub type Scope = Vec<(String, Val)>;
+
+pub struct Evaluator<'m, 'a> {
+    module: &'m Module<'a>,
+    locals: RefCell<HashMap<String, Val>>,
+    depth: RefCell<usize>,
+}
+
+impl<'m, 'a> Evaluator<'m, 'a> {
+    pub fn new(module: &'m Module<'a>) -> Self {
+        Evaluator {
+            module,
+            locals: RefCell::new(HashMap::new()),
+            depth: RefCell::new(0),
+        }
+    }
+
+    /// The input index of a module file.
+    pub fn input_of(&self, file: usize) -> usize {
+        self.module.files[file].input
+    }
+
+    /// The source text of a module file.
+    pub fn source(&self, file: usize) -> &'a str {
+        self.module.files[file].text
+    }
+
+    pub fn text(&self, file: usize, expr: &impl hcl_edit::Span) -> String {
+        let text = self.module.files[file].text;
+        match expr.span() {
+            Some(r) => text.get(r).unwrap_or("").trim().to_string(),
+            None => String::new(),
+        }
+    }
+
+    pub fn eval(&self, file: usize, scope: &Scope, expr: &Expression) -> Val {
+        {
+            let mut depth = self.depth.borrow_mut();
+            if *depth >= MAX_EVAL_DEPTH {
+                return Val::unknown(format!(
+                    "{} (references nested more than {MAX_EVAL_DEPTH} deep)",
+                    self.text(file, expr)
+                ));
+            }
+            *depth += 1;
+        }
+        let value = self.eval_inner(file, scope, expr);
+        *self.depth.borrow_mut() -= 1;
+        value
+    }
+
+    fn eval_inner(&self, file: usize, scope: &Scope, expr: &Expression) -> Val {
+        match expr {
+            Expression::Null(_) => Val::Null,
+            Expression::Bool(b) => Val::Bool(*b.value()),
+            Expression::Number(n) => n.value().as_f64().map_or(Val::Null, Val::Num),
+            Expression::String(s) => Val::Str(s.value().clone()),
+            Expression::Array(items) => {
+                collect_list(items.iter().map(|e| self.eval(file, scope, e)))
+            }
+            Expression::Object(object) => {
+                let mut map = BTreeMap::new();
+                for (key, value) in object.iter() {
+                    let key = match key {
+                        ObjectKey::Ident(ident) => Val::Str(ident.as_str().to_string()),
+                        ObjectKey::Expression(e) => self.eval(file, scope, e),
+                    };
+                    let Some(key) = key.as_text() else {
+                        return unknown_or(key, || self.text(file, expr));
+                    };
+                    map.insert(key, self.eval(file, scope, value.expr()));
+                }
+                Val::Map(map)
+            }
+            Expression::StringTemplate(t) => self.template(file, scope, t, expr),
+            Expression::HeredocTemplate(h) => self.template(file, scope, &h.template, expr),
+            Expression::Parenthesis(p) => self.eval(file, scope, p.inner()),
+            Expression::Variable(v) => self.root(v.as_str(), scope, || self.text(file, expr)),
+            Expression::Traversal(t) => self.traversal(file, scope, t, expr),
+            Expression::Conditional(c) => {
+                let cond = self.eval(file, scope, &c.cond_expr);
+                match cond.truthy() {
+                    Some(true) => self.eval(file, scope, &c.true_expr),
+                    Some(false) => self.eval(file, scope, &c.false_expr),
+                    None => {
+                        let a = self.eval(file, scope, &c.true_expr);
+                        let b = self.eval(file, scope, &c.false_expr);
+                        if a == b && !a.is_unknown() {
+                            return a;
+                        }
+                        let nonempty = [&a, &b].iter().all(|v| match v {
+                            Val::Str(s) => !s.is_empty(),
+                            Val::Unknown { nonempty, .. } => *nonempty,
+                            _ => false,
+                        });
+                        let cause = match cond {
+                            Val::Unknown { expr, .. } => expr,
+                            _ => self.text(file, &c.cond_expr),
+                        };
+                        Val::Unknown {
+                            expr: cause,
+                            nonempty,
+                        }
+                    }
+                }
+            }
+            Expression::FuncCall(call) => {
+                let name = call.name.name.as_str();
+                let args: Vec<&Expression> = call.args.iter().collect();
+                if call.name.is_namespaced() || call.args.expand_final() {
+                    return Val::unknown(self.text(file, expr));
+                }
+                self.call(file, scope, name, &args, expr)
+            }
+            Expression::UnaryOp(op) => {
+                let v = self.eval(file, scope, &op.expr);
+                match (op.operator.value(), &v) {
+                    (UnaryOperator::Not, _) if v.truthy().is_some() => {
+                        Val::Bool(!v.truthy().unwrap_or(false))
+                    }
+                    (UnaryOperator::Neg, _) if v.as_num().is_some() => {
+                        Val::Num(-v.as_num().unwrap_or(0.0))
+                    }
+                    _ => unknown_or(v, || self.text(file, expr)),
+                }
+            }
+            Expression::BinaryOp(op) => self.binary(file, scope, op, expr),
+            Expression::ForExpr(_) => Val::unknown(self.text(file, expr)),
+        }
+    }
+
+    fn template(&self, file: usize, scope: &Scope, t: &Template, whole: &Expression) -> Val {
+        let mut out = String::new();
+        let mut unknown: Option<String> = None;
+        for element in t.iter() {
+            match element {
+                Element::Literal(s) => out.push_str(s.value()),
+                Element::Interpolation(i) => match self.eval(file, scope, &i.expr).settle() {
+                    Val::Unknown { expr, .. } => {
+                        unknown.get_or_insert(expr);
+                    }
+                    v => match v.as_text() {
+                        Some(s) => out.push_str(&s),
+                        None => {
+                            unknown.get_or_insert_with(|| self.text(file, &i.expr));
+                        }
+                    },
+                },
+                Element::Directive(_) => {
+                    unknown.get_or_insert_with(|| self.text(file, whole));
+                }
+            }
+        }
+        match unknown {
+            // The literal parts alone make the result a non-empty string.
+            Some(expr) => Val::Unknown {
+                expr,
+                nonempty: !out.is_empty(),
+            },
+            None => Val::Str(out),
+        }
+    }
+
+    /// A bare name: a bound iterator, or something only known at apply time.
+    fn root(&self, name: &str, scope: &Scope, text: impl Fn() -> String) -> Val {
+        match scope.iter().rev().find(|(n, _)| n == name) {
+            Some((_, v)) => v.clone(),
+            None => Val::unknown(text()),
+        }
+    }
+
+    fn traversal(
+        &self,
+        file: usize,
+        scope: &Scope,
+        t: &hcl_edit::expr::Traversal,
+        whole: &Expression,
+    ) -> Val {
+        let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+        let first_attr = match ops.first() {
+            Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
+            _ => None,
+        };
+        let (mut value, rest) = match (&t.expr, first_attr) {
+            (Expression::Variable(root), Some(attr)) if root.as_str() == "var" => {
+                (self.variable(attr), &ops[1..])
+            }
+            (Expression::Variable(root), Some(attr)) if root.as_str() == "local" => {
+                (self.local(attr), &ops[1..])
+            }
+            (Expression::Variable(root), _) if !scope.iter().any(|(n, _)| n == root.as_str()) => {
+                // data.*, a resource's attribute, module outputs, path.*, terraform.*:
+                // only known at plan or apply time.
+                return Val::unknown(self.text(file, whole));
+            }
+            _ => (self.eval(file, scope, &t.expr), &ops[..]),
+        };
+        for op in rest {
+            if value.is_unknown() {
+                break;
+            }
+            value = match op {
+                TraversalOperator::GetAttr(name) => index(&value, &Val::Str(name.as_str().into())),
+                TraversalOperator::Index(e) => {
+                    let key = self.eval(file, scope, e).settle();
+                    if key.is_unknown() {
+                        return unknown_or(key, || self.text(file, whole));
+                    }
+                    index(&value, &key)
+                }
+                TraversalOperator::LegacyIndex(i) => index(&value, &Val::Num(*i.value() as f64)),
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    return Val::unknown(self.text(file, whole));
+                }
+            };
+        }
+        match value {
+            Val::Unknown { nonempty, .. } => Val::Unknown {
+                expr: self.text(file, whole),
+                nonempty,
+            },
+            Val::Error(e) => Val::Error(format!("{} ({e})", self.text(file, whole))),
+            v => v,
+        }
+    }
+
+    fn variable(&self, name: &str) -> Val {
+        match self.module.variables.get(name) {
+            Some((f, Some(default))) => self.eval(*f, &Vec::new(), default),
+            Some((_, None)) => Val::unknown(format!("var.{name} (a variable without a default)")),
+            None => Val::unknown(format!("var.{name} (not declared in the input)")),
+        }
+    }
+
+    fn local(&self, name: &str) -> Val {
+        if let Some(v) = self.locals.borrow().get(name) {
+            return v.clone();
+        }
+        let Some((f, expr)) = self.module.locals.get(name) else {
+            return Val::unknown(format!("local.{name} (not declared in the input)"));
+        };
+        // A cycle reaches here again before the value is stored: answer unknown.
+        self.locals.borrow_mut().insert(
+            name.to_string(),
+            Val::unknown(format!("local.{name} (refers to itself)")),
+        );
+        let v = self.eval(*f, &Vec::new(), expr);
+        self.locals.borrow_mut().insert(name.to_string(), v.clone());
+        v
+    }
+
+    fn binary(
+        &self,
+        file: usize,
+        scope: &Scope,
+        op: &hcl_edit::expr::BinaryOp,
+        whole: &Expression,
+    ) -> Val {
+        let a = self.eval(file, scope, &op.lhs_expr).settle();
+        let operator = *op.operator.value();
+        // `false && x` and `true || x` are decided by the left side alone.
+        match (operator, a.truthy()) {
+            (BinaryOperator::And, Some(false)) => return Val::Bool(false),
+            (BinaryOperator::Or, Some(true)) => return Val::Bool(true),
+            _ => {}
+        }
+        let b = self.eval(file, scope, &op.rhs_expr).settle();
+        if a.is_unknown() || b.is_unknown() {
+            let cause = if a.is_unknown() { a } else { b };
+            return unknown_or(cause, || self.text(file, whole));
+        }
+        let nums = a.as_num().zip(b.as_num());
+        let result = match operator {
+            BinaryOperator::Eq => Some(Val::Bool(loose_eq(&a, &b))),
+            BinaryOperator::NotEq => Some(Val::Bool(!loose_eq(&a, &b))),
+            BinaryOperator::And => a.truthy().zip(b.truthy()).map(|(x, y)| Val::Bool(x && y)),
+            BinaryOperator::Or => a.truthy().zip(b.truthy()).map(|(x, y)| Val::Bool(x || y)),
+            BinaryOperator::Less => nums.map(|(x, y)| Val::Bool(x < y)),
+            BinaryOperator::LessEq => nums.map(|(x, y)| Val::Bool(x <= y)),
+            BinaryOperator::Greater => nums.map(|(x, y)| Val::Bool(x > y)),
+            BinaryOperator::GreaterEq => nums.map(|(x, y)| Val::Bool(x >= y)),
+            BinaryOperator::Plus => nums.map(|(x, y)| Val::Num(x + y)),
+            BinaryOperator::Minus => nums.map(|(x, y)| Val::Num(x - y)),
+            BinaryOperator::Mul => nums.map(|(x, y)| Val::Num(x * y)),
+            BinaryOperator::Div => nums
+                .filter(|(_, y)| *y != 0.0)
+                .map(|(x, y)| Val::Num(x / y)),
+            BinaryOperator::Mod => nums
+                .filter(|(_, y)| *y != 0.0)
+                .map(|(x, y)| Val::Num(x % y)),
+        };
+        result.unwrap_or_else(|| Val::unknown(self.text(file, whole)))
+    }
+
+    fn call(
+        &self,
+        file: usize,
+        scope: &Scope,
+        name: &str,
+        args: &[&Expression],
+        whole: &Expression,
+    ) -> Val {
+        let eval = |i: usize| -> Val {
+            args.get(i)
+                .map_or(Val::Error("missing argument".into()), |e| {
+                    self.eval(file, scope, e)
+                })
+        };
+        let unknown = || Val::unknown(self.text(file, whole));
+        match name {
+            // try() returns its first argument that evaluates without an error.
+            "try" => {
+                for i in 0..args.len() {
+                    match eval(i) {
+                        Val::Error(_) => continue,
+                        v => return v,
+                    }
+                }
+                unknown()
+            }
+            "can" => match eval(0) {
+                Val::Error(_) => Val::Bool(false),
+                Val::Unknown { .. } => unknown(),
+                _ => Val::Bool(true),
+            },
+            "lookup" => {
+                let (map, key) = (eval(0).settle(), eval(1).settle());
+                if map.is_unknown() || key.is_unknown() {
+                    return unknown_or(if map.is_unknown() { map } else { key }, || {
+                        self.text(file, whole)
+                    });
+                }
+                match index(&map, &key) {
+                    Val::Error(e) if args.len() > 2 => {
+                        let _ = e;
+                        eval(2)
+                    }
+                    v => v,
+                }
+            }
+            "coalesce" => {
+                for i in 0..args.len() {
+                    match eval(i).settle() {
+                        Val::Null => continue,
+                        Val::Str(s) if s.is_empty() => continue,
+                        v => return v,
+                    }
+                }
+                unknown()
+            }
+            "tostring" | "tomap" | "toset" | "tolist" | "tobool" | "tonumber" | "sensitive"
+            | "nonsensitive" => {
+                let v = eval(0);
+                match (name, v) {
+                    ("toset", Val::List(mut items)) => {
+                        items.dedup();
+                        Val::List(items)
+                    }
+                    ("tobool", v) => v.truthy().map_or(unknown(), Val::Bool),
+                    ("tonumber", v) => v.as_num().map_or(unknown(), Val::Num),
+                    (_, v) => v,
+                }
+            }
+            "lower" | "upper" | "trimspace" => match eval(0).settle() {
+                Val::Str(s) => Val::Str(match name {
+                    "lower" => s.to_lowercase(),
+                    "upper" => s.to_uppercase(),
+                    _ => s.trim().to_string(),
+                }),
+                v => unknown_or(v, unknown_text(self, file, whole)),
+            },
+            "format" => self.format(file, scope, args, whole),
+            "join" => match (eval(0).settle(), eval(1).settle()) {
+                (Val::Str(sep), Val::List(items)) => {
+                    let parts: Option<Vec<String>> = items.iter().map(Val::as_text).collect();
+                    parts.map_or(unknown(), |p| Val::Str(p.join(&sep)))
+                }
+                _ => unknown(),
+            },
+            "concat" => {
+                let mut out = Vec::new();
+                for i in 0..args.len() {
+                    match eval(i).settle() {
+                        Val::List(items) => out.extend(items),
+                        v => return unknown_or(v, unknown_text(self, file, whole)),
+                    }
+                }
+                Val::List(out)
+            }
+            "merge" => {
+                let mut out = BTreeMap::new();
+                for i in 0..args.len() {
+                    match eval(i).settle() {
+                        Val::Map(m) => out.extend(m),
+                        Val::Null => {}
+                        v => return unknown_or(v, unknown_text(self, file, whole)),
+                    }
+                }
+                Val::Map(out)
+            }
+            "length" => match eval(0).settle() {
+                Val::List(items) => Val::Num(items.len() as f64),
+                Val::Map(m) => Val::Num(m.len() as f64),
+                Val::Str(s) => Val::Num(s.chars().count() as f64),
+                v => unknown_or(v, unknown_text(self, file, whole)),
+            },
+            "contains" => match (eval(0).settle(), eval(1).settle()) {
+                (Val::List(items), v) if !v.is_unknown() => {
+                    if items.iter().any(Val::is_unknown) {
+                        return unknown();
+                    }
+                    Val::Bool(items.iter().any(|i| loose_eq(i, &v)))
+                }
+                _ => unknown(),
+            },
+            "keys" | "values" => match eval(0).settle() {
+                Val::Map(m) => Val::List(if name == "keys" {
+                    m.keys().map(|k| Val::Str(k.clone())).collect()
+                } else {
+                    m.values().cloned().collect()
+                }),
+                v => unknown_or(v, unknown_text(self, file, whole)),
+            },
+            "element" => match (eval(0).settle(), eval(1).settle().as_num()) {
+                (Val::List(items), Some(i)) if !items.is_empty() && i >= 0.0 => {
+                    items[i as usize % items.len()].clone()
+                }
+                _ => unknown(),
+            },
+            _ => unknown(),
+        }
+    }
+
+    fn format(&self, file: usize, scope: &Scope, args: &[&Expression], whole: &Expression) -> Val {
+        let Some(Val::Str(spec)) = args.first().map(|e| self.eval(file, scope, e)) else {
+            return Val::unknown(self.text(file, whole));
+        };
+        let mut out = String::new();
+        let mut next = 1;
+        let mut unknown = None;
+        let mut chars = spec.chars();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('%') => out.push('%'),
+                Some('s' | 'd' | 'v') => {
+                    let v = args
+                        .get(next)
+                        .map_or(Val::Null, |e| self.eval(file, scope, e))
+                        .settle();
+                    next += 1;
+                    match v.as_text() {
+                        Some(s) => out.push_str(&s),
+                        None => {
+                            unknown.get_or_insert(match v {
+                                Val::Unknown { expr, .. } => expr,
+                                _ => self.text(file, whole),
+                            });
+                        }
+                    }
+                }
+                _ => return Val::unknown(self.text(file, whole)),
+            }
+        }
+        match unknown {
+            Some(expr) => Val::Unknown {
+                expr,
+                nonempty: !out.is_empty(),
+            },
+            None => Val::Str(out),
+        }
+    }
+}
+
+fn unknown_text<'x>(
+    ev: &'x Evaluator<'_, '_>,
+    file: usize,
+    whole: &'x Expression,
+) -> impl Fn() -> String + 'x {
+    move || ev.text(file, whole)
+}
+
+/// Keeps an unknown value's own cause; anything else becomes unknown naming `text`.
+fn unknown_or(v: Val, text: impl Fn() -> String) -> Val {
+    match v {
+        Val::Unknown { expr, .. } => Val::unknown(expr),
+        Val::Error(e) => Val::Error(e),
+        _ => Val::unknown(text()),
+    }
+}
+
+fn collect_list(items: impl Iterator<Item = Val>) -> Val {
+    Val::List(items.collect())
+}
+
+/// Terraform's `==`: values of different types are never equal.
+fn loose_eq(a: &Val, b: &Val) -> bool {
+    a == b
+}
+
+/// `collection[key]`, or an error naming what is missing.
+pub fn index(collection: &Val, key: &Val) -> Val {
+    match (collection, key) {
+        (Val::Map(m), k) => match k.as_text() {
+            Some(k) => m
+                .get(&k)
+                .cloned()
+                .unwrap_or_else(|| Val::Error(format!("no key \"{k}\""))),
+            None => Val::Error("the key is not a string".into()),
+        },
+        (Val::List(items), k) => match k.as_num() {
+            Some(i) if i >= 0.0 && (i as usize) < items.len() => items[i as usize].clone(),
+            _ => Val::Error(format!("no element {}", k.as_text().unwrap_or_default())),
+        },
+        (Val::Unknown { .. }, _) => collection.clone(),
+        (Val::Null, _) => Val::Error("the value is null".into()),
+        _ => Val::Error("the value cannot be indexed".into()),
+    }
+}

@@ -1,0 +1,181 @@
+//! gkecheck: finds GKE node pools that leak the node's credentials, and says how to fix them.
+//!
+//! Every input format is parsed into one [`model::Model`]; the [`rules`] read only the model;
+//! [`check`] returns the [`report::Report`] that the CLI prints and the page renders.
+
+pub mod input;
+pub mod model;
+pub mod render;
+pub mod report;
+pub mod rules;
+pub mod span;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+use input::{Format, Source};
+use report::{
+    Finding, InputError, InputReport, Location, Remediation, Report, Resource, Step, Summary,
+};
+use span::{LineIndex, Span};
+
+/// One text to check.
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// A file path or a label such as `input`; Terraform files in the same directory are
+    /// evaluated together as one module.
+    pub name: String,
+    pub text: String,
+    /// The kind of input, or `None` to tell it from the name and text.
+    pub format: Option<Format>,
+}
+
+impl Input {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Input {
+        Input {
+            name: name.into(),
+            text: text.into(),
+            format: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {}
+
+/// Checks the inputs together (a node pool in one file may belong to a cluster in another).
+pub fn check(inputs: &[Input], _options: &Options) -> Report {
+    let mut reports: Vec<InputReport> = Vec::new();
+    let mut problems = std::collections::BTreeMap::new();
+    let mut sources = Vec::new();
+    for (index, input) in inputs.iter().enumerate() {
+        let detected = if input.text.len() > input::MAX_INPUT_BYTES {
+            Err(input::Problem {
+                offset: 0,
+                message: format!(
+                    "expected at most {} MiB, found {:.1} MiB: split the input (a cluster's describe output is usually well under 1 MiB)",
+                    input::MAX_INPUT_BYTES / (1024 * 1024),
+                    input.text.len() as f64 / (1024.0 * 1024.0)
+                ),
+            })
+        } else {
+            input
+                .format
+                .map_or_else(|| input::detect(&input.name, &input.text), Ok)
+        };
+        reports.push(InputReport {
+            name: input.name.clone(),
+            format: detected.as_ref().map_or("unknown", |f| f.as_str()),
+            error: None,
+        });
+        match detected {
+            Ok(format) => sources.push(Source {
+                index,
+                name: &input.name,
+                text: &input.text,
+                format,
+            }),
+            Err(problem) => {
+                problems.insert(index, problem);
+            }
+        }
+    }
+    let mut model = model::Model::default();
+    problems.extend(input::load(&sources, &mut model));
+
+    let indexes: Vec<LineIndex> = inputs.iter().map(|i| LineIndex::new(&i.text)).collect();
+    for (index, problem) in problems {
+        let p = indexes[index].position(problem.offset);
+        reports[index].error = Some(InputError {
+            message: problem.message,
+            line: p.line,
+            column: p.column,
+            offset: p.utf16,
+        });
+    }
+    let locate = |(input, span): (usize, Span)| -> Location {
+        let (a, b) = (
+            indexes[input].position(span.start),
+            indexes[input].position(span.end),
+        );
+        Location {
+            input: inputs[input].name.clone(),
+            line: a.line,
+            column: a.column,
+            end_line: b.line,
+            end_column: b.column,
+            offset: a.utf16,
+            end_offset: b.utf16,
+        }
+    };
+
+    let mut outcomes = rules::run(&model);
+    outcomes.sort_by_key(|o| (o.at.0, o.at.1.start, o.rule.id));
+    let results: Vec<Finding> = outcomes
+        .into_iter()
+        .map(|o| {
+            let resource = resource(&model, o.subject);
+            let step = |s: rules::DraftStep| Step {
+                title: s.title,
+                code: s.code,
+                language: s.language,
+                location: s.at.map(locate),
+            };
+            Finding {
+                rule: o.rule.id,
+                name: o.rule.name,
+                status: o.status,
+                severity: o.rule.severity,
+                message: o.message,
+                resource,
+                location: locate(o.at),
+                remediation: o.remediation.map(|d| Remediation {
+                    summary: d.summary,
+                    steps: d.steps.into_iter().map(step).collect(),
+                    warnings: d.warnings,
+                    verify: d.verify.into_iter().map(step).collect(),
+                }),
+            }
+        })
+        .collect();
+    let count = |s: report::Status| results.iter().filter(|r| r.status == s).count();
+    let summary = Summary {
+        fail: count(report::Status::Fail),
+        pass: count(report::Status::Pass),
+        unknown: count(report::Status::Unknown),
+        errors: reports.iter().filter(|r| r.error.is_some()).count(),
+    };
+    Report {
+        version: 1,
+        inputs: reports,
+        results,
+        summary,
+    }
+}
+
+fn resource(model: &model::Model, subject: rules::Subject) -> Resource {
+    match subject {
+        rules::Subject::Cluster(i) => {
+            let c = &model.clusters[i];
+            Resource {
+                kind: "cluster",
+                name: c.display_name(),
+                cluster: None,
+                address: c.site.address.clone(),
+            }
+        }
+        rules::Subject::NodePool(i) => {
+            let p = &model.node_pools[i];
+            let cluster = match (model.cluster_of(p), &p.cluster) {
+                (Some(c), _) => Some(c.display_name()),
+                (None, model::ClusterLink::Missing { name, .. }) => name.clone(),
+                (None, model::ClusterLink::Index(_)) => None,
+            };
+            Resource {
+                kind: "node-pool",
+                name: p.display_name(),
+                cluster,
+                address: p.site.address.clone(),
+            }
+        }
+    }
+}

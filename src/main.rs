@@ -1,0 +1,177 @@
+//! The gkecheck command line: a thin shell over `gkecheck::check`.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use gkecheck::input::Format;
+use gkecheck::{check, render, rules, Input, Options};
+
+const HELP: &str =
+    "gkecheck: finds GKE node pools that leak the node's credentials, and says how to fix them.
+
+Usage:
+  gkecheck check [--format text|json] [--input-format auto|gcloud-json|terraform] [PATH|-]...
+  gkecheck rules
+  gkecheck --help | --version
+
+check
+  Reads each PATH (a file, or - for standard input; no PATH means standard input) and checks
+  them together: a node pool in one file is joined to its cluster in another. Terraform files
+  in the same directory are evaluated as one module. The input kind is told from the file name
+  and text unless --input-format says it.
+  Inputs: `gcloud container clusters describe|list --format=json`, `gcloud container node-pools
+  describe|list --format=json`, the API's {\"clusters\": [...]} / {\"nodePools\": [...]}, Cloud
+  Asset Inventory exports, and Terraform (.tf).
+
+  --format text   findings with a code frame and the fix (default)
+  --format json   the versioned report (see the README), the same object the web page renders
+
+Exit status: 0 when nothing fails, 1 when a check fails, 2 when an input cannot be read or
+parsed (the other inputs are still checked and reported), 64 for a usage error.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("gkecheck: {message}\nRun `gkecheck --help` for usage.");
+            ExitCode::from(64)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<u8, String> {
+    match args.first().map(String::as_str) {
+        None | Some("--help" | "-h" | "help") => {
+            print!("{HELP}");
+            Ok(0)
+        }
+        Some("--version" | "-V") => {
+            println!("gkecheck {}", env!("CARGO_PKG_VERSION"));
+            Ok(0)
+        }
+        Some("rules") => {
+            for rule in rules::RULES {
+                println!(
+                    "{}  {:<36} {:<8} {}",
+                    rule.id,
+                    rule.name,
+                    rule.severity.as_str(),
+                    rule.title
+                );
+            }
+            Ok(0)
+        }
+        Some("check") => run_check(&args[1..]),
+        Some(other) => Err(format!(
+            "unknown command {other:?}; expected `check` or `rules`"
+        )),
+    }
+}
+
+fn run_check(args: &[String]) -> Result<u8, String> {
+    let mut json = false;
+    let mut forced: Option<Format> = None;
+    let mut paths = Vec::new();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag {
+            "--format" => match value("--format")?.as_str() {
+                "json" => json = true,
+                "text" => json = false,
+                other => return Err(format!("--format takes text or json, not {other:?}")),
+            },
+            "--input-format" => {
+                let v = value("--input-format")?;
+                forced = match v.as_str() {
+                    "auto" => None,
+                    name => Some(Format::parse(name).ok_or_else(|| {
+                        format!("--input-format takes auto, gcloud-json or terraform, not {name:?}")
+                    })?),
+                };
+            }
+            "--help" | "-h" => {
+                print!("{HELP}");
+                return Ok(0);
+            }
+            _ if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            _ => paths.push(arg.clone()),
+        }
+    }
+    if paths.is_empty() {
+        paths.push("-".into());
+    }
+    let mut inputs = Vec::new();
+    let mut unreadable = Vec::new();
+    for path in &paths {
+        let text = if path == "-" {
+            let mut buf = Vec::new();
+            std::io::stdin().read_to_end(&mut buf).map(|_| buf)
+        } else {
+            std::fs::read(path)
+        };
+        match text {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => inputs.push(Input {
+                    name: if path == "-" {
+                        "<stdin>".into()
+                    } else {
+                        path.clone()
+                    },
+                    text,
+                    format: forced,
+                }),
+                Err(e) => unreadable.push((
+                    path.clone(),
+                    format!(
+                        "expected UTF-8 text, found an invalid byte at offset {}",
+                        e.utf8_error().valid_up_to()
+                    ),
+                )),
+            },
+            Err(e) => unreadable.push((path.clone(), format!("cannot read the file: {e}"))),
+        }
+    }
+    let report = check(&inputs, &Options::default());
+    if json {
+        let mut value = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+        // Files that could not be read at all are inputs with an error too.
+        if let Some(list) = value["inputs"].as_array_mut() {
+            for (path, message) in &unreadable {
+                list.push(serde_json::json!({
+                    "name": path,
+                    "format": "unknown",
+                    "error": {"message": message, "line": 1, "column": 1, "offset": 0},
+                }));
+            }
+        }
+        if !unreadable.is_empty() {
+            value["summary"]["errors"] = (report.summary.errors + unreadable.len()).into();
+        }
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
+        );
+    } else {
+        for (path, message) in &unreadable {
+            eprintln!("error: {path}: {message}");
+        }
+        print!("{}", render::text(&report, &inputs));
+    }
+    Ok(if unreadable.is_empty() {
+        report.exit_code() as u8
+    } else {
+        2
+    })
+}

@@ -1,0 +1,187 @@
+//! The one model every input format is parsed into. Rules read only this.
+
+use crate::span::Span;
+
+/// A setting as the input states it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Field<T> {
+    /// The input gives the value, at `span`.
+    Known { value: T, span: Span },
+    /// The input sets the field with an expression gkecheck cannot evaluate (a variable without
+    /// a default, a data source, another resource's attribute). `nonempty` is true when the
+    /// value is certainly a non-empty string even though its exact text is not known (a
+    /// template such as `"${data.google_project.p.project_id}.svc.id.goog"`).
+    Unknown {
+        expr: String,
+        span: Span,
+        nonempty: bool,
+    },
+    /// The input does not set the field.
+    Absent,
+}
+
+impl<T> Field<T> {
+    pub fn known(value: T, span: Span) -> Field<T> {
+        Field::Known { value, span }
+    }
+
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Field::Known { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Field::Known { span, .. } | Field::Unknown { span, .. } => Some(*span),
+            Field::Absent => None,
+        }
+    }
+
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Field::Absent)
+    }
+}
+
+impl Field<String> {
+    pub fn as_str(&self) -> Option<&str> {
+        self.value().map(String::as_str)
+    }
+}
+
+/// Where the input's facts come from, which decides what an absent setting means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The live state, as the GKE API (and so gcloud) reports it: an absent setting is off.
+    Live,
+    /// Desired configuration (Terraform): an absent optional setting is decided by GKE or the
+    /// provider when the resource is created.
+    Config,
+}
+
+/// The place and identity of a cluster or node pool in the input.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Site {
+    /// Index into the inputs given to `check`.
+    pub input: usize,
+    /// The whole resource, used when a finding has no narrower place.
+    pub span: Span,
+    /// Where a finding about the resource's name or header points (a Terraform block header,
+    /// the `name` member in JSON).
+    pub head: Span,
+    /// `google_container_node_pool.apps`, `projects/P/locations/L/clusters/C/nodePools/N`.
+    pub address: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cluster {
+    pub site: Site,
+    pub origin: Origin,
+    pub name: Field<String>,
+    /// The Terraform resource label, used as the name when `name` is not known.
+    pub label: Option<String>,
+    pub project: Field<String>,
+    pub location: Field<String>,
+    pub autopilot: Field<bool>,
+    /// `workloadIdentityConfig.workloadPool` (or the older `identityNamespace`).
+    pub workload_pool: Field<String>,
+    /// For Terraform: where the cluster's `workload_identity_config` block would be written.
+    pub insert_at: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PoolKind {
+    /// A pool listed by the API (in `nodePools[]` or on its own).
+    Listed,
+    /// The default pool Terraform builds from a `google_container_cluster`'s own `node_config`.
+    Default,
+    /// An inline `node_pool` block of a `google_container_cluster` (0-based index).
+    Inline(usize),
+    /// A `google_container_node_pool` resource.
+    Separate,
+}
+
+/// How a node pool is tied to its cluster.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ClusterLink {
+    /// `Model::clusters[i]`.
+    Index(usize),
+    /// The cluster is not in the input; `reference` says how the pool names it (an expression,
+    /// a `selfLink`, or nothing).
+    Missing {
+        name: Option<String>,
+        reference: Option<String>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodePool {
+    pub site: Site,
+    pub origin: Origin,
+    pub kind: PoolKind,
+    pub name: Field<String>,
+    pub label: Option<String>,
+    pub cluster: ClusterLink,
+    /// Project and location when the pool itself says (a `selfLink`, Terraform attributes).
+    pub project: Field<String>,
+    pub location: Field<String>,
+    /// The `workloadMetadataConfig` / `workload_metadata_config` block itself: its presence,
+    /// or Unknown when it comes from something gkecheck cannot expand.
+    pub metadata_config: Field<()>,
+    pub mode: Field<String>,
+    /// The deprecated `nodeMetadata` / `node_metadata` (v1beta1 API, provider v3).
+    pub node_metadata: Field<String>,
+    /// For Terraform: the `node_config` block, when the pool has one.
+    pub node_config: Option<Span>,
+    /// Set when the pool exists only if an expression gkecheck cannot evaluate allows it
+    /// (`remove_default_node_pool = var.x`, a `dynamic "node_pool"` over an unknown
+    /// collection): the expression and its place.
+    pub uncertain: Option<(String, Span)>,
+}
+
+/// Everything gkecheck understood of the inputs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Model {
+    pub clusters: Vec<Cluster>,
+    pub node_pools: Vec<NodePool>,
+}
+
+impl Model {
+    pub fn cluster_of(&self, pool: &NodePool) -> Option<&Cluster> {
+        match pool.cluster {
+            ClusterLink::Index(i) => self.clusters.get(i),
+            ClusterLink::Missing { .. } => None,
+        }
+    }
+
+    pub fn pools_of(&self, cluster_index: usize) -> impl Iterator<Item = &NodePool> {
+        self.node_pools
+            .iter()
+            .filter(move |p| p.cluster == ClusterLink::Index(cluster_index))
+    }
+}
+
+impl Cluster {
+    /// The name to show: the `name` when known, else the Terraform label, else a placeholder.
+    pub fn display_name(&self) -> String {
+        display_name(&self.name, self.label.as_deref(), "CLUSTER_NAME")
+    }
+}
+
+impl NodePool {
+    pub fn display_name(&self) -> String {
+        match self.kind {
+            PoolKind::Default if self.name.is_absent() => "default-pool".into(),
+            _ => display_name(&self.name, self.label.as_deref(), "POOL_NAME"),
+        }
+    }
+}
+
+fn display_name(name: &Field<String>, label: Option<&str>, placeholder: &str) -> String {
+    match (name.as_str(), label) {
+        (Some(n), _) if !n.is_empty() => n.to_string(),
+        (_, Some(l)) => l.to_string(),
+        _ => placeholder.to_string(),
+    }
+}

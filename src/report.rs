@@ -1,0 +1,147 @@
+//! The report: what the CLI prints as JSON and the page renders. Version 1 is documented in
+//! the README; fields are only ever added to it.
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Fail,
+    Unknown,
+    Pass,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub inputs: Vec<InputReport>,
+    pub results: Vec<Finding>,
+    pub summary: Summary,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InputReport {
+    pub name: String,
+    /// `gcloud-json` or `terraform`; `unknown` when the kind could not be told.
+    pub format: &'static str,
+    pub error: Option<InputError>,
+}
+
+/// Why an input could not be read, and where.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InputError {
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+    /// UTF-16 offset from the start of the input, for browsers and editors.
+    pub offset: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub name: &'static str,
+    pub status: Status,
+    pub severity: Severity,
+    pub message: String,
+    pub resource: Resource,
+    pub location: Location,
+    pub remediation: Option<Remediation>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Resource {
+    /// `cluster` or `node-pool`.
+    pub kind: &'static str,
+    pub name: String,
+    /// The cluster's name, for a node pool (when known).
+    pub cluster: Option<String>,
+    pub address: String,
+}
+
+/// A range in one input: 1-based lines, 1-based columns counted in characters, and UTF-16
+/// offsets from the start of the input (what a browser text area selects by).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    pub input: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub offset: usize,
+    pub end_offset: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Remediation {
+    pub summary: String,
+    /// What to do, in order.
+    pub steps: Vec<Step>,
+    pub warnings: Vec<String>,
+    /// How to confirm the fix took effect.
+    pub verify: Vec<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Step {
+    pub title: String,
+    pub code: String,
+    /// `shell` or `hcl`.
+    pub language: &'static str,
+    /// For Terraform: where in the input the code goes.
+    pub location: Option<Location>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Summary {
+    pub fail: usize,
+    pub pass: usize,
+    pub unknown: usize,
+    /// Inputs that could not be read or parsed.
+    pub errors: usize,
+}
+
+impl Report {
+    /// The process exit code the CLI uses: 2 when an input could not be read, else 1 when a
+    /// check failed, else 0.
+    pub fn exit_code(&self) -> i32 {
+        if self.summary.errors > 0 {
+            2
+        } else if self.summary.fail > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Remediation built from the input: gcloud commands with the real names, or the Terraform
+//! block to write and where.
+
+use crate::model::{Cluster, ClusterLink, Field, NodePool, Origin};
+use crate::span::Span;
+
+/// A remediation before its spans become report locations.
+pub struct Draft {
+    pub summary: String,
+    pub steps: Vec<DraftStep>,
+    pub warnings: Vec<String>,
+    pub verify: Vec<DraftStep>,
+}
+
+pub struct DraftStep {
+    pub title: String,
+    pub code: String,
+    pub language: &'static str,
+    pub at: Option<(usize, Span)>,
+}
+
+impl DraftStep {
+    pub fn shell(title: impl Into<String>, code: impl Into<String>) -> DraftStep {
+        DraftStep {
+            title: title.into(),
+            code: code.into(),
+            language: "shell",
+            at: None,
+        }
+    }
+
+    pub fn hcl(title: impl Into<String>, code: impl Into<String>, at: (usize, Span)) -> DraftStep {
+        DraftStep {
+            title: title.into(),
+            code: code.into(),
+            language: "hcl",
+            at: Some(at),
+        }
+    }
+}
+
+pub const WARN_RECREATE: &str = "Changing a node pool's metadata mode recreates its nodes, a few at a time. Give your workloads PodDisruptionBudgets and do it in a maintenance window.";
+pub const WARN_IDENTITY: &str = "Pods lose the node's service account when the GKE metadata server is on. First give each workload that calls Google APIs its own identity (a Kubernetes service account bound to an IAM service account with roles/iam.workloadIdentityUser), or it loses access.";
+
+/// The names the commands need, with clear placeholders where the input does not say.
+pub struct Names {
+    pub cluster: String,
+    pub location: String,
+    pub project: String,
+    /// True when the project came from the input.
+    pub project_known: bool,
+}
+
+fn known_or(field: &Field<String>, placeholder: &str) -> String {
+    match field.as_str() {
+        Some(v) if !v.is_empty() => v.to_string(),
+        _ => placeholder.to_string(),
+    }
+}
+
+pub fn names(cluster: Option<&Cluster>, pool: Option<&NodePool>) -> Names {
+    let cluster_name = match (cluster, pool.map(|p| &p.cluster)) {
+        (Some(c), _) => known_or(&c.name, "CLUSTER_NAME"),
+        (None, Some(ClusterLink::Missing { name: Some(n), .. })) => n.clone(),
+        _ => "CLUSTER_NAME".to_string(),
+    };
+    let (project, location) = match (cluster, pool) {
+        (Some(c), _) => (&c.project, &c.location),
+        (None, Some(p)) => (&p.project, &p.location),
+        (None, None) => (&Field::Absent, &Field::Absent),
+    };
+    Names {
+        cluster: cluster_name,
+        location: known_or(location, "LOCATION"),
+        project: known_or(project, "PROJECT_ID"),
+        project_known: project.as_str().is_some_and(|p| !p.is_empty()),
+    }
+}
+
+/// `gcloud container clusters update ... --workload-pool=...`
+pub fn enable_identity_command(n: &Names) -> DraftStep {
+    let mut title = format!("Enable Workload Identity on cluster {}", n.cluster);
+    if !n.project_known {
+        title.push_str(" (replace PROJECT_ID with the cluster's project id)");
+    }
+    DraftStep::shell(
+        title,
+        format!(
+            "gcloud container clusters update {} --location={} --project={} --workload-pool={}.svc.id.goog",
+            n.cluster, n.location, n.project, n.project
+        ),
+    )
+}
+
+/// The `workload_identity_config` block for a Terraform cluster.
+pub fn enable_identity_hcl(cluster: &Cluster) -> DraftStep {
+    let pool = match cluster.project.as_str() {
+        Some(p) if !p.is_empty() => format!("\"{p}.svc.id.goog\""),
+        _ => "\"${data.google_project.project.project_id}.svc.id.goog\"".to_string(),
+    };
+    let mut code = format!("workload_identity_config {{\n  workload_pool = {pool}\n}}");
+    if cluster.project.as_str().is_none() {
+        code.push_str("\n\n# and, once in the module:\n# data \"google_project\" \"project\" {}");
+    }
+    DraftStep::hcl(
+        format!(
+            "Enable Workload Identity: add this inside {}",
+            cluster.site.address
+        ),
+        code,
+        (cluster.site.input, cluster.insert_at),
+    )
+}
+
+pub fn verify_steps(origin: Origin, n: &Names, pool: &str) -> Vec<DraftStep> {
+    let mut steps = Vec::new();
+    if origin == Origin::Config {
+        steps.push(DraftStep::shell(
+            "Plan: Terraform shows the change to the pool's node_config (the nodes are recreated)",
+            "terraform plan",
+        ));
+    }
+    steps.push(DraftStep::shell(
+        "After the update, this prints GKE_METADATA",
+        format!(
+            "gcloud container node-pools describe {pool} --cluster={} --location={} --project={} --format=\"value(config.workloadMetadataConfig.mode)\"",
+            n.cluster, n.location, n.project
+        ),
+    ));
+    steps.push(DraftStep::shell(
+        "From a pod on that pool, reading the node's kube-env must now fail (403 or 404, not 200)",
+        format!(
+            "kubectl run metadata-check --rm -it --restart=Never --image=curlimages/curl \\\n  --overrides='{{\"spec\":{{\"nodeSelector\":{{\"cloud.google.com/gke-nodepool\":\"{pool}\"}}}}}}' -- \\\n  curl -s -o /dev/null -w '%{{http_code}}\\n' -H 'Metadata-Flavor: Google' \\\n  http://169.254.169.254/computeMetadata/v1/instance/attributes/kube-env"
+        ),
+    ));
+    steps
+}

@@ -1,0 +1,70 @@
+//! The WebAssembly exports: a thin shell over `check`, exchanging JSON text with the page.
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use crate::input::Format;
+use crate::{check, rules, Input, Options};
+
+#[derive(Deserialize)]
+struct InputSpec {
+    name: String,
+    text: String,
+    /// `auto` (or absent), `gcloud-json` or `terraform`.
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// Checks `[{"name", "text", "format"?}, ...]` and returns the report as JSON, the same
+/// object `gkecheck check --format json` prints.
+#[wasm_bindgen(js_name = checkInputs)]
+pub fn check_inputs(inputs_json: &str) -> Result<String, JsError> {
+    let specs: Vec<InputSpec> = serde_json::from_str(inputs_json)
+        .map_err(|e| JsError::new(&format!("expected a JSON list of inputs: {e}")))?;
+    let inputs: Vec<Input> = specs
+        .into_iter()
+        .map(|s| Input {
+            format: s.format.as_deref().and_then(Format::parse),
+            name: s.name,
+            text: s.text,
+        })
+        .collect();
+    let report = check(&inputs, &Options::default());
+    serde_json::to_string(&report).map_err(|e| JsError::new(&e.to_string()))
+}
+
+#[derive(Serialize)]
+struct RuleInfo {
+    id: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    title: &'static str,
+    what: &'static str,
+    why: &'static str,
+    fix: &'static str,
+}
+
+/// The rules' metadata and docs as JSON.
+#[wasm_bindgen(js_name = rulesJson)]
+pub fn rules_json() -> String {
+    let list: Vec<RuleInfo> = rules::RULES
+        .iter()
+        .map(|r| RuleInfo {
+            id: r.id,
+            name: r.name,
+            severity: r.severity.as_str(),
+            title: r.title,
+            what: r.what,
+            why: r.why,
+            fix: r.fix,
+        })
+        .collect();
+    serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+}
+
+/// Makes a panic in the engine throw a JavaScript error with the panic's message; the page
+/// then shows it and starts a fresh instance.
+#[wasm_bindgen(js_name = panicTest)]
+pub fn panic_test() {
+    panic!("panic requested by the page's self-test");
+}
