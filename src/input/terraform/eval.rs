@@ -369,10 +369,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             };
         }
         match value {
-            Val::Unknown { nonempty, .. } => Val::Unknown {
-                expr: self.text(file, whole),
-                nonempty,
-            },
+            // The unknown value keeps its own cause (`var.x (a variable without a default)`).
             Val::Error(e) => Val::Error(format!("{} ({e})", self.text(file, whole))),
             v => v,
         }
