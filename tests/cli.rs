@@ -1,0 +1,216 @@
+//! The command line: exit codes, the JSON report, text output and hostile input.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn gkecheck(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gkecheck"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let data = stdin.unwrap_or_default().to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("gkecheck-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const HARDENED: &str = r#"{"name": "prod", "workloadIdentityConfig": {"workloadPool": "acme.svc.id.goog"},
+ "nodePools": [{"name": "apps", "config": {"workloadMetadataConfig": {"mode": "GKE_METADATA"}}}]}"#;
+
+const EXPOSED: &str = r#"{
+  "name": "prod",
+  "location": "europe-west1",
+  "selfLink": "https://container.googleapis.com/v1/projects/acme/locations/europe-west1/clusters/prod",
+  "nodePools": [
+    {
+      "name": "apps",
+      "config": {
+        "workloadMetadataConfig": {
+          "mode": "GCE_METADATA"
+        }
+      }
+    }
+  ]
+}
+"#;
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+#[test]
+fn exit_codes() {
+    let dir = temp_dir("exit");
+    let good = dir.join("good.json");
+    let bad = dir.join("bad.json");
+    let broken = dir.join("broken.json");
+    std::fs::write(&good, HARDENED).unwrap();
+    std::fs::write(&bad, EXPOSED).unwrap();
+    std::fs::write(&broken, "{\"name\": \"x\",\n  \"nodePools\": [}\n").unwrap();
+    let code = |args: &[&str]| gkecheck(args, None).status.code();
+    assert_eq!(code(&["check", good.to_str().unwrap()]), Some(0));
+    assert_eq!(code(&["check", bad.to_str().unwrap()]), Some(1));
+    assert_eq!(code(&["check", broken.to_str().unwrap()]), Some(2));
+    assert_eq!(code(&["check", "--format", "yaml"]), Some(64));
+    assert_eq!(code(&["frobnicate"]), Some(64));
+    assert_eq!(code(&["--help"]), Some(0));
+
+    // An input that cannot be parsed, or read, does not stop the others being checked.
+    let out = gkecheck(
+        &[
+            "check",
+            "--format=json",
+            broken.to_str().unwrap(),
+            bad.to_str().unwrap(),
+            "/nonexistent/x.tf",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let report = json(&out);
+    assert_eq!(report["summary"]["fail"], 2);
+    assert_eq!(report["summary"]["errors"], 2);
+    let error = &report["inputs"][0]["error"];
+    assert_eq!(
+        (error["line"].as_u64(), error["column"].as_u64()),
+        (Some(2), Some(17))
+    );
+    assert!(error["message"]
+        .as_str()
+        .unwrap()
+        .contains("expected a JSON value"));
+    assert_eq!(report["inputs"][2]["name"], "/nonexistent/x.tf");
+    assert!(report["inputs"][2]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("cannot read"));
+}
+
+#[test]
+fn json_report_shape() {
+    let out = gkecheck(
+        &["check", "--format", "json", "-"],
+        Some(EXPOSED.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    insta::assert_json_snapshot!("exposed_cluster_report", report);
+}
+
+#[test]
+fn text_report_has_a_code_frame_and_the_fix() {
+    let out = gkecheck(&["check"], Some(EXPOSED.as_bytes()));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "FAIL GKE001 workload-metadata-not-hardened [high]: node pool apps (cluster prod)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("--> <stdin>:10:19"), "{text}");
+    assert!(
+        text.contains("10 |           \"mode\": \"GCE_METADATA\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("   |                   ^^^^^^^^^^^^^^\n"),
+        "{text}"
+    );
+    assert!(text.contains("gcloud container node-pools update apps --cluster=prod --location=europe-west1 --project=acme --workload-metadata=GKE_METADATA"));
+    assert!(
+        text.ends_with("2 failing, 0 passing, 0 unknown in 1 input\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn input_format_can_be_forced() {
+    let tf = "resource \"google_container_cluster\" \"c\" {\n  enable_autopilot = true\n}\n";
+    let out = gkecheck(
+        &["check", "--format=json", "--input-format", "terraform"],
+        Some(tf.as_bytes()),
+    );
+    assert_eq!(json(&out)["inputs"][0]["format"], "terraform");
+    assert_eq!(out.status.code(), Some(0));
+    let out = gkecheck(
+        &["check", "--format=json", "--input-format=gcloud-json"],
+        Some(tf.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn hostile_input_gets_a_located_error_not_a_crash() {
+    let deep_json = "[".repeat(200_000);
+    let out = gkecheck(&["check", "--format=json"], Some(deep_json.as_bytes()));
+    assert_eq!(out.status.code(), Some(2));
+    let e = &json(&out)["inputs"][0]["error"];
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("at most 256 levels"),
+        "{e}"
+    );
+    assert_eq!(e["column"], 257);
+
+    let deep_hcl = format!(
+        "resource \"google_container_cluster\" \"c\" {{\n  x = {}\n}}\n",
+        "[".repeat(200_000)
+    );
+    let out = gkecheck(
+        &["check", "--format=json", "--input-format=terraform"],
+        Some(deep_hcl.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let e = &json(&out)["inputs"][0]["error"];
+    assert!(e["message"].as_str().unwrap().contains("nested"), "{e}");
+    assert_eq!(e["line"], 2);
+
+    let huge = format!("[{}]", "0,".repeat(25 * 1024 * 1024) + "0");
+    let out = gkecheck(&["check", "--format=json"], Some(huge.as_bytes()));
+    assert_eq!(out.status.code(), Some(2));
+    let e = &json(&out)["inputs"][0]["error"];
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("expected at most 32 MiB"),
+        "{e}"
+    );
+
+    let out = gkecheck(&["check"], Some(&[0xff, 0xfe, b'{']));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected UTF-8 text"));
+}
+
+#[test]
+fn yaml_gets_a_clear_pointer_to_json() {
+    let out = gkecheck(&["check"], Some(b"name: prod\nnodePools:\n- name: apps\n"));
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("error: <stdin>:1:1: this looks like YAML"),
+        "{text}"
+    );
+    assert!(text.contains("--format=json"));
+}
