@@ -1,1 +1,273 @@
-fn main() {}
+//! Project tasks: `cargo xtask dist | serve | ci`. Each does its own set-up (the Wasm target,
+//! the browser and the test driver), so a fresh machine needs only Rust.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// All of `dist/` (HTML, JS, CSS, Wasm), gzipped file by file, must stay within this.
+const BUDGET_GZIP_BYTES: u64 = 400 * 1024;
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+const HELP: &str = "cargo xtask <task>
+
+  dist            build the static site into dist/ (release Wasm + www/), check the size budget
+  serve [--port N] [--no-build]
+                  build dist/ and serve it on http://127.0.0.1:N/ (default 8000)
+  ci              everything CI runs: format check, all Rust tests (unit, fixtures, corpus),
+                  the Wasm build and budget, and the browser end-to-end tests in Chromium
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dist") => dist().map(|_| ()),
+        Some("serve") => serve_cmd(&args[1..]),
+        Some("ci") => ci(),
+        Some("--help" | "-h" | "help") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown task {other:?}\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn run(cmd: &mut Command) -> Result<(), String> {
+    eprintln!("xtask: running {cmd:?}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start {:?}: {e}", cmd.get_program()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed with {status}"))
+    }
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(root());
+    cmd
+}
+
+fn ensure_wasm_target() -> Result<(), String> {
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("rustup is needed to add the {WASM_TARGET} target: {e}"))?;
+    if !String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim() == WASM_TARGET) {
+        run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+    Ok(())
+}
+
+/// Builds the site into dist/ and returns its gzipped size.
+fn dist() -> Result<u64, String> {
+    ensure_wasm_target()?;
+    let root = root();
+    run(cargo().args(["build", "--lib", "--release", "--target", WASM_TARGET, "-p", "gkecheck"]))?;
+    let wasm = root.join(format!("target/{WASM_TARGET}/release/gkecheck.wasm"));
+    let dist = root.join("dist");
+    let _ = std::fs::remove_dir_all(&dist);
+    std::fs::create_dir_all(dist.join("pkg")).map_err(|e| e.to_string())?;
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .web(true)
+        .map_err(|e| e.to_string())?
+        .typescript(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .out_name("gkecheck")
+        .generate(dist.join("pkg"))
+        .map_err(|e| format!("wasm-bindgen: {e}"))?;
+    copy_dir(&root.join("www"), &dist)?;
+
+    let mut total = 0;
+    let mut lines = Vec::new();
+    for file in files(&dist)? {
+        let bytes = std::fs::read(&file).map_err(|e| e.to_string())?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&bytes).map_err(|e| e.to_string())?;
+        let size = gz.finish().map_err(|e| e.to_string())?.len() as u64;
+        total += size;
+        lines.push(format!(
+            "  {:>8} B gzipped  {:>8} B  {}",
+            size,
+            bytes.len(),
+            file.strip_prefix(&dist).unwrap().display()
+        ));
+    }
+    lines.sort();
+    println!("dist/ contents:\n{}", lines.join("\n"));
+    println!(
+        "dist/ size budget: {:.1} KiB gzipped of {} KiB allowed",
+        total as f64 / 1024.0,
+        BUDGET_GZIP_BYTES / 1024
+    );
+    if total > BUDGET_GZIP_BYTES {
+        return Err(format!(
+            "dist/ is {total} bytes gzipped, over the budget of {BUDGET_GZIP_BYTES}"
+        ));
+    }
+    Ok(total)
+}
+
+fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            out.extend(files(&path)?);
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    for file in files(from)? {
+        let target = to.join(file.strip_prefix(from).unwrap());
+        std::fs::create_dir_all(target.parent().unwrap()).map_err(|e| e.to_string())?;
+        std::fs::copy(&file, &target).map_err(|e| format!("{}: {e}", file.display()))?;
+    }
+    Ok(())
+}
+
+fn serve_cmd(args: &[String]) -> Result<(), String> {
+    let mut port = 8000;
+    let mut build = true;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--port" => {
+                port = it
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .ok_or("--port needs a number")?
+            }
+            "--no-build" => build = false,
+            other => return Err(format!("unknown option {other:?} for serve")),
+        }
+    }
+    if build {
+        dist()?;
+    }
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    println!("gkecheck is served at http://127.0.0.1:{port}/ (Ctrl-C stops it)");
+    serve(listener, root().join("dist"));
+    Ok(())
+}
+
+/// Serves `dir` over HTTP/1.1 until the process ends.
+fn serve(listener: TcpListener, dir: PathBuf) {
+    for stream in listener.incoming().flatten() {
+        let dir = dir.clone();
+        std::thread::spawn(move || {
+            let _ = respond(stream, &dir);
+        });
+    }
+}
+
+fn mime(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "wasm" => "application/wasm",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "tf" | "txt" | "yaml" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn respond(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request = String::new();
+    reader.read_line(&mut request)?;
+    // Read and ignore the headers.
+    let mut line = String::new();
+    while reader.read_line(&mut line)? > 2 {
+        line.clear();
+    }
+    let mut parts = request.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let relative = path.trim_start_matches('/');
+    let relative = if relative.is_empty() || relative.ends_with('/') {
+        format!("{relative}index.html")
+    } else {
+        relative.to_string()
+    };
+    let safe = !relative.split('/').any(|s| s == ".." || s.starts_with('.'));
+    let file = dir.join(&relative);
+    let (status, body, kind) = match (method, safe, std::fs::read(&file)) {
+        ("GET" | "HEAD", true, Ok(body)) => ("200 OK", body, mime(&file)),
+        ("GET" | "HEAD", _, _) => ("404 Not Found", b"not found\n".to_vec(), "text/plain"),
+        _ => ("405 Method Not Allowed", b"method not allowed\n".to_vec(), "text/plain"),
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    if method != "HEAD" {
+        stream.write_all(&body)?;
+    }
+    stream.flush()?;
+    let mut rest = Vec::new();
+    let _ = reader.read_to_end(&mut rest);
+    Ok(())
+}
+
+fn ci() -> Result<(), String> {
+    let root = root();
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run(cargo().args(["test", "--workspace"]))?;
+    dist()?;
+    ensure_chromium()?;
+    let browser = root.join("tests/browser");
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&browser))?;
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    let url = format!("http://{}/", listener.local_addr().map_err(|e| e.to_string())?);
+    let dist = root.join("dist");
+    std::thread::spawn(move || serve(listener, dist));
+    run(Command::new("node")
+        .args(["--test", "--test-concurrency=1", "tests/browser/"])
+        .env("GKECHECK_URL", &url)
+        .env("CHROMIUM", CHROMIUM)
+        .current_dir(&root))?;
+    println!("xtask ci: all checks passed");
+    Ok(())
+}
+
+/// Debian's Chromium: installed with apt-get when it is missing (CI runs as root).
+fn ensure_chromium() -> Result<(), String> {
+    if Path::new(CHROMIUM).exists() {
+        return Ok(());
+    }
+    eprintln!("xtask: {CHROMIUM} is missing; installing Debian's chromium");
+    run(Command::new("apt-get").arg("update").arg("-qq"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-qq", "--no-install-recommends", "chromium"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+    .map_err(|e| format!("{e}\nInstall Chromium yourself (as root: apt-get install chromium) and run again."))
+}
