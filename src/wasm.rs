@@ -62,6 +62,12 @@ pub fn rules_json() -> String {
     serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
 }
 
+/// The largest input the engine reads, in bytes (UTF-8).
+#[wasm_bindgen(js_name = maxInputBytes)]
+pub fn max_input_bytes() -> usize {
+    crate::input::MAX_INPUT_BYTES
+}
+
 /// Makes a panic in the engine throw a JavaScript error with the panic's message; the page
 /// then shows it and starts a fresh instance.
 #[wasm_bindgen(js_name = panicTest)]

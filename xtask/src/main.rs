@@ -42,7 +42,10 @@ fn main() -> ExitCode {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {
@@ -68,7 +71,10 @@ fn ensure_wasm_target() -> Result<(), String> {
         .args(["target", "list", "--installed"])
         .output()
         .map_err(|e| format!("rustup is needed to add the {WASM_TARGET} target: {e}"))?;
-    if !String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim() == WASM_TARGET) {
+    if !String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.trim() == WASM_TARGET)
+    {
         run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
     }
     Ok(())
@@ -78,7 +84,15 @@ fn ensure_wasm_target() -> Result<(), String> {
 fn dist() -> Result<u64, String> {
     ensure_wasm_target()?;
     let root = root();
-    run(cargo().args(["build", "--lib", "--release", "--target", WASM_TARGET, "-p", "gkecheck"]))?;
+    run(cargo().args([
+        "build",
+        "--lib",
+        "--release",
+        "--target",
+        WASM_TARGET,
+        "-p",
+        "gkecheck",
+    ]))?;
     let wasm = root.join(format!("target/{WASM_TARGET}/release/gkecheck.wasm"));
     let dist = root.join("dist");
     let _ = std::fs::remove_dir_all(&dist);
@@ -220,7 +234,11 @@ fn respond(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     let (status, body, kind) = match (method, safe, std::fs::read(&file)) {
         ("GET" | "HEAD", true, Ok(body)) => ("200 OK", body, mime(&file)),
         ("GET" | "HEAD", _, _) => ("404 Not Found", b"not found\n".to_vec(), "text/plain"),
-        _ => ("405 Method Not Allowed", b"method not allowed\n".to_vec(), "text/plain"),
+        _ => (
+            "405 Method Not Allowed",
+            b"method not allowed\n".to_vec(),
+            "text/plain",
+        ),
     };
     write!(
         stream,
@@ -247,7 +265,10 @@ fn ci() -> Result<(), String> {
         .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
         .current_dir(&browser))?;
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    let url = format!("http://{}/", listener.local_addr().map_err(|e| e.to_string())?);
+    let url = format!(
+        "http://{}/",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
     let dist = root.join("dist");
     std::thread::spawn(move || serve(listener, dist));
     run(Command::new("node")
@@ -267,7 +288,15 @@ fn ensure_chromium() -> Result<(), String> {
     eprintln!("xtask: {CHROMIUM} is missing; installing Debian's chromium");
     run(Command::new("apt-get").arg("update").arg("-qq"))?;
     run(Command::new("apt-get")
-        .args(["install", "-y", "-qq", "--no-install-recommends", "chromium"])
+        .args([
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "chromium",
+        ])
         .env("DEBIAN_FRONTEND", "noninteractive"))
-    .map_err(|e| format!("{e}\nInstall Chromium yourself (as root: apt-get install chromium) and run again."))
+    .map_err(|e| {
+        format!("{e}\nInstall Chromium yourself (as root: apt-get install chromium) and run again.")
+    })
 }

@@ -1,0 +1,197 @@
+// End-to-end tests of the gkecheck page in a real browser (Debian's Chromium, driven by
+// Playwright). `cargo xtask ci` builds dist/, serves it, and runs these with GKECHECK_URL set.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const URL_ = process.env.GKECHECK_URL;
+const ORIGIN = URL_ && new URL(URL_).origin;
+const example = (name) => readFileSync(new URL(`../../www/examples/${name}`, import.meta.url), 'utf8');
+const b64url = (text) => Buffer.from(text, 'utf8').toString('base64url');
+
+let browser;
+
+before(async () => {
+  assert.ok(URL_, 'GKECHECK_URL must name the served dist/ (cargo xtask ci sets it)');
+  // A fresh, empty profile each run: Playwright makes a new --user-data-dir for a launch.
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+// A page with every request recorded, and page errors collected.
+async function open(path = '') {
+  const page = await browser.newPage();
+  const requests = [];
+  const errors = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(URL_ + path);
+  await page.waitForSelector('html[data-ready]');
+  return { page, requests, errors };
+}
+
+async function paste(page, text, format = 'auto') {
+  await page.selectOption('#format', format);
+  await page.fill('#input', text);
+}
+
+const result = (page, rule, status, name) =>
+  page.locator(`#results .result[data-rule="${rule}"][data-status="${status}"][data-name=${JSON.stringify(name)}]`);
+
+test('the page loads with an example and shows its failing pools', async () => {
+  const { page, errors } = await open();
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  assert.equal(await result(page, 'GKE001', 'fail', 'default-pool').count(), 1);
+  assert.equal(await result(page, 'GKE002', 'fail', 'shop-prod').count(), 1);
+  assert.match(await page.textContent('#status'), /^3 failing, 0 passing\. Checked locally in [\d.]+ ms\.$/);
+  const ms = Number(await page.getAttribute('#results', 'data-check-ms'));
+  assert.ok(ms >= 0 && ms < 5000, `data-check-ms ${ms}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('pasting a cluster checks it, the fix can be copied, and a click selects the offending text', async () => {
+  const { page, requests, errors } = await open();
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const loaded = requests.length;
+
+  await paste(page, example('hardened-cluster.json'));
+  await result(page, 'GKE001', 'pass', 'batch').waitFor();
+  assert.equal(await page.locator('#results .result[data-status="fail"]').count(), 0);
+
+  const text = example('vulnerable-cluster.json');
+  await paste(page, text);
+  const batch = result(page, 'GKE001', 'fail', 'batch');
+  await batch.waitFor();
+  assert.match(await batch.locator('.message').textContent(), /GCE_METADATA exposes the node's metadata server/);
+  const commands = await batch.locator('pre').allTextContents();
+  assert.ok(commands.includes('gcloud container node-pools update batch --cluster=shop-prod --location=europe-west1 --project=acme-shop-prod --workload-metadata=GKE_METADATA'), commands.join('\n'));
+  assert.ok(commands.includes('gcloud container clusters update shop-prod --location=europe-west1 --project=acme-shop-prod --workload-pool=acme-shop-prod.svc.id.goog'));
+
+  await batch.locator('button.goto').first().click();
+  const selected = await page.evaluate(() => {
+    const input = document.getElementById('input');
+    return input.value.slice(input.selectionStart, input.selectionEnd);
+  });
+  assert.equal(selected, '"GCE_METADATA"');
+
+  // Typing re-checks without any request; nothing ever went to another origin.
+  await page.locator('#input').press('End');
+  await page.keyboard.type(' ');
+  await page.waitForTimeout(300);
+  assert.deepEqual(requests.slice(loaded), [], 'no request after load');
+  assert.deepEqual(requests.filter((u) => new URL(u).origin !== ORIGIN), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a link with #input= fills the page and checks it, Terraform included', async () => {
+  const tf = example('terraform-cluster.tf');
+  const { page, requests } = await open(`#input=${b64url(tf)}`);
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  assert.equal(await result(page, 'GKE001', 'pass', 'web').count(), 1);
+  assert.equal(await page.inputValue('#input'), tf);
+  assert.equal(await page.textContent('#detected'), 'Detected: Terraform');
+  // Only the page's own files were loaded: no example fetched, nothing from elsewhere.
+  assert.ok(requests.every((u) => new URL(u).origin === ORIGIN && !u.includes('/examples/')), requests.join('\n'));
+  await page.close();
+});
+
+test('pasted text is shown as text, never as HTML', async () => {
+  const { page } = await open();
+  const hostile = JSON.stringify({
+    name: '<img src=x onerror="window.__pwned=1">',
+    nodePools: [{ name: '<script>window.__pwned=2</script>', config: {} }],
+  });
+  await paste(page, hostile);
+  const pool = result(page, 'GKE001', 'fail', '<script>window.__pwned=2</script>');
+  await pool.waitFor();
+  assert.equal(await pool.locator('.resource').textContent(), 'node pool <script>window.__pwned=2</script>');
+  assert.equal(await result(page, 'GKE002', 'fail', '<img src=x onerror="window.__pwned=1">').count(), 1);
+  assert.equal(await page.locator('#results img, #results script').count(), 0);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  await page.close();
+});
+
+test('bad and hostile input gets a located error and the page keeps working', async () => {
+  const { page, errors } = await open();
+  await paste(page, '{\n  "name": "prod",\n  "nodePools": [}\n');
+  await page.locator('#errors .input-error').waitFor();
+  assert.match(await page.textContent('#errors'), /Line 3, column 17: expected a JSON value/);
+
+  await page.evaluate(() => {
+    const input = document.getElementById('input');
+    input.value = '['.repeat(200000);
+    input.dispatchEvent(new Event('input'));
+  });
+  await page.waitForFunction(() => /at most 256 levels/.test(document.getElementById('errors').textContent));
+
+  await page.selectOption('#format', 'terraform');
+  await page.evaluate(() => {
+    const input = document.getElementById('input');
+    input.value = 'resource "google_container_cluster" "c" {\n  x = ' + '['.repeat(200000) + '\n}\n';
+    input.dispatchEvent(new Event('input'));
+  });
+  await page.waitForFunction(() => /Line 2, column \d+: .*nested/.test(document.getElementById('errors').textContent));
+
+  // A 50 MB paste is refused with a clear message, before the text area takes it.
+  await page.selectOption('#format', 'auto');
+  const inserted = await page.evaluate(() => {
+    const input = document.getElementById('input');
+    input.value = '';
+    const data = new DataTransfer();
+    data.setData('text/plain', '{"name": "x", "nodePools": []}\n'.repeat(1_700_000));
+    input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    return input.value.length;
+  });
+  assert.equal(inserted, 0);
+  assert.match(await page.textContent('#errors'), /it is 50\.3 MiB, and gkecheck reads at most 32 MiB/);
+  // The engine refuses it too, when it gets there another way.
+  const report = await page.evaluate(() => window.gkecheck.check('{"name": "x", "nodePools": []}\n'.repeat(1_700_000)));
+  assert.match(report.inputs[0].error.message, /expected at most 32 MiB, found 50\.3 MiB/);
+
+  await paste(page, example('vulnerable-cluster.json'));
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a panic in the engine shows an error and the page recovers', async () => {
+  const { page } = await open();
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const panicked = await page.evaluate(() => window.gkecheck.selfTestPanic());
+  assert.equal(panicked, true);
+  await page.locator('#notice [data-internal-error]').waitFor();
+  assert.match(await page.textContent('#notice'), /internal error and was restarted/);
+  // The fresh instance checks again, by itself and on new input.
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  assert.match(await page.textContent('#notice'), /internal error/);
+  // The notice goes once the person edits the input.
+  await paste(page, example('hardened-cluster.json'));
+  await result(page, 'GKE001', 'pass', 'batch').waitFor();
+  assert.equal(await page.textContent('#notice'), '');
+  await page.close();
+});
+
+test('the page forbids other origins in its Content-Security-Policy', async () => {
+  const { page } = await open();
+  const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /connect-src 'self'/);
+  assert.doesNotMatch(csp, /https?:|\*/);
+  const blocked = await page.evaluate(async () => {
+    try { await fetch('http://example.invalid/'); return false; } catch { return true; }
+  });
+  assert.equal(blocked, true);
+  await page.close();
+});
