@@ -144,6 +144,35 @@ impl<'a> Node<'a> {
     }
 }
 
+/// The first block called `name` inside `node`, or the unknown field that stands for blocks
+/// gkecheck cannot expand.
+fn first_block<'a>(
+    ev: &Evaluator,
+    node: &Node<'a>,
+    name: &str,
+) -> Result<Option<Node<'a>>, Unexpanded> {
+    match node.blocks(ev, name) {
+        Blocks::Unknown { expr, span } => Err(Unexpanded { expr, span }),
+        Blocks::Known(list) => Ok(list.into_iter().next()),
+    }
+}
+
+/// Blocks whose presence depends on an expression gkecheck cannot evaluate.
+struct Unexpanded {
+    expr: String,
+    span: Span,
+}
+
+impl Unexpanded {
+    fn field<T>(self) -> Field<T> {
+        Field::Unknown {
+            expr: self.expr,
+            span: self.span,
+            nonempty: false,
+        }
+    }
+}
+
 fn value_blocks<'a>(v: Val, span: Span) -> Blocks<'a> {
     match v {
         Val::Null => Blocks::Known(Vec::new()),
@@ -331,26 +360,20 @@ fn load_cluster(
         scope,
         span: span_of(block),
     };
-    let workload_pool = match node.blocks(ev, "workload_identity_config") {
-        Blocks::Unknown { expr, span } => Field::Unknown {
-            expr,
-            span,
-            nonempty: false,
-        },
-        Blocks::Known(list) => match list.first() {
-            None => Field::Absent,
-            Some(wi) => {
-                let pool = string_field(wi.attr(ev, "workload_pool"));
-                match pool {
-                    Field::Known { ref value, .. } if !value.is_empty() => pool,
-                    Field::Unknown { .. } => pool,
-                    _ => match string_field(wi.attr(ev, "identity_namespace")) {
-                        Field::Absent => pool,
-                        ns => ns,
-                    },
-                }
+    let workload_pool = match first_block(ev, &node, "workload_identity_config") {
+        Err(unknown) => unknown.field(),
+        Ok(None) => Field::Absent,
+        Ok(Some(wi)) => {
+            let pool = string_field(wi.attr(ev, "workload_pool"));
+            match pool {
+                Field::Known { ref value, .. } if !value.is_empty() => pool,
+                Field::Unknown { .. } => pool,
+                _ => match string_field(wi.attr(ev, "identity_namespace")) {
+                    Field::Absent => pool,
+                    ns => ns,
+                },
             }
-        },
+        }
     };
     let site = block_site(ev, file, block, address.clone());
     let cluster = Cluster {
@@ -451,40 +474,25 @@ fn pool_from(
     kind: PoolKind,
     uncertain: Option<(String, Span)>,
 ) -> NodePool {
-    let mut metadata_config = Field::Absent;
-    let mut mode = Field::Absent;
-    let mut node_metadata = Field::Absent;
-    let mut node_config = None;
-    match node.blocks(ev, "node_config") {
-        Blocks::Unknown { expr, span } => {
-            metadata_config = Field::Unknown {
-                expr,
-                span,
-                nonempty: false,
-            }
-        }
-        Blocks::Known(list) => {
-            if let Some(config) = list.first() {
-                node_config = Some(config.span());
-                match config.blocks(ev, "workload_metadata_config") {
-                    Blocks::Unknown { expr, span } => {
-                        metadata_config = Field::Unknown {
-                            expr,
-                            span,
-                            nonempty: false,
-                        }
-                    }
-                    Blocks::Known(list) => {
-                        if let Some(wmc) = list.first() {
-                            metadata_config = Field::known((), wmc.span());
-                            mode = string_field(wmc.attr(ev, "mode"));
-                            node_metadata = string_field(wmc.attr(ev, "node_metadata"));
-                        }
-                    }
-                }
-            }
-        }
-    }
+    let config = first_block(ev, node, "node_config");
+    let node_config = config
+        .as_ref()
+        .ok()
+        .and_then(|c| c.as_ref().map(Node::span));
+    let wmc = config.and_then(|c| {
+        c.map_or(Ok(None), |c| {
+            first_block(ev, &c, "workload_metadata_config")
+        })
+    });
+    let (metadata_config, mode, node_metadata) = match wmc {
+        Err(unknown) => (unknown.field(), Field::Absent, Field::Absent),
+        Ok(None) => (Field::Absent, Field::Absent, Field::Absent),
+        Ok(Some(w)) => (
+            Field::known((), w.span()),
+            string_field(w.attr(ev, "mode")),
+            string_field(w.attr(ev, "node_metadata")),
+        ),
+    };
     let own = |key| string_field(node.attr(ev, key));
     let (project, location) = match kind {
         PoolKind::Inline(_) | PoolKind::Separate => (
