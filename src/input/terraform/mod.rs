@@ -1,6 +1,7 @@
 //! Terraform configuration (HCL): `google_container_cluster` with its default and inline
 //! node pools, and `google_container_node_pool` joined to its cluster.
 
+pub mod build;
 pub mod eval;
 
 use std::collections::{BTreeMap, HashMap};
@@ -8,8 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Body, Structure};
 
-use crate::model::{Cluster, ClusterLink, Field, Model, NodePool, Origin, PoolKind, Site};
+use crate::model::{ClusterLink, Field, Model, PoolKind, Site};
 use crate::span::Span;
+use build::{PoolBase, Unexpanded, View};
 use eval::{Evaluator, Module, ModuleFile, Scope, Val};
 
 /// Adds the clusters and node pools of one module (the files of one directory) to the model.
@@ -29,8 +31,15 @@ pub fn load(files: Vec<ModuleFile<'_>>, model: &mut Model) {
                 "google_container_cluster" => {
                     for (suffix, scope) in instances(&ev, f, block) {
                         let address = format!("google_container_cluster.{label}{suffix}");
-                        clusters.insert(address.clone(), model.clusters.len());
-                        load_cluster(&ev, f, block, scope, address, model);
+                        let view = HclView::of_block(&ev, f, block, scope);
+                        let index = build::cluster(
+                            &view,
+                            ev.input_of(f),
+                            &address,
+                            Some(label.to_string()),
+                            model,
+                        );
+                        clusters.insert(address, index);
                     }
                 }
                 "google_container_node_pool" => pools.push((f, block)),
@@ -42,8 +51,85 @@ pub fn load(files: Vec<ModuleFile<'_>>, model: &mut Model) {
         let label = block.labels[1].as_str();
         for (suffix, scope) in instances(&ev, f, block) {
             let address = format!("google_container_node_pool.{label}{suffix}");
-            let pool = load_separate_pool(&ev, f, block, scope, address, &clusters, model);
+            let link = cluster_link(&ev, f, &scope, block, &clusters, model);
+            let view = HclView::of_block(&ev, f, block, scope);
+            let base = match link {
+                ClusterLink::Index(i) => PoolBase {
+                    input: ev.input_of(f),
+                    cluster: link,
+                    project: model.clusters[i].project.clone(),
+                    location: model.clusters[i].location.clone(),
+                },
+                missing => PoolBase {
+                    input: ev.input_of(f),
+                    cluster: missing,
+                    project: Field::Absent,
+                    location: Field::Absent,
+                },
+            };
+            let site = Site {
+                input: ev.input_of(f),
+                span: view.span(),
+                head: view.head(),
+                address,
+            };
+            let mut pool = build::pool(&view, &base, site, PoolKind::Separate, None);
+            pool.label = Some(label.to_string());
             model.node_pools.push(pool);
+        }
+    }
+}
+
+/// An HCL block (or attribute-syntax object) seen through the evaluator.
+struct HclView<'e, 'm, 'a> {
+    ev: &'e Evaluator<'m, 'a>,
+    file: usize,
+    node: Node<'a>,
+}
+
+impl<'e, 'm, 'a> HclView<'e, 'm, 'a> {
+    fn of_block(ev: &'e Evaluator<'m, 'a>, file: usize, block: &'a Block, scope: Scope) -> Self {
+        HclView {
+            ev,
+            file,
+            node: Node::Block {
+                file,
+                body: &block.body,
+                scope,
+                span: span_of(block),
+            },
+        }
+    }
+}
+
+impl View for HclView<'_, '_, '_> {
+    fn span(&self) -> Span {
+        self.node.span()
+    }
+
+    fn head(&self) -> Span {
+        head_span(self.ev.source(self.file), self.node.span())
+    }
+
+    fn string(&self, key: &str) -> Field<String> {
+        string_field(self.node.attr(self.ev, key))
+    }
+
+    fn boolean(&self, key: &str) -> Field<bool> {
+        bool_field(self.node.attr(self.ev, key))
+    }
+
+    fn blocks(&self, name: &str) -> Result<Vec<Self>, Unexpanded> {
+        match self.node.blocks(self.ev, name) {
+            Blocks::Unknown { expr, span } => Err(Unexpanded { expr, span }),
+            Blocks::Known(nodes) => Ok(nodes
+                .into_iter()
+                .map(|node| HclView {
+                    ev: self.ev,
+                    file: self.file,
+                    node,
+                })
+                .collect()),
         }
     }
 }
@@ -140,35 +226,6 @@ impl<'a> Node<'a> {
                 }
                 Blocks::Known(out)
             }
-        }
-    }
-}
-
-/// The first block called `name` inside `node`, or the unknown field that stands for blocks
-/// gkecheck cannot expand.
-fn first_block<'a>(
-    ev: &Evaluator,
-    node: &Node<'a>,
-    name: &str,
-) -> Result<Option<Node<'a>>, Unexpanded> {
-    match node.blocks(ev, name) {
-        Blocks::Unknown { expr, span } => Err(Unexpanded { expr, span }),
-        Blocks::Known(list) => Ok(list.into_iter().next()),
-    }
-}
-
-/// Blocks whose presence depends on an expression gkecheck cannot evaluate.
-struct Unexpanded {
-    expr: String,
-    span: Span,
-}
-
-impl Unexpanded {
-    fn field<T>(self) -> Field<T> {
-        Field::Unknown {
-            expr: self.expr,
-            span: self.span,
-            nonempty: false,
         }
     }
 }
@@ -336,230 +393,6 @@ fn head_span(text: &str, span: Span) -> Span {
     Span::new(span.start, span.start + rest[..end].trim_end().len())
 }
 
-fn block_site(ev: &Evaluator, file: usize, block: &Block, address: String) -> Site {
-    let span = span_of(block);
-    Site {
-        input: ev.input_of(file),
-        span,
-        head: head_span(ev.source(file), span),
-        address,
-    }
-}
-
-fn load_cluster(
-    ev: &Evaluator,
-    file: usize,
-    block: &Block,
-    scope: Scope,
-    address: String,
-    model: &mut Model,
-) {
-    let node = Node::Block {
-        file,
-        body: &block.body,
-        scope,
-        span: span_of(block),
-    };
-    let workload_pool = match first_block(ev, &node, "workload_identity_config") {
-        Err(unknown) => unknown.field(),
-        Ok(None) => Field::Absent,
-        Ok(Some(wi)) => {
-            let pool = string_field(wi.attr(ev, "workload_pool"));
-            match pool {
-                Field::Known { ref value, .. } if !value.is_empty() => pool,
-                Field::Unknown { .. } => pool,
-                _ => match string_field(wi.attr(ev, "identity_namespace")) {
-                    Field::Absent => pool,
-                    ns => ns,
-                },
-            }
-        }
-    };
-    let site = block_site(ev, file, block, address.clone());
-    let cluster = Cluster {
-        insert_at: site.head,
-        site,
-        origin: Origin::Config,
-        name: string_field(node.attr(ev, "name")),
-        label: Some(block.labels[1].as_str().to_string()),
-        project: string_field(node.attr(ev, "project")),
-        location: string_field(node.attr(ev, "location")),
-        autopilot: bool_field(node.attr(ev, "enable_autopilot")),
-        workload_pool,
-    };
-    let index = model.clusters.len();
-    let autopilot = cluster.autopilot.clone();
-    model.clusters.push(cluster);
-
-    let base = PoolBase {
-        input: ev.input_of(file),
-        cluster: ClusterLink::Index(index),
-        project: model.clusters[index].project.clone(),
-        location: model.clusters[index].location.clone(),
-    };
-    match node.blocks(ev, "node_pool") {
-        Blocks::Known(inline) if !inline.is_empty() => {
-            for (i, pool) in inline.iter().enumerate() {
-                let head = head_span(ev.source(file), pool.span());
-                let site = Site {
-                    input: base.input,
-                    span: pool.span(),
-                    head,
-                    address: format!("{address}.node_pool[{i}]"),
-                };
-                let p = pool_from(ev, &base, pool, site, PoolKind::Inline(i), None);
-                model.node_pools.push(p);
-            }
-        }
-        Blocks::Unknown { expr, span } => {
-            let site = Site {
-                input: base.input,
-                span,
-                head: head_span(ev.source(file), span),
-                address: format!("{address}.node_pool[*]"),
-            };
-            let p = pool_from(
-                ev,
-                &base,
-                &node,
-                site,
-                PoolKind::Inline(0),
-                Some((expr, span)),
-            );
-            model.node_pools.push(NodePool {
-                metadata_config: Field::Absent,
-                mode: Field::Absent,
-                node_metadata: Field::Absent,
-                node_config: None,
-                ..p
-            });
-        }
-        Blocks::Known(_) => {
-            // No inline pools: Terraform builds the default pool from the cluster's own
-            // `node_config`, unless the cluster is Autopilot or deletes it.
-            if autopilot.value() == Some(&true) {
-                return;
-            }
-            let removed = bool_field(node.attr(ev, "remove_default_node_pool"));
-            let uncertain = match removed {
-                Field::Known { value: true, .. } => return,
-                Field::Unknown { expr, span, .. } => Some((expr, span)),
-                _ => None,
-            };
-            let site = block_site(ev, file, block, address);
-            let p = pool_from(ev, &base, &node, site, PoolKind::Default, uncertain);
-            model.node_pools.push(NodePool {
-                name: Field::Absent,
-                label: None,
-                ..p
-            });
-        }
-    }
-}
-
-struct PoolBase {
-    input: usize,
-    cluster: ClusterLink,
-    project: Field<String>,
-    location: Field<String>,
-}
-
-/// Reads a node pool's settings from `node` (a pool resource, an inline `node_pool`, or the
-/// cluster itself for its default pool).
-fn pool_from(
-    ev: &Evaluator,
-    base: &PoolBase,
-    node: &Node,
-    site: Site,
-    kind: PoolKind,
-    uncertain: Option<(String, Span)>,
-) -> NodePool {
-    let config = first_block(ev, node, "node_config");
-    let node_config = config
-        .as_ref()
-        .ok()
-        .and_then(|c| c.as_ref().map(Node::span));
-    let wmc = config.and_then(|c| {
-        c.map_or(Ok(None), |c| {
-            first_block(ev, &c, "workload_metadata_config")
-        })
-    });
-    let (metadata_config, mode, node_metadata) = match wmc {
-        Err(unknown) => (unknown.field(), Field::Absent, Field::Absent),
-        Ok(None) => (Field::Absent, Field::Absent, Field::Absent),
-        Ok(Some(w)) => (
-            Field::known((), w.span()),
-            string_field(w.attr(ev, "mode")),
-            string_field(w.attr(ev, "node_metadata")),
-        ),
-    };
-    let own = |key| string_field(node.attr(ev, key));
-    let (project, location) = match kind {
-        PoolKind::Inline(_) | PoolKind::Separate => (
-            or(own("project"), &base.project),
-            or(own("location"), &base.location),
-        ),
-        _ => (base.project.clone(), base.location.clone()),
-    };
-    NodePool {
-        site,
-        origin: Origin::Config,
-        kind,
-        name: own("name"),
-        label: None,
-        cluster: base.cluster.clone(),
-        project,
-        location,
-        metadata_config,
-        mode,
-        node_metadata,
-        node_config,
-        uncertain,
-    }
-}
-
-fn or(field: Field<String>, fallback: &Field<String>) -> Field<String> {
-    match field {
-        Field::Absent => fallback.clone(),
-        f => f,
-    }
-}
-
-fn load_separate_pool(
-    ev: &Evaluator,
-    file: usize,
-    block: &Block,
-    scope: Scope,
-    address: String,
-    clusters: &HashMap<String, usize>,
-    model: &Model,
-) -> NodePool {
-    let link = cluster_link(ev, file, &scope, block, clusters, model);
-    let (project, location) = match &link {
-        ClusterLink::Index(i) => (
-            model.clusters[*i].project.clone(),
-            model.clusters[*i].location.clone(),
-        ),
-        ClusterLink::Missing { .. } => (Field::Absent, Field::Absent),
-    };
-    let base = PoolBase {
-        input: ev.input_of(file),
-        cluster: link,
-        project,
-        location,
-    };
-    let node = Node::Block {
-        file,
-        body: &block.body,
-        scope,
-        span: span_of(block),
-    };
-    let site = block_site(ev, file, block, address);
-    let mut pool = pool_from(ev, &base, &node, site, PoolKind::Separate, None);
-    pool.label = Some(block.labels[1].as_str().to_string());
-    pool
-}
-
 /// Joins a `google_container_node_pool` to its cluster: by reference
 /// (`google_container_cluster.X.id|name|self_link`), or by a known name or id.
 fn cluster_link(
@@ -604,20 +437,8 @@ fn cluster_link(
         }
     }
     match ev.eval(file, scope, &attr.value).settle() {
-        Val::Str(s) => {
-            // A name, or an id such as projects/P/locations/L/clusters/NAME.
-            let name = s.rsplit('/').next().unwrap_or(&s).to_string();
-            let found = clusters
-                .values()
-                .find(|&&i| model.clusters[i].name.as_str() == Some(name.as_str()));
-            match found {
-                Some(&i) => ClusterLink::Index(i),
-                None => ClusterLink::Missing {
-                    name: Some(name),
-                    reference,
-                },
-            }
-        }
+        // A name, or an id such as projects/P/locations/L/clusters/NAME.
+        Val::Str(s) => build::by_name(model, clusters.values().copied(), &s),
         _ => ClusterLink::Missing {
             name: None,
             reference,
