@@ -10,7 +10,7 @@ const HELP: &str =
     "gkecheck: finds GKE node pools that leak the node's credentials, and says how to fix them.
 
 Usage:
-  gkecheck check [--format text|json] [--input-format auto|gcloud-json|terraform] [PATH|-]...
+  gkecheck check [--format text|json] [--input-format auto|gcloud-json|terraform|terraform-plan] [PATH|-]...
   gkecheck rules
   gkecheck --help | --version
 
@@ -21,7 +21,7 @@ check
   and text unless --input-format says it.
   Inputs: `gcloud container clusters describe|list --format=json`, `gcloud container node-pools
   describe|list --format=json`, the API's {\"clusters\": [...]} / {\"nodePools\": [...]}, Cloud
-  Asset Inventory exports, and Terraform (.tf).
+  Asset Inventory exports, Terraform (.tf) and Terraform plans (`terraform show -json`).
 
   --format text   findings with a code frame and the fix (default)
   --format json   the versioned report (see the README), the same object the web page renders
@@ -97,7 +97,7 @@ fn run_check(args: &[String]) -> Result<u8, String> {
                 forced = match v.as_str() {
                     "auto" => None,
                     name => Some(Format::parse(name).ok_or_else(|| {
-                        format!("--input-format takes auto, gcloud-json or terraform, not {name:?}")
+                        format!("--input-format takes auto, gcloud-json, terraform or terraform-plan, not {name:?}")
                     })?),
                 };
             }

@@ -72,6 +72,9 @@ pub struct Site {
     pub head: Span,
     /// `google_container_node_pool.apps`, `projects/P/locations/L/clusters/C/nodePools/N`.
     pub address: String,
+    /// True when the input is the text a person edits to fix it (Terraform configuration);
+    /// false for API output and plans, whose fix goes elsewhere.
+    pub editable: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

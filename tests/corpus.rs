@@ -9,28 +9,10 @@ use gkecheck::{check, Input, Options};
 /// Input shapes that are not read yet, with the issue that brings them. Lines about these
 /// files are reported as pending; the test fails if one starts holding (so the entry is
 /// removed) or if the file stops being refused with a clear error.
-const PENDING: &[(&str, &str)] = &[
-    (
-        "gcloud/blog-dwk-cluster-describe-default-yaml-2024.yaml",
-        "YAML output",
-    ),
-    (
-        "plans/terraform-validator_example_container_cluster.tfplan.json",
-        "Terraform plan JSON",
-    ),
-    (
-        "plans/terraform-validator_full_container_cluster.tfplan.json",
-        "Terraform plan JSON",
-    ),
-    (
-        "plans/terraform-validator_full_container_cluster_b6a72267_identity_namespace.tfplan.json",
-        "Terraform plan JSON",
-    ),
-    (
-        "plans/terraform-validator_full_container_node_pool.tfplan.json",
-        "Terraform plan JSON",
-    ),
-];
+const PENDING: &[(&str, &str)] = &[(
+    "gcloud/blog-dwk-cluster-describe-default-yaml-2024.yaml",
+    "YAML output",
+)];
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")

@@ -11,7 +11,7 @@ const errorsBox = $('errors');
 const detected = $('detected');
 const notice = $('notice');
 
-const FORMAT_NAMES = { 'gcloud-json': 'gcloud JSON', terraform: 'Terraform', unknown: 'not recognised' };
+const FORMAT_NAMES = { 'gcloud-json': 'gcloud JSON', terraform: 'Terraform', 'terraform-plan': 'Terraform plan', unknown: 'not recognised' };
 const STATUS_WORDS = { fail: 'FAIL', pass: 'PASS', unknown: 'UNKNOWN' };
 const STATUS_ORDER = { fail: 0, unknown: 1, pass: 2 };
 const DEFAULT_EXAMPLE = 'examples/vulnerable-cluster.json';

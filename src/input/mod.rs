@@ -2,6 +2,7 @@
 
 pub mod gcloud;
 pub mod json;
+pub mod plan;
 pub mod terraform;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,8 @@ pub enum Format {
     GcloudJson,
     /// Terraform configuration (`.tf`).
     Terraform,
+    /// A Terraform plan as `terraform show -json` prints it.
+    TerraformPlan,
 }
 
 impl Format {
@@ -26,6 +29,7 @@ impl Format {
         match self {
             Format::GcloudJson => "gcloud-json",
             Format::Terraform => "terraform",
+            Format::TerraformPlan => "terraform-plan",
         }
     }
 
@@ -33,6 +37,7 @@ impl Format {
         match name {
             "gcloud-json" | "gcloud" | "json" => Some(Format::GcloudJson),
             "terraform" | "tf" | "hcl" => Some(Format::Terraform),
+            "terraform-plan" | "plan" => Some(Format::TerraformPlan),
             _ => None,
         }
     }
@@ -75,7 +80,15 @@ pub fn detect(name: &str, text: &str) -> Result<Format, Problem> {
         ));
     }
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        return Ok(Format::GcloudJson);
+        // A plan names these near its start; looking at the first part keeps this cheap.
+        let head = &trimmed[..trimmed.len().min(4096)];
+        let plan = head.contains("\"format_version\"")
+            && (head.contains("\"terraform_version\"") || trimmed.contains("\"planned_values\""));
+        return Ok(if plan {
+            Format::TerraformPlan
+        } else {
+            Format::GcloudJson
+        });
     }
     const HCL_STARTS: &[&str] = &[
         "resource ",
@@ -149,6 +162,19 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> BTreeMap<usize, Proble
                             Problem::at(0, "expected gcloud JSON output, found no JSON value")
                         });
                         problems.insert(source.index, problem);
+                    }
+                }
+            },
+            Format::TerraformPlan => match json::parse(source.text) {
+                Err(e) => {
+                    problems.insert(source.index, Problem::at(e.offset, e.message));
+                }
+                Ok(doc) => {
+                    if !plan::is_plan(&doc) {
+                        problems.insert(source.index, Problem::at(doc.span.start, "expected a Terraform plan (`terraform show -json PLANFILE`): this JSON has no planned_values"));
+                    } else if let Err(message) = plan::load(source.index, source.text, &doc, model)
+                    {
+                        problems.insert(source.index, Problem::at(doc.span.start, message));
                     }
                 }
             },

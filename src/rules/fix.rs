@@ -1,7 +1,7 @@
 //! Remediation built from the input: gcloud commands with the real names, or the Terraform
 //! block to write and where.
 
-use crate::model::{Cluster, ClusterLink, Field, NodePool, Origin};
+use crate::model::{Cluster, ClusterLink, Field, NodePool, Origin, Site};
 use crate::span::Span;
 
 /// A remediation before its spans become report locations.
@@ -29,12 +29,23 @@ impl DraftStep {
         }
     }
 
-    pub fn hcl(title: impl Into<String>, code: impl Into<String>, at: (usize, Span)) -> DraftStep {
+    /// Terraform to write at `site`'s resource; the place is given when the input is the
+    /// configuration itself (a plan only names the resource).
+    pub fn hcl(
+        title: impl Into<String>,
+        code: impl Into<String>,
+        site: &Site,
+        at: Span,
+    ) -> DraftStep {
+        let mut title = title.into();
+        if !site.editable {
+            title.push_str(" (in the Terraform configuration this plan was made from)");
+        }
         DraftStep {
-            title: title.into(),
+            title,
             code: code.into(),
             language: "hcl",
-            at: Some(at),
+            at: site.editable.then_some((site.input, at)),
         }
     }
 }
@@ -108,7 +119,8 @@ pub fn enable_identity_hcl(cluster: &Cluster) -> DraftStep {
             cluster.site.address
         ),
         code,
-        (cluster.site.input, cluster.insert_at),
+        &cluster.site,
+        cluster.insert_at,
     )
 }
 

@@ -270,17 +270,20 @@ fn remediation(model: &Model, pool: &NodePool) -> Draft {
                 (Some(span), ..) => DraftStep::hcl(
                     format!("In {}, set the mode", pool.site.address),
                     "mode = \"GKE_METADATA\"",
-                    (pool.site.input, span),
+                    &pool.site,
+                    span,
                 ),
                 (None, Some(span), _) | (None, None, Some(span)) => DraftStep::hcl(
                     format!("In {}, inside node_config", pool.site.address),
                     block,
-                    (pool.site.input, span),
+                    &pool.site,
+                    span,
                 ),
                 (None, None, None) => DraftStep::hcl(
                     format!("In {}, add", pool.site.address),
                     format!("node_config {{\n  {}\n}}", block.replace('\n', "\n  ")),
-                    pool_head(pool),
+                    &pool.site,
+                    pool.site.head,
                 ),
             };
             steps.push(step);

@@ -72,6 +72,7 @@ pub fn load(files: Vec<ModuleFile<'_>>, model: &mut Model) {
                 span: view.span(),
                 head: view.head(),
                 address,
+                editable: true,
             };
             let mut pool = build::pool(&view, &base, site, PoolKind::Separate, None);
             pool.label = Some(label.to_string());
@@ -103,6 +104,8 @@ impl<'e, 'm, 'a> HclView<'e, 'm, 'a> {
 }
 
 impl View for HclView<'_, '_, '_> {
+    const EDITABLE: bool = true;
+
     fn span(&self) -> Span {
         self.node.span()
     }

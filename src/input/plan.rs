@@ -1,0 +1,369 @@
+//! Terraform plans as `terraform show -json` prints them: `planned_values` (the root module
+//! and nested `child_modules`), with `resource_changes[].change.after_unknown` marking values
+//! known only after apply, and `configuration` telling which of those the configuration sets.
+
+use std::collections::HashMap;
+
+use crate::input::json::{Json, Kind};
+use crate::input::terraform::build::{self, PoolBase, Unexpanded, View};
+use crate::model::{ClusterLink, Field, Model, PoolKind, Site};
+use crate::span::Span;
+
+/// Whether a JSON document is a plan.
+pub fn is_plan(doc: &Json) -> bool {
+    doc.get("planned_values").is_some()
+        || (doc.get("resource_changes").is_some() && doc.get("format_version").is_some())
+}
+
+struct Resource<'j> {
+    address: String,
+    kind: &'j str,
+    label: String,
+    module: Vec<String>,
+    json: &'j Json,
+}
+
+pub fn load<'j>(
+    input: usize,
+    text: &'j str,
+    doc: &'j Json,
+    model: &mut Model,
+) -> Result<(), String> {
+    let Some(root) = doc.path(&["planned_values", "root_module"]) else {
+        return Err("expected a plan with planned_values (`terraform show -json PLANFILE`); this one has none: was it made with -refresh-only or for destroy?".into());
+    };
+    let mut resources = Vec::new();
+    collect(root, &mut resources);
+    let unknown: HashMap<&'j str, &'j Json> = doc
+        .get("resource_changes")
+        .and_then(Json::as_array)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|rc| {
+            Some((
+                rc.get("address")?.as_str()?,
+                rc.path(&["change", "after_unknown"])?,
+            ))
+        })
+        .collect();
+    let config_root = doc.path(&["configuration", "root_module"]);
+    let view = |r: &Resource<'j>| -> Option<PlanView<'j>> {
+        let values = r.json.get("values")?;
+        let head = r
+            .json
+            .member("address")
+            .map(|m| Span::new(m.key_span.start, m.value.span.end))
+            .unwrap_or(r.json.span);
+        Some(PlanView {
+            text,
+            values,
+            unknown: unknown.get(r.address.as_str()).copied(),
+            config: config_root.and_then(|c| expressions(c, &r.module, r.kind, &r.label)),
+            head: Some(head),
+            whole: r.json.span,
+        })
+    };
+    let before = model.clusters.len();
+    let mut clusters: HashMap<String, usize> = HashMap::new();
+    for r in resources
+        .iter()
+        .filter(|r| r.kind == "google_container_cluster")
+    {
+        if let Some(v) = view(r) {
+            let index = build::cluster(&v, input, &r.address, Some(r.label.clone()), model);
+            clusters.insert(r.address.clone(), index);
+        }
+    }
+    for r in resources
+        .iter()
+        .filter(|r| r.kind == "google_container_node_pool")
+    {
+        let Some(v) = view(r) else { continue };
+        let link = match v.string("cluster") {
+            Field::Known { value, .. } => {
+                build::by_name(model, before..model.clusters.len(), &value)
+            }
+            _ => by_reference(&v, &r.module, &clusters),
+        };
+        let base = match link {
+            ClusterLink::Index(i) => PoolBase {
+                input,
+                cluster: link,
+                project: model.clusters[i].project.clone(),
+                location: model.clusters[i].location.clone(),
+            },
+            missing => PoolBase {
+                input,
+                cluster: missing,
+                project: Field::Absent,
+                location: Field::Absent,
+            },
+        };
+        let site = Site {
+            input,
+            span: v.span(),
+            head: v.head(),
+            address: r.address.clone(),
+            editable: false,
+        };
+        let mut pool = build::pool(&v, &base, site, PoolKind::Separate, None);
+        pool.label = Some(r.label.clone());
+        model.node_pools.push(pool);
+    }
+    Ok(())
+}
+
+fn collect<'j>(module: &'j Json, out: &mut Vec<Resource<'j>>) {
+    let path = module
+        .get("address")
+        .and_then(Json::as_str)
+        .map(module_names)
+        .unwrap_or_default();
+    for r in module
+        .get("resources")
+        .and_then(Json::as_array)
+        .unwrap_or_default()
+    {
+        let field = |k: &str| r.get(k).and_then(Json::as_str);
+        if field("mode") == Some("data") {
+            continue;
+        }
+        if let (Some(address), Some(kind), Some(label)) =
+            (field("address"), field("type"), field("name"))
+        {
+            out.push(Resource {
+                address: address.to_string(),
+                kind,
+                label: label.to_string(),
+                module: path.clone(),
+                json: r,
+            });
+        }
+    }
+    for child in module
+        .get("child_modules")
+        .and_then(Json::as_array)
+        .unwrap_or_default()
+    {
+        collect(child, out);
+    }
+}
+
+/// `module.a["x"].module.b` → `["a", "b"]`.
+fn module_names(address: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = address;
+    while let Some(after) = rest.strip_prefix("module.") {
+        let end = after.find(['.', '[']).unwrap_or(after.len());
+        names.push(after[..end].to_string());
+        rest = &after[end..];
+        if rest.starts_with('[') {
+            rest = rest.find("].").map_or("", |i| &rest[i + 1..]);
+        }
+        rest = rest.strip_prefix('.').unwrap_or(rest);
+    }
+    names
+}
+
+/// The configuration's `expressions` for a resource, following `module_calls`.
+fn expressions<'j>(root: &'j Json, module: &[String], kind: &str, label: &str) -> Option<&'j Json> {
+    let mut current = root;
+    for name in module {
+        current = current.path(&["module_calls", name, "module"])?;
+    }
+    current
+        .get("resources")?
+        .as_array()?
+        .iter()
+        .find(|r| {
+            r.get("type").and_then(Json::as_str) == Some(kind)
+                && r.get("name").and_then(Json::as_str) == Some(label)
+                && r.get("mode").and_then(Json::as_str) != Some("data")
+        })?
+        .get("expressions")
+}
+
+/// Joins a pool to its cluster through the configuration's reference
+/// (`google_container_cluster.primary.name`), when its value is only known after apply.
+fn by_reference(
+    v: &PlanView<'_>,
+    module: &[String],
+    clusters: &HashMap<String, usize>,
+) -> ClusterLink {
+    let refs: Vec<&str> = v
+        .config
+        .and_then(|c| c.path(&["cluster", "references"]))
+        .and_then(Json::as_array)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Json::as_str)
+        .collect();
+    let prefix: String = module.iter().map(|m| format!("module.{m}.")).collect();
+    for r in &refs {
+        let mut parts = r.splitn(3, '.');
+        if let (Some("google_container_cluster"), Some(label)) = (parts.next(), parts.next()) {
+            let label = label.split('[').next().unwrap_or(label);
+            let address = format!("{prefix}google_container_cluster.{label}");
+            if let Some(&i) = clusters.get(&address) {
+                return ClusterLink::Index(i);
+            }
+        }
+    }
+    ClusterLink::Missing {
+        name: None,
+        reference: refs.first().map(|r| r.to_string()),
+    }
+}
+
+/// A resource's planned values, or a nested block's, with the matching parts of
+/// `after_unknown` and of the configuration's expressions.
+struct PlanView<'j> {
+    text: &'j str,
+    values: &'j Json,
+    unknown: Option<&'j Json>,
+    config: Option<&'j Json>,
+    /// The resource's `address` member; nested blocks use their first line.
+    head: Option<Span>,
+    whole: Span,
+}
+
+impl<'j> PlanView<'j> {
+    fn is_unknown(&self, key: &str) -> bool {
+        match self.unknown {
+            Some(u) if u.as_bool() == Some(true) => true,
+            Some(u) => u.get(key).and_then(Json::as_bool) == Some(true),
+            None => false,
+        }
+    }
+
+    /// What the configuration writes for `key`, when it writes anything.
+    fn configured(&self, key: &str) -> Option<String> {
+        let e = self.config?.get(key)?;
+        if let Some(refs) = e.get("references").and_then(Json::as_array) {
+            let names: Vec<&str> = refs.iter().filter_map(Json::as_str).collect();
+            if !names.is_empty() {
+                return Some(names[0].to_string());
+            }
+        }
+        Some(format!("the configured {key}"))
+    }
+
+    /// A value known only after apply: unknown when the configuration sets it, else absent
+    /// (the provider or GKE computes it, and the rules' absent logic applies).
+    fn later<T>(&self, key: &str) -> Field<T> {
+        match (self.is_unknown(key), self.configured(key)) {
+            (true, Some(expr)) => Field::Unknown {
+                expr: format!("{expr} (known after apply)"),
+                span: self.head(),
+                nonempty: false,
+            },
+            _ => Field::Absent,
+        }
+    }
+
+    fn child(&self, name: &str, index: usize, values: &'j Json) -> PlanView<'j> {
+        let pick = |j: Option<&'j Json>| -> Option<&'j Json> {
+            let j = j?;
+            if j.as_bool() == Some(true) {
+                return Some(j);
+            }
+            match j.get(name)? {
+                v if v.as_bool().is_some() => Some(v),
+                v => v
+                    .as_array()
+                    .and_then(|a| a.get(index))
+                    .or(Some(v).filter(|v| v.as_object().is_some())),
+            }
+        };
+        PlanView {
+            text: self.text,
+            values,
+            unknown: pick(self.unknown),
+            config: pick(self.config),
+            head: None,
+            whole: values.span,
+        }
+    }
+}
+
+impl View for PlanView<'_> {
+    const EDITABLE: bool = false;
+
+    fn span(&self) -> Span {
+        self.whole
+    }
+
+    fn head(&self) -> Span {
+        self.head.unwrap_or_else(|| {
+            let rest = self
+                .text
+                .get(self.whole.start..self.whole.end)
+                .unwrap_or("");
+            let end = rest.find('\n').unwrap_or(rest.len());
+            Span::new(
+                self.whole.start,
+                self.whole.start + rest[..end].trim_end().len(),
+            )
+        })
+    }
+
+    fn string(&self, key: &str) -> Field<String> {
+        match self.values.get(key) {
+            Some(v) if !v.is_null() => match &v.kind {
+                Kind::String(s) => Field::known(s.clone(), v.span),
+                Kind::Number(n) => Field::known(n.clone(), v.span),
+                Kind::Bool(b) => Field::known(b.to_string(), v.span),
+                _ => Field::known(String::new(), v.span),
+            },
+            _ => self.later(key),
+        }
+    }
+
+    fn boolean(&self, key: &str) -> Field<bool> {
+        match self.values.get(key) {
+            Some(v) if !v.is_null() => match v.as_bool() {
+                Some(b) => Field::known(b, v.span),
+                None => Field::Unknown {
+                    expr: format!("{key} (not a boolean)"),
+                    span: v.span,
+                    nonempty: false,
+                },
+            },
+            _ => self.later(key),
+        }
+    }
+
+    fn blocks(&self, name: &str) -> Result<Vec<Self>, Unexpanded> {
+        match self.values.get(name) {
+            Some(v) if !v.is_null() => match &v.kind {
+                Kind::Array(items) => Ok(items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, item)| item.as_object().is_some())
+                    .map(|(i, item)| self.child(name, i, item))
+                    .collect()),
+                Kind::Object(_) => Ok(vec![self.child(name, 0, v)]),
+                _ => Ok(Vec::new()),
+            },
+            _ => match self.later::<()>(name) {
+                Field::Unknown { expr, span, .. } => Err(Unexpanded { expr, span }),
+                _ => Ok(Vec::new()),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::module_names;
+
+    #[test]
+    fn module_addresses_become_module_call_names() {
+        assert_eq!(module_names("module.gke"), vec!["gke"]);
+        assert_eq!(
+            module_names("module.a[\"x.y\"].module.b[0]"),
+            vec!["a", "b"]
+        );
+        assert!(module_names("").is_empty());
+    }
+}

@@ -1,0 +1,235 @@
+//! Builds the model's clusters and node pools from Terraform resources, written once for
+//! configuration (HCL) and plans (JSON): both are read through [`View`].
+
+use crate::model::{Cluster, ClusterLink, Field, Model, NodePool, Origin, PoolKind, Site};
+use crate::span::Span;
+
+/// A resource or nested block, as far as its source lets gkecheck know its values.
+pub trait View: Sized {
+    /// Whether the input is the configuration itself (HCL), rather than a plan made from it.
+    const EDITABLE: bool;
+    /// The whole resource or block.
+    fn span(&self) -> Span;
+    /// Its first line (a block header), where findings without a narrower place point.
+    fn head(&self) -> Span;
+    /// A string attribute; numbers and booleans as text.
+    fn string(&self, key: &str) -> Field<String>;
+    fn boolean(&self, key: &str) -> Field<bool>;
+    /// The nested blocks called `name`, or why they cannot be known.
+    fn blocks(&self, name: &str) -> Result<Vec<Self>, Unexpanded>;
+
+    fn first(&self, name: &str) -> Result<Option<Self>, Unexpanded> {
+        self.blocks(name).map(|list| list.into_iter().next())
+    }
+}
+
+/// Blocks whose presence depends on something gkecheck cannot evaluate.
+pub struct Unexpanded {
+    pub expr: String,
+    pub span: Span,
+}
+
+impl Unexpanded {
+    pub fn field<T>(self) -> Field<T> {
+        Field::Unknown {
+            expr: self.expr,
+            span: self.span,
+            nonempty: false,
+        }
+    }
+}
+
+/// What a node pool takes from its cluster.
+pub struct PoolBase {
+    pub input: usize,
+    pub cluster: ClusterLink,
+    pub project: Field<String>,
+    pub location: Field<String>,
+}
+
+/// Adds a `google_container_cluster` and the pools it makes (inline `node_pool` blocks, or
+/// the default pool from its own `node_config`). Returns the cluster's index.
+pub fn cluster<V: View>(
+    view: &V,
+    input: usize,
+    address: &str,
+    label: Option<String>,
+    model: &mut Model,
+) -> usize {
+    let workload_pool = match view.first("workload_identity_config") {
+        Err(unknown) => unknown.field(),
+        Ok(None) => Field::Absent,
+        Ok(Some(wi)) => {
+            let pool = wi.string("workload_pool");
+            match pool {
+                Field::Known { ref value, .. } if !value.is_empty() => pool,
+                Field::Unknown { .. } => pool,
+                // Provider versions before 4.0 call it identity_namespace.
+                _ => match wi.string("identity_namespace") {
+                    Field::Absent => pool,
+                    ns => ns,
+                },
+            }
+        }
+    };
+    let site = Site {
+        input,
+        span: view.span(),
+        head: view.head(),
+        address: address.to_string(),
+        editable: V::EDITABLE,
+    };
+    let index = model.clusters.len();
+    model.clusters.push(Cluster {
+        insert_at: site.head,
+        site,
+        origin: Origin::Config,
+        name: view.string("name"),
+        label,
+        project: view.string("project"),
+        location: view.string("location"),
+        autopilot: view.boolean("enable_autopilot"),
+        workload_pool,
+    });
+    let c = &model.clusters[index];
+    let base = PoolBase {
+        input,
+        cluster: ClusterLink::Index(index),
+        project: c.project.clone(),
+        location: c.location.clone(),
+    };
+    let autopilot = c.autopilot.value() == Some(&true);
+    match view.blocks("node_pool") {
+        Ok(inline) if !inline.is_empty() => {
+            for (i, p) in inline.iter().enumerate() {
+                let site = Site {
+                    input,
+                    span: p.span(),
+                    head: p.head(),
+                    address: format!("{address}.node_pool[{i}]"),
+                    editable: V::EDITABLE,
+                };
+                model
+                    .node_pools
+                    .push(pool(p, &base, site, PoolKind::Inline(i), None));
+            }
+        }
+        Err(Unexpanded { expr, span }) => {
+            // The inline pools cannot be listed: one result stands for them all.
+            let site = Site {
+                input,
+                span,
+                head: span,
+                address: format!("{address}.node_pool[*]"),
+                editable: V::EDITABLE,
+            };
+            let p = pool(view, &base, site, PoolKind::Inline(0), Some((expr, span)));
+            model.node_pools.push(NodePool {
+                metadata_config: Field::Absent,
+                mode: Field::Absent,
+                node_metadata: Field::Absent,
+                node_config: None,
+                ..p
+            });
+        }
+        Ok(_) => {
+            // No inline pools: Terraform builds the default pool from the cluster's own
+            // `node_config`, unless the cluster is Autopilot or deletes it.
+            if autopilot {
+                return index;
+            }
+            let uncertain = match view.boolean("remove_default_node_pool") {
+                Field::Known { value: true, .. } => return index,
+                Field::Unknown { expr, span, .. } => Some((expr, span)),
+                _ => None,
+            };
+            let site = Site {
+                input,
+                span: view.span(),
+                head: view.head(),
+                address: address.to_string(),
+                editable: V::EDITABLE,
+            };
+            let p = pool(view, &base, site, PoolKind::Default, uncertain);
+            model.node_pools.push(NodePool {
+                name: Field::Absent,
+                ..p
+            });
+        }
+    }
+    index
+}
+
+/// Reads a node pool's settings from `view` (a pool resource, an inline `node_pool`, or the
+/// cluster itself for its default pool).
+pub fn pool<V: View>(
+    view: &V,
+    base: &PoolBase,
+    site: Site,
+    kind: PoolKind,
+    uncertain: Option<(String, Span)>,
+) -> NodePool {
+    let config = view.first("node_config");
+    let node_config = config
+        .as_ref()
+        .ok()
+        .and_then(|c| c.as_ref().map(View::span));
+    let wmc = config.and_then(|c| c.map_or(Ok(None), |c| c.first("workload_metadata_config")));
+    let (metadata_config, mode, node_metadata) = match wmc {
+        Err(unknown) => (unknown.field(), Field::Absent, Field::Absent),
+        Ok(None) => (Field::Absent, Field::Absent, Field::Absent),
+        Ok(Some(w)) => (
+            Field::known((), w.span()),
+            w.string("mode"),
+            w.string("node_metadata"),
+        ),
+    };
+    let (project, location) = match kind {
+        PoolKind::Inline(_) | PoolKind::Separate => (
+            or(view.string("project"), &base.project),
+            or(view.string("location"), &base.location),
+        ),
+        _ => (base.project.clone(), base.location.clone()),
+    };
+    NodePool {
+        site,
+        origin: Origin::Config,
+        kind,
+        name: view.string("name"),
+        label: None,
+        cluster: base.cluster.clone(),
+        project,
+        location,
+        metadata_config,
+        mode,
+        node_metadata,
+        node_config,
+        uncertain,
+    }
+}
+
+fn or(field: Field<String>, fallback: &Field<String>) -> Field<String> {
+    match field {
+        Field::Absent => fallback.clone(),
+        f => f,
+    }
+}
+
+/// Joins a pool to a cluster by a known name or id (`projects/P/locations/L/clusters/NAME`),
+/// among `candidates` (model indexes).
+pub fn by_name(
+    model: &Model,
+    candidates: impl Iterator<Item = usize>,
+    reference: &str,
+) -> ClusterLink {
+    let name = reference.rsplit('/').next().unwrap_or(reference);
+    for i in candidates {
+        if model.clusters[i].name.as_str() == Some(name) {
+            return ClusterLink::Index(i);
+        }
+    }
+    ClusterLink::Missing {
+        name: Some(name.to_string()),
+        reference: Some(reference.to_string()),
+    }
+}
