@@ -14,7 +14,7 @@ mod wasm;
 
 use input::{Format, Source};
 use report::{
-    Finding, InputError, InputReport, Location, Remediation, Report, Resource, Step, Summary,
+    Finding, InputMessage, InputReport, Location, Remediation, Report, Resource, Step, Summary,
 };
 use span::{LineIndex, Span};
 
@@ -66,6 +66,7 @@ pub fn check(inputs: &[Input], _options: &Options) -> Report {
             name: input.name.clone(),
             format: detected.as_ref().map_or("unknown", |f| f.as_str()),
             error: None,
+            notes: Vec::new(),
         });
         match detected {
             Ok(format) => sources.push(Source {
@@ -80,17 +81,24 @@ pub fn check(inputs: &[Input], _options: &Options) -> Report {
         }
     }
     let mut model = model::Model::default();
-    problems.extend(input::load(&sources, &mut model));
+    let loaded = input::load(&sources, &mut model);
+    problems.extend(loaded.problems);
 
     let indexes: Vec<LineIndex> = inputs.iter().map(|i| LineIndex::new(&i.text)).collect();
-    for (index, problem) in problems {
+    let message = |index: usize, problem: input::Problem| {
         let p = indexes[index].position(problem.offset);
-        reports[index].error = Some(InputError {
+        InputMessage {
             message: problem.message,
             line: p.line,
             column: p.column,
             offset: p.utf16,
-        });
+        }
+    };
+    for (index, problem) in problems {
+        reports[index].error = Some(message(index, problem));
+    }
+    for (index, notes) in loaded.notes {
+        reports[index].notes = notes.into_iter().map(|n| message(index, n)).collect();
     }
     let locate = |(input, span): (usize, Span)| -> Location {
         let (a, b) = (

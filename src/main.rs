@@ -10,7 +10,7 @@ const HELP: &str =
     "gkecheck: finds GKE node pools that leak the node's credentials, and says how to fix them.
 
 Usage:
-  gkecheck check [--format text|json] [--input-format auto|gcloud-json|terraform|terraform-plan] [PATH|-]...
+  gkecheck check [--format text|json] [--input-format KIND] [PATH|-]...
   gkecheck rules
   gkecheck --help | --version
 
@@ -19,9 +19,12 @@ check
   them together: a node pool in one file is joined to its cluster in another. Terraform files
   in the same directory are evaluated as one module. The input kind is told from the file name
   and text unless --input-format says it.
-  Inputs: `gcloud container clusters describe|list --format=json`, `gcloud container node-pools
-  describe|list --format=json`, the API's {\"clusters\": [...]} / {\"nodePools\": [...]}, Cloud
-  Asset Inventory exports, Terraform (.tf) and Terraform plans (`terraform show -json`).
+  Inputs: `gcloud container clusters describe|list` and `gcloud container node-pools
+  describe|list` output in YAML or JSON, also pasted from a terminal with prompts and messages;
+  the API's {\"clusters\": [...]} / {\"nodePools\": [...]}; Cloud Asset Inventory exports;
+  Terraform (.tf); Terraform plans (`terraform show -json`).
+
+  --input-format  auto (default), gcloud-json, gcloud-yaml, terminal, terraform, terraform-plan
 
   --format text   findings with a code frame and the fix (default)
   --format json   the versioned report (see the README), the same object the web page renders
@@ -97,7 +100,7 @@ fn run_check(args: &[String]) -> Result<u8, String> {
                 forced = match v.as_str() {
                     "auto" => None,
                     name => Some(Format::parse(name).ok_or_else(|| {
-                        format!("--input-format takes auto, gcloud-json, terraform or terraform-plan, not {name:?}")
+                        format!("--input-format takes auto, gcloud-json, gcloud-yaml, terminal, terraform or terraform-plan, not {name:?}")
                     })?),
                 };
             }

@@ -16,6 +16,16 @@ pub fn text(report: &Report, inputs: &[Input]) -> String {
     let by_name = |name: &str| inputs.iter().position(|i| i.name == name);
     let mut out = String::new();
     for input in &report.inputs {
+        for n in &input.notes {
+            let _ = writeln!(
+                out,
+                "note: {}:{}:{}: {}",
+                input.name, n.line, n.column, n.message
+            );
+        }
+        if !input.notes.is_empty() {
+            out.push('\n');
+        }
         if let Some(e) = &input.error {
             let _ = writeln!(
                 out,

@@ -52,14 +52,19 @@ pub struct Report {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct InputReport {
     pub name: String,
-    /// `gcloud-json` or `terraform`; `unknown` when the kind could not be told.
+    /// `gcloud-json`, `gcloud-yaml`, `terminal`, `terraform` or `terraform-plan`; `unknown`
+    /// when the kind could not be told.
     pub format: &'static str,
-    pub error: Option<InputError>,
+    /// Why reading stopped, and where.
+    pub error: Option<InputMessage>,
+    /// What was skipped or repaired while reading (a table in a terminal paste, a wrapped
+    /// certificate), and where.
+    pub notes: Vec<InputMessage>,
 }
 
-/// Why an input could not be read, and where.
+/// A message about a place in an input.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct InputError {
+pub struct InputMessage {
     pub message: String,
     pub line: usize,
     pub column: usize,

@@ -204,13 +204,16 @@ fn hostile_input_gets_a_located_error_not_a_crash() {
 }
 
 #[test]
-fn yaml_gets_a_clear_pointer_to_json() {
-    let out = gkecheck(&["check"], Some(b"name: prod\nnodePools:\n- name: apps\n"));
-    assert_eq!(out.status.code(), Some(2));
+fn yaml_and_terminal_pastes_are_read() {
+    let yaml = "name: prod\nnodePools:\n- name: apps\n  config:\n    workloadMetadataConfig:\n      mode: GCE_METADATA\n";
+    let out = gkecheck(&["check"], Some(yaml.as_bytes()));
+    assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        text.contains("error: <stdin>:1:1: this looks like YAML"),
-        "{text}"
-    );
-    assert!(text.contains("--format=json"));
+    assert!(text.contains("--> <stdin>:6:13"), "{text}");
+
+    let paste = format!("$ gcloud container clusters describe prod\nWARNING: a message\n{yaml}");
+    let out = gkecheck(&["check", "--format=json"], Some(paste.as_bytes()));
+    let report = json(&out);
+    assert_eq!(report["inputs"][0]["format"], "terminal");
+    assert_eq!(report["summary"]["fail"], 2);
 }

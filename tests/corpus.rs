@@ -6,14 +6,6 @@ use std::path::{Path, PathBuf};
 use gkecheck::report::{Finding, Report, Status};
 use gkecheck::{check, Input, Options};
 
-/// Input shapes that are not read yet, with the issue that brings them. Lines about these
-/// files are reported as pending; the test fails if one starts holding (so the entry is
-/// removed) or if the file stops being refused with a clear error.
-const PENDING: &[(&str, &str)] = &[(
-    "gcloud/blog-dwk-cluster-describe-default-yaml-2024.yaml",
-    "YAML output",
-)];
-
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
 }
@@ -99,7 +91,7 @@ fn corpus_verdicts_hold() {
         return;
     }
     let table = std::fs::read_to_string(&expected).unwrap();
-    let (mut held, mut pending, mut failures) = (0, 0, Vec::new());
+    let (mut held, mut failures) = (0, Vec::new());
     for (n, line) in table.lines().enumerate() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
@@ -116,29 +108,12 @@ fn corpus_verdicts_hold() {
             std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         let report = check(&[Input::new(file, text)], &Options::default());
         let outcome = meets(file, &report, rule, resource, status);
-        if let Some((_, why)) = PENDING.iter().find(|(f, _)| *f == file) {
-            // `nofail` also holds when there is no result at all, so it tells nothing here.
-            assert!(
-                outcome.is_err() || status == "nofail",
-                "{file}: {rule} {resource} now holds; remove it from PENDING"
-            );
-            let error = report.inputs[0].error.as_ref();
-            assert!(
-                error.is_some(),
-                "{file} is pending ({why}) but was read without an error: {outcome:?}"
-            );
-            pending += 1;
-            continue;
-        }
         match outcome {
             Ok(()) => held += 1,
             Err(e) => failures.push(e),
         }
     }
-    eprintln!(
-        "corpus: {held} lines hold, {pending} pending (inputs not read yet), {} fail",
-        failures.len()
-    );
+    eprintln!("corpus: {held} lines hold, {} fail", failures.len());
     assert!(
         failures.is_empty(),
         "corpus lines that do not hold:\n{}",

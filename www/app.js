@@ -11,7 +11,10 @@ const errorsBox = $('errors');
 const detected = $('detected');
 const notice = $('notice');
 
-const FORMAT_NAMES = { 'gcloud-json': 'gcloud JSON', terraform: 'Terraform', 'terraform-plan': 'Terraform plan', unknown: 'not recognised' };
+const FORMAT_NAMES = {
+  'gcloud-json': 'gcloud JSON', 'gcloud-yaml': 'gcloud YAML', terminal: 'terminal paste',
+  terraform: 'Terraform', 'terraform-plan': 'Terraform plan', unknown: 'not recognised',
+};
 const STATUS_WORDS = { fail: 'FAIL', pass: 'PASS', unknown: 'UNKNOWN' };
 const STATUS_ORDER = { fail: 0, unknown: 1, pass: 2 };
 const DEFAULT_EXAMPLE = 'examples/vulnerable-cluster.json';
@@ -107,7 +110,16 @@ function render(report, ms) {
     box.append(show);
     return box;
   });
-  errorsBox.replaceChildren(...errors);
+  const notes = report.inputs.flatMap((i) => i.notes).map((n) => {
+    const box = el('div', 'input-note');
+    box.append(el('strong', '', `Line ${n.line}: `), el('span', '', n.message), ' ');
+    const show = el('button', 'goto', 'Show in input');
+    show.type = 'button';
+    show.addEventListener('click', () => select(n.offset, n.offset + 1, n.line));
+    box.append(show);
+    return box;
+  });
+  errorsBox.replaceChildren(...errors, ...notes);
 
   const groups = new Map();
   for (const r of report.results) {

@@ -35,6 +35,14 @@ const POOL_KEYS: &[&str] = &[
 /// document when it holds no cluster or node pool.
 pub fn load(input: usize, doc: &Json, model: &mut Model) -> Result<(), String> {
     let before = (model.clusters.len(), model.node_pools.len());
+    // Proto-style JSON writes the same fields in snake_case (`node_pools`).
+    let camel;
+    let doc = if has_snake_keys(doc) {
+        camel = camel_case_keys(doc);
+        &camel
+    } else {
+        doc
+    };
     visit(input, doc, model);
     if (model.clusters.len(), model.node_pools.len()) == before {
         return Err(describe(doc));
@@ -71,7 +79,7 @@ fn visit(input: usize, doc: &Json, model: &mut Model) {
         Kind::Object(_) => {
             if let Some(data) = doc.path(&["resource", "data"]) {
                 // Cloud Asset Inventory: {"name", "asset_type", "resource": {"data": {...}}}
-                if doc.get("asset_type").is_some() {
+                if doc.get("assetType").is_some() {
                     visit(input, data, model);
                     return;
                 }
@@ -94,6 +102,62 @@ fn visit(input: usize, doc: &Json, model: &mut Model) {
         }
         _ => {}
     }
+}
+
+/// Whether any object key is snake_case (`node_pools`, `workload_metadata_config`).
+fn has_snake_keys(doc: &Json) -> bool {
+    match &doc.kind {
+        Kind::Object(members) => members.iter().any(|m| {
+            m.key.contains('_')
+                && m.key
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_' || b.is_ascii_digit())
+                || has_snake_keys(&m.value)
+        }),
+        Kind::Array(items) => items.iter().any(has_snake_keys),
+        _ => false,
+    }
+}
+
+/// The same tree with snake_case keys written in camelCase; spans are kept.
+fn camel_case_keys(doc: &Json) -> Json {
+    let kind = match &doc.kind {
+        Kind::Object(members) => Kind::Object(
+            members
+                .iter()
+                .map(|m| crate::input::json::Member {
+                    key: camel(&m.key),
+                    key_span: m.key_span,
+                    value: camel_case_keys(&m.value),
+                })
+                .collect(),
+        ),
+        Kind::Array(items) => Kind::Array(items.iter().map(camel_case_keys).collect()),
+        other => other.clone(),
+    };
+    Json {
+        kind,
+        span: doc.span,
+    }
+}
+
+fn camel(key: &str) -> String {
+    if !key.contains('_') || key.bytes().any(|b| b.is_ascii_uppercase() || b == b'-') {
+        return key.to_string();
+    }
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for c in key.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// What a `selfLink` says: `.../projects/P/(zones|locations)/L/clusters/C[/nodePools/N]`.

@@ -2,8 +2,10 @@
 
 pub mod gcloud;
 pub mod json;
+pub mod paste;
 pub mod plan;
 pub mod terraform;
+pub mod yaml;
 
 use std::collections::BTreeMap;
 
@@ -18,6 +20,10 @@ pub const MAX_INPUT_BYTES: usize = 32 * 1024 * 1024;
 pub enum Format {
     /// gcloud or GKE API output as JSON (clusters, node pools, lists, asset exports).
     GcloudJson,
+    /// gcloud output as YAML, what `describe` prints by default (one or more documents).
+    GcloudYaml,
+    /// A terminal paste: prompt lines, gcloud messages and tables around JSON or YAML output.
+    Terminal,
     /// Terraform configuration (`.tf`).
     Terraform,
     /// A Terraform plan as `terraform show -json` prints it.
@@ -28,6 +34,8 @@ impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Format::GcloudJson => "gcloud-json",
+            Format::GcloudYaml => "gcloud-yaml",
+            Format::Terminal => "terminal",
             Format::Terraform => "terraform",
             Format::TerraformPlan => "terraform-plan",
         }
@@ -36,6 +44,8 @@ impl Format {
     pub fn parse(name: &str) -> Option<Format> {
         match name {
             "gcloud-json" | "gcloud" | "json" => Some(Format::GcloudJson),
+            "gcloud-yaml" | "yaml" => Some(Format::GcloudYaml),
+            "terminal" => Some(Format::Terminal),
             "terraform" | "tf" | "hcl" => Some(Format::Terraform),
             "terraform-plan" | "plan" => Some(Format::TerraformPlan),
             _ => None,
@@ -105,25 +115,27 @@ pub fn detect(name: &str, text: &str) -> Result<Format, Problem> {
     let hcl = text
         .lines()
         .any(|line| HCL_STARTS.iter().any(|s| line.starts_with(s)));
-    if hcl || trimmed.starts_with('#') && lower.ends_with(".tf") {
+    if hcl {
         return Ok(Format::Terraform);
     }
-    let yaml = text.lines().any(|l| {
-        let l = l.trim_end();
-        l == "---"
-            || l.split_once(": ")
-                .is_some_and(|(k, _)| !k.is_empty() && !k.contains(' '))
-            || l.ends_with(':') && !l.contains(' ')
-    });
+    if paste::is_terminal_paste(text) {
+        return Ok(Format::Terminal);
+    }
+    let yaml = lower.ends_with(".yaml")
+        || lower.ends_with(".yml")
+        || text.lines().any(|l| {
+            let l = l.trim_end();
+            l == "---"
+                || l.split_once(": ")
+                    .is_some_and(|(k, _)| !k.is_empty() && !k.contains(' '))
+                || l.ends_with(':') && !l.contains(' ')
+        });
     if yaml {
-        return Err(Problem::at(
-            start,
-            "this looks like YAML (what gcloud prints by default), which gkecheck does not read yet: re-run the command with --format=json",
-        ));
+        return Ok(Format::GcloudYaml);
     }
     Err(Problem::at(
         start,
-        "expected gcloud JSON output (`gcloud container clusters describe CLUSTER --format=json`) or Terraform configuration",
+        "expected gcloud output (`gcloud container clusters describe CLUSTER`, JSON or YAML) or Terraform configuration",
     ))
 }
 
@@ -135,59 +147,101 @@ pub struct Source<'a> {
     pub format: Format,
 }
 
-/// Parses the inputs into one model. Returns the problems per input index; an input with a
-/// problem adds nothing to the model, and the others are still read.
-pub fn load(sources: &[Source<'_>], model: &mut Model) -> BTreeMap<usize, Problem> {
-    let mut problems = BTreeMap::new();
+/// What reading the inputs found besides the model: per input index, the problem that
+/// stopped reading (the input's error) and notes on what was skipped or repaired.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub problems: BTreeMap<usize, Problem>,
+    pub notes: BTreeMap<usize, Vec<Problem>>,
+}
+
+impl Loaded {
+    fn problem(&mut self, index: usize, problem: Problem) {
+        self.problems.entry(index).or_insert(problem);
+    }
+
+    fn note(&mut self, index: usize, offset: usize, message: impl Into<String>) {
+        self.notes
+            .entry(index)
+            .or_default()
+            .push(Problem::at(offset, message));
+    }
+}
+
+/// Parses the inputs into one model. An input with a problem adds what it could, and the
+/// others are still read.
+pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
+    let mut loaded = Loaded::default();
     // Terraform files form modules, one per directory.
     let mut parsed: BTreeMap<String, Vec<(usize, &str, hcl_edit::structure::Body)>> =
         BTreeMap::new();
     for source in sources {
+        let index = source.index;
         match source.format {
             Format::GcloudJson => match json::parse_stream(source.text) {
-                Err(e) => {
-                    problems.insert(source.index, Problem::at(e.offset, e.message));
-                }
-                Ok(docs) => {
-                    let mut found = false;
-                    let mut last_error = None;
-                    for doc in &docs {
-                        match gcloud::load(source.index, doc, model) {
-                            Ok(()) => found = true,
-                            Err(message) => last_error = Some(Problem::at(doc.span.start, message)),
-                        }
+                Err(e) => loaded.problem(index, Problem::at(e.offset, e.message)),
+                Ok(docs) => load_gcloud(index, &docs, model, &mut loaded),
+            },
+            Format::GcloudYaml => match yaml::parse(source.text) {
+                Err(e) => loaded.problem(index, Problem::at(e.offset, e.message)),
+                Ok(p) => {
+                    for r in p.repairs {
+                        loaded.note(index, r.offset, r.message);
                     }
-                    if !found {
-                        let problem = last_error.unwrap_or_else(|| {
-                            Problem::at(0, "expected gcloud JSON output, found no JSON value")
-                        });
-                        problems.insert(source.index, problem);
-                    }
+                    load_gcloud(index, &p.documents, model, &mut loaded);
                 }
             },
-            Format::TerraformPlan => match json::parse(source.text) {
-                Err(e) => {
-                    problems.insert(source.index, Problem::at(e.offset, e.message));
+            Format::Terminal => {
+                let pasted = paste::split(source.text);
+                let mut notes = pasted.notes.into_iter();
+                if pasted.parts.is_empty() {
+                    // Nothing to read: the first note (a table, say) is the best advice.
+                    let problem = match notes.next() {
+                        Some(n) => Problem::at(n.offset, n.message),
+                        None => Problem::at(0, "expected gcloud output in JSON or YAML among the pasted lines, found none"),
+                    };
+                    loaded.problem(index, problem);
                 }
+                for n in notes {
+                    loaded.note(index, n.offset, n.message);
+                }
+                let mut docs = Vec::new();
+                for part in &pasted.parts {
+                    let text = paste::masked(source.text, &part.range);
+                    if part.json {
+                        match json::parse_stream(&text) {
+                            Ok(found) => docs.extend(found),
+                            Err(e) => loaded.problem(index, Problem::at(e.offset, e.message)),
+                        }
+                    } else {
+                        match yaml::parse(&text) {
+                            Ok(p) => {
+                                for r in p.repairs {
+                                    loaded.note(index, r.offset, r.message);
+                                }
+                                docs.extend(p.documents);
+                            }
+                            Err(e) => loaded.problem(index, Problem::at(e.offset, e.message)),
+                        }
+                    }
+                }
+                load_gcloud(index, &docs, model, &mut loaded);
+            }
+            Format::TerraformPlan => match json::parse(source.text) {
+                Err(e) => loaded.problem(index, Problem::at(e.offset, e.message)),
                 Ok(doc) => {
                     if !plan::is_plan(&doc) {
-                        problems.insert(source.index, Problem::at(doc.span.start, "expected a Terraform plan (`terraform show -json PLANFILE`): this JSON has no planned_values"));
-                    } else if let Err(message) = plan::load(source.index, source.text, &doc, model)
-                    {
-                        problems.insert(source.index, Problem::at(doc.span.start, message));
+                        loaded.problem(index, Problem::at(doc.span.start, "expected a Terraform plan (`terraform show -json PLANFILE`): this JSON has no planned_values"));
+                    } else if let Err(message) = plan::load(index, source.text, &doc, model) {
+                        loaded.problem(index, Problem::at(doc.span.start, message));
                     }
                 }
             },
             Format::Terraform => match hcl_edit::parser::parse_body(source.text) {
                 Err(e) => {
                     let offset = e.location().offset();
-                    problems.insert(
-                        source.index,
-                        Problem::at(
-                            offset,
-                            format!("expected valid Terraform (HCL): {}", e.message()),
-                        ),
-                    );
+                    let message = format!("expected valid Terraform (HCL): {}", e.message());
+                    loaded.problem(index, Problem::at(offset, message));
                 }
                 Ok(body) => {
                     let dir = match source.name.rfind(['/', '\\']) {
@@ -197,7 +251,7 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> BTreeMap<usize, Proble
                     parsed
                         .entry(dir)
                         .or_default()
-                        .push((source.index, source.text, body));
+                        .push((index, source.text, body));
                 }
             },
         }
@@ -213,7 +267,41 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> BTreeMap<usize, Proble
             .collect();
         terraform::load(module_files, model);
     }
-    problems
+    loaded
+}
+
+/// Adds gcloud documents to the model. A document that holds no cluster or node pool is
+/// noted as skipped; when none holds one, that is the input's problem.
+fn load_gcloud(index: usize, docs: &[json::Json], model: &mut Model, loaded: &mut Loaded) {
+    let mut skipped = Vec::new();
+    let first_pool = model.node_pools.len();
+    for doc in docs {
+        if let Err(message) = gcloud::load(index, doc, model) {
+            skipped.push(Problem::at(doc.span.start, message));
+        }
+    }
+    for pool in &model.node_pools[first_pool..] {
+        if let crate::model::ClusterLink::Missing { name, .. } = &pool.cluster {
+            let cluster = name
+                .as_deref()
+                .map_or(String::from("its cluster"), |n| format!("cluster {n}"));
+            loaded.note(
+                index,
+                pool.site.head.start,
+                format!(
+                    "node pool {}: {cluster} is not in the input, so its Workload Identity (GKE002) could not be checked; paste `gcloud container clusters describe` output with it",
+                    pool.display_name()
+                ),
+            );
+        }
+    }
+    if skipped.len() < docs.len() {
+        for p in skipped {
+            loaded.note(index, p.offset, format!("skipped: {}", p.message));
+        }
+    } else if let Some(last) = skipped.pop() {
+        loaded.problem(index, last);
+    }
 }
 
 /// The whole text, as a span (for findings about an input as a whole).

@@ -1,0 +1,816 @@
+//! A YAML reader for what gcloud prints (block mappings and sequences, flow `{}` / `[]`,
+//! plain, quoted and block scalars, several documents separated by `---`), producing the same
+//! spanned tree as the JSON parser so the gcloud reader works on both.
+//!
+//! Anchors, aliases and tags are refused with a located error: gcloud never prints them, and
+//! refusing them keeps alias bombs out.
+
+use crate::input::json::{Json, Kind, Member, ParseError};
+use crate::span::Span;
+
+/// The deepest nesting accepted, as for JSON.
+pub const MAX_DEPTH: usize = 256;
+
+/// A line with its indentation and its content, comment removed.
+#[derive(Clone, Debug)]
+struct Line<'a> {
+    /// Byte offset where the content starts.
+    at: usize,
+    indent: usize,
+    text: &'a str,
+}
+
+/// Something repaired while reading, for the input's notes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Repair {
+    pub offset: usize,
+    pub message: String,
+}
+
+#[derive(Debug)]
+pub struct Parsed {
+    pub documents: Vec<Json>,
+    pub repairs: Vec<Repair>,
+}
+
+/// Parses every document in the text.
+pub fn parse(text: &str) -> Result<Parsed, ParseError> {
+    let mut documents = Vec::new();
+    let mut repairs = Vec::new();
+    let mut current: Vec<Line> = Vec::new();
+    let mut offset = 0;
+    let flush = |lines: &mut Vec<Line>,
+                 docs: &mut Vec<Json>,
+                 repairs: &mut Vec<Repair>|
+     -> Result<(), ParseError> {
+        if lines.iter().any(|l| !l.text.is_empty()) {
+            let mut p = Parser {
+                lines: std::mem::take(lines),
+                pos: 0,
+                depth: 0,
+                repairs: Vec::new(),
+            };
+            let doc = p.document()?;
+            repairs.extend(p.repairs);
+            docs.push(doc);
+        }
+        lines.clear();
+        Ok(())
+    };
+    for raw in text.split_inclusive('\n') {
+        let line_start = offset;
+        offset += raw.len();
+        let body = raw.trim_end_matches(['\n', '\r']);
+        let body = if line_start == 0 {
+            body.trim_start_matches('\u{feff}')
+        } else {
+            body
+        };
+        let shift = raw.len() - raw.trim_start_matches('\u{feff}').len();
+        let line_start = if line_start == 0 { shift } else { line_start };
+        if body == "---" || body.starts_with("--- ") || body == "..." {
+            flush(&mut current, &mut documents, &mut repairs).map_err(|e| advise(text, e))?;
+            continue;
+        }
+        if body.starts_with('%') && current.iter().all(|l| l.text.is_empty()) {
+            continue; // a directive such as %YAML 1.2
+        }
+        if let Some(tab) = leading_tab(body) {
+            return Err(ParseError {
+                offset: line_start + tab,
+                message:
+                    "expected spaces for indentation, found a tab (YAML does not allow tabs there)"
+                        .into(),
+            });
+        }
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        let content = strip_comment(&body[indent..]);
+        current.push(Line {
+            at: line_start + indent,
+            indent,
+            text: content.trim_end(),
+        });
+    }
+    flush(&mut current, &mut documents, &mut repairs).map_err(|e| advise(text, e))?;
+    Ok(Parsed { documents, repairs })
+}
+
+/// Adds advice when the line an error is on looks like a piece of a hard-wrapped base64
+/// value (a certificate or key broken over lines by a terminal or a blog).
+fn advise(text: &str, mut e: ParseError) -> ParseError {
+    let start = text[..e.offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line = text[start..].lines().next().unwrap_or("").trim();
+    if is_base64_run(line) && line.len() >= 16 {
+        e.message.push_str(". This line looks like part of a certificate or key that was broken over several lines when it was copied: copy the output again from a wider terminal, or use --format=json");
+    }
+    e
+}
+
+fn leading_tab(body: &str) -> Option<usize> {
+    let indent = &body[..body.len() - body.trim_start_matches([' ', '\t']).len()];
+    if body.trim().is_empty() {
+        return None;
+    }
+    indent.find('\t')
+}
+
+/// The line without a trailing `# comment` (a `#` at the start or after a space, outside quotes).
+fn strip_comment(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let (mut single, mut double) = (false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\'' if !double => single = !single,
+            b'"' if !single => double = !double,
+            b'\\' if double => i += 1,
+            b'#' if !single && !double && (i == 0 || bytes[i - 1] == b' ') => return &s[..i],
+            _ => {}
+        }
+        i += 1;
+    }
+    s
+}
+
+struct Parser<'a> {
+    lines: Vec<Line<'a>>,
+    pos: usize,
+    depth: usize,
+    repairs: Vec<Repair>,
+}
+
+fn err<T>(offset: usize, message: impl Into<String>) -> Result<T, ParseError> {
+    Err(ParseError {
+        offset,
+        message: message.into(),
+    })
+}
+
+fn is_base64_run(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+}
+
+impl<'a> Parser<'a> {
+    fn document(&mut self) -> Result<Json, ParseError> {
+        self.skip_blank();
+        let first = self.lines[self.pos].clone();
+        let value = self.block(first.indent)?;
+        self.skip_blank();
+        if let Some(line) = self.lines.get(self.pos) {
+            return err(
+                line.at,
+                if line.indent > first.indent {
+                    "expected this line to be indented like the ones before it (it is indented more than the mapping or list it follows)"
+                } else {
+                    "expected a `key: value` line or a `- ` list item at this indentation"
+                },
+            );
+        }
+        Ok(value)
+    }
+
+    fn skip_blank(&mut self) {
+        while self.lines.get(self.pos).is_some_and(|l| l.text.is_empty()) {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&mut self) -> Option<Line<'a>> {
+        self.skip_blank();
+        self.lines.get(self.pos).cloned()
+    }
+
+    /// The node starting at the next line, which must be indented at least `min`.
+    fn block(&mut self, min: usize) -> Result<Json, ParseError> {
+        let Some(line) = self.peek() else {
+            return Ok(null_at(self.end_offset()));
+        };
+        if line.indent < min {
+            return Ok(null_at(line.at));
+        }
+        if self.depth >= MAX_DEPTH {
+            return err(
+                line.at,
+                format!("expected at most {MAX_DEPTH} levels of nesting"),
+            );
+        }
+        self.depth += 1;
+        let node = if is_item(line.text) {
+            self.sequence(line.indent)
+        } else if split_key(line.text).is_some() {
+            self.mapping(line.indent)
+        } else {
+            self.pos += 1;
+            self.inline_value(line.text, line.at, line.indent)
+        };
+        self.depth -= 1;
+        node
+    }
+
+    fn end_offset(&self) -> usize {
+        self.lines.last().map_or(0, |l| l.at + l.text.len())
+    }
+
+    fn mapping(&mut self, indent: usize) -> Result<Json, ParseError> {
+        let start = self.lines[self.pos].at;
+        let mut members: Vec<Member> = Vec::new();
+        let mut end = start;
+        while let Some(line) = self.peek() {
+            if line.indent != indent {
+                if line.indent > indent {
+                    return err(
+                        line.at,
+                        "expected this line to line up with the keys above it",
+                    );
+                }
+                break;
+            }
+            if is_item(line.text) {
+                break;
+            }
+            let Some((key_end, colon)) = split_key(line.text) else {
+                return err(
+                    line.at,
+                    format!("expected `key: value`, found {:?}", line.text),
+                );
+            };
+            let key_text = &line.text[..key_end];
+            let key = match key_text.as_bytes().first() {
+                Some(b'\'') | Some(b'"') => quoted(key_text, line.at)?.0,
+                _ => key_text.to_string(),
+            };
+            let key_span = Span::new(line.at, line.at + key_end);
+            let rest = line.text[colon + 1..].trim_start();
+            let rest_at = line.at + line.text.len() - rest.len();
+            self.pos += 1;
+            let value = if rest.is_empty() {
+                match self.peek() {
+                    Some(next) if next.indent > indent => self.block(next.indent)?,
+                    // A list may sit at the same indentation as its key.
+                    Some(next) if next.indent == indent && is_item(next.text) => {
+                        self.depth += 1;
+                        let seq = self.sequence(indent);
+                        self.depth -= 1;
+                        seq?
+                    }
+                    _ => null_at(line.at + colon + 1),
+                }
+            } else {
+                self.inline_value(rest, rest_at, indent)?
+            };
+            end = value.span.end.max(key_span.end);
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
+        }
+        Ok(Json {
+            kind: Kind::Object(members),
+            span: Span::new(start, end),
+        })
+    }
+
+    fn sequence(&mut self, indent: usize) -> Result<Json, ParseError> {
+        let start = self.lines[self.pos].at;
+        let mut items = Vec::new();
+        let mut end = start;
+        while let Some(line) = self.peek() {
+            if line.indent != indent || !is_item(line.text) {
+                if line.indent > indent {
+                    return err(
+                        line.at,
+                        "expected this line to line up with the `- ` items above it",
+                    );
+                }
+                break;
+            }
+            let rest = line.text[1..].trim_start();
+            let item = if rest.is_empty() {
+                self.pos += 1;
+                match self.peek() {
+                    Some(next) if next.indent > indent => self.block(next.indent)?,
+                    _ => null_at(line.at + 1),
+                }
+            } else {
+                // `- key: value` or `- - x`: the rest of the line starts a node whose
+                // indentation is its column.
+                let column = line.indent + (line.text.len() - rest.len());
+                self.lines[self.pos] = Line {
+                    at: line.at + (line.text.len() - rest.len()),
+                    indent: column,
+                    text: rest,
+                };
+                self.block(column)?
+            };
+            end = item.span.end;
+            items.push(item);
+        }
+        Ok(Json {
+            kind: Kind::Array(items),
+            span: Span::new(start, end),
+        })
+    }
+
+    /// A value that starts on a line after `key: ` or `- `: flow collection, quoted or block
+    /// scalar, or plain scalar (which may go on over more-indented lines).
+    fn inline_value(
+        &mut self,
+        text: &'a str,
+        at: usize,
+        parent_indent: usize,
+    ) -> Result<Json, ParseError> {
+        match text.as_bytes()[0] {
+            b'&' | b'*' => err(
+                at,
+                "expected a plain value: YAML anchors and aliases are not supported",
+            ),
+            b'!' => err(at, "expected a plain value: YAML tags are not supported"),
+            b'{' | b'[' => {
+                let (value, used) = Flow {
+                    text,
+                    at,
+                    depth: self.depth,
+                }
+                .value(0)?;
+                if !text[used..].trim().is_empty() {
+                    return err(
+                        at + used,
+                        format!(
+                            "expected the end of the line after the flow value, found {:?}",
+                            text[used..].trim()
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+            b'|' | b'>' => self.block_scalar(text, at, parent_indent),
+            b'\'' | b'"' => {
+                // A quoted scalar may go on over the next lines.
+                let mut joined = text.to_string();
+                let mut last = (at, text.len());
+                loop {
+                    match quoted(&joined, at) {
+                        Ok((value, used)) if joined[used..].trim().is_empty() => {
+                            let span = Span::new(at, last.0 + last.1);
+                            return Ok(Json {
+                                kind: Kind::String(value),
+                                span,
+                            });
+                        }
+                        Ok((_, used)) => {
+                            return err(
+                                at + used,
+                                "expected the end of the line after the quoted value",
+                            )
+                        }
+                        Err(e) if e.message.contains("closing") => {
+                            // Take the following lines up to one with a quote character in it,
+                            // then try again.
+                            let mut found = false;
+                            while let Some(next) = self.lines.get(self.pos) {
+                                if !(next.indent > parent_indent || next.text.is_empty()) {
+                                    break;
+                                }
+                                joined.push(' ');
+                                joined.push_str(next.text);
+                                last = (next.at, next.text.len());
+                                self.pos += 1;
+                                if next.text.as_bytes().contains(&text.as_bytes()[0]) {
+                                    found = true;
+                                    break;
+                                }
+                            }
+                            if !found {
+                                return Err(e);
+                            }
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+            _ => {
+                let mut value = text.to_string();
+                let mut end = at + text.len();
+                // Continuation lines of a plain scalar are indented more than its key.
+                while let Some(next) = self.lines.get(self.pos) {
+                    if next.text.is_empty()
+                        || next.indent <= parent_indent
+                        || split_key(next.text).is_some()
+                        || is_item(next.text)
+                    {
+                        break;
+                    }
+                    value.push(' ');
+                    value.push_str(next.text);
+                    end = next.at + next.text.len();
+                    self.pos += 1;
+                }
+                // A base64 value hard-wrapped by a terminal or a blog: its pieces come at any
+                // indentation, and joining them is safe (base64 has no spaces).
+                if is_base64_run(&value) && value.len() >= 40 {
+                    let mut joined = 0;
+                    while let Some(next) = self.lines.get(self.pos) {
+                        if !is_base64_run(next.text)
+                            || next.text.len() < 4
+                            || split_key(next.text).is_some()
+                        {
+                            break;
+                        }
+                        value.push_str(next.text);
+                        end = next.at + next.text.len();
+                        self.pos += 1;
+                        joined += 1;
+                    }
+                    if joined > 0 {
+                        self.repairs.push(Repair {
+                            offset: at,
+                            message: format!("joined a base64 value that was broken over {} lines; if a check looks wrong, copy the output again", joined + 1),
+                        });
+                    }
+                }
+                Ok(Json {
+                    kind: plain(&value),
+                    span: Span::new(at, end),
+                })
+            }
+        }
+    }
+
+    /// `|` and `>` block scalars with their chomping indicator.
+    fn block_scalar(
+        &mut self,
+        header: &str,
+        at: usize,
+        parent_indent: usize,
+    ) -> Result<Json, ParseError> {
+        let folded = header.starts_with('>');
+        let chomp = if header.contains('-') {
+            '-'
+        } else if header.contains('+') {
+            '+'
+        } else {
+            ' '
+        };
+        let mut lines: Vec<(usize, &str, usize)> = Vec::new();
+        let mut block_indent = None;
+        let mut end = at + header.len();
+        while let Some(line) = self.lines.get(self.pos) {
+            if !line.text.is_empty() {
+                if line.indent <= parent_indent {
+                    break;
+                }
+                let indent = *block_indent.get_or_insert(line.indent);
+                if line.indent < indent {
+                    break;
+                }
+                end = line.at + line.text.len();
+            }
+            lines.push((line.indent, line.text, line.at));
+            self.pos += 1;
+        }
+        while lines.last().is_some_and(|l| l.1.is_empty()) {
+            lines.pop();
+        }
+        let base = block_indent.unwrap_or(0);
+        let mut out = String::new();
+        for (i, (indent, text, _)) in lines.iter().enumerate() {
+            let piece = if text.is_empty() {
+                String::new()
+            } else {
+                format!("{}{}", " ".repeat(indent - base), text)
+            };
+            if i > 0 {
+                out.push(
+                    if folded && !text.is_empty() && !lines[i - 1].1.is_empty() {
+                        ' '
+                    } else {
+                        '\n'
+                    },
+                );
+            }
+            out.push_str(&piece);
+        }
+        if chomp != '-' && !out.is_empty() {
+            out.push('\n');
+        }
+        Ok(Json {
+            kind: Kind::String(out),
+            span: Span::new(at, end),
+        })
+    }
+}
+
+fn null_at(offset: usize) -> Json {
+    Json {
+        kind: Kind::Null,
+        span: Span::new(offset, offset),
+    }
+}
+
+fn is_item(text: &str) -> bool {
+    text == "-" || text.starts_with("- ")
+}
+
+/// Where a `key:` ends: (end of the key, index of the colon).
+fn split_key(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    match bytes.first()? {
+        b'\'' | b'"' => {
+            let (_, used) = quoted(text, 0).ok()?;
+            let after = text[used..].trim_start();
+            let colon = text.len() - after.len();
+            (after.starts_with(':') && (after.len() == 1 || after.as_bytes()[1] == b' '))
+                .then_some((used, colon))
+        }
+        b'{' | b'[' | b'-' if text.len() == 1 || bytes[0] != b'-' || bytes[1] == b' ' => None,
+        _ => {
+            let mut i = 0;
+            while let Some(p) = text[i..].find(':') {
+                let colon = i + p;
+                if colon + 1 == text.len() || bytes[colon + 1] == b' ' {
+                    return Some((text[..colon].trim_end().len(), colon));
+                }
+                i = colon + 1;
+            }
+            None
+        }
+    }
+}
+
+/// A quoted scalar at the start of `text`: its value and the bytes it used.
+fn quoted(text: &str, at: usize) -> Result<(String, usize), ParseError> {
+    let quote = text.as_bytes()[0];
+    let mut out = String::new();
+    let mut chars = text.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        match (quote, c) {
+            (b'\'', '\'') => {
+                if chars.peek().map(|p| p.1) == Some('\'') {
+                    chars.next();
+                    out.push('\'');
+                } else {
+                    return Ok((out, i + 1));
+                }
+            }
+            (b'"', '"') => return Ok((out, i + 1)),
+            (b'"', '\\') => {
+                let Some((_, e)) = chars.next() else { break };
+                match e {
+                    'n' => out.push('\n'),
+                    't' => out.push('\t'),
+                    'r' => out.push('\r'),
+                    '0' => out.push('\0'),
+                    '"' | '\\' | '/' | ' ' => out.push(e),
+                    'x' | 'u' | 'U' => {
+                        let n = match e {
+                            'x' => 2,
+                            'u' => 4,
+                            _ => 8,
+                        };
+                        let hex: String =
+                            (0..n).filter_map(|_| chars.next().map(|c| c.1)).collect();
+                        match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                            Some(c) => out.push(c),
+                            None => {
+                                return err(
+                                    at + i,
+                                    format!("expected {n} hexadecimal digits after \\{e}"),
+                                )
+                            }
+                        }
+                    }
+                    other => {
+                        return err(at + i, format!("expected a valid escape, found \\{other}"))
+                    }
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    err(
+        at,
+        format!("expected a closing {} for this quoted value", quote as char),
+    )
+}
+
+/// The type of a plain scalar, as YAML's core schema resolves it.
+fn plain(text: &str) -> Kind {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => Kind::Null,
+        "true" | "True" | "TRUE" => Kind::Bool(true),
+        "false" | "False" | "FALSE" => Kind::Bool(false),
+        _ if is_number(text) => Kind::Number(text.to_string()),
+        _ => Kind::String(text.to_string()),
+    }
+}
+
+fn is_number(text: &str) -> bool {
+    let t = text.strip_prefix(['-', '+']).unwrap_or(text);
+    !t.is_empty()
+        && t.bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_digit() || b == b'.')
+        && t.parse::<f64>().is_ok()
+        && !t.contains(['_', 'x', 'o'])
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || b"eE.+-".contains(&b))
+}
+
+/// Flow collections on one line: `{}`, `[]`, `{a: 1, b: [x, y]}`.
+struct Flow<'a> {
+    text: &'a str,
+    at: usize,
+    depth: usize,
+}
+
+impl Flow<'_> {
+    fn skip(&self, mut i: usize) -> usize {
+        while self.text.as_bytes().get(i) == Some(&b' ') {
+            i += 1;
+        }
+        i
+    }
+
+    fn value(&self, i: usize) -> Result<(Json, usize), ParseError> {
+        let i = self.skip(i);
+        let bytes = self.text.as_bytes();
+        match bytes.get(i) {
+            None => err(self.at + i, "expected a value, found the end of the line (flow collections must close on the same line)"),
+            Some(b'{') | Some(b'[') => {
+                if self.depth + 1 >= MAX_DEPTH {
+                    return err(self.at + i, format!("expected at most {MAX_DEPTH} levels of nesting"));
+                }
+                let inner = Flow { depth: self.depth + 1, ..*self };
+                let close = if bytes[i] == b'{' { b'}' } else { b']' };
+                let mut j = self.skip(i + 1);
+                let mut members = Vec::new();
+                let mut items = Vec::new();
+                if bytes.get(j) == Some(&close) {
+                    j += 1;
+                } else {
+                    loop {
+                        if close == b'}' {
+                            let key_start = j;
+                            let (key, after_key) = match bytes.get(j) {
+                                Some(b'\'' | b'"') => {
+                                    let (k, used) = quoted(&self.text[j..], self.at + j)?;
+                                    (k, j + used)
+                                }
+                                _ => {
+                                    let end = self.text[j..].find([':', ',', '}']).map_or(self.text.len(), |e| j + e);
+                                    (self.text[j..end].trim().to_string(), end)
+                                }
+                            };
+                            let after_key = self.skip(after_key);
+                            if bytes.get(after_key) != Some(&b':') {
+                                return err(self.at + after_key, "expected ':' after the key in a { } mapping");
+                            }
+                            let (value, used) = inner.value(after_key + 1)?;
+                            members.push(Member {
+                                key,
+                                key_span: Span::new(self.at + key_start, self.at + key_start + (after_key - key_start)),
+                                value,
+                            });
+                            j = self.skip(used);
+                        } else {
+                            let (value, used) = inner.value(j)?;
+                            items.push(value);
+                            j = self.skip(used);
+                        }
+                        match bytes.get(j) {
+                            Some(b',') => j = self.skip(j + 1),
+                            Some(&c) if c == close => {
+                                j += 1;
+                                break;
+                            }
+                            _ => {
+                                return err(
+                                    self.at + j,
+                                    format!("expected ',' or '{}' in a flow collection", close as char),
+                                )
+                            }
+                        }
+                        if bytes.get(j) == Some(&close) {
+                            j += 1;
+                            break;
+                        }
+                    }
+                }
+                let kind = if close == b'}' { Kind::Object(members) } else { Kind::Array(items) };
+                Ok((Json { kind, span: Span::new(self.at + i, self.at + j) }, j))
+            }
+            Some(b'\'' | b'"') => {
+                let (s, used) = quoted(&self.text[i..], self.at + i)?;
+                Ok((Json { kind: Kind::String(s), span: Span::new(self.at + i, self.at + i + used) }, i + used))
+            }
+            Some(_) => {
+                let end = self.text[i..].find([',', ']', '}']).map_or(self.text.len(), |e| i + e);
+                let raw = self.text[i..end].trim_end();
+                Ok((Json { kind: plain(raw), span: Span::new(self.at + i, self.at + i + raw.len()) }, end))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Json {
+        let mut p = parse(text).unwrap();
+        assert_eq!(p.documents.len(), 1);
+        p.documents.remove(0)
+    }
+
+    #[test]
+    fn block_mappings_sequences_and_scalars_with_spans() {
+        let text = "name: prod\nautopilot: {}\nnodePools:\n- name: apps\n  config:\n    workloadMetadataConfig:\n      mode: GKE_METADATA\n  maxPods: '110'\n- name: b\nlocations: [a, 'b']\n";
+        let doc = one(text);
+        assert_eq!(doc.get("name").unwrap().as_str(), Some("prod"));
+        assert_eq!(
+            doc.get("autopilot").unwrap().as_object().map(|o| o.len()),
+            Some(0)
+        );
+        let pools = doc.get("nodePools").unwrap().as_array().unwrap();
+        assert_eq!(pools.len(), 2);
+        let mode = pools[0]
+            .path(&["config", "workloadMetadataConfig", "mode"])
+            .unwrap();
+        assert_eq!(mode.as_str(), Some("GKE_METADATA"));
+        assert_eq!(&text[mode.span.start..mode.span.end], "GKE_METADATA");
+        let max = pools[0].get("maxPods").unwrap();
+        assert_eq!(
+            (max.as_str(), &text[max.span.start..max.span.end]),
+            (Some("110"), "'110'")
+        );
+        assert_eq!(pools[1].get("name").unwrap().as_str(), Some("b"));
+        let locs = doc.get("locations").unwrap().as_array().unwrap();
+        assert_eq!(locs[1].as_str(), Some("b"));
+        let key = doc.member("nodePools").unwrap();
+        assert_eq!(&text[key.key_span.start..key.key_span.end], "nodePools");
+    }
+
+    #[test]
+    fn scalar_types_quotes_comments_and_block_scalars() {
+        let doc = one("a: true # on\nb: 'it''s'\nc: \"x\\ty\"\nd: 12\ne: ~\nf: 1.2.3\ng: |\n  one\n  two\nh: >-\n  folded\n  text\ni: plain\n  continued\n");
+        assert_eq!(doc.get("a").unwrap().as_bool(), Some(true));
+        assert_eq!(doc.get("b").unwrap().as_str(), Some("it's"));
+        assert_eq!(doc.get("c").unwrap().as_str(), Some("x\ty"));
+        assert!(matches!(doc.get("d").unwrap().kind, Kind::Number(_)));
+        assert!(doc.get("e").unwrap().is_null());
+        assert_eq!(doc.get("f").unwrap().as_str(), Some("1.2.3"));
+        assert_eq!(doc.get("g").unwrap().as_str(), Some("one\ntwo\n"));
+        assert_eq!(doc.get("h").unwrap().as_str(), Some("folded text"));
+        assert_eq!(doc.get("i").unwrap().as_str(), Some("plain continued"));
+    }
+
+    #[test]
+    fn several_documents() {
+        let p = parse("---\nname: a\n---\nname: b\n...\n").unwrap();
+        assert_eq!(p.documents.len(), 2);
+        assert_eq!(p.documents[1].get("name").unwrap().as_str(), Some("b"));
+    }
+
+    #[test]
+    fn wrapped_base64_is_joined_and_noted() {
+        let text = "masterAuth:\n  clusterCaCertificate: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUVMVENDQXBX\nZ0F3SUJBZ0lSQU1kZ1d3PT0=\nname: prod\n";
+        let p = parse(text).unwrap();
+        let cert = p.documents[0]
+            .path(&["masterAuth", "clusterCaCertificate"])
+            .unwrap();
+        assert!(cert.as_str().unwrap().ends_with("Z0F3SUJBZ0lSQU1kZ1d3PT0="));
+        assert_eq!(p.documents[0].get("name").unwrap().as_str(), Some("prod"));
+        assert_eq!(p.repairs.len(), 1);
+    }
+
+    #[test]
+    fn errors_are_located() {
+        let e = parse("a: 1\n\tb: 2\n").unwrap_err();
+        assert_eq!(e.offset, 5);
+        assert!(e.message.contains("tab"));
+        let e = parse("a:\n  b: 1\n   c: 2\n").unwrap_err();
+        assert_eq!(e.offset, 13);
+        let e = parse("a: *ref\n").unwrap_err();
+        assert!(e.message.contains("aliases"));
+        let e = parse("a: {b: 1\n").unwrap_err();
+        assert!(e.message.contains("expected ',' or '}'"), "{}", e.message);
+        let e = parse("a: 'open\nb: 2\n").unwrap_err();
+        assert!(e.message.contains("closing '"), "{}", e.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let flow = format!("a: {}", "[".repeat(200_000));
+        assert!(parse(&flow).unwrap_err().message.contains("at most 256"));
+        let deep: String = (0..300).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        assert!(parse(&deep).unwrap_err().message.contains("at most 256"));
+        // A quoted value that never closes, over many lines, is read in linear time.
+        let open = format!("a: 'x\n{}", "  y\n".repeat(200_000));
+        assert!(parse(&open).unwrap_err().message.contains("closing"));
+    }
+}

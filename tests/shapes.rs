@@ -1,0 +1,209 @@
+//! Every shape people paste of gcloud and API output: YAML (one or several documents),
+//! terminal pastes, tables, wrapped certificates, jq streams, asset exports, snake_case JSON,
+//! gcloud beta output and node pools on their own, with exact places.
+
+use gkecheck::report::{Finding, Report, Status};
+use gkecheck::{check, Input, Options};
+
+fn run(text: &str) -> Report {
+    check(&[Input::new("paste", text)], &Options::default())
+}
+
+fn find<'a>(report: &'a Report, rule: &str, name: &str) -> &'a Finding {
+    report
+        .results
+        .iter()
+        .find(|r| r.rule == rule && r.resource.name == name)
+        .unwrap_or_else(|| panic!("no {rule} result for {name}: {:#?}", report.results))
+}
+
+fn place(r: &Finding) -> (usize, usize, usize, usize) {
+    let l = &r.location;
+    (l.line, l.column, l.end_line, l.end_column)
+}
+
+const DESCRIBE_YAML: &str = "addonsConfig:
+  kubernetesDashboard:
+    disabled: true
+autopilot: {}
+currentMasterVersion: 1.31.5-gke.1023000
+defaultMaxPodsConstraint:
+  maxPodsPerNode: '110'
+legacyAbac: {}
+location: europe-west1
+name: shop-prod
+nodePools:
+- config:
+    diskSizeGb: 100
+    metadata:
+      disable-legacy-endpoints: 'true'
+    serviceAccount: default
+    workloadMetadataConfig:
+      mode: GCE_METADATA
+  maxPodsConstraint:
+    maxPodsPerNode: '110'
+  name: batch
+  selfLink: https://container.googleapis.com/v1/projects/acme/locations/europe-west1/clusters/shop-prod/nodePools/batch
+- config:
+    machineType: e2-medium
+  name: web
+selfLink: https://container.googleapis.com/v1/projects/acme/locations/europe-west1/clusters/shop-prod
+workloadIdentityConfig:
+  workloadPool: acme.svc.id.goog
+";
+
+#[test]
+fn yaml_describe_output_with_exact_places() {
+    let report = run(DESCRIBE_YAML);
+    assert_eq!(report.inputs[0].format, "gcloud-yaml");
+    let batch = find(&report, "GKE001", "batch");
+    assert_eq!(batch.status, Status::Fail);
+    assert_eq!(place(batch), (18, 13, 18, 25));
+    assert_eq!(
+        batch.resource.address,
+        "projects/acme/locations/europe-west1/clusters/shop-prod/nodePools/batch"
+    );
+    let web = find(&report, "GKE001", "web");
+    assert_eq!(web.status, Status::Fail);
+    assert_eq!(place(web), (25, 3, 25, 12), "the pool's name line");
+    let cluster = find(&report, "GKE002", "shop-prod");
+    assert_eq!(cluster.status, Status::Pass);
+    assert_eq!(place(cluster), (28, 17, 28, 33));
+    assert!(report.inputs[0].notes.is_empty());
+}
+
+#[test]
+fn several_yaml_documents() {
+    let text = "---\nname: a\nnodePools:\n- name: p\n  config: {}\n---\nname: b\nautopilot:\n  enabled: true\n";
+    let report = run(text);
+    assert_eq!(find(&report, "GKE001", "p").status, Status::Fail);
+    assert_eq!(find(&report, "GKE001", "b").status, Status::Pass);
+    assert_eq!(find(&report, "GKE002", "b").status, Status::Pass);
+    assert_eq!(find(&report, "GKE002", "a").status, Status::Fail);
+}
+
+#[test]
+fn terminal_paste_with_prompts_messages_and_other_commands() {
+    let yaml: String = DESCRIBE_YAML.lines().map(|l| format!("{l}\n")).collect();
+    let text = format!(
+        "❯ gcloud container clusters list\nNAME       LOCATION      MASTER_VERSION      MASTER_IP     MACHINE_TYPE   NODE_VERSION        NUM_NODES  STATUS\nshop-prod  europe-west1  1.31.5-gke.1023000  34.76.120.18  e2-standard-4  1.31.5-gke.1023000  6          RUNNING\n\n$ gcloud container clusters describe shop-prod --location=europe-west1\nWARNING: The Kubernetes Engine API is sending a deprecation notice.\n{yaml}$ kubectl get nodes\nNAME                                 STATUS   ROLES    AGE   VERSION\ngke-shop-prod-batch-1a2b3c4d-x1y2    Ready    <none>   5d    v1.31.5-gke.1023000\n"
+    );
+    let report = run(&text);
+    assert_eq!(report.inputs[0].format, "terminal");
+    assert!(
+        report.inputs[0].error.is_none(),
+        "{:?}",
+        report.inputs[0].error
+    );
+    // The YAML starts on line 7 of the paste: places are in the paste.
+    let batch = find(&report, "GKE001", "batch");
+    assert_eq!(place(batch), (18 + 6, 13, 18 + 6, 25));
+    let notes = &report.inputs[0].notes;
+    assert_eq!(notes.len(), 2, "{notes:#?}");
+    assert_eq!(notes[0].line, 2);
+    assert!(notes[0]
+        .message
+        .contains("`gcloud container clusters list --format=json`"));
+    assert!(notes[1].message.contains("kubectl get nodes"));
+}
+
+#[test]
+fn a_clusters_list_table_alone_says_what_to_run_instead() {
+    let text = "NAME       LOCATION      MASTER_VERSION      MASTER_IP     MACHINE_TYPE   NODE_VERSION        NUM_NODES  STATUS\nshop-prod  europe-west1  1.31.5-gke.1023000  34.76.120.18  e2-standard-4  1.31.5-gke.1023000  6          RUNNING\n";
+    let report = run(text);
+    let e = report.inputs[0].error.as_ref().expect("an error");
+    assert_eq!((e.line, e.column), (1, 1));
+    assert!(
+        e.message.contains("shows no security settings"),
+        "{}",
+        e.message
+    );
+    assert!(e
+        .message
+        .contains("gcloud container clusters list --format=json"));
+}
+
+#[test]
+fn wrapped_certificates_are_repaired_or_located() {
+    let text = "masterAuth:\n  clusterCaCertificate: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUVMVENDQXBXZ0F3SUJBZ0lS\nQU1kZ1d3Y0x6T2JzQm1kZ1d3Y0x6T2Jz\nQm1kZ1d3PT0=\nname: prod\nnodePools:\n- name: apps\n  config: {}\n";
+    let report = run(text);
+    assert!(report.inputs[0].error.is_none());
+    let notes = &report.inputs[0].notes;
+    assert_eq!(notes.len(), 1);
+    assert_eq!((notes[0].line, notes[0].column), (2, 25));
+    assert!(notes[0].message.contains("broken over 3 lines"));
+    assert_eq!(find(&report, "GKE001", "apps").status, Status::Fail);
+    assert_eq!(place(find(&report, "GKE001", "apps")), (7, 3, 7, 13));
+
+    // A wrapped piece that cannot be joined safely (it breaks the structure) is located,
+    // with the advice to copy again.
+    let broken = "name: prod\nmasterAuth:\n  clientKey: abc\nLS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0t\n  password: x\n";
+    let report = run(broken);
+    let e = report.inputs[0].error.as_ref().expect("an error");
+    assert_eq!((e.line, e.column), (4, 1));
+    assert!(e.message.contains("copy the output again"), "{}", e.message);
+}
+
+#[test]
+fn jq_streams_asset_exports_and_snake_case() {
+    let stream = "{\"name\": \"a\", \"nodePools\": [{\"name\": \"p\", \"config\": {}}]}\n{\"name\": \"b\", \"autopilot\": {\"enabled\": true}}\n{\"mode\": \"GKE_METADATA\"}\n";
+    let report = run(stream);
+    assert_eq!(find(&report, "GKE001", "p").status, Status::Fail);
+    assert_eq!(find(&report, "GKE001", "b").status, Status::Pass);
+    let notes = &report.inputs[0].notes;
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].line, 3);
+    assert!(notes[0].message.starts_with("skipped:"));
+
+    let cai = r#"[{"name": "//container.googleapis.com/projects/p/locations/l/clusters/c", "asset_type": "container.googleapis.com/Cluster",
+  "resource": {"version": "v1", "data": {"name": "c", "nodePools": [{"name": "np", "config": {"workloadMetadataConfig": {"mode": "GKE_METADATA"}}}],
+  "workloadIdentityConfig": {"workloadPool": "p.svc.id.goog"}}}}]"#;
+    let report = run(cai);
+    assert_eq!(find(&report, "GKE001", "np").status, Status::Pass);
+    assert_eq!(find(&report, "GKE002", "c").status, Status::Pass);
+
+    let snake = r#"{"name": "c", "workload_identity_config": {"workload_pool": "p.svc.id.goog"},
+ "node_pools": [{"name": "np", "config": {"workload_metadata_config": {"mode": "GCE_METADATA"}},
+   "self_link": "https://container.googleapis.com/v1/projects/p/zones/z/clusters/c/nodePools/np"}]}"#;
+    let report = run(snake);
+    let np = find(&report, "GKE001", "np");
+    assert_eq!(np.status, Status::Fail);
+    assert_eq!(place(np), (2, 80, 2, 94));
+    assert_eq!(find(&report, "GKE002", "c").status, Status::Pass);
+}
+
+#[test]
+fn gcloud_beta_output_and_node_pools_on_their_own() {
+    let beta = "name: c\nnodePools:\n- name: np\n  config:\n    workloadMetadataConfig:\n      mode: GKE_METADATA\n      nodeMetadata: GKE_METADATA_SERVER\nworkloadIdentityConfig:\n  workloadPool: p.svc.id.goog\n";
+    assert_eq!(find(&run(beta), "GKE001", "np").status, Status::Pass);
+
+    for (link, location) in [
+        (
+            "projects/acme/zones/us-central1-a/clusters/prod/nodePools/np",
+            "us-central1-a",
+        ),
+        (
+            "projects/acme/locations/us-central1/clusters/prod/nodePools/np",
+            "us-central1",
+        ),
+    ] {
+        let pool = format!("config:\n  machineType: e2-medium\nname: np\nselfLink: https://container.googleapis.com/v1/{link}\n");
+        let report = run(&pool);
+        let np = find(&report, "GKE001", "np");
+        assert_eq!(np.status, Status::Fail);
+        assert_eq!(np.resource.cluster.as_deref(), Some("prod"));
+        let fix = np.remediation.as_ref().unwrap();
+        assert!(fix.steps.iter().any(|s| s.code
+            == format!("gcloud container node-pools update np --cluster=prod --location={location} --project=acme --workload-metadata=GKE_METADATA")));
+        let notes = &report.inputs[0].notes;
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0]
+                .message
+                .contains("Workload Identity (GKE002) could not be checked"),
+            "{}",
+            notes[0].message
+        );
+        assert!(report.results.iter().all(|r| r.rule != "GKE002"));
+    }
+}
