@@ -10,21 +10,29 @@ const HELP: &str =
     "gkecheck: finds GKE node pools that leak the node's credentials, and says how to fix them.
 
 Usage:
-  gkecheck check [--format text|json] [--input-format KIND] [PATH|-]...
+  gkecheck check [--format text|json] [--input-format KIND] [--var-file FILE]... [PATH|DIR|-]...
   gkecheck rules
   gkecheck --help | --version
 
 check
   Reads each PATH (a file, or - for standard input; no PATH means standard input) and checks
-  them together: a node pool in one file is joined to its cluster in another. Terraform files
-  in the same directory are evaluated as one module. The input kind is told from the file name
-  and text unless --input-format says it.
+  them together: a node pool in one file is joined to its cluster in another. A DIR is read
+  with everything below it: .tf files, terraform.tfvars and *.auto.tfvars, and .json, .yaml,
+  .yml and .txt files that hold gcloud output or a plan (others are skipped, and listed on
+  standard error). Hidden directories (.terraform) are skipped. Terraform files in the same
+  directory are evaluated as one module, with the variable values of the .tfvars files there
+  and the arguments of a local module call (source = \"./modules/x\"). The input kind is told
+  from the file name and text unless --input-format says it.
+
+  --var-file FILE  variable values (.tfvars) for every root module, like terraform -var-file
+
   Inputs: `gcloud container clusters describe|list` and `gcloud container node-pools
   describe|list` output in YAML or JSON, also pasted from a terminal with prompts and messages;
   the API's {\"clusters\": [...]} / {\"nodePools\": [...]}; Cloud Asset Inventory exports;
   Terraform (.tf); Terraform plans (`terraform show -json`).
 
-  --input-format  auto (default), gcloud-json, gcloud-yaml, terminal, terraform, terraform-plan
+  --input-format  auto (default), gcloud-json, gcloud-yaml, terminal, terraform, terraform-plan,
+                  terraform-vars
 
   --format text   findings with a code frame and the fix (default)
   --format json   the versioned report (see the README), the same object the web page renders
@@ -77,6 +85,7 @@ fn run_check(args: &[String]) -> Result<u8, String> {
     let mut json = false;
     let mut forced: Option<Format> = None;
     let mut paths = Vec::new();
+    let mut var_files = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -100,10 +109,11 @@ fn run_check(args: &[String]) -> Result<u8, String> {
                 forced = match v.as_str() {
                     "auto" => None,
                     name => Some(Format::parse(name).ok_or_else(|| {
-                        format!("--input-format takes auto, gcloud-json, gcloud-yaml, terminal, terraform or terraform-plan, not {name:?}")
+                        format!("--input-format takes auto, gcloud-json, gcloud-yaml, terminal, terraform, terraform-plan or terraform-vars, not {name:?}")
                     })?),
                 };
             }
+            "--var-file" => var_files.push(value("--var-file")?),
             "--help" | "-h" => {
                 print!("{HELP}");
                 return Ok(0);
@@ -112,12 +122,29 @@ fn run_check(args: &[String]) -> Result<u8, String> {
             _ => paths.push(arg.clone()),
         }
     }
-    if paths.is_empty() {
+    if paths.is_empty() && var_files.is_empty() {
         paths.push("-".into());
+    }
+    let mut skipped = Vec::new();
+    let mut files = Vec::new();
+    for path in &paths {
+        if std::path::Path::new(path).is_dir() {
+            walk(std::path::Path::new(path), &mut files, &mut skipped);
+        } else {
+            files.push((path.clone(), forced));
+        }
+    }
+    files.extend(
+        var_files
+            .into_iter()
+            .map(|f| (f, Some(Format::TerraformVars))),
+    );
+    for path in &skipped {
+        eprintln!("gkecheck: skipped {path}: not a kind of file gkecheck reads");
     }
     let mut inputs = Vec::new();
     let mut unreadable = Vec::new();
-    for path in &paths {
+    for (path, format) in &files {
         let text = if path == "-" {
             let mut buf = Vec::new();
             std::io::stdin().read_to_end(&mut buf).map(|_| buf)
@@ -133,7 +160,7 @@ fn run_check(args: &[String]) -> Result<u8, String> {
                         path.clone()
                     },
                     text,
-                    format: forced,
+                    format: *format,
                 }),
                 Err(e) => unreadable.push((
                     path.clone(),
@@ -145,6 +172,9 @@ fn run_check(args: &[String]) -> Result<u8, String> {
             },
             Err(e) => unreadable.push((path.clone(), format!("cannot read the file: {e}"))),
         }
+    }
+    if inputs.is_empty() && unreadable.is_empty() {
+        return Err("no input to check (the directories hold no file gkecheck reads)".into());
     }
     let report = check(&inputs, &Options::default());
     if json {
@@ -177,4 +207,58 @@ fn run_check(args: &[String]) -> Result<u8, String> {
     } else {
         2
     })
+}
+
+/// Collects the files below `dir` that gkecheck reads, in name order.
+fn walk(
+    dir: &std::path::Path,
+    files: &mut Vec<(String, Option<Format>)>,
+    skipped: &mut Vec<String>,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        files.push((dir.display().to_string(), None));
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if name.starts_with('.') || name == "node_modules" {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, files, skipped);
+            continue;
+        }
+        let shown = path.display().to_string();
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".tf") || lower == "terraform.tfvars" || lower.ends_with(".auto.tfvars")
+        {
+            files.push((shown, None));
+        } else if [".json", ".yaml", ".yml", ".txt"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+        {
+            // Only files that look like gcloud output or a plan: a configuration repository
+            // holds other JSON and YAML too.
+            let text = std::fs::read(&path).unwrap_or_default();
+            let text = String::from_utf8_lossy(&text[..text.len().min(1 << 20)]);
+            const MARKERS: &[&str] = &[
+                "nodePools",
+                "node_pools",
+                "workloadMetadataConfig",
+                "planned_values",
+                "container.googleapis.com",
+                "currentMasterVersion",
+            ];
+            if MARKERS.iter().any(|m| text.contains(m)) {
+                files.push((shown, None));
+            } else {
+                skipped.push(shown);
+            }
+        }
+    }
 }

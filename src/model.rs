@@ -111,10 +111,12 @@ pub enum ClusterLink {
     /// `Model::clusters[i]`.
     Index(usize),
     /// The cluster is not in the input; `reference` says how the pool names it (an expression,
-    /// a `selfLink`, or nothing).
+    /// a `selfLink`, or nothing). `module` names the Terraform module whose output the
+    /// reference goes through (`module.gke.name`), which gkecheck does not follow.
     Missing {
         name: Option<String>,
         reference: Option<String>,
+        module: Option<String>,
     },
 }
 

@@ -307,6 +307,7 @@ fn load_pool(input: usize, doc: &Json, cluster: Option<usize>, model: &Model) ->
                 .get("selfLink")
                 .and_then(Json::as_str)
                 .map(str::to_string),
+            module: None,
         },
     };
     let cluster_name = match (parent, &cluster_link) {

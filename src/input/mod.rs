@@ -28,6 +28,8 @@ pub enum Format {
     Terraform,
     /// A Terraform plan as `terraform show -json` prints it.
     TerraformPlan,
+    /// Values for Terraform variables (`.tfvars`).
+    TerraformVars,
 }
 
 impl Format {
@@ -38,6 +40,7 @@ impl Format {
             Format::Terminal => "terminal",
             Format::Terraform => "terraform",
             Format::TerraformPlan => "terraform-plan",
+            Format::TerraformVars => "terraform-vars",
         }
     }
 
@@ -48,6 +51,7 @@ impl Format {
             "terminal" => Some(Format::Terminal),
             "terraform" | "tf" | "hcl" => Some(Format::Terraform),
             "terraform-plan" | "plan" => Some(Format::TerraformPlan),
+            "terraform-vars" | "tfvars" => Some(Format::TerraformVars),
             _ => None,
         }
     }
@@ -74,6 +78,9 @@ pub fn detect(name: &str, text: &str) -> Result<Format, Problem> {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".tf") {
         return Ok(Format::Terraform);
+    }
+    if lower.ends_with(".tfvars") {
+        return Ok(Format::TerraformVars);
     }
     if lower.ends_with(".tf.json") {
         return Err(Problem::at(
@@ -173,8 +180,7 @@ impl Loaded {
 pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
     let mut loaded = Loaded::default();
     // Terraform files form modules, one per directory.
-    let mut parsed: BTreeMap<String, Vec<(usize, &str, hcl_edit::structure::Body)>> =
-        BTreeMap::new();
+    let mut parsed: Vec<(&Source, hcl_edit::structure::Body)> = Vec::new();
     for source in sources {
         let index = source.index;
         match source.format {
@@ -237,35 +243,58 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
                     }
                 }
             },
-            Format::Terraform => match hcl_edit::parser::parse_body(source.text) {
-                Err(e) => {
-                    let offset = e.location().offset();
-                    let message = format!("expected valid Terraform (HCL): {}", e.message());
-                    loaded.problem(index, Problem::at(offset, message));
+            Format::Terraform | Format::TerraformVars => {
+                match hcl_edit::parser::parse_body(source.text) {
+                    Err(e) => {
+                        let offset = e.location().offset();
+                        let message = format!("expected valid Terraform (HCL): {}", e.message());
+                        loaded.problem(index, Problem::at(offset, message));
+                    }
+                    Ok(body) => parsed.push((source, body)),
                 }
-                Ok(body) => {
-                    let dir = match source.name.rfind(['/', '\\']) {
-                        Some(i) => source.name[..i].to_string(),
-                        None => String::new(),
-                    };
-                    parsed
-                        .entry(dir)
-                        .or_default()
-                        .push((index, source.text, body));
-                }
-            },
+            }
         }
     }
-    for files in parsed.values() {
-        let module_files = files
-            .iter()
-            .map(|(input, text, body)| terraform::eval::ModuleFile {
-                input: *input,
-                text,
-                body,
-            })
-            .collect();
-        terraform::load(module_files, model);
+    // Terraform: one module per directory; variable files named like the ones Terraform loads
+    // by itself apply to their directory, others (like -var-file) to every root module.
+    let mut dirs: BTreeMap<String, terraform::Dir> = BTreeMap::new();
+    let mut auto_vars = Vec::new();
+    let mut var_files = Vec::new();
+    for (source, body) in &parsed {
+        let (dir, file) = match source.name.rfind(['/', '\\']) {
+            Some(i) => (source.name[..i].replace('\\', "/"), &source.name[i + 1..]),
+            None => (String::new(), source.name),
+        };
+        let module_file = terraform::eval::ModuleFile {
+            input: source.index,
+            text: source.text,
+            body,
+        };
+        match source.format {
+            Format::TerraformVars
+                if file == "terraform.tfvars" || file.ends_with(".auto.tfvars") =>
+            {
+                // terraform.tfvars first, then *.auto.tfvars in name order.
+                let order = (file != "terraform.tfvars", file.to_string());
+                auto_vars.push((dir, order, module_file));
+            }
+            Format::TerraformVars => var_files.push(module_file),
+            _ => dirs.entry(dir).or_default().files.push(module_file),
+        }
+    }
+    auto_vars.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    for (dir, _, file) in auto_vars {
+        match dirs.get_mut(&dir) {
+            Some(d) => d.vars.push(file),
+            None => loaded.note(
+                file.input,
+                0,
+                "not used: no Terraform configuration (.tf) from this directory is in the input",
+            ),
+        }
+    }
+    for note in terraform::load_all(&dirs, &var_files, model) {
+        loaded.note(note.input, note.offset, note.message);
     }
     loaded
 }

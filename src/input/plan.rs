@@ -212,6 +212,7 @@ fn by_reference(
     ClusterLink::Missing {
         name: None,
         reference: refs.first().map(|r| r.to_string()),
+        module: None,
     }
 }
 

@@ -194,6 +194,13 @@ fn absent(model: &Model, pool: &NodePool) -> (Status, String, (usize, crate::spa
         ),
         (Field::Absent, Origin::Config) => match model.cluster_of(pool) {
             None => {
+                if let ClusterLink::Missing { reference: Some(r), module: Some(m), .. } = &pool.cluster {
+                    return (
+                        Status::Unknown,
+                        format!("No workload_metadata_config, so the mode follows the cluster's Workload Identity, and the cluster comes from `{r}`, an output of module \"{m}\" that gkecheck does not follow. Pin mode = \"GKE_METADATA\"."),
+                        head,
+                    );
+                }
                 let named = match &pool.cluster {
                     ClusterLink::Missing { reference: Some(r), .. } => format!("its cluster (`{r}`) is not in the input"),
                     _ => "it names no cluster in the input".to_string(),

@@ -231,5 +231,6 @@ pub fn by_name(
     ClusterLink::Missing {
         name: Some(name.to_string()),
         reference: Some(reference.to_string()),
+        module: None,
     }
 }

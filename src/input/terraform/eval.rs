@@ -114,6 +114,9 @@ pub struct Module<'a> {
     pub files: Vec<ModuleFile<'a>>,
     variables: HashMap<String, (usize, Option<&'a Expression>)>,
     locals: HashMap<String, (usize, &'a Expression)>,
+    /// Values given to variables from outside: `.tfvars` files, or a module call's arguments.
+    /// `None` names the source of a value that is set but cannot be evaluated.
+    given: HashMap<String, Val>,
 }
 
 pub struct ModuleFile<'a> {
@@ -123,7 +126,7 @@ pub struct ModuleFile<'a> {
 }
 
 impl<'a> Module<'a> {
-    pub fn new(files: Vec<ModuleFile<'a>>) -> Module<'a> {
+    pub fn new(files: Vec<ModuleFile<'a>>, given: HashMap<String, Val>) -> Module<'a> {
         let mut variables = HashMap::new();
         let mut locals = HashMap::new();
         for (f, file) in files.iter().enumerate() {
@@ -146,6 +149,7 @@ impl<'a> Module<'a> {
             files,
             variables,
             locals,
+            given,
         }
     }
 }
@@ -279,7 +283,63 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                 }
             }
             Expression::BinaryOp(op) => self.binary(file, scope, op, expr),
-            Expression::ForExpr(_) => Val::unknown(self.text(file, expr)),
+            Expression::ForExpr(f) => self.for_expr(file, scope, f, expr),
+        }
+    }
+
+    /// `[for k, v in coll : value if cond]` and `{for k, v in coll : key => value...}`.
+    fn for_expr(
+        &self,
+        file: usize,
+        scope: &Scope,
+        f: &hcl_edit::expr::ForExpr,
+        whole: &Expression,
+    ) -> Val {
+        let collection = self.eval(file, scope, &f.intro.collection_expr).settle();
+        let Some(entries) = collection.entries() else {
+            return unknown_or(collection, || self.text(file, whole));
+        };
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Val> = BTreeMap::new();
+        for (key, value) in entries {
+            let mut inner = scope.clone();
+            match &f.intro.key_var {
+                Some(k) => {
+                    inner.push((k.as_str().to_string(), key));
+                    inner.push((f.intro.value_var.as_str().to_string(), value));
+                }
+                None => inner.push((f.intro.value_var.as_str().to_string(), value)),
+            }
+            if let Some(cond) = &f.cond {
+                match self.eval(file, &inner, &cond.expr).settle().truthy() {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => return Val::unknown(self.text(file, whole)),
+                }
+            }
+            let value = self.eval(file, &inner, &f.value_expr);
+            match &f.key_expr {
+                None => list.push(value),
+                Some(k) => {
+                    let Some(key) = self.eval(file, &inner, k).settle().as_text() else {
+                        return Val::unknown(self.text(file, whole));
+                    };
+                    if f.grouping {
+                        if let Val::List(items) =
+                            map.entry(key).or_insert_with(|| Val::List(Vec::new()))
+                        {
+                            items.push(value);
+                        }
+                    } else {
+                        map.insert(key, value);
+                    }
+                }
+            }
+        }
+        if f.key_expr.is_some() {
+            Val::Map(map)
+        } else {
+            Val::List(list)
         }
     }
 
@@ -376,6 +436,9 @@ impl<'m, 'a> Evaluator<'m, 'a> {
     }
 
     fn variable(&self, name: &str) -> Val {
+        if let Some(v) = self.module.given.get(name) {
+            return v.clone();
+        }
         match self.module.variables.get(name) {
             Some((f, Some(default))) => self.eval(*f, &Vec::new(), default),
             Some((_, None)) => Val::unknown(format!("var.{name} (a variable without a default)")),
@@ -526,7 +589,10 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                     let parts: Option<Vec<String>> = items.iter().map(Val::as_text).collect();
                     parts.map_or(unknown(), |p| Val::Str(p.join(&sep)))
                 }
-                _ => unknown(),
+                (a, b) => unknown_or(
+                    if a.is_unknown() { a } else { b },
+                    unknown_text(self, file, whole),
+                ),
             },
             "concat" => {
                 let mut out = Vec::new();
@@ -557,12 +623,15 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             },
             "contains" => match (eval(0).settle(), eval(1).settle()) {
                 (Val::List(items), v) if !v.is_unknown() => {
-                    if items.iter().any(Val::is_unknown) {
-                        return unknown();
+                    match items.iter().find(|i| i.is_unknown()) {
+                        Some(u) => unknown_or(u.clone(), unknown_text(self, file, whole)),
+                        None => Val::Bool(items.iter().any(|i| loose_eq(i, &v))),
                     }
-                    Val::Bool(items.iter().any(|i| loose_eq(i, &v)))
                 }
-                _ => unknown(),
+                (a, b) => unknown_or(
+                    if a.is_unknown() { a } else { b },
+                    unknown_text(self, file, whole),
+                ),
             },
             "keys" | "values" => match eval(0).settle() {
                 Val::Map(m) => Val::List(if name == "keys" {
@@ -572,11 +641,16 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                 }),
                 v => unknown_or(v, unknown_text(self, file, whole)),
             },
-            "element" => match (eval(0).settle(), eval(1).settle().as_num()) {
-                (Val::List(items), Some(i)) if !items.is_empty() && i >= 0.0 => {
-                    items[i as usize % items.len()].clone()
+            "element" => match (eval(0).settle(), eval(1).settle()) {
+                (Val::List(items), i)
+                    if !items.is_empty() && i.as_num().is_some_and(|i| i >= 0.0) =>
+                {
+                    items[i.as_num().unwrap_or(0.0) as usize % items.len()].clone()
                 }
-                _ => unknown(),
+                (a, b) => unknown_or(
+                    if a.is_unknown() { a } else { b },
+                    unknown_text(self, file, whole),
+                ),
             },
             _ => unknown(),
         }

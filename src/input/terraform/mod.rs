@@ -14,15 +14,154 @@ use crate::span::Span;
 use build::{PoolBase, Unexpanded, View};
 use eval::{Evaluator, Module, ModuleFile, Scope, Val};
 
-/// Adds the clusters and node pools of one module (the files of one directory) to the model.
-pub fn load(files: Vec<ModuleFile<'_>>, model: &mut Model) {
-    let module = Module::new(files);
+/// How deep local modules may call local modules.
+const MAX_MODULE_DEPTH: usize = 16;
+
+/// Arguments of a `module` block that are Terraform's own, not the module's variables.
+const MODULE_META: &[&str] = &[
+    "source",
+    "version",
+    "count",
+    "for_each",
+    "providers",
+    "depends_on",
+];
+
+/// The Terraform inputs of one directory: its `.tf` files and the variable files Terraform
+/// loads by itself there (`terraform.tfvars`, then `*.auto.tfvars`).
+#[derive(Default)]
+pub struct Dir<'a> {
+    pub files: Vec<ModuleFile<'a>>,
+    pub vars: Vec<ModuleFile<'a>>,
+}
+
+/// Something the loader could not check, at an input and byte offset.
+pub struct Note {
+    pub input: usize,
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Adds the clusters and node pools of every root module to the model. A directory is a root
+/// unless a module in the input calls it as a local module (`source = "./modules/gke"`), in
+/// which case it is evaluated with its caller's arguments, under its caller's address.
+/// `var_files` (given explicitly, like `-var-file`) apply to every root module.
+pub fn load_all(
+    dirs: &BTreeMap<String, Dir<'_>>,
+    var_files: &[ModuleFile<'_>],
+    model: &mut Model,
+) -> Vec<Note> {
+    let mut called = std::collections::BTreeSet::new();
+    for (key, dir) in dirs {
+        for file in &dir.files {
+            for block in file.body.blocks().filter(|b| b.ident.as_str() == "module") {
+                if let Some(source) = local_source(block) {
+                    let child = resolve(key, source);
+                    if child != *key {
+                        called.insert(child);
+                    }
+                }
+            }
+        }
+    }
+    let mut notes = Vec::new();
+    for (key, dir) in dirs {
+        if called.contains(key) {
+            continue;
+        }
+        let given = variable_values(dir.vars.iter().chain(var_files));
+        load_module(dirs, key, given, "", 0, model, &mut notes);
+    }
+    notes
+}
+
+/// The values set in `.tfvars` files, later files winning.
+fn variable_values<'f, 'a: 'f>(
+    files: impl Iterator<Item = &'f ModuleFile<'a>>,
+) -> HashMap<String, Val> {
+    let mut values = HashMap::new();
+    for file in files {
+        let module = Module::new(
+            vec![ModuleFile {
+                input: file.input,
+                text: file.text,
+                body: file.body,
+            }],
+            HashMap::new(),
+        );
+        let ev = Evaluator::new(&module);
+        for attr in file.body.attributes() {
+            values.insert(
+                attr.key.as_str().to_string(),
+                ev.eval(0, &Scope::new(), &attr.value).settle(),
+            );
+        }
+    }
+    values
+}
+
+/// `source = "./x"` or `"../x"`: a module in the same configuration.
+fn local_source(block: &Block) -> Option<&str> {
+    match &block.body.get_attribute("source")?.value {
+        Expression::String(s) if s.starts_with("./") || s.starts_with("../") => Some(s.as_str()),
+        _ => None,
+    }
+}
+
+/// The directory `source` names, relative to `dir`, with `.` and `..` worked out.
+fn resolve(dir: &str, source: &str) -> String {
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for piece in source.split('/') {
+        match piece {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != ".." && !p.is_empty()) {
+                    parts.pop();
+                } else {
+                    parts.push("..");
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+/// Adds one module instance's clusters and node pools, then those of the local modules it
+/// calls.
+fn load_module(
+    dirs: &BTreeMap<String, Dir<'_>>,
+    key: &str,
+    given: HashMap<String, Val>,
+    prefix: &str,
+    depth: usize,
+    model: &mut Model,
+    notes: &mut Vec<Note>,
+) {
+    let files = dirs[key]
+        .files
+        .iter()
+        .map(|f| ModuleFile {
+            input: f.input,
+            text: f.text,
+            body: f.body,
+        })
+        .collect();
+    let module = Module::new(files, given);
     let ev = Evaluator::new(&module);
     // Clusters first, so node pools can be joined to them: address → model index.
     let mut clusters: HashMap<String, usize> = HashMap::new();
     let mut pools = Vec::new();
+    let mut calls = Vec::new();
     for (f, file) in module.files.iter().enumerate() {
         for block in file.body.blocks() {
+            if block.ident.as_str() == "module" && block.labels.len() == 1 {
+                calls.push((f, block));
+            }
             if block.ident.as_str() != "resource" || block.labels.len() != 2 {
                 continue;
             }
@@ -30,7 +169,7 @@ pub fn load(files: Vec<ModuleFile<'_>>, model: &mut Model) {
             match block.labels[0].as_str() {
                 "google_container_cluster" => {
                     for (suffix, scope) in instances(&ev, f, block) {
-                        let address = format!("google_container_cluster.{label}{suffix}");
+                        let address = format!("{prefix}google_container_cluster.{label}{suffix}");
                         let view = HclView::of_block(&ev, f, block, scope);
                         let index = build::cluster(
                             &view,
@@ -39,7 +178,13 @@ pub fn load(files: Vec<ModuleFile<'_>>, model: &mut Model) {
                             Some(label.to_string()),
                             model,
                         );
-                        clusters.insert(address, index);
+                        if clusters.insert(address.clone(), index).is_some() {
+                            notes.push(Note {
+                                input: ev.input_of(f),
+                                offset: span_of(block).start,
+                                message: format!("{address} is declared more than once in this directory's files (Terraform rejects that); node pools are joined to the last one"),
+                            });
+                        }
                     }
                 }
                 "google_container_node_pool" => pools.push((f, block)),
@@ -50,8 +195,8 @@ pub fn load(files: Vec<ModuleFile<'_>>, model: &mut Model) {
     for (f, block) in pools {
         let label = block.labels[1].as_str();
         for (suffix, scope) in instances(&ev, f, block) {
-            let address = format!("google_container_node_pool.{label}{suffix}");
-            let link = cluster_link(&ev, f, &scope, block, &clusters, model);
+            let address = format!("{prefix}google_container_node_pool.{label}{suffix}");
+            let link = cluster_link(&ev, f, &scope, block, prefix, &clusters, model);
             let view = HclView::of_block(&ev, f, block, scope);
             let base = match link {
                 ClusterLink::Index(i) => PoolBase {
@@ -77,6 +222,50 @@ pub fn load(files: Vec<ModuleFile<'_>>, model: &mut Model) {
             let mut pool = build::pool(&view, &base, site, PoolKind::Separate, None);
             pool.label = Some(label.to_string());
             model.node_pools.push(pool);
+        }
+    }
+    for (f, block) in calls {
+        let name = block.labels[0].as_str();
+        let head = head_span(ev.source(f), span_of(block));
+        let note = |message: String| Note {
+            input: ev.input_of(f),
+            offset: head.start,
+            message,
+        };
+        let source = block
+            .body
+            .get_attribute("source")
+            .map(|a| ev.text(f, &a.value))
+            .unwrap_or_default();
+        let child = local_source(block)
+            .map(|s| resolve(key, s))
+            .filter(|c| dirs.contains_key(c) && c != key);
+        let Some(child) = child else {
+            notes.push(note(format!(
+                "module \"{name}\" (source = {source}) is not in the input: the clusters and node pools it makes were not checked; check its code too, or a plan (`terraform show -json`) that includes it"
+            )));
+            continue;
+        };
+        if depth >= MAX_MODULE_DEPTH {
+            notes.push(note(format!(
+                "module \"{name}\" was not checked: local modules call each other more than {MAX_MODULE_DEPTH} deep"
+            )));
+            continue;
+        }
+        for (suffix, scope) in instances(&ev, f, block) {
+            let args: HashMap<String, Val> = block
+                .body
+                .attributes()
+                .filter(|a| !MODULE_META.contains(&a.key.as_str()))
+                .map(|a| {
+                    (
+                        a.key.as_str().to_string(),
+                        ev.eval(f, &scope, &a.value).settle(),
+                    )
+                })
+                .collect();
+            let prefix = format!("{prefix}module.{name}{suffix}.");
+            load_module(dirs, &child, args, &prefix, depth + 1, model, notes);
         }
     }
 }
@@ -403,6 +592,7 @@ fn cluster_link(
     file: usize,
     scope: &Scope,
     block: &Block,
+    prefix: &str,
     clusters: &HashMap<String, usize>,
     model: &Model,
 ) -> ClusterLink {
@@ -410,15 +600,28 @@ fn cluster_link(
         return ClusterLink::Missing {
             name: None,
             reference: None,
+            module: None,
         };
     };
     let reference = Some(ev.text(file, &attr.value));
     if let Expression::Traversal(t) = &attr.value {
         if let Expression::Variable(root) = &t.expr {
+            if root.as_str() == "module" {
+                let module = match t.operators.first().map(|o| o.value()) {
+                    Some(TraversalOperator::GetAttr(name)) => Some(name.as_str().to_string()),
+                    _ => None,
+                };
+                return ClusterLink::Missing {
+                    name: None,
+                    reference,
+                    module,
+                };
+            }
             if root.as_str() == "google_container_cluster" {
                 let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
                 if let Some(TraversalOperator::GetAttr(label)) = ops.first() {
-                    let mut address = format!("google_container_cluster.{}", label.as_str());
+                    let mut address =
+                        format!("{prefix}google_container_cluster.{}", label.as_str());
                     if let Some(TraversalOperator::Index(key)) = ops.get(1) {
                         match ev.eval(file, scope, key).settle() {
                             Val::Str(k) => address.push_str(&format!("[{k:?}]")),
@@ -434,6 +637,7 @@ fn cluster_link(
                     return ClusterLink::Missing {
                         name: None,
                         reference,
+                        module: None,
                     };
                 }
             }
@@ -445,6 +649,7 @@ fn cluster_link(
         _ => ClusterLink::Missing {
             name: None,
             reference,
+            module: None,
         },
     }
 }
