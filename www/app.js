@@ -21,6 +21,12 @@ const DEFAULT_EXAMPLE = 'examples/vulnerable-cluster.json';
 // Line numbers past this many are not drawn (the text area itself stays whole).
 const GUTTER_MAX_LINES = 100_000;
 
+// The texts being checked: the paste area alone, or the files that were opened or dropped
+// (each checked as its own input, named by its path so Terraform modules stay together).
+let documents = [{ name: 'input', text: '' }];
+let current = 0;
+const fileSelect = $('file');
+
 let engine = null;
 let instance = 0;
 let timer = 0;
@@ -70,8 +76,8 @@ function scheduleCheck(delay) {
 function runCheck() {
   updateGutter();
   if (!engine) return;
-  const text = input.value;
-  if (text.trim() === '') {
+  documents[current].text = input.value;
+  if (documents.every((d) => d.text.trim() === '')) {
     errorsBox.replaceChildren();
     resultsBox.replaceChildren();
     detected.textContent = '';
@@ -79,7 +85,8 @@ function runCheck() {
     delete resultsBox.dataset.checkMs;
     return;
   }
-  const request = JSON.stringify([{ name: 'input', text, format: formatSelect.value }]);
+  const single = documents.length === 1;
+  const request = JSON.stringify(documents.map((d) => ({ name: d.name, text: d.text, format: single ? formatSelect.value : 'auto' })));
   const started = performance.now();
   const outcome = guarded((e) => e.checkInputs(request));
   if (outcome.error) return;
@@ -96,29 +103,29 @@ function el(tag, className, text) {
   return node;
 }
 
-function render(report, ms) {
-  const source = report.inputs[0];
-  detected.textContent = source ? `Detected: ${FORMAT_NAMES[source.format] ?? source.format}` : '';
+// "main.tf, line 3" for opened files, "Line 3" for the paste area.
+function place(inputName, line) {
+  return documents.length > 1 || documents[0].name !== 'input' ? `${inputName}, line ${line}` : `Line ${line}`;
+}
 
-  const errors = report.inputs.filter((i) => i.error).map((i) => {
-    const box = el('div', 'input-error');
-    box.setAttribute('role', 'alert');
-    box.append(el('strong', '', `Line ${i.error.line}, column ${i.error.column}: `), el('span', '', i.error.message), ' ');
+function render(report, ms) {
+  const source = report.inputs[current] ?? report.inputs[0];
+  detected.textContent = source ? `Detected: ${FORMAT_NAMES[source.format] ?? source.format}` : '';
+  updateFileSelect(report);
+
+  const message = (i, m, className) => {
+    const box = el('div', className);
+    if (className === 'input-error') box.setAttribute('role', 'alert');
+    const where = className === 'input-error' ? `${place(i.name, m.line)}, column ${m.column}: ` : `${place(i.name, m.line)}: `;
+    box.append(el('strong', '', where), el('span', '', m.message), ' ');
     const show = el('button', 'goto', 'Show in input');
     show.type = 'button';
-    show.addEventListener('click', () => select(i.error.offset, i.error.offset + 1, i.error.line));
+    show.addEventListener('click', () => goto(i.name, m.offset, m.offset + 1, m.line));
     box.append(show);
     return box;
-  });
-  const notes = report.inputs.flatMap((i) => i.notes).map((n) => {
-    const box = el('div', 'input-note');
-    box.append(el('strong', '', `Line ${n.line}: `), el('span', '', n.message), ' ');
-    const show = el('button', 'goto', 'Show in input');
-    show.type = 'button';
-    show.addEventListener('click', () => select(n.offset, n.offset + 1, n.line));
-    box.append(show);
-    return box;
-  });
+  };
+  const errors = report.inputs.filter((i) => i.error).map((i) => message(i, i.error, 'input-error'));
+  const notes = report.inputs.flatMap((i) => i.notes.map((n) => message(i, n, 'input-note')));
   errorsBox.replaceChildren(...errors, ...notes);
 
   const groups = new Map();
@@ -152,6 +159,7 @@ function resultElement(r) {
   item.dataset.rule = r.rule;
   item.dataset.status = r.status;
   item.dataset.name = r.resource.name;
+  item.dataset.input = r.location.input;
   const head = el('div', 'result-head');
   head.append(
     el('span', 'badge', STATUS_WORDS[r.status]),
@@ -159,12 +167,12 @@ function resultElement(r) {
     el('span', 'severity', r.severity),
     el('span', 'resource', `${r.resource.kind === 'cluster' ? 'cluster' : 'node pool'} ${r.resource.name}`),
   );
-  const goto = el('button', 'goto', `Line ${r.location.line}`);
-  goto.type = 'button';
-  goto.title = 'Select the place in the input';
-  goto.setAttribute('aria-label', `Show ${r.resource.name} at line ${r.location.line} in the input`);
-  goto.addEventListener('click', () => select(r.location.offset, r.location.endOffset, r.location.line));
-  head.append(goto);
+  const show = el('button', 'goto', place(r.location.input, r.location.line));
+  show.type = 'button';
+  show.title = 'Select the place in the input';
+  show.setAttribute('aria-label', `Show ${r.resource.name} at ${place(r.location.input, r.location.line)} in the input`);
+  show.addEventListener('click', () => goto(r.location.input, r.location.offset, r.location.endOffset, r.location.line));
+  head.append(show);
   item.append(head, el('p', 'message', r.message));
   if (r.remediation) item.append(fixElement(r.remediation, r.status === 'fail'));
   return item;
@@ -193,7 +201,7 @@ function fixElement(fix, open) {
 
 function stepElement(step) {
   const item = el('li');
-  item.append(el('div', '', step.title + (step.location ? ` (line ${step.location.line})` : '')));
+  item.append(el('div', '', step.title + (step.location ? ` (${place(step.location.input, step.location.line).replace(/^Line/, 'line')})` : '')));
   const code = el('div', 'code');
   const pre = el('pre', '', step.code);
   pre.dataset.language = step.language;
@@ -206,7 +214,7 @@ function stepElement(step) {
   if (step.location) {
     const go = el('button', 'goto', 'Show where');
     go.type = 'button';
-    go.addEventListener('click', () => select(step.location.offset, step.location.endOffset, step.location.line));
+    go.addEventListener('click', () => goto(step.location.input, step.location.offset, step.location.endOffset, step.location.line));
     item.append(go);
   }
   return item;
@@ -226,6 +234,13 @@ async function copy(text, button) {
   }
   button.textContent = 'Copied';
   setTimeout(() => { button.textContent = 'Copy'; }, 1500);
+}
+
+// Shows the named input and selects a range of it.
+function goto(inputName, start, end, line) {
+  const index = documents.findIndex((d) => d.name === inputName);
+  if (index >= 0 && index !== current) show(index);
+  select(start, end, line);
 }
 
 // Selects a range of the input (UTF-16 offsets, as the report gives them) and scrolls to it.
@@ -255,10 +270,95 @@ function updateGutter() {
 }
 
 function setInput(text, format) {
-  input.value = text;
+  setDocuments([{ name: 'input', text }], format);
+}
+
+function setDocuments(list, format) {
+  documents = list.length ? list : [{ name: 'input', text: '' }];
+  current = 0;
   formatSelect.value = format || 'auto';
-  input.scrollTop = 0;
+  formatSelect.disabled = documents.length > 1;
+  fileSelect.hidden = documents.length === 1;
+  fileSelect.replaceChildren(...documents.map((d, i) => {
+    const option = el('option', '', d.name);
+    option.value = String(i);
+    return option;
+  }));
+  show(0, false);
   scheduleCheck(0);
+}
+
+// Puts document `index` in the text area (keeping the edits of the one shown before).
+function show(index, keep = true) {
+  if (keep) documents[current].text = input.value;
+  current = index;
+  fileSelect.value = String(index);
+  input.value = documents[index].text;
+  input.scrollTop = 0;
+  gutterLines = 0;
+  updateGutter();
+}
+
+// The file menu says how each file fared.
+function updateFileSelect(report) {
+  if (documents.length === 1) return;
+  documents.forEach((d, i) => {
+    const results = report.results.filter((r) => r.location.input === d.name);
+    const count = (status) => results.filter((r) => r.status === status).length;
+    const input = report.inputs[i];
+    const state = input?.error ? 'cannot be read'
+      : count('fail') ? `${count('fail')} failing`
+        : count('unknown') ? `${count('unknown')} unknown`
+          : results.length ? 'passing' : 'no findings';
+    fileSelect.options[i].textContent = `${d.name} (${state})`;
+  });
+}
+
+// ---------------------------------------------------------------- opening files
+
+const READ_EXTENSIONS = ['.json', '.yaml', '.yml', '.txt'];
+const MARKERS = ['nodePools', 'node_pools', 'workloadMetadataConfig', 'planned_values', 'container.googleapis.com', 'currentMasterVersion'];
+
+// What a folder holds that gkecheck reads: the same choice as `gkecheck check DIR`.
+function wanted(path, text) {
+  const parts = path.split('/');
+  if (parts.some((p) => p.startsWith('.') || p === 'node_modules')) return false;
+  const name = parts[parts.length - 1].toLowerCase();
+  if (name.endsWith('.tf') || name === 'terraform.tfvars' || name.endsWith('.auto.tfvars')) return true;
+  return READ_EXTENSIONS.some((e) => name.endsWith(e)) && MARKERS.some((m) => text.includes(m));
+}
+
+// Reads files (nothing leaves the page). From a folder, only what gkecheck reads is kept.
+async function openFiles(files, fromFolder) {
+  const read = await Promise.all(files.map(async (f) => ({ name: f.path, text: await f.file.text() })));
+  const kept = read.filter((d) => !fromFolder || wanted(d.name, d.text)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  if (kept.length === 0) {
+    statusLine.textContent = 'None of those files is something gkecheck reads (.tf, .tfvars, or gcloud output and plans in .json or .yaml).';
+    return;
+  }
+  setDocuments(kept, 'auto');
+}
+
+// The files of a drop, walking into dropped folders.
+async function droppedFiles(items) {
+  const out = [];
+  let folder = false;
+  const walk = async (entry, prefix) => {
+    if (entry.isFile) {
+      const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+      out.push({ path: prefix + entry.name, file });
+    } else if (entry.isDirectory) {
+      folder = true;
+      const reader = entry.createReader();
+      for (;;) {
+        const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+        if (batch.length === 0) break;
+        for (const child of batch) await walk(child, `${prefix}${entry.name}/`);
+      }
+    }
+  };
+  for (const entry of items.map((i) => i.webkitGetAsEntry?.()).filter(Boolean)) await walk(entry, '');
+  return { files: out, folder };
 }
 
 async function loadExample(path, format) {
@@ -307,6 +407,35 @@ input.addEventListener('input', () => {
 });
 input.addEventListener('scroll', () => { gutter.scrollTop = input.scrollTop; });
 formatSelect.addEventListener('change', () => scheduleCheck(0));
+fileSelect.addEventListener('change', () => show(Number(fileSelect.value)));
+$('open-files').addEventListener('change', (event) => {
+  const files = [...event.target.files].map((file) => ({ path: file.name, file }));
+  openFiles(files, false).finally(() => { event.target.value = ''; });
+});
+$('open-folder').addEventListener('change', (event) => {
+  const files = [...event.target.files].map((file) => ({ path: file.webkitRelativePath || file.name, file }));
+  openFiles(files, true).finally(() => { event.target.value = ''; });
+});
+$('open-files-button').addEventListener('click', () => $('open-files').click());
+$('open-folder-button').addEventListener('click', () => $('open-folder').click());
+const editor = document.querySelector('.editor');
+editor.addEventListener('dragover', (event) => {
+  if ([...event.dataTransfer.types].includes('Files')) {
+    event.preventDefault();
+    editor.classList.add('dropping');
+  }
+});
+editor.addEventListener('dragleave', () => editor.classList.remove('dropping'));
+editor.addEventListener('drop', (event) => {
+  if (![...event.dataTransfer.types].includes('Files')) return;
+  event.preventDefault();
+  editor.classList.remove('dropping');
+  const plain = [...event.dataTransfer.files].map((file) => ({ path: file.name, file }));
+  droppedFiles([...event.dataTransfer.items])
+    // Without entries (some browsers, synthetic drops) the plain file list still works.
+    .then(({ files, folder }) => (files.length ? openFiles(files, folder) : openFiles(plain, false)))
+    .catch((e) => { statusLine.textContent = `The dropped files could not be read: ${e.message}`; });
+});
 $('clear').addEventListener('click', () => { setInput('', 'auto'); input.focus(); });
 for (const button of document.querySelectorAll('[data-example]')) {
   button.addEventListener('click', () => loadExample(button.dataset.example, button.dataset.format)

@@ -195,3 +195,53 @@ test('the page forbids other origins in its Content-Security-Policy', async () =
   assert.equal(blocked, true);
   await page.close();
 });
+
+const fixture = (rel) => new URL(`../fixtures/${rel}`, import.meta.url).pathname;
+
+test('a whole folder is opened, checked as one Terraform tree, and results say which file', async () => {
+  const { page, requests, errors } = await open();
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const loaded = requests.length;
+  await page.setInputFiles('#open-folder', fixture('terraform/repo'));
+  const web = result(page, 'GKE001', 'pass', 'web');
+  await web.waitFor();
+  assert.equal(await web.getAttribute('data-input'), 'repo/modules/gke/main.tf');
+  assert.equal(await result(page, 'GKE001', 'unknown', 'extra').count(), 1);
+  // Only the files Terraform itself would read: prod.tfvars is not auto-loaded.
+  const files = await page.locator('#file option').allTextContents();
+  assert.deepEqual(files.map((f) => f.replace(/ \(.*\)$/, '')),
+    ['repo/main.tf', 'repo/modules/gke/main.tf', 'repo/terraform.tfvars', 'repo/variables.tf']);
+  assert.match(await page.textContent('#errors'), /repo\/main\.tf, line 10: module "legacy"/);
+  // A click on a finding in another file shows that file and selects the place.
+  await web.locator('button.goto').first().click();
+  assert.equal(await page.inputValue('#file'), '1');
+  const selected = await page.evaluate(() => {
+    const input = document.getElementById('input');
+    return input.value.slice(input.selectionStart, input.selectionEnd);
+  });
+  assert.equal(selected, 'workload_metadata_config.value');
+  assert.deepEqual(requests.slice(loaded), [], 'files are read in the page, never sent');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('several files can be opened or dropped, each its own input', async () => {
+  const { page, requests } = await open();
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const loaded = requests.length;
+  await page.setInputFiles('#open-files', [fixture('plans/module-pools.tfplan.json'), fixture('terraform/repo/main.tf')]);
+  await page.locator('#results .result[data-input="module-pools.tfplan.json"][data-status="fail"][data-name="web"]').waitFor();
+  assert.equal(await result(page, 'GKE001', 'unknown', 'extra').count(), 1);
+
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['name: dropped\nnodePools:\n- name: pool-a\n  config: {}\n'], 'dropped.yaml'));
+    const editor = document.querySelector('.editor');
+    editor.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  });
+  const dropped = page.locator('#results .result[data-input="dropped.yaml"][data-status="fail"][data-name="pool-a"]');
+  await dropped.waitFor();
+  assert.match(await dropped.locator('button.goto').textContent(), /^dropped\.yaml, line 3$/);
+  assert.deepEqual(requests.slice(loaded), []);
+  await page.close();
+});
