@@ -1,6 +1,9 @@
 //! Terraform plans (`terraform show -json`): module addresses, instances, values known only
 //! after apply, joins through the configuration's references, and exact locations.
 
+mod common;
+
+use common::result;
 use gkecheck::report::{Finding, Report, Status};
 use gkecheck::{check, Input, Options};
 
@@ -15,25 +18,6 @@ fn plan(name: &str) -> (String, Report) {
         report.inputs[0].error
     );
     (text, report)
-}
-
-fn result<'a>(report: &'a Report, rule: &str, address: &str) -> &'a Finding {
-    let found: Vec<_> = report
-        .results
-        .iter()
-        .filter(|r| r.rule == rule && r.resource.address == address)
-        .collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "{rule} {address}: {:#?}",
-        report
-            .results
-            .iter()
-            .map(|r| (&r.rule, &r.resource.address))
-            .collect::<Vec<_>>()
-    );
-    found[0]
 }
 
 /// The text a location covers.

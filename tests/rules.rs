@@ -1,7 +1,10 @@
 //! Fixture tests for GKE001 and GKE002: every verdict the rules promise, for gcloud JSON and
 //! Terraform, with exact locations where the place matters.
 
-use gkecheck::report::{Finding, Report, Status};
+mod common;
+
+use common::result;
+use gkecheck::report::{Report, Status};
 use gkecheck::rules::RULES;
 use gkecheck::{check, Input, Options};
 
@@ -20,27 +23,6 @@ fn gcloud(text: &str) -> Report {
 
 fn tf(text: &str) -> Report {
     run(&[("main.tf", text)])
-}
-
-/// The one result of `rule` about `address`.
-fn result<'a>(report: &'a Report, rule: &str, address: &str) -> &'a Finding {
-    let found: Vec<&Finding> = report
-        .results
-        .iter()
-        .filter(|r| r.rule == rule && r.resource.address == address)
-        .collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "expected one {rule} result for {address}, found {}: {:#?}",
-        found.len(),
-        report
-            .results
-            .iter()
-            .map(|r| (&r.rule, &r.resource.address, r.status))
-            .collect::<Vec<_>>()
-    );
-    found[0]
 }
 
 fn assert_status(report: &Report, rule: &str, address: &str, status: Status, message_part: &str) {

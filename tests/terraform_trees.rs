@@ -4,7 +4,10 @@
 use std::path::Path;
 use std::process::Command;
 
-use gkecheck::report::{Finding, Report, Status};
+mod common;
+
+use common::result;
+use gkecheck::report::Status;
 use gkecheck::{check, Input, Options};
 
 const REPO: &str = "tests/fixtures/terraform/repo";
@@ -25,23 +28,6 @@ fn repo_inputs(extra: &[&str]) -> Vec<Input> {
         .iter()
         .map(|f| Input::new(format!("{REPO}/{f}"), read(&format!("{REPO}/{f}"))))
         .collect()
-}
-
-fn result<'a>(report: &'a Report, rule: &str, address: &str) -> &'a Finding {
-    report
-        .results
-        .iter()
-        .find(|r| r.rule == rule && r.resource.address == address)
-        .unwrap_or_else(|| {
-            panic!(
-                "no {rule} result for {address}: {:?}",
-                report
-                    .results
-                    .iter()
-                    .map(|r| (&r.rule, &r.resource.address))
-                    .collect::<Vec<_>>()
-            )
-        })
 }
 
 #[test]
