@@ -1,3 +1,5 @@
+import { call, EngineError } from './engine-client.js';
+
 // The gkecheck page: runs the checker (Rust compiled to WebAssembly) on what is pasted, and
 // renders the same report the command line prints as JSON. Nothing leaves the page.
 
@@ -27,33 +29,15 @@ let documents = [{ name: 'input', text: '' }];
 let current = 0;
 const fileSelect = $('file');
 
-let engine = null;
-let instance = 0;
 let timer = 0;
+let ready = false;
+let maxInputBytes = 32 * 1024 * 1024;
+// Each check has a number; a result that arrives after a newer check started is dropped.
+let checkNumber = 0;
+// The text that last made the engine fail, so that the same text is not retried forever.
+let failedRequest = null;
 
 // ---------------------------------------------------------------- the engine
-
-// Loads a fresh instance of the Wasm module. After a trap (a panic in the engine) the old
-// instance's state cannot be trusted, so a new module URL gives a new instance.
-async function loadEngine() {
-  instance += 1;
-  const url = instance === 1 ? './pkg/gkecheck.js' : `./pkg/gkecheck.js?instance=${instance}`;
-  const module = await import(url);
-  await module.default({ module_or_path: new URL('./pkg/gkecheck_bg.wasm', import.meta.url) });
-  engine = module;
-}
-
-// Calls into the engine; on an internal error, says so and starts a fresh instance.
-function guarded(call) {
-  try {
-    return { value: call(engine) };
-  } catch (error) {
-    engine = null;
-    showInternalError(error);
-    loadEngine().then(() => scheduleCheck(0), (e) => showInternalError(e));
-    return { error };
-  }
-}
 
 function showInternalError(error) {
   const box = document.createElement('div');
@@ -73,10 +57,15 @@ function scheduleCheck(delay) {
   timer = setTimeout(runCheck, delay ?? (input.value.length > 1_000_000 ? 400 : 120));
 }
 
-function runCheck() {
+function megabytes(n) {
+  return `${(n / 1048576).toFixed(1)} MB`;
+}
+
+async function runCheck() {
   updateGutter();
-  if (!engine) return;
+  if (!ready) return;
   documents[current].text = input.value;
+  const number = ++checkNumber;
   if (documents.every((d) => d.text.trim() === '')) {
     errorsBox.replaceChildren();
     resultsBox.replaceChildren();
@@ -86,12 +75,33 @@ function runCheck() {
     return;
   }
   const single = documents.length === 1;
-  const request = JSON.stringify(documents.map((d) => ({ name: d.name, text: d.text, format: single ? formatSelect.value : 'auto' })));
+  const inputs = documents.map((d) => ({ name: d.name, text: d.text, format: single ? formatSelect.value : 'auto' }));
+  const request = JSON.stringify(inputs);
+  if (request === failedRequest) return;
   const started = performance.now();
-  const outcome = guarded((e) => e.checkInputs(request));
-  if (outcome.error) return;
-  const ms = performance.now() - started;
-  render(JSON.parse(outcome.value), ms);
+  // A large input takes a moment: the status line says what is happening meanwhile.
+  const size = inputs.reduce((n, i) => n + i.text.length, 0);
+  const progress = setInterval(() => {
+    if (number === checkNumber) {
+      statusLine.textContent = `Checking ${megabytes(size)}… ${((performance.now() - started) / 1000).toFixed(1)} s`;
+    }
+  }, 250);
+  try {
+    const report = JSON.parse(await call('checkInputs', request));
+    if (number !== checkNumber) return;
+    failedRequest = null;
+    render(report, performance.now() - started);
+  } catch (error) {
+    if (!(error instanceof EngineError)) throw error;
+    showInternalError(error);
+    // Once more with a fresh engine; the same text is not retried after that.
+    if (failedRequest !== request) {
+      failedRequest = request;
+      scheduleCheck(0);
+    }
+  } finally {
+    clearInterval(progress);
+  }
 }
 
 // ---------------------------------------------------------------- rendering
@@ -389,7 +399,7 @@ function fromFragment() {
 // would take a long time to lay out tens of megabytes.
 input.addEventListener('paste', (event) => {
   const text = event.clipboardData?.getData('text/plain') ?? '';
-  const limit = engine ? engine.maxInputBytes() : 32 * 1024 * 1024;
+  const limit = maxInputBytes;
   if (text.length <= limit / 4) return;
   const bytes = new Blob([text]).size;
   if (bytes <= limit) return;
@@ -398,11 +408,14 @@ input.addEventListener('paste', (event) => {
   box.setAttribute('role', 'alert');
   box.textContent = `The pasted text was not inserted: it is ${(bytes / 1048576).toFixed(1)} MiB, and gkecheck reads at most ${limit / 1048576} MiB. ` +
     'Paste one cluster or one Terraform module at a time (a cluster\'s describe output is usually well under 1 MiB).';
-  errorsBox.replaceChildren(box);
+  // A check still running for the earlier text must not cover this message.
+  checkNumber += 1;
+  notice.replaceChildren(box);
   statusLine.textContent = 'The pasted text is too large to check.';
 });
 input.addEventListener('input', () => {
   notice.replaceChildren();
+  failedRequest = null;
   scheduleCheck();
 });
 input.addEventListener('scroll', () => { gutter.scrollTop = input.scrollTop; });
@@ -445,21 +458,21 @@ window.addEventListener('hashchange', fromFragment);
 
 // For pages and tests that drive the checker directly.
 window.gkecheck = {
-  check(text, format = 'auto') {
-    const outcome = guarded((e) => e.checkInputs(JSON.stringify([{ name: 'input', text, format }])));
-    return outcome.error ? null : JSON.parse(outcome.value);
-  },
-  rules() {
-    const outcome = guarded((e) => e.rulesJson());
-    return outcome.error ? null : JSON.parse(outcome.value);
-  },
-  // Makes the engine panic, to show that the page recovers.
-  selfTestPanic() {
-    return guarded((e) => e.panicTest()).error !== undefined;
-  },
+  /** Resolves to the report for one text (`format`: auto, gcloud-json, terraform, ...). */
+  check: (text, format = 'auto') => call('checkInputs', JSON.stringify([{ name: 'input', text, format }])).then(JSON.parse),
+  rules: () => call('rulesJson').then(JSON.parse),
+  // Makes the engine panic, to show that the page recovers: resolves to true when it did.
+  selfTestPanic: () => call('panicTest').then(() => false, (error) => {
+    showInternalError(error);
+    failedRequest = null;
+    scheduleCheck(0);
+    return true;
+  }),
 };
 
-loadEngine().then(() => {
+call('maxInputBytes').then((limit) => {
+  maxInputBytes = limit;
+  ready = true;
   document.documentElement.dataset.ready = '';
   if (!fromFragment()) {
     if (input.value.trim() === '') {

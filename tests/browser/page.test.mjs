@@ -155,7 +155,7 @@ test('bad and hostile input gets a located error and the page keeps working', as
     return input.value.length;
   });
   assert.equal(inserted, 0);
-  assert.match(await page.textContent('#errors'), /it is 50\.3 MiB, and gkecheck reads at most 32 MiB/);
+  assert.match(await page.textContent('#notice'), /it is 50\.3 MiB, and gkecheck reads at most 32 MiB/);
   // The engine refuses it too, when it gets there another way.
   const report = await page.evaluate(() => window.gkecheck.check('{"name": "x", "nodePools": []}\n'.repeat(1_700_000)));
   assert.match(report.inputs[0].error.message, /expected at most 32 MiB, found 50\.3 MiB/);

@@ -1,0 +1,94 @@
+// One gkecheck engine per page, shared by the page and every <gke-check> embed. It runs in a
+// Web Worker; where a worker cannot start (a page opened from disk), it runs on the page's
+// own thread. Either way an internal error in the engine rejects that call and the next call
+// gets a fresh engine.
+
+const here = import.meta.url;
+let worker = null;
+let direct = null;
+let directInstance = 0;
+let nextId = 1;
+const pending = new Map();
+
+export class EngineError extends Error {}
+
+function failAll(message) {
+  for (const { reject } of pending.values()) reject(new EngineError(message));
+  pending.clear();
+}
+
+function startWorker() {
+  if (globalThis.GKECHECK_INLINE_ENGINE) return false;
+  try {
+    worker = new Worker(new URL('./worker.js', here), { type: 'module' });
+  } catch {
+    worker = null;
+    return false;
+  }
+  worker.onmessage = (event) => {
+    const { id, ok, value, error, restart } = event.data;
+    const call = pending.get(id);
+    pending.delete(id);
+    if (restart) {
+      worker?.terminate();
+      worker = null;
+      failAll(error);
+    }
+    if (!call) return;
+    if (ok) call.resolve(value);
+    else call.reject(new EngineError(error));
+  };
+  worker.onerror = (event) => {
+    event.preventDefault?.();
+    worker?.terminate();
+    worker = null;
+    failAll(event.message || 'the checker could not start');
+  };
+  return true;
+}
+
+// The engine on this thread: the bundled one of a single-file page, or the module.
+async function directEngine() {
+  if (direct) return direct;
+  const inline = globalThis.GKECHECK_INLINE_ENGINE;
+  if (inline) {
+    direct = await inline();
+    return direct;
+  }
+  directInstance += 1;
+  const suffix = directInstance === 1 ? '' : `?instance=${directInstance}`;
+  const module = await import(new URL(`./pkg/gkecheck.js${suffix}`, here).href);
+  await module.default({ module_or_path: new URL('./pkg/gkecheck_bg.wasm', here) });
+  direct = module;
+  return direct;
+}
+
+let useWorker = null;
+
+/** Calls an engine export (`checkInputs`, `rulesJson`, `redact`, ...) and resolves to its result. */
+export async function call(method, ...args) {
+  if (useWorker === null) useWorker = startWorker();
+  if (useWorker) {
+    if (!worker && !startWorker()) useWorker = false;
+  }
+  if (useWorker && worker) {
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, method, args });
+    });
+  }
+  const engine = await directEngine();
+  try {
+    return engine[method](...args);
+  } catch (error) {
+    // A trap leaves this instance unusable: the next call loads a fresh one.
+    direct = null;
+    throw new EngineError(String(error?.message ?? error));
+  }
+}
+
+/** Checks inputs `[{name, text, format}]` and resolves to the report object. */
+export async function check(inputs) {
+  return JSON.parse(await call('checkInputs', JSON.stringify(inputs)));
+}
