@@ -470,6 +470,11 @@ window.gkecheck = {
   }),
 };
 
+// After one visit the page works offline (not from disk, where there is nothing to cache).
+if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {
+  navigator.serviceWorker.register('./sw.js').catch(() => {});
+}
+
 call('maxInputBytes').then((limit) => {
   maxInputBytes = limit;
   ready = true;

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launch, open as openUrl } from './helpers.mjs';
 
 const URL_ = process.env.GKECHECK_URL;
 const ORIGIN = URL_ && new URL(URL_).origin;
@@ -15,13 +15,7 @@ let browser;
 
 before(async () => {
   assert.ok(URL_, 'GKECHECK_URL must name the served dist/ (cargo xtask ci sets it)');
-  // A fresh, empty profile each run: Playwright makes a new --user-data-dir for a launch.
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launch();
 });
 
 after(async () => {
@@ -29,16 +23,7 @@ after(async () => {
 });
 
 // A page with every request recorded, and page errors collected.
-async function open(path = '') {
-  const page = await browser.newPage();
-  const requests = [];
-  const errors = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(URL_ + path);
-  await page.waitForSelector('html[data-ready]');
-  return { page, requests, errors };
-}
+const open = (path = '') => openUrl(browser, URL_ + path);
 
 async function paste(page, text, format = 'auto') {
   await page.selectOption('#format', format);

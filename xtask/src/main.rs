@@ -108,6 +108,7 @@ fn dist() -> Result<u64, String> {
         .generate(dist.join("pkg"))
         .map_err(|e| format!("wasm-bindgen: {e}"))?;
     copy_dir(&root.join("www"), &dist)?;
+    service_worker(&dist)?;
 
     let mut total = 0;
     let mut lines = Vec::new();
@@ -137,6 +138,32 @@ fn dist() -> Result<u64, String> {
         ));
     }
     Ok(total)
+}
+
+/// Fills in the service worker's list of files to keep offline, and a version that changes
+/// whenever any of them does.
+fn service_worker(dist: &Path) -> Result<(), String> {
+    let sw = dist.join("sw.js");
+    let mut list = Vec::new();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut all = files(dist)?;
+    all.sort();
+    for file in all.iter().filter(|f| **f != sw) {
+        let rel = file.strip_prefix(dist).unwrap().to_string_lossy().replace('\\', "/");
+        for b in rel.bytes().chain(std::fs::read(file).map_err(|e| e.to_string())?) {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+        list.push(format!("'./{rel}'"));
+    }
+    list.insert(0, "'./'".into());
+    let text = std::fs::read_to_string(&sw).map_err(|e| format!("{}: {e}", sw.display()))?;
+    let filled = text
+        .replace("const FILES = [];", &format!("const FILES = [{}];", list.join(", ")))
+        .replace("const VERSION = 'dev';", &format!("const VERSION = '{hash:016x}';"));
+    if filled == text {
+        return Err("www/sw.js no longer has the FILES and VERSION lines that dist fills in".into());
+    }
+    std::fs::write(&sw, filled).map_err(|e| e.to_string())
 }
 
 fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
@@ -274,6 +301,7 @@ fn ci() -> Result<(), String> {
     run(Command::new("node")
         .args(["--test", "--test-concurrency=1", "tests/browser/"])
         .env("GKECHECK_URL", &url)
+        .env("GKECHECK_DIST", root.join("dist"))
         .env("CHROMIUM", CHROMIUM)
         .current_dir(&root))?;
     println!("xtask ci: all checks passed");
