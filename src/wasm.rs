@@ -62,6 +62,14 @@ pub fn rules_json() -> String {
     serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
 }
 
+/// Removes secrets and credentials from one input before it is shared: returns
+/// `{"text", "removed": [{"what", "line"}]}` as JSON.
+#[wasm_bindgen]
+pub fn redact(name: &str, text: &str, format: &str) -> String {
+    let redacted = crate::redact::redact(name, text, Format::parse(format));
+    serde_json::to_string(&redacted).unwrap_or_else(|_| "{}".into())
+}
+
 /// The largest input the engine reads, in bytes (UTF-8).
 #[wasm_bindgen(js_name = maxInputBytes)]
 pub fn max_input_bytes() -> usize {

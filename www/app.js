@@ -242,8 +242,10 @@ async function copy(text, button) {
     document.execCommand('copy');
     area.remove();
   }
+  const label = button.dataset.label ?? button.textContent;
+  button.dataset.label = label;
   button.textContent = 'Copied';
-  setTimeout(() => { button.textContent = 'Copy'; }, 1500);
+  setTimeout(() => { button.textContent = label; }, 1500);
 }
 
 // Shows the named input and selects a range of it.
@@ -377,22 +379,66 @@ async function loadExample(path, format) {
   setInput(await response.text(), format);
 }
 
-// `#input=<base64url of the UTF-8 text>` (and optionally `&format=terraform`): the fragment
-// never reaches a server.
+// ---------------------------------------------------------------- links
+
+function fromBase64url(data) {
+  let b64 = data.replace(/-/g, '+').replace(/_/g, '/');
+  while (b64.length % 4) b64 += '=';
+  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
+
+function toBase64url(bytes) {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+async function through(stream, bytes) {
+  return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(stream)).arrayBuffer());
+}
+
+// `#input=<base64url of the UTF-8 text>`, or `#z=<base64url of it compressed (deflate-raw)>`,
+// and optionally `&format=terraform`. The fragment never reaches a server.
 function fromFragment() {
   const params = new URLSearchParams(location.hash.slice(1));
-  const data = params.get('input');
-  if (data === null) return false;
-  try {
-    let b64 = data.replace(/-/g, '+').replace(/_/g, '/');
-    while (b64.length % 4) b64 += '=';
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    setInput(new TextDecoder('utf-8', { fatal: true }).decode(bytes), params.get('format'));
-  } catch (error) {
+  const plain = params.get('input');
+  const packed = params.get('z');
+  if (plain === null && packed === null) return false;
+  const decode = async () => {
+    const bytes = plain !== null ? fromBase64url(plain) : await through(new DecompressionStream('deflate-raw'), fromBase64url(packed));
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  };
+  decode().then((text) => setInput(text, params.get('format')), (error) => {
     setInput('', 'auto');
-    statusLine.textContent = `The link's #input= could not be read (expected the base64url of UTF-8 text): ${error.message}`;
-  }
+    statusLine.textContent = `The link could not be read (expected the base64url of UTF-8 text, compressed for #z=): ${error.message}`;
+  });
   return true;
+}
+
+// Links longer than this are cut by some chat tools, mail clients and ticket systems.
+const LONG_LINK = 2000;
+
+// Makes a link that opens this page with the text in the editor: secrets removed first,
+// then compressed into the fragment. Nothing is sent anywhere.
+async function share() {
+  documents[current].text = input.value;
+  const doc = documents[current];
+  const format = documents.length === 1 ? formatSelect.value : 'auto';
+  const redacted = JSON.parse(await call('redact', doc.name, doc.text, format));
+  const packed = toBase64url(await through(new CompressionStream('deflate-raw'), new TextEncoder().encode(redacted.text)));
+  const params = new URLSearchParams({ z: packed });
+  if (format !== 'auto') params.set('format', format);
+  const link = `${location.href.split('#')[0]}#${params}`;
+  const removed = redacted.removed.map((r) => `${r.what} (line ${r.line})`);
+  $('share-removed').textContent = (documents.length > 1 ? `The link holds ${doc.name} only. ` : '') +
+    (removed.length ? `Removed before sharing: ${removed.join(', ')}.` : 'No secrets or credentials were found to remove.');
+  $('share-link').value = link;
+  $('share-warning').textContent = link.length > LONG_LINK
+    ? `This link is ${link.length.toLocaleString('en')} characters long: some chat tools, mail clients and ticket systems cut links longer than about ${LONG_LINK.toLocaleString('en')}.`
+    : '';
+  $('share').hidden = false;
+  $('share-link').focus();
+  $('share-link').select();
 }
 
 // A paste larger than the engine reads is refused before it reaches the text area, which
@@ -420,6 +466,9 @@ input.addEventListener('input', () => {
 });
 input.addEventListener('scroll', () => { gutter.scrollTop = input.scrollTop; });
 formatSelect.addEventListener('change', () => scheduleCheck(0));
+$('share-button').addEventListener('click', () => share().catch((e) => { statusLine.textContent = `The link could not be made: ${e.message}`; }));
+$('share-copy').addEventListener('click', () => copy($('share-link').value, $('share-copy')));
+$('share-close').addEventListener('click', () => { $('share').hidden = true; $('share-button').focus(); });
 fileSelect.addEventListener('change', () => show(Number(fileSelect.value)));
 $('open-files').addEventListener('change', (event) => {
   const files = [...event.target.files].map((file) => ({ path: file.name, file }));

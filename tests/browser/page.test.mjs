@@ -230,3 +230,44 @@ test('several files can be opened or dropped, each its own input', async () => {
   assert.deepEqual(requests.slice(loaded), []);
   await page.close();
 });
+
+test('a shared link carries the check without its secrets, and opens it again', async () => {
+  const { page, requests, errors } = await open();
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const loaded = requests.length;
+  const secret = {
+    name: 'prod',
+    masterAuth: {
+      username: 'admin',
+      password: 'hunter2-very-secret',
+      clientKey: 'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==',
+      clusterCaCertificate: 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t',
+    },
+    nodePools: [{ name: 'apps', config: { workloadMetadataConfig: { mode: 'GCE_METADATA' } } }],
+  };
+  await paste(page, JSON.stringify(secret, null, 2));
+  await result(page, 'GKE001', 'fail', 'apps').waitFor();
+  await page.click('#share-button');
+  await page.locator('#share:not([hidden])').waitFor();
+  const link = await page.inputValue('#share-link');
+  assert.match(link, /#z=[A-Za-z0-9_-]+$/);
+  for (const leaked of ['hunter2', 'LS0tLS1CRUdJTiBSU0E', 'LS0tLS1CRUdJTiBDRVJU']) assert.ok(!link.includes(leaked));
+  const removed = await page.textContent('#share-removed');
+  assert.match(removed, /masterAuth\.password \(line 5\), masterAuth\.clientKey \(line 6\), masterAuth\.clusterCaCertificate \(line 7\)/);
+  assert.deepEqual(requests.slice(loaded), [], 'making a link sends nothing');
+
+  const again = await openUrl(browser, link);
+  await result(again.page, 'GKE001', 'fail', 'apps').waitFor();
+  const text = await again.page.inputValue('#input');
+  assert.ok(!text.includes('hunter2') && text.includes('"password": "REDACTED"') && text.includes('"username": "admin"'));
+  assert.ok(again.requests.every((u) => new URL(u).origin === new URL(URL_).origin));
+  assert.deepEqual([...errors, ...again.errors], []);
+
+  // A long input gets a warning about the link's length.
+  const pools = Array.from({ length: 200 }, (_, i) => ({ name: `pool-${i}-${Math.random().toString(36).slice(2)}`, config: {} }));
+  await paste(page, JSON.stringify({ name: 'big', nodePools: pools }));
+  await page.click('#share-button');
+  await page.waitForFunction(() => /characters long/.test(document.getElementById('share-warning').textContent));
+  await page.close();
+  await again.page.close();
+});

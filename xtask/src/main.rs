@@ -149,8 +149,15 @@ fn service_worker(dist: &Path) -> Result<(), String> {
     let mut all = files(dist)?;
     all.sort();
     for file in all.iter().filter(|f| **f != sw) {
-        let rel = file.strip_prefix(dist).unwrap().to_string_lossy().replace('\\', "/");
-        for b in rel.bytes().chain(std::fs::read(file).map_err(|e| e.to_string())?) {
+        let rel = file
+            .strip_prefix(dist)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        for b in rel
+            .bytes()
+            .chain(std::fs::read(file).map_err(|e| e.to_string())?)
+        {
             hash = (hash ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
         }
         list.push(format!("'./{rel}'"));
@@ -158,10 +165,18 @@ fn service_worker(dist: &Path) -> Result<(), String> {
     list.insert(0, "'./'".into());
     let text = std::fs::read_to_string(&sw).map_err(|e| format!("{}: {e}", sw.display()))?;
     let filled = text
-        .replace("const FILES = [];", &format!("const FILES = [{}];", list.join(", ")))
-        .replace("const VERSION = 'dev';", &format!("const VERSION = '{hash:016x}';"));
+        .replace(
+            "const FILES = [];",
+            &format!("const FILES = [{}];", list.join(", ")),
+        )
+        .replace(
+            "const VERSION = 'dev';",
+            &format!("const VERSION = '{hash:016x}';"),
+        );
     if filled == text {
-        return Err("www/sw.js no longer has the FILES and VERSION lines that dist fills in".into());
+        return Err(
+            "www/sw.js no longer has the FILES and VERSION lines that dist fills in".into(),
+        );
     }
     std::fs::write(&sw, filled).map_err(|e| e.to_string())
 }
