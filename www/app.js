@@ -1,4 +1,5 @@
 import { call, EngineError } from './engine-client.js';
+import { fragmentParams, packText, textFromParams } from './links.js';
 
 // The gkecheck page: runs the checker (Rust compiled to WebAssembly) on what is pasted, and
 // renders the same report the command line prints as JSON. Nothing leaves the page.
@@ -381,34 +382,11 @@ async function loadExample(path, format) {
 
 // ---------------------------------------------------------------- links
 
-function fromBase64url(data) {
-  let b64 = data.replace(/-/g, '+').replace(/_/g, '/');
-  while (b64.length % 4) b64 += '=';
-  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-}
-
-function toBase64url(bytes) {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-async function through(stream, bytes) {
-  return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(stream)).arrayBuffer());
-}
-
-// `#input=<base64url of the UTF-8 text>`, or `#z=<base64url of it compressed (deflate-raw)>`,
-// and optionally `&format=terraform`. The fragment never reaches a server.
+// `#input=...` or `#z=...` (see links.js) fills the page and checks it.
 function fromFragment() {
-  const params = new URLSearchParams(location.hash.slice(1));
-  const plain = params.get('input');
-  const packed = params.get('z');
-  if (plain === null && packed === null) return false;
-  const decode = async () => {
-    const bytes = plain !== null ? fromBase64url(plain) : await through(new DecompressionStream('deflate-raw'), fromBase64url(packed));
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  };
-  decode().then((text) => setInput(text, params.get('format')), (error) => {
+  const params = fragmentParams(location.hash);
+  if (!params) return false;
+  textFromParams(params).then((text) => setInput(text, params.get('format')), (error) => {
     setInput('', 'auto');
     statusLine.textContent = `The link could not be read (expected the base64url of UTF-8 text, compressed for #z=): ${error.message}`;
   });
@@ -425,8 +403,7 @@ async function share() {
   const doc = documents[current];
   const format = documents.length === 1 ? formatSelect.value : 'auto';
   const redacted = JSON.parse(await call('redact', doc.name, doc.text, format));
-  const packed = toBase64url(await through(new CompressionStream('deflate-raw'), new TextEncoder().encode(redacted.text)));
-  const params = new URLSearchParams({ z: packed });
+  const params = new URLSearchParams({ z: await packText(redacted.text) });
   if (format !== 'auto') params.set('format', format);
   const link = `${location.href.split('#')[0]}#${params}`;
   const removed = redacted.removed.map((r) => `${r.what} (line ${r.line})`);
@@ -518,6 +495,23 @@ window.gkecheck = {
     return true;
   }),
 };
+
+// Copy-ready embed snippets, with this site's own address.
+{
+  const base = location.protocol.startsWith('http') ? new URL('.', location.href).href : 'https://YOUR-HOST/';
+  $('snippet-module').textContent = `<script type="module" src="${base}embed.js"></script>
+
+<gke-check rules="GKE001,GKE002">
+  <template>
+    {"name": "prod", "nodePools": [{"name": "apps", "config": {}}]}
+  </template>
+</gke-check>`;
+  $('snippet-iframe').textContent = `<iframe title="gkecheck" width="100%" height="360"
+  src="${base}embed.html#input=BASE64URL_OF_THE_TEXT&rules=GKE001&readonly"></iframe>`;
+  for (const button of document.querySelectorAll('[data-copy]')) {
+    button.addEventListener('click', () => copy($(button.dataset.copy).textContent, button));
+  }
+}
 
 // After one visit the page works offline (not from disk, where there is nothing to cache).
 if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {

@@ -271,3 +271,41 @@ test('a shared link carries the check without its secrets, and opens it again', 
   await page.close();
   await again.page.close();
 });
+
+test('two embeds and an iframe on a host page: isolated styles, one engine, nothing sent', async () => {
+  const { page, requests, errors } = await openUrl(browser, `${URL_}embed-example.html`, { ready: false });
+  const readonly = page.locator('#readonly-example li.result[data-rule="GKE001"][data-status="fail"][data-name="batch"]');
+  await readonly.waitFor();
+  // rules="GKE001": only GKE001 results in the first embed.
+  assert.equal(await page.locator('#readonly-example li.result[data-rule="GKE002"]').count(), 0);
+  const editable = page.locator('#editable-example li.result[data-rule="GKE001"][data-status="fail"][data-name="batch"]');
+  await editable.waitFor();
+  const frame = page.frameLocator('#iframe-example');
+  await frame.locator('li.result[data-rule="GKE001"][data-status="fail"][data-name="p"]').waitFor();
+
+  // The host page's styles do not reach inside, and the embed's do not leak out.
+  await page.evaluate(() => {
+    const hostile = new CSSStyleSheet();
+    hostile.replaceSync('li, pre, textarea, p, span { display: none !important; color: red !important; } body { color: rgb(1, 2, 3); }');
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, hostile];
+  });
+  assert.equal(await readonly.isVisible(), true);
+  assert.notEqual(await readonly.locator('.message').evaluate((e) => getComputedStyle(e).color), 'rgb(255, 0, 0)');
+  assert.equal(await page.locator('h1').evaluate((e) => getComputedStyle(e).color), 'rgb(1, 2, 3)');
+
+  // Editing an embed checks again, with no request.
+  const loaded = requests.length;
+  const textarea = page.locator('#editable-example textarea');
+  const text = await textarea.inputValue();
+  await textarea.fill(text.replace('hardened = false', 'hardened = true'));
+  await page.locator('#editable-example li.result[data-rule="GKE001"][data-status="pass"][data-name="batch"]').waitFor();
+  assert.deepEqual(requests.slice(loaded), []);
+
+  // One engine for both embeds on the page (the iframe is a page of its own).
+  const fetched = (name) => requests.filter((u) => u.endsWith(name) && !u.includes('embed.html')).length;
+  assert.equal(fetched('/gkecheck_bg.wasm'), 2, 'one engine for the page, one for the iframe');
+  assert.equal(fetched('/worker.js'), 2);
+  assert.deepEqual(requests.filter((u) => new URL(u).origin !== new URL(URL_).origin), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
