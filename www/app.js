@@ -375,6 +375,12 @@ async function droppedFiles(items) {
 }
 
 async function loadExample(path, format) {
+  // The single-file page carries its examples; the site fetches them.
+  const inline = globalThis.GKECHECK_EXAMPLES?.[path];
+  if (inline !== undefined) {
+    setInput(inline, format);
+    return;
+  }
   const response = await fetch(path);
   if (!response.ok) throw new Error(`${path}: ${response.status}`);
   setInput(await response.text(), format);

@@ -108,16 +108,18 @@ fn dist() -> Result<u64, String> {
         .generate(dist.join("pkg"))
         .map_err(|e| format!("wasm-bindgen: {e}"))?;
     copy_dir(&root.join("www"), &dist)?;
+    single_file(&dist)?;
     service_worker(&dist)?;
 
     let mut total = 0;
     let mut lines = Vec::new();
+    let single = dist.join(SINGLE_FILE);
     for file in files(&dist)? {
         let bytes = std::fs::read(&file).map_err(|e| e.to_string())?;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        gz.write_all(&bytes).map_err(|e| e.to_string())?;
-        let size = gz.finish().map_err(|e| e.to_string())?.len() as u64;
-        total += size;
+        let size = gzipped(&bytes)?;
+        if file != single {
+            total += size;
+        }
         lines.push(format!(
             "  {:>8} B gzipped  {:>8} B  {}",
             size,
@@ -132,12 +134,160 @@ fn dist() -> Result<u64, String> {
         total as f64 / 1024.0,
         BUDGET_GZIP_BYTES / 1024
     );
+    let single_size = gzipped(&std::fs::read(&single).map_err(|e| e.to_string())?)?;
+    println!(
+        "dist/{SINGLE_FILE} (the whole app in one file, counted on its own): {:.1} KiB gzipped of {} KiB allowed",
+        single_size as f64 / 1024.0,
+        BUDGET_GZIP_BYTES / 1024
+    );
     if total > BUDGET_GZIP_BYTES {
         return Err(format!(
             "dist/ is {total} bytes gzipped, over the budget of {BUDGET_GZIP_BYTES}"
         ));
     }
+    if single_size > BUDGET_GZIP_BYTES {
+        return Err(format!(
+            "dist/{SINGLE_FILE} is {single_size} bytes gzipped, over the budget of {BUDGET_GZIP_BYTES}"
+        ));
+    }
     Ok(total)
+}
+
+fn gzipped(bytes: &[u8]) -> Result<u64, String> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(bytes).map_err(|e| e.to_string())?;
+    Ok(gz.finish().map_err(|e| e.to_string())?.len() as u64)
+}
+
+/// The whole app in one HTML file that works when opened from disk: styles, scripts, the
+/// examples and the Wasm engine inline, under a Content-Security-Policy that allows exactly
+/// those inline parts (by hash) and no network at all.
+const SINGLE_FILE: &str = "gkecheck.html";
+
+fn single_file(dist: &Path) -> Result<(), String> {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let read = |rel: &str| std::fs::read_to_string(dist.join(rel)).map_err(|e| format!("{rel}: {e}"));
+    let wasm = std::fs::read(dist.join("pkg/gkecheck_bg.wasm")).map_err(|e| e.to_string())?;
+    let b64 = base64::engine::general_purpose::STANDARD;
+
+    let mut examples = serde_json_like::Object::default();
+    for file in files(&dist.join("examples"))? {
+        let rel = file.strip_prefix(dist).unwrap().to_string_lossy().replace('\\', "/");
+        examples.push(&rel, &std::fs::read_to_string(&file).map_err(|e| e.to_string())?);
+    }
+    let glue = strip_module(&read("pkg/gkecheck.js")?)?.0;
+    let mut js = format!(
+        "const GKECHECK_WASM = \"{}\";\n\
+         globalThis.GKECHECK_INLINE_ENGINE = async () => {{\n{glue}\n\
+         initSync({{ module: Uint8Array.from(atob(GKECHECK_WASM), (c) => c.charCodeAt(0)) }});\n\
+         return {{ checkInputs, rulesJson, redact, maxInputBytes, panicTest }};\n}};\n\
+         globalThis.GKECHECK_EXAMPLES = {};\n",
+        b64.encode(&wasm),
+        examples.finish()
+    );
+    // The page's modules, each in its own scope, handing on what it exports.
+    for module in ["links.js", "engine-client.js"] {
+        let (body, exports) = strip_module(&read(module)?)?;
+        js.push_str(&format!(
+            "const {{ {names} }} = (() => {{\n{body}\nreturn {{ {names} }};\n}})();\n",
+            names = exports.join(", ")
+        ));
+    }
+    js.push_str(&format!("{{\n{}\n}}\n", strip_module(&read("app.js")?)?.0));
+    let js = js.replace("</", "<\\/");
+    let css = read("style.css")?;
+    let hash = |text: &str| format!("'sha256-{}'", b64.encode(sha2::Sha256::digest(text.as_bytes())));
+    let csp = format!(
+        "default-src 'none'; script-src {} 'wasm-unsafe-eval'; style-src {}; img-src data:; base-uri 'none'; form-action 'none'",
+        hash(&js),
+        hash(&css)
+    );
+    let html = read("index.html")?;
+    let start = html.find("<meta http-equiv=\"Content-Security-Policy\" content=\"").ok_or("index.html has no CSP meta tag")?;
+    let end = start + html[start..].find("\">").ok_or("index.html: unterminated CSP meta tag")? + 2;
+    let html = format!("{}<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">{}", &html[..start], &html[end..]);
+    let parts = [
+        ("<link rel=\"stylesheet\" href=\"style.css\">", format!("<style>{css}</style>")),
+        ("<script type=\"module\" src=\"app.js\"></script>", format!("<script type=\"module\">{js}</script>")),
+    ];
+    let mut html = html;
+    for (tag, inline) in parts {
+        if !html.contains(tag) {
+            return Err(format!("index.html no longer has {tag}, which the single-file build replaces"));
+        }
+        html = html.replace(tag, &inline);
+    }
+    std::fs::write(dist.join(SINGLE_FILE), html).map_err(|e| e.to_string())
+}
+
+/// An ES module's text without its `import` lines and `export` keywords, and the names it
+/// exports. The page's modules keep to what this understands: one-line imports, and
+/// `export function|class|const` declarations (or one `export { ... };` list).
+fn strip_module(text: &str) -> Result<(String, Vec<String>), String> {
+    let mut out = String::new();
+    let mut exports = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("import ") {
+            if !line.trim_end().ends_with(';') {
+                return Err(format!("a module import spans lines, which the single-file build does not follow: {line}"));
+            }
+            continue;
+        }
+        if line.starts_with("export {") {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("export ") {
+            let decl = rest.trim_start_matches("async ");
+            let name = decl
+                .split_whitespace()
+                .nth(1)
+                .map(|n| n.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).next().unwrap_or(""))
+                .unwrap_or("");
+            if name.is_empty() {
+                return Err(format!("an export the single-file build does not follow: {line}"));
+            }
+            exports.push(name.to_string());
+            out.push_str(rest);
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    Ok((out, exports))
+}
+
+/// Writes a JSON object of strings (the examples) without a JSON library.
+mod serde_json_like {
+    #[derive(Default)]
+    pub struct Object(Vec<String>);
+
+    impl Object {
+        pub fn push(&mut self, key: &str, value: &str) {
+            self.0.push(format!("{}: {}", quote(key), quote(value)));
+        }
+
+        pub fn finish(&self) -> String {
+            format!("{{{}}}", self.0.join(", "))
+        }
+    }
+
+    fn quote(s: &str) -> String {
+        let mut out = String::from("\"");
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
 }
 
 /// Fills in the service worker's list of files to keep offline, and a version that changes
@@ -148,7 +298,7 @@ fn service_worker(dist: &Path) -> Result<(), String> {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut all = files(dist)?;
     all.sort();
-    for file in all.iter().filter(|f| **f != sw) {
+    for file in all.iter().filter(|f| **f != sw && !f.ends_with(SINGLE_FILE)) {
         let rel = file
             .strip_prefix(dist)
             .unwrap()
