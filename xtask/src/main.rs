@@ -167,14 +167,22 @@ const SINGLE_FILE: &str = "gkecheck.html";
 fn single_file(dist: &Path) -> Result<(), String> {
     use base64::Engine as _;
     use sha2::Digest as _;
-    let read = |rel: &str| std::fs::read_to_string(dist.join(rel)).map_err(|e| format!("{rel}: {e}"));
+    let read =
+        |rel: &str| std::fs::read_to_string(dist.join(rel)).map_err(|e| format!("{rel}: {e}"));
     let wasm = std::fs::read(dist.join("pkg/gkecheck_bg.wasm")).map_err(|e| e.to_string())?;
     let b64 = base64::engine::general_purpose::STANDARD;
 
     let mut examples = serde_json_like::Object::default();
     for file in files(&dist.join("examples"))? {
-        let rel = file.strip_prefix(dist).unwrap().to_string_lossy().replace('\\', "/");
-        examples.push(&rel, &std::fs::read_to_string(&file).map_err(|e| e.to_string())?);
+        let rel = file
+            .strip_prefix(dist)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        examples.push(
+            &rel,
+            &std::fs::read_to_string(&file).map_err(|e| e.to_string())?,
+        );
     }
     let glue = strip_module(&read("pkg/gkecheck.js")?)?.0;
     let mut js = format!(
@@ -197,24 +205,47 @@ fn single_file(dist: &Path) -> Result<(), String> {
     js.push_str(&format!("{{\n{}\n}}\n", strip_module(&read("app.js")?)?.0));
     let js = js.replace("</", "<\\/");
     let css = read("style.css")?;
-    let hash = |text: &str| format!("'sha256-{}'", b64.encode(sha2::Sha256::digest(text.as_bytes())));
+    let hash = |text: &str| {
+        format!(
+            "'sha256-{}'",
+            b64.encode(sha2::Sha256::digest(text.as_bytes()))
+        )
+    };
     let csp = format!(
         "default-src 'none'; script-src {} 'wasm-unsafe-eval'; style-src {}; img-src data:; base-uri 'none'; form-action 'none'",
         hash(&js),
         hash(&css)
     );
     let html = read("index.html")?;
-    let start = html.find("<meta http-equiv=\"Content-Security-Policy\" content=\"").ok_or("index.html has no CSP meta tag")?;
-    let end = start + html[start..].find("\">").ok_or("index.html: unterminated CSP meta tag")? + 2;
-    let html = format!("{}<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">{}", &html[..start], &html[end..]);
+    let start = html
+        .find("<meta http-equiv=\"Content-Security-Policy\" content=\"")
+        .ok_or("index.html has no CSP meta tag")?;
+    let end = start
+        + html[start..]
+            .find("\">")
+            .ok_or("index.html: unterminated CSP meta tag")?
+        + 2;
+    let html = format!(
+        "{}<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">{}",
+        &html[..start],
+        &html[end..]
+    );
     let parts = [
-        ("<link rel=\"stylesheet\" href=\"style.css\">", format!("<style>{css}</style>")),
-        ("<script type=\"module\" src=\"app.js\"></script>", format!("<script type=\"module\">{js}</script>")),
+        (
+            "<link rel=\"stylesheet\" href=\"style.css\">",
+            format!("<style>{css}</style>"),
+        ),
+        (
+            "<script type=\"module\" src=\"app.js\"></script>",
+            format!("<script type=\"module\">{js}</script>"),
+        ),
     ];
     let mut html = html;
     for (tag, inline) in parts {
         if !html.contains(tag) {
-            return Err(format!("index.html no longer has {tag}, which the single-file build replaces"));
+            return Err(format!(
+                "index.html no longer has {tag}, which the single-file build replaces"
+            ));
         }
         html = html.replace(tag, &inline);
     }
@@ -242,10 +273,16 @@ fn strip_module(text: &str) -> Result<(String, Vec<String>), String> {
             let name = decl
                 .split_whitespace()
                 .nth(1)
-                .map(|n| n.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).next().unwrap_or(""))
+                .map(|n| {
+                    n.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                        .next()
+                        .unwrap_or("")
+                })
                 .unwrap_or("");
             if name.is_empty() {
-                return Err(format!("an export the single-file build does not follow: {line}"));
+                return Err(format!(
+                    "an export the single-file build does not follow: {line}"
+                ));
             }
             exports.push(name.to_string());
             out.push_str(rest);
@@ -281,7 +318,9 @@ mod serde_json_like {
                 '\n' => out.push_str("\\n"),
                 '\r' => out.push_str("\\r"),
                 '\t' => out.push_str("\\t"),
-                c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                    out.push_str(&format!("\\u{:04x}", c as u32))
+                }
                 c => out.push(c),
             }
         }
@@ -298,7 +337,10 @@ fn service_worker(dist: &Path) -> Result<(), String> {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut all = files(dist)?;
     all.sort();
-    for file in all.iter().filter(|f| **f != sw && !f.ends_with(SINGLE_FILE)) {
+    for file in all
+        .iter()
+        .filter(|f| **f != sw && !f.ends_with(SINGLE_FILE))
+    {
         let rel = file
             .strip_prefix(dist)
             .unwrap()
