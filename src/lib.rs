@@ -3,6 +3,7 @@
 //! Every input format is parsed into one [`model::Model`]; the [`rules`] read only the model;
 //! [`check`] returns the [`report::Report`] that the CLI prints and the page renders.
 
+pub mod exercise;
 pub mod input;
 pub mod model;
 pub mod redact;

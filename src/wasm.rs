@@ -70,6 +70,18 @@ pub fn redact(name: &str, text: &str, format: &str) -> String {
     serde_json::to_string(&redacted).unwrap_or_else(|_| "{}".into())
 }
 
+/// Judges `text` against an exercise scenario (the JSON of a scenario file): returns
+/// `{"goals": [{"says", "met"}], "done", "hints", "error"}` as JSON.
+/// A file that is not a scenario gives `{"scenarioError": "..."}`.
+#[wasm_bindgen]
+pub fn exercise(scenario_json: &str, text: &str) -> String {
+    match crate::exercise::parse(scenario_json) {
+        Ok(scenario) => serde_json::to_string(&crate::exercise::evaluate(&scenario, text))
+            .unwrap_or_else(|e| serde_json::json!({ "scenarioError": e.to_string() }).to_string()),
+        Err(e) => serde_json::json!({ "scenarioError": e }).to_string(),
+    }
+}
+
 /// The largest input the engine reads, in bytes (UTF-8).
 #[wasm_bindgen(js_name = maxInputBytes)]
 pub fn max_input_bytes() -> usize {

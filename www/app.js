@@ -92,6 +92,7 @@ async function runCheck() {
     if (number !== checkNumber) return;
     failedRequest = null;
     render(report, performance.now() - started);
+    await updateExercise();
   } catch (error) {
     if (!(error instanceof EngineError)) throw error;
     showInternalError(error);
@@ -374,16 +375,117 @@ async function droppedFiles(items) {
   return { files: out, folder };
 }
 
+// The site's own files (examples, scenarios): the single-file page carries them; the site
+// fetches them all while the page loads, so that nothing is requested afterwards.
+const files = new Map();
+
+function loadText(path) {
+  if (!files.has(path)) {
+    const inline = globalThis.GKECHECK_FILES?.[path];
+    files.set(path, inline !== undefined ? Promise.resolve(inline) : fetch(path).then((response) => {
+      if (!response.ok) throw new Error(`${path}: ${response.status}`);
+      return response.text();
+    }));
+  }
+  return files.get(path);
+}
+
+async function preload() {
+  const examples = [...document.querySelectorAll('[data-example]')].map((b) => loadText(b.dataset.example));
+  const index = JSON.parse(await loadText('scenarios/index.json'));
+  await Promise.all([...examples, ...index.scenarios.map((f) => loadText(`scenarios/${f}`))]);
+}
+
 async function loadExample(path, format) {
-  // The single-file page carries its examples; the site fetches them.
-  const inline = globalThis.GKECHECK_EXAMPLES?.[path];
-  if (inline !== undefined) {
-    setInput(inline, format);
+  setInput(await loadText(path), format);
+}
+
+// ---------------------------------------------------------------- exercises
+
+const PROGRESS_KEY = 'gkecheck.exercises.v1';
+let exercise = null;
+
+function progress() {
+  try {
+    return JSON.parse(localStorage.getItem(PROGRESS_KEY)) ?? {};
+  } catch {
+    return {};
+  }
+}
+
+async function listExercises() {
+  const index = JSON.parse(await loadText('scenarios/index.json'));
+  const done = progress();
+  const items = await Promise.all(index.scenarios.map(async (file) => {
+    const json = await loadText(`scenarios/${file}`);
+    const scenario = JSON.parse(json);
+    const item = el('li');
+    item.dataset.exercise = scenario.id;
+    const button = el('button', '', scenario.title);
+    button.type = 'button';
+    button.addEventListener('click', () => startExercise(scenario, json));
+    item.append(button, ` ${scenario.level ? `(${scenario.level})` : ''}`);
+    if (done[scenario.id]) {
+      item.dataset.done = 'true';
+      item.append(el('strong', 'done', ' ✓ done'));
+    }
+    return item;
+  }));
+  $('exercise-list').replaceChildren(...items);
+}
+
+function startExercise(scenario, json) {
+  exercise = { scenario, json, hints: [], shown: 0 };
+  $('exercise-title').textContent = scenario.title;
+  $('exercise-story').textContent = scenario.story;
+  $('exercise-task').textContent = scenario.task;
+  $('exercise-hints').replaceChildren();
+  $('exercise-done').textContent = '';
+  $('exercise-message').textContent = '';
+  $('exercise').hidden = false;
+  setInput(scenario.input, scenario.format || 'auto');
+  input.focus();
+}
+
+function leaveExercise() {
+  exercise = null;
+  $('exercise').hidden = true;
+}
+
+// Judges the text against the exercise's goals after each check.
+async function updateExercise() {
+  if (!exercise || documents.length !== 1) return;
+  const state = JSON.parse(await call('exercise', exercise.json, documents[0].text));
+  if (!exercise) return;
+  exercise.hints = state.hints;
+  $('exercise-goals').replaceChildren(...state.goals.map((goal) => {
+    const item = el('li', '', `${goal.met ? 'Met' : 'Not yet'}: ${goal.says}`);
+    item.dataset.met = String(goal.met);
+    return item;
+  }));
+  if (state.done) {
+    $('exercise-done').textContent = 'Exercise complete: every goal is met.';
+    const done = progress();
+    if (!done[exercise.scenario.id]) {
+      done[exercise.scenario.id] = new Date().toISOString();
+      try {
+        localStorage.setItem(PROGRESS_KEY, JSON.stringify(done));
+      } catch { /* storage may be off: the exercise still counts for this visit */ }
+      listExercises().catch(() => {});
+    }
+  } else {
+    $('exercise-done').textContent = state.error ? `The text cannot be read yet (${state.error}).` : '';
+  }
+}
+
+async function openScenarioFile(file) {
+  const json = await file.text();
+  const state = JSON.parse(await call('exercise', json, ''));
+  if (state.scenarioError) {
+    $('exercise-message').textContent = `${file.name} is not a gkecheck scenario: ${state.scenarioError}`;
     return;
   }
-  const response = await fetch(path);
-  if (!response.ok) throw new Error(`${path}: ${response.status}`);
-  setInput(await response.text(), format);
+  startExercise(JSON.parse(json), json);
 }
 
 // ---------------------------------------------------------------- links
@@ -482,6 +584,30 @@ editor.addEventListener('drop', (event) => {
     .catch((e) => { statusLine.textContent = `The dropped files could not be read: ${e.message}`; });
 });
 $('clear').addEventListener('click', () => { setInput('', 'auto'); input.focus(); });
+$('exercises-button').addEventListener('click', () => {
+  const panel = $('exercises');
+  panel.hidden = !panel.hidden;
+  $('exercises-button').setAttribute('aria-expanded', String(!panel.hidden));
+  if (!panel.hidden) {
+    listExercises().catch((e) => { $('exercise-message').textContent = `The exercises could not be loaded: ${e.message}`; });
+  }
+});
+$('exercise-open').addEventListener('click', () => $('exercise-file').click());
+$('exercise-file').addEventListener('change', (event) => {
+  const [file] = event.target.files;
+  if (file) openScenarioFile(file).catch((e) => { $('exercise-message').textContent = e.message; }).finally(() => { event.target.value = ''; });
+});
+$('exercise-hint').addEventListener('click', () => {
+  if (!exercise) return;
+  if (exercise.shown >= exercise.hints.length) {
+    $('exercise-done').textContent = 'No more hints: the rules\' docs say the rest.';
+    return;
+  }
+  $('exercise-hints').append(el('li', '', exercise.hints[exercise.shown]));
+  exercise.shown += 1;
+});
+$('exercise-reset').addEventListener('click', () => exercise && startExercise(exercise.scenario, exercise.json));
+$('exercise-leave').addEventListener('click', leaveExercise);
 for (const button of document.querySelectorAll('[data-example]')) {
   button.addEventListener('click', () => loadExample(button.dataset.example, button.dataset.format)
     .catch((e) => { statusLine.textContent = `The example could not be loaded: ${e.message}`; }));
@@ -524,7 +650,7 @@ if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {
   navigator.serviceWorker.register('./sw.js').catch(() => {});
 }
 
-call('maxInputBytes').then((limit) => {
+Promise.all([call('maxInputBytes'), preload().catch(() => {})]).then(([limit]) => {
   maxInputBytes = limit;
   ready = true;
   document.documentElement.dataset.ready = '';

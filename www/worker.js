@@ -15,8 +15,9 @@ self.onmessage = async (event) => {
     self.postMessage({ id, ok: true, value: engine[method](...args) });
   } catch (error) {
     // After a trap the instance cannot be trusted: say so, and end this worker. The page
-    // starts a fresh one for the next call.
-    self.postMessage({ id, ok: false, error: String(error?.message ?? error), restart: true });
-    self.close();
+    // starts a fresh one for the next call. Other errors leave it as it was.
+    const trap = error instanceof WebAssembly.RuntimeError;
+    self.postMessage({ id, ok: false, error: String(error?.message ?? error), restart: trap });
+    if (trap) self.close();
   }
 };

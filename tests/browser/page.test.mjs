@@ -87,13 +87,15 @@ test('a link with #input= fills the page and checks it, Terraform included', asy
   assert.equal(await result(page, 'GKE001', 'pass', 'web').count(), 1);
   assert.equal(await page.inputValue('#input'), tf);
   assert.equal(await page.textContent('#detected'), 'Detected: Terraform');
-  // Only the page's own files were loaded: no example fetched, nothing from elsewhere.
-  assert.ok(requests.every((u) => new URL(u).origin === ORIGIN && !u.includes('/examples/')), requests.join('\n'));
+  // Only the page's own files were loaded, nothing from elsewhere.
+  assert.ok(requests.every((u) => new URL(u).origin === ORIGIN), requests.join('\n'));
   await page.close();
 });
 
 test('pasted text is shown as text, never as HTML', async () => {
-  const { page } = await open();
+  const { page, requests } = await open();
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const loaded = requests.length;
   const hostile = JSON.stringify({
     name: '<img src=x onerror="window.__pwned=1">',
     nodePools: [{ name: '<script>window.__pwned=2</script>', config: {} }],
@@ -105,6 +107,7 @@ test('pasted text is shown as text, never as HTML', async () => {
   assert.equal(await result(page, 'GKE002', 'fail', '<img src=x onerror="window.__pwned=1">').count(), 1);
   assert.equal(await page.locator('#results img, #results script').count(), 0);
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.deepEqual(requests.slice(loaded), [], 'no image or script was fetched');
   await page.close();
 });
 
@@ -308,4 +311,53 @@ test('two embeds and an iframe on a host page: isolated styles, one engine, noth
   assert.deepEqual(requests.filter((u) => new URL(u).origin !== new URL(URL_).origin), []);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('finishing an exercise, with progress kept in the browser, and a scenario file from disk', async () => {
+  const context = await browser.newContext();
+  const { page, requests, errors } = await openUrl(context, URL_);
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const loaded = requests.length;
+  await page.click('#exercises-button');
+  await page.locator('#exercise-list li').nth(7).waitFor();
+  assert.equal(await page.locator('#exercise-list li').count(), 8);
+  await page.click('#exercise-list li[data-exercise="06-keep-the-export-job-working"] button');
+  await page.locator('#exercise-goals li[data-met="false"]').first().waitFor();
+  assert.equal(await page.locator('#exercise-goals li').count(), 4);
+  // Hints come one at a time, drawn from the rules' docs where they name a rule.
+  await page.click('#exercise-hint');
+  assert.match(await page.textContent('#exercise-hints'), /workload_identity_config/);
+
+  const scenario = JSON.parse(readFileSync(new URL('../../www/scenarios/06-keep-the-export-job-working.json', import.meta.url), 'utf8'));
+  await page.fill('#input', scenario.solution);
+  await page.waitForFunction(() => /Exercise complete/.test(document.getElementById('exercise-done').textContent));
+  assert.equal(await page.locator('#exercise-goals li[data-met="true"]').count(), 4);
+  assert.deepEqual(requests.slice(loaded), [], 'nothing is requested after load: judging happens here');
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('gkecheck.exercises.v1')));
+  assert.ok(stored['06-keep-the-export-job-working']);
+
+  // Progress survives a reload.
+  await page.reload();
+  await page.waitForSelector('html[data-ready]');
+  await page.click('#exercises-button');
+  await page.locator('#exercise-list li[data-exercise="06-keep-the-export-job-working"][data-done="true"]').waitFor();
+
+  // A trainer's own scenario, from a file.
+  await page.setInputFiles('#exercise-file', {
+    name: 'mine.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({
+      id: 'trainer-1', title: 'Trainer scenario', story: 'A story.', task: 'Harden the pool.',
+      input: '{"name": "c", "nodePools": [{"name": "p", "config": {}}]}',
+      goals: [{ says: 'The pool is hardened', rule: 'GKE001', status: 'pass' }],
+    })),
+  });
+  await page.waitForFunction(() => document.getElementById('exercise-title').textContent === 'Trainer scenario');
+  await page.fill('#input', '{"name": "c", "nodePools": [{"name": "p", "config": {"workloadMetadataConfig": {"mode": "GKE_METADATA"}}}]}');
+  await page.waitForFunction(() => /Exercise complete/.test(document.getElementById('exercise-done').textContent));
+  await page.setInputFiles('#exercise-file', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"id": 1}') });
+  await page.waitForFunction(() => /bad\.json is not a gkecheck scenario/.test(document.getElementById('exercise-message').textContent));
+  assert.ok(requests.every((u) => new URL(u).origin === new URL(URL_).origin));
+  assert.deepEqual(errors, []);
+  await context.close();
 });

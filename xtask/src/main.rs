@@ -173,7 +173,9 @@ fn single_file(dist: &Path) -> Result<(), String> {
     let b64 = base64::engine::general_purpose::STANDARD;
 
     let mut examples = serde_json_like::Object::default();
-    for file in files(&dist.join("examples"))? {
+    let mut inline_files = files(&dist.join("examples"))?;
+    inline_files.extend(files(&dist.join("scenarios"))?);
+    for file in inline_files {
         let rel = file
             .strip_prefix(dist)
             .unwrap()
@@ -190,7 +192,7 @@ fn single_file(dist: &Path) -> Result<(), String> {
          globalThis.GKECHECK_INLINE_ENGINE = async () => {{\n{glue}\n\
          initSync({{ module: Uint8Array.from(atob(GKECHECK_WASM), (c) => c.charCodeAt(0)) }});\n\
          return {{ checkInputs, rulesJson, redact, maxInputBytes, panicTest }};\n}};\n\
-         globalThis.GKECHECK_EXAMPLES = {};\n",
+         globalThis.GKECHECK_FILES = {};\n",
         b64.encode(&wasm),
         examples.finish()
     );
