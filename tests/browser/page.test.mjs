@@ -361,3 +361,61 @@ test('finishing an exercise, with progress kept in the browser, and a scenario f
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// WCAG contrast ratio of two CSS rgb() colours.
+function contrast(a, b) {
+  const lum = (c) => {
+    const [r, g, b2] = c.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map((v) => v / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b2;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+test('keyboard only, words not just colour, AA contrast in light and dark, phone width', async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
+  const { page, requests } = await openUrl(context, URL_);
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const loaded = requests.length;
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling at phone width');
+  assert.equal(await page.getAttribute('#status', 'role'), 'status');
+
+  // Tab reaches the editor and a finding's "Line" button; Enter on it selects the place.
+  await page.evaluate(() => document.activeElement?.blur());
+  const seen = [];
+  for (let i = 0; i < 80 && !seen.includes('goto'); i += 1) {
+    await page.keyboard.press('Tab');
+    seen.push(await page.evaluate(() => document.activeElement.id || document.activeElement.className));
+  }
+  assert.ok(seen.includes('input') && seen.includes('share-button'), seen.join(' '));
+  assert.equal(seen[seen.length - 1], 'goto');
+  await page.keyboard.press('Enter');
+  const selected = await page.evaluate(() => {
+    const input = document.getElementById('input');
+    return document.activeElement === input && input.selectionEnd > input.selectionStart;
+  });
+  assert.ok(selected);
+
+  for (const colorScheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme });
+    const pairs = await page.evaluate(() => {
+      const style = (e) => getComputedStyle(e);
+      const out = [];
+      for (const badge of document.querySelectorAll('.result .badge')) {
+        out.push([badge.textContent, style(badge).color, style(badge).backgroundColor]);
+      }
+      out.push(['body', style(document.body).color, style(document.body).backgroundColor]);
+      const muted = document.querySelector('.severity');
+      out.push(['severity', style(muted).color, style(document.body).backgroundColor]);
+      return out;
+    });
+    for (const [what, fg, bg] of pairs) {
+      assert.ok(contrast(fg, bg) >= 4.5, `${colorScheme}: ${what} ${fg} on ${bg} is ${contrast(fg, bg).toFixed(2)}:1`);
+    }
+    const words = await page.locator('.result .badge').allTextContents();
+    assert.ok(words.every((w) => ['FAIL', 'PASS', 'UNKNOWN'].includes(w)), 'each status is a word, not only a colour');
+  }
+  assert.deepEqual(requests.slice(loaded), []);
+  await context.close();
+});
