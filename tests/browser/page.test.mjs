@@ -419,3 +419,36 @@ test('keyboard only, words not just colour, AA contrast in light and dark, phone
   assert.deepEqual(requests.slice(loaded), []);
   await context.close();
 });
+
+test('a 5 MB plan is checked in the Web Worker, and the status line gives the time', async () => {
+  const { page, requests } = await open();
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const loaded = requests.length;
+  const size = await page.evaluate(() => {
+    const resources = [];
+    for (let i = 0; resources.length * 700 < 5_200_000; i += 1) {
+      resources.push({
+        address: `google_container_node_pool.p${i}`, mode: 'managed', type: 'google_container_node_pool', name: `p${i}`,
+        provider_name: 'registry.terraform.io/hashicorp/google',
+        values: {
+          name: `pool-${i}`, cluster: 'big', location: 'europe-west1',
+          node_config: [{ machine_type: 'e2-standard-4', labels: { team: `team-${i % 17}`, purpose: 'load' },
+            oauth_scopes: ['https://www.googleapis.com/auth/cloud-platform'], metadata: { 'disable-legacy-endpoints': 'true' },
+            workload_metadata_config: [{ mode: i % 2 ? 'GKE_METADATA' : 'GCE_METADATA' }] }],
+        },
+      });
+    }
+    const text = JSON.stringify({ format_version: '1.2', terraform_version: '1.9.5', planned_values: { root_module: { resources } } }, null, 1);
+    const input = document.getElementById('input');
+    input.value = text;
+    input.dispatchEvent(new Event('input'));
+    return text.length;
+  });
+  assert.ok(size > 5_000_000);
+  await page.locator('.result[data-rule="GKE001"][data-status="fail"][data-name="pool-0"]').waitFor({ timeout: 60000 });
+  assert.match(await page.textContent('#status'), /failing, \d+ passing\. Checked locally in \d+(\.\d)? ms\./);
+  assert.ok(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/worker.js'))),
+    'the engine runs in the Web Worker');
+  assert.deepEqual(requests.slice(loaded), []);
+  await page.close();
+});
