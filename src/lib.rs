@@ -3,6 +3,7 @@
 //! Every input format is parsed into one [`model::Model`]; the [`rules`] read only the model;
 //! [`check`] returns the [`report::Report`] that the CLI prints and the page renders.
 
+pub mod autofix;
 pub mod exercise;
 pub mod input;
 pub mod model;
@@ -44,9 +45,17 @@ impl Input {
 #[derive(Clone, Debug, Default)]
 pub struct Options {}
 
-/// Checks the inputs together (a node pool in one file may belong to a cluster in another).
-pub fn check(inputs: &[Input], _options: &Options) -> Report {
-    let mut reports: Vec<InputReport> = Vec::new();
+/// What reading the inputs and running the rules found, before it becomes a report.
+pub(crate) struct Analysis {
+    pub formats: Vec<Option<Format>>,
+    pub model: model::Model,
+    pub outcomes: Vec<rules::Outcome>,
+    pub problems: std::collections::BTreeMap<usize, input::Problem>,
+    pub notes: std::collections::BTreeMap<usize, Vec<input::Problem>>,
+}
+
+pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
+    let mut formats = Vec::new();
     let mut problems = std::collections::BTreeMap::new();
     let mut sources = Vec::new();
     for (index, input) in inputs.iter().enumerate() {
@@ -64,12 +73,7 @@ pub fn check(inputs: &[Input], _options: &Options) -> Report {
                 .format
                 .map_or_else(|| input::detect(&input.name, &input.text), Ok)
         };
-        reports.push(InputReport {
-            name: input.name.clone(),
-            format: detected.as_ref().map_or("unknown", |f| f.as_str()),
-            error: None,
-            notes: Vec::new(),
-        });
+        formats.push(detected.as_ref().ok().copied());
         match detected {
             Ok(format) => sources.push(Source {
                 index,
@@ -85,7 +89,36 @@ pub fn check(inputs: &[Input], _options: &Options) -> Report {
     let mut model = model::Model::default();
     let loaded = input::load(&sources, &mut model);
     problems.extend(loaded.problems);
+    let mut outcomes = rules::run(&model);
+    outcomes.sort_by_key(|o| (o.at.0, o.at.1.start, o.rule.id));
+    Analysis {
+        formats,
+        model,
+        outcomes,
+        problems,
+        notes: loaded.notes,
+    }
+}
 
+/// Checks the inputs together (a node pool in one file may belong to a cluster in another).
+pub fn check(inputs: &[Input], _options: &Options) -> Report {
+    let Analysis {
+        formats,
+        model,
+        outcomes,
+        problems,
+        notes,
+    } = analyze(inputs);
+    let mut reports: Vec<InputReport> = inputs
+        .iter()
+        .zip(&formats)
+        .map(|(input, format)| InputReport {
+            name: input.name.clone(),
+            format: format.map_or("unknown", |f| f.as_str()),
+            error: None,
+            notes: Vec::new(),
+        })
+        .collect();
     let indexes: Vec<LineIndex> = inputs.iter().map(|i| LineIndex::new(&i.text)).collect();
     let message = |index: usize, problem: input::Problem| {
         let p = indexes[index].position(problem.offset);
@@ -99,7 +132,7 @@ pub fn check(inputs: &[Input], _options: &Options) -> Report {
     for (index, problem) in problems {
         reports[index].error = Some(message(index, problem));
     }
-    for (index, notes) in loaded.notes {
+    for (index, notes) in notes {
         reports[index].notes = notes.into_iter().map(|n| message(index, n)).collect();
     }
     let locate = |(input, span): (usize, Span)| -> Location {
@@ -118,8 +151,6 @@ pub fn check(inputs: &[Input], _options: &Options) -> Report {
         }
     };
 
-    let mut outcomes = rules::run(&model);
-    outcomes.sort_by_key(|o| (o.at.0, o.at.1.start, o.rule.id));
     let results: Vec<Finding> = outcomes
         .into_iter()
         .map(|o| {

@@ -11,6 +11,7 @@ const HELP: &str =
 
 Usage:
   gkecheck check [--format text|json] [--input-format KIND] [--var-file FILE]... [PATH|DIR|-]...
+  gkecheck fix [--diff] [--input-format KIND] [--var-file FILE]... PATH|DIR...
   gkecheck rules
   gkecheck --help | --version
 
@@ -36,8 +37,22 @@ check
 
   --format text   findings with a code frame and the fix (default)
   --format json   the versioned report (see the README), the same object the web page renders
+  --format script a shell script with the gcloud fix commands, in order (Workload Identity on
+                  the cluster, then each pool, then how to verify), warnings as comments
 
-Exit status: 0 when nothing fails, 1 when a check fails, 2 when an input cannot be read or
+fix
+  Edits Terraform files in place so that failing checks pass: adds or changes
+  workload_metadata_config { mode = \"GKE_METADATA\" } in the right node_config (a pool, an
+  inline pool, the default pool) and workload_identity_config { workload_pool = ... } in the
+  cluster, built from the project the configuration names (never invented); the default of a
+  variable the mode comes from; provider 3 attributes where the module pins provider >= 4.
+  Everything else stays byte for byte. Each fix says what it does and its consequence (the
+  pool's nodes are recreated). What cannot be fixed safely (a dynamic block, a value from an
+  expression, gcloud output) is listed with the reason. --diff prints a unified diff instead of
+  writing. Exit status: 0 when everything was fixed, 1 when something was not, 2 when an input
+  cannot be read.
+
+check exit status: 0 when nothing fails, 1 when a check fails, 2 when an input cannot be read or
 parsed (the other inputs are still checked and reported), 64 for a usage error.
 ";
 
@@ -75,14 +90,67 @@ fn run(args: &[String]) -> Result<u8, String> {
             Ok(0)
         }
         Some("check") => run_check(&args[1..]),
+        Some("fix") => run_check(&args[..]),
         Some(other) => Err(format!(
             "unknown command {other:?}; expected `check` or `rules`"
         )),
     }
 }
 
+/// `gkecheck fix`: writes the fixes into the Terraform files, or prints them as a diff.
+fn run_fix(inputs: &[Input], unreadable: &[(String, String)], diff: bool) -> Result<u8, String> {
+    for (path, message) in unreadable {
+        eprintln!("error: {path}: {message}");
+    }
+    let report = gkecheck::autofix::fix(inputs);
+    let checked = check(inputs, &Options::default());
+    for i in checked.inputs.iter().filter(|i| i.error.is_some()) {
+        let e = i.error.as_ref().unwrap_or_else(|| unreachable!());
+        eprintln!("error: {}:{}:{}: {}", i.name, e.line, e.column, e.message);
+    }
+    for file in &report.files {
+        if diff {
+            print!("{}", file.diff);
+        } else {
+            std::fs::write(&file.name, &file.text)
+                .map_err(|e| format!("cannot write {}: {e}", file.name))?;
+        }
+    }
+    let verb = if diff { "Would fix" } else { "Fixed" };
+    for a in &report.applied {
+        eprintln!(
+            "{verb} {}:{} {} {}: {}",
+            a.input, a.line, a.rule, a.address, a.what
+        );
+        eprintln!("  Consequence: {}", a.consequence);
+    }
+    for s in &report.skipped {
+        eprintln!("Not fixed {} {}: {}", s.rule, s.address, s.reason);
+    }
+    eprintln!(
+        "{} fix{} {} {} file{}; {} not fixed",
+        report.applied.len(),
+        if report.applied.len() == 1 { "" } else { "es" },
+        if diff { "would change" } else { "changed" },
+        report.files.len(),
+        if report.files.len() == 1 { "" } else { "s" },
+        report.skipped.len()
+    );
+    Ok(if !unreadable.is_empty() || checked.summary.errors > 0 {
+        2
+    } else if report.skipped.is_empty() {
+        0
+    } else {
+        1
+    })
+}
+
 fn run_check(args: &[String]) -> Result<u8, String> {
     let mut json = false;
+    let mut script = false;
+    let mut diff = false;
+    let fixing = args.first().map(String::as_str) == Some("fix");
+    let args = if fixing { &args[1..] } else { args };
     let mut forced: Option<Format> = None;
     let mut paths = Vec::new();
     let mut var_files = Vec::new();
@@ -100,9 +168,14 @@ fn run_check(args: &[String]) -> Result<u8, String> {
         };
         match flag {
             "--format" => match value("--format")?.as_str() {
-                "json" => json = true,
-                "text" => json = false,
-                other => return Err(format!("--format takes text or json, not {other:?}")),
+                "json" => (json, script) = (true, false),
+                "text" => (json, script) = (false, false),
+                "script" => (json, script) = (false, true),
+                other => {
+                    return Err(format!(
+                        "--format takes text, json or script, not {other:?}"
+                    ))
+                }
             },
             "--input-format" => {
                 let v = value("--input-format")?;
@@ -114,6 +187,7 @@ fn run_check(args: &[String]) -> Result<u8, String> {
                 };
             }
             "--var-file" => var_files.push(value("--var-file")?),
+            "--diff" if fixing => diff = true,
             "--help" | "-h" => {
                 print!("{HELP}");
                 return Ok(0);
@@ -125,9 +199,61 @@ fn run_check(args: &[String]) -> Result<u8, String> {
     if paths.is_empty() && var_files.is_empty() {
         paths.push("-".into());
     }
+    let (inputs, unreadable) = read_inputs(&paths, var_files, forced);
+    if fixing {
+        return run_fix(&inputs, &unreadable, diff);
+    }
+    if inputs.is_empty() && unreadable.is_empty() {
+        return Err("no input to check (the directories hold no file gkecheck reads)".into());
+    }
+    let report = check(&inputs, &Options::default());
+    if script {
+        for (path, message) in &unreadable {
+            eprintln!("error: {path}: {message}");
+        }
+        print!("{}", render::script(&report));
+    } else if json {
+        let mut value = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+        // Files that could not be read at all are inputs with an error too.
+        if let Some(list) = value["inputs"].as_array_mut() {
+            for (path, message) in &unreadable {
+                list.push(serde_json::json!({
+                    "name": path,
+                    "format": "unknown",
+                    "error": {"message": message, "line": 1, "column": 1, "offset": 0},
+                }));
+            }
+        }
+        if !unreadable.is_empty() {
+            value["summary"]["errors"] = (report.summary.errors + unreadable.len()).into();
+        }
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
+        );
+    } else {
+        for (path, message) in &unreadable {
+            eprintln!("error: {path}: {message}");
+        }
+        print!("{}", render::text(&report, &inputs));
+    }
+    Ok(if unreadable.is_empty() {
+        report.exit_code() as u8
+    } else {
+        2
+    })
+}
+
+/// Reads the files (and directories) named on the command line. Returns the inputs, and the
+/// files that could not be read with why.
+fn read_inputs(
+    paths: &[String],
+    var_files: Vec<String>,
+    forced: Option<Format>,
+) -> (Vec<Input>, Vec<(String, String)>) {
     let mut skipped = Vec::new();
     let mut files = Vec::new();
-    for path in &paths {
+    for path in paths {
         if std::path::Path::new(path).is_dir() {
             walk(std::path::Path::new(path), &mut files, &mut skipped);
         } else {
@@ -173,40 +299,7 @@ fn run_check(args: &[String]) -> Result<u8, String> {
             Err(e) => unreadable.push((path.clone(), format!("cannot read the file: {e}"))),
         }
     }
-    if inputs.is_empty() && unreadable.is_empty() {
-        return Err("no input to check (the directories hold no file gkecheck reads)".into());
-    }
-    let report = check(&inputs, &Options::default());
-    if json {
-        let mut value = serde_json::to_value(&report).map_err(|e| e.to_string())?;
-        // Files that could not be read at all are inputs with an error too.
-        if let Some(list) = value["inputs"].as_array_mut() {
-            for (path, message) in &unreadable {
-                list.push(serde_json::json!({
-                    "name": path,
-                    "format": "unknown",
-                    "error": {"message": message, "line": 1, "column": 1, "offset": 0},
-                }));
-            }
-        }
-        if !unreadable.is_empty() {
-            value["summary"]["errors"] = (report.summary.errors + unreadable.len()).into();
-        }
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
-        );
-    } else {
-        for (path, message) in &unreadable {
-            eprintln!("error: {path}: {message}");
-        }
-        print!("{}", render::text(&report, &inputs));
-    }
-    Ok(if unreadable.is_empty() {
-        report.exit_code() as u8
-    } else {
-        2
-    })
+    (inputs, unreadable)
 }
 
 /// Collects the files below `dir` that gkecheck reads, in name order.

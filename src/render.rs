@@ -174,3 +174,94 @@ fn frame(
         "^".repeat(marks.max(1))
     );
 }
+
+/// A shell script with the fix commands for every failing gcloud input, in the order they
+/// must run: Workload Identity on clusters, then each node pool, then how to verify. The
+/// warnings come first, as comments; the Kubernetes side (one identity per workload) is a
+/// commented template to fill in.
+pub fn script(report: &Report) -> String {
+    let mut clusters: Vec<&str> = Vec::new();
+    let mut pools: Vec<&str> = Vec::new();
+    let mut verify: Vec<(&str, &str)> = Vec::new();
+    let mut warnings: Vec<&str> = Vec::new();
+    let mut kubernetes: Vec<(String, String)> = Vec::new();
+    for r in report.results.iter().filter(|r| r.status == Status::Fail) {
+        let Some(fix) = &r.remediation else { continue };
+        if fix.steps.iter().any(|s| s.language != "shell") {
+            continue; // Terraform: `gkecheck fix` changes the configuration instead.
+        }
+        for step in &fix.steps {
+            let list = if step.code.starts_with("gcloud container clusters update") {
+                &mut clusters
+            } else {
+                &mut pools
+            };
+            if !list.contains(&step.code.as_str()) {
+                list.push(&step.code);
+            }
+        }
+        for step in &fix.verify {
+            if !verify.iter().any(|(_, c)| *c == step.code) {
+                verify.push((&step.title, &step.code));
+            }
+        }
+        for w in &fix.warnings {
+            if !warnings.contains(&w.as_str()) {
+                warnings.push(w);
+            }
+        }
+        if r.rule == "GKE001" {
+            let project = r
+                .resource
+                .address
+                .split('/')
+                .nth(1)
+                .filter(|_| r.resource.address.starts_with("projects/"))
+                .unwrap_or("PROJECT_ID");
+            kubernetes.push((r.resource.name.clone(), project.to_string()));
+        }
+    }
+    if clusters.is_empty() && pools.is_empty() {
+        return "#!/usr/bin/env bash\n# gkecheck: nothing to fix with gcloud in these inputs.\n"
+            .into();
+    }
+    let mut out = String::from("#!/usr/bin/env bash\n# Written by gkecheck: review it before you run it.\nset -euo pipefail\n\n");
+    for w in &warnings {
+        out.push_str(&format!("# WARNING: {w}\n"));
+    }
+    let kubernetes_done: std::collections::BTreeSet<_> = kubernetes.into_iter().collect();
+    out.push_str(
+        "\n# 1. Map each workload that calls Google APIs to its own identity (before step 3).\n",
+    );
+    out.push_str("#    For each Kubernetes service account KSA in namespace NS that needs Google access, as GSA:\n");
+    for (pool, project) in &kubernetes_done {
+        out.push_str(&format!(
+            "#    (pool {pool})\n#    kubectl annotate serviceaccount KSA --namespace NS iam.gke.io/gcp-service-account=GSA@{project}.iam.gserviceaccount.com\n#    gcloud iam service-accounts add-iam-policy-binding GSA@{project}.iam.gserviceaccount.com --role=roles/iam.workloadIdentityUser --member=\"serviceAccount:{project}.svc.id.goog[NS/KSA]\"\n"
+        ));
+    }
+    if !clusters.is_empty() {
+        out.push_str("\n# 2. Workload Identity on the clusters.\n");
+        for c in &clusters {
+            out.push_str(c);
+            out.push('\n');
+        }
+    }
+    if !pools.is_empty() {
+        out.push_str("\n# 3. The GKE metadata server on each node pool (recreates its nodes).\n");
+        for p in &pools {
+            out.push_str(p);
+            out.push('\n');
+        }
+    }
+    if !verify.is_empty() {
+        // By hand: one of them runs a pod interactively.
+        out.push_str("\n# 4. Verify, by hand, once the updates are done:\n");
+        for (title, code) in &verify {
+            out.push_str(&format!("#  {title}:\n"));
+            for line in code.lines() {
+                out.push_str(&format!("#    {line}\n"));
+            }
+        }
+    }
+    out
+}

@@ -217,3 +217,71 @@ fn yaml_and_terminal_pastes_are_read() {
     assert_eq!(report["inputs"][0]["format"], "terminal");
     assert_eq!(report["summary"]["fail"], 2);
 }
+
+#[test]
+fn script_orders_the_gcloud_fixes_and_is_valid_bash() {
+    let out = gkecheck(
+        &["check", "--format", "script", "-"],
+        Some(EXPOSED.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let script = String::from_utf8(out.stdout).unwrap();
+    assert!(script.starts_with("#!/usr/bin/env bash\n"));
+    assert!(script.contains("\nset -euo pipefail\n"));
+    let cluster = script.find("\ngcloud container clusters update prod --location=europe-west1 --project=acme --workload-pool=acme.svc.id.goog\n").expect("the cluster command");
+    let pool = script
+        .find("\ngcloud container node-pools update apps --cluster=prod")
+        .expect("the pool command");
+    let verify = script.find("# 4. Verify").expect("the verification");
+    assert!(cluster < pool && pool < verify, "{script}");
+    assert!(script.contains("# WARNING: Changing a node pool's metadata mode recreates its nodes"));
+    assert!(script.contains(
+        "roles/iam.workloadIdentityUser --member=\"serviceAccount:acme.svc.id.goog[NS/KSA]\""
+    ));
+    // Only the update commands run; everything else is a comment.
+    let commands: Vec<&str> = script
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .collect();
+    assert_eq!(commands.len(), 3, "{commands:?}");
+    let dir = temp_dir("script");
+    let path = dir.join("fix.sh");
+    std::fs::write(&path, &script).unwrap();
+    let syntax = Command::new("bash").arg("-n").arg(&path).status().unwrap();
+    assert!(syntax.success());
+}
+
+#[test]
+fn fix_writes_terraform_or_prints_a_diff() {
+    let dir = temp_dir("fix");
+    let file = dir.join("main.tf");
+    let text = "# prod\nresource \"google_container_node_pool\" \"apps\" {\n  cluster = \"prod\"\n  node_config {\n    workload_metadata_config {\n      mode = \"GCE_METADATA\" # set by the old script\n    }\n  }\n}\n";
+    std::fs::write(&file, text).unwrap();
+    let out = gkecheck(&["fix", "--diff", file.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0));
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(diff.contains("-      mode = \"GCE_METADATA\" # set by the old script\n+      mode = \"GKE_METADATA\" # set by the old script\n"), "{diff}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        text,
+        "--diff writes nothing"
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("Would fix")
+            && stderr
+                .contains("Consequence: Changing a node pool's metadata mode recreates its nodes"),
+        "{stderr}"
+    );
+
+    let out = gkecheck(&["fix", file.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        text.replace("GCE_METADATA", "GKE_METADATA")
+    );
+    let again = gkecheck(&["fix", file.to_str().unwrap()], None);
+    assert!(String::from_utf8(again.stderr)
+        .unwrap()
+        .contains("0 fixes changed 0 files; 0 not fixed"));
+}
