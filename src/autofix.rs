@@ -14,7 +14,7 @@ use crate::model::{Cluster, NodePool, PoolKind};
 use crate::report::Status;
 use crate::rules::Subject;
 use crate::span::Span;
-use crate::{analyze, Input};
+use crate::{analyze, check, Input, Options};
 
 /// What changing the metadata mode does, said with every such fix.
 pub const MODE_CONSEQUENCE: &str = "Changing a node pool's metadata mode recreates its nodes (plan it for a maintenance window, with PodDisruptionBudgets), and workloads that used the node's service account lose it unless they are mapped to their own identity first.";
@@ -71,8 +71,15 @@ struct Planned {
     consequence: &'static str,
 }
 
-/// Computes the fixes for every failing check that has one.
-pub fn fix(inputs: &[Input]) -> FixReport {
+/// Computes the fixes for every failing check that has one. Results a waiver accepts are
+/// left as they are.
+pub fn fix(inputs: &[Input], options: &Options) -> FixReport {
+    let waived: std::collections::HashSet<(&str, String)> = check(inputs, options)
+        .results
+        .into_iter()
+        .filter(|r| r.status == Status::Suppressed)
+        .map(|r| (r.rule, r.resource.address))
+        .collect();
     let analysis = analyze(inputs);
     let ctx = Ctx::new(inputs, &analysis.formats);
     let mut planned: Vec<Planned> = Vec::new();
@@ -83,7 +90,16 @@ pub fn fix(inputs: &[Input]) -> FixReport {
     let wanted = |o: &&crate::rules::Outcome| {
         o.status == Status::Fail || (o.status == Status::Unknown && o.rule.id == "GKE001")
     };
-    for outcome in analysis.outcomes.iter().filter(wanted) {
+    let subject_address = |o: &crate::rules::Outcome| match o.subject {
+        Subject::NodePool(i) => analysis.model.node_pools[i].site.address.clone(),
+        Subject::Cluster(i) => analysis.model.clusters[i].site.address.clone(),
+    };
+    for outcome in analysis
+        .outcomes
+        .iter()
+        .filter(wanted)
+        .filter(|o| !waived.contains(&(o.rule.id, subject_address(o))))
+    {
         let (address, result) = match (outcome.rule.id, outcome.subject) {
             ("GKE001", Subject::NodePool(i)) => {
                 let pool = &analysis.model.node_pools[i];

@@ -12,6 +12,7 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod span;
+pub mod waiver;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
@@ -43,7 +44,14 @@ impl Input {
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct Options {}
+pub struct Options {
+    /// Today, `YYYY-MM-DD`, for waivers with an end date (none: no waiver has expired).
+    pub today: Option<String>,
+    /// Ignore what teams wrote for other tools (`#checkov:skip=...` and the like).
+    pub no_peer_waivers: bool,
+    /// `[[ignore]]` entries of a `.gkecheck.toml`.
+    pub waivers: Vec<waiver::ConfigWaiver>,
+}
 
 /// What reading the inputs and running the rules found, before it becomes a report.
 pub(crate) struct Analysis {
@@ -101,7 +109,7 @@ pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
 }
 
 /// Checks the inputs together (a node pool in one file may belong to a cluster in another).
-pub fn check(inputs: &[Input], _options: &Options) -> Report {
+pub fn check(inputs: &[Input], options: &Options) -> Report {
     let Analysis {
         formats,
         model,
@@ -151,9 +159,54 @@ pub fn check(inputs: &[Input], _options: &Options) -> Report {
         }
     };
 
+    // Waivers: comments in Terraform inputs, and the config's entries.
+    let mut waivers: Vec<waiver::Waiver> = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        if formats[i] == Some(Format::Terraform) {
+            waivers.extend(
+                waiver::from_comments(i, &input.text, !options.no_peer_waivers)
+                    .into_iter()
+                    .filter(|w| !w.rules.is_empty() || w.problem.is_some()),
+            );
+        }
+    }
+    waivers.extend(options.waivers.iter().map(waiver::Waiver::from));
+    let mut used = vec![false; waivers.len()];
+    let mut expired = vec![false; waivers.len()];
     let results: Vec<Finding> = outcomes
         .into_iter()
-        .map(|o| {
+        .map(|mut o| {
+            let mut suppression = None;
+            if o.status != report::Status::Pass {
+                if let Some(w) = waivers.iter().position(|w| applies(w, &o, &model, inputs)) {
+                    used[w] = true;
+                    let waiver = &waivers[w];
+                    let place = waiver.at.map(|at| locate((at.0, Span::new(at.1, at.1))));
+                    let where_ = place.as_ref().map_or(".gkecheck.toml".to_string(), |l| {
+                        format!("{}:{}", l.input, l.line)
+                    });
+                    let lapsed = match (&waiver.until, &options.today) {
+                        (Some(until), Some(today)) => until < today,
+                        _ => false,
+                    };
+                    if lapsed {
+                        expired[w] = true;
+                        o.message = format!(
+                            "The waiver at {where_} ended on {}: {}",
+                            waiver.until.as_deref().unwrap_or(""),
+                            o.message
+                        );
+                    } else {
+                        o.status = report::Status::Suppressed;
+                        suppression = Some(report::Suppression {
+                            source: waiver.source.clone(),
+                            reason: waiver.reason.clone(),
+                            until: waiver.until.clone(),
+                            location: place,
+                        });
+                    }
+                }
+            }
             let resource = resource(&model, o.subject);
             let step = |s: rules::DraftStep| Step {
                 title: s.title,
@@ -175,6 +228,7 @@ pub fn check(inputs: &[Input], _options: &Options) -> Report {
                     warnings: d.warnings,
                     verify: d.verify.into_iter().map(step).collect(),
                 }),
+                suppression,
             }
         })
         .collect();
@@ -183,14 +237,80 @@ pub fn check(inputs: &[Input], _options: &Options) -> Report {
         fail: count(report::Status::Fail),
         pass: count(report::Status::Pass),
         unknown: count(report::Status::Unknown),
+        suppressed: count(report::Status::Suppressed),
         errors: reports.iter().filter(|r| r.error.is_some()).count(),
     };
+    let waivers = waivers
+        .into_iter()
+        .enumerate()
+        .map(|(i, w)| report::WaiverReport {
+            location: w.at.map(|at| locate((at.0, Span::new(at.1, at.1)))),
+            source: w.source,
+            rules: w.rules,
+            reason: w.reason,
+            until: w.until,
+            resource: w.resource,
+            used: used[i],
+            expired: expired[i],
+            problem: w.problem,
+        })
+        .collect();
     Report {
         version: 1,
         inputs: reports,
         results,
+        waivers,
         summary,
     }
+}
+
+/// Whether a waiver is for this outcome: the rule matches, and the waiver stands on or
+/// inside the resource's block (a comment) or names the resource (a config entry).
+fn applies(w: &waiver::Waiver, o: &rules::Outcome, model: &model::Model, inputs: &[Input]) -> bool {
+    if w.problem.is_some() || !w.rules.contains(&o.rule.id) {
+        return false;
+    }
+    let (site, outer) = match o.subject {
+        rules::Subject::Cluster(i) => (&model.clusters[i].site, None),
+        rules::Subject::NodePool(i) => {
+            let pool = &model.node_pools[i];
+            // A waiver in the cluster's block covers its inline pools too.
+            let outer = matches!(pool.kind, model::PoolKind::Inline(_))
+                .then(|| model.cluster_of(pool).map(|c| &c.site))
+                .flatten();
+            (&pool.site, outer)
+        }
+    };
+    if let Some(resource) = &w.resource {
+        let name = match o.subject {
+            rules::Subject::Cluster(i) => model.clusters[i].display_name(),
+            rules::Subject::NodePool(i) => model.node_pools[i].display_name(),
+        };
+        return *resource == site.address || *resource == name;
+    }
+    let Some((input, offset)) = w.at else {
+        return false;
+    };
+    [Some(site), outer].into_iter().flatten().any(|s| {
+        s.input == input
+            && (s.span.start <= offset && offset < s.span.end
+                || just_above(&inputs[input].text, offset, s.span.start))
+    })
+}
+
+/// Whether only comments and blank lines stand between the comment at `offset` and `start`.
+fn just_above(text: &str, offset: usize, start: usize) -> bool {
+    if offset >= start {
+        return false;
+    }
+    let after = text[offset..]
+        .find('\n')
+        .map_or(text.len(), |i| offset + i + 1);
+    after <= start
+        && text[after..start].lines().all(|l| {
+            let t = l.trim();
+            t.is_empty() || t.starts_with('#') || t.starts_with("//")
+        })
 }
 
 fn resource(model: &model::Model, subject: rules::Subject) -> Resource {

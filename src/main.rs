@@ -26,6 +26,13 @@ check
   from the file name and text unless --input-format says it.
 
   --var-file FILE  variable values (.tfvars) for every root module, like terraform -var-file
+  --config FILE    waivers for any input, as [[ignore]] entries (rule, resource, reason, until);
+                   without it, the first .gkecheck.toml in the inputs' directories or above
+  --no-peer-waivers  ignore waivers written for other tools (#checkov:skip=, #tfsec:ignore:,
+                   #trivy:ignore:); gkecheck's own (# gkecheck:ignore RULE reason until=DATE) stay
+
+  Waived results have the status suppressed and do not fail the run; an expired waiver fails
+  with its own message, and a waiver that matches nothing is reported.
 
   Inputs: `gcloud container clusters describe|list` and `gcloud container node-pools
   describe|list` output in YAML or JSON, also pasted from a terminal with prompts and messages;
@@ -98,12 +105,17 @@ fn run(args: &[String]) -> Result<u8, String> {
 }
 
 /// `gkecheck fix`: writes the fixes into the Terraform files, or prints them as a diff.
-fn run_fix(inputs: &[Input], unreadable: &[(String, String)], diff: bool) -> Result<u8, String> {
+fn run_fix(
+    inputs: &[Input],
+    unreadable: &[(String, String)],
+    diff: bool,
+    options: &Options,
+) -> Result<u8, String> {
     for (path, message) in unreadable {
         eprintln!("error: {path}: {message}");
     }
-    let report = gkecheck::autofix::fix(inputs);
-    let checked = check(inputs, &Options::default());
+    let report = gkecheck::autofix::fix(inputs, options);
+    let checked = check(inputs, options);
     for i in checked.inputs.iter().filter(|i| i.error.is_some()) {
         let e = i.error.as_ref().unwrap_or_else(|| unreachable!());
         eprintln!("error: {}:{}:{}: {}", i.name, e.line, e.column, e.message);
@@ -152,6 +164,8 @@ fn run_check(args: &[String]) -> Result<u8, String> {
     let fixing = args.first().map(String::as_str) == Some("fix");
     let args = if fixing { &args[1..] } else { args };
     let mut forced: Option<Format> = None;
+    let mut config: Option<String> = None;
+    let mut no_peer_waivers = false;
     let mut paths = Vec::new();
     let mut var_files = Vec::new();
     let mut it = args.iter();
@@ -187,6 +201,8 @@ fn run_check(args: &[String]) -> Result<u8, String> {
                 };
             }
             "--var-file" => var_files.push(value("--var-file")?),
+            "--config" => config = Some(value("--config")?),
+            "--no-peer-waivers" => no_peer_waivers = true,
             "--diff" if fixing => diff = true,
             "--help" | "-h" => {
                 print!("{HELP}");
@@ -200,13 +216,18 @@ fn run_check(args: &[String]) -> Result<u8, String> {
         paths.push("-".into());
     }
     let (inputs, unreadable) = read_inputs(&paths, var_files, forced);
-    if fixing {
-        return run_fix(&inputs, &unreadable, diff);
-    }
     if inputs.is_empty() && unreadable.is_empty() {
         return Err("no input to check (the directories hold no file gkecheck reads)".into());
     }
-    let report = check(&inputs, &Options::default());
+    let options = Options {
+        today: Some(today()),
+        no_peer_waivers,
+        waivers: waivers(config.as_deref(), &paths)?,
+    };
+    if fixing {
+        return run_fix(&inputs, &unreadable, diff, &options);
+    }
+    let report = check(&inputs, &options);
     if script {
         for (path, message) in &unreadable {
             eprintln!("error: {path}: {message}");
@@ -354,4 +375,63 @@ fn walk(
             }
         }
     }
+}
+
+/// Today's date (UTC), for waivers with an end date.
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    gkecheck::waiver::date_from_days((secs / 86_400) as i64)
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    ignore: Vec<gkecheck::waiver::ConfigWaiver>,
+}
+
+/// The `[[ignore]]` entries of `--config FILE`, or of the first `.gkecheck.toml` found in the
+/// inputs' directories or above them.
+fn waivers(
+    config: Option<&str>,
+    paths: &[String],
+) -> Result<Vec<gkecheck::waiver::ConfigWaiver>, String> {
+    let file = match config {
+        Some(f) => Some(std::path::PathBuf::from(f)),
+        None => paths
+            .iter()
+            .map(|p| {
+                let p = std::path::Path::new(p);
+                let start = if p.is_dir() {
+                    p.to_path_buf()
+                } else {
+                    p.parent().map(|d| d.to_path_buf()).unwrap_or_default()
+                };
+                if p.as_os_str() == "-" || start.as_os_str().is_empty() {
+                    std::path::PathBuf::from(".")
+                } else {
+                    start
+                }
+            })
+            .find_map(|dir| {
+                let dir = std::fs::canonicalize(dir).ok()?;
+                dir.ancestors()
+                    .map(|d| d.join(".gkecheck.toml"))
+                    .find(|f| f.is_file())
+            }),
+    };
+    let Some(file) = file else {
+        return Ok(Vec::new());
+    };
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let parsed: ConfigFile = toml::from_str(&text).map_err(|e| {
+        format!(
+            "{}: expected [[ignore]] entries with rule, resource, reason and until: {e}",
+            file.display()
+        )
+    })?;
+    Ok(parsed.ignore)
 }

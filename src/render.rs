@@ -48,10 +48,36 @@ pub fn text(report: &Report, inputs: &[Input]) -> String {
     for r in &report.results {
         finding(&mut out, r, &|name| by_name(name).map(|i| &indexes[i]));
     }
+    for w in &report.waivers {
+        let place = w
+            .location
+            .as_ref()
+            .map_or(".gkecheck.toml".to_string(), |l| {
+                format!("{}:{}", l.input, l.line)
+            });
+        let for_ = w
+            .resource
+            .as_ref()
+            .map_or(String::new(), |r| format!(" for {r}"));
+        if let Some(problem) = &w.problem {
+            let _ = writeln!(
+                out,
+                "warning: the waiver at {place} ({}{for_}) is not used: {problem}",
+                w.source
+            );
+        } else if !w.used {
+            let _ = writeln!(out, "warning: the waiver at {place} ({} {}{for_}) matches no failing or unknown result: remove it", w.source, w.rules.join(","));
+        }
+    }
     let s = &report.summary;
+    let suppressed = if s.suppressed > 0 {
+        format!(", {} suppressed", s.suppressed)
+    } else {
+        String::new()
+    };
     let _ = write!(
         out,
-        "{} failing, {} passing, {} unknown in {} input{}",
+        "{} failing, {} passing, {} unknown{suppressed} in {} input{}",
         s.fail,
         s.pass,
         s.unknown,
@@ -75,8 +101,25 @@ fn finding<'a>(out: &mut String, r: &Finding, index: &dyn Fn(&str) -> Option<&'a
         Status::Pass => "PASS",
         Status::Fail => "FAIL",
         Status::Unknown => "UNKNOWN",
+        Status::Suppressed => "SUPPRESSED",
     };
     let l = &r.location;
+    if let Some(s) = &r.suppression {
+        let place = s
+            .location
+            .as_ref()
+            .map_or(String::new(), |p| format!(" at {}:{}", p.input, p.line));
+        let until = s
+            .until
+            .as_ref()
+            .map_or(String::new(), |u| format!(", until {u}"));
+        let _ = writeln!(
+            out,
+            "{status} {} {}: {what} at {}:{}: waived by {}{place}{until}: {}",
+            r.rule, r.name, l.input, l.line, s.source, s.reason
+        );
+        return;
+    }
     if r.status == Status::Pass {
         let _ = writeln!(
             out,

@@ -9,6 +9,8 @@ pub enum Status {
     Fail,
     Unknown,
     Pass,
+    /// A failing or unknown result that a waiver accepts, on the record.
+    Suppressed,
 }
 
 impl Status {
@@ -17,6 +19,7 @@ impl Status {
             Status::Pass => "pass",
             Status::Fail => "fail",
             Status::Unknown => "unknown",
+            Status::Suppressed => "suppressed",
         }
     }
 }
@@ -46,7 +49,36 @@ pub struct Report {
     pub version: u32,
     pub inputs: Vec<InputReport>,
     pub results: Vec<Finding>,
+    /// Every waiver found, whether it matched anything, and why one cannot be used.
+    pub waivers: Vec<WaiverReport>,
     pub summary: Summary,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WaiverReport {
+    /// `gkecheck:ignore`, `checkov:skip:ID`, `tfsec:ignore:ID`, `trivy:ignore:ID`, `.gkecheck.toml`.
+    pub source: String,
+    pub rules: Vec<&'static str>,
+    pub reason: String,
+    pub until: Option<String>,
+    /// For a `.gkecheck.toml` entry: the resource it names.
+    pub resource: Option<String>,
+    /// For a comment: where it is.
+    pub location: Option<Location>,
+    /// It matched a result (and so waived it, or failed it as expired).
+    pub used: bool,
+    pub expired: bool,
+    /// Why it cannot be used.
+    pub problem: Option<String>,
+}
+
+/// Why a result is suppressed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Suppression {
+    pub source: String,
+    pub reason: String,
+    pub until: Option<String>,
+    pub location: Option<Location>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -82,6 +114,8 @@ pub struct Finding {
     pub resource: Resource,
     pub location: Location,
     pub remediation: Option<Remediation>,
+    /// For a suppressed result: the waiver.
+    pub suppression: Option<Suppression>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -133,6 +167,7 @@ pub struct Summary {
     pub fail: usize,
     pub pass: usize,
     pub unknown: usize,
+    pub suppressed: usize,
     /// Inputs that could not be read or parsed.
     pub errors: usize,
 }

@@ -6,6 +6,13 @@ use wasm_bindgen::prelude::*;
 use crate::input::Format;
 use crate::{check, rules, Input, Options};
 
+#[wasm_bindgen]
+extern "C" {
+    /// Milliseconds since 1970, for waivers with an end date.
+    #[wasm_bindgen(js_namespace = Date)]
+    fn now() -> f64;
+}
+
 #[derive(Deserialize)]
 struct InputSpec {
     name: String,
@@ -29,7 +36,13 @@ pub fn check_inputs(inputs_json: &str) -> Result<String, JsError> {
             text: s.text,
         })
         .collect();
-    let report = check(&inputs, &Options::default());
+    let options = Options {
+        today: Some(crate::waiver::date_from_days(
+            (now() / 86_400_000.0).floor() as i64,
+        )),
+        ..Options::default()
+    };
+    let report = check(&inputs, &options);
     serde_json::to_string(&report).map_err(|e| JsError::new(&e.to_string()))
 }
 

@@ -4,9 +4,13 @@
 
 use std::path::Path;
 
-use gkecheck::autofix::{fix, FixReport};
+use gkecheck::autofix::FixReport;
 use gkecheck::report::Status;
 use gkecheck::{check, Input, Options};
+
+fn fix(inputs: &[Input]) -> FixReport {
+    gkecheck::autofix::fix(inputs, &Options::default())
+}
 
 fn inputs_with(report: &FixReport, inputs: &[Input]) -> Vec<Input> {
     inputs
@@ -235,6 +239,10 @@ fn what_cannot_be_fixed_safely_is_said() {
     assert!(report.files[0]
         .text
         .contains("workload_pool = \"${var.project}.svc.id.goog\""));
+
+    // A waived pool is an accepted risk: not changed.
+    let waived = "# gkecheck:ignore GKE001 legacy jobs\nresource \"google_container_node_pool\" \"p\" {\n  cluster = \"x\"\n}\n";
+    assert!(fix(&tf(waived)).files.is_empty());
 
     // gcloud output is not edited: its fix is the report's commands.
     let report = fix(&[Input::new(

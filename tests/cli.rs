@@ -285,3 +285,72 @@ fn fix_writes_terraform_or_prints_a_diff() {
         .unwrap()
         .contains("0 fixes changed 0 files; 0 not fixed"));
 }
+
+#[test]
+fn waivers_from_a_config_file_found_upward_or_named() {
+    let dir = temp_dir("waivers");
+    let nested = dir.join("live/prod");
+    std::fs::create_dir_all(&nested).unwrap();
+    let input = nested.join("cluster.json");
+    std::fs::write(&input, EXPOSED).unwrap();
+    std::fs::write(
+        dir.join(".gkecheck.toml"),
+        "[[ignore]]\nrule = \"GKE001\"\nresource = \"apps\"\nreason = \"moves to its own pool in Q1\"\nuntil = \"2999-01-01\"\n\n[[ignore]]\nrule = \"workload-identity-disabled\"\nresource = \"prod\"\nreason = \"retired cluster\"\n",
+    )
+    .unwrap();
+    let out = gkecheck(&["check", input.to_str().unwrap()], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "SUPPRESSED GKE001 workload-metadata-not-hardened: node pool apps (cluster prod) at"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("waived by .gkecheck.toml, until 2999-01-01: moves to its own pool in Q1"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("0 failing, 0 passing, 0 unknown, 2 suppressed in 1 input\n"),
+        "{text}"
+    );
+
+    let other = dir.join("other.toml");
+    std::fs::write(&other, "[[ignore]]\nrule = \"GKE001\"\nresource = \"apps\"\nreason = \"old\"\nuntil = \"2000-01-01\"\n").unwrap();
+    let out = gkecheck(
+        &[
+            "check",
+            "--format=json",
+            "--config",
+            other.to_str().unwrap(),
+            input.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    assert_eq!(report["waivers"][0]["expired"], true);
+    assert!(report["results"][1]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("The waiver at .gkecheck.toml ended on 2000-01-01"));
+
+    std::fs::write(&other, "[[ignore]]\nrule = \"GKE001\"\n").unwrap();
+    let out = gkecheck(
+        &[
+            "check",
+            "--config",
+            other.to_str().unwrap(),
+            input.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected [[ignore]] entries"));
+}

@@ -1,0 +1,200 @@
+//! Waivers: every syntax, the resource they stand on, expiry, unused and invalid waivers, the
+//! config file, and switching peer waivers off.
+
+mod common;
+
+use common::result;
+use gkecheck::report::Status;
+use gkecheck::waiver::ConfigWaiver;
+use gkecheck::{check, Input, Options};
+
+fn today(date: &str) -> Options {
+    Options {
+        today: Some(date.into()),
+        ..Options::default()
+    }
+}
+
+const TF: &str = r#"resource "google_container_cluster" "c" {
+  name = "c"
+  # gkecheck:ignore GKE002 the cluster is retired in January until=2027-01-31
+  remove_default_node_pool = true
+}
+
+# The legacy pool keeps the node identity until its jobs move.
+# gkecheck:ignore workload-metadata-not-hardened legacy batch jobs, ticket OPS-112
+resource "google_container_node_pool" "legacy" {
+  cluster = google_container_cluster.c.name
+}
+
+resource "google_container_node_pool" "checkov" {
+  #checkov:skip=CKV_GCP_69:the team accepted this in 2024
+  cluster = google_container_cluster.c.name
+}
+
+resource "google_container_node_pool" "tfsec" { # tfsec:ignore:google-gke-node-metadata-security:exp:2026-06-30
+  cluster = google_container_cluster.c.name
+}
+
+#trivy:ignore:AVD-GCP-0057
+resource "google_container_node_pool" "trivy" {
+  cluster = google_container_cluster.c.name
+}
+
+resource "google_container_node_pool" "plain" {
+  cluster = google_container_cluster.c.name
+}
+"#;
+
+#[test]
+fn every_comment_syntax_waives_the_resource_it_stands_on() {
+    let report = check(&[Input::new("main.tf", TF)], &today("2026-11-27"));
+    let status = |address: &str| {
+        result(
+            &report,
+            if address.contains("cluster") {
+                "GKE002"
+            } else {
+                "GKE001"
+            },
+            address,
+        )
+        .status
+    };
+    assert_eq!(status("google_container_cluster.c"), Status::Suppressed);
+    assert_eq!(
+        status("google_container_node_pool.legacy"),
+        Status::Suppressed
+    );
+    assert_eq!(
+        status("google_container_node_pool.checkov"),
+        Status::Suppressed
+    );
+    assert_eq!(
+        status("google_container_node_pool.trivy"),
+        Status::Suppressed
+    );
+    // The tfsec waiver ended in June.
+    let tfsec = result(&report, "GKE001", "google_container_node_pool.tfsec");
+    assert_eq!(tfsec.status, Status::Fail);
+    assert!(
+        tfsec
+            .message
+            .starts_with("The waiver at main.tf:18 ended on 2026-06-30: "),
+        "{}",
+        tfsec.message
+    );
+    assert_eq!(status("google_container_node_pool.plain"), Status::Fail);
+
+    let legacy = result(&report, "GKE001", "google_container_node_pool.legacy");
+    let s = legacy.suppression.as_ref().unwrap();
+    assert_eq!(
+        (s.source.as_str(), s.reason.as_str()),
+        ("gkecheck:ignore", "legacy batch jobs, ticket OPS-112")
+    );
+    assert_eq!(s.location.as_ref().unwrap().line, 8);
+    let cluster = result(&report, "GKE002", "google_container_cluster.c");
+    assert_eq!(
+        cluster.suppression.as_ref().unwrap().until.as_deref(),
+        Some("2027-01-31")
+    );
+
+    assert_eq!((report.summary.suppressed, report.summary.fail), (4, 2));
+    assert!(report.waivers.iter().all(|w| w.used));
+    assert!(report
+        .waivers
+        .iter()
+        .any(|w| w.expired && w.source.starts_with("tfsec:ignore")));
+    // Suppressed results do not fail the run.
+    let only_waived = TF
+        .split("resource \"google_container_node_pool\" \"tfsec\"")
+        .next()
+        .unwrap();
+    assert_eq!(
+        check(&[Input::new("main.tf", only_waived)], &today("2026-11-27")).exit_code(),
+        0
+    );
+}
+
+#[test]
+fn peer_waivers_can_be_switched_off() {
+    let options = Options {
+        no_peer_waivers: true,
+        ..today("2026-11-27")
+    };
+    let report = check(&[Input::new("main.tf", TF)], &options);
+    assert_eq!(
+        result(&report, "GKE001", "google_container_node_pool.checkov").status,
+        Status::Fail
+    );
+    assert_eq!(
+        result(&report, "GKE001", "google_container_node_pool.legacy").status,
+        Status::Suppressed
+    );
+}
+
+#[test]
+fn unused_and_invalid_waivers_are_reported() {
+    let text = "# gkecheck:ignore GKE001 nothing here fails\nresource \"google_container_cluster\" \"ap\" {\n  enable_autopilot = true\n  # gkecheck:ignore GKE002\n  # gkecheck:ignore GKE042 no such rule\n}\n";
+    let report = check(&[Input::new("main.tf", text)], &today("2026-11-27"));
+    assert_eq!(report.waivers.len(), 3);
+    assert!(!report.waivers[0].used && report.waivers[0].problem.is_none());
+    assert!(report.waivers[1]
+        .problem
+        .as_deref()
+        .unwrap()
+        .contains("needs a reason"));
+    assert!(report.waivers[2]
+        .problem
+        .as_deref()
+        .unwrap()
+        .contains("GKE042"));
+    assert_eq!(report.waivers[1].location.as_ref().unwrap().line, 4);
+}
+
+#[test]
+fn config_waivers_name_resources_in_any_input() {
+    let json = r#"{"name": "prod", "nodePools": [{"name": "batch", "config": {}}, {"name": "web", "config": {}}]}"#;
+    let options = Options {
+        today: Some("2026-11-27".into()),
+        waivers: vec![
+            ConfigWaiver {
+                rule: "GKE001".into(),
+                resource: "batch".into(),
+                reason: "legacy jobs".into(),
+                until: None,
+            },
+            ConfigWaiver {
+                rule: "GKE002".into(),
+                resource: "clusters/prod".into(),
+                reason: "retiring".into(),
+                until: Some("2026-01-01".into()),
+            },
+            ConfigWaiver {
+                rule: "GKE001".into(),
+                resource: "nope".into(),
+                reason: "stale".into(),
+                until: None,
+            },
+        ],
+        ..Options::default()
+    };
+    let report = check(&[Input::new("c.json", json)], &options);
+    assert_eq!(
+        result(&report, "GKE001", "clusters/prod/nodePools/batch").status,
+        Status::Suppressed
+    );
+    assert_eq!(
+        result(&report, "GKE001", "clusters/prod/nodePools/web").status,
+        Status::Fail
+    );
+    let cluster = result(&report, "GKE002", "clusters/prod");
+    assert_eq!(cluster.status, Status::Fail);
+    assert!(cluster
+        .message
+        .starts_with("The waiver at .gkecheck.toml ended on 2026-01-01"));
+    assert_eq!(
+        report.waivers.iter().map(|w| w.used).collect::<Vec<_>>(),
+        [true, true, false]
+    );
+}
