@@ -22,28 +22,51 @@ struct InputSpec {
     format: Option<String>,
 }
 
-/// Checks `[{"name", "text", "format"?}, ...]` and returns the report as JSON, the same
-/// object `gkecheck check --format json` prints.
-#[wasm_bindgen(js_name = checkInputs)]
-pub fn check_inputs(inputs_json: &str) -> Result<String, JsError> {
+fn read_inputs(inputs_json: &str) -> Result<Vec<Input>, JsError> {
     let specs: Vec<InputSpec> = serde_json::from_str(inputs_json)
         .map_err(|e| JsError::new(&format!("expected a JSON list of inputs: {e}")))?;
-    let inputs: Vec<Input> = specs
+    Ok(specs
         .into_iter()
         .map(|s| Input {
             format: s.format.as_deref().and_then(Format::parse),
             name: s.name,
             text: s.text,
         })
-        .collect();
-    let options = Options {
+        .collect())
+}
+
+fn options() -> Options {
+    Options {
         today: Some(crate::waiver::date_from_days(
             (now() / 86_400_000.0).floor() as i64,
         )),
         ..Options::default()
-    };
-    let report = check(&inputs, &options);
+    }
+}
+
+/// Checks `[{"name", "text", "format"?}, ...]` and returns the report as JSON, the same
+/// object `gkecheck check --format json` prints.
+#[wasm_bindgen(js_name = checkInputs)]
+pub fn check_inputs(inputs_json: &str) -> Result<String, JsError> {
+    let report = check(&read_inputs(inputs_json)?, &options());
     serde_json::to_string(&report).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The fixes for the same inputs, as `gkecheck fix` makes them: `{"files": [{"name", "text",
+/// "diff"}], "applied", "skipped"}` as JSON.
+#[wasm_bindgen(js_name = fixInputs)]
+pub fn fix_inputs(inputs_json: &str) -> Result<String, JsError> {
+    let report = crate::autofix::fix(&read_inputs(inputs_json)?, &options());
+    serde_json::to_string(&report).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The gcloud fix commands for the same inputs as one shell script (`--format script`).
+#[wasm_bindgen(js_name = scriptFor)]
+pub fn script_for(inputs_json: &str) -> Result<String, JsError> {
+    Ok(crate::render::script(&check(
+        &read_inputs(inputs_json)?,
+        &options(),
+    )))
 }
 
 #[derive(Serialize)]

@@ -18,8 +18,8 @@ const FORMAT_NAMES = {
   'gcloud-json': 'gcloud JSON', 'gcloud-yaml': 'gcloud YAML', terminal: 'terminal paste',
   terraform: 'Terraform', 'terraform-plan': 'Terraform plan', unknown: 'not recognised',
 };
-const STATUS_WORDS = { fail: 'FAIL', pass: 'PASS', unknown: 'UNKNOWN' };
-const STATUS_ORDER = { fail: 0, unknown: 1, pass: 2 };
+const STATUS_WORDS = { fail: 'FAIL', pass: 'PASS', unknown: 'UNKNOWN', suppressed: 'SUPPRESSED' };
+const STATUS_ORDER = { fail: 0, unknown: 1, suppressed: 2, pass: 3 };
 const DEFAULT_EXAMPLE = 'examples/vulnerable-cluster.json';
 // Line numbers past this many are not drawn (the text area itself stays whole).
 const GUTTER_MAX_LINES = 100_000;
@@ -162,6 +162,7 @@ function render(report, ms) {
   const s = report.summary;
   const parts = [`${s.fail} failing`, `${s.pass} passing`];
   if (s.unknown) parts.push(`${s.unknown} unknown`);
+  if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.errors) parts.push('the input could not be read');
   statusLine.textContent = `${parts.join(', ')}. Checked locally in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms.`;
 }
@@ -186,7 +187,14 @@ function resultElement(r) {
   show.addEventListener('click', () => goto(r.location.input, r.location.offset, r.location.endOffset, r.location.line));
   head.append(show);
   item.append(head, el('p', 'message', r.message));
-  if (r.remediation) item.append(fixElement(r.remediation, r.status === 'fail'));
+  if (r.suppression) {
+    const w = r.suppression;
+    item.append(el('p', 'waived', `Waived by ${w.source}${w.until ? ` until ${w.until}` : ''}: ${w.reason}`));
+  }
+  if (r.remediation && r.status !== 'suppressed') {
+    item.append(fixElement(r.remediation, r.status === 'fail'));
+    item.append(waiverElement(r));
+  }
   return item;
 }
 
@@ -208,6 +216,22 @@ function fixElement(fix, open) {
     for (const step of fix.verify) list.append(stepElement(step));
     box.append(list);
   }
+  return box;
+}
+
+// How to accept this risk on the record: a comment for Terraform, a .gkecheck.toml entry
+// for anything else.
+function waiverElement(r) {
+  const box = el('details', 'fix');
+  box.append(el('summary', '', 'Accept this risk (waiver)'));
+  const terraform = /^(module\.|google_container_)/.test(r.resource.address);
+  const code = terraform
+    ? `# gkecheck:ignore ${r.rule} WHY THIS RISK IS ACCEPTED until=YYYY-MM-DD`
+    : `[[ignore]]\nrule = "${r.rule}"\nresource = "${r.resource.address}"\nreason = "WHY THIS RISK IS ACCEPTED"\nuntil = "YYYY-MM-DD"`;
+  const title = terraform
+    ? `Put this comment on the line above ${r.resource.address}, with the reason and an end date:`
+    : 'Add this to .gkecheck.toml next to the input, with the reason and an end date:';
+  box.append(stepElement({ title, code, language: terraform ? 'hcl' : 'toml', location: null }));
   return box;
 }
 
@@ -488,6 +512,96 @@ async function openScenarioFile(file) {
   startExercise(JSON.parse(json), json);
 }
 
+// ---------------------------------------------------------------- fixes
+
+function currentInputs() {
+  documents[current].text = input.value;
+  const single = documents.length === 1;
+  return documents.map((d) => ({ name: d.name, text: d.text, format: single ? formatSelect.value : 'auto' }));
+}
+
+function diffElement(diff) {
+  const pre = el('pre', 'diff');
+  pre.setAttribute('aria-label', 'Changes');
+  for (const line of diff.split('\n')) {
+    const kind = line.startsWith('+') && !line.startsWith('+++') ? 'add' : line.startsWith('-') && !line.startsWith('---') ? 'del' : '';
+    pre.append(kind ? el('span', kind, `${line}\n`) : `${line}\n`);
+  }
+  return pre;
+}
+
+function download(name, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name.split('/').pop() === 'input' ? 'main.tf' : name.split('/').pop();
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// Shows the fixed Terraform beside a diff, with what each fix does and what it costs.
+async function applyFix() {
+  const report = JSON.parse(await call('fixInputs', JSON.stringify(currentInputs())));
+  const summary = [];
+  if (report.applied.length) {
+    const list = el('ul', 'fix-list');
+    for (const a of report.applied) {
+      const item = el('li', '', `${a.rule} ${a.address}: ${a.what}. `);
+      item.append(el('span', 'warning', a.consequence));
+      list.append(item);
+    }
+    summary.push(el('p', '', `${report.applied.length} fix${report.applied.length === 1 ? '' : 'es'}:`), list);
+  }
+  if (report.skipped.length) {
+    const list = el('ul', 'fix-list');
+    for (const s of report.skipped) list.append(el('li', '', `${s.rule} ${s.address}: ${s.reason}`));
+    summary.push(el('p', '', 'Not fixed automatically:'), list);
+  }
+  if (!report.applied.length && !report.skipped.length) summary.push(el('p', '', 'Nothing to fix: no check fails.'));
+  $('fix-summary').replaceChildren(...summary);
+  $('fix-files').replaceChildren(...report.files.map((f) => {
+    const box = el('div', 'fix-file');
+    box.dataset.file = f.name;
+    const fixed = el('pre', 'fixed', f.text);
+    fixed.setAttribute('aria-label', `Fixed ${f.name}`);
+    const columns = el('div', 'fix-columns');
+    columns.append(fixed, diffElement(f.diff));
+    const copyButton = el('button', '', 'Copy fixed text');
+    copyButton.type = 'button';
+    copyButton.addEventListener('click', () => copy(f.text, copyButton));
+    const downloadButton = el('button', '', 'Download');
+    downloadButton.type = 'button';
+    downloadButton.addEventListener('click', () => download(f.name, f.text));
+    const use = el('button', '', 'Use in the editor');
+    use.type = 'button';
+    use.addEventListener('click', () => {
+      const index = documents.findIndex((d) => d.name === f.name);
+      if (index < 0) return;
+      documents[index].text = f.text;
+      show(index, false);
+      $('fix').hidden = true;
+      scheduleCheck(0);
+    });
+    box.append(el('h4', '', f.name), columns, copyButton, ' ', downloadButton, ' ', use);
+    return box;
+  }));
+  $('fix').hidden = false;
+  $('fix-heading').focus?.();
+}
+
+// Copies the gcloud fix commands, as one script, and shows them.
+async function copyScript() {
+  const script = await call('scriptFor', JSON.stringify(currentInputs()));
+  $('fix-summary').replaceChildren(el('p', '', 'The gcloud commands for every failing check, in order, as a script to review and run:'));
+  const pre = el('pre', 'fixed', script);
+  pre.id = 'script';
+  $('fix-files').replaceChildren(pre);
+  $('fix').hidden = false;
+  await copy(script, $('script-button'));
+}
+
 // ---------------------------------------------------------------- links
 
 // `#input=...` or `#z=...` (see links.js) fills the page and checks it.
@@ -551,6 +665,9 @@ input.addEventListener('input', () => {
 });
 input.addEventListener('scroll', () => { gutter.scrollTop = input.scrollTop; });
 formatSelect.addEventListener('change', () => scheduleCheck(0));
+$('fix-button').addEventListener('click', () => applyFix().catch((e) => { statusLine.textContent = `The fixes could not be made: ${e.message}`; }));
+$('fix-close').addEventListener('click', () => { $('fix').hidden = true; $('fix-button').focus(); });
+$('script-button').addEventListener('click', () => copyScript().catch((e) => { statusLine.textContent = `The commands could not be made: ${e.message}`; }));
 $('share-button').addEventListener('click', () => share().catch((e) => { statusLine.textContent = `The link could not be made: ${e.message}`; }));
 $('share-copy').addEventListener('click', () => copy($('share-link').value, $('share-copy')));
 $('share-close').addEventListener('click', () => { $('share').hidden = true; $('share-button').focus(); });

@@ -44,6 +44,7 @@ li.result { padding: 0.45em 0.7em; border-top: 1px solid var(--line); }
 li[data-status="fail"] .badge { color: var(--fail); background: var(--fail-bg); }
 li[data-status="pass"] .badge { color: var(--pass); background: var(--pass-bg); }
 li[data-status="unknown"] .badge { color: var(--unknown); background: var(--unknown-bg); }
+li[data-status="suppressed"] .badge { color: var(--muted); background: var(--panel); }
 .rule { font: 12px var(--mono); color: var(--muted); }
 .resource { font-weight: 600; }
 .message { margin: 0.2em 0; }
@@ -57,7 +58,7 @@ button { font: inherit; font-size: 0.85em; padding: 0.1em 0.5em; border: 1px sol
 pre.cmd button { position: absolute; top: 0.2em; right: 0.2em; font-family: system-ui, sans-serif; }
 `);
 
-const WORDS = { fail: 'FAIL', pass: 'PASS', unknown: 'UNKNOWN' };
+const WORDS = { fail: 'FAIL', pass: 'PASS', unknown: 'UNKNOWN', suppressed: 'SUPPRESSED' };
 
 function el(tag, className, text) {
   const node = document.createElement(tag);

@@ -452,3 +452,47 @@ test('a 5 MB plan is checked in the Web Worker, and the status line gives the ti
   assert.deepEqual(requests.slice(loaded), []);
   await page.close();
 });
+
+test('Apply fix shows the fixed Terraform beside a diff, to copy, download or use; commands for gcloud', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const { page, requests, errors } = await openUrl(context, URL_);
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const loaded = requests.length;
+  await page.click('button[data-example="examples/terraform-cluster.tf"]');
+  await result(page, 'GKE002', 'fail', 'shop-prod').waitFor();
+  // A waived pool is shown as suppressed, with the waiver.
+  const waived = (await page.inputValue('#input')).replace('resource "google_container_node_pool" "pools" {',
+    '# gkecheck:ignore GKE001 batch keeps the node identity until the export moves until=2999-01-01\nresource "google_container_node_pool" "pools" {');
+  await page.fill('#input', waived);
+  const batch = result(page, 'GKE001', 'suppressed', 'batch');
+  await batch.waitFor();
+  assert.match(await batch.locator('.waived').textContent(), /Waived by gkecheck:ignore until 2999-01-01: batch keeps the node identity/);
+  assert.match(await page.textContent('#status'), /1 suppressed/);
+  await page.click('button[data-example="examples/terraform-cluster.tf"]');
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+
+  await page.click('#fix-button');
+  await page.locator('#fix:not([hidden]) .fix-file').waitFor();
+  const diff = await page.textContent('#fix .diff');
+  assert.match(diff, /\+  workload_identity_config \{\n\+    workload_pool = "\$\{var\.project_id\}\.svc\.id\.goog"\n\+  \}/);
+  assert.match(await page.textContent('#fix-summary'), /dynamic block/, 'what cannot be fixed is said');
+  assert.match(await page.textContent('#fix-summary'), /updates the cluster in place/, 'each fix says its consequence');
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click('#fix .fix-file button:has-text("Download")')]);
+  assert.equal(file.suggestedFilename(), 'main.tf');
+  await page.click('#fix .fix-file button:has-text("Use in the editor")');
+  await result(page, 'GKE002', 'pass', 'shop-prod').waitFor();
+  assert.match(await page.inputValue('#input'), /workload_identity_config \{/);
+
+  // gcloud: all the commands as one script.
+  await page.click('button[data-example="examples/vulnerable-cluster.json"]');
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  await page.click('#script-button');
+  const script = await page.textContent('#script');
+  assert.ok(script.startsWith('#!/usr/bin/env bash\n') && script.includes('gcloud container node-pools update batch --cluster=shop-prod'));
+  // A waiver entry to copy, for an input without comments.
+  assert.match(await result(page, 'GKE001', 'fail', 'batch').locator('details:has-text("Accept this risk") pre').textContent(),
+    /\[\[ignore\]\]\nrule = "GKE001"\nresource = "projects\/acme-shop-prod\/locations\/europe-west1\/clusters\/shop-prod\/nodePools\/batch"/);
+  assert.deepEqual(requests.slice(loaded).filter((u) => !u.startsWith('blob:')), [], 'nothing requested after load');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -186,14 +186,17 @@ fn single_file(dist: &Path) -> Result<(), String> {
             &std::fs::read_to_string(&file).map_err(|e| e.to_string())?,
         );
     }
-    let glue = strip_module(&read("pkg/gkecheck.js")?)?.0;
+    // Every engine export the glue declares, handed to the page's engine client.
+    let (glue, exports) = strip_module(&read("pkg/gkecheck.js")?)?;
+    let exports: Vec<String> = exports.into_iter().filter(|e| e != "initSync").collect();
     let mut js = format!(
         "const GKECHECK_WASM = \"{}\";\n\
          globalThis.GKECHECK_INLINE_ENGINE = async () => {{\n{glue}\n\
          initSync({{ module: Uint8Array.from(atob(GKECHECK_WASM), (c) => c.charCodeAt(0)) }});\n\
-         return {{ checkInputs, rulesJson, redact, maxInputBytes, panicTest }};\n}};\n\
+         return {{ {} }};\n}};\n\
          globalThis.GKECHECK_FILES = {};\n",
         b64.encode(&wasm),
+        exports.join(", "),
         examples.finish()
     );
     // The page's modules, each in its own scope, handing on what it exports.
