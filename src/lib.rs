@@ -51,6 +51,31 @@ pub struct Options {
     pub no_peer_waivers: bool,
     /// `[[ignore]]` entries of a `.gkecheck.toml`.
     pub waivers: Vec<waiver::ConfigWaiver>,
+    /// Only these rules (ids or names); all when empty.
+    pub select: Vec<String>,
+    /// Not these rules (ids or names).
+    pub ignore: Vec<String>,
+    /// Severities to use instead of the rules' own: (rule id or name, severity).
+    pub severity: Vec<(String, report::Severity)>,
+}
+
+impl Options {
+    /// Whether a rule runs under `select` and `ignore`.
+    fn runs(&self, rule: &rules::Rule) -> bool {
+        let named = |list: &[String]| {
+            list.iter()
+                .any(|n| n.eq_ignore_ascii_case(rule.id) || n == rule.name)
+        };
+        (self.select.is_empty() || named(&self.select)) && !named(&self.ignore)
+    }
+
+    fn severity_of(&self, rule: &rules::Rule) -> report::Severity {
+        self.severity
+            .iter()
+            .rev()
+            .find(|(n, _)| n.eq_ignore_ascii_case(rule.id) || *n == rule.name)
+            .map_or(rule.severity, |(_, s)| *s)
+    }
 }
 
 /// What reading the inputs and running the rules found, before it becomes a report.
@@ -175,6 +200,7 @@ pub fn check(inputs: &[Input], options: &Options) -> Report {
     let mut expired = vec![false; waivers.len()];
     let results: Vec<Finding> = outcomes
         .into_iter()
+        .filter(|o| options.runs(o.rule))
         .map(|mut o| {
             let mut suppression = None;
             if o.status != report::Status::Pass {
@@ -218,7 +244,7 @@ pub fn check(inputs: &[Input], options: &Options) -> Report {
                 rule: o.rule.id,
                 name: o.rule.name,
                 status: o.status,
-                severity: o.rule.severity,
+                severity: options.severity_of(o.rule),
                 message: o.message,
                 resource,
                 location: locate(o.at),

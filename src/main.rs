@@ -12,7 +12,8 @@ const HELP: &str =
 Usage:
   gkecheck check [--format text|json] [--input-format KIND] [--var-file FILE]... [PATH|DIR|-]...
   gkecheck fix [--diff] [--input-format KIND] [--var-file FILE]... PATH|DIR...
-  gkecheck rules
+  gkecheck rules [--format json]
+  gkecheck explain RULE
   gkecheck --help | --version
 
 check
@@ -28,6 +29,9 @@ check
   --var-file FILE  variable values (.tfvars) for every root module, like terraform -var-file
   --config FILE    waivers for any input, as [[ignore]] entries (rule, resource, reason, until);
                    without it, the first .gkecheck.toml in the inputs' directories or above
+  --select RULES   only these rules (ids or names, comma-separated); --ignore RULES: not these
+  --severity RULE=LEVEL  report RULE at LEVEL (critical, high, medium, low) instead
+  --fail-on LEVEL  exit 1 only for failures at LEVEL or more severe (default: any failure)
   --no-peer-waivers  ignore waivers written for other tools (#checkov:skip=, #tfsec:ignore:,
                    #trivy:ignore:); gkecheck's own (# gkecheck:ignore RULE reason until=DATE) stay
 
@@ -84,16 +88,49 @@ fn run(args: &[String]) -> Result<u8, String> {
             println!("gkecheck {}", env!("CARGO_PKG_VERSION"));
             Ok(0)
         }
-        Some("rules") => {
-            for rule in rules::RULES {
-                println!(
-                    "{}  {:<36} {:<8} {}",
-                    rule.id,
-                    rule.name,
-                    rule.severity.as_str(),
-                    rule.title
-                );
+        Some("rules") => match (
+            args.get(1).map(String::as_str),
+            args.get(2).map(String::as_str),
+        ) {
+            (None, _) => {
+                for rule in rules::RULES {
+                    println!(
+                        "{}  {:<36} {:<8} {}",
+                        rule.id,
+                        rule.name,
+                        rule.severity.as_str(),
+                        rule.title
+                    );
+                }
+                Ok(0)
             }
+            (Some("--format=json"), _) | (Some("--format"), Some("json")) => {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rules_json()).map_err(|e| e.to_string())?
+                );
+                Ok(0)
+            }
+            (Some("--markdown"), Some(dir)) => {
+                let dir = std::path::Path::new(dir);
+                let write = |file: String, text: String| {
+                    std::fs::write(dir.join(&file), text).map_err(|e| format!("{file}: {e}"))
+                };
+                write("README.md".into(), render::rules_index())?;
+                for rule in rules::RULES {
+                    write(format!("{}.md", rule.id), render::rule_doc(rule))?;
+                }
+                Ok(0)
+            }
+            (Some(other), _) => Err(format!("rules takes --format json, not {other:?}")),
+        },
+        Some("explain") => {
+            let id = args
+                .get(1)
+                .ok_or("explain needs a rule id or name, such as GKE001")?;
+            let rule = rules::find(id)
+                .ok_or_else(|| format!("no rule is called {id:?}; `gkecheck rules` lists them"))?;
+            print!("{}", render::rule_doc(rule));
             Ok(0)
         }
         Some("check") => run_check(&args[1..]),
@@ -157,6 +194,26 @@ fn run_fix(
     })
 }
 
+/// The rules' metadata and docs, for `rules --format json`.
+fn rules_json() -> serde_json::Value {
+    rules::RULES
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": r.id,
+                "name": r.name,
+                "severity": r.severity.as_str(),
+                "title": r.title,
+                "cis": r.cis.iter().map(|(v, n)| serde_json::json!({"version": v, "recommendation": n})).collect::<Vec<_>>(),
+                "peers": r.peers,
+                "what": r.what,
+                "why": r.why,
+                "fix": r.fix,
+            })
+        })
+        .collect()
+}
+
 fn run_check(args: &[String]) -> Result<u8, String> {
     let mut json = false;
     let mut script = false;
@@ -165,6 +222,10 @@ fn run_check(args: &[String]) -> Result<u8, String> {
     let args = if fixing { &args[1..] } else { args };
     let mut forced: Option<Format> = None;
     let mut config: Option<String> = None;
+    let mut select = Vec::new();
+    let mut ignore = Vec::new();
+    let mut severity = Vec::new();
+    let mut fail_on = None;
     let mut no_peer_waivers = false;
     let mut paths = Vec::new();
     let mut var_files = Vec::new();
@@ -202,6 +263,37 @@ fn run_check(args: &[String]) -> Result<u8, String> {
             }
             "--var-file" => var_files.push(value("--var-file")?),
             "--config" => config = Some(value("--config")?),
+            "--select" | "--ignore" => {
+                let list = value(flag)?;
+                for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                    rules::find(name).ok_or_else(|| {
+                        format!("{flag}: no rule is called {name:?}; `gkecheck rules` lists them")
+                    })?;
+                    if flag == "--select" {
+                        select.push(name.to_string())
+                    } else {
+                        ignore.push(name.to_string())
+                    }
+                }
+            }
+            "--severity" => {
+                let v = value("--severity")?;
+                let (name, level) = v
+                    .split_once('=')
+                    .ok_or("--severity takes RULE=LEVEL, such as GKE002=medium")?;
+                rules::find(name)
+                    .ok_or_else(|| format!("--severity: no rule is called {name:?}"))?;
+                let level = gkecheck::report::Severity::parse(level).ok_or_else(|| {
+                    format!("--severity: {level:?} is not critical, high, medium or low")
+                })?;
+                severity.push((name.to_string(), level));
+            }
+            "--fail-on" => {
+                let v = value("--fail-on")?;
+                fail_on = Some(gkecheck::report::Severity::parse(&v).ok_or_else(|| {
+                    format!("--fail-on takes critical, high, medium or low, not {v:?}")
+                })?);
+            }
             "--no-peer-waivers" => no_peer_waivers = true,
             "--diff" if fixing => diff = true,
             "--help" | "-h" => {
@@ -223,6 +315,9 @@ fn run_check(args: &[String]) -> Result<u8, String> {
         today: Some(today()),
         no_peer_waivers,
         waivers: waivers(config.as_deref(), &paths)?,
+        select,
+        ignore,
+        severity,
     };
     if fixing {
         return run_fix(&inputs, &unreadable, diff, &options);
@@ -259,7 +354,7 @@ fn run_check(args: &[String]) -> Result<u8, String> {
         print!("{}", render::text(&report, &inputs));
     }
     Ok(if unreadable.is_empty() {
-        report.exit_code() as u8
+        report.exit_code_at(fail_on) as u8
     } else {
         2
     })

@@ -308,3 +308,69 @@ pub fn script(report: &Report) -> String {
     }
     out
 }
+
+/// A rule's documentation page (Markdown), generated from the rule's one file: metadata,
+/// what, why, how to fix, and the examples (which run as tests).
+pub fn rule_doc(rule: &crate::rules::Rule) -> String {
+    let mut out = format!("# {} {}\n\n{}\n\n", rule.id, rule.name, rule.title);
+    out.push_str(&format!("- Severity: {}\n", rule.severity.as_str()));
+    if !rule.cis.is_empty() {
+        let cis: Vec<String> = rule
+            .cis
+            .iter()
+            .map(|(v, n)| format!("{n} (v{v})"))
+            .collect();
+        out.push_str(&format!("- CIS GKE Benchmark: {}\n", cis.join(", ")));
+    }
+    if !rule.peers.is_empty() {
+        out.push_str(&format!(
+            "- The same check elsewhere: {}\n",
+            rule.peers.join(", ")
+        ));
+    }
+    out.push_str(&format!(
+        "\n## What it checks\n\n{}\n\n## Why it matters\n\n{}\n\n## How to fix\n\n{}\n",
+        rule.what, rule.why, rule.fix
+    ));
+    if !rule.examples.is_empty() {
+        out.push_str("\n## Examples\n");
+        for e in rule.examples {
+            let statuses: Vec<&str> = e.expect.iter().map(|s| s.as_str()).collect();
+            let lang = if e.format == "terraform" {
+                "hcl"
+            } else {
+                "json"
+            };
+            out.push_str(&format!(
+                "\n{} ({}):\n\n```{lang}\n{}\n```\n",
+                e.title,
+                statuses.join(", "),
+                e.input
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "\n_Generated from `src/rules/` by `cargo xtask docs`; `gkecheck explain {}` prints it._\n",
+        rule.id
+    ));
+    out
+}
+
+/// The index of the rule docs.
+pub fn rules_index() -> String {
+    let mut out = String::from(
+        "# gkecheck rules\n\n| id | name | severity | fails when |\n| --- | --- | --- | --- |\n",
+    );
+    for r in crate::rules::RULES {
+        out.push_str(&format!(
+            "| [{}]({}.md) | {} | {} | {} |\n",
+            r.id,
+            r.id,
+            r.name,
+            r.severity.as_str(),
+            r.title
+        ));
+    }
+    out.push_str("\n_Generated from `src/rules/` by `cargo xtask docs`._\n");
+    out
+}

@@ -34,6 +34,16 @@ pub enum Severity {
 }
 
 impl Severity {
+    pub fn parse(name: &str) -> Option<Severity> {
+        match name.to_ascii_lowercase().as_str() {
+            "critical" => Some(Severity::Critical),
+            "high" => Some(Severity::High),
+            "medium" => Some(Severity::Medium),
+            "low" => Some(Severity::Low),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Critical => "critical",
@@ -176,9 +186,18 @@ impl Report {
     /// The process exit code the CLI uses: 2 when an input could not be read, else 1 when a
     /// check failed, else 0.
     pub fn exit_code(&self) -> i32 {
+        self.exit_code_at(None)
+    }
+
+    /// The exit code when only failures at least as severe as `fail_on` fail the run.
+    pub fn exit_code_at(&self, fail_on: Option<Severity>) -> i32 {
+        let failing = self
+            .results
+            .iter()
+            .any(|r| r.status == Status::Fail && fail_on.is_none_or(|at| r.severity <= at));
         if self.summary.errors > 0 {
             2
-        } else if self.summary.fail > 0 {
+        } else if failing {
             1
         } else {
             0

@@ -78,6 +78,8 @@ struct RuleInfo {
     what: &'static str,
     why: &'static str,
     fix: &'static str,
+    cis: Vec<String>,
+    peers: &'static [&'static str],
 }
 
 /// The rules' metadata and docs as JSON.
@@ -93,6 +95,8 @@ pub fn rules_json() -> String {
             what: r.what,
             why: r.why,
             fix: r.fix,
+            cis: r.cis.iter().map(|(v, n)| format!("{n} (v{v})")).collect(),
+            peers: r.peers,
         })
         .collect();
     serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())

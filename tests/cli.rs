@@ -354,3 +354,55 @@ fn waivers_from_a_config_file_found_upward_or_named() {
     assert_eq!(out.status.code(), Some(64));
     assert!(String::from_utf8_lossy(&out.stderr).contains("expected [[ignore]] entries"));
 }
+
+#[test]
+fn rules_explain_select_ignore_severity_and_fail_on() {
+    let out = gkecheck(&["rules", "--format", "json"], None);
+    let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rules[0]["id"], "GKE001");
+    assert_eq!(rules[0]["peers"][0], "CKV_GCP_69");
+    let out = gkecheck(&["explain", "workload-identity-disabled"], None);
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .starts_with("# GKE002 workload-identity-disabled\n"));
+    assert_eq!(
+        gkecheck(&["explain", "GKE999"], None).status.code(),
+        Some(64)
+    );
+
+    let run = |args: &[&str]| {
+        let mut all = vec!["check", "--format=json"];
+        all.extend_from_slice(args);
+        all.push("-");
+        let out = gkecheck(&all, Some(EXPOSED.as_bytes()));
+        (out.status.code(), json(&out))
+    };
+    let (_, report) = run(&["--select", "GKE002"]);
+    assert_eq!(report["results"].as_array().unwrap().len(), 1);
+    let (_, report) = run(&["--ignore", "workload-identity-disabled,GKE001"]);
+    assert_eq!(report["results"].as_array().unwrap().len(), 0);
+    let (code, report) = run(&[
+        "--severity",
+        "GKE001=low",
+        "--severity",
+        "GKE002=medium",
+        "--fail-on",
+        "high",
+    ]);
+    assert_eq!(report["results"][1]["severity"], "low");
+    assert_eq!(code, Some(0), "nothing high or critical fails");
+    let (code, _) = run(&["--severity", "GKE002=medium", "--fail-on", "medium"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        gkecheck(&["check", "--select", "GKE042"], Some(b"{}"))
+            .status
+            .code(),
+        Some(64)
+    );
+    assert_eq!(
+        gkecheck(&["check", "--fail-on", "urgent"], Some(b"{}"))
+            .status
+            .code(),
+        Some(64)
+    );
+}

@@ -185,7 +185,10 @@ function resultElement(r) {
   show.title = 'Select the place in the input';
   show.setAttribute('aria-label', `Show ${r.resource.name} at ${place(r.location.input, r.location.line)} in the input`);
   show.addEventListener('click', () => goto(r.location.input, r.location.offset, r.location.endOffset, r.location.line));
-  head.append(show);
+  const about = el('button', 'about', `About ${r.rule}`);
+  about.type = 'button';
+  about.addEventListener('click', () => showRule(r.rule));
+  head.append(show, about);
   item.append(head, el('p', 'message', r.message));
   if (r.suppression) {
     const w = r.suppression;
@@ -512,6 +515,36 @@ async function openScenarioFile(file) {
   startExercise(JSON.parse(json), json);
 }
 
+// ---------------------------------------------------------------- rules reference
+
+async function listRules() {
+  const rules = JSON.parse(await call('rulesJson'));
+  $('rules-list').replaceChildren(...rules.map((r) => {
+    const section = el('section', 'rule-doc');
+    section.id = `rule-${r.id}`;
+    const heading = el('h3', '', `${r.id} ${r.name} (${r.severity})`);
+    heading.tabIndex = -1;
+    section.append(heading, el('p', '', r.title));
+    if (r.cis.length) section.append(el('p', '', `CIS GKE Benchmark: ${r.cis.join(', ')}.`));
+    if (r.peers.length) section.append(el('p', '', `The same check elsewhere: ${r.peers.join(', ')}.`));
+    for (const [label, text] of [['What it checks', r.what], ['Why it matters', r.why], ['How to fix', r.fix]]) {
+      const p = el('p');
+      p.append(el('strong', '', `${label}: `), text);
+      section.append(p);
+    }
+    return section;
+  }));
+}
+
+// Opens the rules reference at one rule.
+function showRule(id) {
+  const reference = $('rules-reference');
+  reference.open = true;
+  const heading = document.querySelector(`#rule-${id} h3`);
+  heading?.scrollIntoView({ block: 'start' });
+  heading?.focus();
+}
+
 // ---------------------------------------------------------------- fixes
 
 function currentInputs() {
@@ -767,7 +800,7 @@ if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {
   navigator.serviceWorker.register('./sw.js').catch(() => {});
 }
 
-Promise.all([call('maxInputBytes'), preload().catch(() => {})]).then(([limit]) => {
+Promise.all([call('maxInputBytes'), preload().catch(() => {}), listRules()]).then(([limit]) => {
   maxInputBytes = limit;
   ready = true;
   document.documentElement.dataset.ready = '';

@@ -496,3 +496,18 @@ test('Apply fix shows the fixed Terraform beside a diff, to copy, download or us
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('each finding opens its rule in the rules reference', async () => {
+  const { page, requests } = await open();
+  const batch = result(page, 'GKE001', 'fail', 'batch');
+  await batch.waitFor();
+  const loaded = requests.length;
+  await batch.locator('button.about').click();
+  assert.equal(await page.getAttribute('#rules-reference', 'open'), '');
+  const focused = await page.evaluate(() => document.activeElement.textContent);
+  assert.equal(focused, 'GKE001 workload-metadata-not-hardened (high)');
+  assert.match(await page.textContent('#rule-GKE001'), /CIS GKE Benchmark: 6\.4\.2 \(v1\.2\), 5\.4\.2 \(v1\.6\)/);
+  assert.match(await page.textContent('#rule-GKE002'), /How to fix: /);
+  assert.deepEqual(requests.slice(loaded), []);
+  await page.close();
+});

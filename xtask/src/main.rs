@@ -16,6 +16,7 @@ const HELP: &str = "cargo xtask <task>
   dist            build the static site into dist/ (release Wasm + www/), check the size budget
   serve [--port N] [--no-build]
                   build dist/ and serve it on http://127.0.0.1:N/ (default 8000)
+  docs            write docs/rules/*.md from the rules' own files (CI fails when they are stale)
   ci              everything CI runs: format check, all Rust tests (unit, fixtures, corpus),
                   the Wasm build and budget, and the browser end-to-end tests in Chromium
 ";
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         Some("dist") => dist().map(|_| ()),
         Some("serve") => serve_cmd(&args[1..]),
         Some("ci") => ci(),
+        Some("docs") => docs(),
         Some("--help" | "-h" | "help") | None => {
             print!("{HELP}");
             Ok(())
@@ -491,6 +493,24 @@ fn respond(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     let mut rest = Vec::new();
     let _ = reader.read_to_end(&mut rest);
     Ok(())
+}
+
+/// Writes docs/rules from the rules, through the gkecheck binary (`rules --markdown DIR`).
+fn docs() -> Result<(), String> {
+    let dir = root().join("docs/rules");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    run(cargo()
+        .args([
+            "run",
+            "--quiet",
+            "--bin",
+            "gkecheck",
+            "--",
+            "rules",
+            "--markdown",
+        ])
+        .arg(&dir))
 }
 
 fn ci() -> Result<(), String> {
