@@ -143,13 +143,8 @@ pub fn cluster<V: View>(
                 Field::Unknown { expr, span, .. } => Some((expr, span)),
                 _ => None,
             };
-            let site = Site {
-                input,
-                span: view.span(),
-                head: view.head(),
-                address: address.to_string(),
-                editable: V::EDITABLE,
-            };
+            // The default pool is written in the cluster's own block.
+            let site = model.clusters[index].site.clone();
             let p = pool(view, &base, site, PoolKind::Default, uncertain);
             model.node_pools.push(NodePool {
                 name: Field::Absent,
