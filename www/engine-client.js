@@ -8,7 +8,11 @@ let worker = null;
 let direct = null;
 let directInstance = 0;
 let nextId = 1;
+// Calls sent to the worker and not answered yet: id → {resolve, reject, method, args}.
 const pending = new Map();
+// Whether a worker has ever answered: a worker that fails before that cannot start here (a
+// host page's Content-Security-Policy may forbid workers), and the engine moves to this thread.
+let workerAnswered = false;
 
 export class EngineError extends Error {}
 
@@ -26,6 +30,7 @@ function startWorker() {
     return false;
   }
   worker.onmessage = (event) => {
+    workerAnswered = true;
     const { id, ok, value, error, restart } = event.data;
     const call = pending.get(id);
     pending.delete(id);
@@ -42,7 +47,15 @@ function startWorker() {
     event.preventDefault?.();
     worker?.terminate();
     worker = null;
-    failAll(event.message || 'the checker could not start');
+    if (!workerAnswered) {
+      // It never started: run on this thread from now on, these calls included.
+      useWorker = false;
+      const calls = [...pending.values()];
+      pending.clear();
+      for (const c of calls) call(c.method, ...c.args).then(c.resolve, c.reject);
+      return;
+    }
+    failAll(event.message || 'the checker stopped');
   };
   return true;
 }
@@ -74,7 +87,7 @@ export async function call(method, ...args) {
   if (useWorker && worker) {
     const id = nextId++;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
+      pending.set(id, { resolve, reject, method, args });
       worker.postMessage({ id, method, args });
     });
   }

@@ -511,3 +511,19 @@ test('each finding opens its rule in the rules reference', async () => {
   assert.deepEqual(requests.slice(loaded), []);
   await page.close();
 });
+
+test('an embed on a host page whose policy forbids workers still checks, on the page thread', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route(`${URL_}strict-host.html`, (route) => route.fulfill({
+    contentType: 'text/html',
+    body: `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; worker-src 'none'">
+<script type="module" src="embed.js"></script>
+<gke-check id="e"><template>{"name": "c", "nodePools": [{"name": "p", "config": {}}]}</template></gke-check>`,
+  }));
+  await page.goto(`${URL_}strict-host.html`);
+  await page.locator('#e li.result[data-rule="GKE001"][data-status="fail"][data-name="p"]').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
