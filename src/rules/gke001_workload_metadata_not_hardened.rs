@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "workload-metadata-not-hardened",
     severity: Severity::High,
     title: "Pods on this node pool can take the node's service-account token from the metadata server",
-    cis: &[("1.2", "6.4.2"), ("1.6", "5.4.2")],
+    cis: &[("1.2", "6.4.2"), ("1.6", "5.4.2"), ("1.9", "5.4.1")],
     peers: &["CKV_GCP_69", "AVD-GCP-0057", "google-gke-node-metadata-security"],
     what: "Checks that every node pool runs the GKE metadata server: `workloadMetadataConfig.mode` is `GKE_METADATA` \
 (gcloud, API) or `workload_metadata_config { mode = \"GKE_METADATA\" }` (Terraform). The deprecated \

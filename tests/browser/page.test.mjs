@@ -506,7 +506,7 @@ test('each finding opens its rule in the rules reference', async () => {
   assert.equal(await page.getAttribute('#rules-reference', 'open'), '');
   const focused = await page.evaluate(() => document.activeElement.textContent);
   assert.equal(focused, 'GKE001 workload-metadata-not-hardened (high)');
-  assert.match(await page.textContent('#rule-GKE001'), /CIS GKE Benchmark: 6\.4\.2 \(v1\.2\), 5\.4\.2 \(v1\.6\)/);
+  assert.match(await page.textContent('#rule-GKE001'), /CIS GKE Benchmark: 6\.4\.2 \(v1\.2\), 5\.4\.2 \(v1\.6\), 5\.4\.1 \(v1\.9\)/);
   assert.match(await page.textContent('#rule-GKE002'), /How to fix: /);
   assert.deepEqual(requests.slice(loaded), []);
   await page.close();
