@@ -700,6 +700,46 @@ fn terraform_autopilot_removed_default_and_inline_pools() {
         "a"
     );
 
+    // An inline pool named "default-pool" is deleted by remove_default_node_pool, as the
+    // provider deletes the pool of that name once the cluster is made.
+    let inline_default = |remove: &str| {
+        format!("variable \"rm\" {{}}\nresource \"google_container_cluster\" \"c\" {{\n  remove_default_node_pool = {remove}\n  node_pool {{\n    name = \"default-pool\"\n  }}\n  node_pool {{\n    name = \"apps\"\n  }}\n}}\n")
+    };
+    let report = tf(&inline_default("true"));
+    assert!(report
+        .results
+        .iter()
+        .all(|r| r.resource.address != "google_container_cluster.c.node_pool[0]"));
+    assert_status(
+        &report,
+        "GKE001",
+        "google_container_cluster.c.node_pool[1]",
+        Status::Fail,
+        "",
+    );
+    let report = tf(&inline_default("var.rm"));
+    assert_status(
+        &report,
+        "GKE001",
+        "google_container_cluster.c.node_pool[0]",
+        Status::Unknown,
+        "var.rm",
+    );
+    assert_status(
+        &report,
+        "GKE001",
+        "google_container_cluster.c.node_pool[1]",
+        Status::Fail,
+        "",
+    );
+    assert_status(
+        &tf(&inline_default("false")),
+        "GKE001",
+        "google_container_cluster.c.node_pool[0]",
+        Status::Fail,
+        "",
+    );
+
     // remove_default_node_pool from a variable without a default: the pool may not exist.
     let report = tf("variable \"rm\" {}\nresource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = var.rm\n}\n");
     assert_status(

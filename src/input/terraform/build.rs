@@ -101,7 +101,16 @@ pub fn cluster<V: View>(
     let autopilot = c.autopilot.value() == Some(&true);
     match view.blocks("node_pool") {
         Ok(inline) if !inline.is_empty() => {
+            // remove_default_node_pool deletes the pool named "default-pool" once the cluster
+            // is made, an inline one too (modules declare it inline and then remove it).
+            let removed = view.boolean("remove_default_node_pool");
             for (i, p) in inline.iter().enumerate() {
+                let default_named = p.string("name").as_str() == Some("default-pool");
+                let uncertain = match (&removed, default_named) {
+                    (Field::Known { value: true, .. }, true) => continue,
+                    (Field::Unknown { expr, span, .. }, true) => Some((expr.clone(), *span)),
+                    _ => None,
+                };
                 let site = Site {
                     input,
                     span: p.span(),
@@ -111,7 +120,7 @@ pub fn cluster<V: View>(
                 };
                 model
                     .node_pools
-                    .push(pool(p, &base, site, PoolKind::Inline(i), None));
+                    .push(pool(p, &base, site, PoolKind::Inline(i), uncertain));
             }
         }
         Err(Unexpanded { expr, span }) => {
