@@ -118,7 +118,11 @@ pub fn fix(inputs: &[Input], options: &Options) -> FixReport {
                     editable(&cluster.site).and_then(|_| ctx.fix_cluster(cluster)),
                 )
             }
-            (rule, _) => (String::new(), Err(format!("{rule} has no automatic fix"))),
+            ("GKE005", _) => (
+                subject_address(outcome),
+                Err("no automatic fix: a pool's service account cannot be changed in place; create a dedicated service account and a pool that replaces this one (the check's fix says how)".into()),
+            ),
+            (rule, _) => (subject_address(outcome), Err(format!("{rule} has no automatic fix"))),
         };
         match result {
             Ok((edits, what, consequence)) => planned.push(Planned {

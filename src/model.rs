@@ -91,6 +91,11 @@ pub struct Cluster {
     pub workload_pool: Field<String>,
     /// For Terraform: where the cluster's `workload_identity_config` block would be written.
     pub insert_at: Span,
+    /// Node auto-provisioning (`autoscaling.enableNodeAutoprovisioning`,
+    /// `cluster_autoscaling.enabled`).
+    pub autoprovisioning: Field<bool>,
+    /// The service account of auto-provisioned (and Autopilot) nodes.
+    pub autoprovisioning_service_account: Field<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,6 +142,8 @@ pub struct NodePool {
     pub mode: Field<String>,
     /// The deprecated `nodeMetadata` / `node_metadata` (v1beta1 API, provider v3).
     pub node_metadata: Field<String>,
+    /// The nodes' IAM service account (`config.serviceAccount`, `node_config.service_account`).
+    pub service_account: Field<String>,
     /// For Terraform: the `node_config` block, when the pool has one.
     pub node_config: Option<Span>,
     /// Set when the pool exists only if an expression gkecheck cannot evaluate allows it

@@ -29,7 +29,8 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 }
 
 const HARDENED: &str = r#"{"name": "prod", "workloadIdentityConfig": {"workloadPool": "acme.svc.id.goog"},
- "nodePools": [{"name": "apps", "config": {"workloadMetadataConfig": {"mode": "GKE_METADATA"}}}]}"#;
+ "nodePools": [{"name": "apps", "config": {"serviceAccount": "gke-nodes@acme.iam.gserviceaccount.com",
+   "workloadMetadataConfig": {"mode": "GKE_METADATA"}}}]}"#;
 
 const EXPOSED: &str = r#"{
   "name": "prod",
@@ -39,6 +40,7 @@ const EXPOSED: &str = r#"{
     {
       "name": "apps",
       "config": {
+        "serviceAccount": "gke-nodes@acme.iam.gserviceaccount.com",
         "workloadMetadataConfig": {
           "mode": "GCE_METADATA"
         }
@@ -126,9 +128,9 @@ fn text_report_has_a_code_frame_and_the_fix() {
         ),
         "{text}"
     );
-    assert!(text.contains("--> <stdin>:10:19"), "{text}");
+    assert!(text.contains("--> <stdin>:11:19"), "{text}");
     assert!(
-        text.contains("10 |           \"mode\": \"GCE_METADATA\"\n"),
+        text.contains("11 |           \"mode\": \"GCE_METADATA\"\n"),
         "{text}"
     );
     assert!(
@@ -137,7 +139,7 @@ fn text_report_has_a_code_frame_and_the_fix() {
     );
     assert!(text.contains("gcloud container node-pools update apps --cluster=prod --location=europe-west1 --project=acme --workload-metadata=GKE_METADATA"));
     assert!(
-        text.ends_with("2 failing, 0 passing, 0 unknown in 1 input\n"),
+        text.ends_with("2 failing, 1 passing, 0 unknown in 1 input\n"),
         "{text}"
     );
 }
@@ -149,8 +151,10 @@ fn input_format_can_be_forced() {
         &["check", "--format=json", "--input-format", "terraform"],
         Some(tf.as_bytes()),
     );
-    assert_eq!(json(&out)["inputs"][0]["format"], "terraform");
-    assert_eq!(out.status.code(), Some(0));
+    let report = json(&out);
+    assert_eq!(report["inputs"][0]["format"], "terraform");
+    assert!(report["inputs"][0]["error"].is_null());
+    assert_ne!(out.status.code(), Some(2));
     let out = gkecheck(
         &["check", "--format=json", "--input-format=gcloud-json"],
         Some(tf.as_bytes()),
@@ -215,7 +219,8 @@ fn yaml_and_terminal_pastes_are_read() {
     let out = gkecheck(&["check", "--format=json"], Some(paste.as_bytes()));
     let report = json(&out);
     assert_eq!(report["inputs"][0]["format"], "terminal");
-    assert_eq!(report["summary"]["fail"], 2);
+    // GKE001 and GKE005 for the pool (no service account: the default one), GKE002.
+    assert_eq!(report["summary"]["fail"], 3);
 }
 
 #[test]
@@ -255,7 +260,7 @@ fn script_orders_the_gcloud_fixes_and_is_valid_bash() {
 fn fix_writes_terraform_or_prints_a_diff() {
     let dir = temp_dir("fix");
     let file = dir.join("main.tf");
-    let text = "# prod\nresource \"google_container_node_pool\" \"apps\" {\n  cluster = \"prod\"\n  node_config {\n    workload_metadata_config {\n      mode = \"GCE_METADATA\" # set by the old script\n    }\n  }\n}\n";
+    let text = "# prod\nresource \"google_container_node_pool\" \"apps\" {\n  cluster = \"prod\"\n  node_config {\n    service_account = \"gke-nodes@acme.iam.gserviceaccount.com\"\n    workload_metadata_config {\n      mode = \"GCE_METADATA\" # set by the old script\n    }\n  }\n}\n";
     std::fs::write(&file, text).unwrap();
     let out = gkecheck(&["fix", "--diff", file.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(0));
@@ -317,7 +322,7 @@ fn waivers_from_a_config_file_found_upward_or_named() {
         "{text}"
     );
     assert!(
-        text.ends_with("0 failing, 0 passing, 0 unknown, 2 suppressed in 1 input\n"),
+        text.ends_with("0 failing, 1 passing, 0 unknown, 2 suppressed in 1 input\n"),
         "{text}"
     );
 
@@ -336,7 +341,13 @@ fn waivers_from_a_config_file_found_upward_or_named() {
     assert_eq!(out.status.code(), Some(1));
     let report = json(&out);
     assert_eq!(report["waivers"][0]["expired"], true);
-    assert!(report["results"][1]["message"]
+    let gke001 = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "GKE001")
+        .unwrap();
+    assert!(gke001["message"]
         .as_str()
         .unwrap()
         .starts_with("The waiver at .gkecheck.toml ended on 2000-01-01"));
@@ -380,7 +391,13 @@ fn rules_explain_select_ignore_severity_and_fail_on() {
     let (_, report) = run(&["--select", "GKE002"]);
     assert_eq!(report["results"].as_array().unwrap().len(), 1);
     let (_, report) = run(&["--ignore", "workload-identity-disabled,GKE001"]);
-    assert_eq!(report["results"].as_array().unwrap().len(), 0);
+    let left: Vec<&str> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(left, ["GKE005"]);
     let (code, report) = run(&[
         "--severity",
         "GKE001=low",
@@ -389,7 +406,13 @@ fn rules_explain_select_ignore_severity_and_fail_on() {
         "--fail-on",
         "high",
     ]);
-    assert_eq!(report["results"][1]["severity"], "low");
+    let gke001 = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "GKE001")
+        .unwrap();
+    assert_eq!(gke001["severity"], "low");
     assert_eq!(code, Some(0), "nothing high or critical fails");
     let (code, _) = run(&["--severity", "GKE002=medium", "--fail-on", "medium"]);
     assert_eq!(code, Some(1));

@@ -302,7 +302,8 @@ fn gcloud_lists_wrappers_and_single_pools() {
         assert!(report.results.iter().all(|r| r.rule != "GKE002"));
     }
     let report = gcloud(&format!("[{}]", pool("b", "GCE_METADATA")));
-    let fix = report.results[0].remediation.as_ref().unwrap();
+    let gke001 = report.results.iter().find(|r| r.rule == "GKE001").unwrap();
+    let fix = gke001.remediation.as_ref().unwrap();
     assert!(
         fix.steps[0].title.contains("does not show the cluster"),
         "{}",

@@ -58,7 +58,7 @@ fn local_modules_get_their_callers_arguments_and_addresses() {
         report
             .results
             .iter()
-            .filter(|r| r.resource.address.contains("pools["))
+            .filter(|r| r.rule == "GKE001" && r.resource.address.contains("pools["))
             .count(),
         1
     );

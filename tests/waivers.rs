@@ -8,9 +8,11 @@ use gkecheck::report::Status;
 use gkecheck::waiver::ConfigWaiver;
 use gkecheck::{check, Input, Options};
 
+/// Options for these tests: a fixed today, and the two rules the waivers are written for.
 fn today(date: &str) -> Options {
     Options {
         today: Some(date.into()),
+        select: vec!["GKE001".into(), "GKE002".into()],
         ..Options::default()
     }
 }

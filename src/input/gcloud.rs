@@ -276,6 +276,13 @@ fn load_cluster(input: usize, doc: &Json, model: &mut Model) {
         autopilot,
         workload_pool,
         insert_at: doc.span,
+        autoprovisioning: match doc.path(&["autoscaling", "enableNodeAutoprovisioning"]) {
+            Some(v) => Field::known(v.as_bool() == Some(true), v.span),
+            None => Field::Absent,
+        },
+        autoprovisioning_service_account: doc
+            .path(&["autoscaling", "autoprovisioningNodePoolDefaults"])
+            .map_or(Field::Absent, |d| string_field(d, "serviceAccount")),
     };
     let index = model.clusters.len();
     model.clusters.push(cluster);
@@ -339,6 +346,9 @@ fn load_pool(input: usize, doc: &Json, cluster: Option<usize>, model: &Model) ->
         metadata_config: wmc.map_or(Field::Absent, |w| Field::known((), w.span)),
         mode: wmc.map_or(Field::Absent, |w| string_field(w, "mode")),
         node_metadata: wmc.map_or(Field::Absent, |w| string_field(w, "nodeMetadata")),
+        service_account: doc
+            .get("config")
+            .map_or(Field::Absent, |c| string_field(c, "serviceAccount")),
         node_config: None,
         uncertain: None,
     }

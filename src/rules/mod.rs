@@ -3,6 +3,7 @@
 mod fix;
 pub mod gke001_workload_metadata_not_hardened;
 pub mod gke002_workload_identity_disabled;
+pub mod gke005_node_default_service_account;
 
 use crate::model::{Cluster, Field, Model, NodePool};
 use crate::report::{Severity, Status};
@@ -40,6 +41,7 @@ pub struct Example {
 pub static RULES: &[&Rule] = &[
     &gke001_workload_metadata_not_hardened::RULE,
     &gke002_workload_identity_disabled::RULE,
+    &gke005_node_default_service_account::RULE,
 ];
 
 pub fn find(id_or_name: &str) -> Option<&'static Rule> {

@@ -38,7 +38,7 @@ test('the page loads with an example and shows its failing pools', async () => {
   await result(page, 'GKE001', 'fail', 'batch').waitFor();
   assert.equal(await result(page, 'GKE001', 'fail', 'default-pool').count(), 1);
   assert.equal(await result(page, 'GKE002', 'fail', 'shop-prod').count(), 1);
-  assert.match(await page.textContent('#status'), /^3 failing, 0 passing\. Checked locally in [\d.]+ ms\.$/);
+  assert.match(await page.textContent('#status'), /^4 failing, 1 passing\. Checked locally in [\d.]+ ms\.$/);
   const ms = Number(await page.getAttribute('#results', 'data-check-ms'));
   assert.ok(ms >= 0 && ms < 5000, `data-check-ms ${ms}`);
   assert.deepEqual(errors, []);
@@ -218,7 +218,7 @@ test('several files can be opened or dropped, each its own input', async () => {
   await result(page, 'GKE001', 'fail', 'batch').waitFor();
   const loaded = requests.length;
   await page.setInputFiles('#open-files', [fixture('plans/module-pools.tfplan.json'), fixture('terraform/repo/main.tf')]);
-  await page.locator('#results .result[data-input="module-pools.tfplan.json"][data-status="fail"][data-name="web"]').waitFor();
+  await page.locator('#results .result[data-rule="GKE001"][data-input="module-pools.tfplan.json"][data-status="fail"][data-name="web"]').waitFor();
   assert.equal(await result(page, 'GKE001', 'unknown', 'extra').count(), 1);
 
   await page.evaluate(() => {
@@ -227,7 +227,7 @@ test('several files can be opened or dropped, each its own input', async () => {
     const editor = document.querySelector('.editor');
     editor.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
   });
-  const dropped = page.locator('#results .result[data-input="dropped.yaml"][data-status="fail"][data-name="pool-a"]');
+  const dropped = page.locator('#results .result[data-rule="GKE001"][data-input="dropped.yaml"][data-status="fail"][data-name="pool-a"]');
   await dropped.waitFor();
   assert.match(await dropped.locator('button.goto').textContent(), /^dropped\.yaml, line 3$/);
   assert.deepEqual(requests.slice(loaded), []);

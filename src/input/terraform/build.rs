@@ -90,6 +90,19 @@ pub fn cluster<V: View>(
         location: view.string("location"),
         autopilot: view.boolean("enable_autopilot"),
         workload_pool,
+        autoprovisioning: match view.first("cluster_autoscaling") {
+            Err(unknown) => unknown.field(),
+            Ok(None) => Field::Absent,
+            Ok(Some(ca)) => ca.boolean("enabled"),
+        },
+        autoprovisioning_service_account: match view
+            .first("cluster_autoscaling")
+            .and_then(|ca| ca.map_or(Ok(None), |ca| ca.first("auto_provisioning_defaults")))
+        {
+            Err(unknown) => unknown.field(),
+            Ok(None) => Field::Absent,
+            Ok(Some(d)) => d.string("service_account"),
+        },
     });
     let c = &model.clusters[index];
     let base = PoolBase {
@@ -178,6 +191,16 @@ pub fn pool<V: View>(
         .as_ref()
         .ok()
         .and_then(|c| c.as_ref().map(View::span));
+    // When node_config itself cannot be expanded, its service account is as unknown as it.
+    let service_account = match &config {
+        Err(u) => Field::Unknown {
+            expr: u.expr.clone(),
+            span: u.span,
+            nonempty: false,
+        },
+        Ok(None) => Field::Absent,
+        Ok(Some(c)) => c.string("service_account"),
+    };
     let wmc = config.and_then(|c| c.map_or(Ok(None), |c| c.first("workload_metadata_config")));
     let (metadata_config, mode, node_metadata) = match wmc {
         Err(unknown) => (unknown.field(), Field::Absent, Field::Absent),
@@ -207,6 +230,7 @@ pub fn pool<V: View>(
         metadata_config,
         mode,
         node_metadata,
+        service_account,
         node_config,
         uncertain,
     }
