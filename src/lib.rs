@@ -258,6 +258,9 @@ pub fn check(inputs: &[Input], options: &Options) -> Report {
             }
         })
         .collect();
+    // The chain findings (critical) come first: they tell the story the others are parts of.
+    let mut results = results;
+    results.sort_by_key(|r| r.severity != report::Severity::Critical);
     let count = |s: report::Status| results.iter().filter(|r| r.status == s).count();
     let summary = Summary {
         fail: count(report::Status::Fail),

@@ -462,6 +462,8 @@ fn walk(
                 "planned_values",
                 "container.googleapis.com",
                 "currentMasterVersion",
+                "\"bindings\"",
+                "\nbindings:",
             ];
             if MARKERS.iter().any(|m| text.contains(m)) {
                 files.push((shown, None));

@@ -152,11 +152,29 @@ pub struct NodePool {
     pub uncertain: Option<(String, Span)>,
 }
 
+/// A project's IAM policy (`gcloud projects get-iam-policy PROJECT`), given beside clusters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IamPolicy {
+    pub input: usize,
+    pub bindings: Vec<IamBinding>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct IamBinding {
+    pub role: String,
+    /// The binding's place (its `role`).
+    pub span: Span,
+    /// `serviceAccount:EMAIL`, `user:...`, and so on.
+    pub members: Vec<String>,
+}
+
 /// Everything gkecheck understood of the inputs.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Model {
     pub clusters: Vec<Cluster>,
     pub node_pools: Vec<NodePool>,
+    /// IAM policies given with the clusters; their project is taken to be the clusters'.
+    pub iam: Vec<IamPolicy>,
 }
 
 impl Model {

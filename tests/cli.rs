@@ -429,3 +429,22 @@ fn rules_explain_select_ignore_severity_and_fail_on() {
         Some(64)
     );
 }
+
+#[test]
+fn the_readme_example_shows_the_chain_with_its_iam_policy() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cluster = root.join("www/examples/vulnerable-cluster.json");
+    let policy = root.join("www/examples/vulnerable-iam-policy.json");
+    let out = gkecheck(
+        &["check", cluster.to_str().unwrap(), policy.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("FAIL GKE033 node-token-takes-the-project [critical]: node pool default-pool (cluster shop-prod)\n"), "{text}");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.contains(
+        "token; that token is 104920562731-compute@developer.gserviceaccount.com's, which holds"
+    ));
+    assert!(text.contains("that token is 104920562731-compute@developer.gserviceaccount.com's, which holds roles/editor in the project"));
+}

@@ -152,7 +152,8 @@ function render(report, ms) {
     section.dataset.cluster = cluster;
     const worst = results.some((r) => r.status === 'fail') ? 'failing' : results.some((r) => r.status === 'unknown') ? 'unknown' : 'passing';
     section.append(el('h3', '', cluster ? `Cluster ${cluster} (${worst})` : `Node pools whose cluster is not in the input (${worst})`));
-    results.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.location.offset - b.location.offset);
+    const critical = (r) => (r.severity === 'critical' ? 0 : 1);
+    results.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || critical(a) - critical(b) || a.location.offset - b.location.offset);
     for (const r of results) section.append(resultElement(r));
     sections.push(section);
   }
@@ -358,7 +359,7 @@ function updateFileSelect(report) {
 // ---------------------------------------------------------------- opening files
 
 const READ_EXTENSIONS = ['.json', '.yaml', '.yml', '.txt'];
-const MARKERS = ['nodePools', 'node_pools', 'workloadMetadataConfig', 'planned_values', 'container.googleapis.com', 'currentMasterVersion'];
+const MARKERS = ['nodePools', 'node_pools', 'workloadMetadataConfig', 'planned_values', 'container.googleapis.com', 'currentMasterVersion', '"bindings"', '\nbindings:'];
 
 // What a folder holds that gkecheck reads: the same choice as `gkecheck check DIR`.
 function wanted(path, text) {
@@ -418,13 +419,15 @@ function loadText(path) {
 }
 
 async function preload() {
-  const examples = [...document.querySelectorAll('[data-example]')].map((b) => loadText(b.dataset.example));
+  const examples = [...document.querySelectorAll('[data-example]')].flatMap((b) => b.dataset.example.split(' ').map(loadText));
   const index = JSON.parse(await loadText('scenarios/index.json'));
   await Promise.all([...examples, ...index.scenarios.map((f) => loadText(`scenarios/${f}`))]);
 }
 
-async function loadExample(path, format) {
-  setInput(await loadText(path), format);
+// An example is one file, or several (space-separated) pasted one after the other.
+async function loadExample(paths, format) {
+  const texts = await Promise.all(paths.split(' ').map(loadText));
+  setInput(texts.join('\n'), format);
 }
 
 // ---------------------------------------------------------------- exercises

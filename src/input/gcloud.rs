@@ -34,7 +34,11 @@ const POOL_KEYS: &[&str] = &[
 /// Adds what one JSON document describes to the model. Returns a description of the
 /// document when it holds no cluster or node pool.
 pub fn load(input: usize, doc: &Json, model: &mut Model) -> Result<(), String> {
-    let before = (model.clusters.len(), model.node_pools.len());
+    let before = (
+        model.clusters.len(),
+        model.node_pools.len(),
+        model.iam.len(),
+    );
     // Proto-style JSON writes the same fields in snake_case (`node_pools`).
     let camel;
     let doc = if has_snake_keys(doc) {
@@ -44,7 +48,12 @@ pub fn load(input: usize, doc: &Json, model: &mut Model) -> Result<(), String> {
         doc
     };
     visit(input, doc, model);
-    if (model.clusters.len(), model.node_pools.len()) == before {
+    if (
+        model.clusters.len(),
+        model.node_pools.len(),
+        model.iam.len(),
+    ) == before
+    {
         return Err(describe(doc));
     }
     Ok(())
@@ -83,6 +92,33 @@ fn visit(input: usize, doc: &Json, model: &mut Model) {
                     visit(input, data, model);
                     return;
                 }
+            }
+            // `gcloud projects get-iam-policy PROJECT`: {"bindings": [...], "etag", "version"}
+            if let (Some(bindings), None) = (
+                doc.get("bindings").and_then(Json::as_array),
+                doc.get("name"),
+            ) {
+                model.iam.push(crate::model::IamPolicy {
+                    input,
+                    bindings: bindings
+                        .iter()
+                        .filter_map(|b| {
+                            let role = b.get("role")?;
+                            Some(crate::model::IamBinding {
+                                role: role.as_str()?.to_string(),
+                                span: role.span,
+                                members: b
+                                    .get("members")
+                                    .and_then(Json::as_array)
+                                    .unwrap_or_default()
+                                    .iter()
+                                    .filter_map(|m| m.as_str().map(str::to_string))
+                                    .collect(),
+                            })
+                        })
+                        .collect(),
+                });
+                return;
             }
             let has = |keys: &[&str]| keys.iter().any(|k| doc.get(k).is_some());
             if doc.get("name").is_some() && has(CLUSTER_KEYS) {

@@ -121,7 +121,10 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
     }
 }
 
-fn verdict(model: &Model, pool: &NodePool) -> (Status, String, (usize, crate::span::Span)) {
+pub(crate) fn verdict(
+    model: &Model,
+    pool: &NodePool,
+) -> (Status, String, (usize, crate::span::Span)) {
     let input = pool.site.input;
     let cluster = model.cluster_of(pool);
     if let Some(c) = cluster.filter(|c| is_autopilot(c)) {
@@ -239,7 +242,7 @@ fn absent(model: &Model, pool: &NodePool) -> (Status, String, (usize, crate::spa
     }
 }
 
-fn remediation(model: &Model, pool: &NodePool) -> Draft {
+pub(crate) fn remediation(model: &Model, pool: &NodePool) -> Draft {
     let cluster = model.cluster_of(pool);
     let names = fix::names(cluster, Some(pool));
     let pool_name = pool.display_name();

@@ -4,6 +4,8 @@ mod fix;
 pub mod gke001_workload_metadata_not_hardened;
 pub mod gke002_workload_identity_disabled;
 pub mod gke005_node_default_service_account;
+pub mod gke006_node_service_account_overprivileged;
+pub mod gke033_node_token_chain;
 
 use crate::model::{Cluster, Field, Model, NodePool};
 use crate::report::{Severity, Status};
@@ -42,6 +44,8 @@ pub static RULES: &[&Rule] = &[
     &gke001_workload_metadata_not_hardened::RULE,
     &gke002_workload_identity_disabled::RULE,
     &gke005_node_default_service_account::RULE,
+    &gke006_node_service_account_overprivileged::RULE,
+    &gke033_node_token_chain::RULE,
 ];
 
 pub fn find(id_or_name: &str) -> Option<&'static Rule> {

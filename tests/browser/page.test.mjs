@@ -527,3 +527,17 @@ test('an embed on a host page whose policy forbids workers still checks, on the 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the Cluster + IAM policy example shows the critical chain first', async () => {
+  const { page, requests } = await open();
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const loaded = requests.length;
+  await page.click('button[data-example="examples/vulnerable-cluster.json examples/vulnerable-iam-policy.json"]');
+  const chain = result(page, 'GKE033', 'fail', 'default-pool');
+  await chain.waitFor();
+  assert.match(await chain.locator('.message').textContent(), /169\.254\.169\.254.*roles\/editor/);
+  const first = await page.locator('#results .result').first().getAttribute('data-rule');
+  assert.equal(first, 'GKE033', 'the chain is listed first');
+  assert.deepEqual(requests.slice(loaded), []);
+  await page.close();
+});
