@@ -18,6 +18,8 @@ use crate::{analyze, check, Input, Options};
 
 /// What changing the metadata mode does, said with every such fix.
 pub const MODE_CONSEQUENCE: &str = "Changing a node pool's metadata mode recreates its nodes (plan it for a maintenance window, with PodDisruptionBudgets), and workloads that used the node's service account lose it unless they are mapped to their own identity first.";
+/// What turning legacy ABAC off does.
+pub const ABAC_CONSEQUENCE: &str = "With legacy ABAC off, only RBAC grants access in the cluster: users and workloads that relied on ABAC lose access unless RBAC grants it first.";
 /// What turning on Workload Identity does.
 pub const IDENTITY_CONSEQUENCE: &str = "Turning on Workload Identity updates the cluster in place; node pools then need the GKE metadata server (GKE001), and workloads that call Google APIs need their own identity.";
 
@@ -117,6 +119,10 @@ pub fn fix(inputs: &[Input], options: &Options) -> FixReport {
                     cluster.site.address.clone(),
                     editable(&cluster.site).and_then(|_| ctx.fix_cluster(cluster)),
                 )
+            }
+            ("GKE008", Subject::Cluster(i)) => {
+                let cluster = &analysis.model.clusters[i];
+                (cluster.site.address.clone(), editable(&cluster.site).and_then(|_| ctx.fix_abac(cluster)))
             }
             ("GKE005", _) => (
                 subject_address(outcome),
@@ -350,10 +356,28 @@ impl<'a> Ctx<'a> {
     /// Sets an attribute to a string: the literal itself, or the default of the variable it
     /// reads. Anything else is left to a person.
     fn set_string(&self, input: usize, value: &Expression, to: &str) -> Result<Edit, String> {
+        let is_string = |e: &Expression| {
+            matches!(
+                e,
+                Expression::String(_) | Expression::StringTemplate(_) | Expression::Null(_)
+            )
+        };
+        self.set_literal(input, value, &format!("\"{to}\""), is_string)
+    }
+
+    /// Sets an attribute to `quoted` (a literal as written): where the value is a literal of
+    /// that kind, or the variable it reads has one as its default.
+    fn set_literal(
+        &self,
+        input: usize,
+        value: &Expression,
+        quoted: &str,
+        literal: fn(&Expression) -> bool,
+    ) -> Result<Edit, String> {
         let text = &self.inputs[input].text;
-        let quoted = format!("\"{to}\"");
+        let quoted = quoted.to_string();
         match value {
-            Expression::String(_) | Expression::StringTemplate(_) | Expression::Null(_) => {
+            v if literal(v) => {
                 let span = span_of(value);
                 Ok(Edit {
                     input,
@@ -374,11 +398,11 @@ impl<'a> Ctx<'a> {
                         .filter(|b| b.labels.first().is_some_and(|l| l.as_str() == name))
                     {
                         return match var.body.get_attribute("default") {
-                            Some(d) if matches!(d.value, Expression::String(_)) => {
+                            Some(d) if literal(&d.value) => {
                                 let span = span_of(&d.value);
                                 Ok(Edit { input: i, start: span.start, end: span.end, text: quoted })
                             }
-                            Some(_) => Err(format!("the value comes from var.{name}, whose default is not a plain string: set it to {quoted} by hand")),
+                            Some(_) => Err(format!("the value comes from var.{name}, whose default is not a plain value: set it to {quoted} by hand")),
                             None => Err(format!("the value comes from var.{name}, which has no default: set it to {quoted} where the variable gets its value (a .tfvars file or the module call)")),
                         };
                     }
@@ -390,6 +414,25 @@ impl<'a> Ctx<'a> {
                 span_text(text, value)
             )),
         }
+    }
+
+    /// GKE008: `enable_legacy_abac = false`.
+    fn fix_abac(&self, cluster: &Cluster) -> FixResult {
+        let input = cluster.site.input;
+        let block = self
+            .block_at(input, cluster.site.span)
+            .ok_or("the cluster's block was not found in the file")?;
+        let attr = block
+            .body
+            .get_attribute("enable_legacy_abac")
+            .ok_or("enable_legacy_abac is not set in the cluster's block")?;
+        let is_bool = |e: &Expression| matches!(e, Expression::Bool(_));
+        let edit = self.set_literal(input, &attr.value, "false", is_bool)?;
+        Ok((
+            vec![edit],
+            format!("set enable_legacy_abac = false in {}", cluster.site.address),
+            ABAC_CONSEQUENCE,
+        ))
     }
 
     fn fix_cluster(&self, cluster: &Cluster) -> FixResult {

@@ -96,6 +96,8 @@ pub struct Cluster {
     pub autoprovisioning: Field<bool>,
     /// The service account of auto-provisioned (and Autopilot) nodes.
     pub autoprovisioning_service_account: Field<String>,
+    /// Legacy ABAC authorization (`legacyAbac.enabled`, `enable_legacy_abac`).
+    pub legacy_abac: Field<bool>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,6 +5,7 @@ pub mod gke001_workload_metadata_not_hardened;
 pub mod gke002_workload_identity_disabled;
 pub mod gke005_node_default_service_account;
 pub mod gke006_node_service_account_overprivileged;
+pub mod gke008_legacy_abac_enabled;
 pub mod gke033_node_token_chain;
 
 use crate::model::{Cluster, Field, Model, NodePool};
@@ -45,6 +46,7 @@ pub static RULES: &[&Rule] = &[
     &gke002_workload_identity_disabled::RULE,
     &gke005_node_default_service_account::RULE,
     &gke006_node_service_account_overprivileged::RULE,
+    &gke008_legacy_abac_enabled::RULE,
     &gke033_node_token_chain::RULE,
 ];
 

@@ -90,6 +90,7 @@ pub fn cluster<V: View>(
         location: view.string("location"),
         autopilot: view.boolean("enable_autopilot"),
         workload_pool,
+        legacy_abac: view.boolean("enable_legacy_abac"),
         autoprovisioning: match view.first("cluster_autoscaling") {
             Err(unknown) => unknown.field(),
             Ok(None) => Field::Absent,

@@ -1,0 +1,104 @@
+//! GKE008: legacy ABAC authorization turned on.
+
+use super::fix::{self, Draft, DraftStep};
+use super::{is_autopilot, Example, Outcome, Rule, Subject};
+use crate::model::{Field, Model, Origin};
+use crate::report::{Severity, Status};
+
+pub static RULE: Rule = Rule {
+    id: "GKE008",
+    name: "legacy-abac-enabled",
+    severity: Severity::High,
+    title: "Legacy ABAC authorization is on, granting broad static permissions beside RBAC",
+    cis: &[("1.7", "5.8.3"), ("2.0", "5.8.3")],
+    peers: &["CKV_GCP_7", "5baa92d2-d8ee-4c75-88a4-52d9d8bb8067", "google-gke-use-rbac-permissions"],
+    what: "Checks that legacy authorization (ABAC) is off: `legacyAbac.enabled` (gcloud, API) or \
+`enable_legacy_abac` (Terraform) is not true. GKE 1.8 and later leave it off unless asked, so an \
+absent setting passes; Autopilot clusters cannot turn it on.",
+    why: "In Kubernetes, a request is allowed when any authorizer allows it. The legacy ABAC authorizer \
+grants broad, statically defined permissions, so with it on, RBAC no longer limits what identities \
+in the cluster (service accounts, nodes, controllers) can do.",
+    fix: "Grant what users and workloads need through RBAC first, then `gcloud container clusters update \
+CLUSTER --location=LOCATION --no-enable-legacy-authorization`; in Terraform, remove \
+`enable_legacy_abac = true` or set it to false.",
+    examples: &[
+        Example {
+            title: "ABAC on (gcloud)",
+            format: "gcloud-json",
+            input: r#"{"name": "prod", "legacyAbac": {"enabled": true}, "nodePools": []}"#,
+            expect: &[Status::Fail],
+        },
+        Example {
+            title: "The default: off (gcloud prints an empty legacyAbac)",
+            format: "gcloud-json",
+            input: r#"{"name": "prod", "legacyAbac": {}, "nodePools": []}"#,
+            expect: &[Status::Pass],
+        },
+        Example {
+            title: "Terraform: enable_legacy_abac = true",
+            format: "terraform",
+            input: "resource \"google_container_cluster\" \"prod\" {\n  enable_legacy_abac       = true\n  remove_default_node_pool = true\n}",
+            expect: &[Status::Fail],
+        },
+    ],
+    check,
+};
+
+fn check(model: &Model, out: &mut Vec<Outcome>) {
+    for (i, cluster) in model.clusters.iter().enumerate() {
+        let head = (cluster.site.input, cluster.site.head);
+        let (status, message, at) = match (&cluster.legacy_abac, is_autopilot(cluster)) {
+            (_, true) => (Status::Pass, "Autopilot cluster: legacy ABAC cannot be turned on.".to_string(), head),
+            (Field::Known { value: true, span }, _) => (
+                Status::Fail,
+                "Legacy ABAC authorization is on: it grants broad, static permissions, and RBAC no longer limits what identities in the cluster can do.".to_string(),
+                (cluster.site.input, *span),
+            ),
+            (Field::Known { value: false, span }, _) => (Status::Pass, "Legacy ABAC authorization is off.".to_string(), (cluster.site.input, *span)),
+            (Field::Unknown { expr, span, .. }, _) => (
+                Status::Unknown,
+                format!("Whether legacy ABAC is on comes from `{expr}`, which gkecheck cannot evaluate; it must not be true."),
+                (cluster.site.input, *span),
+            ),
+            (Field::Absent, _) => (Status::Pass, "Legacy ABAC authorization is off (the default since GKE 1.8).".to_string(), head),
+        };
+        let remediation = (status != Status::Pass).then(|| {
+            let names = fix::names(Some(cluster), None);
+            let step = match cluster.origin {
+                Origin::Live => DraftStep::shell(
+                    format!("Turn legacy ABAC off on cluster {}", names.cluster),
+                    format!(
+                        "gcloud container clusters update {} --location={} --project={} --no-enable-legacy-authorization",
+                        names.cluster, names.location, names.project
+                    ),
+                ),
+                Origin::Config => DraftStep::hcl(
+                    format!("In {}, set", cluster.site.address),
+                    "enable_legacy_abac = false",
+                    &cluster.site,
+                    at.1,
+                ),
+            };
+            Draft {
+                summary: format!("Turn legacy ABAC off on cluster {}, once RBAC grants what is needed.", names.cluster),
+                steps: vec![step],
+                warnings: vec!["With ABAC off, only RBAC grants access: give users and workloads the Roles and RoleBindings they need first.".into()],
+                verify: vec![DraftStep::shell(
+                    "This prints False or nothing",
+                    format!(
+                        "gcloud container clusters describe {} --location={} --project={} --format=\"value(legacyAbac.enabled)\"",
+                        names.cluster, names.location, names.project
+                    ),
+                )],
+            }
+        });
+        out.push(Outcome {
+            rule: &RULE,
+            status,
+            message,
+            subject: Subject::Cluster(i),
+            at,
+            remediation,
+        });
+    }
+}
