@@ -20,6 +20,8 @@ use crate::{analyze, check, Input, Options};
 pub const MODE_CONSEQUENCE: &str = "Changing a node pool's metadata mode recreates its nodes (plan it for a maintenance window, with PodDisruptionBudgets), and workloads that used the node's service account lose it unless they are mapped to their own identity first.";
 /// What turning legacy ABAC off does.
 pub const ABAC_CONSEQUENCE: &str = "With legacy ABAC off, only RBAC grants access in the cluster: users and workloads that relied on ABAC lose access unless RBAC grants it first.";
+/// What no longer issuing a client certificate does.
+pub const CERTIFICATE_CONSEQUENCE: &str = "Changing issue_client_certificate recreates the cluster in Terraform; whatever used the certificate must use a Google identity first.";
 /// What turning on Workload Identity does.
 pub const IDENTITY_CONSEQUENCE: &str = "Turning on Workload Identity updates the cluster in place; node pools then need the GKE metadata server (GKE001), and workloads that call Google APIs need their own identity.";
 
@@ -124,6 +126,14 @@ pub fn fix(inputs: &[Input], options: &Options) -> FixReport {
                 let cluster = &analysis.model.clusters[i];
                 (cluster.site.address.clone(), editable(&cluster.site).and_then(|_| ctx.fix_abac(cluster)))
             }
+            ("GKE010", Subject::Cluster(i)) => {
+                let cluster = &analysis.model.clusters[i];
+                (cluster.site.address.clone(), editable(&cluster.site).and_then(|_| ctx.fix_client_certificate(cluster)))
+            }
+            ("GKE009", _) => (
+                subject_address(outcome),
+                Err("no automatic fix: remove username and password from master_auth by hand once nothing logs in with them".into()),
+            ),
             ("GKE005", _) => (
                 subject_address(outcome),
                 Err("no automatic fix: a pool's service account cannot be changed in place; create a dedicated service account and a pool that replaces this one (the check's fix says how)".into()),
@@ -432,6 +442,35 @@ impl<'a> Ctx<'a> {
             vec![edit],
             format!("set enable_legacy_abac = false in {}", cluster.site.address),
             ABAC_CONSEQUENCE,
+        ))
+    }
+
+    /// GKE010: `issue_client_certificate = false`.
+    fn fix_client_certificate(&self, cluster: &Cluster) -> FixResult {
+        let input = cluster.site.input;
+        let block = self
+            .block_at(input, cluster.site.span)
+            .ok_or("the cluster's block was not found in the file")?;
+        let config = first_of(&block.body, "master_auth")?
+            .map(|m| first_of(&m.body, "client_certificate_config"))
+            .transpose()?
+            .flatten()
+            .ok_or(
+                "master_auth.client_certificate_config is not written as blocks in the cluster",
+            )?;
+        let attr = config
+            .body
+            .get_attribute("issue_client_certificate")
+            .ok_or("issue_client_certificate is not set")?;
+        let is_bool = |e: &Expression| matches!(e, Expression::Bool(_));
+        let edit = self.set_literal(input, &attr.value, "false", is_bool)?;
+        Ok((
+            vec![edit],
+            format!(
+                "set issue_client_certificate = false in {}",
+                cluster.site.address
+            ),
+            CERTIFICATE_CONSEQUENCE,
         ))
     }
 

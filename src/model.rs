@@ -98,6 +98,13 @@ pub struct Cluster {
     pub autoprovisioning_service_account: Field<String>,
     /// Legacy ABAC authorization (`legacyAbac.enabled`, `enable_legacy_abac`).
     pub legacy_abac: Field<bool>,
+    /// Basic authentication: `masterAuth.username` / `master_auth.username` (and the password).
+    pub basic_auth_username: Field<String>,
+    pub basic_auth_password: Field<String>,
+    /// Whether a client certificate is issued: `masterAuth.clientCertificateConfig
+    /// .issueClientCertificate` or an issued `masterAuth.clientCertificate`;
+    /// `master_auth.client_certificate_config.issue_client_certificate`.
+    pub client_certificate: Field<bool>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -139,7 +139,7 @@ fn text_report_has_a_code_frame_and_the_fix() {
     );
     assert!(text.contains("gcloud container node-pools update apps --cluster=prod --location=europe-west1 --project=acme --workload-metadata=GKE_METADATA"));
     assert!(
-        text.ends_with("2 failing, 2 passing, 0 unknown in 1 input\n"),
+        text.ends_with("2 failing, 4 passing, 0 unknown in 1 input\n"),
         "{text}"
     );
 }
@@ -322,7 +322,7 @@ fn waivers_from_a_config_file_found_upward_or_named() {
         "{text}"
     );
     assert!(
-        text.ends_with("0 failing, 2 passing, 0 unknown, 2 suppressed in 1 input\n"),
+        text.ends_with("0 failing, 4 passing, 0 unknown, 2 suppressed in 1 input\n"),
         "{text}"
     );
 
@@ -397,7 +397,7 @@ fn rules_explain_select_ignore_severity_and_fail_on() {
         .iter()
         .map(|r| r["rule"].as_str().unwrap())
         .collect();
-    assert_eq!(left, ["GKE008", "GKE005"]);
+    assert_eq!(left, ["GKE008", "GKE009", "GKE010", "GKE005"]);
     let (code, report) = run(&[
         "--severity",
         "GKE001=low",

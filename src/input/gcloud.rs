@@ -316,6 +316,24 @@ fn load_cluster(input: usize, doc: &Json, model: &mut Model) {
             Some(v) => Field::known(v.as_bool() == Some(true), v.span),
             None => Field::Absent,
         },
+        basic_auth_username: doc
+            .get("masterAuth")
+            .map_or(Field::Absent, |m| string_field(m, "username")),
+        basic_auth_password: doc
+            .get("masterAuth")
+            .map_or(Field::Absent, |m| string_field(m, "password")),
+        client_certificate: match (
+            doc.path(&[
+                "masterAuth",
+                "clientCertificateConfig",
+                "issueClientCertificate",
+            ]),
+            doc.path(&["masterAuth", "clientCertificate"]),
+        ) {
+            (_, Some(c)) if c.as_str().is_some_and(|s| !s.is_empty()) => Field::known(true, c.span),
+            (Some(v), _) => Field::known(v.as_bool() == Some(true), v.span),
+            _ => Field::Absent,
+        },
         legacy_abac: match doc.path(&["legacyAbac", "enabled"]) {
             Some(v) => Field::known(v.as_bool() == Some(true), v.span),
             // `legacyAbac: {}` is off; so is no legacyAbac at all.

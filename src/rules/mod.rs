@@ -6,6 +6,8 @@ pub mod gke002_workload_identity_disabled;
 pub mod gke005_node_default_service_account;
 pub mod gke006_node_service_account_overprivileged;
 pub mod gke008_legacy_abac_enabled;
+pub mod gke009_basic_auth_enabled;
+pub mod gke010_client_certificate_enabled;
 pub mod gke033_node_token_chain;
 
 use crate::model::{Cluster, Field, Model, NodePool};
@@ -47,6 +49,8 @@ pub static RULES: &[&Rule] = &[
     &gke005_node_default_service_account::RULE,
     &gke006_node_service_account_overprivileged::RULE,
     &gke008_legacy_abac_enabled::RULE,
+    &gke009_basic_auth_enabled::RULE,
+    &gke010_client_certificate_enabled::RULE,
     &gke033_node_token_chain::RULE,
 ];
 

@@ -39,6 +39,15 @@ impl Unexpanded {
     }
 }
 
+/// A setting inside the cluster's `master_auth` block.
+fn master_auth<V: View, T>(view: &V, read: impl Fn(&V) -> Field<T>) -> Field<T> {
+    match view.first("master_auth") {
+        Err(unknown) => unknown.field(),
+        Ok(None) => Field::Absent,
+        Ok(Some(m)) => read(&m),
+    }
+}
+
 /// What a node pool takes from its cluster.
 pub struct PoolBase {
     pub input: usize,
@@ -91,6 +100,13 @@ pub fn cluster<V: View>(
         autopilot: view.boolean("enable_autopilot"),
         workload_pool,
         legacy_abac: view.boolean("enable_legacy_abac"),
+        basic_auth_username: master_auth(view, |m| m.string("username")),
+        basic_auth_password: master_auth(view, |m| m.string("password")),
+        client_certificate: master_auth(view, |m| match m.first("client_certificate_config") {
+            Err(unknown) => unknown.field(),
+            Ok(None) => Field::Absent,
+            Ok(Some(c)) => c.boolean("issue_client_certificate"),
+        }),
         autoprovisioning: match view.first("cluster_autoscaling") {
             Err(unknown) => unknown.field(),
             Ok(None) => Field::Absent,

@@ -1,0 +1,122 @@
+//! GKE009: basic authentication (a static username and password) on the control plane.
+
+use super::fix::{self, Draft, DraftStep};
+use super::{is_autopilot, Example, Outcome, Rule, Subject};
+use crate::model::{Field, Model, Origin};
+use crate::report::{Severity, Status};
+
+pub static RULE: Rule = Rule {
+    id: "GKE009",
+    name: "basic-auth-enabled",
+    severity: Severity::High,
+    title: "The control plane accepts a static username and password",
+    cis: &[],
+    peers: &["CKV_GCP_19"],
+    what: "Checks that the cluster has no basic-authentication credentials: `masterAuth.username` and \
+`masterAuth.password` (gcloud, API) or `master_auth { username, password }` (Terraform) are absent \
+or empty. Autopilot clusters cannot have them.",
+    why: "A static password for the Kubernetes API server cannot be rotated without downtime, is often \
+shared and copied, and grants full access to whoever holds it. GKE removed basic authentication in \
+version 1.19; a cluster that still shows it predates that, or a configuration still asks for it.",
+    fix: "Use Google identities (IAM and RBAC) to reach the API server. Remove `username` and `password` \
+from `master_auth` in Terraform (they are gone from the provider since 4.0); for an old cluster, \
+`gcloud container clusters update CLUSTER --location=LOCATION --no-enable-basic-auth` where the version \
+still supports the flag, else upgrade it.",
+    examples: &[
+        Example {
+            title: "A cluster with basic authentication (gcloud, 2017)",
+            format: "gcloud-json",
+            input: r#"{"name": "old", "masterAuth": {"username": "admin", "password": "s3cret"}, "nodePools": []}"#,
+            expect: &[Status::Fail],
+        },
+        Example {
+            title: "No static credentials",
+            format: "gcloud-json",
+            input: r#"{"name": "new", "masterAuth": {"clusterCaCertificate": "LS0t"}, "nodePools": []}"#,
+            expect: &[Status::Pass],
+        },
+    ],
+    check,
+};
+
+fn check(model: &Model, out: &mut Vec<Outcome>) {
+    for (i, cluster) in model.clusters.iter().enumerate() {
+        let head = (cluster.site.input, cluster.site.head);
+        let set = |f: &Field<String>| matches!(f, Field::Known { value, .. } if !value.is_empty());
+        let (status, message, at) = if is_autopilot(cluster) {
+            (
+                Status::Pass,
+                "Autopilot cluster: basic authentication is not possible.".to_string(),
+                head,
+            )
+        } else if set(&cluster.basic_auth_username) || set(&cluster.basic_auth_password) {
+            let span = cluster
+                .basic_auth_username
+                .span()
+                .or(cluster.basic_auth_password.span())
+                .unwrap_or(head.1);
+            (
+                Status::Fail,
+                "The control plane accepts basic authentication: a static username and password that grant full access to the Kubernetes API.".to_string(),
+                (cluster.site.input, span),
+            )
+        } else if let Some((expr, span)) =
+            [&cluster.basic_auth_username, &cluster.basic_auth_password]
+                .iter()
+                .find_map(|f| match f {
+                    Field::Unknown { expr, span, .. } => Some((expr.clone(), *span)),
+                    _ => None,
+                })
+        {
+            (
+                Status::Unknown,
+                format!("The basic-authentication credentials come from `{expr}`, which gkecheck cannot evaluate; they must be empty."),
+                (cluster.site.input, span),
+            )
+        } else {
+            (
+                Status::Pass,
+                "No basic-authentication credentials.".to_string(),
+                head,
+            )
+        };
+        let remediation = (status != Status::Pass).then(|| {
+            let names = fix::names(Some(cluster), None);
+            let step = match cluster.origin {
+                Origin::Live => DraftStep::shell(
+                    format!("Turn basic authentication off on cluster {} (or upgrade it: GKE 1.19 removed it)", names.cluster),
+                    format!(
+                        "gcloud container clusters update {} --location={} --project={} --no-enable-basic-auth",
+                        names.cluster, names.location, names.project
+                    ),
+                ),
+                Origin::Config => DraftStep::hcl(
+                    format!("In {}, remove username and password from master_auth", cluster.site.address),
+                    "master_auth {\n  # no username, no password\n}",
+                    &cluster.site,
+                    at.1,
+                ),
+            };
+            Draft {
+                summary: format!("Remove the static credentials from cluster {}; reach the API with Google identities.", names.cluster),
+                steps: vec![step],
+                warnings: vec!["Whatever logs in with the static password stops working: move it to a Google identity with RBAC first.".into()],
+                verify: vec![DraftStep::shell(
+                    "This prints nothing",
+                    format!(
+                        "gcloud container clusters describe {} --location={} --project={} --format=\"value(masterAuth.username)\"",
+                        names.cluster, names.location, names.project
+                    ),
+                )],
+            }
+        });
+        out.push(Outcome {
+            rule: &RULE,
+            status,
+            message,
+            subject: Subject::Cluster(i),
+            at,
+            remediation,
+        });
+    }
+}

@@ -1,0 +1,93 @@
+//! GKE010: a client certificate issued for the control plane.
+
+use super::fix::{self, Draft, DraftStep};
+use super::{is_autopilot, Example, Outcome, Rule, Subject};
+use crate::model::{Field, Model, Origin};
+use crate::report::{Severity, Status};
+
+pub static RULE: Rule = Rule {
+    id: "GKE010",
+    name: "client-certificate-enabled",
+    severity: Severity::Medium,
+    title: "A client certificate for the Kubernetes API was issued",
+    cis: &[],
+    peers: &["CKV_GCP_13"],
+    what: "Checks that no client certificate is issued: `masterAuth.clientCertificateConfig.issueClientCertificate` \
+is not true and `masterAuth.clientCertificate` is empty (gcloud, API), and \
+`master_auth { client_certificate_config { issue_client_certificate = true } }` is not set \
+(Terraform). Not issuing one is the default, so an absent setting passes.",
+    why: "The issued certificate is a long-lived credential for the Kubernetes API that cannot be revoked \
+short of rotating the cluster's credentials, and it is shown to anyone who can read the cluster's \
+description.",
+    fix: "Create the cluster without a client certificate (`--no-issue-client-certificate`, the default), \
+or, in Terraform, set `issue_client_certificate = false`, which recreates the cluster. Reach the API \
+with Google identities instead.",
+    examples: &[
+        Example {
+            title: "An issued certificate (gcloud)",
+            format: "gcloud-json",
+            input: r#"{"name": "c", "masterAuth": {"clientCertificateConfig": {"issueClientCertificate": true}, "clientCertificate": "LS0tLS1CRUdJTg=="}, "nodePools": []}"#,
+            expect: &[Status::Fail],
+        },
+        Example {
+            title: "None issued (the default)",
+            format: "gcloud-json",
+            input: r#"{"name": "c", "masterAuth": {"clientCertificateConfig": {}}, "nodePools": []}"#,
+            expect: &[Status::Pass],
+        },
+    ],
+    check,
+};
+
+fn check(model: &Model, out: &mut Vec<Outcome>) {
+    for (i, cluster) in model.clusters.iter().enumerate() {
+        let head = (cluster.site.input, cluster.site.head);
+        let (status, message, at) = match (&cluster.client_certificate, is_autopilot(cluster)) {
+            (_, true) => (Status::Pass, "Autopilot cluster: no client certificate is issued.".to_string(), head),
+            (Field::Known { value: true, span }, _) => (
+                Status::Fail,
+                "A client certificate for the Kubernetes API was issued: a long-lived credential that cannot be revoked without rotating the cluster's credentials.".to_string(),
+                (cluster.site.input, *span),
+            ),
+            (Field::Unknown { expr, span, .. }, _) => (
+                Status::Unknown,
+                format!("Whether a client certificate is issued comes from `{expr}`, which gkecheck cannot evaluate; it must not be."),
+                (cluster.site.input, *span),
+            ),
+            (Field::Known { span, .. }, _) => (Status::Pass, "No client certificate is issued.".to_string(), (cluster.site.input, *span)),
+            (Field::Absent, _) => (Status::Pass, "No client certificate is issued (the default).".to_string(), head),
+        };
+        let remediation = (status != Status::Pass).then(|| {
+            let names = fix::names(Some(cluster), None);
+            let step = match cluster.origin {
+                Origin::Config => DraftStep::hcl(
+                    format!("In {}, in master_auth.client_certificate_config", cluster.site.address),
+                    "issue_client_certificate = false",
+                    &cluster.site,
+                    at.1,
+                ),
+                Origin::Live => DraftStep::shell(
+                    "The certificate cannot be withdrawn from a running cluster: rotate the cluster's credentials, which ends the old certificate (the API server restarts)",
+                    format!(
+                        "gcloud container clusters update {} --location={} --project={} --start-credential-rotation",
+                        names.cluster, names.location, names.project
+                    ),
+                ),
+            };
+            Draft {
+                summary: format!("Stop issuing a client certificate for cluster {}; reach the API with Google identities.", names.cluster),
+                steps: vec![step],
+                warnings: vec!["Rotating credentials or recreating the cluster interrupts whatever uses the certificate; move it to a Google identity first.".into()],
+                verify: vec![],
+            }
+        });
+        out.push(Outcome {
+            rule: &RULE,
+            status,
+            message,
+            subject: Subject::Cluster(i),
+            at,
+            remediation,
+        });
+    }
+}
