@@ -147,3 +147,54 @@ pub fn verify_steps(origin: Origin, n: &Names, pool: &str) -> Vec<DraftStep> {
     ));
     steps
 }
+
+/// What to change for a cluster-level setting.
+pub struct ClusterSetting<'a> {
+    pub summary: String,
+    /// For gcloud input: the step's title and the flags of `gcloud container clusters update`.
+    pub gcloud: (&'a str, &'a str),
+    /// For Terraform: the step's title (after "In ADDRESS, ") and the HCL to write at `at`.
+    pub hcl: (&'a str, &'a str),
+    pub warning: &'a str,
+    /// How to verify: the step's title and the `--format=value(...)` field, when there is one.
+    pub verify: Option<(&'a str, &'a str)>,
+}
+
+/// The remediation of a cluster-level setting: a `gcloud container clusters update` for
+/// live state, or the Terraform to write at `at` for configuration.
+pub fn cluster_setting(cluster: &Cluster, at: Span, change: ClusterSetting<'_>) -> Draft {
+    let n = names(Some(cluster), None);
+    let step = match cluster.origin {
+        Origin::Live => DraftStep::shell(
+            change.gcloud.0,
+            format!(
+                "gcloud container clusters update {} --location={} --project={} {}",
+                n.cluster, n.location, n.project, change.gcloud.1
+            ),
+        ),
+        Origin::Config => DraftStep::hcl(
+            format!("In {}, {}", cluster.site.address, change.hcl.0),
+            change.hcl.1,
+            &cluster.site,
+            at,
+        ),
+    };
+    Draft {
+        summary: change.summary,
+        steps: vec![step],
+        warnings: vec![change.warning.to_string()],
+        verify: change
+            .verify
+            .map(|(title, field)| {
+                DraftStep::shell(
+                    title,
+                    format!(
+                        "gcloud container clusters describe {} --location={} --project={} --format=\"value({field})\"",
+                        n.cluster, n.location, n.project
+                    ),
+                )
+            })
+            .into_iter()
+            .collect(),
+    }
+}

@@ -1,8 +1,8 @@
 //! GKE008: legacy ABAC authorization turned on.
 
-use super::fix::{self, Draft, DraftStep};
+use super::fix;
 use super::{is_autopilot, Example, Outcome, Rule, Subject};
-use crate::model::{Field, Model, Origin};
+use crate::model::{Field, Model};
 use crate::report::{Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -63,34 +63,17 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             (Field::Absent, _) => (Status::Pass, "Legacy ABAC authorization is off (the default since GKE 1.8).".to_string(), head),
         };
         let remediation = (status != Status::Pass).then(|| {
-            let names = fix::names(Some(cluster), None);
-            let step = match cluster.origin {
-                Origin::Live => DraftStep::shell(
-                    format!("Turn legacy ABAC off on cluster {}", names.cluster),
-                    format!(
-                        "gcloud container clusters update {} --location={} --project={} --no-enable-legacy-authorization",
-                        names.cluster, names.location, names.project
-                    ),
-                ),
-                Origin::Config => DraftStep::hcl(
-                    format!("In {}, set", cluster.site.address),
-                    "enable_legacy_abac = false",
-                    &cluster.site,
-                    at.1,
-                ),
-            };
-            Draft {
-                summary: format!("Turn legacy ABAC off on cluster {}, once RBAC grants what is needed.", names.cluster),
-                steps: vec![step],
-                warnings: vec!["With ABAC off, only RBAC grants access: give users and workloads the Roles and RoleBindings they need first.".into()],
-                verify: vec![DraftStep::shell(
-                    "This prints False or nothing",
-                    format!(
-                        "gcloud container clusters describe {} --location={} --project={} --format=\"value(legacyAbac.enabled)\"",
-                        names.cluster, names.location, names.project
-                    ),
-                )],
-            }
+            fix::cluster_setting(
+                cluster,
+                at.1,
+                fix::ClusterSetting {
+                    summary: format!("Turn legacy ABAC off on cluster {}, once RBAC grants what is needed.", cluster.display_name()),
+                    gcloud: ("Turn legacy ABAC off", "--no-enable-legacy-authorization"),
+                    hcl: ("set", "enable_legacy_abac = false"),
+                    warning: "With ABAC off, only RBAC grants access: give users and workloads the Roles and RoleBindings they need first.",
+                    verify: Some(("This prints False or nothing", "legacyAbac.enabled")),
+                },
+            )
         });
         out.push(Outcome {
             rule: &RULE,

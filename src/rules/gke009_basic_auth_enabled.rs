@@ -1,8 +1,8 @@
 //! GKE009: basic authentication (a static username and password) on the control plane.
 
-use super::fix::{self, Draft, DraftStep};
+use super::fix;
 use super::{is_autopilot, Example, Outcome, Rule, Subject};
-use crate::model::{Field, Model, Origin};
+use crate::model::{Field, Model};
 use crate::report::{Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -81,34 +81,17 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             )
         };
         let remediation = (status != Status::Pass).then(|| {
-            let names = fix::names(Some(cluster), None);
-            let step = match cluster.origin {
-                Origin::Live => DraftStep::shell(
-                    format!("Turn basic authentication off on cluster {} (or upgrade it: GKE 1.19 removed it)", names.cluster),
-                    format!(
-                        "gcloud container clusters update {} --location={} --project={} --no-enable-basic-auth",
-                        names.cluster, names.location, names.project
-                    ),
-                ),
-                Origin::Config => DraftStep::hcl(
-                    format!("In {}, remove username and password from master_auth", cluster.site.address),
-                    "master_auth {\n  # no username, no password\n}",
-                    &cluster.site,
-                    at.1,
-                ),
-            };
-            Draft {
-                summary: format!("Remove the static credentials from cluster {}; reach the API with Google identities.", names.cluster),
-                steps: vec![step],
-                warnings: vec!["Whatever logs in with the static password stops working: move it to a Google identity with RBAC first.".into()],
-                verify: vec![DraftStep::shell(
-                    "This prints nothing",
-                    format!(
-                        "gcloud container clusters describe {} --location={} --project={} --format=\"value(masterAuth.username)\"",
-                        names.cluster, names.location, names.project
-                    ),
-                )],
-            }
+            fix::cluster_setting(
+                cluster,
+                at.1,
+                fix::ClusterSetting {
+                    summary: format!("Remove the static credentials from cluster {}; reach the API with Google identities.", cluster.display_name()),
+                    gcloud: ("Turn basic authentication off (or upgrade the cluster: GKE 1.19 removed it)", "--no-enable-basic-auth"),
+                    hcl: ("remove username and password from master_auth", "master_auth {\n  # no username, no password\n}"),
+                    warning: "Whatever logs in with the static password stops working: move it to a Google identity with RBAC first.",
+                    verify: Some(("This prints nothing", "masterAuth.username")),
+                },
+            )
         });
         out.push(Outcome {
             rule: &RULE,

@@ -1,8 +1,8 @@
 //! GKE010: a client certificate issued for the control plane.
 
-use super::fix::{self, Draft, DraftStep};
+use super::fix;
 use super::{is_autopilot, Example, Outcome, Rule, Subject};
-use crate::model::{Field, Model, Origin};
+use crate::model::{Field, Model};
 use crate::report::{Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -58,28 +58,20 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             (Field::Absent, _) => (Status::Pass, "No client certificate is issued (the default).".to_string(), head),
         };
         let remediation = (status != Status::Pass).then(|| {
-            let names = fix::names(Some(cluster), None);
-            let step = match cluster.origin {
-                Origin::Config => DraftStep::hcl(
-                    format!("In {}, in master_auth.client_certificate_config", cluster.site.address),
-                    "issue_client_certificate = false",
-                    &cluster.site,
-                    at.1,
-                ),
-                Origin::Live => DraftStep::shell(
-                    "The certificate cannot be withdrawn from a running cluster: rotate the cluster's credentials, which ends the old certificate (the API server restarts)",
-                    format!(
-                        "gcloud container clusters update {} --location={} --project={} --start-credential-rotation",
-                        names.cluster, names.location, names.project
+            fix::cluster_setting(
+                cluster,
+                at.1,
+                fix::ClusterSetting {
+                    summary: format!("Stop issuing a client certificate for cluster {}; reach the API with Google identities.", cluster.display_name()),
+                    gcloud: (
+                        "The certificate cannot be withdrawn from a running cluster: rotate the cluster's credentials, which ends the old certificate (the API server restarts)",
+                        "--start-credential-rotation",
                     ),
-                ),
-            };
-            Draft {
-                summary: format!("Stop issuing a client certificate for cluster {}; reach the API with Google identities.", names.cluster),
-                steps: vec![step],
-                warnings: vec!["Rotating credentials or recreating the cluster interrupts whatever uses the certificate; move it to a Google identity first.".into()],
-                verify: vec![],
-            }
+                    hcl: ("in master_auth.client_certificate_config", "issue_client_certificate = false"),
+                    warning: "Rotating credentials or recreating the cluster interrupts whatever uses the certificate; move it to a Google identity first.",
+                    verify: None,
+                },
+            )
         });
         out.push(Outcome {
             rule: &RULE,
