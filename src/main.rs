@@ -41,6 +41,7 @@ check
   Inputs: `gcloud container clusters describe|list` and `gcloud container node-pools
   describe|list` output in YAML or JSON, also pasted from a terminal with prompts and messages;
   the API's {\"clusters\": [...]} / {\"nodePools\": [...]}; Cloud Asset Inventory exports;
+  a project's IAM policy (`gcloud projects get-iam-policy PROJECT_ID`) beside the clusters;
   Terraform (.tf); Terraform plans (`terraform show -json`).
 
   --input-format  auto (default), gcloud-json, gcloud-yaml, terminal, terraform, terraform-plan,
