@@ -162,6 +162,17 @@ resource "google_container_cluster" "ap" {
         "service_account = google_service_account.nodes.email"
     );
 
+    // A default pool that exists only if an unknown variable allows it: unknown, saying why.
+    let maybe = run("main.tf", "variable \"rm\" {}\nresource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = var.rm\n}\n");
+    let r = result(&maybe, "GKE005", "google_container_cluster.c");
+    assert_eq!(r.status, Status::Unknown);
+    assert!(
+        r.message
+            .contains("whether this pool exists depends on `var.rm"),
+        "{}",
+        r.message
+    );
+
     // A plan: the known service account value, and the default when it is absent.
     let plan = r#"{"format_version": "1.2", "terraform_version": "1.9.5", "planned_values": {"root_module": {"resources": [
  {"address": "google_container_node_pool.p", "mode": "managed", "type": "google_container_node_pool", "name": "p",

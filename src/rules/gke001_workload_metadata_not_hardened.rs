@@ -1,7 +1,9 @@
 //! GKE001: a node pool whose pods can reach the node's metadata server.
 
 use super::fix::{self, Draft, DraftStep};
-use super::{identity, is_autopilot, pool_head, Example, Identity, Outcome, Rule, Subject};
+use super::{
+    identity, if_pool_exists, is_autopilot, pool_head, Example, Identity, Outcome, Rule, Subject,
+};
 use crate::model::{ClusterLink, Field, Model, NodePool, Origin};
 use crate::report::{Severity, Status};
 
@@ -102,13 +104,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
     }
     for (i, pool) in model.node_pools.iter().enumerate() {
         let (status, message, at) = verdict(model, pool);
-        let (status, message) = match (&pool.uncertain, status) {
-            (Some((expr, _)), Status::Fail | Status::Unknown) => (
-                Status::Unknown,
-                format!("{message} But whether this pool exists depends on `{expr}`, which gkecheck cannot evaluate."),
-            ),
-            _ => (status, message),
-        };
+        let (status, message) = if_pool_exists(pool, status, message);
         let remediation = (status != Status::Pass).then(|| remediation(model, pool));
         out.push(Outcome {
             rule: &RULE,

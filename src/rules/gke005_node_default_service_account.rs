@@ -1,7 +1,7 @@
 //! GKE005: nodes that run as the Compute Engine default service account.
 
 use super::fix::{self, Draft, DraftStep};
-use super::{is_autopilot, pool_head, Example, Outcome, Rule, Subject};
+use super::{if_pool_exists, is_autopilot, pool_head, Example, Outcome, Rule, Subject};
 use crate::model::{Cluster, Field, Model, NodePool, Origin};
 use crate::report::{Severity, Status};
 use crate::span::Span;
@@ -110,13 +110,7 @@ fn judge(field: &Field<String>, whose: &str) -> (Status, String, Option<Span>) {
 fn check(model: &Model, out: &mut Vec<Outcome>) {
     for (i, pool) in model.node_pools.iter().enumerate() {
         let (status, message, span) = judge(&pool.service_account, "The pool's nodes");
-        let (status, message) = match (&pool.uncertain, status) {
-            (Some((expr, _)), Status::Fail | Status::Unknown) => (
-                Status::Unknown,
-                format!("{message} But whether this pool exists depends on `{expr}`, which gkecheck cannot evaluate."),
-            ),
-            _ => (status, message),
-        };
+        let (status, message) = if_pool_exists(pool, status, message);
         let at = span.map_or(pool_head(pool), |s| (pool.site.input, s));
         let remediation = (status != Status::Pass).then(|| pool_fix(model, pool));
         out.push(Outcome {

@@ -112,6 +112,18 @@ pub fn pool_head(pool: &NodePool) -> (usize, Span) {
     (pool.site.input, pool.site.head)
 }
 
+/// A verdict about a pool that exists only if an expression gkecheck cannot evaluate allows
+/// it: a failure or an unknown becomes unknown, saying why; a pass stays a pass.
+pub fn if_pool_exists(pool: &NodePool, status: Status, message: String) -> (Status, String) {
+    match (&pool.uncertain, status) {
+        (Some((expr, _)), Status::Fail | Status::Unknown) => (
+            Status::Unknown,
+            format!("{message} But whether this pool exists depends on `{expr}`, which gkecheck cannot evaluate."),
+        ),
+        _ => (status, message),
+    }
+}
+
 /// Runs every rule over the model.
 pub fn run(model: &Model) -> Vec<Outcome> {
     let mut out = Vec::new();
