@@ -10,7 +10,6 @@ pub mod yaml;
 use std::collections::BTreeMap;
 
 use crate::model::Model;
-use crate::span::Span;
 
 /// The largest input read. A cluster's describe output is tens of kilobytes; a large plan a
 /// few megabytes.
@@ -331,9 +330,4 @@ fn load_gcloud(index: usize, docs: &[json::Json], model: &mut Model, loaded: &mu
     } else if let Some(last) = skipped.pop() {
         loaded.problem(index, last);
     }
-}
-
-/// The whole text, as a span (for findings about an input as a whole).
-pub fn whole(text: &str) -> Span {
-    Span::new(0, text.len())
 }
