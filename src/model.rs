@@ -105,6 +105,8 @@ pub struct Cluster {
     /// .issueClientCertificate` or an issued `masterAuth.clientCertificate`;
     /// `master_auth.client_certificate_config.issue_client_certificate`.
     pub client_certificate: Field<bool>,
+    /// The settings the hardening rules read (network policy, private nodes, ...).
+    pub settings: Settings,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,6 +161,111 @@ pub struct NodePool {
     /// (`remove_default_node_pool = var.x`, a `dynamic "node_pool"` over an unknown
     /// collection): the expression and its place.
     pub uncertain: Option<(String, Span)>,
+    /// The pool settings the hardening rules read (secure boot, auto-repair, image, ...).
+    pub settings: Settings,
+}
+
+/// A setting the hardening rules read. How each input format spells it is written once, in
+/// `input::settings`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    // Cluster settings.
+    NetworkPolicy,
+    DatapathProvider,
+    PrivateNodes,
+    DefaultPrivateNodes,
+    PrivateEndpoint,
+    IpEndpoints,
+    PublicEndpoint,
+    AuthorizedNetworks,
+    AuthorizedCidrs,
+    EndpointAuthorizedNetworks,
+    EndpointAuthorizedCidrs,
+    ShieldedNodes,
+    ReleaseChannel,
+    BinaryAuthorization,
+    BinaryAuthorizationMode,
+    IntranodeVisibility,
+    LoggingService,
+    LoggingComponents,
+    MonitoringService,
+    MonitoringComponents,
+    DatabaseEncryption,
+    DatabaseEncryptionKey,
+    Dashboard,
+    MasterVersion,
+    Alpha,
+    IpAliases,
+    IpAllocationPolicy,
+    NetworkingMode,
+    SecurityGroup,
+    // Node pool settings.
+    LegacyEndpoints,
+    OauthScopes,
+    SecureBoot,
+    IntegrityMonitoring,
+    AutoRepair,
+    AutoUpgrade,
+    ImageType,
+    BootDiskKms,
+    PoolPrivateNodes,
+}
+
+/// A setting's value as the input writes it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Bool(bool),
+    /// Text, and numbers as text. A value of an unexpected type is written as its source text.
+    Text(String),
+    /// A list of strings, each with its place.
+    List(Vec<(String, Span)>),
+}
+
+/// The settings of one cluster or node pool, by key; a key not held is absent.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Settings(Vec<(Key, Field<Value>)>);
+
+impl Settings {
+    pub fn get(&self, key: Key) -> &Field<Value> {
+        static ABSENT: Field<Value> = Field::Absent;
+        self.0
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(&ABSENT, |(_, f)| f)
+    }
+
+    pub fn set(&mut self, key: Key, field: Field<Value>) {
+        if field.is_absent() {
+            return;
+        }
+        self.0.retain(|(k, _)| *k != key);
+        self.0.push((key, field));
+    }
+}
+
+impl Field<Value> {
+    /// A boolean setting: `Some` when known to be a boolean (or the text "true"/"false").
+    pub fn flag(&self) -> Option<bool> {
+        match self.value()? {
+            Value::Bool(b) => Some(*b),
+            Value::Text(t) if t == "true" || t == "false" => Some(t == "true"),
+            _ => None,
+        }
+    }
+
+    pub fn text(&self) -> Option<&str> {
+        match self.value()? {
+            Value::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn list(&self) -> Option<&[(String, Span)]> {
+        match self.value()? {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
 }
 
 /// A project's IAM policy (`gcloud projects get-iam-policy PROJECT`), given beside clusters.

@@ -2,6 +2,7 @@
 //! wrappers, and Cloud Asset Inventory exports of them.
 
 use crate::input::json::{Json, Kind};
+use crate::input::settings;
 use crate::model::{Cluster, ClusterLink, Field, Model, NodePool, Origin, PoolKind, Site};
 use crate::span::Span;
 
@@ -342,6 +343,7 @@ fn load_cluster(input: usize, doc: &Json, model: &mut Model) {
         autoprovisioning_service_account: doc
             .path(&["autoscaling", "autoprovisioningNodePoolDefaults"])
             .map_or(Field::Absent, |d| string_field(d, "serviceAccount")),
+        settings: settings::from_json(doc, settings::GCLOUD_CLUSTER),
     };
     let index = model.clusters.len();
     model.clusters.push(cluster);
@@ -410,5 +412,6 @@ fn load_pool(input: usize, doc: &Json, cluster: Option<usize>, model: &Model) ->
             .map_or(Field::Absent, |c| string_field(c, "serviceAccount")),
         node_config: None,
         uncertain: None,
+        settings: settings::from_json(doc, settings::GCLOUD_POOL),
     }
 }

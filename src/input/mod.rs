@@ -4,6 +4,7 @@ pub mod gcloud;
 pub mod json;
 pub mod paste;
 pub mod plan;
+pub mod settings;
 pub mod terraform;
 pub mod yaml;
 

@@ -334,6 +334,36 @@ impl View for PlanView<'_> {
         }
     }
 
+    fn strings(&self, key: &str) -> Field<Vec<(String, Span)>> {
+        match self.values.get(key) {
+            Some(v) if !v.is_null() => match v.as_array() {
+                Some(items) => Field::known(
+                    items
+                        .iter()
+                        .map(|i| (i.as_str().unwrap_or_default().to_string(), i.span))
+                        .collect(),
+                    v.span,
+                ),
+                None => Field::known(Vec::new(), v.span),
+            },
+            _ => self.later(key),
+        }
+    }
+
+    fn entry(&self, key: &str, entry: &str) -> Field<String> {
+        match self.values.get(key) {
+            Some(v) if !v.is_null() => match v.get(entry) {
+                Some(e) if !e.is_null() => match &e.kind {
+                    Kind::String(s) | Kind::Number(s) => Field::known(s.clone(), e.span),
+                    Kind::Bool(b) => Field::known(b.to_string(), e.span),
+                    _ => Field::known(String::new(), e.span),
+                },
+                _ => Field::Absent,
+            },
+            _ => self.later(key),
+        }
+    }
+
     fn blocks(&self, name: &str) -> Result<Vec<Self>, Unexpanded> {
         match self.values.get(name) {
             Some(v) if !v.is_null() => match &v.kind {

@@ -15,6 +15,10 @@ pub trait View: Sized {
     /// A string attribute; numbers and booleans as text.
     fn string(&self, key: &str) -> Field<String>;
     fn boolean(&self, key: &str) -> Field<bool>;
+    /// A list of strings, each with its place.
+    fn strings(&self, key: &str) -> Field<Vec<(String, Span)>>;
+    /// One entry of a map attribute (`metadata = { ... }`).
+    fn entry(&self, key: &str, entry: &str) -> Field<String>;
     /// The nested blocks called `name`, or why they cannot be known.
     fn blocks(&self, name: &str) -> Result<Vec<Self>, Unexpanded>;
 
@@ -112,6 +116,11 @@ pub fn cluster<V: View>(
             Ok(None) => Field::Absent,
             Ok(Some(ca)) => ca.boolean("enabled"),
         },
+        settings: crate::input::settings::from_view(
+            view,
+            crate::input::settings::TERRAFORM_CLUSTER,
+            false,
+        ),
         autoprovisioning_service_account: match view
             .first("cluster_autoscaling")
             .and_then(|ca| ca.map_or(Ok(None), |ca| ca.first("auto_provisioning_defaults")))
@@ -250,6 +259,11 @@ pub fn pool<V: View>(
         service_account,
         node_config,
         uncertain,
+        settings: crate::input::settings::from_view(
+            view,
+            crate::input::settings::TERRAFORM_POOL,
+            kind == PoolKind::Default,
+        ),
     }
 }
 

@@ -311,6 +311,51 @@ impl View for HclView<'_, '_, '_> {
         bool_field(self.node.attr(self.ev, key))
     }
 
+    fn strings(&self, key: &str) -> Field<Vec<(String, Span)>> {
+        match self.node.attr(self.ev, key) {
+            None | Some((Val::Null, _)) => Field::Absent,
+            Some((Val::List(items), span)) => {
+                let mut out = Vec::new();
+                for item in items {
+                    match item.settle() {
+                        Val::Unknown { expr, .. } => {
+                            return Field::Unknown {
+                                expr,
+                                span,
+                                nonempty: false,
+                            }
+                        }
+                        v => out.push((v.as_text().unwrap_or_default(), span)),
+                    }
+                }
+                Field::known(out, span)
+            }
+            Some((Val::Unknown { expr, .. }, span)) => Field::Unknown {
+                expr,
+                span,
+                nonempty: false,
+            },
+            Some((v, span)) => Field::Unknown {
+                expr: format!("{v:?} (not a list)"),
+                span,
+                nonempty: false,
+            },
+        }
+    }
+
+    fn entry(&self, key: &str, entry: &str) -> Field<String> {
+        match self.node.attr(self.ev, key) {
+            None | Some((Val::Null, _)) => Field::Absent,
+            Some((Val::Map(m), span)) => string_field(m.get(entry).map(|v| (v.clone().settle(), span))),
+            Some((Val::Unknown { expr, .. }, span)) => Field::Unknown {
+                expr,
+                span,
+                nonempty: false,
+            },
+            Some(_) => Field::Absent,
+        }
+    }
+
     fn blocks(&self, name: &str) -> Result<Vec<Self>, Unexpanded> {
         match self.node.blocks(self.ev, name) {
             Blocks::Unknown { expr, span } => Err(Unexpanded { expr, span }),
