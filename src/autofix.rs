@@ -75,9 +75,48 @@ struct Planned {
     consequence: &'static str,
 }
 
-/// Computes the fixes for every failing check that has one. Results a waiver accepts are
-/// left as they are.
+/// Why a fix waits: another fix changes the same text in this round.
+const AGAIN: &str = "it changes the same text as another fix: run gkecheck fix again";
+
+/// Computes the fixes for every failing check that has one, in rounds until fixes that touch
+/// the same text have all been made. Results a waiver accepts are left as they are.
 pub fn fix(inputs: &[Input], options: &Options) -> FixReport {
+    let mut current: Vec<Input> = inputs.to_vec();
+    let mut applied = Vec::new();
+    let mut skipped = Vec::new();
+    for _round in 0..4 {
+        let report = fix_once(&current, options);
+        let waiting = report.skipped.iter().any(|s| s.reason == AGAIN);
+        let progress = !report.applied.is_empty();
+        applied.extend(report.applied);
+        skipped = report.skipped;
+        for f in report.files {
+            if let Some(i) = current.iter_mut().find(|i| i.name == f.name) {
+                i.text = f.text;
+            }
+        }
+        if !waiting || !progress {
+            break;
+        }
+    }
+    let files = inputs
+        .iter()
+        .zip(&current)
+        .filter(|(before, after)| before.text != after.text)
+        .map(|(before, after)| FixedFile {
+            name: before.name.clone(),
+            text: after.text.clone(),
+            diff: unified_diff(&before.name, &before.text, &after.text),
+        })
+        .collect();
+    FixReport {
+        files,
+        applied,
+        skipped,
+    }
+}
+
+fn fix_once(inputs: &[Input], options: &Options) -> FixReport {
     let waived: std::collections::HashSet<(&str, String)> = check(inputs, options)
         .results
         .into_iter()
@@ -89,6 +128,7 @@ pub fn fix(inputs: &[Input], options: &Options) -> FixReport {
     let mut planned: Vec<Planned> = Vec::new();
     let mut skipped = Vec::new();
     let mut clusters_done = std::collections::HashSet::new();
+    let mut pools_done = std::collections::HashSet::new();
     // Failures, and node pools whose mode is unknown: pinning the mode settles those, and
     // where it cannot be pinned here the report says why.
     let wanted = |o: &&crate::rules::Outcome| {
@@ -102,11 +142,23 @@ pub fn fix(inputs: &[Input], options: &Options) -> FixReport {
         .outcomes
         .iter()
         .filter(wanted)
+        .filter(|o| options.runs(o.rule))
         .filter(|o| !waived.contains(&(o.rule.id, subject_address(o))))
     {
         let (address, result) = match (outcome.rule.id, outcome.subject) {
-            ("GKE001", Subject::NodePool(i)) => {
+            ("GKE003", Subject::NodePool(i))
+                if waived.contains(&("GKE001", analysis.model.node_pools[i].site.address.clone())) =>
+            {
+                (
+                    analysis.model.node_pools[i].site.address.clone(),
+                    Err("GKE001 is waived for this pool: pinning GKE_METADATA would undo what the waiver accepts; pin the mode the pool needs by hand".into()),
+                )
+            }
+            ("GKE001" | "GKE003", Subject::NodePool(i)) => {
                 let pool = &analysis.model.node_pools[i];
+                if !pools_done.insert(i) {
+                    continue;
+                }
                 (
                     pool.site.address.clone(),
                     editable(&pool.site).and_then(|_| ctx.fix_pool(pool)),
@@ -130,6 +182,14 @@ pub fn fix(inputs: &[Input], options: &Options) -> FixReport {
                 let cluster = &analysis.model.clusters[i];
                 (cluster.site.address.clone(), editable(&cluster.site).and_then(|_| ctx.fix_client_certificate(cluster)))
             }
+            (rule, subject) if SETTINGS.iter().any(|f| f.rule == rule) => {
+                let f = SETTINGS.iter().find(|f| f.rule == rule).expect("found above");
+                let site = match subject {
+                    Subject::NodePool(i) => &analysis.model.node_pools[i].site,
+                    Subject::Cluster(i) => &analysis.model.clusters[i].site,
+                };
+                (site.address.clone(), editable(site).and_then(|_| ctx.fix_setting(site, f)))
+            }
             ("GKE009", _) => (
                 subject_address(outcome),
                 Err("no automatic fix: remove username and password from master_auth by hand once nothing logs in with them".into()),
@@ -138,7 +198,13 @@ pub fn fix(inputs: &[Input], options: &Options) -> FixReport {
                 subject_address(outcome),
                 Err("no automatic fix: a pool's service account cannot be changed in place; create a dedicated service account and a pool that replaces this one (the check's fix says how)".into()),
             ),
-            (rule, _) => (subject_address(outcome), Err(format!("{rule} has no automatic fix"))),
+            (rule, _) => (
+                subject_address(outcome),
+                Err(match BY_HAND.iter().find(|(r, _)| *r == rule) {
+                    Some((_, why)) => format!("no automatic fix: {why}"),
+                    None => format!("{rule} has no automatic fix"),
+                }),
+            ),
         };
         match result {
             Ok((edits, what, consequence)) => planned.push(Planned {
@@ -172,22 +238,30 @@ fn apply(inputs: &[Input], planned: Vec<Planned>, mut skipped: Vec<Skipped>) -> 
     let mut taken: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
     let mut applied = Vec::new();
     let mut edits: BTreeMap<usize, Vec<(usize, Edit)>> = BTreeMap::new();
+    // Blocks that fixes insert, by place: two fixes must not each add a `node_config {`
+    // to the same pool.
+    let mut created: std::collections::HashSet<(usize, usize, String)> = Default::default();
+    let creates = |e: &Edit| -> Option<(usize, usize, String)> {
+        let first = e.text.lines().map(str::trim).find(|l| !l.is_empty())?;
+        (e.start == e.end && first.ends_with('{')).then(|| (e.input, e.start, first.to_string()))
+    };
     for (order, p) in planned.into_iter().enumerate() {
         let overlaps = p.edits.iter().any(|e| {
             taken.get(&e.input).is_some_and(|spans| {
                 spans
                     .iter()
                     .any(|&(s, t)| e.start < t && s < e.end && !(e.start == e.end || s == t))
-            })
+            }) || creates(e).is_some_and(|c| created.contains(&c))
         });
         if overlaps {
             skipped.push(Skipped {
                 rule: p.rule,
                 address: p.address,
-                reason: "it changes the same text as another fix: run gkecheck fix again".into(),
+                reason: AGAIN.into(),
             });
             continue;
         }
+        created.extend(p.edits.iter().filter_map(creates));
         let first = &p.edits[0];
         let index = crate::span::LineIndex::new(&inputs[first.input].text);
         applied.push(Applied {
@@ -225,6 +299,68 @@ fn apply(inputs: &[Input], planned: Vec<Planned>, mut skipped: Vec<Skipped>) -> 
         skipped,
     }
 }
+
+/// A fix that sets one attribute, creating the blocks on its way when they are missing.
+struct SettingFix {
+    rule: &'static str,
+    /// Blocks from the resource (or inline pool) down to the attribute's block.
+    path: &'static [&'static str],
+    attr: &'static str,
+    /// The value as written in HCL.
+    value: &'static str,
+    /// Only change an attribute that is written; never add it (its absence passes, so the
+    /// failure comes from elsewhere).
+    only_existing: bool,
+    consequence: &'static str,
+}
+
+const fn setting(
+    rule: &'static str,
+    path: &'static [&'static str],
+    attr: &'static str,
+    value: &'static str,
+    consequence: &'static str,
+) -> SettingFix {
+    SettingFix {
+        rule,
+        path,
+        attr,
+        value,
+        only_existing: false,
+        consequence,
+    }
+}
+
+static SETTINGS: &[SettingFix] = &[
+    setting("GKE004", &["node_config", "metadata"], "disable-legacy-endpoints", "\"true\"", "Node metadata cannot change in place: Terraform replaces the pool (its nodes are recreated). Anything calling the /0.1/ or /v1beta1/ metadata paths must move to /v1/ first."),
+    setting("GKE016", &[], "enable_shielded_nodes", "true", "Turning Shielded GKE Nodes on recreates the cluster's nodes, a few at a time."),
+    setting("GKE017", &["node_config", "shielded_instance_config"], "enable_secure_boot", "true", "Terraform replaces the pool (its nodes are recreated); unsigned third-party kernel modules stop loading."),
+    setting("GKE018", &["node_config", "shielded_instance_config"], "enable_integrity_monitoring", "true", "Terraform replaces the pool (its nodes are recreated)."),
+    setting("GKE019", &["management"], "auto_repair", "true", "Updates the pool in place; repairs then drain and recreate unhealthy nodes."),
+    setting("GKE020", &["management"], "auto_upgrade", "true", "Updates the pool in place; upgrades then recreate nodes in the cluster's maintenance windows."),
+    setting("GKE021", &["node_config"], "image_type", "\"COS_CONTAINERD\"", "Changing the image recreates the pool's nodes; workloads that install host packages need changing first."),
+    setting("GKE022", &["release_channel"], "channel", "\"REGULAR\"", "In a channel, GKE upgrades the control plane and nodes on its schedule: set maintenance windows to choose when."),
+    setting("GKE024", &[], "enable_intranode_visibility", "true", "Updates the cluster in place and restarts the nodes' networking; flow-log volume grows."),
+    SettingFix { only_existing: true, ..setting("GKE025", &[], "logging_service", "\"logging.googleapis.com/kubernetes\"", "Updates the cluster in place; logs are billed by volume.") },
+    SettingFix { only_existing: true, ..setting("GKE026", &[], "monitoring_service", "\"monitoring.googleapis.com/kubernetes\"", "Updates the cluster in place.") },
+    setting("GKE028", &["addons_config", "kubernetes_dashboard"], "disabled", "true", "Removes the dashboard add-on in place; its users lose it."),
+    setting("GKE029", &[], "enable_kubernetes_alpha", "false", "Terraform DESTROYS and recreates the cluster, with everything in it: move workloads and data first."),
+];
+
+/// Rules whose fix needs a value or a decision only a person has.
+static BY_HAND: &[(&str, &str)] = &[
+    ("GKE007", "the pool needs a dedicated service account you create (GKE005), or scopes chosen for its workloads; Terraform replaces the pool"),
+    ("GKE011", "turning enforcement on applies every existing NetworkPolicy: review them, then add network_policy (or use Dataplane V2 for a new cluster)"),
+    ("GKE012", "private nodes need Cloud NAT for egress first; then set enable_private_nodes = true"),
+    ("GKE013", "clients outside the VPC lose the API: move them to the DNS endpoint or into the VPC, then set enable_private_endpoint = true"),
+    ("GKE014", "the authorized CIDR blocks are yours to choose: add master_authorized_networks_config with them"),
+    ("GKE015", "replace the wide cidr_block values with the networks that need the API"),
+    ("GKE023", "Binary Authorization needs a project policy first; then set binary_authorization { evaluation_mode = \"PROJECT_SINGLETON_POLICY_ENFORCE\" }"),
+    ("GKE027", "Secrets encryption needs a Cloud KMS key the GKE service agent can use; then add database_encryption with its key_name"),
+    ("GKE030", "a cluster's network mode cannot change: Terraform would replace the cluster; plan a new VPC-native cluster"),
+    ("GKE031", "the gke-security-groups@YOUR_DOMAIN group is yours to create; then add authenticator_groups_config"),
+    ("GKE032", "the boot disks need a Cloud KMS key the Compute Engine service agent can use; then set boot_disk_kms_key (Terraform replaces the pool)"),
+];
 
 /// The parsed Terraform inputs, by index, and what they say about the module.
 struct Ctx<'a> {
@@ -426,6 +562,103 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Sets one attribute of a resource (or inline pool), adding the blocks and the attribute
+    /// where they are missing. `metadata` (a map) gets its entry set.
+    fn fix_setting(&self, site: &crate::model::Site, f: &SettingFix) -> FixResult {
+        let input = site.input;
+        let text = &self.inputs[input].text;
+        let what = format!("set {} = {} in {}", f.attr, f.value, site.address);
+        let done = |edits| Ok((edits, what.clone(), f.consequence));
+        let mut block = self.block_at(input, site.span).ok_or(
+            "the block was not found in the file (it may come from a module or a dynamic block)",
+        )?;
+        if let Some((map, blocks)) = f.path.split_last().filter(|(m, _)| **m == "metadata") {
+            for name in blocks {
+                block = first_of(&block.body, name)?
+                    .ok_or(format!("{name} is not written as a block"))?;
+            }
+            let attr = block
+                .body
+                .get_attribute(map)
+                .ok_or("the metadata map is not written here")?;
+            let Expression::Object(object) = &attr.value else {
+                return Err(format!(
+                    "{map} is the expression `{}`: set {} = {} in it by hand",
+                    span_text(text, &attr.value),
+                    f.attr,
+                    f.value
+                ));
+            };
+            for (key, value) in object.iter() {
+                let name = match key {
+                    hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
+                    hcl_edit::expr::ObjectKey::Expression(Expression::String(s)) => {
+                        s.as_str().to_string()
+                    }
+                    _ => continue,
+                };
+                if name == f.attr {
+                    let is_string =
+                        |e: &Expression| matches!(e, Expression::String(_) | Expression::Bool(_));
+                    return done(vec![self.set_literal(
+                        input,
+                        value.expr(),
+                        f.value,
+                        is_string,
+                    )?]);
+                }
+            }
+            return Err(format!("{} is not in {map}", f.attr));
+        }
+        for (depth, name) in f.path.iter().enumerate() {
+            match first_of(&block.body, name)? {
+                Some(b) => block = b,
+                None if f.only_existing => {
+                    return Err(format!("{} is not written: fix by hand", f.attr))
+                }
+                None => {
+                    // Write the missing blocks, nested, with the attribute inside.
+                    let rest = &f.path[depth..];
+                    let mut lines = Vec::new();
+                    for (i, b) in rest.iter().enumerate() {
+                        lines.push(format!("{}{b} {{", "  ".repeat(i)));
+                    }
+                    lines.push(format!(
+                        "{}{} = {}",
+                        "  ".repeat(rest.len()),
+                        f.attr,
+                        f.value
+                    ));
+                    for i in (0..rest.len()).rev() {
+                        lines.push(format!("{}}}", "  ".repeat(i)));
+                    }
+                    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+                    return done(vec![insert_block(text, input, block, &lines)?]);
+                }
+            }
+        }
+        match block.body.get_attribute(f.attr) {
+            Some(attr) => {
+                let literal: fn(&Expression) -> bool = if f.value.starts_with('"') {
+                    |e| matches!(e, Expression::String(_) | Expression::Null(_))
+                } else {
+                    |e| matches!(e, Expression::Bool(_) | Expression::Null(_))
+                };
+                done(vec![self.set_literal(
+                    input,
+                    &attr.value,
+                    f.value,
+                    literal,
+                )?])
+            }
+            None if f.only_existing => Err(format!("{} is not written: fix by hand", f.attr)),
+            None => {
+                let line = format!("{} = {}", f.attr, f.value);
+                done(vec![insert_block(text, input, block, &[&line])?])
+            }
+        }
+    }
+
     /// GKE008: `enable_legacy_abac = false`.
     fn fix_abac(&self, cluster: &Cluster) -> FixResult {
         let input = cluster.site.input;
@@ -585,7 +818,9 @@ fn first_of<'b>(body: &'b Body, name: &str) -> Result<Option<&'b Block>, String>
                 if b.ident.as_str() == "dynamic"
                     && b.labels.first().is_some_and(|l| l.as_str() == name) =>
             {
-                return Err(format!("{name} comes from a dynamic block: set mode = \"GKE_METADATA\" in its content by hand"));
+                return Err(format!(
+                    "{name} comes from a dynamic block: change its content by hand"
+                ));
             }
             Structure::Attribute(a) if a.key.as_str() == name => {
                 let empty = matches!(&a.value, Expression::Array(items) if items.is_empty())

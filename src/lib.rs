@@ -61,7 +61,7 @@ pub struct Options {
 
 impl Options {
     /// Whether a rule runs under `select` and `ignore`.
-    fn runs(&self, rule: &rules::Rule) -> bool {
+    pub(crate) fn runs(&self, rule: &rules::Rule) -> bool {
         let named = |list: &[String]| {
             list.iter()
                 .any(|n| n.eq_ignore_ascii_case(rule.id) || n == rule.name)

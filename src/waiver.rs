@@ -237,7 +237,7 @@ mod tests {
                     resource \"x\" \"y\" { # checkov:skip=CKV_GCP_69:legacy pool\n\
                     // tfsec:ignore:google-gke-node-metadata-security:exp:2026-01-01\n\
                     #trivy:ignore:AVD-GCP-0057\n\
-                    # checkov:skip=CKV_GCP_1:not ours\n\
+                    # checkov:skip=CKV_GCP_21:not ours\n\
                     name = \"# gkecheck:ignore GKE001 in a string\"\n\
                     # gkecheck:ignore GKE001\n}\n";
         let w = from_comments(0, text, true);

@@ -28,9 +28,11 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
     dir
 }
 
-const HARDENED: &str = r#"{"name": "prod", "workloadIdentityConfig": {"workloadPool": "acme.svc.id.goog"},
- "nodePools": [{"name": "apps", "config": {"serviceAccount": "gke-nodes@acme.iam.gserviceaccount.com",
-   "workloadMetadataConfig": {"mode": "GKE_METADATA"}}}]}"#;
+/// A cluster that passes every rule.
+const HARDENED: &str = include_str!("fixtures/gcloud/hardened-cluster.json");
+
+/// The rules most cases here are about: the node's identity and the control plane's credentials.
+const IDENTITY: &str = "GKE001,GKE002,GKE005,GKE008,GKE009,GKE010";
 
 const EXPOSED: &str = r#"{
   "name": "prod",
@@ -80,6 +82,8 @@ fn exit_codes() {
     let out = gkecheck(
         &[
             "check",
+            "--select",
+            IDENTITY,
             "--format=json",
             broken.to_str().unwrap(),
             bad.to_str().unwrap(),
@@ -110,7 +114,7 @@ fn exit_codes() {
 #[test]
 fn json_report_shape() {
     let out = gkecheck(
-        &["check", "--format", "json", "-"],
+        &["check", "--select", IDENTITY, "--format", "json", "-"],
         Some(EXPOSED.as_bytes()),
     );
     assert_eq!(out.status.code(), Some(1));
@@ -120,7 +124,7 @@ fn json_report_shape() {
 
 #[test]
 fn text_report_has_a_code_frame_and_the_fix() {
-    let out = gkecheck(&["check"], Some(EXPOSED.as_bytes()));
+    let out = gkecheck(&["check", "--select", IDENTITY], Some(EXPOSED.as_bytes()));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains(
@@ -216,7 +220,10 @@ fn yaml_and_terminal_pastes_are_read() {
     assert!(text.contains("--> <stdin>:6:13"), "{text}");
 
     let paste = format!("$ gcloud container clusters describe prod\nWARNING: a message\n{yaml}");
-    let out = gkecheck(&["check", "--format=json"], Some(paste.as_bytes()));
+    let out = gkecheck(
+        &["check", "--select", IDENTITY, "--format=json"],
+        Some(paste.as_bytes()),
+    );
     let report = json(&out);
     assert_eq!(report["inputs"][0]["format"], "terminal");
     // GKE001 and GKE005 for the pool (no service account: the default one), GKE002.
@@ -226,7 +233,7 @@ fn yaml_and_terminal_pastes_are_read() {
 #[test]
 fn script_orders_the_gcloud_fixes_and_is_valid_bash() {
     let out = gkecheck(
-        &["check", "--format", "script", "-"],
+        &["check", "--select", IDENTITY, "--format", "script", "-"],
         Some(EXPOSED.as_bytes()),
     );
     assert_eq!(out.status.code(), Some(1));
@@ -262,7 +269,16 @@ fn fix_writes_terraform_or_prints_a_diff() {
     let file = dir.join("main.tf");
     let text = "# prod\nresource \"google_container_node_pool\" \"apps\" {\n  cluster = \"prod\"\n  node_config {\n    service_account = \"gke-nodes@acme.iam.gserviceaccount.com\"\n    workload_metadata_config {\n      mode = \"GCE_METADATA\" # set by the old script\n    }\n  }\n}\n";
     std::fs::write(&file, text).unwrap();
-    let out = gkecheck(&["fix", "--diff", file.to_str().unwrap()], None);
+    let out = gkecheck(
+        &[
+            "fix",
+            "--select",
+            IDENTITY,
+            "--diff",
+            file.to_str().unwrap(),
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(0));
     let diff = String::from_utf8(out.stdout).unwrap();
     assert!(diff.contains("-      mode = \"GCE_METADATA\" # set by the old script\n+      mode = \"GKE_METADATA\" # set by the old script\n"), "{diff}");
@@ -279,13 +295,13 @@ fn fix_writes_terraform_or_prints_a_diff() {
         "{stderr}"
     );
 
-    let out = gkecheck(&["fix", file.to_str().unwrap()], None);
+    let out = gkecheck(&["fix", "--select", IDENTITY, file.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
         text.replace("GCE_METADATA", "GKE_METADATA")
     );
-    let again = gkecheck(&["fix", file.to_str().unwrap()], None);
+    let again = gkecheck(&["fix", "--select", IDENTITY, file.to_str().unwrap()], None);
     assert!(String::from_utf8(again.stderr)
         .unwrap()
         .contains("0 fixes changed 0 files; 0 not fixed"));
@@ -303,7 +319,10 @@ fn waivers_from_a_config_file_found_upward_or_named() {
         "[[ignore]]\nrule = \"GKE001\"\nresource = \"apps\"\nreason = \"moves to its own pool in Q1\"\nuntil = \"2999-01-01\"\n\n[[ignore]]\nrule = \"workload-identity-disabled\"\nresource = \"prod\"\nreason = \"retired cluster\"\n",
     )
     .unwrap();
-    let out = gkecheck(&["check", input.to_str().unwrap()], None);
+    let out = gkecheck(
+        &["check", "--select", IDENTITY, input.to_str().unwrap()],
+        None,
+    );
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -397,8 +416,16 @@ fn rules_explain_select_ignore_severity_and_fail_on() {
         .iter()
         .map(|r| r["rule"].as_str().unwrap())
         .collect();
-    assert_eq!(left, ["GKE008", "GKE009", "GKE010", "GKE005"]);
+    assert!(
+        !left.contains(&"GKE001") && !left.contains(&"GKE002"),
+        "{left:?}"
+    );
+    for kept in ["GKE005", "GKE008", "GKE016", "GKE032"] {
+        assert!(left.contains(&kept), "{left:?}");
+    }
     let (code, report) = run(&[
+        "--select",
+        IDENTITY,
         "--severity",
         "GKE001=low",
         "--severity",
@@ -414,7 +441,14 @@ fn rules_explain_select_ignore_severity_and_fail_on() {
         .unwrap();
     assert_eq!(gke001["severity"], "low");
     assert_eq!(code, Some(0), "nothing high or critical fails");
-    let (code, _) = run(&["--severity", "GKE002=medium", "--fail-on", "medium"]);
+    let (code, _) = run(&[
+        "--select",
+        IDENTITY,
+        "--severity",
+        "GKE002=medium",
+        "--fail-on",
+        "medium",
+    ]);
     assert_eq!(code, Some(1));
     assert_eq!(
         gkecheck(&["check", "--select", "GKE042"], Some(b"{}"))

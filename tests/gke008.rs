@@ -94,7 +94,13 @@ fn every_format() {
 #[test]
 fn terraform_fix() {
     let text = "resource \"google_container_cluster\" \"c\" {\n  enable_legacy_abac = true # old clients\n  remove_default_node_pool = true\n}\n";
-    let report = gkecheck::autofix::fix(&[Input::new("main.tf", text)], &Options::default());
+    let report = gkecheck::autofix::fix(
+        &[Input::new("main.tf", text)],
+        &Options {
+            select: vec!["GKE008".into()],
+            ..Options::default()
+        },
+    );
     let file = &report.files[0];
     assert_eq!(file.text, text.replace("= true # old", "= false # old"));
     let applied: Vec<_> = report

@@ -110,7 +110,13 @@ fn a_real_2017_cluster_from_the_corpus() {
 #[test]
 fn the_client_certificate_fix() {
     let text = "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n  master_auth {\n    client_certificate_config {\n      issue_client_certificate = true # for the old CI\n    }\n  }\n}\n";
-    let report = gkecheck::autofix::fix(&[Input::new("main.tf", text)], &Options::default());
+    let report = gkecheck::autofix::fix(
+        &[Input::new("main.tf", text)],
+        &Options {
+            select: vec!["GKE010".into()],
+            ..Options::default()
+        },
+    );
     assert_eq!(
         report.files[0].text,
         text.replace("= true # for", "= false # for")

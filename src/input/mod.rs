@@ -98,7 +98,11 @@ pub fn detect(name: &str, text: &str) -> Result<Format, Problem> {
     }
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         // A plan names these near its start; looking at the first part keeps this cheap.
-        let head = &trimmed[..trimmed.len().min(4096)];
+        let mut cut = trimmed.len().min(4096);
+        while !trimmed.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let head = &trimmed[..cut];
         let plan = head.contains("\"format_version\"")
             && (head.contains("\"terraform_version\"") || trimmed.contains("\"planned_values\""));
         return Ok(if plan {

@@ -42,86 +42,264 @@ use Shape::*;
 /// Cluster settings in `gcloud container clusters describe --format=json` and the API.
 pub static GCLOUD_CLUSTER: &[Spec] = &[
     spec(NetworkPolicy, &["networkPolicy", "enabled"], Flag),
-    spec(DatapathProvider, &["networkConfig", "datapathProvider"], Text),
-    spec(PrivateNodes, &["privateClusterConfig", "enablePrivateNodes"], Flag),
-    spec(DefaultPrivateNodes, &["networkConfig", "defaultEnablePrivateNodes"], Flag),
-    spec(PrivateEndpoint, &["privateClusterConfig", "enablePrivateEndpoint"], Flag),
-    spec(IpEndpoints, &["controlPlaneEndpointsConfig", "ipEndpointsConfig", "enabled"], Flag),
-    spec(PublicEndpoint, &["controlPlaneEndpointsConfig", "ipEndpointsConfig", "enablePublicEndpoint"], Flag),
-    spec(AuthorizedNetworks, &["masterAuthorizedNetworksConfig", "enabled"], Flag),
-    spec(AuthorizedCidrs, &["masterAuthorizedNetworksConfig", "cidrBlocks"], ListOf("cidrBlock")),
-    spec(EndpointAuthorizedNetworks, &["controlPlaneEndpointsConfig", "ipEndpointsConfig", "authorizedNetworksConfig", "enabled"], Flag),
-    spec(EndpointAuthorizedCidrs, &["controlPlaneEndpointsConfig", "ipEndpointsConfig", "authorizedNetworksConfig", "cidrBlocks"], ListOf("cidrBlock")),
+    spec(
+        DatapathProvider,
+        &["networkConfig", "datapathProvider"],
+        Text,
+    ),
+    spec(
+        PrivateNodes,
+        &["privateClusterConfig", "enablePrivateNodes"],
+        Flag,
+    ),
+    spec(
+        DefaultPrivateNodes,
+        &["networkConfig", "defaultEnablePrivateNodes"],
+        Flag,
+    ),
+    spec(
+        PrivateEndpoint,
+        &["privateClusterConfig", "enablePrivateEndpoint"],
+        Flag,
+    ),
+    spec(
+        IpEndpoints,
+        &[
+            "controlPlaneEndpointsConfig",
+            "ipEndpointsConfig",
+            "enabled",
+        ],
+        Flag,
+    ),
+    spec(
+        PublicEndpoint,
+        &[
+            "controlPlaneEndpointsConfig",
+            "ipEndpointsConfig",
+            "enablePublicEndpoint",
+        ],
+        Flag,
+    ),
+    spec(
+        AuthorizedNetworks,
+        &["masterAuthorizedNetworksConfig", "enabled"],
+        Flag,
+    ),
+    spec(
+        AuthorizedCidrs,
+        &["masterAuthorizedNetworksConfig", "cidrBlocks"],
+        ListOf("cidrBlock"),
+    ),
+    spec(
+        EndpointAuthorizedNetworks,
+        &[
+            "controlPlaneEndpointsConfig",
+            "ipEndpointsConfig",
+            "authorizedNetworksConfig",
+            "enabled",
+        ],
+        Flag,
+    ),
+    spec(
+        EndpointAuthorizedCidrs,
+        &[
+            "controlPlaneEndpointsConfig",
+            "ipEndpointsConfig",
+            "authorizedNetworksConfig",
+            "cidrBlocks",
+        ],
+        ListOf("cidrBlock"),
+    ),
     spec(ShieldedNodes, &["shieldedNodes", "enabled"], Flag),
     spec(ReleaseChannel, &["releaseChannel", "channel"], Text),
-    spec(BinaryAuthorization, &["binaryAuthorization", "enabled"], Flag),
-    spec(BinaryAuthorizationMode, &["binaryAuthorization", "evaluationMode"], Text),
-    spec(IntranodeVisibility, &["networkConfig", "enableIntraNodeVisibility"], Flag),
+    spec(
+        BinaryAuthorization,
+        &["binaryAuthorization", "enabled"],
+        Flag,
+    ),
+    spec(
+        BinaryAuthorizationMode,
+        &["binaryAuthorization", "evaluationMode"],
+        Text,
+    ),
+    spec(
+        IntranodeVisibility,
+        &["networkConfig", "enableIntraNodeVisibility"],
+        Flag,
+    ),
     spec(LoggingService, &["loggingService"], Text),
     spec(MonitoringService, &["monitoringService"], Text),
     spec(DatabaseEncryption, &["databaseEncryption", "state"], Text),
-    spec(DatabaseEncryptionKey, &["databaseEncryption", "keyName"], Text),
-    spec(Dashboard, &["addonsConfig", "kubernetesDashboard", "disabled"], Flag),
+    spec(
+        DatabaseEncryptionKey,
+        &["databaseEncryption", "keyName"],
+        Text,
+    ),
+    spec(
+        Dashboard,
+        &["addonsConfig", "kubernetesDashboard", "disabled"],
+        Flag,
+    ),
     spec(MasterVersion, &["currentMasterVersion"], Text),
     spec(Alpha, &["enableKubernetesAlpha"], Flag),
     spec(IpAliases, &["ipAllocationPolicy", "useIpAliases"], Flag),
-    spec(SecurityGroup, &["authenticatorGroupsConfig", "securityGroup"], Text),
+    spec(
+        SecurityGroup,
+        &["authenticatorGroupsConfig", "securityGroup"],
+        Text,
+    ),
 ];
 
 /// Node pool settings in `gcloud container node-pools describe --format=json` and the API.
 pub static GCLOUD_POOL: &[Spec] = &[
-    spec(LegacyEndpoints, &["config", "metadata"], Entry("disable-legacy-endpoints")),
+    spec(
+        LegacyEndpoints,
+        &["config", "metadata"],
+        Entry("disable-legacy-endpoints"),
+    ),
     spec(OauthScopes, &["config", "oauthScopes"], List),
-    spec(SecureBoot, &["config", "shieldedInstanceConfig", "enableSecureBoot"], Flag),
-    spec(IntegrityMonitoring, &["config", "shieldedInstanceConfig", "enableIntegrityMonitoring"], Flag),
+    spec(
+        SecureBoot,
+        &["config", "shieldedInstanceConfig", "enableSecureBoot"],
+        Flag,
+    ),
+    spec(
+        IntegrityMonitoring,
+        &[
+            "config",
+            "shieldedInstanceConfig",
+            "enableIntegrityMonitoring",
+        ],
+        Flag,
+    ),
     spec(AutoRepair, &["management", "autoRepair"], Flag),
     spec(AutoUpgrade, &["management", "autoUpgrade"], Flag),
     spec(ImageType, &["config", "imageType"], Text),
     spec(BootDiskKms, &["config", "bootDiskKmsKey"], Text),
-    spec(PoolPrivateNodes, &["networkConfig", "enablePrivateNodes"], Flag),
+    spec(
+        PoolPrivateNodes,
+        &["networkConfig", "enablePrivateNodes"],
+        Flag,
+    ),
 ];
 
 /// `google_container_cluster` arguments (provider v4 and later; older names where they differ).
 pub static TERRAFORM_CLUSTER: &[Spec] = &[
     spec(NetworkPolicy, &["network_policy", "enabled"], Flag),
     spec(DatapathProvider, &["datapath_provider"], Text),
-    spec(PrivateNodes, &["private_cluster_config", "enable_private_nodes"], Flag),
-    spec(PrivateEndpoint, &["private_cluster_config", "enable_private_endpoint"], Flag),
-    spec(IpEndpoints, &["control_plane_endpoints_config", "ip_endpoints_config", "enabled"], Flag),
-    spec(AuthorizedNetworks, &["master_authorized_networks_config"], Present),
-    spec(AuthorizedCidrs, &["master_authorized_networks_config", "cidr_blocks"], ListOf("cidr_block")),
+    spec(
+        PrivateNodes,
+        &["private_cluster_config", "enable_private_nodes"],
+        Flag,
+    ),
+    spec(
+        PrivateEndpoint,
+        &["private_cluster_config", "enable_private_endpoint"],
+        Flag,
+    ),
+    spec(
+        IpEndpoints,
+        &[
+            "control_plane_endpoints_config",
+            "ip_endpoints_config",
+            "enabled",
+        ],
+        Flag,
+    ),
+    spec(
+        AuthorizedNetworks,
+        &["master_authorized_networks_config"],
+        Present,
+    ),
+    spec(
+        AuthorizedCidrs,
+        &["master_authorized_networks_config", "cidr_blocks"],
+        ListOf("cidr_block"),
+    ),
     spec(ShieldedNodes, &["enable_shielded_nodes"], Flag),
     spec(ReleaseChannel, &["release_channel", "channel"], Text),
-    spec(BinaryAuthorizationMode, &["binary_authorization", "evaluation_mode"], Text),
-    spec(BinaryAuthorization, &["binary_authorization", "enabled"], Flag),
+    spec(
+        BinaryAuthorizationMode,
+        &["binary_authorization", "evaluation_mode"],
+        Text,
+    ),
+    spec(
+        BinaryAuthorization,
+        &["binary_authorization", "enabled"],
+        Flag,
+    ),
     spec(BinaryAuthorization, &["enable_binary_authorization"], Flag),
     spec(IntranodeVisibility, &["enable_intranode_visibility"], Flag),
     spec(LoggingService, &["logging_service"], Text),
-    spec(LoggingComponents, &["logging_config", "enable_components"], List),
+    spec(
+        LoggingComponents,
+        &["logging_config", "enable_components"],
+        List,
+    ),
     spec(MonitoringService, &["monitoring_service"], Text),
-    spec(MonitoringComponents, &["monitoring_config", "enable_components"], List),
+    spec(
+        MonitoringComponents,
+        &["monitoring_config", "enable_components"],
+        List,
+    ),
     spec(MasterVersion, &["min_master_version"], Text),
     spec(DatabaseEncryption, &["database_encryption", "state"], Text),
-    spec(DatabaseEncryptionKey, &["database_encryption", "key_name"], Text),
-    spec(Dashboard, &["addons_config", "kubernetes_dashboard", "disabled"], Flag),
+    spec(
+        DatabaseEncryptionKey,
+        &["database_encryption", "key_name"],
+        Text,
+    ),
+    spec(
+        Dashboard,
+        &["addons_config", "kubernetes_dashboard", "disabled"],
+        Flag,
+    ),
     spec(Alpha, &["enable_kubernetes_alpha"], Flag),
     spec(IpAllocationPolicy, &["ip_allocation_policy"], Present),
     spec(NetworkingMode, &["networking_mode"], Text),
-    spec(SecurityGroup, &["authenticator_groups_config", "security_group"], Text),
+    spec(
+        SecurityGroup,
+        &["authenticator_groups_config", "security_group"],
+        Text,
+    ),
 ];
 
 /// `google_container_node_pool` arguments, inline `node_pool` blocks, and (for the paths
 /// under `node_config`) a cluster's default pool.
 pub static TERRAFORM_POOL: &[Spec] = &[
-    spec(LegacyEndpoints, &["node_config", "metadata"], Entry("disable-legacy-endpoints")),
+    spec(
+        LegacyEndpoints,
+        &["node_config", "metadata"],
+        Entry("disable-legacy-endpoints"),
+    ),
     spec(OauthScopes, &["node_config", "oauth_scopes"], List),
-    spec(SecureBoot, &["node_config", "shielded_instance_config", "enable_secure_boot"], Flag),
-    spec(IntegrityMonitoring, &["node_config", "shielded_instance_config", "enable_integrity_monitoring"], Flag),
+    spec(
+        SecureBoot,
+        &[
+            "node_config",
+            "shielded_instance_config",
+            "enable_secure_boot",
+        ],
+        Flag,
+    ),
+    spec(
+        IntegrityMonitoring,
+        &[
+            "node_config",
+            "shielded_instance_config",
+            "enable_integrity_monitoring",
+        ],
+        Flag,
+    ),
     spec(AutoRepair, &["management", "auto_repair"], Flag),
     spec(AutoUpgrade, &["management", "auto_upgrade"], Flag),
     spec(ImageType, &["node_config", "image_type"], Text),
     spec(BootDiskKms, &["node_config", "boot_disk_kms_key"], Text),
-    spec(PoolPrivateNodes, &["network_config", "enable_private_nodes"], Flag),
+    spec(
+        PoolPrivateNodes,
+        &["network_config", "enable_private_nodes"],
+        Flag,
+    ),
 ];
 
 /// Reads `specs` from a gcloud/API object.
@@ -145,12 +323,9 @@ fn json_field(doc: &Json, s: &Spec) -> Field<Value> {
             Some(v) if !v.is_null() => return Field::known(json_scalar(v), v.span),
             _ => return Field::Absent,
         },
-        (List, Kind::Array(items)) => Value::List(
-            items
-                .iter()
-                .map(|i| (scalar_text(i), i.span))
-                .collect(),
-        ),
+        (List, Kind::Array(items)) => {
+            Value::List(items.iter().map(|i| (scalar_text(i), i.span)).collect())
+        }
         (ListOf(member), Kind::Array(items)) => Value::List(
             items
                 .iter()
@@ -237,8 +412,16 @@ fn view_field<V: View>(view: &V, path: &[&str], shape: Shape) -> Field<Value> {
                     });
                     match b.string(member) {
                         Field::Known { value, span } => items.push((value, span)),
-                        Field::Unknown { expr, span, nonempty } => {
-                            return Field::Unknown { expr, span, nonempty }
+                        Field::Unknown {
+                            expr,
+                            span,
+                            nonempty,
+                        } => {
+                            return Field::Unknown {
+                                expr,
+                                span,
+                                nonempty,
+                            }
                         }
                         Field::Absent => {}
                     }
@@ -252,7 +435,15 @@ fn view_field<V: View>(view: &V, path: &[&str], shape: Shape) -> Field<Value> {
 fn map<T>(field: Field<T>, wrap: impl Fn(T) -> Value) -> Field<Value> {
     match field {
         Field::Known { value, span } => Field::known(wrap(value), span),
-        Field::Unknown { expr, span, nonempty } => Field::Unknown { expr, span, nonempty },
+        Field::Unknown {
+            expr,
+            span,
+            nonempty,
+        } => Field::Unknown {
+            expr,
+            span,
+            nonempty,
+        },
         Field::Absent => Field::Absent,
     }
 }

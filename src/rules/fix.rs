@@ -151,7 +151,8 @@ pub fn verify_steps(origin: Origin, n: &Names, pool: &str) -> Vec<DraftStep> {
 /// What to change for a cluster-level setting.
 pub struct ClusterSetting<'a> {
     pub summary: String,
-    /// For gcloud input: the step's title and the flags of `gcloud container clusters update`.
+    /// For gcloud input: the step's title and the flags of `gcloud container clusters update`;
+    /// no flags when no command changes the running cluster (the title says what to do).
     pub gcloud: (&'a str, &'a str),
     /// For Terraform: the step's title (after "In ADDRESS, ") and the HCL to write at `at`.
     pub hcl: (&'a str, &'a str),
@@ -165,6 +166,11 @@ pub struct ClusterSetting<'a> {
 pub fn cluster_setting(cluster: &Cluster, at: Span, change: ClusterSetting<'_>) -> Draft {
     let n = names(Some(cluster), None);
     let step = match cluster.origin {
+        // No flags: nothing changes the running cluster; the title says what to do by hand.
+        Origin::Live if change.gcloud.1.is_empty() => DraftStep::shell(
+            change.gcloud.0,
+            format!("# {}: {}", n.cluster, change.gcloud.0),
+        ),
         Origin::Live => DraftStep::shell(
             change.gcloud.0,
             format!(
@@ -190,6 +196,77 @@ pub fn cluster_setting(cluster: &Cluster, at: Span, change: ClusterSetting<'_>) 
                     title,
                     format!(
                         "gcloud container clusters describe {} --location={} --project={} --format=\"value({field})\"",
+                        n.cluster, n.location, n.project
+                    ),
+                )
+            })
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// What to change for a node-pool setting.
+pub struct PoolSetting<'a> {
+    pub summary: String,
+    /// For gcloud input: the step's title and the flags of `gcloud container node-pools update`,
+    /// or `None` when the setting cannot be changed on a running pool.
+    pub gcloud: Option<(&'a str, &'a str)>,
+    /// When `gcloud` is `None`: the step's title and the flags of the
+    /// `gcloud container node-pools create` that makes a replacement pool.
+    pub create: (&'a str, &'a str),
+    /// For Terraform: the step's title (after "In ADDRESS, ") and the HCL to write at `at`.
+    pub hcl: (&'a str, &'a str),
+    pub warning: &'a str,
+    /// How to verify: the step's title and the `--format=value(...)` field of the pool.
+    pub verify: Option<(&'a str, &'a str)>,
+}
+
+/// The remediation of a node-pool setting: `gcloud container node-pools update` for live
+/// state, or the Terraform to write at `at` for configuration.
+pub fn pool_setting(
+    cluster: Option<&Cluster>,
+    pool: &NodePool,
+    at: Span,
+    change: PoolSetting<'_>,
+) -> Draft {
+    let n = names(cluster, Some(pool));
+    let name = pool.display_name();
+    let step = match (pool.origin, change.gcloud) {
+        (Origin::Live, Some((title, flags))) => DraftStep::shell(
+            title,
+            format!(
+                "gcloud container node-pools update {name} --cluster={} --location={} --project={} {flags}",
+                n.cluster, n.location, n.project
+            ),
+        ),
+        (Origin::Live, None) => DraftStep::shell(
+            format!(
+                "{}: create a replacement pool with {name}'s other settings (machine type, size, labels, taints) added to this command, move the workloads to it, then delete {name}",
+                change.create.0
+            ),
+            format!(
+                "gcloud container node-pools create {name}-v2 --cluster={} --location={} --project={} {}",
+                n.cluster, n.location, n.project, change.create.1
+            ),
+        ),
+        (Origin::Config, _) => DraftStep::hcl(
+            format!("In {}, {}", pool.site.address, change.hcl.0),
+            change.hcl.1,
+            &pool.site,
+            at,
+        ),
+    };
+    Draft {
+        summary: change.summary,
+        steps: vec![step],
+        warnings: vec![change.warning.to_string()],
+        verify: change
+            .verify
+            .map(|(title, field)| {
+                DraftStep::shell(
+                    title,
+                    format!(
+                        "gcloud container node-pools describe {name} --cluster={} --location={} --project={} --format=\"value({field})\"",
                         n.cluster, n.location, n.project
                     ),
                 )

@@ -76,7 +76,7 @@ fn is_compute_default(email: &str) -> bool {
 }
 
 /// The verdict on one service-account setting, and the span to point at when it is set.
-fn judge(field: &Field<String>, whose: &str) -> (Status, String, Option<Span>) {
+pub(crate) fn judge(field: &Field<String>, whose: &str) -> (Status, String, Option<Span>) {
     match field {
         Field::Known { value, span } if value.is_empty() || value == "default" || is_compute_default(value) => (
             Status::Fail,

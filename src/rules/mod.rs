@@ -3,14 +3,39 @@
 mod fix;
 pub mod gke001_workload_metadata_not_hardened;
 pub mod gke002_workload_identity_disabled;
+pub mod gke003_metadata_mode_not_pinned;
+pub mod gke004_legacy_metadata_endpoints_enabled;
 pub mod gke005_node_default_service_account;
 pub mod gke006_node_service_account_overprivileged;
+pub mod gke007_node_full_cloud_platform_scope;
 pub mod gke008_legacy_abac_enabled;
 pub mod gke009_basic_auth_enabled;
 pub mod gke010_client_certificate_enabled;
+pub mod gke011_network_policy_disabled;
+pub mod gke012_private_nodes_disabled;
+pub mod gke013_public_control_plane_endpoint;
+pub mod gke014_master_authorized_networks_disabled;
+pub mod gke015_authorized_network_is_public;
+pub mod gke016_shielded_nodes_disabled;
+pub mod gke017_secure_boot_disabled;
+pub mod gke018_integrity_monitoring_disabled;
+pub mod gke019_auto_repair_disabled;
+pub mod gke020_auto_upgrade_disabled;
+pub mod gke021_non_cos_node_image;
+pub mod gke022_release_channel_unset;
+pub mod gke023_binary_authorization_disabled;
+pub mod gke024_intranode_visibility_disabled;
+pub mod gke025_logging_disabled;
+pub mod gke026_monitoring_disabled;
+pub mod gke027_secrets_not_encrypted_with_kms;
+pub mod gke028_kubernetes_dashboard_enabled;
+pub mod gke029_alpha_cluster;
+pub mod gke030_routes_based_networking;
+pub mod gke031_rbac_google_groups_unset;
+pub mod gke032_boot_disk_not_cmek;
 pub mod gke033_node_token_chain;
 
-use crate::model::{Cluster, Field, Model, NodePool};
+use crate::model::{Cluster, Field, Model, NodePool, Origin, Value};
 use crate::report::{Severity, Status};
 use crate::span::Span;
 
@@ -46,11 +71,36 @@ pub struct Example {
 pub static RULES: &[&Rule] = &[
     &gke001_workload_metadata_not_hardened::RULE,
     &gke002_workload_identity_disabled::RULE,
+    &gke003_metadata_mode_not_pinned::RULE,
+    &gke004_legacy_metadata_endpoints_enabled::RULE,
     &gke005_node_default_service_account::RULE,
     &gke006_node_service_account_overprivileged::RULE,
+    &gke007_node_full_cloud_platform_scope::RULE,
     &gke008_legacy_abac_enabled::RULE,
     &gke009_basic_auth_enabled::RULE,
     &gke010_client_certificate_enabled::RULE,
+    &gke011_network_policy_disabled::RULE,
+    &gke012_private_nodes_disabled::RULE,
+    &gke013_public_control_plane_endpoint::RULE,
+    &gke014_master_authorized_networks_disabled::RULE,
+    &gke015_authorized_network_is_public::RULE,
+    &gke016_shielded_nodes_disabled::RULE,
+    &gke017_secure_boot_disabled::RULE,
+    &gke018_integrity_monitoring_disabled::RULE,
+    &gke019_auto_repair_disabled::RULE,
+    &gke020_auto_upgrade_disabled::RULE,
+    &gke021_non_cos_node_image::RULE,
+    &gke022_release_channel_unset::RULE,
+    &gke023_binary_authorization_disabled::RULE,
+    &gke024_intranode_visibility_disabled::RULE,
+    &gke025_logging_disabled::RULE,
+    &gke026_monitoring_disabled::RULE,
+    &gke027_secrets_not_encrypted_with_kms::RULE,
+    &gke028_kubernetes_dashboard_enabled::RULE,
+    &gke029_alpha_cluster::RULE,
+    &gke030_routes_based_networking::RULE,
+    &gke031_rbac_google_groups_unset::RULE,
+    &gke032_boot_disk_not_cmek::RULE,
     &gke033_node_token_chain::RULE,
 ];
 
@@ -122,6 +172,178 @@ pub fn if_pool_exists(pool: &NodePool, status: Status, message: String) -> (Stat
         ),
         _ => (status, message),
     }
+}
+
+/// A boolean setting as the input states it.
+pub enum Flag {
+    Is(bool, Span),
+    /// Set by an expression gkecheck cannot evaluate, or to something that is not a boolean.
+    Unknown(String, Span),
+    Absent,
+}
+
+pub fn flag(field: &Field<Value>) -> Flag {
+    match field {
+        Field::Known { span, .. } => match field.flag() {
+            Some(b) => Flag::Is(b, *span),
+            None => Flag::Unknown(
+                format!("{} (not true or false)", field.text().unwrap_or("a value")),
+                *span,
+            ),
+        },
+        Field::Unknown { expr, span, .. } => Flag::Unknown(expr.clone(), *span),
+        Field::Absent => Flag::Absent,
+    }
+}
+
+/// How a rule judges one boolean setting.
+pub struct Judge<'a> {
+    /// The value that passes.
+    pub safe: bool,
+    /// What an absent setting means, for live state (the API leaves `false` out) and for
+    /// configuration (what GKE or the provider chooses when the resource is created).
+    pub absent_live: bool,
+    pub absent_config: bool,
+    /// One sentence each: the setting is safe; it is not.
+    pub good: &'a str,
+    pub bad: &'a str,
+    /// Said of an absent setting, after the verdict (e.g. "the default since GKE 1.18").
+    pub default_note: &'a str,
+    /// What the setting is, for the unknown message ("secure boot").
+    pub what: &'a str,
+}
+
+/// The verdict on one boolean setting: status, message and the setting's place (if written).
+pub fn judge(
+    field: &Field<Value>,
+    origin: Origin,
+    j: &Judge<'_>,
+) -> (Status, String, Option<Span>) {
+    match flag(field) {
+        Flag::Is(v, span) if v == j.safe => (Status::Pass, j.good.to_string(), Some(span)),
+        Flag::Is(_, span) => (Status::Fail, j.bad.to_string(), Some(span)),
+        Flag::Unknown(expr, span) => (
+            Status::Unknown,
+            format!(
+                "Whether {} is on comes from `{expr}`, which gkecheck cannot evaluate; it must be {}.",
+                j.what,
+                if j.safe { "on" } else { "off" }
+            ),
+            Some(span),
+        ),
+        Flag::Absent => {
+            let value = match origin {
+                Origin::Live => j.absent_live,
+                Origin::Config => j.absent_config,
+            };
+            let (status, text) = if value == j.safe {
+                (Status::Pass, j.good)
+            } else {
+                (Status::Fail, j.bad)
+            };
+            let note = match origin {
+                Origin::Live if j.absent_live != j.absent_config => {
+                    "the API leaves a setting out when it is off".to_string()
+                }
+                _ => j.default_note.to_string(),
+            };
+            let text = text.trim_end_matches('.');
+            let message = if note.is_empty() {
+                format!("{text}.")
+            } else {
+                format!("{text} ({note}).")
+            };
+            (status, message, None)
+        }
+    }
+}
+
+/// A verdict, before it becomes an outcome.
+pub struct Finding {
+    pub status: Status,
+    pub message: String,
+    /// Where it points; the resource's head when `None`.
+    pub at: Option<Span>,
+}
+
+impl Finding {
+    pub fn new(status: Status, message: impl Into<String>, at: Option<Span>) -> Finding {
+        Finding {
+            status,
+            message: message.into(),
+            at,
+        }
+    }
+
+    pub fn from(verdict: (Status, String, Option<Span>)) -> Finding {
+        Finding::new(verdict.0, verdict.1, verdict.2)
+    }
+}
+
+/// Runs a cluster rule: `judge` gives each cluster's verdict (or none, when the rule does not
+/// apply), `fix` the remediation of a cluster that does not pass.
+pub fn each_cluster(
+    model: &Model,
+    out: &mut Vec<Outcome>,
+    rule: &'static Rule,
+    judge: impl Fn(&Cluster) -> Option<Finding>,
+    fix: impl Fn(&Cluster, Span) -> Option<Draft>,
+) {
+    for (i, cluster) in model.clusters.iter().enumerate() {
+        let Some(f) = judge(cluster) else { continue };
+        let at = f.at.unwrap_or(cluster.site.head);
+        let remediation = if f.status == Status::Pass {
+            None
+        } else {
+            fix(cluster, f.at.unwrap_or(cluster.insert_at))
+        };
+        out.push(Outcome {
+            rule,
+            status: f.status,
+            message: f.message,
+            subject: Subject::Cluster(i),
+            at: (cluster.site.input, at),
+            remediation,
+        });
+    }
+}
+
+/// Runs a node-pool rule over every pool; pools whose existence is uncertain are handled as
+/// in [`if_pool_exists`].
+pub fn each_pool(
+    model: &Model,
+    out: &mut Vec<Outcome>,
+    rule: &'static Rule,
+    judge: impl Fn(&NodePool, Option<&Cluster>) -> Option<Finding>,
+    fix: impl Fn(&NodePool, Option<&Cluster>, Span) -> Option<Draft>,
+) {
+    for (i, pool) in model.node_pools.iter().enumerate() {
+        let cluster = model.cluster_of(pool);
+        let Some(f) = judge(pool, cluster) else {
+            continue;
+        };
+        let (status, message) = if_pool_exists(pool, f.status, f.message);
+        let at = f.at.unwrap_or(pool.site.head);
+        let remediation = if status == Status::Pass {
+            None
+        } else {
+            let place = f.at.or(pool.node_config).unwrap_or(pool.site.span);
+            fix(pool, cluster, place)
+        };
+        out.push(Outcome {
+            rule,
+            status,
+            message,
+            subject: Subject::NodePool(i),
+            at: (pool.site.input, at),
+            remediation,
+        });
+    }
+}
+
+/// A pool of an Autopilot cluster: GKE manages its nodes.
+pub fn autopilot_pool(cluster: Option<&Cluster>) -> bool {
+    cluster.is_some_and(is_autopilot)
 }
 
 /// Runs every rule over the model.

@@ -346,7 +346,9 @@ impl View for HclView<'_, '_, '_> {
     fn entry(&self, key: &str, entry: &str) -> Field<String> {
         match self.node.attr(self.ev, key) {
             None | Some((Val::Null, _)) => Field::Absent,
-            Some((Val::Map(m), span)) => string_field(m.get(entry).map(|v| (v.clone().settle(), span))),
+            Some((Val::Map(m), span)) => {
+                string_field(m.get(entry).map(|v| (v.clone().settle(), span)))
+            }
             Some((Val::Unknown { expr, .. }, span)) => Field::Unknown {
                 expr,
                 span,

@@ -1,0 +1,83 @@
+//! GKE017: node pools without secure boot.
+
+use super::fix;
+use super::{autopilot_pool, each_pool, judge, Example, Finding, Judge, Outcome, Rule};
+use crate::model::{Key, Model};
+use crate::report::{Severity, Status};
+
+pub static RULE: Rule = Rule {
+    id: "GKE017",
+    name: "secure-boot-disabled",
+    severity: Severity::Medium,
+    title: "The pool's nodes boot without secure boot",
+    cis: &[("1.4", "5.5.7")],
+    peers: &["CKV_GCP_68"],
+    what: "Checks that each node pool has secure boot: `config.shieldedInstanceConfig.enableSecureBoot` \
+(gcloud, API) or `node_config { shielded_instance_config { enable_secure_boot = true } }` (Terraform). \
+Secure boot is off unless asked for, so an absent setting fails. Autopilot nodes always have it.",
+    why: "Secure boot checks the signature of every boot component, so a rootkit or bootkit planted on a \
+node (after a container escape, say) does not survive a reboot unnoticed.",
+    fix: "Secure boot cannot be turned on for an existing pool: create a pool with `--shielded-secure-boot`, \
+move the workloads, delete the old one. In Terraform, set `enable_secure_boot = true` in the pool's \
+`shielded_instance_config` (Terraform replaces the pool).",
+    examples: &[
+        Example {
+            title: "Left out: secure boot is off by default",
+            format: "gcloud-json",
+            input: r#"{"name": "c", "nodePools": [{"name": "apps", "config": {"shieldedInstanceConfig": {"enableIntegrityMonitoring": true}}}]}"#,
+            expect: &[Status::Fail],
+        },
+        Example {
+            title: "On",
+            format: "gcloud-json",
+            input: r#"{"name": "c", "nodePools": [{"name": "apps", "config": {"shieldedInstanceConfig": {"enableSecureBoot": true}}}]}"#,
+            expect: &[Status::Pass],
+        },
+    ],
+    check,
+};
+
+fn check(model: &Model, out: &mut Vec<Outcome>) {
+    each_pool(
+        model,
+        out,
+        &RULE,
+        |pool, cluster| {
+            if autopilot_pool(cluster) {
+                return Some(Finding::new(
+                    Status::Pass,
+                    "Autopilot node pool: secure boot is always on.",
+                    None,
+                ));
+            }
+            Some(Finding::from(judge(
+                pool.settings.get(Key::SecureBoot),
+                pool.origin,
+                &Judge {
+                    safe: true,
+                    absent_live: false,
+                    absent_config: false,
+                    good: "Secure boot is on.",
+                    bad: "Secure boot is off: the nodes would run a tampered boot chain (a rootkit planted after a container escape) without noticing.",
+                    default_note: "off unless asked for",
+                    what: "secure boot",
+                },
+            )))
+        },
+        |pool, cluster, at| {
+            Some(fix::pool_setting(
+                cluster,
+                pool,
+                at,
+                fix::PoolSetting {
+                    summary: format!("Give node pool {} secure boot.", pool.display_name()),
+                    gcloud: None,
+                    create: ("Secure boot cannot be turned on in place", "--shielded-secure-boot"),
+                    hcl: ("in node_config.shielded_instance_config, set", "enable_secure_boot = true"),
+                    warning: "Secure boot needs signed kernel modules: third-party unsigned drivers stop loading. Terraform replaces the pool.",
+                    verify: Some(("This prints True", "config.shieldedInstanceConfig.enableSecureBoot")),
+                },
+            ))
+        },
+    );
+}
