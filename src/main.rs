@@ -58,7 +58,8 @@ fix
   inline pool, the default pool) and workload_identity_config { workload_pool = ... } in the
   cluster, built from the project the configuration names (never invented); the default of a
   variable the mode comes from; provider 3 attributes where the module pins provider >= 4;
-  enable_legacy_abac = false (GKE008) and issue_client_certificate = false (GKE010).
+  enable_legacy_abac = false (GKE008), issue_client_certificate = false (GKE010), and the
+  single-attribute settings of GKE004, GKE016-GKE022, GKE024-GKE026, GKE028 and GKE029.
   Everything else stays byte for byte. Each fix says what it does and its consequence (the
   pool's nodes are recreated). What cannot be fixed safely (a dynamic block, a value from an
   expression, gcloud output) is listed with the reason. --diff prints a unified diff instead of

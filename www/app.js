@@ -154,7 +154,18 @@ function render(report, ms) {
     section.append(el('h3', '', cluster ? `Cluster ${cluster} (${worst})` : `Node pools whose cluster is not in the input (${worst})`));
     const critical = (r) => (r.severity === 'critical' ? 0 : 1);
     results.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || critical(a) - critical(b) || a.location.offset - b.location.offset);
-    for (const r of results) section.append(resultElement(r));
+    // A very large input gives tens of thousands of results: the first ones (failures first)
+    // are laid out at once, the rest on request.
+    const SHOWN = 1500;
+    for (const r of results.slice(0, SHOWN)) section.append(resultElement(r));
+    if (results.length > SHOWN) {
+      const more = el('button', 'show-more', `Show ${results.length - SHOWN} more results`);
+      more.type = 'button';
+      more.addEventListener('click', () => {
+        more.replaceWith(...results.slice(SHOWN).map(resultElement));
+      });
+      section.append(more);
+    }
     sections.push(section);
   }
   resultsBox.replaceChildren(...sections);
