@@ -8,9 +8,8 @@ use std::process::{Command, ExitCode};
 
 /// All of `dist/` (HTML, JS, CSS, Wasm), gzipped file by file, must stay within this.
 const BUDGET_GZIP_BYTES: u64 = 400 * 1024;
-/// The single-file copy carries the Wasm as base64 (a third larger before compression): its own
-/// budget, until a decision on one total for dist/ is made.
-const SINGLE_FILE_BUDGET_GZIP_BYTES: u64 = 480 * 1024;
+/// The single-file copy, counted on its own (it repeats what the served site holds).
+const SINGLE_FILE_BUDGET_GZIP_BYTES: u64 = BUDGET_GZIP_BYTES;
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -194,13 +193,24 @@ fn single_file(dist: &Path) -> Result<(), String> {
     // Every engine export the glue declares, handed to the page's engine client.
     let (glue, exports) = strip_module(&read("pkg/gkecheck.js")?)?;
     let exports: Vec<String> = exports.into_iter().filter(|e| e != "initSync").collect();
+    // The Wasm travels deflated (base64 of raw deflate, which the browser's DecompressionStream
+    // undoes): base64 of the bare binary would cost a third more, even gzipped.
+    let deflated = {
+        use std::io::Write as _;
+        let mut encoder =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(&wasm).map_err(|e| e.to_string())?;
+        encoder.finish().map_err(|e| e.to_string())?
+    };
     let mut js = format!(
         "const GKECHECK_WASM = \"{}\";\n\
          globalThis.GKECHECK_INLINE_ENGINE = async () => {{\n{glue}\n\
-         initSync({{ module: Uint8Array.from(atob(GKECHECK_WASM), (c) => c.charCodeAt(0)) }});\n\
+         const deflated = new Blob([Uint8Array.from(atob(GKECHECK_WASM), (c) => c.charCodeAt(0))]);\n\
+         const bytes = await new Response(deflated.stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer();\n\
+         initSync({{ module: new Uint8Array(bytes) }});\n\
          return {{ {} }};\n}};\n\
          globalThis.GKECHECK_FILES = {};\n",
-        b64.encode(&wasm),
+        b64.encode(&deflated),
         exports.join(", "),
         examples.finish()
     );
