@@ -209,6 +209,7 @@ fn rules_json() -> serde_json::Value {
                 "title": r.title,
                 "cis": r.cis.iter().map(|(v, n)| serde_json::json!({"version": v, "recommendation": n})).collect::<Vec<_>>(),
                 "peers": r.peers,
+                "differs": r.differs,
                 "what": r.what,
                 "why": r.why,
                 "fix": r.fix,

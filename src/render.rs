@@ -328,6 +328,9 @@ pub fn rule_doc(rule: &crate::rules::Rule) -> String {
             rule.peers.join(", ")
         ));
     }
+    if !rule.differs.is_empty() {
+        out.push_str(&format!("- Where gkecheck differs: {}\n", rule.differs));
+    }
     out.push_str(&format!(
         "\n## What it checks\n\n{}\n\n## Why it matters\n\n{}\n\n## How to fix\n\n{}\n",
         rule.what, rule.why, rule.fix

@@ -80,6 +80,7 @@ struct RuleInfo {
     fix: &'static str,
     cis: Vec<String>,
     peers: &'static [&'static str],
+    differs: &'static str,
 }
 
 /// The rules' metadata and docs as JSON.
@@ -97,6 +98,7 @@ pub fn rules_json() -> String {
             fix: r.fix,
             cis: r.cis.iter().map(|(v, n)| format!("{n} (v{v})")).collect(),
             peers: r.peers,
+            differs: r.differs,
         })
         .collect();
     serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())

@@ -541,6 +541,7 @@ async function listRules() {
     section.append(heading, el('p', '', r.title));
     if (r.cis.length) section.append(el('p', '', `CIS GKE Benchmark: ${r.cis.join(', ')}.`));
     if (r.peers.length) section.append(el('p', '', `The same check elsewhere: ${r.peers.join(', ')}.`));
+    if (r.differs) section.append(el('p', '', `Where gkecheck differs: ${r.differs}`));
     for (const [label, text] of [['What it checks', r.what], ['Why it matters', r.why], ['How to fix', r.fix]]) {
       const p = el('p');
       p.append(el('strong', '', `${label}: `), text);

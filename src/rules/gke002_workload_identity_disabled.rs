@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     title: "The cluster has no Workload Identity, so no node pool can run the GKE metadata server",
     cis: &[("1.2", "6.2.2"), ("1.6", "5.2.2")],
     peers: &[],
+    differs: "",
     what: "Checks that the cluster has Workload Identity: `workloadIdentityConfig.workloadPool` (gcloud, API; \
 `identityNamespace` in older output) or `workload_identity_config { workload_pool = ... }` (Terraform; \
 `identity_namespace` before provider 4.0). A template such as \

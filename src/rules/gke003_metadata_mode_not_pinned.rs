@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     title: "The pool's metadata mode is not written down: it follows whatever the cluster has when the pool is made",
     cis: &[],
     peers: &[],
+    differs: "",
     what: "For Terraform (configuration and plans): checks that each node pool writes its mode, \
 `node_config { workload_metadata_config { mode = \"GKE_METADATA\" } }`. Without the block, GKE chooses \
 when the pool is created (GKE_METADATA when the cluster has Workload Identity, GCE_METADATA when it has \

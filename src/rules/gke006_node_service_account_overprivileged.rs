@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     title: "The nodes' service account holds a broad role in the project",
     cis: &[],
     peers: &[],
+    differs: "",
     what: "With the project's IAM policy in the input (`gcloud projects get-iam-policy PROJECT_ID \
 --format=json` or YAML, as a second file or a second document), checks the role bindings of each \
 node pool's service account: the account it names, or for `default` (and no account) the project's \

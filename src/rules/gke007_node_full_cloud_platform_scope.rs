@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     title: "The pool runs as the default service account with the full cloud-platform scope",
     cis: &[],
     peers: &[],
+    differs: "The cloud-platform scope passes with a dedicated service account: Google recommends it there and lets IAM roles limit the token.",
     what: "Checks that no node pool gives the Compute Engine default service account the \
 `https://www.googleapis.com/auth/cloud-platform` scope (`config.oauthScopes` in gcloud output, \
 `node_config { oauth_scopes }` in Terraform, where `cloud-platform` alone also means it). Absent scopes \

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     title: "The Kubernetes API answers on a public IP address",
     cis: &[("1.4", "5.6.4")],
     peers: &[],
+    differs: "",
     what: "Checks that the control plane has no public IP endpoint: \
 `privateClusterConfig.enablePrivateEndpoint: true`, \
 `controlPlaneEndpointsConfig.ipEndpointsConfig.enablePublicEndpoint: false`, or IP endpoints turned \

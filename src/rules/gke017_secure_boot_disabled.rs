@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     title: "The pool's nodes boot without secure boot",
     cis: &[("1.4", "5.5.7")],
     peers: &["CKV_GCP_68"],
+    differs: "",
     what: "Checks that each node pool has secure boot: `config.shieldedInstanceConfig.enableSecureBoot` \
 (gcloud, API) or `node_config { shielded_instance_config { enable_secure_boot = true } }` (Terraform). \
 Secure boot is off unless asked for, so an absent setting fails. Autopilot nodes always have it.",

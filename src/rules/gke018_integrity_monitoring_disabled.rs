@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     title: "The pool's nodes run without integrity monitoring",
     cis: &[("1.4", "5.5.6")],
     peers: &["CKV_GCP_72"],
+    differs: "An absent `enable_integrity_monitoring` passes in Terraform: it is on unless turned off.",
     what: "Checks that each node pool keeps integrity monitoring: \
 `config.shieldedInstanceConfig.enableIntegrityMonitoring` (gcloud, API) or \
 `enable_integrity_monitoring` in `shielded_instance_config` (Terraform). It is on unless turned off, so \

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     title: "This pool's nodes do not receive security upgrades",
     cis: &[("1.4", "5.5.3")],
     peers: &["CKV_GCP_10", "google-gke-enable-auto-upgrade"],
+    differs: "A Terraform pool without a `management` block passes: auto-upgrade is on for new pools unless turned off.",
     what: "Checks that each node pool upgrades itself: `management.autoUpgrade` (gcloud, API) or \
 `management { auto_upgrade = true }` (Terraform). Auto-upgrade is on for new pools unless turned off \
 (and cannot be off in a release channel), so only an explicit false fails in Terraform; the API leaves \

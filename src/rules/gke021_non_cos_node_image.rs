@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     title: "The pool's nodes do not run Container-Optimized OS",
     cis: &[("1.4", "5.5.1")],
     peers: &["CKV_GCP_22", "google-gke-node-pool-uses-cos"],
+    differs: "An absent `image_type` passes (GKE's default is COS_CONTAINERD), and Windows pools are exempt.",
     what: "Checks that each node pool runs Container-Optimized OS: `config.imageType` (gcloud) or \
 `node_config { image_type }` (Terraform) starts with `COS` (any case). An absent image type is \
 COS_CONTAINERD, GKE's default, and passes. Windows pools are exempt (they cannot run COS); Autopilot pools \

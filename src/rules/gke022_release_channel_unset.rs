@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     title: "The cluster is not enrolled in a release channel",
     cis: &[("1.4", "5.5.4")],
     peers: &["CKV_GCP_70"],
+    differs: "An absent `release_channel` passes in Terraform when no version is pinned: GKE enrolls a new cluster in the REGULAR channel.",
     what: "Checks that the cluster follows a release channel: `releaseChannel.channel` (gcloud) or \
 `release_channel { channel }` (Terraform) is RAPID, REGULAR, STABLE or EXTENDED. `UNSPECIFIED`, or no \
 channel in gcloud output, fails. In Terraform, an absent block passes when no version is pinned (GKE \

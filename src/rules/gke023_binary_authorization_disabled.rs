@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     title: "Any container image can run: Binary Authorization is off",
     cis: &[("1.4", "5.10.5")],
     peers: &["CKV_GCP_66"],
+    differs: "",
     what: "Checks that Binary Authorization enforces a policy: `binaryAuthorization.evaluationMode` is \
 `PROJECT_SINGLETON_POLICY_ENFORCE` or a `POLICY_BINDINGS` mode (or the older `enabled: true`) in gcloud \
 output; `binary_authorization { evaluation_mode }` (or `enabled`, or the older \

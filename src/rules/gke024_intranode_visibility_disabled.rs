@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     title: "Traffic between pods on the same node is invisible to VPC flow logs and firewall rules",
     cis: &[("1.4", "5.6.1")],
     peers: &["CKV_GCP_61"],
+    differs: "",
     what: "Checks that intranode visibility is on: `networkConfig.enableIntraNodeVisibility` (gcloud) or \
 `enable_intranode_visibility` (Terraform). It is off unless asked for, so an absent setting fails. \
 Autopilot clusters are judged the same way.",

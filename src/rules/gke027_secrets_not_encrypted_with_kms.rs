@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     title: "Kubernetes Secrets are not encrypted with a key the project controls",
     cis: &[("1.4", "5.3.1")],
     peers: &[],
+    differs: "",
     what: "Checks application-layer Secrets encryption: `databaseEncryption.state` is `ENCRYPTED` (gcloud) \
 or `database_encryption { state = \"ENCRYPTED\" }` with a `key_name` (Terraform). It is off unless asked \
 for, so an absent setting fails, and `DECRYPTED` fails.",

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     title: "The Kubernetes Dashboard add-on runs in the cluster",
     cis: &[],
     peers: &[],
+    differs: "In Terraform only an explicit `disabled = false` fails: the add-on is not installed since GKE 1.10 and was removed in 1.15.",
     what: "Checks that the Kubernetes Dashboard add-on is off: `addonsConfig.kubernetesDashboard.disabled` \
 (gcloud) or `addons_config { kubernetes_dashboard { disabled } }` (Terraform, provider 3.x). GKE stopped \
 installing it by default in 1.10 and removed it in 1.15, so in Terraform only an explicit \

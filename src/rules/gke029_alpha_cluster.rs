@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     title: "The cluster runs Kubernetes alpha features",
     cis: &[],
     peers: &[],
+    differs: "",
     what: "Checks that the cluster is not an alpha cluster: `enableKubernetesAlpha` (gcloud) or \
 `enable_kubernetes_alpha` (Terraform) is not true. Off is the default, so an absent setting passes; \
 Autopilot clusters cannot be alpha clusters.",

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     title: "RBAC cannot grant access to Google Groups",
     cis: &[("1.4", "5.8.3")],
     peers: &["CKV_GCP_65"],
+    differs: "",
     what: "Checks that Google Groups for RBAC is configured: `authenticatorGroupsConfig.securityGroup` \
 (gcloud) or `authenticator_groups_config { security_group }` (Terraform) names the \
 `gke-security-groups@DOMAIN` group. It is not set unless asked for, so an absent setting fails.",

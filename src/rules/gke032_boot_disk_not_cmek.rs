@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     title: "The nodes' boot disks are not encrypted with a key the project controls",
     cis: &[("1.4", "5.9.1")],
     peers: &[],
+    differs: "",
     what: "Checks that each node pool's boot disks use a customer-managed Cloud KMS key: \
 `config.bootDiskKmsKey` (gcloud) or `node_config { boot_disk_kms_key }` (Terraform). Google-managed keys \
 are the default, so an absent setting fails. Autopilot pools are judged the same way.",

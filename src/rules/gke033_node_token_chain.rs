@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     title: "Any pod on this pool can act as a service account with a broad role in the project",
     cis: &[],
     peers: &[],
+    differs: "",
     what: "Fails a node pool that fails both GKE001 (pods can reach the node's metadata server) and \
 GKE006 (the node's service account holds a broad role in the project's IAM policy). It needs the IAM \
 policy in the input, and gives a result only where both hold.",

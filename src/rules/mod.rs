@@ -50,6 +50,9 @@ pub struct Rule {
     pub cis: &'static [(&'static str, &'static str)],
     /// The same check in other tools (Checkov, Trivy/tfsec, KICS, ...).
     pub peers: &'static [&'static str],
+    /// One line: where this rule's verdict deliberately differs from what other tools do with
+    /// the same input (a default they misread), and the fact behind it; empty when it does not.
+    pub differs: &'static str,
     pub what: &'static str,
     pub why: &'static str,
     pub fix: &'static str,
