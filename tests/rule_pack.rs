@@ -152,6 +152,72 @@ static CASES: &[Case] = &[
     // GKE032
     case("GKE032", "json", gcloud!("", "      \"config\": {\"bootDiskKmsKey\": \"projects/p/locations/l/keyRings/r/cryptoKeys/k\"},\n"), Pass, "apps", Value("\"bootDiskKmsKey\"")),
     case("GKE032", "tf", "resource \"google_container_node_pool\" \"apps\" {\n  cluster = \"c\"\n}\n", Fail, "google_container_node_pool.apps", Token("resource")),
+    // Filling every rule's matrix: fail, pass, default and Autopilot, in gcloud and Terraform.
+    case("GKE003", "tf", "resource \"google_container_cluster\" \"c\" {\n  enable_autopilot = true\n}\nresource \"google_container_node_pool\" \"apps\" {\n  cluster = google_container_cluster.c.name\n}\n", Pass, "google_container_node_pool.apps", Token("resource \"google_container_node_pool\"")),
+    case("GKE004", "tf", "resource \"google_container_node_pool\" \"apps\" {\n  cluster = \"c\"\n  node_config {\n    metadata = {\n      disable-legacy-endpoints = \"true\"\n    }\n  }\n}\n", Pass, "google_container_node_pool.apps", Token("{\n      disable")),
+    case("GKE004", "json", AUTOPILOT, Pass, "apps", Token("\"name\": \"apps\"")),
+    case("GKE007", "tf", "resource \"google_container_node_pool\" \"apps\" {\n  cluster = \"c\"\n  node_config {\n    service_account = google_service_account.nodes.email\n    oauth_scopes    = [\"cloud-platform\"]\n  }\n}\n", Pass, "google_container_node_pool.apps", Value("oauth_scopes")),
+    case("GKE007", "json", AUTOPILOT, Pass, "apps", Token("\"name\": \"apps\"")),
+    case("GKE011", "tf", "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n  network_policy {\n    enabled = false\n  }\n}\n", Fail, "google_container_cluster.c", Value("enabled")),
+    case("GKE011", "json", AUTOPILOT, Pass, "prod", Value("\"enabled\"")),
+    case("GKE012", "tf", "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n  private_cluster_config {\n    enable_private_nodes = true\n  }\n}\n", Pass, "google_container_cluster.c", Value("enable_private_nodes")),
+    case("GKE013", "tf", "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n}\n", Fail, "google_container_cluster.c", Token("resource")),
+    case("GKE013", "json", AUTOPILOT, Fail, "prod", Token("\"name\": \"prod\"")),
+    case("GKE014", "tf", "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n}\n", Fail, "google_container_cluster.c", Token("resource")),
+    case("GKE015", "json", gcloud!("  \"masterAuthorizedNetworksConfig\": {\"enabled\": true, \"cidrBlocks\": [{\"cidrBlock\": \"203.0.113.0/24\"}]},\n", ""), Pass, "prod", Token("\"203.0.113.0/24\"")),
+    case("GKE015", "json", gcloud!("  \"autopilot\": {\"enabled\": true},\n  \"masterAuthorizedNetworksConfig\": {\"enabled\": true, \"cidrBlocks\": [{\"cidrBlock\": \"0.0.0.0/0\"}]},\n", ""), Fail, "prod", Token("\"0.0.0.0/0\"")),
+    case("GKE016", "tf", "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n  enable_shielded_nodes    = true\n}\n", Pass, "google_container_cluster.c", Value("enable_shielded_nodes")),
+    case("GKE017", "tf", "resource \"google_container_node_pool\" \"apps\" {\n  cluster = \"c\"\n  node_config {\n    shielded_instance_config {\n      enable_secure_boot = true\n    }\n  }\n}\n", Pass, "google_container_node_pool.apps", Value("enable_secure_boot")),
+    case("GKE017", "json", AUTOPILOT, Pass, "apps", Token("\"name\": \"apps\"")),
+    case("GKE018", "json", gcloud!("", "      \"config\": {\"shieldedInstanceConfig\": {\"enableIntegrityMonitoring\": true}},\n"), Pass, "apps", Value("\"enableIntegrityMonitoring\"")),
+    case("GKE018", "tf", "resource \"google_container_node_pool\" \"apps\" {\n  cluster = \"c\"\n  node_config {\n    shielded_instance_config {\n      enable_integrity_monitoring = false\n    }\n  }\n}\n", Fail, "google_container_node_pool.apps", Value("enable_integrity_monitoring")),
+    case("GKE018", "json", AUTOPILOT, Pass, "apps", Token("\"name\": \"apps\"")),
+    case("GKE019", "json", gcloud!("", "      \"management\": {\"autoRepair\": true},\n"), Pass, "apps", Value("\"autoRepair\"")),
+    case("GKE019", "json", gcloud!("", ""), Fail, "apps", Token("\"name\": \"apps\"")),
+    case("GKE019", "tf", "resource \"google_container_node_pool\" \"apps\" {\n  cluster = \"c\"\n}\n", Pass, "google_container_node_pool.apps", Token("resource")),
+    case("GKE019", "json", AUTOPILOT, Pass, "apps", Token("\"name\": \"apps\"")),
+    case("GKE020", "json", gcloud!("", "      \"management\": {\"autoRepair\": true},\n"), Fail, "apps", Token("\"name\": \"apps\"")),
+    case("GKE020", "tf", "resource \"google_container_node_pool\" \"apps\" {\n  cluster = \"c\"\n  management {\n    auto_upgrade = false\n  }\n}\n", Fail, "google_container_node_pool.apps", Value("auto_upgrade")),
+    case("GKE020", "tf", "resource \"google_container_node_pool\" \"apps\" {\n  cluster = \"c\"\n}\n", Pass, "google_container_node_pool.apps", Token("resource")),
+    case("GKE021", "json", gcloud!("", "      \"config\": {\"imageType\": \"COS_CONTAINERD\"},\n"), Pass, "apps", Value("\"imageType\"")),
+    case("GKE021", "json", gcloud!("", "      \"config\": {},\n"), Pass, "apps", Token("\"name\": \"apps\"")),
+    case("GKE021", "tf", "resource \"google_container_node_pool\" \"apps\" {\n  cluster = \"c\"\n  node_config {\n    image_type = \"UBUNTU_CONTAINERD\"\n  }\n}\n", Fail, "google_container_node_pool.apps", Value("image_type")),
+    case("GKE021", "json", AUTOPILOT, Pass, "apps", Token("\"name\": \"apps\"")),
+    case("GKE022", "json", gcloud!("  \"releaseChannel\": {\"channel\": \"STABLE\"},\n", ""), Pass, "prod", Value("\"channel\"")),
+    case("GKE022", "tf", "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n  release_channel {\n    channel = \"UNSPECIFIED\"\n  }\n}\n", Fail, "google_container_cluster.c", Value("channel =")),
+    case("GKE022", "json", AUTOPILOT, Pass, "prod", Value("\"enabled\"")),
+    case("GKE023", "json", gcloud!("  \"binaryAuthorization\": {\"evaluationMode\": \"PROJECT_SINGLETON_POLICY_ENFORCE\"},\n", ""), Pass, "prod", Value("\"evaluationMode\"")),
+    case("GKE023", "tf", "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n  binary_authorization {\n    evaluation_mode = \"DISABLED\"\n  }\n}\n", Fail, "google_container_cluster.c", Value("evaluation_mode")),
+    case("GKE023", "json", gcloud!("", ""), Fail, "prod", Token("\"name\": \"prod\"")),
+    case("GKE023", "json", AUTOPILOT, Fail, "prod", Token("\"name\": \"prod\"")),
+    case("GKE024", "json", gcloud!("", ""), Fail, "prod", Token("\"name\": \"prod\"")),
+    case("GKE024", "tf", "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n  enable_intranode_visibility = true\n}\n", Pass, "google_container_cluster.c", Value("enable_intranode_visibility")),
+    case("GKE024", "json", AUTOPILOT, Fail, "prod", Token("\"name\": \"prod\"")),
+    case("GKE025", "json", gcloud!("  \"loggingService\": \"logging.googleapis.com/kubernetes\",\n", ""), Pass, "prod", Value("\"loggingService\"")),
+    case("GKE025", "json", gcloud!("", ""), Pass, "prod", Token("\"name\": \"prod\"")),
+    case("GKE025", "tf", "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n  logging_service = \"logging.googleapis.com/kubernetes\"\n}\n", Pass, "google_container_cluster.c", Value("logging_service")),
+    case("GKE025", "json", AUTOPILOT, Pass, "prod", Token("\"name\": \"prod\"")),
+    case("GKE026", "tf", "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n  monitoring_service = \"none\"\n}\n", Fail, "google_container_cluster.c", Value("monitoring_service")),
+    case("GKE026", "tf", "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n}\n", Pass, "google_container_cluster.c", Token("resource")),
+    case("GKE026", "json", AUTOPILOT, Pass, "prod", Token("\"name\": \"prod\"")),
+    case("GKE027", "json", gcloud!("  \"databaseEncryption\": {\"state\": \"ENCRYPTED\", \"keyName\": \"k\"},\n", ""), Pass, "prod", Value("\"state\"")),
+    case("GKE027", "json", gcloud!("", ""), Fail, "prod", Token("\"name\": \"prod\"")),
+    case("GKE027", "tf", "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n  database_encryption {\n    state = \"DECRYPTED\"\n  }\n}\n", Fail, "google_container_cluster.c", Value("state")),
+    case("GKE027", "json", AUTOPILOT, Fail, "prod", Token("\"name\": \"prod\"")),
+    case("GKE028", "json", "{\"name\": \"old\", \"currentMasterVersion\": \"1.9.7-gke.11\", \"addonsConfig\": {\"kubernetesDashboard\": {}}, \"nodePools\": []}\n", Fail, "old", Value("\"currentMasterVersion\"")),
+    case("GKE028", "tf", "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n}\n", Pass, "google_container_cluster.c", Token("resource")),
+    case("GKE028", "json", AUTOPILOT, Pass, "prod", Value("\"enabled\"")),
+    case("GKE029", "tf", "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n  enable_kubernetes_alpha = true\n}\n", Fail, "google_container_cluster.c", Value("enable_kubernetes_alpha")),
+    case("GKE029", "tf", "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n  enable_kubernetes_alpha = false\n}\n", Pass, "google_container_cluster.c", Value("enable_kubernetes_alpha")),
+    case("GKE029", "json", gcloud!("", ""), Pass, "prod", Token("\"name\": \"prod\"")),
+    case("GKE030", "tf", "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n  networking_mode = \"VPC_NATIVE\"\n}\n", Pass, "google_container_cluster.c", Value("networking_mode")),
+    case("GKE030", "json", AUTOPILOT, Pass, "prod", Value("\"enabled\"")),
+    case("GKE031", "json", gcloud!("", ""), Fail, "prod", Token("\"name\": \"prod\"")),
+    case("GKE031", "tf", "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n  authenticator_groups_config {\n    security_group = \"gke-security-groups@acme.example\"\n  }\n}\n", Pass, "google_container_cluster.c", Value("security_group")),
+    case("GKE031", "json", AUTOPILOT, Fail, "prod", Token("\"name\": \"prod\"")),
+    case("GKE032", "json", gcloud!("", "      \"config\": {},\n"), Fail, "apps", Token("\"name\": \"apps\"")),
+    case("GKE032", "tf", "resource \"google_container_node_pool\" \"apps\" {\n  cluster = \"c\"\n  node_config {\n    boot_disk_kms_key = google_kms_crypto_key.nodes.id\n  }\n}\n", Pass, "google_container_node_pool.apps", Value("boot_disk_kms_key")),
+    case("GKE032", "json", AUTOPILOT, Fail, "apps", Token("\"name\": \"apps\"")),
 ];
 
 /// Writes a JSON document as block YAML, the way `gcloud --format=yaml` lays it out.
@@ -310,14 +376,44 @@ fn every_case_in_every_format() {
             run(c.rule, "yaml", &text, c.resource, c.status, c.at);
         }
     }
-    // Every rule of the pack has cases here.
-    for rule in gkecheck::rules::RULES {
-        let covered_elsewhere = [
-            "GKE001", "GKE002", "GKE005", "GKE006", "GKE008", "GKE009", "GKE010", "GKE033",
-        ];
+    // Every rule of the pack has the whole matrix here: a failing and a passing case in gcloud
+    // and in Terraform, a case with the setting left out (the finding points at the
+    // resource's head), and an Autopilot case. GKE003 judges Terraform only.
+    let covered_elsewhere = [
+        "GKE001", "GKE002", "GKE005", "GKE006", "GKE008", "GKE009", "GKE010", "GKE033",
+    ];
+    for rule in gkecheck::rules::RULES
+        .iter()
+        .filter(|r| !covered_elsewhere.contains(&r.id))
+    {
+        assert!(rules.contains(rule.id), "no cases for {}", rule.id);
+        let mine: Vec<&Case> = CASES.iter().filter(|c| c.rule == rule.id).collect();
+        let has = |format: &str, status: Status| {
+            mine.iter()
+                .any(|c| c.format == format && c.status == status)
+        };
+        let formats: &[&str] = if rule.id == "GKE003" {
+            &["tf"]
+        } else {
+            &["json", "tf"]
+        };
+        for format in formats {
+            assert!(
+                has(format, Fail) && has(format, Pass),
+                "{}: a failing and a passing {format} case",
+                rule.id
+            );
+        }
         assert!(
-            rules.contains(rule.id) || covered_elsewhere.contains(&rule.id),
-            "no cases for {}",
+            mine.iter().any(|c| matches!(c.at, Token(_))),
+            "{}: a case with the setting left out",
+            rule.id
+        );
+        assert!(
+            mine.iter()
+                .any(|c| c.text.contains("\"autopilot\": {\"enabled\": true}")
+                    || c.text.contains("enable_autopilot = true")),
+            "{}: an Autopilot case",
             rule.id
         );
     }
@@ -337,4 +433,47 @@ fn a_hardened_cluster_passes_every_rule() {
     let ran: std::collections::BTreeSet<&str> = report.results.iter().map(|r| r.rule).collect();
     // GKE003 is Terraform-only; GKE006 and GKE033 need an IAM policy.
     assert_eq!(ran.len(), gkecheck::rules::RULES.len() - 3, "{ran:?}");
+}
+
+/// Plans go through the same reading as Terraform configuration: lists, map entries, repeated
+/// blocks and block presence come out of `planned_values` alike.
+#[test]
+fn plans_read_the_same_settings() {
+    let plan = r#"{"format_version": "1.2", "terraform_version": "1.9.5", "planned_values": {"root_module": {"resources": [
+ {"address": "google_container_cluster.c", "mode": "managed", "type": "google_container_cluster", "name": "c",
+  "values": {"name": "c", "remove_default_node_pool": true, "enable_shielded_nodes": false,
+   "master_authorized_networks_config": [{"cidr_blocks": [{"cidr_block": "0.0.0.0/1"}, {"cidr_block": "128.0.0.0/1"}]}],
+   "release_channel": [{"channel": "STABLE"}], "logging_service": "none"}},
+ {"address": "google_container_node_pool.apps", "mode": "managed", "type": "google_container_node_pool", "name": "apps",
+  "values": {"name": "apps", "cluster": "c", "management": [{"auto_repair": false, "auto_upgrade": true}],
+   "node_config": [{"metadata": {"disable-legacy-endpoints": "false"}, "oauth_scopes": ["https://www.googleapis.com/auth/cloud-platform"],
+     "image_type": "UBUNTU_CONTAINERD", "shielded_instance_config": [{"enable_secure_boot": true, "enable_integrity_monitoring": false}]}]}}
+]}}}"#;
+    let report = check(&[Input::new("plan.json", plan)], &Options::default());
+    let status = |rule: &str, address: &str| {
+        report
+            .results
+            .iter()
+            .find(|r| r.rule == rule && r.resource.address == address)
+            .unwrap_or_else(|| panic!("no {rule} result for {address}"))
+            .status
+    };
+    let cluster = "google_container_cluster.c";
+    let pool = "google_container_node_pool.apps";
+    for (rule, address, expected) in [
+        ("GKE014", cluster, Pass),
+        ("GKE015", cluster, Fail),
+        ("GKE016", cluster, Fail),
+        ("GKE022", cluster, Pass),
+        ("GKE025", cluster, Fail),
+        ("GKE004", pool, Fail),
+        ("GKE007", pool, Fail),
+        ("GKE017", pool, Pass),
+        ("GKE018", pool, Fail),
+        ("GKE019", pool, Fail),
+        ("GKE020", pool, Pass),
+        ("GKE021", pool, Fail),
+    ] {
+        assert_eq!(status(rule, address), expected, "{rule} {address}");
+    }
 }
