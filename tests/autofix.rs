@@ -349,3 +349,95 @@ fn fixtures_and_corpus_terraform_round_trip() {
         );
     }
 }
+
+/// The single-attribute fixes of the rule pack: set where written, added with the blocks on
+/// their way where not, a map entry changed in place, and two fixes that both need a new
+/// `node_config` made one after the other.
+#[test]
+fn single_attribute_fixes() {
+    let text = r#"resource "google_container_cluster" "c" {
+  name                     = "c"
+  remove_default_node_pool = true
+  enable_shielded_nodes    = false # was off for a test
+  enable_kubernetes_alpha  = true
+  logging_config {
+    enable_components = []
+  }
+}
+
+resource "google_container_node_pool" "apps" {
+  cluster = google_container_cluster.c.name
+  management {
+    auto_repair = false
+  }
+  node_config {
+    image_type = "UBUNTU_CONTAINERD"
+    metadata = {
+      team                     = "shop"
+      disable-legacy-endpoints = "false"
+    }
+  }
+}
+
+resource "google_container_node_pool" "bare" {
+  cluster = google_container_cluster.c.name
+}
+"#;
+    let rules = &[
+        "GKE001", "GKE004", "GKE016", "GKE017", "GKE019", "GKE021", "GKE025", "GKE029",
+    ];
+    let report = round_trip_with(&tf(text), rules);
+    let fixed = &report.files[0].text;
+    assert!(
+        fixed.contains("  enable_shielded_nodes    = true # was off for a test\n"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("  enable_kubernetes_alpha  = false\n"),
+        "{fixed}"
+    );
+    assert!(fixed.contains("    auto_repair = true\n"), "{fixed}");
+    assert!(
+        fixed.contains("    image_type = \"COS_CONTAINERD\"\n"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("      disable-legacy-endpoints = \"true\"\n"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("      team                     = \"shop\"\n"),
+        "{fixed}"
+    );
+    // Secure boot: the block added inside the existing node_config.
+    assert!(
+        fixed.contains("    shielded_instance_config {\n      enable_secure_boot = true\n    }\n"),
+        "{fixed}"
+    );
+    // The bare pool gets one node_config holding both the mode (GKE001) and secure boot
+    // (GKE017), not two node_config blocks.
+    let bare = &fixed[fixed.find("\"bare\"").unwrap()..];
+    assert_eq!(bare.matches("node_config {").count(), 1, "{bare}");
+    assert!(
+        bare.contains("enable_secure_boot = true") && bare.contains("mode = \"GKE_METADATA\""),
+        "{bare}"
+    );
+    // The alpha fix says it replaces the cluster.
+    let alpha = report.applied.iter().find(|a| a.rule == "GKE029").unwrap();
+    assert!(
+        alpha.consequence.contains("DESTROYS"),
+        "{}",
+        alpha.consequence
+    );
+    // Logging off through an empty component list: not a single attribute to flip.
+    let logging = report.skipped.iter().find(|s| s.rule == "GKE025").unwrap();
+    assert!(logging.reason.contains("fix by hand"), "{}", logging.reason);
+
+    // Rules whose fix needs a value only a person has say what to do.
+    let report = fix_with(&tf(text), &["GKE014", "GKE027", "GKE031"]);
+    assert!(report.files.is_empty());
+    assert_eq!(report.skipped.len(), 3);
+    for s in &report.skipped {
+        assert!(s.reason.starts_with("no automatic fix: "), "{}", s.reason);
+    }
+}
