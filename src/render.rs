@@ -228,12 +228,28 @@ pub fn script(report: &Report) -> String {
     let mut verify: Vec<(&str, &str)> = Vec::new();
     let mut warnings: Vec<&str> = Vec::new();
     let mut kubernetes: Vec<(String, String)> = Vec::new();
+    // Steps that need a value or a decision only a person has (a CIDR, a key, a group, a
+    // replacement pool), or that no command does: written out as comments.
+    let mut by_hand: Vec<(&str, &str)> = Vec::new();
+    let needs_person = |code: &str| {
+        code.starts_with('#')
+            || code.contains("node-pools create")
+            || ["=CIDR", "=KEY", "YOUR_DOMAIN", "=NODE_SA"]
+                .iter()
+                .any(|p| code.contains(p))
+    };
     for r in report.results.iter().filter(|r| r.status == Status::Fail) {
         let Some(fix) = &r.remediation else { continue };
         if fix.steps.iter().any(|s| s.language != "shell") {
             continue; // Terraform: `gkecheck fix` changes the configuration instead.
         }
         for step in &fix.steps {
+            if needs_person(&step.code) {
+                if !by_hand.iter().any(|(_, c)| *c == step.code) {
+                    by_hand.push((&step.title, &step.code));
+                }
+                continue;
+            }
             let list = if step.code.starts_with("gcloud container clusters update") {
                 &mut clusters
             } else {
@@ -264,7 +280,10 @@ pub fn script(report: &Report) -> String {
             kubernetes.push((r.resource.name.clone(), project.to_string()));
         }
     }
-    if clusters.is_empty() && pools.is_empty() {
+    // Workload Identity first on each cluster, the metadata server first on each pool.
+    clusters.sort_by_key(|c| !c.contains("--workload-pool="));
+    pools.sort_by_key(|p| !p.contains("--workload-metadata="));
+    if clusters.is_empty() && pools.is_empty() && by_hand.is_empty() {
         return "#!/usr/bin/env bash\n# gkecheck: nothing to fix with gcloud in these inputs.\n"
             .into();
     }
@@ -283,22 +302,32 @@ pub fn script(report: &Report) -> String {
         ));
     }
     if !clusters.is_empty() {
-        out.push_str("\n# 2. Workload Identity on the clusters.\n");
+        out.push_str("\n# 2. Cluster settings, Workload Identity first.\n");
         for c in &clusters {
             out.push_str(c);
             out.push('\n');
         }
     }
     if !pools.is_empty() {
-        out.push_str("\n# 3. The GKE metadata server on each node pool (recreates its nodes).\n");
+        out.push_str("\n# 3. Node pool settings, the GKE metadata server first (most recreate the pool's nodes).\n");
         for p in &pools {
             out.push_str(p);
             out.push('\n');
         }
     }
+    if !by_hand.is_empty() {
+        out.push_str("\n# 4. By hand: each needs a value or a decision only you have.\n");
+        for (title, code) in &by_hand {
+            out.push_str(&format!("#  {title}:\n"));
+            for line in code.lines() {
+                let line = line.trim_start_matches("# ");
+                out.push_str(&format!("#    {line}\n"));
+            }
+        }
+    }
     if !verify.is_empty() {
         // By hand: one of them runs a pod interactively.
-        out.push_str("\n# 4. Verify, by hand, once the updates are done:\n");
+        out.push_str("\n# 5. Verify, by hand, once the updates are done:\n");
         for (title, code) in &verify {
             out.push_str(&format!("#  {title}:\n"));
             for line in code.lines() {

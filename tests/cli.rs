@@ -244,7 +244,7 @@ fn script_orders_the_gcloud_fixes_and_is_valid_bash() {
     let pool = script
         .find("\ngcloud container node-pools update apps --cluster=prod")
         .expect("the pool command");
-    let verify = script.find("# 4. Verify").expect("the verification");
+    let verify = script.find("# 5. Verify").expect("the verification");
     assert!(cluster < pool && pool < verify, "{script}");
     assert!(script.contains("# WARNING: Changing a node pool's metadata mode recreates its nodes"));
     assert!(script.contains(
@@ -261,6 +261,42 @@ fn script_orders_the_gcloud_fixes_and_is_valid_bash() {
     std::fs::write(&path, &script).unwrap();
     let syntax = Command::new("bash").arg("-n").arg(&path).status().unwrap();
     assert!(syntax.success());
+
+    // With every rule: what needs a person's value (a CIDR block) or a replacement pool is a
+    // comment under "By hand", never a command that runs.
+    let out = gkecheck(
+        &["check", "--format", "script", "-"],
+        Some(EXPOSED.as_bytes()),
+    );
+    let script = String::from_utf8(out.stdout).unwrap();
+    let by_hand = script.find("# 4. By hand").expect("the by-hand section");
+    assert!(script[by_hand..].contains("#    gcloud container clusters update prod --location=europe-west1 --project=acme --enable-master-authorized-networks --master-authorized-networks=CIDR\n"), "{script}");
+    assert!(
+        script[by_hand..].contains("#    gcloud container node-pools create apps-v2"),
+        "{script}"
+    );
+    for line in script
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        assert!(
+            line == "set -euo pipefail"
+                || line.starts_with("gcloud container clusters update ")
+                || line.starts_with("gcloud container node-pools update "),
+            "{line}"
+        );
+        assert!(
+            !line.contains("=CIDR") && !line.contains("=KEY") && !line.contains("YOUR_DOMAIN"),
+            "{line}"
+        );
+    }
+    std::fs::write(&path, &script).unwrap();
+    assert!(Command::new("bash")
+        .arg("-n")
+        .arg(&path)
+        .status()
+        .unwrap()
+        .success());
 }
 
 #[test]
