@@ -477,3 +477,58 @@ fn plans_read_the_same_settings() {
         assert_eq!(status(rule, address), expected, "{rule} {address}");
     }
 }
+
+/// Node-pool rules see the pools GKE001 sees: inline pools by index, no default pool when
+/// `remove_default_node_pool` deletes it, and an uncertain pool's failure is unknown.
+#[test]
+fn pool_rules_follow_the_pools_that_exist() {
+    let text = r#"variable "drop" {}
+resource "google_container_cluster" "c" {
+  remove_default_node_pool = var.drop
+  node_pool {
+    name = "default-pool"
+  }
+  node_pool {
+    name = "apps"
+    management {
+      auto_repair = false
+    }
+  }
+}
+resource "google_container_cluster" "gone" {
+  remove_default_node_pool = true
+}
+"#;
+    let report = check(
+        &[Input::new("main.tf", text)],
+        &Options {
+            select: vec!["GKE019".into(), "GKE017".into()],
+            ..Options::default()
+        },
+    );
+    let of = |address: &str, rule: &str| {
+        report
+            .results
+            .iter()
+            .filter(|r| r.resource.address == address && r.rule == rule)
+            .map(|r| r.status)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        of("google_container_cluster.c.node_pool[1]", "GKE019"),
+        [Fail]
+    );
+    assert_eq!(
+        of("google_container_cluster.c.node_pool[0]", "GKE019"),
+        [Pass]
+    );
+    // The pool named default-pool exists only if var.drop is false: its failure is unknown.
+    assert_eq!(
+        of("google_container_cluster.c.node_pool[0]", "GKE017"),
+        [Unknown]
+    );
+    assert!(report.results.iter().all(|r| !r
+        .resource
+        .address
+        .starts_with("google_container_cluster.gone")));
+}
