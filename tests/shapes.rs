@@ -198,9 +198,9 @@ fn gcloud_beta_output_and_node_pools_on_their_own() {
         let notes = &report.inputs[0].notes;
         assert_eq!(notes.len(), 1);
         assert!(
-            notes[0]
-                .message
-                .contains("Workload Identity (GKE002) could not be checked"),
+            notes[0].message.contains(
+                "Workload Identity (GKE002) and its other cluster settings could not be checked"
+            ),
             "{}",
             notes[0].message
         );

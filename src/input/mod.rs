@@ -322,7 +322,7 @@ fn load_gcloud(index: usize, docs: &[json::Json], model: &mut Model, loaded: &mu
                 index,
                 pool.site.head.start,
                 format!(
-                    "node pool {}: {cluster} is not in the input, so its Workload Identity (GKE002) could not be checked; paste `gcloud container clusters describe` output with it",
+                    "node pool {}: {cluster} is not in the input, so its Workload Identity (GKE002) and its other cluster settings could not be checked; paste `gcloud container clusters describe` output with it",
                     pool.display_name()
                 ),
             );

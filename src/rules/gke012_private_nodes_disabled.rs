@@ -103,7 +103,8 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 (Flag::Is(mine, _), Some(Flag::Is(theirs, _))) if mine == theirs => None,
                 (Flag::Is(false, _), Some(Flag::Absent)) => None,
                 (Flag::Is(true, s), _) => Some(Finding::new(Status::Pass, "This pool's nodes are private.", Some(s))),
-                (Flag::Is(false, s), _) => Some(Finding::new(Status::Fail, format!("This pool overrides its cluster's default: {}", lower_first(FAIL)), Some(s))),
+                (Flag::Is(false, s), Some(_)) => Some(Finding::new(Status::Fail, format!("This pool overrides its cluster's default: {}", lower_first(FAIL)), Some(s))),
+                (Flag::Is(false, s), None) => Some(Finding::new(Status::Fail, format!("This pool's nodes have public IP addresses: {}", FAIL.split_once(": ").map_or(FAIL, |(_, why)| why)), Some(s))),
                 (Flag::Unknown(expr, s), _) => Some(Finding::new(
                     Status::Unknown,
                     format!("Whether this pool's nodes are private comes from `{expr}`, which gkecheck cannot evaluate."),
