@@ -7,7 +7,7 @@ use gkecheck::input::Format;
 use gkecheck::{check, render, rules, Input, Options};
 
 const HELP: &str =
-    "gkecheck: finds GKE node pools that leak the node's credentials, and says how to fix them.
+    "gkecheck: finds GKE node pools that leak the node's credentials, and the other GKE hardening\nsettings left open (GKE001-GKE033: `gkecheck rules` lists them), and says how to fix them.
 
 Usage:
   gkecheck check [--format text|json] [--input-format KIND] [--var-file FILE]... [PATH|DIR|-]...
