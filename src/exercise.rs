@@ -27,6 +27,10 @@ pub struct Scenario {
     /// The starting text.
     pub input: String,
     pub goals: Vec<Goal>,
+    /// The rules whose results the learner sees (ids or names); when empty, the rules the goals
+    /// name, or every rule when they name none.
+    #[serde(default)]
+    pub rules: Vec<String>,
     /// Rule ids (the hint is the rule's fix) or hints in words, shown one at a time.
     #[serde(default)]
     pub hints: Vec<String>,
@@ -94,6 +98,11 @@ pub fn parse(json: &str) -> Result<Scenario, String> {
             if goal.status.is_none() {
                 return Err(format!("goal {} names a rule but no status", i + 1));
             }
+        }
+    }
+    for rule in &scenario.rules {
+        if rules::find(rule).is_none() {
+            return Err(format!("rules names an unknown rule {rule:?}"));
         }
     }
     if scenario.goals.is_empty() {
@@ -205,5 +214,14 @@ mod tests {
         assert!(parse(&two).unwrap_err().contains("exactly one"));
         let unknown = SCENARIO.replace(r#""rule": "GKE001""#, r#""rule": "GKE999""#);
         assert!(parse(&unknown).unwrap_err().contains("unknown rule"));
+        let shown = SCENARIO.replace(r#""hints""#, r#""rules": ["GKE001", "nope"], "hints""#);
+        assert!(parse(&shown)
+            .unwrap_err()
+            .contains("rules names an unknown rule \"nope\""));
+        let shown = SCENARIO.replace(
+            r#""hints""#,
+            r#""rules": ["GKE001", "legacy-abac-enabled"], "hints""#,
+        );
+        assert_eq!(parse(&shown).unwrap().rules.len(), 2);
     }
 }

@@ -91,7 +91,7 @@ async function runCheck() {
     const report = JSON.parse(await call('checkInputs', request));
     if (number !== checkNumber) return;
     failedRequest = null;
-    render(report, performance.now() - started);
+    render(exercise ? exerciseView(report) : report, performance.now() - started);
     await updateExercise();
   } catch (error) {
     if (!(error instanceof EngineError)) throw error;
@@ -176,6 +176,7 @@ function render(report, ms) {
   if (s.unknown) parts.push(`${s.unknown} unknown`);
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   if (s.errors) parts.push('the input could not be read');
+  if (report.hidden) parts.push(`${report.hidden} results of rules outside this exercise not shown`);
   statusLine.textContent = `${parts.join(', ')}. Checked locally in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms.`;
 }
 
@@ -491,6 +492,19 @@ function startExercise(scenario, json) {
 function leaveExercise() {
   exercise = null;
   $('exercise').hidden = true;
+}
+
+// During an exercise, the results of the rules it is about: its `rules`, or the rules its goals
+// name. The other rules' findings would bury the lesson.
+function exerciseView(report) {
+  const { scenario } = exercise;
+  const named = scenario.rules?.length ? scenario.rules : scenario.goals.filter((g) => g.rule).map((g) => g.rule);
+  if (!named.length) return report;
+  const shown = new Set(named.map((r) => r.toUpperCase()));
+  const results = report.results.filter((r) => shown.has(r.rule) || shown.has(r.name.toUpperCase()));
+  const count = (status) => results.filter((r) => r.status === status).length;
+  const summary = { ...report.summary, fail: count('fail'), pass: count('pass'), unknown: count('unknown'), suppressed: count('suppressed') };
+  return { ...report, results, summary, hidden: report.results.length - results.length };
 }
 
 // Judges the text against the exercise's goals after each check.

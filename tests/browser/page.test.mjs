@@ -324,6 +324,10 @@ test('finishing an exercise, with progress kept in the browser, and a scenario f
   await page.click('#exercise-list li[data-exercise="06-keep-the-export-job-working"] button');
   await page.locator('#exercise-goals li[data-met="false"]').first().waitFor();
   assert.equal(await page.locator('#exercise-goals li').count(), 4);
+  // Only the rules the exercise is about are shown; the status line says the rest are hidden.
+  const shownRules = await page.$$eval('#results .result', (nodes) => [...new Set(nodes.map((n) => n.dataset.rule))].sort());
+  assert.deepEqual(shownRules, ['GKE001', 'GKE002']);
+  assert.match(await page.textContent('#status'), /results of rules outside this exercise not shown/);
   // Hints come one at a time, drawn from the rules' docs where they name a rule.
   await page.click('#exercise-hint');
   assert.match(await page.textContent('#exercise-hints'), /workload_identity_config/);
