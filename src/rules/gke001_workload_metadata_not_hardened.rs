@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     title: "Pods on this node pool can take the node's service-account token from the metadata server",
     cis: &[("1.2", "6.4.2"), ("1.6", "5.4.2"), ("1.9", "5.4.1")],
     peers: &["CKV_GCP_69", "AVD-GCP-0057", "google-gke-node-metadata-security"],
-    differs: "A Terraform pool without `workload_metadata_config` is judged by its cluster, not failed outright: GKE gives a new pool GKE_METADATA when the cluster has Workload Identity (GKE003 asks for the mode to be written down).",
+    differs: "`SECURE` (metadata concealment) fails, since it still hands out the node's token; and a Terraform pool without `workload_metadata_config` is judged by its cluster's Workload Identity, which decides the mode GKE gives it (GKE003 asks for the mode to be written down).",
     what: "Checks that every node pool runs the GKE metadata server: `workloadMetadataConfig.mode` is `GKE_METADATA` \
 (gcloud, API) or `workload_metadata_config { mode = \"GKE_METADATA\" }` (Terraform). The deprecated \
 `nodeMetadata = GKE_METADATA_SERVER` (gcloud beta, provider v3) counts too when `mode` is not there; when both \

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     title: "The pool's nodes serve the legacy metadata endpoints, which need no Metadata-Flavor header",
     cis: &[],
-    peers: &["CKV_GCP_67", "google-gke-metadata-endpoints-disabled"],
+    peers: &["CKV_GCP_67", "AVD-GCP-0048", "google-gke-metadata-endpoints-disabled"],
     differs: "An absent `disable-legacy-endpoints` passes: GKE 1.12 and later set it to \"true\" on every node unless told otherwise.",
     what: "Checks that no node pool sets the node metadata key `disable-legacy-endpoints` to \"false\" \
 (`config.metadata` in gcloud output, `node_config { metadata = {...} }` in Terraform). GKE 1.12 and later \

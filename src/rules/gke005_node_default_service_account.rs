@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     title: "Nodes run as the Compute Engine default service account",
     cis: &[("1.2", "6.2.1"), ("1.7", "5.2.1"), ("2.0", "5.2.1")],
-    peers: &["1c8eef02-17b1-4a3e-b01d-dcc3292d2c38", "google-gke-use-service-account"],
+    peers: &["AVD-GCP-0050", "1c8eef02-17b1-4a3e-b01d-dcc3292d2c38", "google-gke-use-service-account"],
     differs: "A `google_service_account.*` reference passes even though its email is known only after apply: it is a dedicated account by construction.",
     what: "Checks that every node pool runs as a dedicated IAM service account: `config.serviceAccount` \
 (gcloud, API) or `node_config.service_account` (Terraform) is set, and is neither `default` nor \

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     title: "Legacy ABAC authorization is on, granting broad static permissions beside RBAC",
     cis: &[("1.7", "5.8.3"), ("2.0", "5.8.3")],
-    peers: &["CKV_GCP_7", "5baa92d2-d8ee-4c75-88a4-52d9d8bb8067", "google-gke-use-rbac-permissions"],
+    peers: &["CKV_GCP_7", "AVD-GCP-0062", "5baa92d2-d8ee-4c75-88a4-52d9d8bb8067", "google-gke-use-rbac-permissions"],
     differs: "",
     what: "Checks that legacy authorization (ABAC) is off: `legacyAbac.enabled` (gcloud, API) or \
 `enable_legacy_abac` (Terraform) is not true. GKE 1.8 and later leave it off unless asked, so an \

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     title: "The control plane accepts a static username and password",
     cis: &[],
-    peers: &["CKV_GCP_19", "google-gke-no-legacy-authentication"],
+    peers: &["CKV_GCP_19", "AVD-GCP-0064", "google-gke-no-legacy-authentication"],
     differs: "",
     what: "Checks that the cluster has no basic-authentication credentials: `masterAuth.username` and \
 `masterAuth.password` (gcloud, API) or `master_auth { username, password }` (Terraform) are absent \

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     title: "A client certificate for the Kubernetes API was issued",
     cis: &[],
-    peers: &["CKV_GCP_13", "google-gke-no-legacy-authentication"],
+    peers: &["CKV_GCP_13", "AVD-GCP-0064", "google-gke-no-legacy-authentication"],
     differs: "Absence passes: not issuing a client certificate is the default, so only an issued one fails.",
     what: "Checks that no client certificate is issued: `masterAuth.clientCertificateConfig.issueClientCertificate` \
 is not true and `masterAuth.clientCertificate` is empty (gcloud, API), and \

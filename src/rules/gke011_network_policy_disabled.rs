@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     title: "NetworkPolicy objects are not enforced: every pod can reach every other pod",
     cis: &[("1.4", "5.6.7")],
-    peers: &["CKV_GCP_12", "google-gke-enable-network-policy"],
+    peers: &["CKV_GCP_12", "AVD-GCP-0056", "google-gke-enable-network-policy"],
     differs: "Dataplane V2 (`ADVANCED_DATAPATH`) and Autopilot clusters pass without `network_policy`: Dataplane V2 enforces NetworkPolicy itself.",
     what: "Checks that the cluster enforces Kubernetes NetworkPolicy: `networkPolicy.enabled` or \
 GKE Dataplane V2 (`networkConfig.datapathProvider: ADVANCED_DATAPATH`, which always enforces it) in \

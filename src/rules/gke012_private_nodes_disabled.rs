@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     title: "The nodes have public IP addresses",
     cis: &[("1.4", "5.6.5")],
-    peers: &["CKV_GCP_25", "google-gke-enable-private-cluster"],
+    peers: &["CKV_GCP_25", "AVD-GCP-0059", "google-gke-enable-private-cluster"],
     differs: "A `private_cluster_config` block is not enough: its `enable_private_nodes` value is read, so a block that sets only other fields fails.",
     what: "Checks that nodes get only internal addresses. The cluster's default is \
 `privateClusterConfig.enablePrivateNodes` or the newer `networkConfig.defaultEnablePrivateNodes` (gcloud, \

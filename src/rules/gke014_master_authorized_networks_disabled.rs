@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     title: "The Kubernetes API accepts connections from any address",
     cis: &[("1.4", "5.6.3")],
-    peers: &["CKV_GCP_20", "google-gke-enable-master-networks"],
+    peers: &["CKV_GCP_20", "AVD-GCP-0061", "google-gke-enable-master-networks"],
     differs: "A control plane whose IP endpoints are turned off (DNS endpoint only) passes: there is no address for authorized networks to restrict.",
     what: "Checks that control plane authorized networks are on: `masterAuthorizedNetworksConfig.enabled` \
 (or `controlPlaneEndpointsConfig.ipEndpointsConfig.authorizedNetworksConfig.enabled`) in gcloud output; a \

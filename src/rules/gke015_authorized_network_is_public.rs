@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     title: "The authorized networks let in every address on the internet",
     cis: &[],
-    peers: &["CKV_GCP_18", "google-gke-no-public-control-plane"],
+    peers: &["CKV_GCP_18", "AVD-GCP-0053", "google-gke-no-public-control-plane"],
     differs: "The blocks are added up as address ranges, so `0.0.0.0/1` with `128.0.0.0/1` fails like `0.0.0.0/0` instead of passing as two narrower ranges.",
     what: "When control plane authorized networks are on, checks that their CIDR blocks \
 (`masterAuthorizedNetworksConfig.cidrBlocks[].cidrBlock`, Terraform `cidr_blocks { cidr_block }`) do not \

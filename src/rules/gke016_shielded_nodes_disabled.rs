@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     title: "Shielded GKE Nodes are off: a node's identity can be impersonated",
     cis: &[("1.4", "5.5.5")],
-    peers: &["CKV_GCP_71", "579a0727-9c29-4d58-8195-fc5802a8bdb4", "google-gke-node-shielding-enabled"],
+    peers: &["CKV_GCP_71", "AVD-GCP-0055", "579a0727-9c29-4d58-8195-fc5802a8bdb4", "google-gke-node-shielding-enabled"],
     differs: "An absent `enable_shielded_nodes` passes in Terraform (on by default since GKE 1.18) but fails in gcloud output, where the API leaves the setting out only when it is off.",
     what: "Checks that Shielded GKE Nodes are on: `shieldedNodes.enabled` (gcloud, API) or \
 `enable_shielded_nodes` (Terraform). New clusters have them since GKE 1.18, so an absent Terraform \

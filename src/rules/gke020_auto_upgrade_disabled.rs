@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     title: "This pool's nodes do not receive security upgrades",
     cis: &[("1.4", "5.5.3")],
-    peers: &["CKV_GCP_10", "google-gke-enable-auto-upgrade"],
+    peers: &["CKV_GCP_10", "AVD-GCP-0058", "google-gke-enable-auto-upgrade"],
     differs: "A Terraform pool without a `management` block passes: auto-upgrade is on for new pools unless turned off.",
     what: "Checks that each node pool upgrades itself: `management.autoUpgrade` (gcloud, API) or \
 `management { auto_upgrade = true }` (Terraform). Auto-upgrade is on for new pools unless turned off \

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Low,
     title: "The pool's nodes do not run Container-Optimized OS",
     cis: &[("1.4", "5.5.1")],
-    peers: &["CKV_GCP_22", "google-gke-node-pool-uses-cos"],
+    peers: &["CKV_GCP_22", "AVD-GCP-0054", "google-gke-node-pool-uses-cos"],
     differs: "An absent `image_type` passes (GKE's default is COS_CONTAINERD), and Windows pools are exempt.",
     what: "Checks that each node pool runs Container-Optimized OS: `config.imageType` (gcloud) or \
 `node_config { image_type }` (Terraform) starts with `COS` (any case). An absent image type is \

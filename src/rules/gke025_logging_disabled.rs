@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     title: "The cluster sends no logs to Cloud Logging",
     cis: &[("1.4", "5.7.1")],
-    peers: &["CKV_GCP_1", "google-gke-enable-stackdriver-logging"],
+    peers: &["CKV_GCP_1", "AVD-GCP-0060", "google-gke-enable-stackdriver-logging"],
     differs: "Only `none` (or an empty component list) fails: an absent setting is Cloud Logging, the default.",
     what: "Checks that logging is not turned off: `loggingService` is not `none` (gcloud), \
 `logging_service` is not `none` and `logging_config { enable_components = [] }` is not written \

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     title: "The cluster sends no metrics to Cloud Monitoring",
     cis: &[("1.4", "5.7.1")],
-    peers: &["CKV_GCP_8", "google-gke-enable-stackdriver-monitoring"],
+    peers: &["CKV_GCP_8", "AVD-GCP-0052", "google-gke-enable-stackdriver-monitoring"],
     differs: "Only `none` (or an empty component list) fails: an absent setting is Cloud Monitoring, the default.",
     what: "Checks that monitoring is not turned off: `monitoringService` is not `none` (gcloud), \
 `monitoring_service` is not `none` and `monitoring_config { enable_components = [] }` is not written \

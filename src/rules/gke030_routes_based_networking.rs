@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Low,
     title: "The cluster is routes-based, not VPC-native",
     cis: &[("1.4", "5.6.2")],
-    peers: &["CKV_GCP_23", "google-gke-enable-ip-aliasing"],
+    peers: &["CKV_GCP_23", "AVD-GCP-0049", "google-gke-enable-ip-aliasing"],
     differs: "A Terraform cluster with neither `networking_mode` nor `ip_allocation_policy` is unknown, not failed: provider 5.0 and later make it VPC-native.",
     what: "Checks that the cluster is VPC-native (alias IPs): `ipAllocationPolicy.useIpAliases` in gcloud \
 output (the API leaves it out when false, so its absence fails); in Terraform, `networking_mode = \
