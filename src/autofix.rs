@@ -31,6 +31,10 @@ pub struct FixReport {
     pub files: Vec<FixedFile>,
     pub applied: Vec<Applied>,
     pub skipped: Vec<Skipped>,
+    /// The edits made, as (input, start, end, length of the new text), in the coordinates of
+    /// the text they were made in.
+    #[serde(skip)]
+    made: Vec<(usize, usize, usize, usize)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -48,6 +52,9 @@ pub struct Applied {
     pub line: usize,
     pub what: String,
     pub consequence: &'static str,
+    /// The byte offset of the fix's first edit, in the text it was made in.
+    #[serde(skip)]
+    offset: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -75,6 +82,29 @@ struct Planned {
     consequence: &'static str,
 }
 
+/// Where `offset`, in a text after `edits` (input, start, end, new length; starts in the text
+/// before them) were made, was before them; inside a new text, its start.
+fn before_edits(edits: &[(usize, usize, usize, usize)], input: usize, offset: usize) -> usize {
+    let mut mine: Vec<(usize, usize, usize)> = edits
+        .iter()
+        .filter(|e| e.0 == input)
+        .map(|&(_, start, end, len)| (start, end, len))
+        .collect();
+    mine.sort();
+    let mut delta: isize = 0;
+    for (start, end, len) in mine {
+        let new_start = (start as isize + delta) as usize;
+        if offset < new_start {
+            break;
+        }
+        if offset < new_start + len {
+            return start;
+        }
+        delta += len as isize - (end - start) as isize;
+    }
+    (offset as isize - delta).max(0) as usize
+}
+
 /// Why a fix waits: another fix changes the same text in this round.
 const AGAIN: &str = "it changes the same text as another fix: run gkecheck fix again";
 
@@ -82,13 +112,27 @@ const AGAIN: &str = "it changes the same text as another fix: run gkecheck fix a
 /// the same text have all been made. Results a waiver accepts are left as they are.
 pub fn fix(inputs: &[Input], options: &Options) -> FixReport {
     let mut current: Vec<Input> = inputs.to_vec();
-    let mut applied = Vec::new();
+    let mut applied: Vec<Applied> = Vec::new();
     let mut skipped = Vec::new();
+    // The edits of the rounds before, to find a later fix's place in the original text.
+    let mut earlier: Vec<Vec<(usize, usize, usize, usize)>> = Vec::new();
     for _round in 0..4 {
         let report = fix_once(&current, options);
         let waiting = report.skipped.iter().any(|s| s.reason == AGAIN);
         let progress = !report.applied.is_empty();
-        applied.extend(report.applied);
+        for mut a in report.applied {
+            let input = inputs.iter().position(|i| i.name == a.input).unwrap_or(0);
+            let mut offset = a.offset;
+            for round in earlier.iter().rev() {
+                offset = before_edits(round, input, offset);
+            }
+            a.line = crate::span::LineIndex::new(&inputs[input].text)
+                .position(offset.min(inputs[input].text.len()))
+                .line;
+            a.offset = offset;
+            applied.push(a);
+        }
+        earlier.push(report.made);
         skipped = report.skipped;
         for f in report.files {
             if let Some(i) = current.iter_mut().find(|i| i.name == f.name) {
@@ -113,6 +157,7 @@ pub fn fix(inputs: &[Input], options: &Options) -> FixReport {
         files,
         applied,
         skipped,
+        made: Vec::new(),
     }
 }
 
@@ -236,6 +281,7 @@ fn editable(site: &crate::model::Site) -> Result<(), String> {
 /// for the next run.
 fn apply(inputs: &[Input], planned: Vec<Planned>, mut skipped: Vec<Skipped>) -> FixReport {
     let mut taken: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
+    let mut made = Vec::new();
     let mut applied = Vec::new();
     let mut edits: BTreeMap<usize, Vec<(usize, Edit)>> = BTreeMap::new();
     // Blocks that fixes insert, by place: two fixes must not each add a `node_config {`
@@ -271,9 +317,11 @@ fn apply(inputs: &[Input], planned: Vec<Planned>, mut skipped: Vec<Skipped>) -> 
             line: index.position(first.start).line,
             what: p.what,
             consequence: p.consequence,
+            offset: first.start,
         });
         for e in p.edits {
             taken.entry(e.input).or_default().push((e.start, e.end));
+            made.push((e.input, e.start, e.end, e.text.len()));
             edits.entry(e.input).or_default().push((order, e));
         }
     }
@@ -297,6 +345,7 @@ fn apply(inputs: &[Input], planned: Vec<Planned>, mut skipped: Vec<Skipped>) -> 
         files,
         applied,
         skipped,
+        made,
     }
 }
 

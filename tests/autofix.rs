@@ -422,6 +422,21 @@ resource "google_container_node_pool" "bare" {
         bare.contains("enable_secure_boot = true") && bare.contains("mode = \"GKE_METADATA\""),
         "{bare}"
     );
+    // Both fixes of the bare pool point at the same place in the original text, though the
+    // second was made in a later round, after the first had added lines.
+    let lines: Vec<usize> = report
+        .applied
+        .iter()
+        .filter(|a| a.address == "google_container_node_pool.bare")
+        .map(|a| a.line)
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0], lines[1]);
+    assert_eq!(
+        lines[0],
+        text.lines().count(),
+        "the closing brace of the bare pool: {lines:?}"
+    );
     // The alpha fix says it replaces the cluster.
     let alpha = report.applied.iter().find(|a| a.rule == "GKE029").unwrap();
     assert!(
