@@ -152,6 +152,7 @@ static CASES: &[Case] = &[
     // GKE032
     case("GKE032", "json", gcloud!("", "      \"config\": {\"bootDiskKmsKey\": \"projects/p/locations/l/keyRings/r/cryptoKeys/k\"},\n"), Pass, "apps", Value("\"bootDiskKmsKey\"")),
     case("GKE032", "tf", "resource \"google_container_node_pool\" \"apps\" {\n  cluster = \"c\"\n}\n", Fail, "google_container_node_pool.apps", Token("resource")),
+    case("GKE017", "json", gcloud!("", "      \"config\": {\"imageType\": \"WINDOWS_LTSC_CONTAINERD\"},\n"), Unknown, "apps", Token("\"name\": \"apps\"")),
     // Filling every rule's matrix: fail, pass, default and Autopilot, in gcloud and Terraform.
     case("GKE003", "tf", "resource \"google_container_cluster\" \"c\" {\n  enable_autopilot = true\n}\nresource \"google_container_node_pool\" \"apps\" {\n  cluster = google_container_cluster.c.name\n}\n", Pass, "google_container_node_pool.apps", Token("resource \"google_container_node_pool\"")),
     case("GKE004", "tf", "resource \"google_container_node_pool\" \"apps\" {\n  cluster = \"c\"\n  node_config {\n    metadata = {\n      disable-legacy-endpoints = \"true\"\n    }\n  }\n}\n", Pass, "google_container_node_pool.apps", Token("{\n      disable")),

@@ -15,7 +15,9 @@ pub static RULE: Rule = Rule {
     differs: "",
     what: "Checks that each node pool has secure boot: `config.shieldedInstanceConfig.enableSecureBoot` \
 (gcloud, API) or `node_config { shielded_instance_config { enable_secure_boot = true } }` (Terraform). \
-Secure boot is off unless asked for, so an absent setting fails. Autopilot nodes always have it.",
+Secure boot is off unless asked for, so an absent setting fails. Autopilot nodes always have it. \
+A Windows pool without it is unknown: the CIS GKE Benchmark says Shielded GKE Nodes features need \
+Container-Optimized OS or Ubuntu images.",
     why: "Secure boot checks the signature of every boot component, so a rootkit or bootkit planted on a \
 node (after a container escape, say) does not survive a reboot unnoticed.",
     fix: "Secure boot cannot be turned on for an existing pool: create a pool with `--shielded-secure-boot`, \
@@ -51,7 +53,12 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     None,
                 ));
             }
-            Some(Finding::from(judge(
+            let windows = pool
+                .settings
+                .get(Key::ImageType)
+                .text()
+                .is_some_and(|t| t.to_ascii_uppercase().starts_with("WINDOWS"));
+            let verdict = judge(
                 pool.settings.get(Key::SecureBoot),
                 pool.origin,
                 &Judge {
@@ -63,7 +70,15 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     default_note: "off unless asked for",
                     what: "secure boot",
                 },
-            )))
+            );
+            if windows && verdict.0 == Status::Fail {
+                return Some(Finding::new(
+                    Status::Unknown,
+                    "A Windows node pool without secure boot: the CIS GKE Benchmark says Shielded GKE Nodes features need Container-Optimized OS or Ubuntu images, so whether this pool can have secure boot depends on its GKE version; turn it on where GKE allows it.",
+                    verdict.2,
+                ));
+            }
+            Some(Finding::from(verdict))
         },
         |pool, cluster, at| {
             Some(fix::pool_setting(
