@@ -206,6 +206,7 @@ fn rules_json() -> serde_json::Value {
                 "id": r.id,
                 "name": r.name,
                 "severity": r.severity.as_str(),
+                "category": r.category,
                 "title": r.title,
                 "cis": r.cis.iter().map(|(v, n)| serde_json::json!({"version": v, "recommendation": n})).collect::<Vec<_>>(),
                 "peers": r.peers,

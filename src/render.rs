@@ -343,6 +343,7 @@ pub fn script(report: &Report) -> String {
 pub fn rule_doc(rule: &crate::rules::Rule) -> String {
     let mut out = format!("# {} {}\n\n{}\n\n", rule.id, rule.name, rule.title);
     out.push_str(&format!("- Severity: {}\n", rule.severity.as_str()));
+    out.push_str(&format!("- Category: {}\n", rule.category));
     if !rule.cis.is_empty() {
         let cis: Vec<String> = rule
             .cis

@@ -24,3 +24,54 @@ fn rule_docs_are_up_to_date() {
         "docs/rules holds a file no rule makes"
     );
 }
+
+/// Every rule carries the metadata the docs, the JSON and the page show: a known category,
+/// distinct ids and names in order, and docs that say what, why and how to fix.
+#[test]
+fn rule_metadata_is_complete() {
+    const CATEGORIES: &[&str] = &[
+        "node-identity",
+        "access-control",
+        "control-plane",
+        "network",
+        "nodes",
+        "workloads",
+        "observability",
+        "encryption",
+    ];
+    let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+    let sorted = {
+        let mut s = ids.clone();
+        s.sort();
+        s
+    };
+    assert_eq!(ids, sorted, "RULES are listed in id order");
+    ids.dedup();
+    assert_eq!(ids.len(), RULES.len(), "rule ids are distinct");
+    let mut names: Vec<&str> = RULES.iter().map(|r| r.name).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), RULES.len(), "rule names are distinct");
+    for r in RULES {
+        assert!(
+            CATEGORIES.contains(&r.category),
+            "{}: category {}",
+            r.id,
+            r.category
+        );
+        for (field, text) in [
+            ("title", r.title),
+            ("what", r.what),
+            ("why", r.why),
+            ("fix", r.fix),
+        ] {
+            assert!(text.len() > 20, "{}: {field} says too little", r.id);
+        }
+        assert!(!r.examples.is_empty(), "{}: no examples", r.id);
+        assert!(
+            !r.differs.ends_with(' ') && (r.differs.is_empty() || r.differs.ends_with('.')),
+            "{}: differs is one sentence",
+            r.id
+        );
+    }
+}

@@ -552,7 +552,7 @@ async function listRules() {
     section.id = `rule-${r.id}`;
     const heading = el('h3', '', `${r.id} ${r.name} (${r.severity})`);
     heading.tabIndex = -1;
-    section.append(heading, el('p', '', r.title));
+    section.append(heading, el('p', '', r.title), el('p', '', `Category: ${r.category}.`));
     if (r.cis.length) section.append(el('p', '', `CIS GKE Benchmark: ${r.cis.join(', ')}.`));
     if (r.peers.length) section.append(el('p', '', `The same check elsewhere: ${r.peers.join(', ')}.`));
     if (r.differs) section.append(el('p', '', `Where gkecheck differs: ${r.differs}`));

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     id: "GKE001",
     name: "workload-metadata-not-hardened",
     severity: Severity::High,
+    category: "node-identity",
     title: "Pods on this node pool can take the node's service-account token from the metadata server",
     cis: &[("1.2", "6.4.2"), ("1.6", "5.4.2"), ("1.9", "5.4.1")],
     peers: &["CKV_GCP_69", "AVD-GCP-0057", "google-gke-node-metadata-security"],

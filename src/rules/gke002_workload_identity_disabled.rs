@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE002",
     name: "workload-identity-disabled",
     severity: Severity::High,
+    category: "node-identity",
     title: "The cluster has no Workload Identity, so no node pool can run the GKE metadata server",
     cis: &[("1.2", "6.2.2"), ("1.6", "5.2.2")],
     peers: &[],

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE003",
     name: "metadata-mode-not-pinned",
     severity: Severity::Low,
+    category: "node-identity",
     title: "The pool's metadata mode is not written down: it follows whatever the cluster has when the pool is made",
     cis: &[],
     peers: &[],

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE004",
     name: "legacy-metadata-endpoints-enabled",
     severity: Severity::High,
+    category: "node-identity",
     title: "The pool's nodes serve the legacy metadata endpoints, which need no Metadata-Flavor header",
     cis: &[],
     peers: &["CKV_GCP_67", "AVD-GCP-0048", "google-gke-metadata-endpoints-disabled"],

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     id: "GKE005",
     name: "node-default-service-account",
     severity: Severity::Medium,
+    category: "node-identity",
     title: "Nodes run as the Compute Engine default service account",
     cis: &[("1.2", "6.2.1"), ("1.7", "5.2.1"), ("2.0", "5.2.1")],
     peers: &["AVD-GCP-0050", "1c8eef02-17b1-4a3e-b01d-dcc3292d2c38", "google-gke-use-service-account"],

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     id: "GKE006",
     name: "node-service-account-overprivileged",
     severity: Severity::High,
+    category: "node-identity",
     title: "The nodes' service account holds a broad role in the project",
     cis: &[],
     peers: &[],

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     id: "GKE007",
     name: "node-full-cloud-platform-scope",
     severity: Severity::Medium,
+    category: "node-identity",
     title: "The pool runs as the default service account with the full cloud-platform scope",
     cis: &[],
     peers: &[],

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE008",
     name: "legacy-abac-enabled",
     severity: Severity::High,
+    category: "access-control",
     title: "Legacy ABAC authorization is on, granting broad static permissions beside RBAC",
     cis: &[("1.7", "5.8.3"), ("2.0", "5.8.3")],
     peers: &["CKV_GCP_7", "AVD-GCP-0062", "5baa92d2-d8ee-4c75-88a4-52d9d8bb8067", "google-gke-use-rbac-permissions"],

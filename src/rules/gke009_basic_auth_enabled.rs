@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE009",
     name: "basic-auth-enabled",
     severity: Severity::High,
+    category: "access-control",
     title: "The control plane accepts a static username and password",
     cis: &[],
     peers: &["CKV_GCP_19", "AVD-GCP-0064", "google-gke-no-legacy-authentication"],

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE010",
     name: "client-certificate-enabled",
     severity: Severity::Medium,
+    category: "access-control",
     title: "A client certificate for the Kubernetes API was issued",
     cis: &[],
     peers: &["CKV_GCP_13", "AVD-GCP-0064", "google-gke-no-legacy-authentication"],

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE011",
     name: "network-policy-disabled",
     severity: Severity::Medium,
+    category: "network",
     title: "NetworkPolicy objects are not enforced: every pod can reach every other pod",
     cis: &[("1.4", "5.6.7")],
     peers: &["CKV_GCP_12", "AVD-GCP-0056", "google-gke-enable-network-policy"],

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     id: "GKE012",
     name: "private-nodes-disabled",
     severity: Severity::Medium,
+    category: "network",
     title: "The nodes have public IP addresses",
     cis: &[("1.4", "5.6.5")],
     peers: &["CKV_GCP_25", "AVD-GCP-0059", "google-gke-enable-private-cluster"],

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE013",
     name: "public-control-plane-endpoint",
     severity: Severity::Medium,
+    category: "control-plane",
     title: "The Kubernetes API answers on a public IP address",
     cis: &[("1.4", "5.6.4")],
     peers: &[],

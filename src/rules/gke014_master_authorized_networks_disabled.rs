@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE014",
     name: "master-authorized-networks-disabled",
     severity: Severity::High,
+    category: "control-plane",
     title: "The Kubernetes API accepts connections from any address",
     cis: &[("1.4", "5.6.3")],
     peers: &["CKV_GCP_20", "AVD-GCP-0061", "google-gke-enable-master-networks"],

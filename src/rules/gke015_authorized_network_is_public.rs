@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     id: "GKE015",
     name: "authorized-network-is-public",
     severity: Severity::High,
+    category: "control-plane",
     title: "The authorized networks let in every address on the internet",
     cis: &[],
     peers: &["CKV_GCP_18", "AVD-GCP-0053", "google-gke-no-public-control-plane"],

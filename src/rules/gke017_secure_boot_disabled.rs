@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE017",
     name: "secure-boot-disabled",
     severity: Severity::Medium,
+    category: "nodes",
     title: "The pool's nodes boot without secure boot",
     cis: &[("1.4", "5.5.7")],
     peers: &["CKV_GCP_68"],

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE018",
     name: "integrity-monitoring-disabled",
     severity: Severity::Medium,
+    category: "nodes",
     title: "The pool's nodes run without integrity monitoring",
     cis: &[("1.4", "5.5.6")],
     peers: &["CKV_GCP_72"],

@@ -9,8 +9,9 @@ pub static RULE: Rule = Rule {
     id: "GKE019",
     name: "auto-repair-disabled",
     severity: Severity::Medium,
+    category: "nodes",
     title: "Broken nodes in this pool are not repaired",
-    cis: &[("1.4", "5.5.2")],
+    cis: &[("1.4", "5.5.2"), ("1.7", "5.5.2")],
     peers: &["CKV_GCP_9", "AVD-GCP-0063", "acfdbec6-4a17-471f-b412-169d77553332", "google-gke-enable-auto-repair"],
     differs: "A Terraform pool without a `management` block passes: auto-repair is on for new pools unless turned off.",
     what: "Checks that each node pool repairs its nodes: `management.autoRepair` (gcloud, API) or \

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE020",
     name: "auto-upgrade-disabled",
     severity: Severity::Medium,
+    category: "nodes",
     title: "This pool's nodes do not receive security upgrades",
     cis: &[("1.4", "5.5.3")],
     peers: &["CKV_GCP_10", "AVD-GCP-0058", "google-gke-enable-auto-upgrade"],

@@ -9,8 +9,9 @@ pub static RULE: Rule = Rule {
     id: "GKE021",
     name: "non-cos-node-image",
     severity: Severity::Low,
+    category: "nodes",
     title: "The pool's nodes do not run Container-Optimized OS",
-    cis: &[("1.4", "5.5.1")],
+    cis: &[("1.4", "5.5.1"), ("1.6", "5.5.1"), ("1.9", "5.5.1")],
     peers: &["CKV_GCP_22", "AVD-GCP-0054", "google-gke-node-pool-uses-cos"],
     differs: "An absent `image_type` passes (GKE's default is COS_CONTAINERD), and Windows pools are exempt.",
     what: "Checks that each node pool runs Container-Optimized OS: `config.imageType` (gcloud) or \

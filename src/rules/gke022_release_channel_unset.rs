@@ -9,8 +9,9 @@ pub static RULE: Rule = Rule {
     id: "GKE022",
     name: "release-channel-unset",
     severity: Severity::Low,
+    category: "nodes",
     title: "The cluster is not enrolled in a release channel",
-    cis: &[("1.4", "5.5.4")],
+    cis: &[("1.4", "5.5.4"), ("1.6", "5.5.4"), ("1.9", "5.5.4")],
     peers: &["CKV_GCP_70"],
     differs: "An absent `release_channel` passes in Terraform when no version is pinned: GKE enrolls a new cluster in the REGULAR channel.",
     what: "Checks that the cluster follows a release channel: `releaseChannel.channel` (gcloud) or \

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE023",
     name: "binary-authorization-disabled",
     severity: Severity::Low,
+    category: "workloads",
     title: "Any container image can run: Binary Authorization is off",
     cis: &[("1.4", "5.10.5")],
     peers: &["CKV_GCP_66"],

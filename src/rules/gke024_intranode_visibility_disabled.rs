@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE024",
     name: "intranode-visibility-disabled",
     severity: Severity::Low,
+    category: "network",
     title: "Traffic between pods on the same node is invisible to VPC flow logs and firewall rules",
     cis: &[("1.4", "5.6.1")],
     peers: &["CKV_GCP_61"],

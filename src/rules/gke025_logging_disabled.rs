@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE025",
     name: "logging-disabled",
     severity: Severity::Medium,
+    category: "observability",
     title: "The cluster sends no logs to Cloud Logging",
     cis: &[("1.4", "5.7.1")],
     peers: &["CKV_GCP_1", "AVD-GCP-0060", "google-gke-enable-stackdriver-logging"],

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     id: "GKE026",
     name: "monitoring-disabled",
     severity: Severity::Medium,
+    category: "observability",
     title: "The cluster sends no metrics to Cloud Monitoring",
     cis: &[("1.4", "5.7.1")],
     peers: &["CKV_GCP_8", "AVD-GCP-0052", "google-gke-enable-stackdriver-monitoring"],

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE027",
     name: "secrets-not-encrypted-with-kms",
     severity: Severity::Medium,
+    category: "encryption",
     title: "Kubernetes Secrets are not encrypted with a key the project controls",
     cis: &[("1.4", "5.3.1")],
     peers: &[],

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE028",
     name: "kubernetes-dashboard-enabled",
     severity: Severity::High,
+    category: "workloads",
     title: "The Kubernetes Dashboard add-on runs in the cluster",
     cis: &[],
     peers: &[],

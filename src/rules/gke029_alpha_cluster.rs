@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE029",
     name: "alpha-cluster",
     severity: Severity::Medium,
+    category: "workloads",
     title: "The cluster runs Kubernetes alpha features",
     cis: &[],
     peers: &[],

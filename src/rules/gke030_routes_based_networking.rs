@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE030",
     name: "routes-based-networking",
     severity: Severity::Low,
+    category: "network",
     title: "The cluster is routes-based, not VPC-native",
     cis: &[("1.4", "5.6.2")],
     peers: &["CKV_GCP_23", "AVD-GCP-0049", "google-gke-enable-ip-aliasing"],

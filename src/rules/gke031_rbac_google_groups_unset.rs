@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE031",
     name: "rbac-google-groups-unset",
     severity: Severity::Low,
+    category: "access-control",
     title: "RBAC cannot grant access to Google Groups",
     cis: &[("1.4", "5.8.3")],
     peers: &["CKV_GCP_65"],

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     id: "GKE032",
     name: "boot-disk-not-cmek",
     severity: Severity::Low,
+    category: "encryption",
     title: "The nodes' boot disks are not encrypted with a key the project controls",
     cis: &[("1.4", "5.9.1")],
     peers: &[],

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     id: "GKE033",
     name: "node-token-takes-the-project",
     severity: Severity::Critical,
+    category: "node-identity",
     title: "Any pod on this pool can act as a service account with a broad role in the project",
     cis: &[],
     peers: &[],

@@ -44,6 +44,9 @@ pub struct Rule {
     pub id: &'static str,
     pub name: &'static str,
     pub severity: Severity,
+    /// The area it belongs to: node-identity, access-control, control-plane, network, nodes,
+    /// workloads, observability or encryption.
+    pub category: &'static str,
     /// One line: what a failure means.
     pub title: &'static str,
     /// CIS GKE Benchmark recommendations: (benchmark version, recommendation number).
