@@ -6,6 +6,31 @@ use std::process::ExitCode;
 use gkecheck::input::Format;
 use gkecheck::{check, render, rules, Input, Options};
 
+/// Writes to standard output. A reader that went away (`gkecheck rules | head`) ends the
+/// program quietly instead of with a panic.
+fn write_out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("gkecheck: cannot write to standard output: {e}");
+        std::process::exit(2);
+    }
+}
+
+macro_rules! out {
+    ($($arg:tt)*) => { write_out(&format!($($arg)*)) };
+}
+
+macro_rules! outln {
+    ($($arg:tt)*) => { write_out(&(format!($($arg)*) + "\n")) };
+}
+
 const HELP: &str =
     "gkecheck: finds GKE node pools that leak the node's credentials, and the other GKE hardening\nsettings left open (GKE001-GKE033: `gkecheck rules` lists them), and says how to fix them.
 
@@ -84,11 +109,11 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<u8, String> {
     match args.first().map(String::as_str) {
         None | Some("--help" | "-h" | "help") => {
-            print!("{HELP}");
+            out!("{HELP}");
             Ok(0)
         }
         Some("--version" | "-V") => {
-            println!("gkecheck {}", env!("CARGO_PKG_VERSION"));
+            outln!("gkecheck {}", env!("CARGO_PKG_VERSION"));
             Ok(0)
         }
         Some("rules") => match (
@@ -97,7 +122,7 @@ fn run(args: &[String]) -> Result<u8, String> {
         ) {
             (None, _) => {
                 for rule in rules::RULES {
-                    println!(
+                    outln!(
                         "{}  {:<36} {:<8} {}",
                         rule.id,
                         rule.name,
@@ -108,7 +133,7 @@ fn run(args: &[String]) -> Result<u8, String> {
                 Ok(0)
             }
             (Some("--format=json"), _) | (Some("--format"), Some("json")) => {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&rules_json()).map_err(|e| e.to_string())?
                 );
@@ -133,7 +158,7 @@ fn run(args: &[String]) -> Result<u8, String> {
                 .ok_or("explain needs a rule id or name, such as GKE001")?;
             let rule = rules::find(id)
                 .ok_or_else(|| format!("no rule is called {id:?}; `gkecheck rules` lists them"))?;
-            print!("{}", render::rule_doc(rule));
+            out!("{}", render::rule_doc(rule));
             Ok(0)
         }
         Some("check") => run_check(&args[1..]),
@@ -162,7 +187,7 @@ fn run_fix(
     }
     for file in &report.files {
         if diff {
-            print!("{}", file.diff);
+            out!("{}", file.diff);
         } else {
             std::fs::write(&file.name, &file.text)
                 .map_err(|e| format!("cannot write {}: {e}", file.name))?;
@@ -302,7 +327,7 @@ fn run_check(args: &[String]) -> Result<u8, String> {
             "--no-peer-waivers" => no_peer_waivers = true,
             "--diff" if fixing => diff = true,
             "--help" | "-h" => {
-                print!("{HELP}");
+                out!("{HELP}");
                 return Ok(0);
             }
             _ if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
@@ -332,7 +357,7 @@ fn run_check(args: &[String]) -> Result<u8, String> {
         for (path, message) in &unreadable {
             eprintln!("error: {path}: {message}");
         }
-        print!("{}", render::script(&report));
+        out!("{}", render::script(&report));
     } else if json {
         let mut value = serde_json::to_value(&report).map_err(|e| e.to_string())?;
         // Files that could not be read at all are inputs with an error too.
@@ -348,7 +373,7 @@ fn run_check(args: &[String]) -> Result<u8, String> {
         if !unreadable.is_empty() {
             value["summary"]["errors"] = (report.summary.errors + unreadable.len()).into();
         }
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
         );
@@ -356,7 +381,7 @@ fn run_check(args: &[String]) -> Result<u8, String> {
         for (path, message) in &unreadable {
             eprintln!("error: {path}: {message}");
         }
-        print!("{}", render::text(&report, &inputs));
+        out!("{}", render::text(&report, &inputs));
     }
     Ok(if unreadable.is_empty() {
         report.exit_code_at(fail_on) as u8

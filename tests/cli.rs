@@ -518,3 +518,27 @@ fn the_readme_example_shows_the_chain_with_its_iam_policy() {
     ));
     assert!(text.contains("that token is 104920562731-compute@developer.gserviceaccount.com's, which holds roles/editor in the project"));
 }
+
+/// A reader that goes away (`gkecheck rules | head -1`) ends the program quietly, not with a
+/// panic.
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    for args in [&["rules"][..], &["explain", "GKE015"], &["check", "-"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gkecheck"))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before the program writes anything.
+        drop(child.stdout.take());
+        let mut stdin = child.stdin.take().unwrap();
+        let _ = stdin.write_all(EXPOSED.as_bytes());
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(out.status.code().is_some(), "{args:?}: ended by a signal");
+    }
+}
