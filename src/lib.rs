@@ -123,7 +123,15 @@ pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
     let loaded = input::load(&sources, &mut model);
     problems.extend(loaded.problems);
     let mut outcomes = rules::run(&model);
-    outcomes.sort_by_key(|o| (o.at.0, o.at.1.start, o.rule.id));
+    // Resource by resource, in the order the input holds them (a cluster before its pools),
+    // then by rule.
+    outcomes.sort_by_key(|o| {
+        let (site, kind) = match o.subject {
+            rules::Subject::Cluster(i) => (&model.clusters[i].site, 0),
+            rules::Subject::NodePool(i) => (&model.node_pools[i].site, 1),
+        };
+        (site.input, site.span.start, kind, o.rule.id)
+    });
     Analysis {
         formats,
         model,
