@@ -105,6 +105,17 @@ fn before_edits(edits: &[(usize, usize, usize, usize)], input: usize, offset: us
     (offset as isize - delta).max(0) as usize
 }
 
+/// For an instance of a `count` or `for_each` resource: the block the fix edits is shared by
+/// every instance, so the fix applies to them all.
+fn shared(address: &str) -> &'static str {
+    let instance = address.ends_with(']') && !address.contains(".node_pool[");
+    if instance {
+        " (the resource block every instance shares)"
+    } else {
+        ""
+    }
+}
+
 /// Why a fix waits: another fix changes the same text in this round.
 const AGAIN: &str = "it changes the same text as another fix: run gkecheck fix again";
 
@@ -476,7 +487,11 @@ impl<'a> Ctx<'a> {
         let block = self
             .block_at(input, pool.site.span)
             .ok_or("the pool's block was not found in the file (it may come from a module or a dynamic block)")?;
-        let what = format!("set mode = \"GKE_METADATA\" in {}", pool.site.address);
+        let what = format!(
+            "set mode = \"GKE_METADATA\" in {}{}",
+            pool.site.address,
+            shared(&pool.site.address)
+        );
         let done = |edits| Ok((edits, what.clone(), MODE_CONSEQUENCE));
         let config = match first_of(&block.body, "node_config")? {
             None => {
@@ -616,7 +631,13 @@ impl<'a> Ctx<'a> {
     fn fix_setting(&self, site: &crate::model::Site, f: &SettingFix) -> FixResult {
         let input = site.input;
         let text = &self.inputs[input].text;
-        let what = format!("set {} = {} in {}", f.attr, f.value, site.address);
+        let what = format!(
+            "set {} = {} in {}{}",
+            f.attr,
+            f.value,
+            site.address,
+            shared(&site.address)
+        );
         let done = |edits| Ok((edits, what.clone(), f.consequence));
         let mut block = self.block_at(input, site.span).ok_or(
             "the block was not found in the file (it may come from a module or a dynamic block)",

@@ -456,3 +456,27 @@ resource "google_container_node_pool" "bare" {
         assert!(s.reason.starts_with("no automatic fix: "), "{}", s.reason);
     }
 }
+
+/// A `for_each` pool's instances share one block: its fix says so, and fixes them all.
+#[test]
+fn instances_share_their_block() {
+    let text = "resource \"google_container_node_pool\" \"pools\" {\n  for_each = toset([\"a\", \"b\"])\n  name     = each.key\n  cluster  = \"c\"\n  management {\n    auto_repair = false\n  }\n}\n";
+    let report = round_trip_with(&tf(text), &["GKE019"]);
+    assert_eq!(report.applied.len(), 1, "{:#?}", report.applied);
+    assert!(
+        report.applied[0]
+            .what
+            .ends_with("(the resource block every instance shares)"),
+        "{}",
+        report.applied[0].what
+    );
+    let after = gkecheck::check(
+        &inputs_with(&report, &tf(text)),
+        &Options {
+            select: vec!["GKE019".into()],
+            ..Options::default()
+        },
+    );
+    assert_eq!(after.results.len(), 2);
+    assert!(after.results.iter().all(|r| r.status == Status::Pass));
+}
