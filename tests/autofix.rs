@@ -526,3 +526,34 @@ fn every_fixable_rule_round_trips() {
         assert!(readme.contains(rule), "{rule}");
     }
 }
+
+/// A setting that comes from a variable: the variable's default is fixed, or the report says
+/// where to fix it.
+#[test]
+fn settings_from_variables() {
+    let text = "variable \"shielded\" {\n  default = false\n}\nresource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n  enable_shielded_nodes    = var.shielded\n}\n";
+    let report = round_trip_with(&tf(text), &["GKE016"]);
+    assert!(
+        report.files[0].text.contains("  default = true\n"),
+        "{}",
+        report.files[0].text
+    );
+    let without = text.replace("  default = false\n", "");
+    let report = fix_with(&tf(&without), &["GKE016"]);
+    assert!(report.files.is_empty());
+    // Without a default the value is unknown: nothing fails, so nothing is fixed or listed.
+    assert!(report.skipped.is_empty(), "{:#?}", report.skipped);
+    // An expression that is not a plain variable: said, not rewritten.
+    let odd = text
+        .replace("var.shielded", "!var.shielded")
+        .replace("default = false", "default = true");
+    let report = fix_with(&tf(&odd), &["GKE016"]);
+    assert!(report.files.is_empty());
+    assert!(
+        report.skipped[0]
+            .reason
+            .contains("the value is the expression `!var.shielded`"),
+        "{:#?}",
+        report.skipped
+    );
+}
