@@ -421,6 +421,25 @@ fn every_case_in_every_format() {
 }
 
 #[test]
+fn a_hardened_terraform_cluster_passes_every_rule_and_needs_no_fix() {
+    let text = include_str!("fixtures/terraform/hardened/main.tf");
+    let inputs = [Input::new("hardened/main.tf", text)];
+    let report = check(&inputs, &Options::default());
+    let not_passing: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.status != Status::Pass)
+        .map(|r| (&r.rule, &r.message))
+        .collect();
+    assert!(not_passing.is_empty(), "{not_passing:#?}");
+    let ran: std::collections::BTreeSet<&str> = report.results.iter().map(|r| r.rule).collect();
+    // GKE006 and GKE033 need an IAM policy.
+    assert_eq!(ran.len(), gkecheck::rules::RULES.len() - 2, "{ran:?}");
+    let fixed = gkecheck::autofix::fix(&inputs, &Options::default());
+    assert!(fixed.files.is_empty() && fixed.skipped.is_empty());
+}
+
+#[test]
 fn a_hardened_cluster_passes_every_rule() {
     let text = include_str!("fixtures/gcloud/hardened-cluster.json");
     let report = check(&[Input::new("hardened.json", text)], &Options::default());
