@@ -120,7 +120,15 @@ function place(inputName, line) {
   return documents.length > 1 || documents[0].name !== 'input' ? `${inputName}, line ${line}` : `Line ${line}`;
 }
 
+// The last report shown, to lay out again when the reader changes what is shown.
+let lastRender = null;
+$('hide-passing').addEventListener('change', () => {
+  if (lastRender) render(...lastRender);
+});
+
 function render(report, ms) {
+  lastRender = [report, ms];
+  const hidePassing = $('hide-passing').checked;
   const source = report.inputs[current] ?? report.inputs[0];
   detected.textContent = source ? `Detected: ${FORMAT_NAMES[source.format] ?? source.format}` : '';
   updateFileSelect(report);
@@ -147,13 +155,18 @@ function render(report, ms) {
     groups.get(key).push(r);
   }
   const sections = [];
-  for (const [cluster, results] of groups) {
+  for (let [cluster, results] of groups) {
     const section = el('section', 'cluster-group');
     section.dataset.cluster = cluster;
     const worst = results.some((r) => r.status === 'fail') ? 'failing' : results.some((r) => r.status === 'unknown') ? 'unknown' : 'passing';
     section.append(el('h3', '', cluster ? `Cluster ${cluster} (${worst})` : `Node pools whose cluster is not in the input (${worst})`));
     const critical = (r) => (r.severity === 'critical' ? 0 : 1);
     results.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || critical(a) - critical(b) || a.location.offset - b.location.offset);
+    if (hidePassing) {
+      const passing = results.filter((r) => r.status === 'pass').length;
+      results = results.filter((r) => r.status !== 'pass');
+      if (passing) section.append(el('p', 'hidden-passing', `${passing} passing not shown.`));
+    }
     // A very large input gives tens of thousands of results: the first ones (failures first)
     // are laid out at once, the rest on request.
     const SHOWN = 1500;

@@ -41,6 +41,15 @@ test('the page loads with an example and shows its failing pools', async () => {
   assert.match(await page.textContent('#status'), /^20 failing, 19 passing\. Checked locally in [\d.]+ ms\.$/);
   const ms = Number(await page.getAttribute('#results', 'data-check-ms'));
   assert.ok(ms >= 0 && ms < 5000, `data-check-ms ${ms}`);
+  // Passing results can be hidden, and shown again; the status line still counts them.
+  assert.equal(await page.locator('#results .result[data-status="pass"]').count(), 19);
+  await page.check('#hide-passing');
+  await page.locator('#results .hidden-passing').first().waitFor();
+  assert.equal(await page.locator('#results .result[data-status="pass"]').count(), 0);
+  assert.equal(await page.locator('#results .result[data-status="fail"]').count(), 20);
+  assert.match(await page.textContent('#results'), /19 passing not shown\./);
+  await page.uncheck('#hide-passing');
+  await page.locator('#results .result[data-status="pass"]').first().waitFor();
   assert.deepEqual(errors, []);
   await page.close();
 });
