@@ -123,10 +123,11 @@ fn run(args: &[String]) -> Result<u8, String> {
             (None, _) => {
                 for rule in rules::RULES {
                     outln!(
-                        "{}  {:<36} {:<8} {}",
+                        "{}  {:<36} {:<8} {:<15} {}",
                         rule.id,
                         rule.name,
                         rule.severity.as_str(),
+                        rule.category,
                         rule.title
                     );
                 }

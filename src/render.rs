@@ -392,15 +392,16 @@ pub fn rule_doc(rule: &crate::rules::Rule) -> String {
 /// The index of the rule docs.
 pub fn rules_index() -> String {
     let mut out = String::from(
-        "# gkecheck rules\n\n| id | name | severity | fails when |\n| --- | --- | --- | --- |\n",
+        "# gkecheck rules\n\n| id | name | severity | category | fails when |\n| --- | --- | --- | --- | --- |\n",
     );
     for r in crate::rules::RULES {
         out.push_str(&format!(
-            "| [{}]({}.md) | {} | {} | {} |\n",
+            "| [{}]({}.md) | {} | {} | {} | {} |\n",
             r.id,
             r.id,
             r.name,
             r.severity.as_str(),
+            r.category,
             r.title
         ));
     }
