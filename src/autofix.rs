@@ -603,9 +603,9 @@ impl<'a> Ctx<'a> {
                     .trim_start_matches("var.")
                     .to_string();
                 for (i, body) in self.module(input) {
-                    for var in body
+                    if let Some(var) = body
                         .get_blocks("variable")
-                        .filter(|b| b.labels.first().is_some_and(|l| l.as_str() == name))
+                        .find(|b| b.labels.first().is_some_and(|l| l.as_str() == name))
                     {
                         return match var.body.get_attribute("default") {
                             Some(d) if literal(&d.value) => {

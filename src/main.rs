@@ -163,9 +163,9 @@ fn run(args: &[String]) -> Result<u8, String> {
             Ok(0)
         }
         Some("check") => run_check(&args[1..]),
-        Some("fix") => run_check(&args[..]),
+        Some("fix") => run_check(args),
         Some(other) => Err(format!(
-            "unknown command {other:?}; expected `check` or `rules`"
+            "unknown command {other:?}; expected `check`, `fix`, `rules` or `explain`"
         )),
     }
 }

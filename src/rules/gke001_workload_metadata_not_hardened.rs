@@ -244,7 +244,7 @@ pub(crate) fn remediation(model: &Model, pool: &NodePool) -> Draft {
     let cluster = model.cluster_of(pool);
     let names = fix::names(cluster, Some(pool));
     let pool_name = pool.display_name();
-    let needs_identity = cluster.map_or(true, |c| matches!(identity(c), Identity::Off));
+    let needs_identity = cluster.is_none_or(|c| matches!(identity(c), Identity::Off));
     let mut steps = Vec::new();
     match pool.origin {
         Origin::Live => {

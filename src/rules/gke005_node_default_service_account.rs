@@ -126,11 +126,10 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
     }
     for (i, cluster) in model.clusters.iter().enumerate() {
         // Auto-provisioned nodes: node auto-provisioning, and every Autopilot node.
-        let provisioned = match (&cluster.autoprovisioning, is_autopilot(cluster)) {
-            (_, true) | (Field::Known { value: true, .. }, _) => true,
-            (Field::Unknown { .. }, _) => true,
-            _ => false,
-        };
+        let provisioned = matches!(
+            (&cluster.autoprovisioning, is_autopilot(cluster)),
+            (_, true) | (Field::Known { value: true, .. } | Field::Unknown { .. }, _)
+        );
         if !provisioned {
             continue;
         }

@@ -87,10 +87,10 @@ const BROAD: &[(&str, &str)] = &[
 
 /// What the IAM policy says of a pool's service account: `None` without a policy in the
 /// input; else the account and the broad roles it holds, or why the account is not known.
-pub(crate) fn broad_roles(
-    model: &Model,
-    pool: &NodePool,
-) -> Option<Result<(String, Vec<(&'static str, &'static str)>), (String, Span)>> {
+/// The account's email and the broad roles it holds (role, what it allows).
+type Held = (String, Vec<(&'static str, &'static str)>);
+
+pub(crate) fn broad_roles(model: &Model, pool: &NodePool) -> Option<Result<Held, (String, Span)>> {
     if model.iam.is_empty() {
         return None;
     }
