@@ -228,15 +228,25 @@ pub fn script(report: &Report) -> String {
     let mut verify: Vec<(&str, &str)> = Vec::new();
     let mut warnings: Vec<&str> = Vec::new();
     let mut kubernetes: Vec<(String, String)> = Vec::new();
-    // Steps that need a value or a decision only a person has (a CIDR, a key, a group, a
-    // replacement pool), or that no command does: written out as comments.
+    // Steps that need a value or a decision only a person has (a CIDR, a key, a group, a name
+    // the input does not give, a replacement pool), or that no command does: written out as
+    // comments.
     let mut by_hand: Vec<(&str, &str)> = Vec::new();
     let needs_person = |code: &str| {
         code.starts_with('#')
             || code.contains("node-pools create")
-            || ["=CIDR", "=KEY", "YOUR_DOMAIN", "=NODE_SA"]
-                .iter()
-                .any(|p| code.contains(p))
+            || [
+                "=CIDR",
+                "=KEY",
+                "YOUR_DOMAIN",
+                "=NODE_SA",
+                "=PROJECT_ID",
+                "=LOCATION",
+                "CLUSTER_NAME",
+                "POOL_NAME",
+            ]
+            .iter()
+            .any(|p| code.contains(p))
     };
     for r in report.results.iter().filter(|r| r.status == Status::Fail) {
         let Some(fix) = &r.remediation else { continue };
@@ -293,7 +303,7 @@ pub fn script(report: &Report) -> String {
     }
     let kubernetes_done: std::collections::BTreeSet<_> = kubernetes.into_iter().collect();
     out.push_str(
-        "\n# 1. Map each workload that calls Google APIs to its own identity (before step 3).\n",
+        "\n# 1. Map each workload that calls Google APIs to its own identity (before the node pools change).\n",
     );
     out.push_str("#    For each Kubernetes service account KSA in namespace NS that needs Google access, as GSA:\n");
     for (pool, project) in &kubernetes_done {

@@ -297,6 +297,17 @@ fn script_orders_the_gcloud_fixes_and_is_valid_bash() {
         .status()
         .unwrap()
         .success());
+
+    // Without a selfLink the project and location are placeholders: nothing with them runs.
+    let bare = "{\"name\": \"prod\", \"nodePools\": [{\"name\": \"apps\", \"config\": {}}]}";
+    let out = gkecheck(&["check", "--format", "script", "-"], Some(bare.as_bytes()));
+    let script = String::from_utf8(out.stdout).unwrap();
+    let commands: Vec<&str> = script
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .collect();
+    assert_eq!(commands, ["set -euo pipefail"], "{script}");
+    assert!(script.contains("#    gcloud container clusters update prod --location=LOCATION --project=PROJECT_ID --workload-pool=PROJECT_ID.svc.id.goog\n"), "{script}");
 }
 
 #[test]
