@@ -159,3 +159,28 @@ fn the_shared_corpus_policy_reads() {
     assert!(r.message.contains("roles/editor"));
     assert!(report.results.iter().any(|r| r.rule == "GKE033"));
 }
+
+/// An IAM policy does not say its project: with clusters of two projects in the input, the
+/// roles cannot be matched to either, so GKE006 is unknown and no chain is claimed.
+#[test]
+fn a_policy_beside_clusters_of_two_projects_decides_nothing() {
+    let other = CLUSTER
+        .replace("projects/acme/", "projects/shop/")
+        .replace("\"prod\"", "\"shop\"");
+    let report = check(
+        &[
+            Input::new("acme.json", CLUSTER),
+            Input::new("shop.json", &other),
+            Input::new("policy.yaml", POLICY_YAML),
+        ],
+        &Options::default(),
+    );
+    let apps = result(&report, "GKE006", &format!("{POOL}apps"));
+    assert_eq!(apps.status, Status::Unknown);
+    assert!(
+        apps.message.contains("the projects acme, shop"),
+        "{}",
+        apps.message
+    );
+    assert!(report.results.iter().all(|r| r.rule != "GKE033"));
+}

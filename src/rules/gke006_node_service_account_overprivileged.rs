@@ -5,7 +5,6 @@ use super::fix::{self, Draft, DraftStep};
 use super::{pool_head, Example, Outcome, Rule, Subject};
 use crate::model::{Field, Model, NodePool};
 use crate::report::{Severity, Status};
-use crate::span::Span;
 
 pub static RULE: Rule = Rule {
     id: "GKE006",
@@ -23,7 +22,8 @@ Compute Engine default service account, `PROJECT_NUMBER-compute@developer.gservi
 Broad roles: roles/owner, roles/editor, roles/resourcemanager.projectIamAdmin, roles/iam.securityAdmin, \
 roles/iam.serviceAccountAdmin, roles/iam.serviceAccountTokenCreator, roles/iam.serviceAccountKeyAdmin, \
 roles/container.admin, roles/compute.admin, roles/storage.admin. Without an IAM policy in the input, \
-this rule gives no result.",
+this rule gives no result. The policy output does not name its project, so it is taken to be the \
+clusters' project; with clusters of several projects in the input, the verdict is unknown.",
     why: "Whatever the node's service account may do, a pod that reaches the metadata server (GKE001) may \
 do too. The Compute Engine default service account holds roles/editor in many projects, so one \
 compromised pod can change almost everything in the project.",
@@ -85,14 +85,36 @@ const BROAD: &[(&str, &str)] = &[
     ),
 ];
 
-/// What the IAM policy says of a pool's service account: `None` without a policy in the
-/// input; else the account and the broad roles it holds, or why the account is not known.
 /// The account's email and the broad roles it holds (role, what it allows).
 type Held = (String, Vec<(&'static str, &'static str)>);
 
-pub(crate) fn broad_roles(model: &Model, pool: &NodePool) -> Option<Result<Held, (String, Span)>> {
+/// Why the roles of a pool's account cannot be looked up.
+pub(crate) enum NotKnown {
+    /// The account comes from an expression gkecheck cannot evaluate.
+    Account(String),
+    /// The input holds clusters of several projects, and an IAM policy does not say whose
+    /// it is.
+    Projects(Vec<String>),
+}
+
+/// What the IAM policy says of a pool's service account: `None` without a policy in the
+/// input; else the account and the broad roles it holds, or why they are not known.
+pub(crate) fn broad_roles(model: &Model, pool: &NodePool) -> Option<Result<Held, NotKnown>> {
     if model.iam.is_empty() {
         return None;
+    }
+    let projects: std::collections::BTreeSet<&str> = model
+        .clusters
+        .iter()
+        .map(|c| &c.project)
+        .chain(model.node_pools.iter().map(|p| &p.project))
+        .filter_map(|p| p.as_str())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if projects.len() > 1 {
+        return Some(Err(NotKnown::Projects(
+            projects.into_iter().map(str::to_string).collect(),
+        )));
     }
     let members: Vec<(&str, &str)> = model
         .iam
@@ -111,7 +133,7 @@ pub(crate) fn broad_roles(model: &Model, pool: &NodePool) -> Option<Result<Held,
     };
     let email = match &pool.service_account {
         Field::Known { value, .. } if !value.is_empty() && value != "default" => value.clone(),
-        Field::Unknown { expr, span, .. } => return Some(Err((expr.clone(), *span))),
+        Field::Unknown { expr, .. } => return Some(Err(NotKnown::Account(expr.clone()))),
         _ => {
             compute_default().unwrap_or_else(|| "the Compute Engine default service account".into())
         }
@@ -135,9 +157,16 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             .span()
             .map_or(pool_head(pool), |s| (pool.site.input, s));
         let (status, message) = match &found {
-            Err((expr, _)) => (
+            Err(NotKnown::Account(expr)) => (
                 Status::Unknown,
                 format!("The pool's service account comes from `{expr}`, which gkecheck cannot evaluate, so its roles cannot be looked up in the IAM policy."),
+            ),
+            Err(NotKnown::Projects(projects)) => (
+                Status::Unknown,
+                format!(
+                    "The input holds clusters of the projects {}, and an IAM policy does not say which project it is: check each project's clusters with that project's policy.",
+                    projects.join(", ")
+                ),
             ),
             Ok((email, held)) if held.is_empty() => (Status::Pass, format!("The pool's service account ({email}) holds none of the broad roles in the IAM policy.")),
             Ok((email, held)) => (
