@@ -191,7 +191,6 @@ pub enum Key {
     MonitoringService,
     MonitoringComponents,
     DatabaseEncryption,
-    DatabaseEncryptionKey,
     Dashboard,
     MasterVersion,
     Alpha,

@@ -131,11 +131,6 @@ pub static GCLOUD_CLUSTER: &[Spec] = &[
     spec(MonitoringService, &["monitoringService"], Text),
     spec(DatabaseEncryption, &["databaseEncryption", "state"], Text),
     spec(
-        DatabaseEncryptionKey,
-        &["databaseEncryption", "keyName"],
-        Text,
-    ),
-    spec(
         Dashboard,
         &["addonsConfig", "kubernetesDashboard", "disabled"],
         Flag,
@@ -244,11 +239,6 @@ pub static TERRAFORM_CLUSTER: &[Spec] = &[
     ),
     spec(MasterVersion, &["min_master_version"], Text),
     spec(DatabaseEncryption, &["database_encryption", "state"], Text),
-    spec(
-        DatabaseEncryptionKey,
-        &["database_encryption", "key_name"],
-        Text,
-    ),
     spec(
         Dashboard,
         &["addons_config", "kubernetes_dashboard", "disabled"],

@@ -15,7 +15,8 @@ pub static RULE: Rule = Rule {
     peers: &[],
     differs: "",
     what: "Checks application-layer Secrets encryption: `databaseEncryption.state` is `ENCRYPTED` (gcloud) \
-or `database_encryption { state = \"ENCRYPTED\" }` with a `key_name` (Terraform). It is off unless asked \
+or `database_encryption { state = \"ENCRYPTED\" }` (Terraform; GKE requires its `key_name` then, so \
+the key itself is not judged). It is off unless asked \
 for, so an absent setting fails, and `DECRYPTED` fails.",
     why: "By default, Secrets in etcd are protected only by Google's storage encryption. With a Cloud KMS \
 key, reading them also needs that key: access can be audited, and revoked by disabling the key.",
