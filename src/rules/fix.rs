@@ -205,15 +205,20 @@ pub fn cluster_setting(cluster: &Cluster, at: Span, change: ClusterSetting<'_>) 
     }
 }
 
+/// How a running pool gets the change: each with the step's title and the gcloud flags.
+pub enum PoolChange<'a> {
+    /// `gcloud container node-pools update POOL ... FLAGS`.
+    Update(&'a str, &'a str),
+    /// The setting cannot change on a running pool: `gcloud container node-pools create` a
+    /// replacement with FLAGS.
+    Replace(&'a str, &'a str),
+}
+
 /// What to change for a node-pool setting.
 pub struct PoolSetting<'a> {
     pub summary: String,
-    /// For gcloud input: the step's title and the flags of `gcloud container node-pools update`,
-    /// or `None` when the setting cannot be changed on a running pool.
-    pub gcloud: Option<(&'a str, &'a str)>,
-    /// When `gcloud` is `None`: the step's title and the flags of the
-    /// `gcloud container node-pools create` that makes a replacement pool.
-    pub create: (&'a str, &'a str),
+    /// For gcloud input.
+    pub gcloud: PoolChange<'a>,
     /// For Terraform: the step's title (after "In ADDRESS, ") and the HCL to write at `at`.
     pub hcl: (&'a str, &'a str),
     pub warning: &'a str,
@@ -232,21 +237,20 @@ pub fn pool_setting(
     let n = names(cluster, Some(pool));
     let name = pool.display_name();
     let step = match (pool.origin, change.gcloud) {
-        (Origin::Live, Some((title, flags))) => DraftStep::shell(
+        (Origin::Live, PoolChange::Update(title, flags)) => DraftStep::shell(
             title,
             format!(
                 "gcloud container node-pools update {name} --cluster={} --location={} --project={} {flags}",
                 n.cluster, n.location, n.project
             ),
         ),
-        (Origin::Live, None) => DraftStep::shell(
+        (Origin::Live, PoolChange::Replace(title, flags)) => DraftStep::shell(
             format!(
-                "{}: create a replacement pool with {name}'s other settings (machine type, size, labels, taints) added to this command, move the workloads to it, then delete {name}",
-                change.create.0
+                "{title}: create a replacement pool with {name}'s other settings (machine type, size, labels, taints) added to this command, move the workloads to it, then delete {name}"
             ),
             format!(
-                "gcloud container node-pools create {name}-v2 --cluster={} --location={} --project={} {}",
-                n.cluster, n.location, n.project, change.create.1
+                "gcloud container node-pools create {name}-v2 --cluster={} --location={} --project={} {flags}",
+                n.cluster, n.location, n.project
             ),
         ),
         (Origin::Config, _) => DraftStep::hcl(

@@ -78,8 +78,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 at,
                 fix::PoolSetting {
                     summary: format!("Turn the legacy metadata endpoints off on node pool {}.", pool.display_name()),
-                    gcloud: None,
-                    create: ("Node metadata cannot change on an existing pool", "--metadata=disable-legacy-endpoints=true"),
+                    gcloud: fix::PoolChange::Replace("Node metadata cannot change on an existing pool", "--metadata=disable-legacy-endpoints=true"),
                     hcl: ("in node_config.metadata, set", "disable-legacy-endpoints = \"true\""),
                     warning: "Terraform replaces the pool (its nodes are recreated). Anything that still calls /0.1/ or /v1beta1/ metadata paths must move to /v1/ with the Metadata-Flavor header.",
                     verify: Some(("This prints true", "config.metadata.disable-legacy-endpoints")),

@@ -96,8 +96,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 at,
                 fix::PoolSetting {
                     summary: format!("Give node pool {} a dedicated service account, or narrow its scopes.", pool.display_name()),
-                    gcloud: None,
-                    create: (
+                    gcloud: fix::PoolChange::Replace(
                         "Scopes cannot change on an existing pool (replace NODE_SA with a dedicated service account)",
                         "--service-account=NODE_SA --scopes=cloud-platform",
                     ),

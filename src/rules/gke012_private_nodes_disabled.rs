@@ -121,8 +121,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 at,
                 fix::PoolSetting {
                     summary: format!("Make node pool {}'s nodes private.", pool.display_name()),
-                    gcloud: Some(("Make the nodes private (GKE 1.29 and later; the nodes are recreated)", "--enable-private-nodes")),
-                    create: ("", ""),
+                    gcloud: fix::PoolChange::Update("Make the nodes private (GKE 1.29 and later; the nodes are recreated)", "--enable-private-nodes"),
                     hcl: ("in network_config, set", "enable_private_nodes = true"),
                     warning: "Private nodes reach the internet only through Cloud NAT: set it up first, or image pulls from outside Google fail.",
                     verify: Some(("This prints True", "networkConfig.enablePrivateNodes")),

@@ -88,8 +88,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 at,
                 fix::PoolSetting {
                     summary: format!("Give node pool {} secure boot.", pool.display_name()),
-                    gcloud: None,
-                    create: ("Secure boot cannot be turned on in place", "--shielded-secure-boot"),
+                    gcloud: fix::PoolChange::Replace("Secure boot cannot be turned on in place", "--shielded-secure-boot"),
                     hcl: ("in node_config.shielded_instance_config, set", "enable_secure_boot = true"),
                     warning: "Secure boot needs signed kernel modules: third-party unsigned drivers stop loading. Terraform replaces the pool.",
                     verify: Some(("This prints True", "config.shieldedInstanceConfig.enableSecureBoot")),

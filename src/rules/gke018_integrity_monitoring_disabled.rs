@@ -78,8 +78,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                         "Give node pool {} integrity monitoring.",
                         pool.display_name()
                     ),
-                    gcloud: None,
-                    create: (
+                    gcloud: fix::PoolChange::Replace(
                         "Integrity monitoring cannot be turned on in place",
                         "--shielded-integrity-monitoring",
                     ),

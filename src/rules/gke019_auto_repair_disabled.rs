@@ -73,8 +73,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 at,
                 fix::PoolSetting {
                     summary: format!("Turn on auto-repair for node pool {}.", pool.display_name()),
-                    gcloud: Some(("Turn on auto-repair", "--enable-autorepair")),
-                    create: ("", ""),
+                    gcloud: fix::PoolChange::Update("Turn on auto-repair", "--enable-autorepair"),
                     hcl: ("in management, set", "auto_repair = true"),
                     warning: "Repairs drain and recreate unhealthy nodes: give workloads PodDisruptionBudgets.",
                     verify: Some(("This prints True", "management.autoRepair")),

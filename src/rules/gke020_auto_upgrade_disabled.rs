@@ -74,8 +74,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 at,
                 fix::PoolSetting {
                     summary: format!("Turn on auto-upgrade for node pool {}.", pool.display_name()),
-                    gcloud: Some(("Turn on auto-upgrade", "--enable-autoupgrade")),
-                    create: ("", ""),
+                    gcloud: fix::PoolChange::Update("Turn on auto-upgrade", "--enable-autoupgrade"),
                     hcl: ("in management, set", "auto_upgrade = true"),
                     warning: "Upgrades recreate nodes, a few at a time, in the cluster's maintenance windows: give workloads PodDisruptionBudgets.",
                     verify: Some(("This prints True", "management.autoUpgrade")),

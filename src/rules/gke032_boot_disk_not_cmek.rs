@@ -61,8 +61,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 at,
                 fix::PoolSetting {
                     summary: format!("Encrypt node pool {}'s boot disks with a Cloud KMS key.", pool.display_name()),
-                    gcloud: None,
-                    create: (
+                    gcloud: fix::PoolChange::Replace(
                         "The boot-disk key cannot change on an existing pool (replace KEY with the key's full name; grant the Compute Engine service agent roles/cloudkms.cryptoKeyEncrypterDecrypter on it first)",
                         "--boot-disk-kms-key=KEY",
                     ),
