@@ -1,7 +1,7 @@
 //! GKE017: node pools without secure boot.
 
 use super::fix;
-use super::{autopilot_pool, each_pool, judge, Example, Finding, Judge, Outcome, Rule};
+use super::{autopilot_pool, each_pool, is_windows, judge, Example, Finding, Judge, Outcome, Rule};
 use crate::model::{Key, Model};
 use crate::report::{Severity, Status};
 
@@ -54,11 +54,6 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     None,
                 ));
             }
-            let windows = pool
-                .settings
-                .get(Key::ImageType)
-                .text()
-                .is_some_and(|t| t.to_ascii_uppercase().starts_with("WINDOWS"));
             let verdict = judge(
                 pool.settings.get(Key::SecureBoot),
                 pool.origin,
@@ -72,7 +67,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     what: "secure boot",
                 },
             );
-            if windows && verdict.0 == Status::Fail {
+            if is_windows(pool) && verdict.0 == Status::Fail {
                 return Some(Finding::new(
                     Status::Unknown,
                     "A Windows node pool without secure boot: the CIS GKE Benchmark says Shielded GKE Nodes features need Container-Optimized OS or Ubuntu images, so whether this pool can have secure boot depends on its GKE version; turn it on where GKE allows it.",

@@ -1,7 +1,7 @@
 //! GKE021: nodes that do not run Container-Optimized OS.
 
 use super::fix::{self, DraftStep};
-use super::{autopilot_pool, each_pool, Draft, Example, Finding, Outcome, Rule};
+use super::{autopilot_pool, each_pool, is_windows, Draft, Example, Finding, Outcome, Rule};
 use crate::model::{Field, Key, Model, Origin};
 use crate::report::{Severity, Status};
 
@@ -59,7 +59,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     let name = image.text().unwrap_or_default().to_ascii_uppercase();
                     if name.starts_with("COS") {
                         Finding::new(Status::Pass, format!("The nodes run Container-Optimized OS ({name})."), Some(*span))
-                    } else if name.starts_with("WINDOWS") {
+                    } else if is_windows(pool) {
                         Finding::new(Status::Pass, format!("A Windows pool ({name}): Container-Optimized OS does not apply."), Some(*span))
                     } else {
                         Finding::new(

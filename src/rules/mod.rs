@@ -347,6 +347,14 @@ pub fn each_pool(
     }
 }
 
+/// A pool of Windows Server nodes (`WINDOWS_LTSC_CONTAINERD` and the like, in any case).
+pub fn is_windows(pool: &NodePool) -> bool {
+    pool.settings
+        .get(crate::model::Key::ImageType)
+        .text()
+        .is_some_and(|t| t.to_ascii_uppercase().starts_with("WINDOWS"))
+}
+
 /// A pool of an Autopilot cluster: GKE manages its nodes.
 pub fn autopilot_pool(cluster: Option<&Cluster>) -> bool {
     cluster.is_some_and(is_autopilot)
