@@ -235,18 +235,7 @@ pub fn script(report: &Report) -> String {
     let needs_person = |code: &str| {
         code.starts_with('#')
             || code.contains("node-pools create")
-            || [
-                "=CIDR",
-                "=KEY",
-                "YOUR_DOMAIN",
-                "=NODE_SA",
-                "=PROJECT_ID",
-                "=LOCATION",
-                "CLUSTER_NAME",
-                "POOL_NAME",
-            ]
-            .iter()
-            .any(|p| code.contains(p))
+            || crate::rules::has_placeholder(code)
     };
     for r in report.results.iter().filter(|r| r.status == Status::Fail) {
         let Some(fix) = &r.remediation else { continue };

@@ -50,6 +50,25 @@ impl DraftStep {
     }
 }
 
+/// The words remediation writes where the input does not give a name or the value is the
+/// reader's to choose.
+pub const PLACEHOLDERS: &[&str] = &[
+    "CLUSTER_NAME",
+    "POOL_NAME",
+    "LOCATION",
+    "PROJECT_ID",
+    "CIDR",
+    "KEY",
+    "YOUR_DOMAIN",
+    "NODE_SA",
+];
+
+/// Whether a command holds a placeholder: a person must fill it in before it can run.
+pub fn has_placeholder(code: &str) -> bool {
+    code.split(|c: char| !(c.is_ascii_uppercase() || c == '_'))
+        .any(|word| PLACEHOLDERS.contains(&word))
+}
+
 pub const WARN_RECREATE: &str = "Changing a node pool's metadata mode recreates its nodes, a few at a time. Give your workloads PodDisruptionBudgets and do it in a maintenance window.";
 pub const WARN_IDENTITY: &str = "Pods lose the node's service account when the GKE metadata server is on. First give each workload that calls Google APIs its own identity (a Kubernetes service account bound to an IAM service account with roles/iam.workloadIdentityUser), or it loses access.";
 
@@ -277,5 +296,27 @@ pub fn pool_setting(
             })
             .into_iter()
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_placeholder;
+
+    #[test]
+    fn placeholders_are_whole_words() {
+        assert!(has_placeholder(
+            "gcloud ... --workload-pool=PROJECT_ID.svc.id.goog"
+        ));
+        assert!(has_placeholder("--master-authorized-networks=CIDR"));
+        assert!(has_placeholder(
+            "--security-group=gke-security-groups@YOUR_DOMAIN"
+        ));
+        assert!(!has_placeholder(
+            "gcloud container node-pools update apps --cluster=prod --location=europe-west1 --project=acme --workload-metadata=GKE_METADATA"
+        ));
+        assert!(!has_placeholder(
+            "--image-type=COS_CONTAINERD --metadata=KEYS_X"
+        ));
     }
 }

@@ -135,7 +135,7 @@ pub enum Subject {
     NodePool(usize),
 }
 
-pub use fix::{Draft, DraftStep};
+pub use fix::{has_placeholder, Draft, DraftStep};
 
 /// Whether the cluster has Workload Identity, as far as the input tells.
 pub enum Identity<'a> {
