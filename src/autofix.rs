@@ -230,14 +230,6 @@ fn fix_once(inputs: &[Input], options: &Options) -> FixReport {
                     editable(&cluster.site).and_then(|_| ctx.fix_cluster(cluster)),
                 )
             }
-            ("GKE008", Subject::Cluster(i)) => {
-                let cluster = &analysis.model.clusters[i];
-                (cluster.site.address.clone(), editable(&cluster.site).and_then(|_| ctx.fix_abac(cluster)))
-            }
-            ("GKE010", Subject::Cluster(i)) => {
-                let cluster = &analysis.model.clusters[i];
-                (cluster.site.address.clone(), editable(&cluster.site).and_then(|_| ctx.fix_client_certificate(cluster)))
-            }
             (rule, subject) if SETTINGS.iter().any(|f| f.rule == rule) => {
                 let f = SETTINGS.iter().find(|f| f.rule == rule).expect("found above");
                 let site = match subject {
@@ -392,6 +384,8 @@ const fn setting(
 }
 
 static SETTINGS: &[SettingFix] = &[
+    SettingFix { only_existing: true, ..setting("GKE008", &[], "enable_legacy_abac", "false", ABAC_CONSEQUENCE) },
+    SettingFix { only_existing: true, ..setting("GKE010", &["master_auth", "client_certificate_config"], "issue_client_certificate", "false", CERTIFICATE_CONSEQUENCE) },
     setting("GKE004", &["node_config", "metadata"], "disable-legacy-endpoints", "\"true\"", "Node metadata cannot change in place: Terraform replaces the pool (its nodes are recreated). Anything calling the /0.1/ or /v1beta1/ metadata paths must move to /v1/ first."),
     setting("GKE016", &[], "enable_shielded_nodes", "true", "Turning Shielded GKE Nodes on recreates the cluster's nodes, a few at a time."),
     setting("GKE017", &["node_config", "shielded_instance_config"], "enable_secure_boot", "true", "Terraform replaces the pool (its nodes are recreated); unsigned third-party kernel modules stop loading."),
@@ -727,54 +721,6 @@ impl<'a> Ctx<'a> {
                 done(vec![insert_block(text, input, block, &[&line])?])
             }
         }
-    }
-
-    /// GKE008: `enable_legacy_abac = false`.
-    fn fix_abac(&self, cluster: &Cluster) -> FixResult {
-        let input = cluster.site.input;
-        let block = self
-            .block_at(input, cluster.site.span)
-            .ok_or("the cluster's block was not found in the file")?;
-        let attr = block
-            .body
-            .get_attribute("enable_legacy_abac")
-            .ok_or("enable_legacy_abac is not set in the cluster's block")?;
-        let is_bool = |e: &Expression| matches!(e, Expression::Bool(_));
-        let edit = self.set_literal(input, &attr.value, "false", is_bool)?;
-        Ok((
-            vec![edit],
-            format!("set enable_legacy_abac = false in {}", cluster.site.address),
-            ABAC_CONSEQUENCE,
-        ))
-    }
-
-    /// GKE010: `issue_client_certificate = false`.
-    fn fix_client_certificate(&self, cluster: &Cluster) -> FixResult {
-        let input = cluster.site.input;
-        let block = self
-            .block_at(input, cluster.site.span)
-            .ok_or("the cluster's block was not found in the file")?;
-        let config = first_of(&block.body, "master_auth")?
-            .map(|m| first_of(&m.body, "client_certificate_config"))
-            .transpose()?
-            .flatten()
-            .ok_or(
-                "master_auth.client_certificate_config is not written as blocks in the cluster",
-            )?;
-        let attr = config
-            .body
-            .get_attribute("issue_client_certificate")
-            .ok_or("issue_client_certificate is not set")?;
-        let is_bool = |e: &Expression| matches!(e, Expression::Bool(_));
-        let edit = self.set_literal(input, &attr.value, "false", is_bool)?;
-        Ok((
-            vec![edit],
-            format!(
-                "set issue_client_certificate = false in {}",
-                cluster.site.address
-            ),
-            CERTIFICATE_CONSEQUENCE,
-        ))
     }
 
     fn fix_cluster(&self, cluster: &Cluster) -> FixResult {
