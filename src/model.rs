@@ -96,8 +96,6 @@ pub struct Cluster {
     pub autoprovisioning: Field<bool>,
     /// The service account of auto-provisioned (and Autopilot) nodes.
     pub autoprovisioning_service_account: Field<String>,
-    /// Legacy ABAC authorization (`legacyAbac.enabled`, `enable_legacy_abac`).
-    pub legacy_abac: Field<bool>,
     /// Basic authentication: `masterAuth.username` / `master_auth.username` (and the password).
     pub basic_auth_username: Field<String>,
     pub basic_auth_password: Field<String>,
@@ -170,6 +168,7 @@ pub struct NodePool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Key {
     // Cluster settings.
+    LegacyAbac,
     NetworkPolicy,
     DatapathProvider,
     PrivateNodes,

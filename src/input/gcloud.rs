@@ -335,11 +335,6 @@ fn load_cluster(input: usize, doc: &Json, model: &mut Model) {
             (Some(v), _) => Field::known(v.as_bool() == Some(true), v.span),
             _ => Field::Absent,
         },
-        legacy_abac: match doc.path(&["legacyAbac", "enabled"]) {
-            Some(v) => Field::known(v.as_bool() == Some(true), v.span),
-            // `legacyAbac: {}` is off; so is no legacyAbac at all.
-            None => Field::Absent,
-        },
         autoprovisioning_service_account: doc
             .path(&["autoscaling", "autoprovisioningNodePoolDefaults"])
             .map_or(Field::Absent, |d| string_field(d, "serviceAccount")),

@@ -41,6 +41,8 @@ use Shape::*;
 
 /// Cluster settings in `gcloud container clusters describe --format=json` and the API.
 pub static GCLOUD_CLUSTER: &[Spec] = &[
+    // `legacyAbac: {}` is off, like no legacyAbac at all.
+    spec(LegacyAbac, &["legacyAbac", "enabled"], Flag),
     spec(NetworkPolicy, &["networkPolicy", "enabled"], Flag),
     spec(
         DatapathProvider,
@@ -180,6 +182,7 @@ pub static GCLOUD_POOL: &[Spec] = &[
 
 /// `google_container_cluster` arguments (provider v4 and later; older names where they differ).
 pub static TERRAFORM_CLUSTER: &[Spec] = &[
+    spec(LegacyAbac, &["enable_legacy_abac"], Flag),
     spec(NetworkPolicy, &["network_policy", "enabled"], Flag),
     spec(DatapathProvider, &["datapath_provider"], Text),
     spec(

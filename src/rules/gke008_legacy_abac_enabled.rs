@@ -1,8 +1,8 @@
 //! GKE008: legacy ABAC authorization turned on.
 
 use super::fix;
-use super::{is_autopilot, Example, Outcome, Rule, Subject};
-use crate::model::{Field, Model};
+use super::{each_cluster, is_autopilot, judge, Example, Finding, Judge, Outcome, Rule};
+use crate::model::{Key, Model};
 use crate::report::{Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -47,43 +47,44 @@ CLUSTER --location=LOCATION --no-enable-legacy-authorization`; in Terraform, rem
 };
 
 fn check(model: &Model, out: &mut Vec<Outcome>) {
-    for (i, cluster) in model.clusters.iter().enumerate() {
-        let head = (cluster.site.input, cluster.site.head);
-        let (status, message, at) = match (&cluster.legacy_abac, is_autopilot(cluster)) {
-            (_, true) => (Status::Pass, "Autopilot cluster: legacy ABAC cannot be turned on.".to_string(), head),
-            (Field::Known { value: true, span }, _) => (
-                Status::Fail,
-                "Legacy ABAC authorization is on: it grants broad, static permissions, and RBAC no longer limits what identities in the cluster can do.".to_string(),
-                (cluster.site.input, *span),
-            ),
-            (Field::Known { value: false, span }, _) => (Status::Pass, "Legacy ABAC authorization is off.".to_string(), (cluster.site.input, *span)),
-            (Field::Unknown { expr, span, .. }, _) => (
-                Status::Unknown,
-                format!("Whether legacy ABAC is on comes from `{expr}`, which gkecheck cannot evaluate; it must not be true."),
-                (cluster.site.input, *span),
-            ),
-            (Field::Absent, _) => (Status::Pass, "Legacy ABAC authorization is off (the default since GKE 1.8).".to_string(), head),
-        };
-        let remediation = (status != Status::Pass).then(|| {
-            fix::cluster_setting(
-                cluster,
-                at.1,
+    each_cluster(
+        model,
+        out,
+        &RULE,
+        |c| {
+            if is_autopilot(c) {
+                return Some(Finding::new(
+                    Status::Pass,
+                    "Autopilot cluster: legacy ABAC cannot be turned on.",
+                    None,
+                ));
+            }
+            Some(Finding::from(judge(
+                c.settings.get(Key::LegacyAbac),
+                c.origin,
+                &Judge {
+                    safe: false,
+                    absent_live: false,
+                    absent_config: false,
+                    good: "Legacy ABAC authorization is off.",
+                    bad: "Legacy ABAC authorization is on: it grants broad, static permissions, and RBAC no longer limits what identities in the cluster can do.",
+                    default_note: "the default since GKE 1.8",
+                    what: "legacy ABAC",
+                },
+            )))
+        },
+        |c, at| {
+            Some(fix::cluster_setting(
+                c,
+                at,
                 fix::ClusterSetting {
-                    summary: format!("Turn legacy ABAC off on cluster {}, once RBAC grants what is needed.", cluster.display_name()),
+                    summary: format!("Turn legacy ABAC off on cluster {}, once RBAC grants what is needed.", c.display_name()),
                     gcloud: ("Turn legacy ABAC off", "--no-enable-legacy-authorization"),
                     hcl: ("set", "enable_legacy_abac = false"),
                     warning: "With ABAC off, only RBAC grants access: give users and workloads the Roles and RoleBindings they need first.",
                     verify: Some(("This prints False or nothing", "legacyAbac.enabled")),
                 },
-            )
-        });
-        out.push(Outcome {
-            rule: &RULE,
-            status,
-            message,
-            subject: Subject::Cluster(i),
-            at,
-            remediation,
-        });
-    }
+            ))
+        },
+    );
 }

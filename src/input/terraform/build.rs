@@ -103,7 +103,6 @@ pub fn cluster<V: View>(
         location: view.string("location"),
         autopilot: view.boolean("enable_autopilot"),
         workload_pool,
-        legacy_abac: view.boolean("enable_legacy_abac"),
         basic_auth_username: master_auth(view, |m| m.string("username")),
         basic_auth_password: master_auth(view, |m| m.string("password")),
         client_certificate: master_auth(view, |m| match m.first("client_certificate_config") {
