@@ -1,7 +1,7 @@
 //! GKE010: a client certificate issued for the control plane.
 
 use super::fix;
-use super::{is_autopilot, Example, Outcome, Rule, Subject};
+use super::{each_cluster, is_autopilot, Example, Finding, Outcome, Rule};
 use crate::model::{Field, Model};
 use crate::report::{Severity, Status};
 
@@ -42,29 +42,33 @@ with Google identities instead.",
 };
 
 fn check(model: &Model, out: &mut Vec<Outcome>) {
-    for (i, cluster) in model.clusters.iter().enumerate() {
-        let head = (cluster.site.input, cluster.site.head);
-        let (status, message, at) = match (&cluster.client_certificate, is_autopilot(cluster)) {
-            (_, true) => (Status::Pass, "Autopilot cluster: no client certificate is issued.".to_string(), head),
-            (Field::Known { value: true, span }, _) => (
-                Status::Fail,
-                "A client certificate for the Kubernetes API was issued: a long-lived credential that cannot be revoked without rotating the cluster's credentials.".to_string(),
-                (cluster.site.input, *span),
-            ),
-            (Field::Unknown { expr, span, .. }, _) => (
-                Status::Unknown,
-                format!("Whether a client certificate is issued comes from `{expr}`, which gkecheck cannot evaluate; it must not be."),
-                (cluster.site.input, *span),
-            ),
-            (Field::Known { span, .. }, _) => (Status::Pass, "No client certificate is issued.".to_string(), (cluster.site.input, *span)),
-            (Field::Absent, _) => (Status::Pass, "No client certificate is issued (the default).".to_string(), head),
-        };
-        let remediation = (status != Status::Pass).then(|| {
-            fix::cluster_setting(
-                cluster,
-                at.1,
+    each_cluster(
+        model,
+        out,
+        &RULE,
+        |c| {
+            Some(match (&c.client_certificate, is_autopilot(c)) {
+                (_, true) => Finding::new(Status::Pass, "Autopilot cluster: no client certificate is issued.", None),
+                (Field::Known { value: true, span }, _) => Finding::new(
+                    Status::Fail,
+                    "A client certificate for the Kubernetes API was issued: a long-lived credential that cannot be revoked without rotating the cluster's credentials.",
+                    Some(*span),
+                ),
+                (Field::Unknown { expr, span, .. }, _) => Finding::new(
+                    Status::Unknown,
+                    format!("Whether a client certificate is issued comes from `{expr}`, which gkecheck cannot evaluate; it must not be."),
+                    Some(*span),
+                ),
+                (Field::Known { span, .. }, _) => Finding::new(Status::Pass, "No client certificate is issued.", Some(*span)),
+                (Field::Absent, _) => Finding::new(Status::Pass, "No client certificate is issued (the default).", None),
+            })
+        },
+        |c, at| {
+            Some(fix::cluster_setting(
+                c,
+                at,
                 fix::ClusterSetting {
-                    summary: format!("Stop issuing a client certificate for cluster {}; reach the API with Google identities.", cluster.display_name()),
+                    summary: format!("Stop issuing a client certificate for cluster {}; reach the API with Google identities.", c.display_name()),
                     gcloud: (
                         "The certificate cannot be withdrawn from a running cluster: rotate the cluster's credentials, which ends the old certificate (the API server restarts)",
                         "--start-credential-rotation",
@@ -73,15 +77,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "Rotating credentials or recreating the cluster interrupts whatever uses the certificate; move it to a Google identity first.",
                     verify: None,
                 },
-            )
-        });
-        out.push(Outcome {
-            rule: &RULE,
-            status,
-            message,
-            subject: Subject::Cluster(i),
-            at,
-            remediation,
-        });
-    }
+            ))
+        },
+    );
 }
