@@ -552,3 +552,45 @@ resource "google_container_cluster" "gone" {
         .address
         .starts_with("google_container_cluster.gone")));
 }
+
+/// Results come resource by resource, in the order the input holds them (a cluster before its
+/// pools), and by rule within a resource.
+#[test]
+fn results_are_grouped_by_resource_then_rule() {
+    let text = gcloud!("", "");
+    let report = check(&[Input::new("c.json", text)], &Options::default());
+    let keys: Vec<(usize, &str)> = report
+        .results
+        .iter()
+        .map(|r| (usize::from(r.resource.kind != "cluster"), r.rule))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    assert!(keys.first().is_some_and(|k| k.0 == 0) && keys.last().is_some_and(|k| k.0 == 1));
+}
+
+/// A pool whose cluster is not in the input says plainly that its nodes are public, without
+/// claiming to override a cluster it cannot see.
+#[test]
+fn a_lone_public_pool() {
+    let text = r#"{"name": "apps", "config": {}, "networkConfig": {"enablePrivateNodes": false},
+ "selfLink": "https://container.googleapis.com/v1/projects/p/locations/l/clusters/c/nodePools/apps"}"#;
+    let report = check(
+        &[Input::new("pool.json", text)],
+        &Options {
+            select: vec!["GKE012".into()],
+            ..Options::default()
+        },
+    );
+    assert_eq!(report.results.len(), 1);
+    let r = &report.results[0];
+    assert_eq!(r.status, Fail);
+    assert!(
+        r.message
+            .starts_with("This pool's nodes have public IP addresses:"),
+        "{}",
+        r.message
+    );
+    assert!(!r.message.contains("overrides"), "{}", r.message);
+}
