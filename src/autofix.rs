@@ -2,34 +2,48 @@
 //! small text edit at a place the parser found, so everything else (comments, spacing,
 //! attribute order) stays byte for byte. A fix that cannot be made safely is not guessed: the
 //! report says why, and what to do by hand.
+//!
+//! Every fix has an applicability (its rule's): safe fixes are applied by default, unsafe ones
+//! only when asked for, display-only ones never. A fix that needs another (the GKE metadata
+//! server needs Workload Identity on the cluster) is applied with it or not at all. The fixes
+//! edit the files the check parsed, and what they write is checked again: a fixed text that
+//! does not parse, repeats an attribute or block, leaves its rule failing or makes another
+//! rule fail is undone and reported as not fixed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body, Structure};
 use serde::Serialize;
 
+use crate::input::terraform::{VarKind, VarSource};
 use crate::input::Format;
 use crate::model::{Cluster, NodePool, PoolKind};
-use crate::report::Status;
-use crate::rules::Subject;
+use crate::report::{Applicability, Report, Status};
+use crate::rules::{Outcome, Subject};
 use crate::span::Span;
-use crate::{analyze, check, Input, Options};
+use crate::{analyze, check, Analysis, Input, Options};
 
-/// What changing the metadata mode does, said with every such fix.
-pub const MODE_CONSEQUENCE: &str = "Changing a node pool's metadata mode recreates its nodes (plan it for a maintenance window, with PodDisruptionBudgets), and workloads that used the node's service account lose it unless they are mapped to their own identity first.";
-/// What turning legacy ABAC off does.
-pub const ABAC_CONSEQUENCE: &str = "With legacy ABAC off, only RBAC grants access in the cluster: users and workloads that relied on ABAC lose access unless RBAC grants it first.";
-/// What no longer issuing a client certificate does.
-pub const CERTIFICATE_CONSEQUENCE: &str = "Changing issue_client_certificate recreates the cluster in Terraform; whatever used the certificate must use a Google identity first.";
-/// What turning on Workload Identity does.
-pub const IDENTITY_CONSEQUENCE: &str = "Turning on Workload Identity updates the cluster in place; node pools then need the GKE metadata server (GKE001), and workloads that call Google APIs need their own identity.";
+/// Which fixes to apply.
+#[derive(Clone, Debug, Default)]
+pub struct FixOptions {
+    /// Apply unsafe fixes too (`--unsafe-fixes`).
+    pub unsafe_fixes: bool,
+    /// Only these fixes, by id (the page's checked boxes); safe and unsafe alike. `None`
+    /// applies every safe fix, and the unsafe ones with `unsafe_fixes`.
+    pub only: Option<Vec<String>>,
+}
 
 #[derive(Debug, Serialize)]
 pub struct FixReport {
     /// The inputs that change, with their new text and a unified diff.
     pub files: Vec<FixedFile>,
+    /// The fixes made, each checked again after the edit.
     pub applied: Vec<Applied>,
+    /// Fixes that could be made but were not: unsafe ones without `--unsafe-fixes` (or not
+    /// checked in the page), display-only ones, which are never applied.
+    pub left_out: Vec<LeftOut>,
+    /// Failures no fix was made for, with the reason.
     pub skipped: Vec<Skipped>,
     /// The edits made, as (input, start, end, length of the new text), in the coordinates of
     /// the text they were made in.
@@ -46,26 +60,44 @@ pub struct FixedFile {
 
 #[derive(Debug, Serialize)]
 pub struct Applied {
+    /// `RULE:ADDRESS`, the id `FixOptions::only` takes.
+    pub id: String,
     pub rule: &'static str,
     pub address: String,
     pub input: String,
     pub line: usize,
     pub what: String,
     pub consequence: &'static str,
+    pub applicability: Applicability,
     /// The byte offset of the fix's first edit, in the text it was made in.
     #[serde(skip)]
     offset: usize,
 }
 
 #[derive(Debug, Serialize)]
+pub struct LeftOut {
+    pub id: String,
+    pub rule: &'static str,
+    pub address: String,
+    pub what: String,
+    pub consequence: &'static str,
+    pub applicability: Applicability,
+    /// Why it was not applied, and how to apply it when it can be.
+    pub reason: String,
+    /// Ids of the fixes it is applied with (they are applied together or not at all).
+    pub needs: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
 pub struct Skipped {
+    pub id: String,
     pub rule: &'static str,
     pub address: String,
     pub reason: String,
 }
 
 /// One replacement of `start..end` in an input (an insertion when they are equal).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Edit {
     input: usize,
     start: usize,
@@ -75,11 +107,17 @@ struct Edit {
 
 /// A planned fix: its edits, and what it does.
 struct Planned {
-    rule: &'static str,
+    id: String,
+    rule: &'static crate::rules::Rule,
     address: String,
     edits: Vec<Edit>,
     what: String,
-    consequence: &'static str,
+    /// Ids of the fixes that must be applied with this one.
+    needs: Vec<String>,
+}
+
+fn fix_id(rule: &str, address: &str) -> String {
+    format!("{rule}:{address}")
 }
 
 /// Where `offset`, in a text after `edits` (input, start, end, new length; starts in the text
@@ -119,16 +157,172 @@ fn shared(address: &str) -> &'static str {
 /// Why a fix waits: another fix changes the same text in this round.
 const AGAIN: &str = "it changes the same text as another fix: run gkecheck fix again";
 
-/// Computes the fixes for every failing check that has one, in rounds until fixes that touch
-/// the same text have all been made. Results a waiver accepts are left as they are.
+/// How many times fixes are made again after some were undone by the check that follows.
+const MAX_VERIFY_PASSES: usize = 8;
+
+/// The safe fixes (the default of `gkecheck fix`).
 pub fn fix(inputs: &[Input], options: &Options) -> FixReport {
+    fix_with(inputs, options, &FixOptions::default())
+}
+
+/// Computes the fixes for every failing check that has one and that `choice` allows, then
+/// checks the fixed texts again with the same inputs: a fix whose rule still fails, or that
+/// makes a rule fail that passed, is undone and reported as not fixed, and the rest are made
+/// again without it. Results a waiver accepts are left as they are.
+pub fn fix_with(inputs: &[Input], options: &Options, choice: &FixOptions) -> FixReport {
+    let before = check(inputs, options);
+    let mut undone: BTreeMap<String, String> = BTreeMap::new();
+    for _ in 0..MAX_VERIFY_PASSES {
+        let mut report = rounds(inputs, options, choice, &undone);
+        let failures = verify(inputs, options, &before, &report);
+        let new: Vec<_> = failures
+            .into_iter()
+            .filter(|(id, _)| !undone.contains_key(id))
+            .collect();
+        if new.is_empty() {
+            for (id, reason) in &undone {
+                if !report.skipped.iter().any(|s| &s.id == id) {
+                    let (rule, address) = id.split_once(':').unwrap_or((id, ""));
+                    report.skipped.push(Skipped {
+                        id: id.clone(),
+                        rule: crate::rules::find(rule).map_or("", |r| r.id),
+                        address: address.to_string(),
+                        reason: reason.clone(),
+                    });
+                }
+            }
+            return report;
+        }
+        undone.extend(new);
+    }
+    // Nothing settled: make no change at all rather than one that was not checked.
+    let report = rounds(inputs, options, choice, &undone);
+    FixReport {
+        files: Vec::new(),
+        left_out: report.left_out,
+        skipped: report
+            .skipped
+            .into_iter()
+            .chain(report.applied.into_iter().map(|a| {
+                Skipped {
+                    id: a.id,
+                    rule: a.rule,
+                    address: a.address,
+                    reason:
+                        "the fixes could not be checked to pass together: make this change by hand"
+                            .into(),
+                }
+            }))
+            .collect(),
+        applied: Vec::new(),
+        made: Vec::new(),
+    }
+}
+
+/// Checks the fixed texts: every applied fix's rule passes for its resource, and nothing that
+/// passed before fails now. Returns the fixes to undo, with why.
+fn verify(
+    inputs: &[Input],
+    options: &Options,
+    before: &Report,
+    report: &FixReport,
+) -> Vec<(String, String)> {
+    if report.applied.is_empty() {
+        return Vec::new();
+    }
+    let fixed = with_files(inputs, report);
+    let after = check(&fixed, options);
+    let mut undo = Vec::new();
+    for a in &report.applied {
+        let still = after.results.iter().find(|r| {
+            r.rule == a.rule
+                && r.resource.address == a.address
+                && !matches!(r.status, Status::Pass | Status::Suppressed)
+        });
+        if let Some(r) = still {
+            undo.push((
+                a.id.clone(),
+                format!(
+                    "the edit ({}) was undone: checked again, {} is still {} for {}: {}",
+                    a.what,
+                    a.rule,
+                    r.status.as_str(),
+                    a.address,
+                    r.message
+                ),
+            ));
+        }
+    }
+    for r in after
+        .results
+        .iter()
+        .filter(|r| matches!(r.status, Status::Fail | Status::Unknown))
+    {
+        let passed = before.results.iter().any(|b| {
+            b.rule == r.rule && b.resource.address == r.resource.address && b.status == Status::Pass
+        });
+        if !passed {
+            continue;
+        }
+        // The fixes on that resource, else every fix in its file.
+        let mut culprits: Vec<&Applied> = report
+            .applied
+            .iter()
+            .filter(|a| a.address == r.resource.address)
+            .collect();
+        if culprits.is_empty() {
+            culprits = report
+                .applied
+                .iter()
+                .filter(|a| a.input == r.location.input)
+                .collect();
+        }
+        for a in culprits {
+            undo.push((
+                a.id.clone(),
+                format!(
+                    "the edit ({}) was undone: checked again, it made {} {} for {}: {}",
+                    a.what,
+                    r.rule,
+                    r.status.as_str(),
+                    r.resource.address,
+                    r.message
+                ),
+            ));
+        }
+    }
+    undo
+}
+
+/// The inputs with the fixed files' texts.
+fn with_files(inputs: &[Input], report: &FixReport) -> Vec<Input> {
+    inputs
+        .iter()
+        .map(|i| {
+            let mut i = i.clone();
+            if let Some(f) = report.files.iter().find(|f| f.name == i.name) {
+                i.text = f.text.clone();
+            }
+            i
+        })
+        .collect()
+}
+
+/// Makes the fixes in rounds until fixes that touch the same text have all been made.
+fn rounds(
+    inputs: &[Input],
+    options: &Options,
+    choice: &FixOptions,
+    undone: &BTreeMap<String, String>,
+) -> FixReport {
     let mut current: Vec<Input> = inputs.to_vec();
     let mut applied: Vec<Applied> = Vec::new();
     let mut skipped = Vec::new();
+    let mut left_out = Vec::new();
     // The edits of the rounds before, to find a later fix's place in the original text.
     let mut earlier: Vec<Vec<(usize, usize, usize, usize)>> = Vec::new();
-    for _round in 0..4 {
-        let report = fix_once(&current, options);
+    for _round in 0..6 {
+        let report = fix_once(&current, options, choice, undone);
         let waiting = report.skipped.iter().any(|s| s.reason == AGAIN);
         let progress = !report.applied.is_empty();
         for mut a in report.applied {
@@ -145,6 +339,7 @@ pub fn fix(inputs: &[Input], options: &Options) -> FixReport {
         }
         earlier.push(report.made);
         skipped = report.skipped;
+        left_out = report.left_out;
         for f in report.files {
             if let Some(i) = current.iter_mut().find(|i| i.name == f.name) {
                 i.text = f.text;
@@ -167,109 +362,322 @@ pub fn fix(inputs: &[Input], options: &Options) -> FixReport {
     FixReport {
         files,
         applied,
+        left_out,
         skipped,
         made: Vec::new(),
     }
 }
 
-fn fix_once(inputs: &[Input], options: &Options) -> FixReport {
-    let waived: std::collections::HashSet<(&str, String)> = check(inputs, options)
+/// One round: plans a fix for each failure, adds the fixes they need, chooses by
+/// applicability, and applies what was chosen.
+fn fix_once(
+    inputs: &[Input],
+    options: &Options,
+    choice: &FixOptions,
+    undone: &BTreeMap<String, String>,
+) -> FixReport {
+    let waived: HashSet<(&str, String)> = check(inputs, options)
         .results
         .into_iter()
         .filter(|r| r.status == Status::Suppressed)
         .map(|r| (r.rule, r.resource.address))
         .collect();
     let analysis = analyze(inputs);
-    let ctx = Ctx::new(inputs, &analysis.formats);
-    let mut planned: Vec<Planned> = Vec::new();
+    let ctx = Ctx::new(inputs, &analysis);
+    let planner = Planner {
+        ctx: &ctx,
+        analysis: &analysis,
+        waived: &waived,
+    };
+    let mut plans: BTreeMap<String, Result<Planned, String>> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
     let mut skipped = Vec::new();
-    let mut clusters_done = std::collections::HashSet::new();
-    let mut pools_done = std::collections::HashSet::new();
+    let mut pools_done = HashSet::new();
     // Failures, and node pools whose mode is unknown: pinning the mode settles those, and
     // where it cannot be pinned here the report says why.
-    let wanted = |o: &&crate::rules::Outcome| {
+    let wanted = |o: &&Outcome| {
         o.status == Status::Fail || (o.status == Status::Unknown && o.rule.id == "GKE001")
-    };
-    let subject_address = |o: &crate::rules::Outcome| match o.subject {
-        Subject::NodePool(i) => analysis.model.node_pools[i].site.address.clone(),
-        Subject::Cluster(i) => analysis.model.clusters[i].site.address.clone(),
     };
     for outcome in analysis
         .outcomes
         .iter()
         .filter(wanted)
         .filter(|o| options.runs(o.rule))
-        .filter(|o| !waived.contains(&(o.rule.id, subject_address(o))))
     {
-        let (address, result) = match (outcome.rule.id, outcome.subject) {
-            ("GKE003", Subject::NodePool(i))
-                if waived.contains(&("GKE001", analysis.model.node_pools[i].site.address.clone())) =>
+        let address = planner.address(outcome.subject);
+        if waived.contains(&(outcome.rule.id, address.clone())) {
+            continue;
+        }
+        if let Subject::NodePool(i) = outcome.subject {
+            // GKE001 and GKE003 are settled by one edit of the pool's mode.
+            if matches!(outcome.rule.id, "GKE001" | "GKE003") && !pools_done.insert(i) {
+                continue;
+            }
+        }
+        let id = fix_id(outcome.rule.id, &address);
+        if plans.contains_key(&id) {
+            continue;
+        }
+        let plan = match undone.get(&id) {
+            Some(reason) => Err(reason.clone()),
+            None => planner.plan(outcome.rule, outcome.subject),
+        };
+        plans.insert(id.clone(), plan);
+        order.push(id);
+    }
+    // The fixes the planned ones need, planned too (whatever --select says: they are applied
+    // together or not at all).
+    let mut k = 0;
+    while k < order.len() {
+        let needs: Vec<String> = match &plans[&order[k]] {
+            Ok(p) => p.needs.clone(),
+            Err(_) => Vec::new(),
+        };
+        for need in needs {
+            if plans.contains_key(&need) {
+                continue;
+            }
+            let plan = match undone.get(&need) {
+                Some(reason) => Err(reason.clone()),
+                None => planner.plan_id(&need),
+            };
+            plans.insert(need.clone(), plan);
+            order.push(need);
+        }
+        k += 1;
+    }
+    // Choose: by applicability, and only together with what they need.
+    let allowed = |p: &Planned| match p.rule.fix_applicability {
+        Applicability::DisplayOnly => false,
+        Applicability::Safe => choice.only.as_ref().is_none_or(|o| o.contains(&p.id)),
+        Applicability::Unsafe => choice
+            .only
+            .as_ref()
+            .map_or(choice.unsafe_fixes, |o| o.contains(&p.id)),
+    };
+    let mut chosen: BTreeSet<String> = plans
+        .iter()
+        .filter_map(|(id, p)| p.as_ref().ok().filter(|p| allowed(p)).map(|_| id.clone()))
+        .collect();
+    // Drop chosen fixes whose needs are not all chosen, until nothing changes.
+    let mut blocked: BTreeMap<String, String> = BTreeMap::new();
+    loop {
+        let mut changed = false;
+        for id in order.iter() {
+            if !chosen.contains(id) {
+                continue;
+            }
+            let Ok(p) = &plans[id] else { continue };
+            if let Some(need) = p.needs.iter().find(|n| !chosen.contains(*n)) {
+                let why = match plans.get(need) {
+                    Some(Err(reason)) => format!("it needs {need}, which cannot be made: {reason}"),
+                    Some(Ok(n)) => format!(
+                        "it needs {need} ({}), which is {} and not chosen: apply both or neither",
+                        n.what,
+                        n.rule.fix_applicability.as_str()
+                    ),
+                    None => format!("it needs {need}, which was not planned"),
+                };
+                blocked.insert(id.clone(), why);
+                chosen.remove(id);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut left_out = Vec::new();
+    let mut apply_list = Vec::new();
+    for id in &order {
+        let plan = plans
+            .remove(id)
+            .unwrap_or_else(|| Err("planned twice".into()));
+        match plan {
+            Err(reason) => {
+                let (rule, address) = id.split_once(':').unwrap_or((id, ""));
+                skipped.push(Skipped {
+                    id: id.clone(),
+                    rule: crate::rules::find(rule).map_or("", |r| r.id),
+                    address: address.to_string(),
+                    reason,
+                });
+            }
+            Ok(p) if chosen.contains(id) => apply_list.push(p),
+            Ok(p) => {
+                let applicability = p.rule.fix_applicability;
+                let reason = match (blocked.remove(id), applicability) {
+                    (Some(why), _) => why,
+                    (None, Applicability::DisplayOnly) => {
+                        "display-only: shown, never applied; make this change by hand when you have planned for its consequence".into()
+                    }
+                    (None, Applicability::Unsafe) if choice.only.is_none() => {
+                        "unsafe: run `gkecheck fix --unsafe-fixes` to apply it".into()
+                    }
+                    (None, _) => "not chosen".into(),
+                };
+                left_out.push(LeftOut {
+                    id: p.id,
+                    rule: p.rule.id,
+                    address: p.address,
+                    what: p.what,
+                    consequence: p.rule.fix_cost,
+                    applicability,
+                    reason,
+                    needs: p.needs,
+                });
+            }
+        }
+    }
+    // What others need goes first, so that a dependent fix finds it made in this round.
+    apply_list.sort_by_key(|p| !p.needs.is_empty());
+    apply(inputs, &analysis.bodies, apply_list, skipped, left_out)
+}
+
+/// Plans fixes for the model one round's analysis built.
+struct Planner<'p, 'a> {
+    ctx: &'p Ctx<'a>,
+    analysis: &'p Analysis,
+    waived: &'p HashSet<(&'p str, String)>,
+}
+
+impl Planner<'_, '_> {
+    fn address(&self, subject: Subject) -> String {
+        match subject {
+            Subject::NodePool(i) => self.analysis.model.node_pools[i].site.address.clone(),
+            Subject::Cluster(i) => self.analysis.model.clusters[i].site.address.clone(),
+        }
+    }
+
+    fn status(&self, rule: &str, subject: Subject) -> Option<Status> {
+        self.analysis
+            .outcomes
+            .iter()
+            .find(|o| o.rule.id == rule && o.subject == subject)
+            .map(|o| o.status)
+    }
+
+    /// Plans a fix named by its id (one another fix needs).
+    fn plan_id(&self, id: &str) -> Result<Planned, String> {
+        let (rule, address) = id.split_once(':').ok_or("not a fix id")?;
+        let rule = crate::rules::find(rule).ok_or("no such rule")?;
+        let model = &self.analysis.model;
+        let subject = model
+            .clusters
+            .iter()
+            .position(|c| c.site.address == address)
+            .map(Subject::Cluster)
+            .or_else(|| {
+                model
+                    .node_pools
+                    .iter()
+                    .position(|p| p.site.address == address)
+                    .map(Subject::NodePool)
+            })
+            .ok_or_else(|| format!("{address} is not in the input"))?;
+        if self.waived.contains(&(rule.id, address.to_string())) {
+            return Err(format!(
+                "a waiver accepts {} for {address}: gkecheck leaves it as it is",
+                rule.id
+            ));
+        }
+        self.plan(rule, subject)
+    }
+
+    fn plan(&self, rule: &'static crate::rules::Rule, subject: Subject) -> Result<Planned, String> {
+        let model = &self.analysis.model;
+        let address = self.address(subject);
+        let id = fix_id(rule.id, &address);
+        let planned = |(edits, what): (Vec<Edit>, String), needs: Vec<String>| Planned {
+            id: id.clone(),
+            rule,
+            address: address.clone(),
+            edits,
+            what,
+            needs,
+        };
+        match (rule.id, subject) {
+            ("GKE003", Subject::NodePool(_))
+                if self.waived.contains(&("GKE001", address.clone())) =>
             {
-                (
-                    analysis.model.node_pools[i].site.address.clone(),
-                    Err("GKE001 is waived for this pool: pinning GKE_METADATA would undo what the waiver accepts; pin the mode the pool needs by hand".into()),
-                )
+                Err("GKE001 is waived for this pool: pinning GKE_METADATA would undo what the waiver accepts; pin the mode the pool needs by hand".into())
             }
             ("GKE001" | "GKE003", Subject::NodePool(i)) => {
-                let pool = &analysis.model.node_pools[i];
-                if !pools_done.insert(i) {
-                    continue;
-                }
-                (
-                    pool.site.address.clone(),
-                    editable(&pool.site).and_then(|_| ctx.fix_pool(pool)),
-                )
+                let pool = &model.node_pools[i];
+                editable(&pool.site)?;
+                let edit = self.ctx.fix_pool(pool)?;
+                Ok(planned(edit, self.identity_needs(pool)?))
             }
             ("GKE002", Subject::Cluster(i)) => {
-                let cluster = &analysis.model.clusters[i];
-                if !clusters_done.insert(i) {
-                    continue;
-                }
-                (
-                    cluster.site.address.clone(),
-                    editable(&cluster.site).and_then(|_| ctx.fix_cluster(cluster)),
-                )
+                let cluster = &model.clusters[i];
+                editable(&cluster.site)?;
+                Ok(planned(self.ctx.fix_cluster(cluster)?, Vec::new()))
             }
-            (rule, subject) if SETTINGS.iter().any(|f| f.rule == rule) => {
-                let f = SETTINGS.iter().find(|f| f.rule == rule).expect("found above");
+            (rule_id, subject) if SETTINGS.iter().any(|f| f.rule == rule_id) => {
+                let f = SETTINGS.iter().find(|f| f.rule == rule_id).expect("found above");
                 let site = match subject {
-                    Subject::NodePool(i) => &analysis.model.node_pools[i].site,
-                    Subject::Cluster(i) => &analysis.model.clusters[i].site,
+                    Subject::NodePool(i) => &model.node_pools[i].site,
+                    Subject::Cluster(i) => &model.clusters[i].site,
                 };
-                (site.address.clone(), editable(site).and_then(|_| ctx.fix_setting(site, f)))
+                editable(site)?;
+                let needs = match (rule_id, subject) {
+                    ("GKE022", Subject::Cluster(i)) => self.channel_needs(i),
+                    _ => Vec::new(),
+                };
+                Ok(planned(self.ctx.fix_setting(site, f)?, needs))
             }
-            ("GKE009", _) => (
-                subject_address(outcome),
-                Err("no automatic fix: remove username and password from master_auth by hand once nothing logs in with them".into()),
-            ),
-            ("GKE005", _) => (
-                subject_address(outcome),
-                Err("no automatic fix: a pool's service account cannot be changed in place; create a dedicated service account and a pool that replaces this one (the check's fix says how)".into()),
-            ),
-            (rule, _) => (
-                subject_address(outcome),
-                Err(match BY_HAND.iter().find(|(r, _)| *r == rule) {
-                    Some((_, why)) => format!("no automatic fix: {why}"),
-                    None => format!("{rule} has no automatic fix"),
-                }),
-            ),
-        };
-        match result {
-            Ok((edits, what, consequence)) => planned.push(Planned {
-                rule: outcome.rule.id,
-                address,
-                edits,
-                what,
-                consequence,
-            }),
-            Err(reason) => skipped.push(Skipped {
-                rule: outcome.rule.id,
-                address,
-                reason,
+            ("GKE009", _) => Err("no automatic fix: remove username and password from master_auth by hand once nothing logs in with them".into()),
+            ("GKE005", _) => Err("no automatic fix: a pool's service account cannot be changed in place; create a dedicated service account and a pool that replaces this one (the check's fix says how)".into()),
+            (rule_id, _) => Err(match BY_HAND.iter().find(|(r, _)| *r == rule_id) {
+                Some((_, why)) => format!("no automatic fix: {why}"),
+                None => format!("{rule_id} has no automatic fix"),
             }),
         }
     }
-    apply(inputs, planned, skipped)
+
+    /// GKE accepts GKE_METADATA only on a cluster with Workload Identity: the pool's fix
+    /// needs the cluster's when it is off, and cannot be made when that is not known.
+    fn identity_needs(&self, pool: &NodePool) -> Result<Vec<String>, String> {
+        let model = &self.analysis.model;
+        let crate::model::ClusterLink::Index(c) = pool.cluster else {
+            return Err("GKE_METADATA needs Workload Identity on the pool's cluster, which is not in the input: check the cluster's configuration with the pool (or set the mode by hand once Workload Identity is on)".into());
+        };
+        let cluster = &model.clusters[c];
+        match self.status("GKE002", Subject::Cluster(c)) {
+            Some(Status::Pass) | None => Ok(Vec::new()),
+            Some(Status::Fail) => Ok(vec![fix_id("GKE002", &cluster.site.address)]),
+            Some(_) => Err(format!(
+                "GKE_METADATA needs Workload Identity on cluster {}, and whether it is on is not known ({}): settle that first",
+                cluster.display_name(),
+                match &cluster.workload_pool {
+                    crate::model::Field::Unknown { expr, .. } => format!("the workload pool is `{expr}`"),
+                    _ => "its Workload Identity setting could not be evaluated".to_string(),
+                }
+            )),
+        }
+    }
+
+    /// A cluster in a release channel keeps auto-upgrade and auto-repair on in every pool:
+    /// GKE rejects the channel while a pool turns either off.
+    fn channel_needs(&self, cluster: usize) -> Vec<String> {
+        self.analysis
+            .outcomes
+            .iter()
+            .filter(|o| matches!(o.rule.id, "GKE019" | "GKE020") && o.status == Status::Fail)
+            .filter_map(|o| match o.subject {
+                Subject::NodePool(p)
+                    if self.analysis.model.node_pools[p].cluster
+                        == crate::model::ClusterLink::Index(cluster) =>
+                {
+                    Some(fix_id(
+                        o.rule.id,
+                        &self.analysis.model.node_pools[p].site.address,
+                    ))
+                }
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 fn editable(site: &crate::model::Site) -> Result<(), String> {
@@ -280,22 +688,105 @@ fn editable(site: &crate::model::Site) -> Result<(), String> {
     }
 }
 
-/// Applies the planned edits, file by file; a fix whose edits overlap an earlier one's waits
-/// for the next run.
-fn apply(inputs: &[Input], planned: Vec<Planned>, mut skipped: Vec<Skipped>) -> FixReport {
+/// Blocks Terraform allows once in their parent: a fix must never write a second.
+const SINGLE_BLOCKS: &[&str] = &[
+    "node_config",
+    "workload_metadata_config",
+    "shielded_instance_config",
+    "management",
+    "release_channel",
+    "master_auth",
+    "client_certificate_config",
+    "addons_config",
+    "kubernetes_dashboard",
+    "workload_identity_config",
+];
+
+/// What makes a text unfit to write: it does not parse, or how many attributes and
+/// single blocks it repeats inside one body (Terraform rejects both).
+fn defects(text: &str) -> Result<usize, String> {
+    let body = hcl_edit::parser::parse_body(text).map_err(|e| {
+        let at = e.location();
+        format!(
+            "{}:{}: {}",
+            at.line(),
+            at.column(),
+            e.message().lines().next().unwrap_or("")
+        )
+    })?;
+    fn count(body: &Body) -> usize {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut blocks: HashSet<&str> = HashSet::new();
+        let mut n = 0;
+        for s in body.iter() {
+            match s {
+                Structure::Attribute(a) => {
+                    if !seen.insert(a.key.as_str()) {
+                        n += 1;
+                    }
+                }
+                Structure::Block(b) => {
+                    let name = b.ident.as_str();
+                    if SINGLE_BLOCKS.contains(&name) && !blocks.insert(name) {
+                        n += 1;
+                    }
+                    n += count(&b.body);
+                }
+            }
+        }
+        n
+    }
+    Ok(count(&body))
+}
+
+/// Applies the planned edits, file by file. A fix whose edits overlap an earlier one's waits
+/// for the next round; one whose needs were not made in this round waits with them; the same
+/// edit planned twice (instances of one block) is made once; a fix whose text would not parse
+/// or would repeat an attribute or block is not made.
+fn apply(
+    inputs: &[Input],
+    bodies: &BTreeMap<usize, Body>,
+    planned: Vec<Planned>,
+    mut skipped: Vec<Skipped>,
+    left_out: Vec<LeftOut>,
+) -> FixReport {
     let mut taken: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
-    let mut made = Vec::new();
-    let mut applied = Vec::new();
-    let mut edits: BTreeMap<usize, Vec<(usize, Edit)>> = BTreeMap::new();
+    let mut all_edits: Vec<Edit> = Vec::new();
+    let mut accepted: Vec<Planned> = Vec::new();
     // Blocks that fixes insert, by place: two fixes must not each add a `node_config {`
     // to the same pool.
-    let mut created: std::collections::HashSet<(usize, usize, String)> = Default::default();
+    let mut created: HashSet<(usize, usize, String)> = Default::default();
     let creates = |e: &Edit| -> Option<(usize, usize, String)> {
         let first = e.text.lines().map(str::trim).find(|l| !l.is_empty())?;
-        (e.start == e.end && first.ends_with('{')).then(|| (e.input, e.start, first.to_string()))
+        (first.ends_with('{')).then(|| (e.input, e.start, first.to_string()))
     };
-    for (order, p) in planned.into_iter().enumerate() {
-        let overlaps = p.edits.iter().any(|e| {
+    let mut made_ids: HashSet<String> = HashSet::new();
+    let wait = |p: &Planned, skipped: &mut Vec<Skipped>| {
+        skipped.push(Skipped {
+            id: p.id.clone(),
+            rule: p.rule.id,
+            address: p.address.clone(),
+            reason: AGAIN.into(),
+        })
+    };
+    for p in planned {
+        if p.needs.iter().any(|n| !made_ids.contains(n)) {
+            wait(&p, &mut skipped);
+            continue;
+        }
+        // The same edits as a fix already accepted (instances sharing a block): nothing more
+        // to write.
+        let fresh: Vec<Edit> = p
+            .edits
+            .iter()
+            .filter(|e| !all_edits.contains(e))
+            .cloned()
+            .collect();
+        if fresh.is_empty() {
+            made_ids.insert(p.id.clone());
+            continue;
+        }
+        let overlaps = fresh.iter().any(|e| {
             taken.get(&e.input).is_some_and(|spans| {
                 spans
                     .iter()
@@ -303,53 +794,151 @@ fn apply(inputs: &[Input], planned: Vec<Planned>, mut skipped: Vec<Skipped>) -> 
             }) || creates(e).is_some_and(|c| created.contains(&c))
         });
         if overlaps {
+            wait(&p, &mut skipped);
+            continue;
+        }
+        created.extend(fresh.iter().filter_map(creates));
+        for e in &fresh {
+            taken.entry(e.input).or_default().push((e.start, e.end));
+        }
+        all_edits.extend(fresh.iter().cloned());
+        made_ids.insert(p.id.clone());
+        accepted.push(Planned { edits: fresh, ..p });
+    }
+    // Each file's text with its edits; a fix whose text would not parse or repeats an
+    // attribute or block is not made, with the reason.
+    let mut rejected: BTreeMap<String, String> = BTreeMap::new();
+    let files_of = |accepted: &[Planned], rejected: &BTreeMap<String, String>| {
+        let mut by_input: BTreeMap<usize, Vec<(usize, &Edit)>> = BTreeMap::new();
+        for (order, p) in accepted.iter().enumerate() {
+            if rejected.contains_key(&p.id) {
+                continue;
+            }
+            for e in &p.edits {
+                by_input.entry(e.input).or_default().push((order, e));
+            }
+        }
+        by_input
+            .into_iter()
+            .map(|(input, list)| (input, edited(&inputs[input].text, list)))
+            .collect::<BTreeMap<usize, String>>()
+    };
+    let baseline = |input: usize| -> usize {
+        if bodies.contains_key(&input) {
+            defects(&inputs[input].text).unwrap_or(0)
+        } else {
+            0
+        }
+    };
+    let mut texts = files_of(&accepted, &rejected);
+    let broken: Vec<usize> = texts
+        .iter()
+        .filter(|(input, text)| defects(text).map_or(true, |n| n > baseline(**input)))
+        .map(|(input, _)| *input)
+        .collect();
+    if !broken.is_empty() {
+        // Find the fixes at fault: each alone, then together in order.
+        for input in broken {
+            let base = baseline(input);
+            let mut good: Vec<(usize, &Edit)> = Vec::new();
+            for (order, p) in accepted.iter().enumerate() {
+                if !p.edits.iter().any(|e| e.input == input) {
+                    continue;
+                }
+                let mut trial = good.clone();
+                trial.extend(
+                    p.edits
+                        .iter()
+                        .filter(|e| e.input == input)
+                        .map(|e| (order, e)),
+                );
+                let text = edited(&inputs[input].text, trial.clone());
+                match defects(&text) {
+                    Ok(n) if n <= base => good = trial,
+                    Ok(_) => {
+                        rejected.insert(p.id.clone(), format!("the edit ({}) was not made: it would write an attribute or block twice; set it by hand", p.what));
+                    }
+                    Err(e) => {
+                        rejected.insert(p.id.clone(), format!("the edit ({}) was not made: the file would not parse ({e}); set it by hand", p.what));
+                    }
+                }
+            }
+        }
+        // A fix with edits in several files is all or nothing; so are those that need it.
+        loop {
+            let more: Vec<(String, String)> = accepted
+                .iter()
+                .filter(|p| !rejected.contains_key(&p.id))
+                .filter_map(|p| {
+                    p.needs
+                        .iter()
+                        .find(|n| rejected.contains_key(*n))
+                        .map(|n| (p.id.clone(), format!("it needs {n}, which was not made")))
+                })
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            rejected.extend(more);
+        }
+        texts = files_of(&accepted, &rejected);
+    }
+    let mut made = Vec::new();
+    let mut applied = Vec::new();
+    for p in accepted {
+        if let Some(reason) = rejected.remove(&p.id) {
             skipped.push(Skipped {
-                rule: p.rule,
+                id: p.id,
+                rule: p.rule.id,
                 address: p.address,
-                reason: AGAIN.into(),
+                reason,
             });
             continue;
         }
-        created.extend(p.edits.iter().filter_map(creates));
         let first = &p.edits[0];
         let index = crate::span::LineIndex::new(&inputs[first.input].text);
         applied.push(Applied {
-            rule: p.rule,
+            id: p.id,
+            rule: p.rule.id,
             address: p.address,
             input: inputs[first.input].name.clone(),
             line: index.position(first.start).line,
             what: p.what,
-            consequence: p.consequence,
+            consequence: p.rule.fix_cost,
+            applicability: p.rule.fix_applicability,
             offset: first.start,
         });
-        for e in p.edits {
-            taken.entry(e.input).or_default().push((e.start, e.end));
+        for e in &p.edits {
             made.push((e.input, e.start, e.end, e.text.len()));
-            edits.entry(e.input).or_default().push((order, e));
         }
     }
-    let mut files = Vec::new();
-    for (input, mut list) in edits {
-        // From the end, so offsets stay valid; insertions at one place keep their order.
-        list.sort_by_key(|(order, e)| (std::cmp::Reverse(e.start), std::cmp::Reverse(*order)));
-        let before = &inputs[input].text;
-        let mut text = before.clone();
-        for (_, e) in list {
-            text.replace_range(e.start..e.end, &e.text);
-        }
-        let diff = unified_diff(&inputs[input].name, before, &text);
-        files.push(FixedFile {
+    let files = texts
+        .into_iter()
+        .filter(|(input, text)| *text != inputs[*input].text)
+        .map(|(input, text)| FixedFile {
             name: inputs[input].name.clone(),
+            diff: unified_diff(&inputs[input].name, &inputs[input].text, &text),
             text,
-            diff,
-        });
-    }
+        })
+        .collect();
     FixReport {
         files,
         applied,
+        left_out,
         skipped,
         made,
     }
+}
+
+/// `text` with the edits made: from the end, so offsets stay valid; insertions at one place
+/// keep their order.
+fn edited(text: &str, mut list: Vec<(usize, &Edit)>) -> String {
+    list.sort_by_key(|(order, e)| (std::cmp::Reverse(e.start), std::cmp::Reverse(*order)));
+    let mut out = text.to_string();
+    for (_, e) in list {
+        out.replace_range(e.start..e.end, &e.text);
+    }
+    out
 }
 
 /// A fix that sets one attribute, creating the blocks on its way when they are missing.
@@ -363,7 +952,6 @@ struct SettingFix {
     /// Only change an attribute that is written; never add it (its absence passes, so the
     /// failure comes from elsewhere).
     only_existing: bool,
-    consequence: &'static str,
 }
 
 const fn setting(
@@ -371,7 +959,6 @@ const fn setting(
     path: &'static [&'static str],
     attr: &'static str,
     value: &'static str,
-    consequence: &'static str,
 ) -> SettingFix {
     SettingFix {
         rule,
@@ -379,30 +966,82 @@ const fn setting(
         attr,
         value,
         only_existing: false,
-        consequence,
     }
 }
 
 static SETTINGS: &[SettingFix] = &[
-    SettingFix { only_existing: true, ..setting("GKE008", &[], "enable_legacy_abac", "false", ABAC_CONSEQUENCE) },
-    SettingFix { only_existing: true, ..setting("GKE010", &["master_auth", "client_certificate_config"], "issue_client_certificate", "false", CERTIFICATE_CONSEQUENCE) },
-    setting("GKE004", &["node_config", "metadata"], "disable-legacy-endpoints", "\"true\"", "Node metadata cannot change in place: Terraform replaces the pool (its nodes are recreated). Anything calling the /0.1/ or /v1beta1/ metadata paths must move to /v1/ first."),
-    setting("GKE016", &[], "enable_shielded_nodes", "true", "Turning Shielded GKE Nodes on recreates the cluster's nodes, a few at a time."),
-    setting("GKE017", &["node_config", "shielded_instance_config"], "enable_secure_boot", "true", "Terraform replaces the pool (its nodes are recreated); unsigned third-party kernel modules stop loading."),
-    setting("GKE018", &["node_config", "shielded_instance_config"], "enable_integrity_monitoring", "true", "Terraform replaces the pool (its nodes are recreated)."),
-    setting("GKE019", &["management"], "auto_repair", "true", "Updates the pool in place; repairs then drain and recreate unhealthy nodes."),
-    setting("GKE020", &["management"], "auto_upgrade", "true", "Updates the pool in place; upgrades then recreate nodes in the cluster's maintenance windows."),
-    setting("GKE021", &["node_config"], "image_type", "\"COS_CONTAINERD\"", "Changing the image recreates the pool's nodes; workloads that install host packages need changing first."),
-    setting("GKE022", &["release_channel"], "channel", "\"REGULAR\"", "In a channel, GKE upgrades the control plane and nodes on its schedule: set maintenance windows to choose when."),
-    setting("GKE024", &[], "enable_intranode_visibility", "true", "Updates the cluster in place and restarts the nodes' networking; flow-log volume grows."),
-    SettingFix { only_existing: true, ..setting("GKE025", &[], "logging_service", "\"logging.googleapis.com/kubernetes\"", "Updates the cluster in place; logs are billed by volume.") },
-    SettingFix { only_existing: true, ..setting("GKE026", &[], "monitoring_service", "\"monitoring.googleapis.com/kubernetes\"", "Updates the cluster in place.") },
-    setting("GKE028", &["addons_config", "kubernetes_dashboard"], "disabled", "true", "Removes the dashboard add-on in place; its users lose it."),
-    setting("GKE029", &[], "enable_kubernetes_alpha", "false", "Terraform DESTROYS and recreates the cluster, with everything in it: move workloads and data first."),
+    SettingFix {
+        only_existing: true,
+        ..setting("GKE008", &[], "enable_legacy_abac", "false")
+    },
+    SettingFix {
+        only_existing: true,
+        ..setting(
+            "GKE010",
+            &["master_auth", "client_certificate_config"],
+            "issue_client_certificate",
+            "false",
+        )
+    },
+    setting(
+        "GKE004",
+        &["node_config", "metadata"],
+        "disable-legacy-endpoints",
+        "\"true\"",
+    ),
+    setting("GKE016", &[], "enable_shielded_nodes", "true"),
+    setting(
+        "GKE017",
+        &["node_config", "shielded_instance_config"],
+        "enable_secure_boot",
+        "true",
+    ),
+    setting(
+        "GKE018",
+        &["node_config", "shielded_instance_config"],
+        "enable_integrity_monitoring",
+        "true",
+    ),
+    setting("GKE019", &["management"], "auto_repair", "true"),
+    setting("GKE020", &["management"], "auto_upgrade", "true"),
+    setting(
+        "GKE021",
+        &["node_config"],
+        "image_type",
+        "\"COS_CONTAINERD\"",
+    ),
+    setting("GKE022", &["release_channel"], "channel", "\"REGULAR\""),
+    setting("GKE024", &[], "enable_intranode_visibility", "true"),
+    SettingFix {
+        only_existing: true,
+        ..setting(
+            "GKE025",
+            &[],
+            "logging_service",
+            "\"logging.googleapis.com/kubernetes\"",
+        )
+    },
+    SettingFix {
+        only_existing: true,
+        ..setting(
+            "GKE026",
+            &[],
+            "monitoring_service",
+            "\"monitoring.googleapis.com/kubernetes\"",
+        )
+    },
+    setting(
+        "GKE028",
+        &["addons_config", "kubernetes_dashboard"],
+        "disabled",
+        "true",
+    ),
+    setting("GKE029", &[], "enable_kubernetes_alpha", "false"),
 ];
 
 /// Rules whose fix needs a value or a decision only a person has.
 static BY_HAND: &[(&str, &str)] = &[
+    ("GKE006", "remove the project-wide role from the nodes' service account, or give the pool a dedicated account with only what it needs (GKE005)"),
     ("GKE007", "the pool needs a dedicated service account you create (GKE005), or scopes chosen for its workloads; Terraform replaces the pool"),
     ("GKE011", "turning enforcement on applies every existing NetworkPolicy: review them, then add network_policy (or use Dataplane V2 for a new cluster)"),
     ("GKE012", "private nodes need Cloud NAT for egress first; then set enable_private_nodes = true"),
@@ -414,58 +1053,96 @@ static BY_HAND: &[(&str, &str)] = &[
     ("GKE030", "a cluster's network mode cannot change: Terraform would replace the cluster; plan a new VPC-native cluster"),
     ("GKE031", "the gke-security-groups@YOUR_DOMAIN group is yours to create; then add authenticator_groups_config"),
     ("GKE032", "the boot disks need a Cloud KMS key the Compute Engine service agent can use; then set boot_disk_kms_key (Terraform replaces the pool)"),
+    ("GKE033", "apply GKE001's fix to the pool and remove the project-wide role from the nodes' service account"),
 ];
 
-/// The parsed Terraform inputs, by index, and what they say about the module.
+/// The parsed Terraform inputs (the check's own), and what they say about the modules.
 struct Ctx<'a> {
     inputs: &'a [Input],
-    bodies: BTreeMap<usize, Body>,
+    bodies: &'a BTreeMap<usize, Body>,
+    sources: &'a [VarSource],
+    formats: &'a [Option<Format>],
 }
 
-type FixResult = Result<(Vec<Edit>, String, &'static str), String>;
+/// The edits of one fix, and what it does.
+type FixResult = Result<(Vec<Edit>, String), String>;
 
 const MODE_LINE: &str = "mode = \"GKE_METADATA\"";
 
+/// The provider major versions a module's constraints allow: `lo..=hi` (`hi` open when
+/// `None`), or why they cannot be met.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Majors {
+    pub lo: u64,
+    pub hi: Option<u64>,
+}
+
 impl<'a> Ctx<'a> {
-    fn new(inputs: &'a [Input], formats: &[Option<Format>]) -> Ctx<'a> {
-        let mut bodies = BTreeMap::new();
-        for (i, input) in inputs.iter().enumerate() {
-            if formats[i] == Some(Format::Terraform) {
-                if let Ok(body) = hcl_edit::parser::parse_body(&input.text) {
-                    bodies.insert(i, body);
-                }
-            }
+    fn new(inputs: &'a [Input], analysis: &'a Analysis) -> Ctx<'a> {
+        Ctx {
+            inputs,
+            bodies: &analysis.bodies,
+            sources: &analysis.var_sources,
+            formats: &analysis.formats,
         }
-        Ctx { inputs, bodies }
     }
 
-    fn dir(&self, input: usize) -> &str {
-        let name = &self.inputs[input].name;
-        name.rfind(['/', '\\']).map_or("", |i| &name[..i])
-    }
-
-    /// The parsed files of the module (directory) an input is in.
+    /// The parsed configuration files of the module (directory) an input is in: the grouping
+    /// the check used.
     fn module(&self, input: usize) -> impl Iterator<Item = (usize, &Body)> {
-        let dir = self.dir(input).to_string();
+        let dir = crate::input::dir_of(&self.inputs[input].name);
         self.bodies
             .iter()
-            .filter(move |(i, _)| self.dir(**i) == dir)
+            .filter(move |(i, _)| {
+                self.formats[**i] == Some(Format::Terraform)
+                    && crate::input::dir_of(&self.inputs[**i].name) == dir
+            })
             .map(|(i, b)| (*i, b))
     }
 
-    /// Whether the module pins the Google provider to version 4 or later, where
-    /// `node_metadata` and `identity_namespace` are gone.
-    fn provider_v4(&self, input: usize) -> bool {
-        self.module(input).any(|(i, body)| {
-            body.get_blocks("terraform")
+    /// The Google provider major versions the module's constraints allow (`google` and
+    /// `google-beta`, in `required_providers` or a provider block's `version`, in any of its
+    /// files).
+    fn provider_majors(&self, input: usize) -> Result<Majors, String> {
+        let mut majors = Majors { lo: 0, hi: None };
+        for (i, body) in self.module(input) {
+            let text = &self.inputs[i].text;
+            let required = body
+                .get_blocks("terraform")
                 .flat_map(|t| t.body.get_blocks("required_providers"))
                 .flat_map(|r| r.body.attributes())
                 .filter(|a| matches!(a.key.as_str(), "google" | "google-beta"))
-                .any(|a| {
-                    let text = span_text(&self.inputs[i].text, &a.value);
-                    version_floor(text).is_some_and(|major| major >= 4)
+                .filter_map(|a| match &a.value {
+                    Expression::String(s) => Some(s.as_str().to_string()),
+                    Expression::Object(o) => o.iter().find_map(|(k, v)| {
+                        let key = match k {
+                            hcl_edit::expr::ObjectKey::Ident(i) => i.as_str(),
+                            _ => "",
+                        };
+                        match v.expr() {
+                            Expression::String(s) if key == "version" => {
+                                Some(s.as_str().to_string())
+                            }
+                            _ => None,
+                        }
+                    }),
+                    _ => None,
+                });
+            let legacy = body
+                .get_blocks("provider")
+                .filter(|p| {
+                    p.labels
+                        .first()
+                        .is_some_and(|l| matches!(l.as_str(), "google" | "google-beta"))
                 })
-        })
+                .filter_map(|p| p.body.get_attribute("version"))
+                .map(|a| span_text(text, &a.value).trim_matches('"').to_string());
+            for constraint in required.chain(legacy) {
+                majors = intersect(majors, constraint_majors(&constraint)?)
+                    .ok_or_else(|| format!("the provider version constraints allow no version (`{constraint}` with the others)"))?;
+            }
+        }
+        Ok(majors)
     }
 
     fn block_at(&self, input: usize, span: Span) -> Option<&Block> {
@@ -481,12 +1158,15 @@ impl<'a> Ctx<'a> {
         let block = self
             .block_at(input, pool.site.span)
             .ok_or("the pool's block was not found in the file (it may come from a module or a dynamic block)")?;
+        let prefix = module_prefix(&pool.site.address);
+        let majors = self.provider_majors(input)?;
         let what = format!(
-            "set mode = \"GKE_METADATA\" in {}{}",
+            "set {} in {}{}",
+            mode_line(majors)?,
             pool.site.address,
             shared(&pool.site.address)
         );
-        let done = |edits| Ok((edits, what.clone(), MODE_CONSEQUENCE));
+        let done = |edits| Ok((edits, what.clone()));
         let config = match first_of(&block.body, "node_config")? {
             None => {
                 let edit = insert_block(
@@ -496,7 +1176,7 @@ impl<'a> Ctx<'a> {
                     &[
                         "node_config {",
                         "  workload_metadata_config {",
-                        &format!("    {MODE_LINE}"),
+                        &format!("    {}", mode_line(majors)?),
                         "  }",
                         "}",
                     ],
@@ -507,12 +1187,13 @@ impl<'a> Ctx<'a> {
         };
         match first_of(&config.body, "workload_metadata_config")? {
             None => {
+                let line = mode_line(majors)?;
                 // `workload_metadata_config = []` stands for no block: replace it.
                 if let Some(attr) = config.body.get_attribute("workload_metadata_config") {
                     let span = span_of(attr);
                     let indent = line_indent(text, span.start);
                     let block_text =
-                        format!("workload_metadata_config {{\n{indent}  {MODE_LINE}\n{indent}}}");
+                        format!("workload_metadata_config {{\n{indent}  {line}\n{indent}}}");
                     return done(vec![Edit {
                         input,
                         start: span.start,
@@ -524,16 +1205,21 @@ impl<'a> Ctx<'a> {
                     text,
                     input,
                     config,
-                    &["workload_metadata_config {", &format!("  {MODE_LINE}"), "}"],
+                    &["workload_metadata_config {", &format!("  {line}"), "}"],
                 )?;
                 done(vec![edit])
             }
             Some(wmc) => {
                 if let Some(mode) = wmc.body.get_attribute("mode") {
-                    return done(vec![self.set_string(input, &mode.value, "GKE_METADATA")?]);
+                    return done(vec![self.set_string(
+                        input,
+                        &prefix,
+                        &mode.value,
+                        "GKE_METADATA",
+                    )?]);
                 }
                 if let Some(nm) = wmc.body.get_attribute("node_metadata") {
-                    if self.provider_v4(input) {
+                    if majors.lo >= 4 {
                         let span = span_of(nm);
                         return done(vec![Edit {
                             input,
@@ -542,82 +1228,122 @@ impl<'a> Ctx<'a> {
                             text: MODE_LINE.into(),
                         }]);
                     }
-                    let edit = self.set_string(input, &nm.value, "GKE_METADATA_SERVER")?;
+                    // The module is written for provider 3 (node_metadata is gone from 4 on):
+                    // keep its attribute.
+                    let edit = self.set_string(input, &prefix, &nm.value, "GKE_METADATA_SERVER")?;
                     return Ok((
                         vec![edit],
                         format!(
                             "set node_metadata = \"GKE_METADATA_SERVER\" in {} (provider 3.x)",
                             pool.site.address
                         ),
-                        MODE_CONSEQUENCE,
                     ));
                 }
-                done(vec![insert_block(text, input, wmc, &[MODE_LINE])?])
+                done(vec![insert_block(
+                    text,
+                    input,
+                    wmc,
+                    &[&mode_line(majors)?],
+                )?])
             }
         }
     }
 
-    /// Sets an attribute to a string: the literal itself, or the default of the variable it
-    /// reads. Anything else is left to a person.
-    fn set_string(&self, input: usize, value: &Expression, to: &str) -> Result<Edit, String> {
+    /// Sets an attribute to a string: the literal itself, or the place the variable it reads
+    /// gets its value. Anything else is left to a person.
+    fn set_string(
+        &self,
+        input: usize,
+        prefix: &str,
+        value: &Expression,
+        to: &str,
+    ) -> Result<Edit, String> {
         let is_string = |e: &Expression| {
             matches!(
                 e,
                 Expression::String(_) | Expression::StringTemplate(_) | Expression::Null(_)
             )
         };
-        self.set_literal(input, value, &format!("\"{to}\""), is_string)
+        self.set_literal(input, prefix, value, &format!("\"{to}\""), is_string)
     }
 
     /// Sets an attribute to `quoted` (a literal as written): where the value is a literal of
-    /// that kind, or the variable it reads has one as its default.
+    /// that kind, or where the variable it reads gets its value in this module instance (a
+    /// `.tfvars` entry, the module call's argument, the default when nothing overrides it).
     fn set_literal(
         &self,
         input: usize,
+        prefix: &str,
         value: &Expression,
         quoted: &str,
         literal: fn(&Expression) -> bool,
     ) -> Result<Edit, String> {
         let text = &self.inputs[input].text;
         let quoted = quoted.to_string();
-        match value {
-            v if literal(v) => {
-                let span = span_of(value);
-                Ok(Edit {
-                    input,
-                    start: span.start,
-                    end: span.end,
-                    text: quoted,
-                })
-            }
-            Expression::Traversal(t)
-                if span_text(text, value).starts_with("var.") && t.operators.len() == 1 =>
-            {
-                let name = span_text(text, value)
-                    .trim_start_matches("var.")
-                    .to_string();
-                for (i, body) in self.module(input) {
-                    if let Some(var) = body
-                        .get_blocks("variable")
-                        .find(|b| b.labels.first().is_some_and(|l| l.as_str() == name))
-                    {
-                        return match var.body.get_attribute("default") {
-                            Some(d) if literal(&d.value) => {
-                                let span = span_of(&d.value);
-                                Ok(Edit { input: i, start: span.start, end: span.end, text: quoted })
-                            }
-                            Some(_) => Err(format!("the value comes from var.{name}, whose default is not a plain value: set it to {quoted} by hand")),
-                            None => Err(format!("the value comes from var.{name}, which has no default: set it to {quoted} where the variable gets its value (a .tfvars file or the module call)")),
-                        };
-                    }
-                }
-                Err(format!("the value comes from var.{name}, which is not declared in the input: set it to {quoted} where it is"))
-            }
-            _ => Err(format!(
-                "the value is the expression `{}`: set it to {quoted} by hand",
-                span_text(text, value)
-            )),
+        if literal(value) {
+            let span = span_of(value);
+            return Ok(Edit {
+                input,
+                start: span.start,
+                end: span.end,
+                text: quoted,
+            });
         }
+        let written = span_text(text, value);
+        let Some(name) = var_name(value, written) else {
+            return Err(format!(
+                "the value is the expression `{written}`: set it to {quoted} by hand"
+            ));
+        };
+        let Some(source) = self
+            .sources
+            .iter()
+            .find(|s| s.prefix == prefix && s.name == name)
+        else {
+            return Err(format!("the value comes from var.{name}, which no file in the input gives a value (no default, no .tfvars entry, no module argument): set it to {quoted} where it gets its value"));
+        };
+        let place = self.place(source.input, source.span);
+        let Some(expr) = self
+            .bodies
+            .get(&source.input)
+            .and_then(|b| expr_at(b, source.span))
+        else {
+            return Err(format!(
+                "the value comes from var.{name}, set at {place}: set it to {quoted} there"
+            ));
+        };
+        let where_ = match &source.kind {
+            VarKind::Tfvars => format!("its .tfvars entry at {place}"),
+            VarKind::Default => format!("its default at {place}"),
+            VarKind::Argument { .. } => format!("the module call's argument at {place}"),
+        };
+        if literal(expr) {
+            return Ok(Edit {
+                input: source.input,
+                start: source.span.start,
+                end: source.span.end,
+                text: quoted,
+            });
+        }
+        if let VarKind::Argument { caller } = &source.kind {
+            let arg_text = span_text(&self.inputs[source.input].text, expr);
+            if var_name(expr, arg_text).is_some() {
+                return self.set_literal(source.input, caller, expr, &quoted, literal);
+            }
+        }
+        Err(format!(
+            "the value comes from var.{name}, whose value ({where_}) is the expression `{}`: set it to {quoted} there by hand",
+            span_text(&self.inputs[source.input].text, expr)
+        ))
+    }
+
+    /// `file:line` of a byte offset.
+    fn place(&self, input: usize, span: Span) -> String {
+        let text = &self.inputs[input].text;
+        let line = crate::span::LineIndex::new(text)
+            .position(span.start.min(text.len()))
+            .line;
+        format!("{}:{line}", self.inputs[input].name)
     }
 
     /// Sets one attribute of a resource (or inline pool), adding the blocks and the attribute
@@ -625,6 +1351,7 @@ impl<'a> Ctx<'a> {
     fn fix_setting(&self, site: &crate::model::Site, f: &SettingFix) -> FixResult {
         let input = site.input;
         let text = &self.inputs[input].text;
+        let prefix = module_prefix(&site.address);
         let what = format!(
             "set {} = {} in {}{}",
             f.attr,
@@ -632,7 +1359,7 @@ impl<'a> Ctx<'a> {
             site.address,
             shared(&site.address)
         );
-        let done = |edits| Ok((edits, what.clone(), f.consequence));
+        let done = |edits| Ok((edits, what.clone()));
         let mut block = self.block_at(input, site.span).ok_or(
             "the block was not found in the file (it may come from a module or a dynamic block)",
         )?;
@@ -666,6 +1393,7 @@ impl<'a> Ctx<'a> {
                         |e: &Expression| matches!(e, Expression::String(_) | Expression::Bool(_));
                     return done(vec![self.set_literal(
                         input,
+                        &prefix,
                         value.expr(),
                         f.value,
                         is_string,
@@ -710,6 +1438,7 @@ impl<'a> Ctx<'a> {
                 };
                 done(vec![self.set_literal(
                     input,
+                    &prefix,
                     &attr.value,
                     f.value,
                     literal,
@@ -732,7 +1461,21 @@ impl<'a> Ctx<'a> {
         let what = format!("turn on Workload Identity in {}", cluster.site.address);
         if let Some(wi) = first_of(&block.body, "workload_identity_config")? {
             if let Some(ns) = wi.body.get_attribute("identity_namespace") {
-                if self.provider_v4(input) {
+                if self.provider_majors(input)?.lo < 4 {
+                    // Provider 3: its own attribute gets the pool.
+                    let pool = self.workload_pool(input, block)?;
+                    let span = span_of(&ns.value);
+                    return Ok((
+                        vec![Edit {
+                            input,
+                            start: span.start,
+                            end: span.end,
+                            text: pool,
+                        }],
+                        what,
+                    ));
+                }
+                {
                     let key = span_of(&ns.key);
                     return Ok((
                         vec![Edit {
@@ -742,7 +1485,6 @@ impl<'a> Ctx<'a> {
                             text: "workload_pool".into(),
                         }],
                         what,
-                        IDENTITY_CONSEQUENCE,
                     ));
                 }
             }
@@ -757,11 +1499,10 @@ impl<'a> Ctx<'a> {
                         text: pool,
                     }],
                     what,
-                    IDENTITY_CONSEQUENCE,
                 ));
             }
             let edit = insert_block(text, input, wi, &[&format!("workload_pool = {pool}")])?;
-            return Ok((vec![edit], what, IDENTITY_CONSEQUENCE));
+            return Ok((vec![edit], what));
         }
         let pool = self.workload_pool(input, block)?;
         let edit = insert_block(
@@ -774,27 +1515,51 @@ impl<'a> Ctx<'a> {
                 "}",
             ],
         )?;
-        Ok((vec![edit], what, IDENTITY_CONSEQUENCE))
+        Ok((vec![edit], what))
     }
 
     /// The workload pool, built from what the configuration says of the project; never
-    /// invented.
+    /// invented. In order: the cluster's `project`, the Google provider block's `project`,
+    /// `var.project_id` or `var.project` (declared, or used in the module while declared in a
+    /// file not given), `data "google_project"`.
     fn workload_pool(&self, input: usize, cluster: &Block) -> Result<String, String> {
         let text = &self.inputs[input].text;
+        let from = |value: &Expression, text: &str| match value {
+            Expression::String(s) => format!("\"{}.svc.id.goog\"", s.as_str()),
+            other => format!("\"${{{}}}.svc.id.goog\"", span_text(text, other)),
+        };
         if let Some(project) = cluster.body.get_attribute("project") {
-            return Ok(match &project.value {
-                Expression::String(s) => format!("\"{}.svc.id.goog\"", s.as_str()),
-                other => format!("\"${{{}}}.svc.id.goog\"", span_text(text, other)),
-            });
+            return Ok(from(&project.value, text));
         }
-        for (_, body) in self.module(input) {
-            for name in ["project_id", "project"] {
-                if body
-                    .get_blocks("variable")
+        for (i, body) in self.module(input) {
+            if let Some(project) = body
+                .get_blocks("provider")
+                .filter(|p| {
+                    p.labels
+                        .first()
+                        .is_some_and(|l| matches!(l.as_str(), "google" | "google-beta"))
+                })
+                .filter(|p| p.body.get_attribute("alias").is_none())
+                .find_map(|p| p.body.get_attribute("project"))
+            {
+                return Ok(from(&project.value, &self.inputs[i].text));
+            }
+        }
+        for name in ["project_id", "project"] {
+            let declared = self.module(input).any(|(_, body)| {
+                body.get_blocks("variable")
                     .any(|v| v.labels.first().is_some_and(|l| l.as_str() == name))
-                {
-                    return Ok(format!("\"${{var.{name}}}.svc.id.goog\""));
-                }
+            });
+            let used = self.module(input).any(|(i, _)| {
+                let t = &self.inputs[i].text;
+                let needle = format!("var.{name}");
+                t.match_indices(&needle).any(|(at, _)| {
+                    !t[at + needle.len()..]
+                        .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                })
+            });
+            if declared || used {
+                return Ok(format!("\"${{var.{name}}}.svc.id.goog\""));
             }
         }
         for (_, body) in self.module(input) {
@@ -811,8 +1576,148 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        Err("the configuration names no project (no project attribute, var.project_id or data \"google_project\"): add workload_identity_config { workload_pool = \"PROJECT_ID.svc.id.goog\" } with your project id".into())
+        Err("the configuration names no project (no project attribute on the cluster or the google provider, no var.project_id or var.project, no data \"google_project\"): add workload_identity_config { workload_pool = \"PROJECT_ID.svc.id.goog\" } with your project id".into())
     }
+}
+
+/// The module instance prefix of an address (`module.gke.` of
+/// `module.gke.google_container_node_pool.p`).
+fn module_prefix(address: &str) -> String {
+    let mut end = 0;
+    while let Some(after) = address[end..].strip_prefix("module.") {
+        let mut i = end + 7 + after.find(['.', '[']).unwrap_or(after.len());
+        if address[i..].starts_with('[') {
+            // The instance key: a number, or a quoted string that may hold `.` and `]`.
+            let mut quoted = false;
+            let mut escaped = false;
+            for (k, c) in address[i..].char_indices() {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' if quoted => escaped = true,
+                    '"' => quoted = !quoted,
+                    ']' if !quoted => {
+                        i += k + 1;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if !address[i..].starts_with('.') {
+            break;
+        }
+        end = i + 1;
+    }
+    address[..end].to_string()
+}
+
+/// `var.NAME` (and nothing more), written as it is.
+fn var_name(value: &Expression, written: &str) -> Option<String> {
+    match value {
+        Expression::Traversal(t) if written.starts_with("var.") && t.operators.len() == 1 => {
+            Some(written.trim_start_matches("var.").trim().to_string())
+        }
+        _ => None,
+    }
+}
+
+/// The value expression with exactly this span: a top-level attribute (a `.tfvars` entry) or
+/// one inside a block (a variable's `default`, a module call's argument).
+fn expr_at(body: &Body, span: Span) -> Option<&Expression> {
+    for s in body.iter() {
+        match s {
+            Structure::Attribute(a) if span_of(&a.value) == span => return Some(&a.value),
+            Structure::Block(b) => {
+                let outer = span_of(b);
+                if outer.start <= span.start && span.end <= outer.end {
+                    if let Some(e) = expr_at(&b.body, span) {
+                        return Some(e);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The line that sets the GKE metadata server for the provider versions allowed: `mode` from
+/// provider 4 on (and in the late 3.x releases); `node_metadata` where only 3.x is allowed.
+fn mode_line(majors: Majors) -> Result<String, String> {
+    match majors.hi {
+        Some(hi) if hi < 3 => Err(format!(
+            "the module pins the Google provider below version 3 (up to {hi}.x), which has no workload_metadata_config: upgrade the provider first"
+        )),
+        Some(3) => Ok("node_metadata = \"GKE_METADATA_SERVER\"".into()),
+        _ => Ok(MODE_LINE.into()),
+    }
+}
+
+fn intersect(a: Majors, b: Majors) -> Option<Majors> {
+    let lo = a.lo.max(b.lo);
+    let hi = match (a.hi, b.hi) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    };
+    (hi.is_none_or(|h| lo <= h)).then_some(Majors { lo, hi })
+}
+
+/// The major versions a Terraform version constraint allows: `>=`, `>`, `<=`, `<`, `=`, `!=`,
+/// `~>` and bare versions, comma-separated, all of which must hold.
+pub fn constraint_majors(constraint: &str) -> Result<Majors, String> {
+    let mut majors = Majors { lo: 0, hi: None };
+    for part in constraint.split(',') {
+        let p = part.trim();
+        if p.is_empty() {
+            continue;
+        }
+        let (op, version) = ["~>", ">=", "<=", "!=", ">", "<", "="]
+            .iter()
+            .find_map(|op| p.strip_prefix(op).map(|v| (*op, v.trim())))
+            .unwrap_or(("=", p));
+        let version = version.trim_start_matches('v');
+        let mut pieces = version.split(['.', '-', '+']);
+        let parse = |s: Option<&str>| s.and_then(|s| s.parse::<u64>().ok());
+        let major = parse(pieces.next())
+            .ok_or_else(|| format!("`{p}` is not a version constraint gkecheck can read"))?;
+        let minor = parse(pieces.next());
+        let patch = parse(pieces.next());
+        let rest_zero = minor.unwrap_or(0) == 0 && patch.unwrap_or(0) == 0;
+        let this = match op {
+            ">=" | ">" => Majors {
+                lo: major,
+                hi: None,
+            },
+            "<=" => Majors {
+                lo: 0,
+                hi: Some(major),
+            },
+            // `< 5.0.0` allows 4.x only; `< 5.1` allows 5.0.x too.
+            "<" if rest_zero => Majors {
+                lo: 0,
+                hi: Some(
+                    major
+                        .checked_sub(1)
+                        .ok_or_else(|| format!("`{p}` allows no version"))?,
+                ),
+            },
+            "<" => Majors {
+                lo: 0,
+                hi: Some(major),
+            },
+            "!=" => Majors { lo: 0, hi: None },
+            // `~> 5` and `~> 5.10` stay within 5.x; so does `~> 5.10.1`.
+            "~>" | "=" => Majors {
+                lo: major,
+                hi: Some(major),
+            },
+            _ => Majors { lo: 0, hi: None },
+        };
+        majors =
+            intersect(majors, this).ok_or_else(|| format!("`{constraint}` allows no version"))?;
+    }
+    Ok(majors)
 }
 
 fn span_of(item: &impl hcl_edit::Span) -> Span {
@@ -877,6 +1782,7 @@ fn line_indent(text: &str, offset: usize) -> String {
 }
 
 /// Inserts lines at the end of a block's body, indented one level deeper than the block.
+/// A block written on one line (`name {}`, `name { x = 1 }`) is opened onto several lines.
 fn insert_block(text: &str, input: usize, block: &Block, lines: &[&str]) -> Result<Edit, String> {
     let span = span_of(block);
     let close = span
@@ -890,44 +1796,43 @@ fn insert_block(text: &str, input: usize, block: &Block, lines: &[&str]) -> Resu
     let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
     if text[line_start..close].trim().is_empty() && line_start > span.start {
         // `}` alone on its line: the new lines go just above it.
-        Ok(Edit {
+        return Ok(Edit {
             input,
             start: line_start,
             end: line_start,
             text: body,
-        })
-    } else {
-        // `name {}` or `name { x = 1 }` on one line.
-        let before = text[span.start..close].trim_end().len() + span.start;
-        Ok(Edit {
-            input,
-            start: before,
-            end: close,
-            text: format!("\n{body}{indent}"),
-        })
+        });
     }
-}
-
-/// The lowest major version a constraint allows (`">= 4.0"`, `"~> 5.10"`, `"4.84.0"`), when
-/// it has a lower bound.
-fn version_floor(constraint: &str) -> Option<u32> {
-    let c = constraint.trim().trim_matches(|ch| ch == '{' || ch == '}');
-    let version = match c.find("version") {
-        Some(i) => c[i..].split('"').nth(1)?,
-        None => c.trim_matches('"'),
+    // The body's opening brace: the first `{` after the block's name and labels.
+    let head_end = block
+        .labels
+        .last()
+        .map(span_of)
+        .unwrap_or_else(|| span_of(&block.ident))
+        .end
+        .max(span.start);
+    let open = text[head_end..close]
+        .find('{')
+        .map(|i| head_end + i)
+        .ok_or("the block's opening brace was not where expected")?;
+    let content = text[open + 1..close].trim();
+    if content.contains('\n') {
+        return Err(
+            "the block's last line holds more than its closing brace: add the setting by hand"
+                .into(),
+        );
+    }
+    let existing = if content.is_empty() {
+        String::new()
+    } else {
+        format!("{inner}{content}\n")
     };
-    version
-        .split(',')
-        .filter_map(|part| {
-            let p = part.trim();
-            let rest = p
-                .strip_prefix(">=")
-                .or_else(|| p.strip_prefix("~>"))
-                .or_else(|| p.strip_prefix('='))
-                .or_else(|| p.chars().next().filter(char::is_ascii_digit).map(|_| p))?;
-            rest.trim().split('.').next()?.parse().ok()
-        })
-        .max()
+    Ok(Edit {
+        input,
+        start: open + 1,
+        end: close,
+        text: format!("\n{existing}{body}{indent}"),
+    })
 }
 
 /// A unified diff of two texts, with three lines of context.
@@ -1012,17 +1917,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn version_floors() {
-        assert_eq!(version_floor("\">= 4.0\""), Some(4));
+    fn provider_constraints() {
+        let m = |c: &str| constraint_majors(c).map(|m| (m.lo, m.hi));
+        assert_eq!(m(">= 4.0"), Ok((4, None)));
+        assert_eq!(m("> 4.0"), Ok((4, None)));
+        assert_eq!(m("~> 5.10"), Ok((5, Some(5))));
+        assert_eq!(m("~> 5"), Ok((5, Some(5))));
+        assert_eq!(m("3.90.1"), Ok((3, Some(3))));
+        assert_eq!(m("= 6.2.0"), Ok((6, Some(6))));
+        assert_eq!(m("< 5.0"), Ok((0, Some(4))));
+        assert_eq!(m("< 5.1"), Ok((0, Some(5))));
+        assert_eq!(m("<= 5"), Ok((0, Some(5))));
+        assert_eq!(m(">= 3.5, < 6"), Ok((3, Some(5))));
+        assert_eq!(m(">= 4.0, != 4.5.0"), Ok((4, None)));
+        assert!(m(">= 6, < 5").is_err());
+        assert!(m("latest").is_err());
+    }
+
+    #[test]
+    fn module_prefixes() {
+        assert_eq!(module_prefix("google_container_node_pool.p"), "");
         assert_eq!(
-            version_floor("{ source = \"hashicorp/google\", version = \"~> 5.10\" }"),
-            Some(5)
+            module_prefix("module.gke.google_container_node_pool.p"),
+            "module.gke."
         );
-        assert_eq!(version_floor("\"3.90.1\""), Some(3));
-        assert_eq!(version_floor("\"< 5.0\""), None);
         assert_eq!(
-            version_floor("{ source = \"hashicorp/google\", version = \">= 3.5, < 6\" }"),
-            Some(3)
+            module_prefix("module.a[\"x.y\"].module.b[0].google_container_cluster.c"),
+            "module.a[\"x.y\"].module.b[0]."
         );
     }
 

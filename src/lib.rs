@@ -85,6 +85,10 @@ pub(crate) struct Analysis {
     pub outcomes: Vec<rules::Outcome>,
     pub problems: std::collections::BTreeMap<usize, input::Problem>,
     pub notes: std::collections::BTreeMap<usize, Vec<input::Problem>>,
+    /// The parsed Terraform files, by input index: what fixes edit.
+    pub bodies: std::collections::BTreeMap<usize, hcl_edit::structure::Body>,
+    /// Where each Terraform variable of each module instance gets its value.
+    pub var_sources: Vec<input::terraform::VarSource>,
 }
 
 pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
@@ -138,6 +142,8 @@ pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
         outcomes,
         problems,
         notes: loaded.notes,
+        bodies: loaded.bodies,
+        var_sources: loaded.var_sources,
     }
 }
 
@@ -149,6 +155,7 @@ pub fn check(inputs: &[Input], options: &Options) -> Report {
         outcomes,
         problems,
         notes,
+        ..
     } = analyze(inputs);
     let mut reports: Vec<InputReport> = inputs
         .iter()

@@ -31,73 +31,223 @@ macro_rules! outln {
     ($($arg:tt)*) => { write_out(&(format!($($arg)*) + "\n")) };
 }
 
-const HELP: &str =
-    "gkecheck: finds GKE node pools that leak the node's credentials, and the other GKE hardening\nsettings left open (GKE001-GKE033: `gkecheck rules` lists them), and says how to fix them.
+/// What `gkecheck` prints before its commands.
+const ABOUT: &str = "Finds GKE node pools that leak the node's credentials, and the other GKE hardening settings left open (GKE001-GKE033: `gkecheck rules` lists them), and says how to fix them.";
 
-Usage:
-  gkecheck check [--format text|json] [--input-format KIND] [--var-file FILE]... [PATH|DIR|-]...
-  gkecheck fix [--diff] [--input-format KIND] [--var-file FILE]... PATH|DIR...
-  gkecheck rules [--format json]
-  gkecheck explain RULE
-  gkecheck --help | --version
+const CHECK_HELP: &str =
+    "Reads each PATH (a file, or - for standard input; no PATH means standard input) and checks
+them together: a node pool in one file is joined to its cluster in another. A DIR is read with
+everything below it: .tf files, terraform.tfvars and *.auto.tfvars, and .json, .yaml, .yml and
+.txt files that hold gcloud output or a plan (others are skipped, and listed on standard error).
+Hidden directories (.terraform) are skipped. Terraform files in the same directory are evaluated
+as one module, with the variable values of the .tfvars files there and the arguments of a local
+module call (source = \"./modules/x\"). The input kind is told from the file name and text unless
+--input-format says it.
 
-check
-  Reads each PATH (a file, or - for standard input; no PATH means standard input) and checks
-  them together: a node pool in one file is joined to its cluster in another. A DIR is read
-  with everything below it: .tf files, terraform.tfvars and *.auto.tfvars, and .json, .yaml,
-  .yml and .txt files that hold gcloud output or a plan (others are skipped, and listed on
-  standard error). Hidden directories (.terraform) are skipped. Terraform files in the same
-  directory are evaluated as one module, with the variable values of the .tfvars files there
-  and the arguments of a local module call (source = \"./modules/x\"). The input kind is told
-  from the file name and text unless --input-format says it.
+Inputs: `gcloud container clusters describe|list` and `gcloud container node-pools
+describe|list` output in YAML or JSON, also pasted from a terminal with prompts and messages; the
+API's {\"clusters\": [...]} / {\"nodePools\": [...]}; Cloud Asset Inventory exports; a project's
+IAM policy (`gcloud projects get-iam-policy PROJECT_ID`) beside the clusters; Terraform (.tf);
+Terraform plans (`terraform show -json`).
 
-  --var-file FILE  variable values (.tfvars) for every root module, like terraform -var-file
-  --config FILE    waivers for any input, as [[ignore]] entries (rule, resource, reason, until);
-                   without it, the first .gkecheck.toml in the inputs' directories or above
-  --select RULES   only these rules (ids or names, comma-separated); --ignore RULES: not these
-  --severity RULE=LEVEL  report RULE at LEVEL (critical, high, medium, low) instead
-  --fail-on LEVEL  exit 1 only for failures at LEVEL or more severe (default: any failure)
-  --no-peer-waivers  ignore waivers written for other tools (#checkov:skip=, #tfsec:ignore:,
-                   #trivy:ignore:); gkecheck's own (# gkecheck:ignore RULE reason until=DATE) stay
+Waived results have the status suppressed and do not fail the run; an expired waiver fails with
+its own message, and a waiver that matches nothing is reported.
 
-  Waived results have the status suppressed and do not fail the run; an expired waiver fails
-  with its own message, and a waiver that matches nothing is reported.
+--format script writes the gcloud fix commands as a shell script in the order the remediation
+needs: workloads mapped to their own identities (a template to fill in), Workload Identity on
+each cluster, then each pool. Only safe steps run as written; every unsafe or disruptive step
+is commented out with its warning right above it.
 
-  Inputs: `gcloud container clusters describe|list` and `gcloud container node-pools
-  describe|list` output in YAML or JSON, also pasted from a terminal with prompts and messages;
-  the API's {\"clusters\": [...]} / {\"nodePools\": [...]}; Cloud Asset Inventory exports;
-  a project's IAM policy (`gcloud projects get-iam-policy PROJECT_ID`) beside the clusters;
-  Terraform (.tf); Terraform plans (`terraform show -json`).
+Exit status: 0 when nothing fails, 1 when a check fails, 2 when an input cannot be read or parsed
+(the other inputs are still checked and reported), 64 for a usage error.";
 
-  --input-format  auto (default), gcloud-json, gcloud-yaml, terminal, terraform, terraform-plan,
-                  terraform-vars
+const FIX_HELP: &str =
+    "Edits Terraform files in place so that failing checks pass, and checks the result again.
 
-  --format text   findings with a code frame and the fix (default)
-  --format json   the versioned report (see the README), the same object the web page renders
-  --format script a shell script with the gcloud fix commands, in order (Workload Identity on
-                  the cluster, then each pool, then how to verify), warnings as comments
+Every fix has an applicability, said in `gkecheck rules` and `gkecheck explain`:
+  safe          in place, no node recreated, nobody loses access: applied by default
+                (Workload Identity on a cluster, GKE019 auto-repair, GKE025/GKE026 logging and
+                monitoring)
+  unsafe        recreates nodes, replaces a pool, or can cut a workload or client off: applied
+                only with --unsafe-fixes (the GKE metadata server on a pool, GKE004, GKE008,
+                GKE016-GKE018, GKE020-GKE022, GKE024, GKE028)
+  display-only  recreates the cluster, or needs a value only a person has: shown, never applied
+                (GKE010, GKE029, and the rules without an automatic fix)
 
-fix
-  Edits Terraform files in place so that failing checks pass: adds or changes
-  workload_metadata_config { mode = \"GKE_METADATA\" } in the right node_config (a pool, an
-  inline pool, the default pool) and workload_identity_config { workload_pool = ... } in the
-  cluster, built from the project the configuration names (never invented); the default of a
-  variable the mode comes from; provider 3 attributes where the module pins provider >= 4;
-  enable_legacy_abac = false (GKE008), issue_client_certificate = false (GKE010), and the
-  single-attribute settings of GKE004, GKE016-GKE022, GKE024-GKE026, GKE028 and GKE029.
-  Everything else stays byte for byte. Each fix says what it does and its consequence (the
-  pool's nodes are recreated). What cannot be fixed safely (a dynamic block, a value from an
-  expression, gcloud output) is listed with the reason. --diff prints a unified diff instead of
-  writing. Exit status: 0 when everything was fixed, 1 when something was not, 2 when an input
-  cannot be read.
+Fixes that need another are applied together or not at all: GKE_METADATA on a pool only with
+Workload Identity on its cluster (workload_pool built from the project the configuration names:
+the cluster's or the provider's project, var.project_id or var.project, data \"google_project\";
+never invented); a release channel only with auto-upgrade and auto-repair on the cluster's pools.
+A setting that comes from a variable is changed where its value is set: the .tfvars entry, the
+module call's argument, or the default when nothing overrides it. The provider version
+constraints decide between mode (provider 4 on) and node_metadata (3.x only).
 
-check exit status: 0 when nothing fails, 1 when a check fails, 2 when an input cannot be read or
-parsed (the other inputs are still checked and reported), 64 for a usage error.
-";
+After the edits, the fixed files are parsed and checked again with the same inputs: a fix whose
+rule still fails, that makes a rule fail that passed, or whose text would not parse or would write
+an attribute or block twice is undone and listed as not fixed with the reason. Everything else
+stays byte for byte. Each fix says what it does and what it costs.
+
+Exit status: 0 when every failure was fixed, 1 when something was left (not fixed, unsafe without
+--unsafe-fixes, or display-only), 2 when an input cannot be read, 64 for a usage error.";
+
+#[derive(clap::Parser)]
+#[command(name = "gkecheck", version, about = ABOUT, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Check GKE configuration: gcloud output, Terraform, plans
+    #[command(long_about = CHECK_HELP)]
+    Check {
+        #[command(flatten)]
+        common: Common,
+        /// Output: findings with a code frame and the fix, the versioned JSON report (the same
+        /// object the web page renders), or a shell script with the gcloud fix commands
+        #[arg(long, value_enum, default_value = "text", value_name = "FORMAT")]
+        format: OutputFormat,
+        /// Exit 1 only for failures at LEVEL or more severe (default: any failure)
+        #[arg(long, value_name = "LEVEL", value_parser = parse_severity)]
+        fail_on: Option<gkecheck::report::Severity>,
+        /// Files or directories to read; - (or nothing) reads standard input
+        #[arg(value_name = "PATH")]
+        paths: Vec<String>,
+    },
+    /// Edit Terraform files so that failing checks pass (safe fixes unless asked for more)
+    #[command(long_about = FIX_HELP)]
+    Fix {
+        #[command(flatten)]
+        common: Common,
+        /// Print a unified diff instead of writing the files
+        #[arg(long)]
+        diff: bool,
+        /// Apply unsafe fixes too: those that recreate nodes, replace a pool, or can cut a
+        /// workload or client off
+        #[arg(long)]
+        unsafe_fixes: bool,
+        /// Terraform files or directories to fix
+        #[arg(value_name = "PATH", required = true)]
+        paths: Vec<String>,
+    },
+    /// List the rules
+    Rules {
+        /// text (a line per rule) or json (metadata and docs)
+        #[arg(long, value_enum, default_value = "text", value_name = "FORMAT")]
+        format: RulesFormat,
+        /// Write the rules' Markdown pages into DIR (used to build docs/rules)
+        #[arg(long, value_name = "DIR", hide = true)]
+        markdown: Option<String>,
+    },
+    /// Show a rule's documentation
+    Explain {
+        /// A rule id (GKE001) or name (workload-metadata-not-hardened)
+        rule: String,
+    },
+}
+
+#[derive(clap::Args)]
+struct Common {
+    /// The kind of every PATH given as a file, instead of telling it from the name and text
+    #[arg(long, value_enum, default_value = "auto", value_name = "KIND")]
+    input_format: InputFormat,
+    /// Variable values (.tfvars) for every root module, like terraform -var-file
+    #[arg(long, value_name = "FILE")]
+    var_file: Vec<String>,
+    /// Waivers for any input, as [[ignore]] entries (rule, resource, reason, until); without
+    /// it, the first .gkecheck.toml in the inputs' directories or above
+    #[arg(long, value_name = "FILE")]
+    config: Option<String>,
+    /// Only these rules (ids or names, comma-separated)
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = parse_rule)]
+    select: Vec<String>,
+    /// Not these rules (ids or names, comma-separated)
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = parse_rule)]
+    ignore: Vec<String>,
+    /// Report RULE at LEVEL (critical, high, medium, low) instead of its own severity
+    #[arg(long, value_name = "RULE=LEVEL", value_parser = parse_severity_override)]
+    severity: Vec<(String, gkecheck::report::Severity)>,
+    /// Ignore waivers written for other tools (#checkov:skip=, #tfsec:ignore:,
+    /// #trivy:ignore:); gkecheck's own (# gkecheck:ignore RULE reason until=DATE) stay
+    #[arg(long)]
+    no_peer_waivers: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum OutputFormat {
+    Text,
+    Json,
+    Script,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RulesFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum InputFormat {
+    Auto,
+    GcloudJson,
+    GcloudYaml,
+    Terminal,
+    Terraform,
+    TerraformPlan,
+    TerraformVars,
+}
+
+impl InputFormat {
+    fn format(self) -> Option<Format> {
+        match self {
+            InputFormat::Auto => None,
+            InputFormat::GcloudJson => Some(Format::GcloudJson),
+            InputFormat::GcloudYaml => Some(Format::GcloudYaml),
+            InputFormat::Terminal => Some(Format::Terminal),
+            InputFormat::Terraform => Some(Format::Terraform),
+            InputFormat::TerraformPlan => Some(Format::TerraformPlan),
+            InputFormat::TerraformVars => Some(Format::TerraformVars),
+        }
+    }
+}
+
+fn parse_rule(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    rules::find(name)
+        .map(|_| name.to_string())
+        .ok_or_else(|| format!("no rule is called {name:?}; `gkecheck rules` lists them"))
+}
+
+fn parse_severity(level: &str) -> Result<gkecheck::report::Severity, String> {
+    gkecheck::report::Severity::parse(level)
+        .ok_or_else(|| format!("{level:?} is not critical, high, medium or low"))
+}
+
+fn parse_severity_override(v: &str) -> Result<(String, gkecheck::report::Severity), String> {
+    let (name, level) = v
+        .split_once('=')
+        .ok_or("expected RULE=LEVEL, such as GKE002=medium")?;
+    Ok((parse_rule(name)?, parse_severity(level)?))
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    use clap::Parser;
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let code = match e.kind() {
+                ErrorKind::DisplayHelp
+                | ErrorKind::DisplayVersion
+                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => 0,
+                _ => 64,
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
             eprintln!("gkecheck: {message}\nRun `gkecheck --help` for usage.");
@@ -106,68 +256,99 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &[String]) -> Result<u8, String> {
-    match args.first().map(String::as_str) {
-        None | Some("--help" | "-h" | "help") => {
-            out!("{HELP}");
-            Ok(0)
-        }
-        Some("--version" | "-V") => {
-            outln!("gkecheck {}", env!("CARGO_PKG_VERSION"));
-            Ok(0)
-        }
-        Some("rules") => match (
-            args.get(1).map(String::as_str),
-            args.get(2).map(String::as_str),
-        ) {
-            (None, _) => {
-                for rule in rules::RULES {
-                    outln!(
-                        "{}  {:<36} {:<8} {:<15} {}",
-                        rule.id,
-                        rule.name,
-                        rule.severity.as_str(),
-                        rule.category,
-                        rule.title
-                    );
-                }
-                Ok(0)
+fn run(command: Command) -> Result<u8, String> {
+    match command {
+        Command::Rules {
+            markdown: Some(dir),
+            ..
+        } => {
+            let dir = std::path::Path::new(&dir);
+            let write = |file: String, text: String| {
+                std::fs::write(dir.join(&file), text).map_err(|e| format!("{file}: {e}"))
+            };
+            write("README.md".into(), render::rules_index())?;
+            for rule in rules::RULES {
+                write(format!("{}.md", rule.id), render::rule_doc(rule))?;
             }
-            (Some("--format=json"), _) | (Some("--format"), Some("json")) => {
+            Ok(0)
+        }
+        Command::Rules {
+            format: RulesFormat::Json,
+            ..
+        } => {
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&rules_json()).map_err(|e| e.to_string())?
+            );
+            Ok(0)
+        }
+        Command::Rules { .. } => {
+            for rule in rules::RULES {
                 outln!(
-                    "{}",
-                    serde_json::to_string_pretty(&rules_json()).map_err(|e| e.to_string())?
+                    "{}  {:<36} {:<8} {:<15} {:<12} {}",
+                    rule.id,
+                    rule.name,
+                    rule.severity.as_str(),
+                    rule.category,
+                    rule.fix_applicability.as_str(),
+                    rule.title
                 );
-                Ok(0)
             }
-            (Some("--markdown"), Some(dir)) => {
-                let dir = std::path::Path::new(dir);
-                let write = |file: String, text: String| {
-                    std::fs::write(dir.join(&file), text).map_err(|e| format!("{file}: {e}"))
-                };
-                write("README.md".into(), render::rules_index())?;
-                for rule in rules::RULES {
-                    write(format!("{}.md", rule.id), render::rule_doc(rule))?;
-                }
-                Ok(0)
-            }
-            (Some(other), _) => Err(format!("rules takes --format json, not {other:?}")),
-        },
-        Some("explain") => {
-            let id = args
-                .get(1)
-                .ok_or("explain needs a rule id or name, such as GKE001")?;
-            let rule = rules::find(id)
-                .ok_or_else(|| format!("no rule is called {id:?}; `gkecheck rules` lists them"))?;
-            out!("{}", render::rule_doc(rule));
             Ok(0)
         }
-        Some("check") => run_check(&args[1..]),
-        Some("fix") => run_check(args),
-        Some(other) => Err(format!(
-            "unknown command {other:?}; expected `check`, `fix`, `rules` or `explain`"
-        )),
+        Command::Explain { rule } => {
+            let found = rules::find(&rule).ok_or_else(|| {
+                format!("no rule is called {rule:?}; `gkecheck rules` lists them")
+            })?;
+            out!("{}", render::rule_doc(found));
+            Ok(0)
+        }
+        Command::Check {
+            common,
+            format,
+            fail_on,
+            paths,
+        } => {
+            let (inputs, unreadable, options) = prepare(&common, paths)?;
+            run_check(&inputs, &unreadable, &options, format, fail_on)
+        }
+        Command::Fix {
+            common,
+            diff,
+            unsafe_fixes,
+            paths,
+        } => {
+            let (inputs, unreadable, options) = prepare(&common, paths)?;
+            run_fix(&inputs, &unreadable, diff, unsafe_fixes, &options)
+        }
     }
+}
+
+/// The inputs read, the files that could not be read (with why), and the options.
+type Prepared = (Vec<Input>, Vec<(String, String)>, Options);
+
+/// Reads the inputs and builds the options both `check` and `fix` take.
+fn prepare(common: &Common, mut paths: Vec<String>) -> Result<Prepared, String> {
+    if paths.is_empty() && common.var_file.is_empty() {
+        paths.push("-".into());
+    }
+    let (inputs, unreadable) = read_inputs(
+        &paths,
+        common.var_file.clone(),
+        common.input_format.format(),
+    );
+    if inputs.is_empty() && unreadable.is_empty() {
+        return Err("no input to check (the directories hold no file gkecheck reads)".into());
+    }
+    let options = Options {
+        today: Some(today()),
+        no_peer_waivers: common.no_peer_waivers,
+        waivers: waivers(common.config.as_deref(), &paths)?,
+        select: common.select.clone(),
+        ignore: common.ignore.clone(),
+        severity: common.severity.clone(),
+    };
+    Ok((inputs, unreadable, options))
 }
 
 /// `gkecheck fix`: writes the fixes into the Terraform files, or prints them as a diff.
@@ -175,12 +356,17 @@ fn run_fix(
     inputs: &[Input],
     unreadable: &[(String, String)],
     diff: bool,
+    unsafe_fixes: bool,
     options: &Options,
 ) -> Result<u8, String> {
     for (path, message) in unreadable {
         eprintln!("error: {path}: {message}");
     }
-    let report = gkecheck::autofix::fix(inputs, options);
+    let choice = gkecheck::autofix::FixOptions {
+        unsafe_fixes,
+        only: None,
+    };
+    let report = gkecheck::autofix::fix_with(inputs, options, &choice);
     let checked = check(inputs, options);
     for i in checked.inputs.iter().filter(|i| i.error.is_some()) {
         let e = i.error.as_ref().unwrap_or_else(|| unreachable!());
@@ -197,26 +383,60 @@ fn run_fix(
     let verb = if diff { "Would fix" } else { "Fixed" };
     for a in &report.applied {
         eprintln!(
-            "{verb} {}:{} {} {}: {}",
-            a.input, a.line, a.rule, a.address, a.what
+            "{verb} {}:{} {} {} ({}): {}",
+            a.input,
+            a.line,
+            a.rule,
+            a.address,
+            a.applicability.as_str(),
+            a.what
         );
         eprintln!("  Consequence: {}", a.consequence);
+    }
+    for l in &report.left_out {
+        eprintln!(
+            "Left out {} {} ({}): {}",
+            l.rule,
+            l.address,
+            l.applicability.as_str(),
+            l.what
+        );
+        eprintln!("  Consequence: {}", l.consequence);
+        eprintln!("  Why: {}", l.reason);
     }
     for s in &report.skipped {
         eprintln!("Not fixed {} {}: {}", s.rule, s.address, s.reason);
     }
-    eprintln!(
-        "{} fix{} {} {} file{}; {} not fixed",
+    let unsafe_left = report
+        .left_out
+        .iter()
+        .filter(|l| l.applicability == gkecheck::report::Applicability::Unsafe)
+        .count();
+    let display_only = report.left_out.len() - unsafe_left;
+    let mut summary = format!(
+        "{} fix{} {} {} file{}",
         report.applied.len(),
         if report.applied.len() == 1 { "" } else { "es" },
         if diff { "would change" } else { "changed" },
         report.files.len(),
         if report.files.len() == 1 { "" } else { "s" },
-        report.skipped.len()
     );
+    if unsafe_left > 0 {
+        summary.push_str(&format!(
+            "; {unsafe_left} unsafe fix{} left out (they recreate nodes, replace pools or can cut access: `gkecheck fix --unsafe-fixes` applies them)",
+            if unsafe_left == 1 { "" } else { "es" }
+        ));
+    }
+    if display_only > 0 {
+        summary.push_str(&format!(
+            "; {display_only} display-only (shown above, never applied)"
+        ));
+    }
+    summary.push_str(&format!("; {} not fixed", report.skipped.len()));
+    eprintln!("{summary}");
     Ok(if !unreadable.is_empty() || checked.summary.errors > 0 {
         2
-    } else if report.skipped.is_empty() {
+    } else if report.skipped.is_empty() && report.left_out.is_empty() {
         0
     } else {
         1
@@ -233,6 +453,8 @@ fn rules_json() -> serde_json::Value {
                 "name": r.name,
                 "severity": r.severity.as_str(),
                 "category": r.category,
+                "fix_applicability": r.fix_applicability,
+                "fix_cost": r.fix_cost,
                 "title": r.title,
                 "cis": r.cis.iter().map(|(v, n)| serde_json::json!({"version": v, "recommendation": n})).collect::<Vec<_>>(),
                 "peers": r.peers,
@@ -245,144 +467,47 @@ fn rules_json() -> serde_json::Value {
         .collect()
 }
 
-fn run_check(args: &[String]) -> Result<u8, String> {
-    let mut json = false;
-    let mut script = false;
-    let mut diff = false;
-    let fixing = args.first().map(String::as_str) == Some("fix");
-    let args = if fixing { &args[1..] } else { args };
-    let mut forced: Option<Format> = None;
-    let mut config: Option<String> = None;
-    let mut select = Vec::new();
-    let mut ignore = Vec::new();
-    let mut severity = Vec::new();
-    let mut fail_on = None;
-    let mut no_peer_waivers = false;
-    let mut paths = Vec::new();
-    let mut var_files = Vec::new();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match flag {
-            "--format" => match value("--format")?.as_str() {
-                "json" => (json, script) = (true, false),
-                "text" => (json, script) = (false, false),
-                "script" => (json, script) = (false, true),
-                other => {
-                    return Err(format!(
-                        "--format takes text, json or script, not {other:?}"
-                    ))
-                }
-            },
-            "--input-format" => {
-                let v = value("--input-format")?;
-                forced = match v.as_str() {
-                    "auto" => None,
-                    name => Some(Format::parse(name).ok_or_else(|| {
-                        format!("--input-format takes auto, gcloud-json, gcloud-yaml, terminal, terraform, terraform-plan or terraform-vars, not {name:?}")
-                    })?),
-                };
+fn run_check(
+    inputs: &[Input],
+    unreadable: &[(String, String)],
+    options: &Options,
+    format: OutputFormat,
+    fail_on: Option<gkecheck::report::Severity>,
+) -> Result<u8, String> {
+    let report = check(inputs, options);
+    match format {
+        OutputFormat::Script => {
+            for (path, message) in unreadable {
+                eprintln!("error: {path}: {message}");
             }
-            "--var-file" => var_files.push(value("--var-file")?),
-            "--config" => config = Some(value("--config")?),
-            "--select" | "--ignore" => {
-                let list = value(flag)?;
-                for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-                    rules::find(name).ok_or_else(|| {
-                        format!("{flag}: no rule is called {name:?}; `gkecheck rules` lists them")
-                    })?;
-                    if flag == "--select" {
-                        select.push(name.to_string())
-                    } else {
-                        ignore.push(name.to_string())
-                    }
+            out!("{}", render::script(&report));
+        }
+        OutputFormat::Json => {
+            let mut value = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+            // Files that could not be read at all are inputs with an error too.
+            if let Some(list) = value["inputs"].as_array_mut() {
+                for (path, message) in unreadable {
+                    list.push(serde_json::json!({
+                        "name": path,
+                        "format": "unknown",
+                        "error": {"message": message, "line": 1, "column": 1, "offset": 0},
+                    }));
                 }
             }
-            "--severity" => {
-                let v = value("--severity")?;
-                let (name, level) = v
-                    .split_once('=')
-                    .ok_or("--severity takes RULE=LEVEL, such as GKE002=medium")?;
-                rules::find(name)
-                    .ok_or_else(|| format!("--severity: no rule is called {name:?}"))?;
-                let level = gkecheck::report::Severity::parse(level).ok_or_else(|| {
-                    format!("--severity: {level:?} is not critical, high, medium or low")
-                })?;
-                severity.push((name.to_string(), level));
+            if !unreadable.is_empty() {
+                value["summary"]["errors"] = (report.summary.errors + unreadable.len()).into();
             }
-            "--fail-on" => {
-                let v = value("--fail-on")?;
-                fail_on = Some(gkecheck::report::Severity::parse(&v).ok_or_else(|| {
-                    format!("--fail-on takes critical, high, medium or low, not {v:?}")
-                })?);
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
+            );
+        }
+        OutputFormat::Text => {
+            for (path, message) in unreadable {
+                eprintln!("error: {path}: {message}");
             }
-            "--no-peer-waivers" => no_peer_waivers = true,
-            "--diff" if fixing => diff = true,
-            "--help" | "-h" => {
-                out!("{HELP}");
-                return Ok(0);
-            }
-            _ if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
-            _ => paths.push(arg.clone()),
+            out!("{}", render::text(&report, inputs));
         }
-    }
-    if paths.is_empty() && var_files.is_empty() {
-        paths.push("-".into());
-    }
-    let (inputs, unreadable) = read_inputs(&paths, var_files, forced);
-    if inputs.is_empty() && unreadable.is_empty() {
-        return Err("no input to check (the directories hold no file gkecheck reads)".into());
-    }
-    let options = Options {
-        today: Some(today()),
-        no_peer_waivers,
-        waivers: waivers(config.as_deref(), &paths)?,
-        select,
-        ignore,
-        severity,
-    };
-    if fixing {
-        return run_fix(&inputs, &unreadable, diff, &options);
-    }
-    let report = check(&inputs, &options);
-    if script {
-        for (path, message) in &unreadable {
-            eprintln!("error: {path}: {message}");
-        }
-        out!("{}", render::script(&report));
-    } else if json {
-        let mut value = serde_json::to_value(&report).map_err(|e| e.to_string())?;
-        // Files that could not be read at all are inputs with an error too.
-        if let Some(list) = value["inputs"].as_array_mut() {
-            for (path, message) in &unreadable {
-                list.push(serde_json::json!({
-                    "name": path,
-                    "format": "unknown",
-                    "error": {"message": message, "line": 1, "column": 1, "offset": 0},
-                }));
-            }
-        }
-        if !unreadable.is_empty() {
-            value["summary"]["errors"] = (report.summary.errors + unreadable.len()).into();
-        }
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
-        );
-    } else {
-        for (path, message) in &unreadable {
-            eprintln!("error: {path}: {message}");
-        }
-        out!("{}", render::text(&report, &inputs));
     }
     Ok(if unreadable.is_empty() {
         report.exit_code_at(fail_on) as u8

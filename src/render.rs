@@ -337,12 +337,27 @@ pub fn script(report: &Report) -> String {
     out
 }
 
+/// What an applicability means for someone running `gkecheck fix`.
+pub fn applicability_words(a: crate::report::Applicability) -> &'static str {
+    match a {
+        crate::report::Applicability::Safe => "`gkecheck fix` applies it",
+        crate::report::Applicability::Unsafe => "`gkecheck fix --unsafe-fixes` applies it",
+        crate::report::Applicability::DisplayOnly => "shown, never applied",
+    }
+}
+
 /// A rule's documentation page (Markdown), generated from the rule's one file: metadata,
 /// what, why, how to fix, and the examples (which run as tests).
 pub fn rule_doc(rule: &crate::rules::Rule) -> String {
     let mut out = format!("# {} {}\n\n{}\n\n", rule.id, rule.name, rule.title);
     out.push_str(&format!("- Severity: {}\n", rule.severity.as_str()));
     out.push_str(&format!("- Category: {}\n", rule.category));
+    out.push_str(&format!(
+        "- Fix: {} ({}). {}\n",
+        rule.fix_applicability.as_str(),
+        applicability_words(rule.fix_applicability),
+        rule.fix_cost
+    ));
     if !rule.cis.is_empty() {
         let cis: Vec<String> = rule
             .cis

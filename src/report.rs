@@ -54,6 +54,30 @@ impl Severity {
     }
 }
 
+/// What applying a rule's fix risks, as `gkecheck fix` and the page decide what to apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    /// In place: no node is recreated and nobody loses access. Applied by default.
+    Safe,
+    /// Recreates nodes, replaces a pool, or can cut a workload or a client off. Applied only
+    /// when asked for (`--unsafe-fixes`, or checked in the page's fix dialog).
+    Unsafe,
+    /// Recreates the cluster, or needs a value or decision only a person has: shown, never
+    /// applied.
+    DisplayOnly,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
     pub version: u32,

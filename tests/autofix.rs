@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use gkecheck::autofix::FixReport;
+use gkecheck::autofix::{FixOptions, FixReport};
 use gkecheck::report::Status;
 use gkecheck::{check, Input, Options};
 
@@ -22,8 +22,17 @@ fn fix(inputs: &[Input]) -> FixReport {
     fix_with(inputs, IDENTITY)
 }
 
+/// Safe and unsafe fixes (most cases here are about unsafe ones); `defaults.rs`-style
+/// tests of what runs by default are in `tests/fix_safety.rs`.
 fn fix_with(inputs: &[Input], select: &[&str]) -> FixReport {
-    gkecheck::autofix::fix(inputs, &options(select))
+    gkecheck::autofix::fix_with(
+        inputs,
+        &options(select),
+        &FixOptions {
+            unsafe_fixes: true,
+            only: None,
+        },
+    )
 }
 
 fn round_trip(inputs: &[Input]) -> FixReport {
@@ -45,7 +54,8 @@ fn inputs_with(report: &FixReport, inputs: &[Input]) -> Vec<Input> {
 fn round_trip_with(inputs: &[Input], select: &[&str]) -> FixReport {
     let report = fix_with(inputs, select);
     let fixed = inputs_with(&report, inputs);
-    let after = check(&fixed, &options(select));
+    // Every rule: a fix that another needs is made whatever `select` says.
+    let after = check(&fixed, &Options::default());
     for a in &report.applied {
         let results: Vec<_> = after
             .results
@@ -210,7 +220,7 @@ resource "google_container_node_pool" "c" {
 #[test]
 fn values_from_variables_and_provider_versions() {
     // The mode comes from a variable with a default: the default is fixed.
-    let text = "variable \"mode\" {\n  default = \"GCE_METADATA\"\n}\nresource \"google_container_node_pool\" \"p\" {\n  cluster = \"elsewhere\"\n  node_config {\n    workload_metadata_config {\n      mode = var.mode\n    }\n  }\n}\n";
+    let text = "variable \"mode\" {\n  default = \"GCE_METADATA\"\n}\nresource \"google_container_cluster\" \"c\" {\n  name = \"c\"\n  remove_default_node_pool = true\n  workload_identity_config {\n    workload_pool = \"acme.svc.id.goog\"\n  }\n}\nresource \"google_container_node_pool\" \"p\" {\n  cluster = google_container_cluster.c.name\n  node_config {\n    workload_metadata_config {\n      mode = var.mode\n    }\n  }\n}\n";
     let report = round_trip(&tf(text));
     assert!(report.files[0].text.contains("default = \"GKE_METADATA\""));
     assert_eq!(report.applied[0].line, 2);
@@ -221,7 +231,9 @@ fn values_from_variables_and_provider_versions() {
     assert!(report.files.is_empty());
     let skipped = report.skipped.iter().find(|s| s.rule == "GKE001").unwrap();
     assert!(
-        skipped.reason.contains("has no default"),
+        skipped
+            .reason
+            .contains("no file in the input gives a value"),
         "{}",
         skipped.reason
     );
@@ -357,6 +369,7 @@ fn fixtures_and_corpus_terraform_round_trip() {
 fn single_attribute_fixes() {
     let text = r#"resource "google_container_cluster" "c" {
   name                     = "c"
+  project                  = "acme"
   remove_default_node_pool = true
   enable_shielded_nodes    = false # was off for a test
   enable_kubernetes_alpha  = true
@@ -384,7 +397,7 @@ resource "google_container_node_pool" "bare" {
 }
 "#;
     let rules = &[
-        "GKE001", "GKE004", "GKE016", "GKE017", "GKE019", "GKE021", "GKE025", "GKE029",
+        "GKE001", "GKE003", "GKE004", "GKE016", "GKE017", "GKE019", "GKE021", "GKE025", "GKE029",
     ];
     let report = round_trip_with(&tf(text), rules);
     let fixed = &report.files[0].text;
@@ -392,8 +405,9 @@ resource "google_container_node_pool" "bare" {
         fixed.contains("  enable_shielded_nodes    = true # was off for a test\n"),
         "{fixed}"
     );
+    // Recreating the cluster is never done: the alpha fix is shown, not applied.
     assert!(
-        fixed.contains("  enable_kubernetes_alpha  = false\n"),
+        fixed.contains("  enable_kubernetes_alpha  = true\n"),
         "{fixed}"
     );
     assert!(fixed.contains("    auto_repair = true\n"), "{fixed}");
@@ -414,13 +428,18 @@ resource "google_container_node_pool" "bare" {
         fixed.contains("    shielded_instance_config {\n      enable_secure_boot = true\n    }\n"),
         "{fixed}"
     );
-    // The bare pool gets one node_config holding both the mode (GKE001) and secure boot
-    // (GKE017), not two node_config blocks.
+    // The bare pool gets one node_config holding both the pinned mode (GKE003) and secure
+    // boot (GKE017), not two node_config blocks. The mode needs Workload Identity on the
+    // cluster: GKE002's fix is made with it.
     let bare = &fixed[fixed.find("\"bare\"").unwrap()..];
     assert_eq!(bare.matches("node_config {").count(), 1, "{bare}");
     assert!(
         bare.contains("enable_secure_boot = true") && bare.contains("mode = \"GKE_METADATA\""),
         "{bare}"
+    );
+    assert!(
+        fixed.contains("workload_pool = \"acme.svc.id.goog\""),
+        "{fixed}"
     );
     // Both fixes of the bare pool point at the same place in the original text, though the
     // second was made in a later round, after the first had added lines.
@@ -437,13 +456,20 @@ resource "google_container_node_pool" "bare" {
         text.lines().count(),
         "the closing brace of the bare pool: {lines:?}"
     );
-    // The alpha fix says it replaces the cluster.
-    let alpha = report.applied.iter().find(|a| a.rule == "GKE029").unwrap();
+    // The alpha fix says it replaces the cluster, and is left out.
+    let alpha = report.left_out.iter().find(|a| a.rule == "GKE029").unwrap();
     assert!(
-        alpha.consequence.contains("DESTROYS"),
+        alpha
+            .consequence
+            .contains("destroys and recreates the cluster"),
         "{}",
         alpha.consequence
     );
+    assert_eq!(
+        alpha.what,
+        "set enable_kubernetes_alpha = false in google_container_cluster.c"
+    );
+    assert!(report.applied.iter().all(|a| a.rule != "GKE029"));
     // Logging off through an empty component list: not a single attribute to flip.
     let logging = report.skipped.iter().find(|s| s.rule == "GKE025").unwrap();
     assert!(logging.reason.contains("fix by hand"), "{}", logging.reason);
@@ -492,7 +518,7 @@ fn every_fixable_rule_round_trips() {
         format!("resource \"google_container_cluster\" \"c\" {{\n  remove_default_node_pool = true\n{body}}}\n")
     };
     let cases: Vec<(&str, String)> = vec![
-        ("GKE001", pool("  node_config {\n    workload_metadata_config {\n      mode = \"GCE_METADATA\"\n    }\n  }\n")),
+        ("GKE001", format!("{}{}", cluster("  workload_identity_config {\n    workload_pool = \"acme.svc.id.goog\"\n  }\n"), pool("  node_config {\n    workload_metadata_config {\n      mode = \"GCE_METADATA\"\n    }\n  }\n").replace("\"c\"", "google_container_cluster.c.name"))),
         ("GKE002", cluster("  project = \"acme\"\n")),
         ("GKE003", format!("{}{}", cluster("  workload_identity_config {\n    workload_pool = \"acme.svc.id.goog\"\n  }\n"), "resource \"google_container_node_pool\" \"p\" {\n  cluster = google_container_cluster.c.name\n}\n")),
         ("GKE004", pool("  node_config {\n    metadata = {\n      disable-legacy-endpoints = \"false\"\n    }\n  }\n")),
@@ -513,10 +539,33 @@ fn every_fixable_rule_round_trips() {
     ];
     for (rule, text) in &cases {
         let report = round_trip_with(&tf(text), &[rule]);
+        let applicability = gkecheck::rules::find(rule).unwrap().fix_applicability;
+        if applicability == gkecheck::report::Applicability::DisplayOnly {
+            // Shown with what it would write, never applied.
+            assert!(report.files.is_empty(), "{rule}");
+            assert!(
+                report
+                    .left_out
+                    .iter()
+                    .any(|l| l.rule == *rule && l.what.starts_with("set ")),
+                "{rule}: {:#?}",
+                report.left_out
+            );
+            continue;
+        }
         assert!(
             report.applied.iter().any(|a| a.rule == *rule),
             "{rule}: no fix made: {:#?}\n{text}",
             report.skipped
+        );
+        assert_eq!(
+            report
+                .applied
+                .iter()
+                .find(|a| a.rule == *rule)
+                .unwrap()
+                .applicability,
+            applicability
         );
     }
     // The list above holds every rule the README says `fix` fixes.

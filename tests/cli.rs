@@ -314,15 +314,31 @@ fn script_orders_the_gcloud_fixes_and_is_valid_bash() {
 fn fix_writes_terraform_or_prints_a_diff() {
     let dir = temp_dir("fix");
     let file = dir.join("main.tf");
-    let text = "# prod\nresource \"google_container_node_pool\" \"apps\" {\n  cluster = \"prod\"\n  node_config {\n    service_account = \"gke-nodes@acme.iam.gserviceaccount.com\"\n    workload_metadata_config {\n      mode = \"GCE_METADATA\" # set by the old script\n    }\n  }\n}\n";
+    let text = "# prod\nresource \"google_container_cluster\" \"prod\" {\n  name                     = \"prod\"\n  remove_default_node_pool = true\n  workload_identity_config {\n    workload_pool = \"acme.svc.id.goog\"\n  }\n}\n\nresource \"google_container_node_pool\" \"apps\" {\n  cluster = google_container_cluster.prod.name\n  node_config {\n    service_account = \"gke-nodes@acme.iam.gserviceaccount.com\"\n    workload_metadata_config {\n      mode = \"GCE_METADATA\" # set by the old script\n    }\n  }\n}\n";
     std::fs::write(&file, text).unwrap();
+    let path = file.to_str().unwrap();
+
+    // By default only safe fixes: changing the mode recreates the nodes, so it is left out
+    // and the summary says how to include it.
+    let out = gkecheck(&["fix", "--select", IDENTITY, "--diff", path], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("Left out GKE001 google_container_node_pool.apps (unsafe)")
+            && stderr.contains("1 unsafe fix left out")
+            && stderr.contains("`gkecheck fix --unsafe-fixes` applies them"),
+        "{stderr}"
+    );
+
     let out = gkecheck(
         &[
             "fix",
             "--select",
             IDENTITY,
+            "--unsafe-fixes",
             "--diff",
-            file.to_str().unwrap(),
+            path,
         ],
         None,
     );
@@ -337,21 +353,38 @@ fn fix_writes_terraform_or_prints_a_diff() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains("Would fix")
+            && stderr.contains("(unsafe)")
             && stderr
                 .contains("Consequence: Changing a node pool's metadata mode recreates its nodes"),
         "{stderr}"
     );
 
-    let out = gkecheck(&["fix", "--select", IDENTITY, file.to_str().unwrap()], None);
+    let out = gkecheck(&["fix", "--select", IDENTITY, "--unsafe-fixes", path], None);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
         text.replace("GCE_METADATA", "GKE_METADATA")
     );
-    let again = gkecheck(&["fix", "--select", IDENTITY, file.to_str().unwrap()], None);
+    let again = gkecheck(&["fix", "--select", IDENTITY, "--unsafe-fixes", path], None);
     assert!(String::from_utf8(again.stderr)
         .unwrap()
         .contains("0 fixes changed 0 files; 0 not fixed"));
+
+    // A path named like a command is a path.
+    let named = dir.join("fix");
+    std::fs::write(&named, text).unwrap();
+    let out = gkecheck(
+        &["check", "--format", "json", named.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&named).unwrap(),
+        text,
+        "check never writes"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["inputs"][0]["name"], named.to_str().unwrap());
 }
 
 #[test]

@@ -94,11 +94,20 @@ fn every_format() {
 #[test]
 fn terraform_fix() {
     let text = "resource \"google_container_cluster\" \"c\" {\n  enable_legacy_abac = true # old clients\n  remove_default_node_pool = true\n}\n";
-    let report = gkecheck::autofix::fix(
+    let options = Options {
+        select: vec!["GKE008".into()],
+        ..Options::default()
+    };
+    // Users who relied on ABAC can lose access: unsafe, so only on request.
+    let by_default = gkecheck::autofix::fix(&[Input::new("main.tf", text)], &options);
+    assert!(by_default.files.is_empty());
+    assert_eq!(by_default.left_out[0].rule, "GKE008");
+    let report = gkecheck::autofix::fix_with(
         &[Input::new("main.tf", text)],
-        &Options {
-            select: vec!["GKE008".into()],
-            ..Options::default()
+        &options,
+        &gkecheck::autofix::FixOptions {
+            unsafe_fixes: true,
+            only: None,
         },
     );
     let file = &report.files[0];

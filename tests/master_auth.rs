@@ -108,30 +108,31 @@ fn a_real_2017_cluster_from_the_corpus() {
 }
 
 #[test]
-fn the_client_certificate_fix() {
+fn the_client_certificate_fix_is_shown_never_applied() {
     let text = "resource \"google_container_cluster\" \"c\" {\n  remove_default_node_pool = true\n  master_auth {\n    client_certificate_config {\n      issue_client_certificate = true # for the old CI\n    }\n  }\n}\n";
-    let report = gkecheck::autofix::fix(
+    // Terraform recreates the cluster for it: display-only, even with --unsafe-fixes.
+    let report = gkecheck::autofix::fix_with(
         &[Input::new("main.tf", text)],
         &Options {
             select: vec!["GKE010".into()],
             ..Options::default()
         },
+        &gkecheck::autofix::FixOptions {
+            unsafe_fixes: true,
+            only: None,
+        },
     );
+    assert!(report.files.is_empty());
+    assert!(report.applied.is_empty());
+    let shown = &report.left_out[0];
+    assert_eq!(shown.rule, "GKE010");
     assert_eq!(
-        report.files[0].text,
-        text.replace("= true # for", "= false # for")
+        shown.applicability,
+        gkecheck::report::Applicability::DisplayOnly
     );
-    assert!(report
-        .applied
-        .iter()
-        .any(|a| a.rule == "GKE010" && a.consequence.contains("recreates the cluster")));
+    assert!(shown.consequence.contains("recreates the cluster"));
     assert_eq!(
-        verdict(
-            &run("main.tf", &report.files[0].text),
-            "GKE010",
-            "google_container_cluster.c"
-        )
-        .0,
-        Status::Pass
+        shown.what,
+        "set issue_client_certificate = false in google_container_cluster.c"
     );
 }

@@ -558,6 +558,13 @@ async function openScenarioFile(file) {
 
 // ---------------------------------------------------------------- rules reference
 
+// What each fix applicability means, as the rules reference and the fix dialog say it.
+const APPLICABILITY = {
+  safe: 'safe (applied by default)',
+  unsafe: 'unsafe (applied only when you check it)',
+  'display-only': 'display only (shown, never applied)',
+};
+
 async function listRules() {
   const rules = JSON.parse(await call('rulesJson'));
   $('rules-list').replaceChildren(...rules.map((r) => {
@@ -569,6 +576,7 @@ async function listRules() {
     if (r.cis.length) section.append(el('p', '', `CIS GKE Benchmark: ${r.cis.join(', ')}.`));
     if (r.peers.length) section.append(el('p', '', `The same check elsewhere: ${r.peers.join(', ')}.`));
     if (r.differs) section.append(el('p', '', `Where gkecheck differs: ${r.differs}`));
+    section.append(el('p', '', `Fix: ${APPLICABILITY[r.fix_applicability]}. ${r.fix_cost}`));
     for (const [label, text] of [['What it checks', r.what], ['Why it matters', r.why], ['How to fix', r.fix]]) {
       const p = el('p');
       p.append(el('strong', '', `${label}: `), text);

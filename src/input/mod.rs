@@ -164,6 +164,11 @@ pub struct Source<'a> {
 pub struct Loaded {
     pub problems: BTreeMap<usize, Problem>,
     pub notes: BTreeMap<usize, Vec<Problem>>,
+    /// The parsed Terraform files (configuration and variable files), by input index: what
+    /// `gkecheck fix` edits, so that it works on exactly what the check read.
+    pub bodies: BTreeMap<usize, hcl_edit::structure::Body>,
+    /// Where each Terraform variable of each module instance gets its value.
+    pub var_sources: Vec<terraform::VarSource>,
 }
 
 impl Loaded {
@@ -177,6 +182,18 @@ impl Loaded {
             .or_default()
             .push(Problem::at(offset, message));
     }
+}
+
+/// The directory of an input's name, with `/` between its parts: Terraform files in one
+/// directory form one module.
+pub fn dir_of(name: &str) -> String {
+    name.rfind(['/', '\\'])
+        .map_or(String::new(), |i| name[..i].replace('\\', "/"))
+}
+
+/// An input name's last part.
+fn file_of(name: &str) -> &str {
+    name.rfind(['/', '\\']).map_or(name, |i| &name[i + 1..])
 }
 
 /// Parses the inputs into one model. An input with a problem adds what it could, and the
@@ -265,10 +282,7 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
     let mut auto_vars = Vec::new();
     let mut var_files = Vec::new();
     for (source, body) in &parsed {
-        let (dir, file) = match source.name.rfind(['/', '\\']) {
-            Some(i) => (source.name[..i].replace('\\', "/"), &source.name[i + 1..]),
-            None => (String::new(), source.name),
-        };
+        let (dir, file) = (dir_of(source.name), file_of(source.name));
         let module_file = terraform::eval::ModuleFile {
             input: source.index,
             text: source.text,
@@ -297,9 +311,16 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
             ),
         }
     }
-    for note in terraform::load_all(&dirs, &var_files, model) {
+    let terraform = terraform::load_all(&dirs, &var_files, model);
+    for note in terraform.notes {
         loaded.note(note.input, note.offset, note.message);
     }
+    loaded.var_sources = terraform.sources;
+    drop(dirs);
+    loaded.bodies = parsed
+        .into_iter()
+        .map(|(source, body)| (source.index, body))
+        .collect();
     loaded
 }
 

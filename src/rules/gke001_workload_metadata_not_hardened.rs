@@ -5,13 +5,15 @@ use super::{
     identity, if_pool_exists, is_autopilot, pool_head, Example, Identity, Outcome, Rule, Subject,
 };
 use crate::model::{ClusterLink, Field, Model, NodePool, Origin};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE001",
     name: "workload-metadata-not-hardened",
     severity: Severity::High,
     category: "node-identity",
+    fix_applicability: Applicability::Unsafe,
+    fix_cost: "Changing a node pool's metadata mode recreates its nodes (plan it for a maintenance window, with PodDisruptionBudgets), and workloads that used the node's service account lose it unless they are mapped to their own identity first. GKE accepts GKE_METADATA only on a cluster with Workload Identity, so this fix comes with GKE002's.",
     title: "Pods on this node pool can take the node's service-account token from the metadata server",
     cis: &[("1.2", "6.4.2"), ("1.6", "5.4.2"), ("1.9", "5.4.1")],
     peers: &["CKV_GCP_69", "AVD-GCP-0057", "google-gke-node-metadata-security"],

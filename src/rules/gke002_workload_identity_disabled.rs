@@ -3,13 +3,15 @@
 use super::fix::{self, Draft};
 use super::{identity, Example, Identity, Outcome, Rule, Subject};
 use crate::model::{Field, Model, Origin};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE002",
     name: "workload-identity-disabled",
     severity: Severity::High,
     category: "node-identity",
+    fix_applicability: Applicability::Safe,
+    fix_cost: "Turning on Workload Identity updates the cluster in place; no node is recreated and existing pools keep their metadata mode until GKE001's fix changes it.",
     title: "The cluster has no Workload Identity, so no node pool can run the GKE metadata server",
     cis: &[("1.2", "6.2.2"), ("1.6", "5.2.2")],
     peers: &[],

@@ -3,13 +3,15 @@
 use super::fix::{DraftStep, WARN_RECREATE};
 use super::{autopilot_pool, each_pool, Draft, Example, Finding, Outcome, Rule};
 use crate::model::{Field, Model, Origin};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE003",
     name: "metadata-mode-not-pinned",
     severity: Severity::Low,
     category: "node-identity",
+    fix_applicability: Applicability::Unsafe,
+    fix_cost: "Pinning the mode recreates the pool's nodes when they run another mode today, and needs Workload Identity on the cluster (GKE002's fix comes with it).",
     title: "The pool's metadata mode is not written down: it follows whatever the cluster has when the pool is made",
     cis: &[],
     peers: &[],

@@ -3,13 +3,15 @@
 use super::fix;
 use super::{autopilot_pool, each_pool, Example, Finding, Outcome, Rule};
 use crate::model::{Field, Key, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE004",
     name: "legacy-metadata-endpoints-enabled",
     severity: Severity::High,
     category: "node-identity",
+    fix_applicability: Applicability::Unsafe,
+    fix_cost: "Node metadata cannot change in place: Terraform replaces the pool (its nodes are recreated). Anything calling the /0.1/ or /v1beta1/ metadata paths must move to /v1/ first.",
     title: "The pool's nodes serve the legacy metadata endpoints, which need no Metadata-Flavor header",
     cis: &[],
     peers: &["CKV_GCP_67", "AVD-GCP-0048", "google-gke-metadata-endpoints-disabled"],

@@ -3,7 +3,7 @@
 use super::fix::{self, Draft, DraftStep};
 use super::{if_pool_exists, is_autopilot, pool_head, Example, Outcome, Rule, Subject};
 use crate::model::{Cluster, Field, Model, NodePool, Origin};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 use crate::span::Span;
 
 pub static RULE: Rule = Rule {
@@ -11,6 +11,8 @@ pub static RULE: Rule = Rule {
     name: "node-default-service-account",
     severity: Severity::Medium,
     category: "node-identity",
+    fix_applicability: Applicability::DisplayOnly,
+    fix_cost: "A pool's service account cannot change in place: a dedicated account (yours to create and grant) and a replacement pool are needed, and the workloads move to it.",
     title: "Nodes run as the Compute Engine default service account",
     cis: &[("1.2", "6.2.1"), ("1.7", "5.2.1"), ("2.0", "5.2.1")],
     peers: &["AVD-GCP-0050", "1c8eef02-17b1-4a3e-b01d-dcc3292d2c38", "google-gke-use-service-account"],

@@ -4,13 +4,15 @@
 use super::fix::{self, Draft, DraftStep};
 use super::{pool_head, Example, Outcome, Rule, Subject};
 use crate::model::{Field, Model, NodePool};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE006",
     name: "node-service-account-overprivileged",
     severity: Severity::High,
     category: "node-identity",
+    fix_applicability: Applicability::DisplayOnly,
+    fix_cost: "Removing the binding can cut off whatever else runs as that account: which roles it keeps is yours to decide.",
     title: "The nodes' service account holds a broad role in the project",
     cis: &[],
     peers: &[],

@@ -4,13 +4,15 @@ use super::fix;
 use super::gke005_node_default_service_account as gke005;
 use super::{autopilot_pool, each_pool, Example, Finding, Outcome, Rule};
 use crate::model::{Field, Key, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE007",
     name: "node-full-cloud-platform-scope",
     severity: Severity::Medium,
     category: "node-identity",
+    fix_applicability: Applicability::DisplayOnly,
+    fix_cost: "Scopes cannot change in place (Terraform replaces the pool), and the scopes or dedicated account the workloads need are yours to choose.",
     title: "The pool runs as the default service account with the full cloud-platform scope",
     cis: &[],
     peers: &[],

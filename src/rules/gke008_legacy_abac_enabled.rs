@@ -3,13 +3,15 @@
 use super::fix;
 use super::{each_cluster, is_autopilot, judge, Example, Finding, Judge, Outcome, Rule};
 use crate::model::{Key, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE008",
     name: "legacy-abac-enabled",
     severity: Severity::High,
     category: "access-control",
+    fix_applicability: Applicability::Unsafe,
+    fix_cost: "With legacy ABAC off, only RBAC grants access in the cluster: users and workloads that relied on ABAC lose access unless RBAC grants it first.",
     title: "Legacy ABAC authorization is on, granting broad static permissions beside RBAC",
     cis: &[("1.7", "5.8.3"), ("2.0", "5.8.3")],
     peers: &["CKV_GCP_7", "AVD-GCP-0062", "5baa92d2-d8ee-4c75-88a4-52d9d8bb8067", "google-gke-use-rbac-permissions"],

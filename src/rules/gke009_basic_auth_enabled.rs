@@ -3,13 +3,15 @@
 use super::fix;
 use super::{is_autopilot, Example, Outcome, Rule, Subject};
 use crate::model::{Field, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE009",
     name: "basic-auth-enabled",
     severity: Severity::High,
     category: "access-control",
+    fix_applicability: Applicability::DisplayOnly,
+    fix_cost: "Whoever still logs in with the username and password loses access: removing it is yours to schedule.",
     title: "The control plane accepts a static username and password",
     cis: &[],
     peers: &["CKV_GCP_19", "AVD-GCP-0064", "google-gke-no-legacy-authentication"],

@@ -3,13 +3,15 @@
 use super::fix;
 use super::{each_cluster, is_autopilot, Example, Finding, Outcome, Rule};
 use crate::model::{Field, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE010",
     name: "client-certificate-enabled",
     severity: Severity::Medium,
     category: "access-control",
+    fix_applicability: Applicability::DisplayOnly,
+    fix_cost: "Changing issue_client_certificate recreates the cluster in Terraform; whatever used the certificate must use a Google identity first.",
     title: "A client certificate for the Kubernetes API was issued",
     cis: &[],
     peers: &["CKV_GCP_13", "AVD-GCP-0064", "google-gke-no-legacy-authentication"],

@@ -3,13 +3,15 @@
 use super::fix;
 use super::{each_cluster, flag, is_autopilot, Example, Finding, Flag, Outcome, Rule};
 use crate::model::{Field, Key, Model, Origin};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE011",
     name: "network-policy-disabled",
     severity: Severity::Medium,
     category: "network",
+    fix_applicability: Applicability::DisplayOnly,
+    fix_cost: "Enforcement applies every NetworkPolicy at once and recreates the nodes: traffic the policies do not allow stops.",
     title: "NetworkPolicy objects are not enforced: every pod can reach every other pod",
     cis: &[("1.4", "5.6.7")],
     peers: &["CKV_GCP_12", "AVD-GCP-0056", "google-gke-enable-network-policy"],

@@ -3,7 +3,7 @@
 use super::fix;
 use super::{each_cluster, each_pool, flag, Example, Finding, Flag, Outcome, Rule};
 use crate::model::{Cluster, Key, Model, Origin};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 use crate::span::Span;
 
 pub static RULE: Rule = Rule {
@@ -11,6 +11,8 @@ pub static RULE: Rule = Rule {
     name: "private-nodes-disabled",
     severity: Severity::Medium,
     category: "network",
+    fix_applicability: Applicability::DisplayOnly,
+    fix_cost: "Private nodes lose direct internet egress (Cloud NAT is needed first), and the change recreates nodes.",
     title: "The nodes have public IP addresses",
     cis: &[("1.4", "5.6.5")],
     peers: &["CKV_GCP_25", "AVD-GCP-0059", "google-gke-enable-private-cluster"],

@@ -3,13 +3,15 @@
 use super::fix;
 use super::{each_cluster, flag, Example, Finding, Flag, Outcome, Rule};
 use crate::model::{Key, Model, Origin};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE013",
     name: "public-control-plane-endpoint",
     severity: Severity::Medium,
     category: "control-plane",
+    fix_applicability: Applicability::DisplayOnly,
+    fix_cost: "Clients outside the VPC lose the control plane.",
     title: "The Kubernetes API answers on a public IP address",
     cis: &[("1.4", "5.6.4")],
     peers: &[],

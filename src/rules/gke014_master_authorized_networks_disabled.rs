@@ -3,13 +3,15 @@
 use super::fix;
 use super::{each_cluster, flag, Example, Finding, Flag, Outcome, Rule};
 use crate::model::{Key, Model, Origin};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE014",
     name: "master-authorized-networks-disabled",
     severity: Severity::High,
     category: "control-plane",
+    fix_applicability: Applicability::DisplayOnly,
+    fix_cost: "Only the networks you list reach the control plane: everyone else loses it, and the list is yours to choose.",
     title: "The Kubernetes API accepts connections from any address",
     cis: &[("1.4", "5.6.3")],
     peers: &["CKV_GCP_20", "AVD-GCP-0061", "google-gke-enable-master-networks"],

@@ -3,7 +3,7 @@
 use super::fix;
 use super::{each_cluster, flag, Example, Finding, Flag, Outcome, Rule};
 use crate::model::{Field, Key, Model, Value};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 use crate::span::Span;
 
 pub static RULE: Rule = Rule {
@@ -11,6 +11,8 @@ pub static RULE: Rule = Rule {
     name: "authorized-network-is-public",
     severity: Severity::High,
     category: "control-plane",
+    fix_applicability: Applicability::DisplayOnly,
+    fix_cost: "Networks left out of the new list lose the control plane; the list is yours to choose.",
     title: "The authorized networks let in every address on the internet",
     cis: &[],
     peers: &["CKV_GCP_18", "AVD-GCP-0053", "google-gke-no-public-control-plane"],

@@ -3,13 +3,15 @@
 use super::fix;
 use super::{each_cluster, is_autopilot, judge, Example, Finding, Judge, Outcome, Rule};
 use crate::model::{Key, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE016",
     name: "shielded-nodes-disabled",
     severity: Severity::Medium,
     category: "nodes",
+    fix_applicability: Applicability::Unsafe,
+    fix_cost: "Turning Shielded GKE Nodes on recreates the cluster's nodes, a few at a time.",
     title: "Shielded GKE Nodes are off: a node's identity can be impersonated",
     cis: &[("1.4", "5.5.5"), ("1.8", "5.5.5"), ("1.9", "5.5.5")],
     peers: &["CKV_GCP_71", "AVD-GCP-0055", "579a0727-9c29-4d58-8195-fc5802a8bdb4", "google-gke-node-shielding-enabled"],

@@ -3,13 +3,15 @@
 use super::fix;
 use super::{autopilot_pool, each_pool, is_windows, judge, Example, Finding, Judge, Outcome, Rule};
 use crate::model::{Key, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE017",
     name: "secure-boot-disabled",
     severity: Severity::Medium,
     category: "nodes",
+    fix_applicability: Applicability::Unsafe,
+    fix_cost: "Terraform replaces the pool (its nodes are recreated); unsigned third-party kernel modules stop loading.",
     title: "The pool's nodes boot without secure boot",
     cis: &[("1.4", "5.5.7")],
     peers: &["CKV_GCP_68"],

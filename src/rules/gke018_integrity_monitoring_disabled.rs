@@ -3,13 +3,15 @@
 use super::fix;
 use super::{autopilot_pool, each_pool, judge, Example, Finding, Judge, Outcome, Rule};
 use crate::model::{Key, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE018",
     name: "integrity-monitoring-disabled",
     severity: Severity::Medium,
     category: "nodes",
+    fix_applicability: Applicability::Unsafe,
+    fix_cost: "Terraform replaces the pool (its nodes are recreated).",
     title: "The pool's nodes run without integrity monitoring",
     cis: &[("1.4", "5.5.6")],
     peers: &["CKV_GCP_72"],

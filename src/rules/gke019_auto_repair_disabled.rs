@@ -3,13 +3,15 @@
 use super::fix;
 use super::{autopilot_pool, each_pool, judge, Example, Finding, Judge, Outcome, Rule};
 use crate::model::{Key, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE019",
     name: "auto-repair-disabled",
     severity: Severity::Medium,
     category: "nodes",
+    fix_applicability: Applicability::Safe,
+    fix_cost: "Updates the pool in place; from then on, unhealthy nodes are drained and recreated.",
     title: "Broken nodes in this pool are not repaired",
     cis: &[("1.4", "5.5.2"), ("1.7", "5.5.2")],
     peers: &["CKV_GCP_9", "AVD-GCP-0063", "acfdbec6-4a17-471f-b412-169d77553332", "google-gke-enable-auto-repair"],

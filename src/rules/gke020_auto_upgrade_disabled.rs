@@ -3,13 +3,15 @@
 use super::fix;
 use super::{autopilot_pool, each_pool, judge, Example, Finding, Judge, Outcome, Rule};
 use crate::model::{Key, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE020",
     name: "auto-upgrade-disabled",
     severity: Severity::Medium,
     category: "nodes",
+    fix_applicability: Applicability::Unsafe,
+    fix_cost: "Updates the pool in place; GKE then upgrades the nodes (recreating them) in the cluster's maintenance windows, soon when the pool is behind the control plane.",
     title: "This pool's nodes do not receive security upgrades",
     cis: &[("1.4", "5.5.3")],
     peers: &["CKV_GCP_10", "AVD-GCP-0058", "google-gke-enable-auto-upgrade"],

@@ -3,13 +3,15 @@
 use super::fix::{self, DraftStep};
 use super::{autopilot_pool, each_pool, is_windows, Draft, Example, Finding, Outcome, Rule};
 use crate::model::{Field, Key, Model, Origin};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE021",
     name: "non-cos-node-image",
     severity: Severity::Low,
     category: "nodes",
+    fix_applicability: Applicability::Unsafe,
+    fix_cost: "Changing the image recreates the pool's nodes; workloads that install host packages need changing first.",
     title: "The pool's nodes do not run Container-Optimized OS",
     cis: &[("1.4", "5.5.1"), ("1.6", "5.5.1"), ("1.9", "5.5.1")],
     peers: &["CKV_GCP_22", "AVD-GCP-0054", "google-gke-node-pool-uses-cos"],

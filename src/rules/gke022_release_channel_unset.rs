@@ -3,13 +3,15 @@
 use super::fix;
 use super::{each_cluster, is_autopilot, Example, Finding, Outcome, Rule};
 use crate::model::{Field, Key, Model, Origin};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE022",
     name: "release-channel-unset",
     severity: Severity::Low,
     category: "nodes",
+    fix_applicability: Applicability::Unsafe,
+    fix_cost: "In a channel, GKE upgrades the control plane and nodes on its schedule (set maintenance windows to choose when), and every pool must keep auto-upgrade and auto-repair on: GKE020's and GKE019's fixes come with it.",
     title: "The cluster is not enrolled in a release channel",
     cis: &[("1.4", "5.5.4"), ("1.6", "5.5.4"), ("1.9", "5.5.4")],
     peers: &["CKV_GCP_70"],

@@ -3,13 +3,15 @@
 use super::fix;
 use super::{each_cluster, flag, Example, Finding, Flag, Outcome, Rule};
 use crate::model::{Field, Key, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE023",
     name: "binary-authorization-disabled",
     severity: Severity::Low,
     category: "workloads",
+    fix_applicability: Applicability::DisplayOnly,
+    fix_cost: "Enforcement blocks every image the policy does not allow; a project policy is needed first.",
     title: "Any container image can run: Binary Authorization is off",
     cis: &[("1.4", "5.10.5")],
     peers: &["CKV_GCP_66"],

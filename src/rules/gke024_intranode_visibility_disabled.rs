@@ -3,13 +3,15 @@
 use super::fix;
 use super::{each_cluster, judge, Example, Finding, Judge, Outcome, Rule};
 use crate::model::{Key, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE024",
     name: "intranode-visibility-disabled",
     severity: Severity::Low,
     category: "network",
+    fix_applicability: Applicability::Unsafe,
+    fix_cost: "Updates the cluster in place and restarts the nodes' networking; flow-log volume grows.",
     title: "Traffic between pods on the same node is invisible to VPC flow logs and firewall rules",
     cis: &[("1.4", "5.6.1")],
     peers: &["CKV_GCP_61"],

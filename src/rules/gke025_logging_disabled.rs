@@ -3,13 +3,15 @@
 use super::fix;
 use super::{each_cluster, Example, Finding, Outcome, Rule};
 use crate::model::{Cluster, Field, Key, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE025",
     name: "logging-disabled",
     severity: Severity::Medium,
     category: "observability",
+    fix_applicability: Applicability::Safe,
+    fix_cost: "Updates the cluster in place; logs are billed by volume.",
     title: "The cluster sends no logs to Cloud Logging",
     cis: &[("1.4", "5.7.1")],
     peers: &["CKV_GCP_1", "AVD-GCP-0060", "google-gke-enable-stackdriver-logging"],

@@ -4,13 +4,15 @@ use super::fix;
 use super::gke025_logging_disabled::service_verdict;
 use super::{each_cluster, Example, Outcome, Rule};
 use crate::model::{Key, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE026",
     name: "monitoring-disabled",
     severity: Severity::Medium,
     category: "observability",
+    fix_applicability: Applicability::Safe,
+    fix_cost: "Updates the cluster in place; metrics beyond the free allotment are billed.",
     title: "The cluster sends no metrics to Cloud Monitoring",
     cis: &[("1.4", "5.7.1")],
     peers: &["CKV_GCP_8", "AVD-GCP-0052", "google-gke-enable-stackdriver-monitoring"],

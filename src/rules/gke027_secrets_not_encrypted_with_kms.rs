@@ -3,13 +3,15 @@
 use super::fix;
 use super::{each_cluster, Example, Finding, Outcome, Rule};
 use crate::model::{Field, Key, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE027",
     name: "secrets-not-encrypted-with-kms",
     severity: Severity::Medium,
     category: "encryption",
+    fix_applicability: Applicability::DisplayOnly,
+    fix_cost: "Needs a Cloud KMS key the GKE service agent can use; losing the key loses the Secrets.",
     title: "Kubernetes Secrets are not encrypted with a key the project controls",
     cis: &[("1.4", "5.3.1")],
     peers: &[],

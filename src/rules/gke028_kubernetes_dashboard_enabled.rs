@@ -3,13 +3,15 @@
 use super::fix;
 use super::{each_cluster, flag, is_autopilot, Example, Finding, Flag, Outcome, Rule};
 use crate::model::{Cluster, Key, Model, Origin};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE028",
     name: "kubernetes-dashboard-enabled",
     severity: Severity::High,
     category: "workloads",
+    fix_applicability: Applicability::Unsafe,
+    fix_cost: "Removes the dashboard add-on in place; its users lose it.",
     title: "The Kubernetes Dashboard add-on runs in the cluster",
     cis: &[],
     peers: &[],

@@ -3,13 +3,15 @@
 use super::fix;
 use super::{each_cluster, is_autopilot, judge, Example, Finding, Judge, Outcome, Rule};
 use crate::model::{Key, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE029",
     name: "alpha-cluster",
     severity: Severity::Medium,
     category: "workloads",
+    fix_applicability: Applicability::DisplayOnly,
+    fix_cost: "Terraform destroys and recreates the cluster, with everything in it: move workloads and data first.",
     title: "The cluster runs Kubernetes alpha features",
     cis: &[],
     peers: &[],

@@ -3,13 +3,15 @@
 use super::fix;
 use super::{each_cluster, flag, is_autopilot, Example, Finding, Flag, Outcome, Rule};
 use crate::model::{Field, Key, Model, Origin};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE030",
     name: "routes-based-networking",
     severity: Severity::Low,
     category: "network",
+    fix_applicability: Applicability::DisplayOnly,
+    fix_cost: "A cluster's network mode cannot change: a new VPC-native cluster replaces this one.",
     title: "The cluster is routes-based, not VPC-native",
     cis: &[("1.4", "5.6.2")],
     peers: &["CKV_GCP_23", "AVD-GCP-0049", "google-gke-enable-ip-aliasing"],

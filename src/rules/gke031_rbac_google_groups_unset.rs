@@ -3,13 +3,15 @@
 use super::fix;
 use super::{each_cluster, Example, Finding, Outcome, Rule};
 use crate::model::{Field, Key, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE031",
     name: "rbac-google-groups-unset",
     severity: Severity::Low,
     category: "access-control",
+    fix_applicability: Applicability::DisplayOnly,
+    fix_cost: "The gke-security-groups group is yours to create in your domain.",
     title: "RBAC cannot grant access to Google Groups",
     cis: &[("1.4", "5.8.3")],
     peers: &["CKV_GCP_65"],

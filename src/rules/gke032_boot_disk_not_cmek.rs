@@ -3,13 +3,15 @@
 use super::fix;
 use super::{each_pool, Example, Finding, Outcome, Rule};
 use crate::model::{Field, Key, Model};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE032",
     name: "boot-disk-not-cmek",
     severity: Severity::Low,
     category: "encryption",
+    fix_applicability: Applicability::DisplayOnly,
+    fix_cost: "Needs a Cloud KMS key the Compute Engine service agent can use; Terraform replaces the pool.",
     title: "The nodes' boot disks are not encrypted with a key the project controls",
     cis: &[("1.4", "5.9.1")],
     peers: &[],

@@ -7,13 +7,15 @@ use super::{
 };
 use super::{Example, Outcome, Rule, Subject};
 use crate::model::Model;
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "GKE033",
     name: "node-token-takes-the-project",
     severity: Severity::Critical,
     category: "node-identity",
+    fix_applicability: Applicability::DisplayOnly,
+    fix_cost: "GKE001's fix (the pool's nodes are recreated) and removing the project-wide role from the nodes' account (whatever else uses it may lose access): a person decides the order.",
     title: "Any pod on this pool can act as a service account with a broad role in the project",
     cis: &[],
     peers: &[],

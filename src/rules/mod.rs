@@ -36,7 +36,7 @@ pub mod gke032_boot_disk_not_cmek;
 pub mod gke033_node_token_chain;
 
 use crate::model::{Cluster, Field, Model, NodePool, Origin, Value};
-use crate::report::{Severity, Status};
+use crate::report::{Applicability, Severity, Status};
 use crate::span::Span;
 
 /// A rule's metadata and docs. Docs are Markdown.
@@ -47,6 +47,12 @@ pub struct Rule {
     /// The area it belongs to: node-identity, access-control, control-plane, network, nodes,
     /// workloads, observability or encryption.
     pub category: &'static str,
+    /// What `gkecheck fix` may do with a failure of this rule: apply it by default (safe),
+    /// only when asked (unsafe), or show it and never apply it (display-only).
+    pub fix_applicability: Applicability,
+    /// One line: what the fix changes and what it costs (node or pool recreation, cluster
+    /// recreation, lost access), said with every fix and in the docs.
+    pub fix_cost: &'static str,
     /// One line: what a failure means.
     pub title: &'static str,
     /// CIS GKE Benchmark recommendations: (benchmark version, recommendation number).

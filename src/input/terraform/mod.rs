@@ -42,6 +42,40 @@ pub struct Note {
     pub message: String,
 }
 
+/// Where one variable of one module instance gets its value: the place a fix edits when a
+/// setting comes from that variable.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VarSource {
+    /// The module instance's address prefix: empty for a root module, `module.gke.` for a
+    /// module it calls.
+    pub prefix: String,
+    pub name: String,
+    /// The input and span of the value expression that decides the variable.
+    pub input: usize,
+    pub span: Span,
+    pub kind: VarKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum VarKind {
+    /// A `.tfvars` entry.
+    Tfvars,
+    /// An argument of the module call, evaluated in the caller (whose prefix this is).
+    Argument { caller: String },
+    /// The variable's `default`, nothing overriding it.
+    Default,
+}
+
+/// A variable's value with the place it was set.
+type Given = HashMap<String, (Val, usize, Span, VarKind)>;
+
+/// What loading the Terraform modules found besides the model.
+#[derive(Default)]
+pub struct Loaded {
+    pub notes: Vec<Note>,
+    pub sources: Vec<VarSource>,
+}
+
 /// Adds the clusters and node pools of every root module to the model. A directory is a root
 /// unless a module in the input calls it as a local module (`source = "./modules/gke"`), in
 /// which case it is evaluated with its caller's arguments, under its caller's address.
@@ -50,7 +84,7 @@ pub fn load_all(
     dirs: &BTreeMap<String, Dir<'_>>,
     var_files: &[ModuleFile<'_>],
     model: &mut Model,
-) -> Vec<Note> {
+) -> Loaded {
     let mut called = std::collections::BTreeSet::new();
     for (key, dir) in dirs {
         for file in &dir.files {
@@ -64,21 +98,19 @@ pub fn load_all(
             }
         }
     }
-    let mut notes = Vec::new();
+    let mut loaded = Loaded::default();
     for (key, dir) in dirs {
         if called.contains(key) {
             continue;
         }
         let given = variable_values(dir.vars.iter().chain(var_files));
-        load_module(dirs, key, given, "", 0, model, &mut notes);
+        load_module(dirs, key, given, "", 0, model, &mut loaded);
     }
-    notes
+    loaded
 }
 
 /// The values set in `.tfvars` files, later files winning.
-fn variable_values<'f, 'a: 'f>(
-    files: impl Iterator<Item = &'f ModuleFile<'a>>,
-) -> HashMap<String, Val> {
+fn variable_values<'f, 'a: 'f>(files: impl Iterator<Item = &'f ModuleFile<'a>>) -> Given {
     let mut values = HashMap::new();
     for file in files {
         let module = Module::new(
@@ -93,7 +125,12 @@ fn variable_values<'f, 'a: 'f>(
         for attr in file.body.attributes() {
             values.insert(
                 attr.key.as_str().to_string(),
-                ev.eval(0, &Scope::new(), &attr.value).settle(),
+                (
+                    ev.eval(0, &Scope::new(), &attr.value).settle(),
+                    file.input,
+                    span_of(&attr.value),
+                    VarKind::Tfvars,
+                ),
             );
         }
     }
@@ -136,11 +173,11 @@ fn resolve(dir: &str, source: &str) -> String {
 fn load_module(
     dirs: &BTreeMap<String, Dir<'_>>,
     key: &str,
-    given: HashMap<String, Val>,
+    given: Given,
     prefix: &str,
     depth: usize,
     model: &mut Model,
-    notes: &mut Vec<Note>,
+    loaded: &mut Loaded,
 ) {
     let files = dirs[key]
         .files
@@ -151,6 +188,35 @@ fn load_module(
             body: f.body,
         })
         .collect();
+    // Where each declared variable gets its value, for fixes.
+    for file in &dirs[key].files {
+        for block in file
+            .body
+            .blocks()
+            .filter(|b| b.ident.as_str() == "variable")
+        {
+            let Some(name) = block.labels.first().map(|l| l.as_str().to_string()) else {
+                continue;
+            };
+            let source = match given.get(&name) {
+                Some((_, input, span, kind)) => Some((*input, *span, kind.clone())),
+                None => block
+                    .body
+                    .get_attribute("default")
+                    .map(|d| (file.input, span_of(&d.value), VarKind::Default)),
+            };
+            if let Some((input, span, kind)) = source {
+                loaded.sources.push(VarSource {
+                    prefix: prefix.to_string(),
+                    name,
+                    input,
+                    span,
+                    kind,
+                });
+            }
+        }
+    }
+    let given = given.into_iter().map(|(k, (v, ..))| (k, v)).collect();
     let module = Module::new(files, given);
     let ev = Evaluator::new(&module);
     // Clusters first, so node pools can be joined to them: address → model index.
@@ -179,7 +245,7 @@ fn load_module(
                             model,
                         );
                         if clusters.insert(address.clone(), index).is_some() {
-                            notes.push(Note {
+                            loaded.notes.push(Note {
                                 input: ev.input_of(f),
                                 offset: span_of(block).start,
                                 message: format!("{address} is declared more than once in this directory's files (Terraform rejects that); node pools are joined to the last one"),
@@ -241,31 +307,38 @@ fn load_module(
             .map(|s| resolve(key, s))
             .filter(|c| dirs.contains_key(c) && c != key);
         let Some(child) = child else {
-            notes.push(note(format!(
+            loaded.notes.push(note(format!(
                 "module \"{name}\" (source = {source}) is not in the input: the clusters and node pools it makes were not checked; check its code too, or a plan (`terraform show -json`) that includes it"
             )));
             continue;
         };
         if depth >= MAX_MODULE_DEPTH {
-            notes.push(note(format!(
+            loaded.notes.push(note(format!(
                 "module \"{name}\" was not checked: local modules call each other more than {MAX_MODULE_DEPTH} deep"
             )));
             continue;
         }
         for (suffix, scope) in instances(&ev, f, block) {
-            let args: HashMap<String, Val> = block
+            let args: Given = block
                 .body
                 .attributes()
                 .filter(|a| !MODULE_META.contains(&a.key.as_str()))
                 .map(|a| {
                     (
                         a.key.as_str().to_string(),
-                        ev.eval(f, &scope, &a.value).settle(),
+                        (
+                            ev.eval(f, &scope, &a.value).settle(),
+                            ev.input_of(f),
+                            span_of(&a.value),
+                            VarKind::Argument {
+                                caller: prefix.to_string(),
+                            },
+                        ),
                     )
                 })
                 .collect();
             let prefix = format!("{prefix}module.{name}{suffix}.");
-            load_module(dirs, &child, args, &prefix, depth + 1, model, notes);
+            load_module(dirs, &child, args, &prefix, depth + 1, model, loaded);
         }
     }
 }
