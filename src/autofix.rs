@@ -460,7 +460,9 @@ fn fix_once(
         .filter_map(|(id, p)| p.as_ref().ok().filter(|p| allowed(p)).map(|_| id.clone()))
         .collect();
     // Drop chosen fixes whose needs are not all chosen, until nothing changes.
-    let mut blocked: BTreeMap<String, String> = BTreeMap::new();
+    // Why a fix was dropped, and whether its need cannot be made at all (then it is not
+    // fixed, rather than left out).
+    let mut blocked: BTreeMap<String, (String, bool)> = BTreeMap::new();
     loop {
         let mut changed = false;
         for id in order.iter() {
@@ -470,13 +472,18 @@ fn fix_once(
             let Ok(p) = &plans[id] else { continue };
             if let Some(need) = p.needs.iter().find(|n| !chosen.contains(*n)) {
                 let why = match plans.get(need) {
-                    Some(Err(reason)) => format!("it needs {need}, which cannot be made: {reason}"),
-                    Some(Ok(n)) => format!(
-                        "it needs {need} ({}), which is {} and not chosen: apply both or neither",
-                        n.what,
-                        n.rule.fix_applicability.as_str()
+                    Some(Err(reason)) => {
+                        (format!("it needs {need}, which cannot be made: {reason}"), true)
+                    }
+                    Some(Ok(n)) => (
+                        format!(
+                            "it needs {need} ({}), which is {} and not chosen: apply both or neither",
+                            n.what,
+                            n.rule.fix_applicability.as_str()
+                        ),
+                        n.rule.fix_applicability == Applicability::DisplayOnly,
                     ),
-                    None => format!("it needs {need}, which was not planned"),
+                    None => (format!("it needs {need}, which was not planned"), true),
                 };
                 blocked.insert(id.clone(), why);
                 chosen.remove(id);
@@ -504,9 +511,17 @@ fn fix_once(
                 });
             }
             Ok(p) if chosen.contains(id) => apply_list.push(p),
+            Ok(p) if blocked.get(id).is_some_and(|(_, never)| *never) => {
+                skipped.push(Skipped {
+                    reason: blocked.remove(id).map(|(why, _)| why).unwrap_or_default(),
+                    id: p.id,
+                    rule: p.rule.id,
+                    address: p.address,
+                });
+            }
             Ok(p) => {
                 let applicability = p.rule.fix_applicability;
-                let reason = match (blocked.remove(id), applicability) {
+                let reason = match (blocked.remove(id).map(|(why, _)| why), applicability) {
                     (Some(why), _) => why,
                     (None, Applicability::DisplayOnly) => {
                         "display-only: shown, never applied; make this change by hand when you have planned for its consequence".into()
@@ -1945,6 +1960,118 @@ mod tests {
             module_prefix("module.a[\"x.y\"].module.b[0].google_container_cluster.c"),
             "module.a[\"x.y\"].module.b[0]."
         );
+    }
+
+    fn inputs(text: &str) -> Vec<Input> {
+        vec![Input::new("main.tf", text)]
+    }
+
+    const CLUSTER: &str = "resource \"google_container_cluster\" \"c\" {\n  name = \"c\"\n  enable_legacy_abac = false\n  remove_default_node_pool = true\n}\n";
+
+    fn applied(id: &str, what: &str) -> Applied {
+        let (rule, address) = id.split_once(':').unwrap();
+        Applied {
+            id: id.into(),
+            rule: crate::rules::find(rule).unwrap().id,
+            address: address.into(),
+            input: "main.tf".into(),
+            line: 1,
+            what: what.into(),
+            consequence: "",
+            applicability: Applicability::Safe,
+            offset: 0,
+        }
+    }
+
+    /// The check after the edits decides: an edit that leaves its rule failing, or that makes
+    /// another rule fail, is undone with the reason.
+    #[test]
+    fn verification_undoes_what_the_check_does_not_confirm() {
+        let options = Options::default();
+        let before = check(&inputs(CLUSTER), &options);
+        // Claims GKE024 for an edit that changed a comment only.
+        let report = FixReport {
+            files: vec![FixedFile {
+                name: "main.tf".into(),
+                text: format!("# edited\n{CLUSTER}"),
+                diff: String::new(),
+            }],
+            applied: vec![applied("GKE024:google_container_cluster.c", "set x")],
+            left_out: Vec::new(),
+            skipped: Vec::new(),
+            made: Vec::new(),
+        };
+        let undo = verify(&inputs(CLUSTER), &options, &before, &report);
+        assert_eq!(undo.len(), 1, "{undo:?}");
+        assert!(undo[0].1.contains("still fail"), "{}", undo[0].1);
+        // An edit that turns legacy ABAC on: GKE008 passed before.
+        let report = FixReport {
+            files: vec![FixedFile {
+                name: "main.tf".into(),
+                text: CLUSTER.replace("abac = false", "abac = true"),
+                diff: String::new(),
+            }],
+            applied: vec![applied("GKE019:google_container_cluster.c", "set y")],
+            left_out: Vec::new(),
+            skipped: Vec::new(),
+            made: Vec::new(),
+        };
+        let undo = verify(&inputs(CLUSTER), &options, &before, &report);
+        assert!(
+            undo.iter()
+                .any(|(_, why)| why.contains("it made GKE008 fail for google_container_cluster.c")),
+            "{undo:?}"
+        );
+    }
+
+    /// An edit that would write an attribute twice, or text that does not parse, is not made.
+    #[test]
+    fn edits_that_break_the_file_are_not_made() {
+        let input = inputs(CLUSTER);
+        let analysis = analyze(&input);
+        let rule = crate::rules::find("GKE016").unwrap();
+        let at = CLUSTER.find("  remove").unwrap();
+        let plan = |id: &str, text: &str| Planned {
+            id: id.into(),
+            rule,
+            address: "google_container_cluster.c".into(),
+            edits: vec![Edit {
+                input: 0,
+                start: at,
+                end: at,
+                text: text.into(),
+            }],
+            what: text.trim().into(),
+            needs: Vec::new(),
+        };
+        let report = apply(
+            &input,
+            &analysis.bodies,
+            vec![
+                plan("a", "  name = \"twice\"\n"),
+                plan("b", "  broken = {\n"),
+                plan("c", "  enable_shielded_nodes = true\n"),
+            ],
+            Vec::new(),
+            Vec::new(),
+        );
+        let made: Vec<&str> = report.applied.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(made, ["c"]);
+        let why: Vec<(&str, &str)> = report
+            .skipped
+            .iter()
+            .map(|s| (s.id.as_str(), s.reason.as_str()))
+            .collect();
+        assert!(why[0].0 == "a" && why[0].1.contains("twice"), "{why:?}");
+        assert!(
+            why[1].0 == "b" && why[1].1.contains("would not parse"),
+            "{why:?}"
+        );
+        assert_eq!(report.files.len(), 1);
+        assert!(report.files[0]
+            .text
+            .contains("enable_shielded_nodes = true"));
+        assert!(!report.files[0].text.contains("twice"));
     }
 
     #[test]
