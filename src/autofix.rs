@@ -69,6 +69,8 @@ pub struct Applied {
     pub what: String,
     pub consequence: &'static str,
     pub applicability: Applicability,
+    /// Ids of the fixes it was made with (they are applied together or not at all).
+    pub needs: Vec<String>,
     /// The byte offset of the fix's first edit, in the text it was made in.
     #[serde(skip)]
     offset: usize,
@@ -704,7 +706,7 @@ fn editable(site: &crate::model::Site) -> Result<(), String> {
 }
 
 /// Blocks Terraform allows once in their parent: a fix must never write a second.
-const SINGLE_BLOCKS: &[&str] = &[
+pub const SINGLE_BLOCKS: &[&str] = &[
     "node_config",
     "workload_metadata_config",
     "shielded_instance_config",
@@ -921,6 +923,7 @@ fn apply(
             what: p.what,
             consequence: p.rule.fix_cost,
             applicability: p.rule.fix_applicability,
+            needs: p.needs.clone(),
             offset: first.start,
         });
         for e in &p.edits {
@@ -1474,47 +1477,34 @@ impl<'a> Ctx<'a> {
             .block_at(input, cluster.site.span)
             .ok_or("the cluster's block was not found in the file")?;
         let what = format!("turn on Workload Identity in {}", cluster.site.address);
+        let replace = |span: Span, text: String| {
+            Ok((
+                vec![Edit {
+                    input,
+                    start: span.start,
+                    end: span.end,
+                    text,
+                }],
+                what.clone(),
+            ))
+        };
         if let Some(wi) = first_of(&block.body, "workload_identity_config")? {
             if let Some(ns) = wi.body.get_attribute("identity_namespace") {
-                if self.provider_majors(input)?.lo < 4 {
+                let written = matches!(&ns.value, Expression::String(v) if !v.is_empty());
+                return match (self.provider_majors(input)?.lo >= 4, written) {
+                    // Provider 4 on: the attribute is `workload_pool`, keeping a written value.
+                    (true, true) => replace(span_of(&ns.key), "workload_pool".into()),
+                    (true, false) => replace(
+                        span_of(ns),
+                        format!("workload_pool = {}", self.workload_pool(input, block)?),
+                    ),
                     // Provider 3: its own attribute gets the pool.
-                    let pool = self.workload_pool(input, block)?;
-                    let span = span_of(&ns.value);
-                    return Ok((
-                        vec![Edit {
-                            input,
-                            start: span.start,
-                            end: span.end,
-                            text: pool,
-                        }],
-                        what,
-                    ));
-                }
-                {
-                    let key = span_of(&ns.key);
-                    return Ok((
-                        vec![Edit {
-                            input,
-                            start: key.start,
-                            end: key.end,
-                            text: "workload_pool".into(),
-                        }],
-                        what,
-                    ));
-                }
+                    (false, _) => replace(span_of(&ns.value), self.workload_pool(input, block)?),
+                };
             }
             let pool = self.workload_pool(input, block)?;
             if let Some(wp) = wi.body.get_attribute("workload_pool") {
-                let span = span_of(&wp.value);
-                return Ok((
-                    vec![Edit {
-                        input,
-                        start: span.start,
-                        end: span.end,
-                        text: pool,
-                    }],
-                    what,
-                ));
+                return replace(span_of(&wp.value), pool);
             }
             let edit = insert_block(text, input, wi, &[&format!("workload_pool = {pool}")])?;
             return Ok((vec![edit], what));
@@ -1979,6 +1969,7 @@ mod tests {
             what: what.into(),
             consequence: "",
             applicability: Applicability::Safe,
+            needs: Vec::new(),
             offset: 0,
         }
     }

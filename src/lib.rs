@@ -11,6 +11,7 @@ pub mod redact;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod script;
 pub mod span;
 pub mod waiver;
 #[cfg(target_arch = "wasm32")]

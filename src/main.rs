@@ -480,7 +480,7 @@ fn run_check(
             for (path, message) in unreadable {
                 eprintln!("error: {path}: {message}");
             }
-            out!("{}", render::script(&report));
+            out!("{}", gkecheck::script::script(&report));
         }
         OutputFormat::Json => {
             let mut value = serde_json::to_value(&report).map_err(|e| e.to_string())?;

@@ -52,18 +52,41 @@ pub fn check_inputs(inputs_json: &str) -> Result<String, JsError> {
     serde_json::to_string(&report).map_err(|e| JsError::new(&e.to_string()))
 }
 
+#[derive(Deserialize, Default)]
+struct FixChoice {
+    /// Apply unsafe fixes too (`--unsafe-fixes`).
+    #[serde(default, rename = "unsafe")]
+    unsafe_fixes: bool,
+    /// Only these fixes, by id (`RULE:ADDRESS`): the dialog's checked boxes.
+    #[serde(default)]
+    only: Option<Vec<String>>,
+}
+
 /// The fixes for the same inputs, as `gkecheck fix` makes them: `{"files": [{"name", "text",
-/// "diff"}], "applied", "skipped"}` as JSON.
+/// "diff"}], "applied", "left_out", "skipped"}` as JSON. `choice_json` is `{"unsafe": bool,
+/// "only": [ids] | null}` (empty or absent: the safe fixes, as `gkecheck fix` does).
 #[wasm_bindgen(js_name = fixInputs)]
-pub fn fix_inputs(inputs_json: &str) -> Result<String, JsError> {
-    let report = crate::autofix::fix(&read_inputs(inputs_json)?, &options());
+pub fn fix_inputs(inputs_json: &str, choice_json: Option<String>) -> Result<String, JsError> {
+    let choice: FixChoice = match choice_json.as_deref() {
+        None | Some("") => FixChoice::default(),
+        Some(text) => serde_json::from_str(text)
+            .map_err(|e| JsError::new(&format!("expected {{\"unsafe\", \"only\"}}: {e}")))?,
+    };
+    let report = crate::autofix::fix_with(
+        &read_inputs(inputs_json)?,
+        &options(),
+        &crate::autofix::FixOptions {
+            unsafe_fixes: choice.unsafe_fixes,
+            only: choice.only,
+        },
+    );
     serde_json::to_string(&report).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// The gcloud fix commands for the same inputs as one shell script (`--format script`).
 #[wasm_bindgen(js_name = scriptFor)]
 pub fn script_for(inputs_json: &str) -> Result<String, JsError> {
-    Ok(crate::render::script(&check(
+    Ok(crate::script::script(&check(
         &read_inputs(inputs_json)?,
         &options(),
     )))

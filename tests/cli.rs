@@ -240,22 +240,36 @@ fn script_orders_the_gcloud_fixes_and_is_valid_bash() {
     let script = String::from_utf8(out.stdout).unwrap();
     assert!(script.starts_with("#!/usr/bin/env bash\n"));
     assert!(script.contains("\nset -euo pipefail\n"));
-    let cluster = script.find("\ngcloud container clusters update prod --location=europe-west1 --project=acme --workload-pool=acme.svc.id.goog\n").expect("the cluster command");
+    let cluster = script.find("\ngcloud container clusters update prod --location=europe-west1 --project=acme --workload-pool=acme.svc.id.goog\n").expect("the cluster command, live: it is safe");
+    let identities = script
+        .find("# 2. Map each workload to its own identity")
+        .expect("the workloads' identities, before the pools change");
     let pool = script
-        .find("\ngcloud container node-pools update apps --cluster=prod")
-        .expect("the pool command");
-    let verify = script.find("# 5. Verify").expect("the verification");
-    assert!(cluster < pool && pool < verify, "{script}");
-    assert!(script.contains("# WARNING: Changing a node pool's metadata mode recreates its nodes"));
+        .find("\n# gcloud container node-pools update apps --cluster=prod")
+        .expect("the pool command, commented out: it recreates the nodes");
+    let verify = script.find("# 4. Verify").expect("the verification");
+    assert!(
+        cluster < identities && identities < pool && pool < verify,
+        "{script}"
+    );
+    // The pool's warning stands right above its command.
+    let warning = script[..pool]
+        .rfind("# WARNING: GKE001")
+        .expect("its warning");
+    assert!(!script[warning..pool].contains("\n\n"), "{script}");
+    assert!(
+        script[warning..pool].contains("recreates its nodes"),
+        "{script}"
+    );
     assert!(script.contains(
         "roles/iam.workloadIdentityUser --member=\"serviceAccount:acme.svc.id.goog[NS/KSA]\""
     ));
-    // Only the update commands run; everything else is a comment.
+    // Only the safe update runs; everything else is a comment.
     let commands: Vec<&str> = script
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .collect();
-    assert_eq!(commands.len(), 3, "{commands:?}");
+    assert_eq!(commands.len(), 2, "{commands:?}");
     let dir = temp_dir("script");
     let path = dir.join("fix.sh");
     std::fs::write(&path, &script).unwrap();
@@ -269,10 +283,18 @@ fn script_orders_the_gcloud_fixes_and_is_valid_bash() {
         Some(EXPOSED.as_bytes()),
     );
     let script = String::from_utf8(out.stdout).unwrap();
-    let by_hand = script.find("# 4. By hand").expect("the by-hand section");
-    assert!(script[by_hand..].contains("#    gcloud container clusters update prod --location=europe-west1 --project=acme --enable-master-authorized-networks --master-authorized-networks=CIDR\n"), "{script}");
-    assert!(
-        script[by_hand..].contains("#    gcloud container node-pools create apps-v2"),
+    let by_hand = script
+        .find("By hand: each needs")
+        .expect("the by-hand section");
+    assert!(script[by_hand..].contains("#     gcloud container clusters update prod --location=europe-west1 --project=acme --enable-master-authorized-networks --master-authorized-networks=CIDR\n"), "{script}");
+    let replacements = script
+        .find("Replacement pools: one per pool")
+        .expect("the replacement pools");
+    assert_eq!(
+        script[replacements..]
+            .matches("# gcloud container node-pools create apps-v2")
+            .count(),
+        1,
         "{script}"
     );
     for line in script
@@ -283,6 +305,14 @@ fn script_orders_the_gcloud_fixes_and_is_valid_bash() {
             line == "set -euo pipefail"
                 || line.starts_with("gcloud container clusters update ")
                 || line.starts_with("gcloud container node-pools update "),
+            "{line}"
+        );
+        // Only in-place, safe changes run.
+        assert!(
+            !line.contains("--enable-private")
+                && !line.contains("--binauthz")
+                && !line.contains("network-policy")
+                && !line.contains("--workload-metadata"),
             "{line}"
         );
         assert!(
@@ -307,7 +337,7 @@ fn script_orders_the_gcloud_fixes_and_is_valid_bash() {
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .collect();
     assert_eq!(commands, ["set -euo pipefail"], "{script}");
-    assert!(script.contains("#    gcloud container clusters update prod --location=LOCATION --project=PROJECT_ID --workload-pool=PROJECT_ID.svc.id.goog\n"), "{script}");
+    assert!(script.contains("#     gcloud container clusters update prod --location=LOCATION --project=PROJECT_ID --workload-pool=PROJECT_ID.svc.id.goog\n"), "{script}");
 }
 
 #[test]

@@ -39,18 +39,6 @@ fn with_files(inputs: &[Input], report: &FixReport) -> Vec<Input> {
 
 /// Attributes, and blocks Terraform allows once, written twice in one body.
 fn repeats(text: &str) -> Vec<String> {
-    const SINGLE: &[&str] = &[
-        "node_config",
-        "workload_metadata_config",
-        "shielded_instance_config",
-        "management",
-        "release_channel",
-        "master_auth",
-        "client_certificate_config",
-        "addons_config",
-        "kubernetes_dashboard",
-        "workload_identity_config",
-    ];
     fn walk(body: &hcl_edit::structure::Body, path: &str, out: &mut Vec<String>) {
         let mut seen = BTreeSet::new();
         for s in body.iter() {
@@ -62,7 +50,7 @@ fn repeats(text: &str) -> Vec<String> {
                 }
                 hcl_edit::structure::Structure::Block(b) => {
                     let name = b.ident.as_str();
-                    if SINGLE.contains(&name) && !seen.insert(format!("{name} {{}}")) {
+                    if gkecheck::autofix::SINGLE_BLOCKS.contains(&name) && !seen.insert(format!("{name} {{}}")) {
                         out.push(format!("{path}.{name} {{}}"));
                     }
                     walk(&b.body, &format!("{path}.{name}"), out);

@@ -624,10 +624,71 @@ function download(name, text) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-// Shows the fixed Terraform beside a diff, with what each fix does and what it costs.
-async function applyFix() {
-  const report = JSON.parse(await call('fixInputs', JSON.stringify(currentInputs())));
+// The fix dialog: every fix with a checkbox (safe ones checked; unsafe ones unchecked, with
+// what they cost beside them; display-only ones listed without one), then what applying the
+// checked ones writes. Fixes that need another are checked and unchecked together.
+async function openFixes() {
+  const inputs = JSON.stringify(currentInputs());
+  // Every fix that can be made: what the run with the unsafe fixes made, and what it left out.
+  const plan = JSON.parse(await call('fixInputs', inputs, JSON.stringify({ unsafe: true })));
+  const fixes = [...plan.applied, ...plan.left_out];
+  const boxes = new Map();
   const summary = [];
+  if (fixes.length) {
+    const list = el('ul', 'fix-list fix-choices');
+    for (const f of fixes) {
+      const item = el('li');
+      item.dataset.fix = f.id;
+      if (f.applicability === 'display-only') {
+        item.append(el('span', '', `${f.rule} ${f.address}: ${f.what}. `),
+          el('span', 'warning', `Display only, never applied: ${f.consequence}`));
+      } else {
+        const box = document.createElement('input');
+        box.type = 'checkbox';
+        box.value = f.id;
+        box.checked = f.applicability === 'safe';
+        boxes.set(f.id, { box, needs: f.needs ?? [] });
+        const label = el('label');
+        label.append(box, ` ${f.rule} ${f.address}: ${f.what}. `);
+        item.append(label, el('span', f.applicability === 'unsafe' ? 'warning' : 'cost',
+          `${f.applicability === 'unsafe' ? 'Unsafe' : 'Safe'}: ${f.consequence}`));
+        if (f.needs?.length) item.append(el('span', 'needs', ` Comes with ${f.needs.join(', ')}.`));
+      }
+      list.append(item);
+    }
+    // Checking a fix checks what it needs; unchecking a fix unchecks what needs it.
+    for (const [id, { box, needs }] of boxes) {
+      box.addEventListener('change', () => {
+        if (box.checked) for (const n of needs) { const b = boxes.get(n); if (b) b.box.checked = true; }
+        else for (const [, other] of boxes) if (other.needs.includes(id)) other.box.checked = false;
+      });
+    }
+    const apply = el('button', '', 'Apply the checked fixes');
+    apply.type = 'button';
+    apply.id = 'fix-apply';
+    apply.addEventListener('click', () => applyChosen(inputs, [...boxes].filter(([, b]) => b.box.checked).map(([id]) => id))
+      .catch((e) => { statusLine.textContent = `The fixes could not be made: ${e.message}`; }));
+    summary.push(el('p', '', 'Safe fixes are checked; unsafe ones recreate nodes, replace a pool or can cut access, so check them only when you have planned for that:'), list, apply);
+  }
+  if (plan.skipped.length) {
+    const list = el('ul', 'fix-list');
+    for (const s of plan.skipped) list.append(el('li', '', `${s.rule} ${s.address}: ${s.reason}`));
+    summary.push(el('p', '', 'Not fixed automatically:'), list);
+  }
+  if (!fixes.length && !plan.skipped.length) summary.push(el('p', '', 'Nothing to fix: no check fails.'));
+  $('fix-summary').replaceChildren(...summary);
+  $('fix-files').replaceChildren();
+  $('fix').hidden = false;
+  $('fix-heading').focus?.();
+  const chosen = [...boxes].filter(([, b]) => b.box.checked).map(([id]) => id);
+  if (chosen.length) await applyChosen(inputs, chosen);
+}
+
+// Applies the chosen fixes and shows the fixed Terraform beside a diff, with what each fix
+// does and what it costs, and what was not made.
+async function applyChosen(inputs, ids) {
+  const report = JSON.parse(await call('fixInputs', inputs, JSON.stringify({ only: ids })));
+  const parts = [];
   if (report.applied.length) {
     const list = el('ul', 'fix-list');
     for (const a of report.applied) {
@@ -635,16 +696,18 @@ async function applyFix() {
       item.append(el('span', 'warning', a.consequence));
       list.append(item);
     }
-    summary.push(el('p', '', `${report.applied.length} fix${report.applied.length === 1 ? '' : 'es'}:`), list);
+    parts.push(el('p', '', `${report.applied.length} fix${report.applied.length === 1 ? '' : 'es'} applied, each checked again:`), list);
+  } else {
+    parts.push(el('p', '', 'No fix applied: check the ones to make.'));
   }
-  if (report.skipped.length) {
+  const unmade = report.skipped.filter((s) => ids.includes(s.id));
+  const blocked = report.left_out.filter((l) => ids.includes(l.id));
+  if (unmade.length || blocked.length) {
     const list = el('ul', 'fix-list');
-    for (const s of report.skipped) list.append(el('li', '', `${s.rule} ${s.address}: ${s.reason}`));
-    summary.push(el('p', '', 'Not fixed automatically:'), list);
+    for (const s of [...unmade, ...blocked]) list.append(el('li', '', `${s.rule} ${s.address}: ${s.reason}`));
+    parts.push(el('p', '', 'Checked but not made:'), list);
   }
-  if (!report.applied.length && !report.skipped.length) summary.push(el('p', '', 'Nothing to fix: no check fails.'));
-  $('fix-summary').replaceChildren(...summary);
-  $('fix-files').replaceChildren(...report.files.map((f) => {
+  $('fix-files').replaceChildren(...parts, ...report.files.map((f) => {
     const box = el('div', 'fix-file');
     box.dataset.file = f.name;
     const fixed = el('pre', 'fixed', f.text);
@@ -670,14 +733,20 @@ async function applyFix() {
     box.append(el('h4', '', f.name), columns, copyButton, ' ', downloadButton, ' ', use);
     return box;
   }));
-  $('fix').hidden = false;
-  $('fix-heading').focus?.();
 }
 
-// Copies the gcloud fix commands, as one script, and shows them.
+// Copies the gcloud fix commands, as one script, and shows them. Terraform alone has nothing
+// to run with gcloud: the page says so and leaves the clipboard alone.
 async function copyScript() {
   const script = await call('scriptFor', JSON.stringify(currentInputs()));
-  $('fix-summary').replaceChildren(el('p', '', 'The gcloud commands for every failing check, in order, as a script to review and run:'));
+  if (script.startsWith('#!/usr/bin/env bash\n# gkecheck: nothing to fix with gcloud')) {
+    $('fix-summary').replaceChildren(el('p', '', 'Nothing to run with gcloud: these inputs hold no failing gcloud output. For Terraform, use "Apply fix…" to change the configuration. The clipboard was left as it was.'));
+    $('fix-files').replaceChildren();
+    $('fix').hidden = false;
+    $('fix-heading').focus?.();
+    return;
+  }
+  $('fix-summary').replaceChildren(el('p', '', 'The gcloud commands for every failing check, in the order the remediation needs, as a script to review and run. Only safe steps run as written; every other one is commented out under its warning:'));
   const pre = el('pre', 'fixed', script);
   pre.id = 'script';
   $('fix-files').replaceChildren(pre);
@@ -748,7 +817,7 @@ input.addEventListener('input', () => {
 });
 input.addEventListener('scroll', () => { gutter.scrollTop = input.scrollTop; });
 formatSelect.addEventListener('change', () => scheduleCheck(0));
-$('fix-button').addEventListener('click', () => applyFix().catch((e) => { statusLine.textContent = `The fixes could not be made: ${e.message}`; }));
+$('fix-button').addEventListener('click', () => openFixes().catch((e) => { statusLine.textContent = `The fixes could not be made: ${e.message}`; }));
 $('fix-close').addEventListener('click', () => { $('fix').hidden = true; $('fix-button').focus(); });
 $('script-button').addEventListener('click', () => copyScript().catch((e) => { statusLine.textContent = `The commands could not be made: ${e.message}`; }));
 $('share-button').addEventListener('click', () => share().catch((e) => { statusLine.textContent = `The link could not be made: ${e.message}`; }));

@@ -501,13 +501,70 @@ test('Apply fix shows the fixed Terraform beside a diff, to copy, download or us
   await result(page, 'GKE001', 'fail', 'batch').waitFor();
   await page.click('#script-button');
   const script = await page.textContent('#script');
-  assert.ok(script.startsWith('#!/usr/bin/env bash\n') && script.includes('gcloud container node-pools update batch --cluster=shop-prod'));
+  assert.ok(script.startsWith('#!/usr/bin/env bash\n') && script.includes('# gcloud container node-pools update batch --cluster=shop-prod'));
   // A waiver entry to copy, for an input without comments.
   assert.match(await result(page, 'GKE001', 'fail', 'batch').locator('details:has-text("Accept this risk") pre').textContent(),
     /\[\[ignore\]\]\nrule = "GKE001"\nresource = "projects\/acme-shop-prod\/locations\/europe-west1\/clusters\/shop-prod\/nodePools\/batch"/);
   assert.deepEqual(requests.slice(loaded).filter((u) => !u.startsWith('blob:')), [], 'nothing requested after load');
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('the fix dialog checks safe fixes, leaves unsafe ones to the reader, and applies only what is checked', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // Record what the page writes to the clipboard.
+  await page.addInitScript(() => {
+    window.__copied = [];
+    navigator.clipboard.writeText = async (text) => { window.__copied.push(text); };
+  });
+  await page.goto(URL_);
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const tutorial = readFileSync(new URL('../fixtures/terraform/tutorial/gke.tf', import.meta.url), 'utf8');
+  await paste(page, tutorial, 'terraform');
+  await result(page, 'GKE002', 'fail', 'primary').waitFor();
+  await page.click('#fix-button');
+  await page.locator('#fix:not([hidden]) .fix-file').waitFor();
+  const pool = 'GKE001:google_container_node_pool.primary_nodes';
+  const cluster = 'GKE002:google_container_cluster.primary';
+  const box = (id) => page.locator(`#fix-summary li[data-fix="${id}"] input[type=checkbox]`);
+  assert.equal(await box(cluster).isChecked(), true, 'safe: checked');
+  assert.equal(await box(pool).isChecked(), false, 'unsafe: unchecked');
+  assert.match(await page.textContent(`#fix-summary li[data-fix="${pool}"]`), /Unsafe: Changing a node pool's metadata mode recreates its nodes/);
+  assert.match(await page.textContent(`#fix-summary li[data-fix="${pool}"]`), /Comes with GKE002:google_container_cluster\.primary/);
+  // What the default writes: Workload Identity, no metadata server, no secure boot.
+  let diff = await page.textContent('#fix .diff');
+  assert.match(diff, /\+    workload_pool = "\$\{var\.project_id\}\.svc\.id\.goog"/);
+  assert.doesNotMatch(diff, /GKE_METADATA|enable_secure_boot/);
+  // Unchecking the cluster's fix unchecks the pool's, which needs it; checking the pool's
+  // checks the cluster's again.
+  await box(pool).check();
+  await box(cluster).uncheck();
+  assert.equal(await box(pool).isChecked(), false);
+  await box(pool).check();
+  assert.equal(await box(cluster).isChecked(), true);
+  await page.click('#fix-apply');
+  await page.waitForFunction(() => document.querySelector('#fix .diff')?.textContent.includes('GKE_METADATA'));
+  diff = await page.textContent('#fix .diff');
+  assert.match(diff, /\+      mode = "GKE_METADATA"/);
+  assert.doesNotMatch(diff, /enable_secure_boot/, 'an unchecked unsafe fix is not applied');
+  assert.match(await page.textContent('#fix-files'), /2 fixes applied, each checked again/);
+
+  // Terraform alone: nothing to run with gcloud, and the clipboard is left alone.
+  await page.click('#script-button');
+  await page.waitForFunction(() => document.querySelector('#fix-summary').textContent.includes('Nothing to run with gcloud'));
+  assert.deepEqual(await page.evaluate(() => window.__copied), []);
+  // gcloud output: the script is copied, with the unsafe steps commented out.
+  await page.click('button[data-example="examples/vulnerable-cluster.json"]');
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  await page.click('#script-button');
+  await page.waitForFunction(() => window.__copied.length === 1);
+  const script = (await page.evaluate(() => window.__copied))[0];
+  assert.match(script, /\n# gcloud container node-pools update batch --cluster=shop-prod .*--workload-metadata=GKE_METADATA\n/);
+  assert.match(script, /\ngcloud container clusters update shop-prod .*--workload-pool=acme-shop-prod\.svc\.id\.goog\n/);
+  assert.deepEqual(errors, []);
+  await page.close();
 });
 
 test('each finding opens its rule in the rules reference', async () => {

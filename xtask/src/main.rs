@@ -10,6 +10,8 @@ use std::process::{Command, ExitCode};
 const BUDGET_GZIP_BYTES: u64 = 400 * 1024;
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CHROMIUM: &str = "/usr/bin/chromium";
+/// Debian's shellcheck, which the script tests run.
+const SHELLCHECK: &str = "/usr/bin/shellcheck";
 
 const HELP: &str = "cargo xtask <task>
 
@@ -527,9 +529,10 @@ fn docs() -> Result<(), String> {
 fn ci() -> Result<(), String> {
     let root = root();
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    // The script tests run shellcheck on every generated script; the browser tests, Chromium.
+    ensure_packages(&[(SHELLCHECK, "shellcheck"), (CHROMIUM, "chromium")])?;
     run(cargo().args(["test", "--workspace"]))?;
     dist()?;
-    ensure_chromium()?;
     let browser = root.join("tests/browser");
     run(Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
@@ -551,23 +554,27 @@ fn ci() -> Result<(), String> {
     Ok(())
 }
 
-/// Debian's Chromium: installed with apt-get when it is missing (CI runs as root).
-fn ensure_chromium() -> Result<(), String> {
-    if Path::new(CHROMIUM).exists() {
+/// Debian's packages the tests need, installed with apt-get when a program is missing (CI runs
+/// as root): (program path, package).
+fn ensure_packages(wanted: &[(&str, &str)]) -> Result<(), String> {
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|(path, _)| !Path::new(path).exists())
+        .map(|(_, package)| *package)
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
-    eprintln!("xtask: {CHROMIUM} is missing; installing Debian's chromium");
+    eprintln!("xtask: installing Debian's {}", missing.join(", "));
     run(Command::new("apt-get").arg("update").arg("-qq"))?;
     run(Command::new("apt-get")
-        .args([
-            "install",
-            "-y",
-            "-qq",
-            "--no-install-recommends",
-            "chromium",
-        ])
+        .args(["install", "-y", "-qq", "--no-install-recommends"])
+        .args(&missing)
         .env("DEBIAN_FRONTEND", "noninteractive"))
     .map_err(|e| {
-        format!("{e}\nInstall Chromium yourself (as root: apt-get install chromium) and run again.")
+        format!(
+            "{e}\nInstall them yourself (as root: apt-get install {}) and run again.",
+            missing.join(" ")
+        )
     })
 }
