@@ -546,8 +546,10 @@ fn fix_once(
             }
         }
     }
-    // What others need goes first, so that a dependent fix finds it made in this round.
-    apply_list.sort_by_key(|p| !p.needs.is_empty());
+    // What others need goes first, so that a dependent fix finds it made in this round; the
+    // rest keep the report's order (by resource, then rule).
+    let needed: HashSet<String> = apply_list.iter().flat_map(|p| p.needs.clone()).collect();
+    apply_list.sort_by_key(|p| !needed.contains(&p.id));
     apply(inputs, &analysis.bodies, apply_list, skipped, left_out)
 }
 

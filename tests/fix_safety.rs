@@ -50,7 +50,9 @@ fn repeats(text: &str) -> Vec<String> {
                 }
                 hcl_edit::structure::Structure::Block(b) => {
                     let name = b.ident.as_str();
-                    if gkecheck::autofix::SINGLE_BLOCKS.contains(&name) && !seen.insert(format!("{name} {{}}")) {
+                    if gkecheck::autofix::SINGLE_BLOCKS.contains(&name)
+                        && !seen.insert(format!("{name} {{}}"))
+                    {
                         out.push(format!("{path}.{name} {{}}"));
                     }
                     walk(&b.body, &format!("{path}.{name}"), out);
@@ -576,5 +578,31 @@ fn one_line_blocks_stay_valid() {
     assert!(
         fixed.contains("resource \"google_container_node_pool\" \"p\" {\n  cluster = \"c\"\n"),
         "{fixed}"
+    );
+}
+
+/// `cluster = "${google_container_cluster.primary.name}"` (the interpolation-only syntax of
+/// older tutorials) joins the pool to its cluster like the bare reference does, so the pool's
+/// mode is fixed together with the cluster's Workload Identity.
+#[test]
+fn an_interpolated_cluster_reference_joins_the_pool() {
+    let text = "provider \"google\" {\n  project = var.project_id\n}\nresource \"google_container_cluster\" \"primary\" {\n  name                     = \"${var.project_id}-gke\"\n  remove_default_node_pool = true\n}\nresource \"google_container_node_pool\" \"primary_nodes\" {\n  cluster = \"${google_container_cluster.primary.name}\"\n}\n";
+    let inputs = [Input::new("gke.tf", text)];
+    let before = check(&inputs, &Options::default());
+    let pool = before
+        .results
+        .iter()
+        .find(|r| r.rule == "GKE001")
+        .expect("a GKE001 result");
+    assert_eq!(pool.resource.cluster.as_deref(), Some("primary"));
+    let report = holds("interpolated", &inputs, &unsafe_too());
+    let ids: BTreeSet<&str> = report.applied.iter().map(|a| a.id.as_str()).collect();
+    assert!(
+        ids.contains("GKE001:google_container_node_pool.primary_nodes"),
+        "{ids:?}"
+    );
+    assert!(
+        ids.contains("GKE002:google_container_cluster.primary"),
+        "{ids:?}"
     );
 }

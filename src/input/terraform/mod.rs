@@ -705,6 +705,19 @@ fn head_span(text: &str, span: Span) -> Span {
     Span::new(span.start, span.start + rest[..end].trim_end().len())
 }
 
+/// `"${x}"` (the interpolation-only syntax of Terraform before 0.12, still accepted) is `x`.
+fn lone_interpolation(expr: &Expression) -> &Expression {
+    if let Expression::StringTemplate(t) = expr {
+        let mut parts = t.iter();
+        if let (Some(hcl_edit::template::Element::Interpolation(i)), None) =
+            (parts.next(), parts.next())
+        {
+            return &i.expr;
+        }
+    }
+    expr
+}
+
 /// Joins a `google_container_node_pool` to its cluster: by reference
 /// (`google_container_cluster.X.id|name|self_link`), or by a known name or id.
 fn cluster_link(
@@ -724,7 +737,7 @@ fn cluster_link(
         };
     };
     let reference = Some(ev.text(file, &attr.value));
-    if let Expression::Traversal(t) = &attr.value {
+    if let Expression::Traversal(t) = lone_interpolation(&attr.value) {
         if let Expression::Variable(root) = &t.expr {
             if root.as_str() == "module" {
                 let module = match t.operators.first().map(|o| o.value()) {
