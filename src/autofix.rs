@@ -378,13 +378,21 @@ fn fix_once(
     choice: &FixOptions,
     undone: &BTreeMap<String, String>,
 ) -> FixReport {
-    let waived: HashSet<(&str, String)> = check(inputs, options)
-        .results
-        .into_iter()
-        .filter(|r| r.status == Status::Suppressed)
-        .map(|r| (r.rule, r.resource.address))
-        .collect();
+    // The check's own reading of the inputs: its model, its parsed files, its waivers.
     let analysis = analyze(inputs);
+    let waivers = crate::collect_waivers(inputs, &analysis.formats, options);
+    let waived: HashSet<(&str, String)> = analysis
+        .outcomes
+        .iter()
+        .filter(|o| crate::is_waived(&waivers, o, &analysis.model, inputs, options))
+        .map(|o| {
+            let address = match o.subject {
+                Subject::NodePool(i) => analysis.model.node_pools[i].site.address.clone(),
+                Subject::Cluster(i) => analysis.model.clusters[i].site.address.clone(),
+            };
+            (o.rule.id, address)
+        })
+        .collect();
     let ctx = Ctx::new(inputs, &analysis);
     let planner = Planner {
         ctx: &ctx,

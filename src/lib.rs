@@ -200,18 +200,7 @@ pub fn check(inputs: &[Input], options: &Options) -> Report {
         }
     };
 
-    // Waivers: comments in Terraform inputs, and the config's entries.
-    let mut waivers: Vec<waiver::Waiver> = Vec::new();
-    for (i, input) in inputs.iter().enumerate() {
-        if formats[i] == Some(Format::Terraform) {
-            waivers.extend(
-                waiver::from_comments(i, &input.text, !options.no_peer_waivers)
-                    .into_iter()
-                    .filter(|w| !w.rules.is_empty() || w.problem.is_some()),
-            );
-        }
-    }
-    waivers.extend(options.waivers.iter().map(waiver::Waiver::from));
+    let waivers = collect_waivers(inputs, &formats, options);
     let mut used = vec![false; waivers.len()];
     let mut expired = vec![false; waivers.len()];
     let results: Vec<Finding> = outcomes
@@ -307,6 +296,42 @@ pub fn check(inputs: &[Input], options: &Options) -> Report {
         waivers,
         summary,
     }
+}
+
+/// The waivers that apply to these inputs: comments in Terraform inputs, and the config's
+/// entries.
+pub(crate) fn collect_waivers(
+    inputs: &[Input],
+    formats: &[Option<Format>],
+    options: &Options,
+) -> Vec<waiver::Waiver> {
+    let mut waivers: Vec<waiver::Waiver> = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        if formats[i] == Some(Format::Terraform) {
+            waivers.extend(
+                waiver::from_comments(i, &input.text, !options.no_peer_waivers)
+                    .into_iter()
+                    .filter(|w| !w.rules.is_empty() || w.problem.is_some()),
+            );
+        }
+    }
+    waivers.extend(options.waivers.iter().map(waiver::Waiver::from));
+    waivers
+}
+
+/// Whether an outcome is waived (and the waiver has not lapsed): what `check` reports as
+/// suppressed.
+pub(crate) fn is_waived(
+    waivers: &[waiver::Waiver],
+    o: &rules::Outcome,
+    model: &model::Model,
+    inputs: &[Input],
+    options: &Options,
+) -> bool {
+    o.status != report::Status::Pass
+        && waivers.iter().find(|w| applies(w, o, model, inputs)).is_some_and(|w| {
+            !matches!((&w.until, &options.today), (Some(until), Some(today)) if until < today)
+        })
 }
 
 /// Whether a waiver is for this outcome: the rule matches, and the waiver stands on or
