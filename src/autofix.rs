@@ -1535,8 +1535,8 @@ impl<'a> Ctx<'a> {
 
     /// The workload pool, built from what the configuration says of the project; never
     /// invented. In order: the cluster's `project`, the Google provider block's `project`,
-    /// `var.project_id` or `var.project` (declared, or used in the module while declared in a
-    /// file not given), `data "google_project"`.
+    /// `var.project_id` or `var.project` (declared, used in the module while declared in a
+    /// file not given, or set in a .tfvars file beside it), `data "google_project"`.
     fn workload_pool(&self, input: usize, cluster: &Block) -> Result<String, String> {
         let text = &self.inputs[input].text;
         let from = |value: &Expression, text: &str| match value {
@@ -1573,7 +1573,14 @@ impl<'a> Ctx<'a> {
                         .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
                 })
             });
-            if declared || used {
+            // A value in a .tfvars file says the root module has that variable.
+            let dir = crate::input::dir_of(&self.inputs[input].name);
+            let set = self.bodies.iter().any(|(i, body)| {
+                self.formats[*i] == Some(Format::TerraformVars)
+                    && crate::input::dir_of(&self.inputs[*i].name) == dir
+                    && body.get_attribute(name).is_some()
+            });
+            if declared || used || set {
                 return Ok(format!("\"${{var.{name}}}.svc.id.goog\""));
             }
         }

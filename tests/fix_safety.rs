@@ -606,3 +606,16 @@ fn an_interpolated_cluster_reference_joins_the_pool() {
         "{ids:?}"
     );
 }
+
+/// The project named only by a .tfvars value: the workload pool is built from that variable.
+#[test]
+fn a_project_named_in_tfvars_builds_the_workload_pool() {
+    let inputs = vec![
+        Input::new("live/main.tf", "resource \"google_container_cluster\" \"c\" {\n  name                     = \"c\"\n  remove_default_node_pool = true\n}\n"),
+        Input::new("live/terraform.tfvars", "project_id = \"acme-prod\"\n"),
+    ];
+    let report = holds("tfvars project", &inputs, &safe());
+    assert!(report.files[0]
+        .text
+        .contains("workload_pool = \"${var.project_id}.svc.id.goog\""));
+}
