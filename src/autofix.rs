@@ -99,7 +99,7 @@ pub struct Skipped {
 }
 
 /// One replacement of `start..end` in an input (an insertion when they are equal).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Edit {
     input: usize,
     start: usize,
@@ -323,6 +323,7 @@ fn rounds(
     let mut left_out = Vec::new();
     // The edits of the rounds before, to find a later fix's place in the original text.
     let mut earlier: Vec<Vec<(usize, usize, usize, usize)>> = Vec::new();
+    let mut indexes: BTreeMap<usize, crate::span::LineIndex> = BTreeMap::new();
     for _round in 0..6 {
         let report = fix_once(&current, options, choice, undone);
         let waiting = report.skipped.iter().any(|s| s.reason == AGAIN);
@@ -333,7 +334,9 @@ fn rounds(
             for round in earlier.iter().rev() {
                 offset = before_edits(round, input, offset);
             }
-            a.line = crate::span::LineIndex::new(&inputs[input].text)
+            a.line = indexes
+                .entry(input)
+                .or_insert_with(|| crate::span::LineIndex::new(&inputs[input].text))
                 .position(offset.min(inputs[input].text.len()))
                 .line;
             a.offset = offset;
@@ -732,7 +735,7 @@ pub const SINGLE_BLOCKS: &[&str] = &[
 /// What makes a text unfit to write: it does not parse, or how many attributes and
 /// single blocks it repeats inside one body (Terraform rejects both).
 fn defects(text: &str) -> Result<usize, String> {
-    let body = hcl_edit::parser::parse_body(text).map_err(|e| {
+    let body = hcl_edit::parser::parse_body(&crate::input::for_parsers(text)).map_err(|e| {
         let at = e.location();
         format!(
             "{}:{}: {}",
@@ -777,8 +780,10 @@ fn apply(
     mut skipped: Vec<Skipped>,
     left_out: Vec<LeftOut>,
 ) -> FixReport {
-    let mut taken: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
-    let mut all_edits: Vec<Edit> = Vec::new();
+    // The ranges replaced so far, by input and start (insertions are empty ranges, which
+    // never overlap), and every edit made.
+    let mut taken: BTreeMap<usize, BTreeMap<usize, usize>> = BTreeMap::new();
+    let mut all_edits: HashSet<Edit> = HashSet::new();
     let mut accepted: Vec<Planned> = Vec::new();
     // Blocks that fixes insert, by place: two fixes must not each add a `node_config {`
     // to the same pool.
@@ -814,11 +819,16 @@ fn apply(
             continue;
         }
         let overlaps = fresh.iter().any(|e| {
-            taken.get(&e.input).is_some_and(|spans| {
-                spans
-                    .iter()
-                    .any(|&(s, t)| e.start < t && s < e.end && !(e.start == e.end || s == t))
-            }) || creates(e).is_some_and(|c| created.contains(&c))
+            let crosses = e.start < e.end
+                && taken.get(&e.input).is_some_and(|spans| {
+                    // The last range starting before this edit's end is the only one that can
+                    // reach into it (ranges taken do not overlap each other).
+                    spans
+                        .range(..e.end)
+                        .next_back()
+                        .is_some_and(|(&s, &t)| s < t && e.start < t)
+                });
+            crosses || creates(e).is_some_and(|c| created.contains(&c))
         });
         if overlaps {
             wait(&p, &mut skipped);
@@ -826,7 +836,9 @@ fn apply(
         }
         created.extend(fresh.iter().filter_map(creates));
         for e in &fresh {
-            taken.entry(e.input).or_default().push((e.start, e.end));
+            if e.start < e.end {
+                taken.entry(e.input).or_default().insert(e.start, e.end);
+            }
         }
         all_edits.extend(fresh.iter().cloned());
         made_ids.insert(p.id.clone());
@@ -912,6 +924,7 @@ fn apply(
     }
     let mut made = Vec::new();
     let mut applied = Vec::new();
+    let mut indexes: BTreeMap<usize, crate::span::LineIndex> = BTreeMap::new();
     for p in accepted {
         if let Some(reason) = rejected.remove(&p.id) {
             skipped.push(Skipped {
@@ -923,7 +936,9 @@ fn apply(
             continue;
         }
         let first = &p.edits[0];
-        let index = crate::span::LineIndex::new(&inputs[first.input].text);
+        let index = indexes
+            .entry(first.input)
+            .or_insert_with(|| crate::span::LineIndex::new(&inputs[first.input].text));
         applied.push(Applied {
             id: p.id,
             rule: p.rule.id,
@@ -958,14 +973,21 @@ fn apply(
     }
 }
 
-/// `text` with the edits made: from the end, so offsets stay valid; insertions at one place
-/// keep their order.
+/// `text` with the edits made, in one pass; insertions at one place keep their order.
 fn edited(text: &str, mut list: Vec<(usize, &Edit)>) -> String {
-    list.sort_by_key(|(order, e)| (std::cmp::Reverse(e.start), std::cmp::Reverse(*order)));
-    let mut out = text.to_string();
+    list.sort_by_key(|(order, e)| (e.start, e.end, *order));
+    let mut out =
+        String::with_capacity(text.len() + list.iter().map(|(_, e)| e.text.len()).sum::<usize>());
+    let mut at = 0;
     for (_, e) in list {
-        out.replace_range(e.start..e.end, &e.text);
+        if e.start < at {
+            continue; // overlapping edits never reach here; skip rather than cut a character
+        }
+        out.push_str(&text[at..e.start]);
+        out.push_str(&e.text);
+        at = e.end;
     }
+    out.push_str(&text[at..]);
     out
 }
 
@@ -1857,6 +1879,117 @@ fn insert_block(text: &str, input: usize, block: &Block, lines: &[&str]) -> Resu
     })
 }
 
+/// The most cells the exact line diff may use; larger changed regions are first split at
+/// lines that occur once on each side (patience diffing).
+const MAX_DIFF_CELLS: usize = 1 << 20;
+
+/// The line operations that turn `a` into `b`: the longest common subsequence when the region
+/// is small, else split at the lines unique to both sides, in order; a region with no such line
+/// is written as removed then added. Memory stays within `MAX_DIFF_CELLS` whatever the sizes.
+fn diff_lines<'t>(a: &[&'t str], b: &[&'t str], ops: &mut Vec<(char, &'t str)>) {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    ops.extend(a[..prefix].iter().map(|l| (' ', *l)));
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (mid_a, mid_b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
+    let (n, m) = (mid_a.len(), mid_b.len());
+    if (n + 1) * (m + 1) <= MAX_DIFF_CELLS {
+        lcs_lines(mid_a, mid_b, ops);
+    } else {
+        // Lines that occur exactly once on each side, as (index in a, index in b).
+        let mut seen: std::collections::HashMap<&str, (usize, usize, usize, usize)> =
+            std::collections::HashMap::new();
+        for (i, l) in mid_a.iter().enumerate() {
+            let e = seen.entry(l).or_insert((0, 0, i, 0));
+            e.0 += 1;
+        }
+        for (j, l) in mid_b.iter().enumerate() {
+            if let Some(e) = seen.get_mut(l) {
+                e.1 += 1;
+                e.3 = j;
+            }
+        }
+        let mut unique: Vec<(usize, usize)> = seen
+            .values()
+            .filter(|e| e.0 == 1 && e.1 == 1)
+            .map(|e| (e.2, e.3))
+            .collect();
+        unique.sort();
+        let anchors = increasing(&unique);
+        if anchors.is_empty() {
+            ops.extend(mid_a.iter().map(|l| ('-', *l)));
+            ops.extend(mid_b.iter().map(|l| ('+', *l)));
+        } else {
+            let (mut i, mut j) = (0, 0);
+            for (ai, bj) in anchors {
+                diff_lines(&mid_a[i..ai], &mid_b[j..bj], ops);
+                ops.push((' ', mid_a[ai]));
+                (i, j) = (ai + 1, bj + 1);
+            }
+            diff_lines(&mid_a[i..], &mid_b[j..], ops);
+        }
+    }
+    ops.extend(a[a.len() - suffix..].iter().map(|l| (' ', *l)));
+}
+
+/// The longest run of pairs increasing in their second index (the pairs are sorted by the
+/// first), in O(n log n).
+fn increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut tails: Vec<usize> = Vec::new(); // index into pairs of the smallest tail per length
+    let mut back: Vec<Option<usize>> = vec![None; pairs.len()];
+    for (k, &(_, y)) in pairs.iter().enumerate() {
+        let at = tails.partition_point(|&t| pairs[t].1 < y);
+        back[k] = at.checked_sub(1).map(|p| tails[p]);
+        if at == tails.len() {
+            tails.push(k);
+        } else {
+            tails[at] = k;
+        }
+    }
+    let mut out = Vec::new();
+    let mut k = tails.last().copied();
+    while let Some(i) = k {
+        out.push(pairs[i]);
+        k = back[i];
+    }
+    out.reverse();
+    out
+}
+
+/// The exact line diff of a small region: longest common subsequence.
+fn lcs_lines<'t>(mid_a: &[&'t str], mid_b: &[&'t str], ops: &mut Vec<(char, &'t str)>) {
+    let (n, m) = (mid_a.len(), mid_b.len());
+    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if mid_a[i] == mid_b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        if i < n && j < m && mid_a[i] == mid_b[j] {
+            ops.push((' ', mid_a[i]));
+            i += 1;
+            j += 1;
+        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            ops.push(('-', mid_a[i]));
+            i += 1;
+        } else {
+            ops.push(('+', mid_b[j]));
+            j += 1;
+        }
+    }
+}
+
 /// A unified diff of two texts, with three lines of context.
 pub fn unified_diff(name: &str, before: &str, after: &str) -> String {
     if before == after {
@@ -1872,34 +2005,9 @@ pub fn unified_diff(name: &str, before: &str, after: &str) -> String {
         .take_while(|(x, y)| x == y)
         .count();
     let (mid_a, mid_b) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
-    // Longest common subsequence of the changed middle, which fixes keep small.
-    let (n, m) = (mid_a.len(), mid_b.len());
-    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            lcs[i][j] = if mid_a[i] == mid_b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
     // Every line as (kind, text), kind ' ', '-' or '+'.
     let mut ops: Vec<(char, &str)> = a[..prefix].iter().map(|l| (' ', *l)).collect();
-    let (mut i, mut j) = (0, 0);
-    while i < n || j < m {
-        if i < n && j < m && mid_a[i] == mid_b[j] {
-            ops.push((' ', mid_a[i]));
-            i += 1;
-            j += 1;
-        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            ops.push(('-', mid_a[i]));
-            i += 1;
-        } else {
-            ops.push(('+', mid_b[j]));
-            j += 1;
-        }
-    }
+    diff_lines(mid_a, mid_b, &mut ops);
     ops.extend(a[a.len() - suffix..].iter().map(|l| (' ', *l)));
     let path = name.trim_start_matches('/');
     let mut out = format!("--- a/{path}\n+++ b/{path}\n");
@@ -2090,5 +2198,31 @@ mod tests {
             "--- a/main.tf\n+++ b/main.tf\n@@ -1,3 +1,4 @@\n a\n b\n+x\n c\n"
         );
         assert_eq!(unified_diff("f", "same\n", "same\n"), "");
+    }
+
+    /// A large change is diffed by unique lines, within bounded memory, and the diff still
+    /// turns the old text into the new one.
+    #[test]
+    fn large_diffs_stay_small_and_right() {
+        let before: String = (0..3000)
+            .map(|i| format!("resource \"p\" \"p{i}\" {{\n  cluster = \"c\"\n}}\n"))
+            .collect();
+        let after = before.replace("  cluster = \"c\"\n", "  cluster = \"c\"\n  mode = 1\n");
+        let diff = unified_diff("main.tf", &before, &after);
+        assert_eq!(diff.matches("\n+  mode = 1\n").count(), 3000);
+        assert_eq!(
+            diff.lines()
+                .filter(|l| l.starts_with('-') && !l.starts_with("---"))
+                .count(),
+            0
+        );
+        // Applying the diff's lines in order gives the new text.
+        let rebuilt: String = diff
+            .lines()
+            .filter(|l| !l.starts_with("---") && !l.starts_with("+++") && !l.starts_with("@@"))
+            .filter(|l| !l.starts_with('-'))
+            .map(|l| format!("{}\n", &l[1..]))
+            .collect();
+        assert!(after.contains(&rebuilt[..rebuilt.len().min(200)]));
     }
 }

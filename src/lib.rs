@@ -5,6 +5,8 @@
 
 pub mod autofix;
 pub mod exercise;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod input;
 pub mod model;
 pub mod redact;
@@ -250,7 +252,7 @@ pub fn check(inputs: &[Input], options: &Options) -> Report {
                 name: o.rule.name,
                 status: o.status,
                 severity: options.severity_of(o.rule),
-                message: o.message,
+                message: clip_message(&o.message),
                 resource,
                 location: locate(o.at),
                 remediation: o.remediation.map(|d| Remediation {
@@ -366,6 +368,40 @@ fn applies(w: &waiver::Waiver, o: &rules::Outcome, model: &model::Model, inputs:
             && (s.span.start <= offset && offset < s.span.end
                 || just_above(&inputs[input].text, offset, s.span.start))
     })
+}
+
+/// The longest message a finding carries, and the longest run without a space in it: a value
+/// of megabytes quoted by a rule is cut, with how much was left out.
+const MAX_MESSAGE_BYTES: usize = 4_000;
+const MAX_WORD_BYTES: usize = 300;
+
+fn clip_message(message: &str) -> String {
+    let long_word = message.split_whitespace().any(|w| w.len() > MAX_WORD_BYTES);
+    if message.len() <= MAX_MESSAGE_BYTES && !long_word {
+        return message.to_string();
+    }
+    let mut out = String::new();
+    let mut rest = message;
+    while !rest.is_empty() {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let (word, after) = rest.split_at(end);
+        out.push_str(&if word.len() > MAX_WORD_BYTES {
+            input::terraform::eval::quote(word)
+        } else {
+            word.to_string()
+        });
+        let spaces = after.len() - after.trim_start().len();
+        out.push_str(&after[..spaces]);
+        rest = &after[spaces..];
+        if out.len() > MAX_MESSAGE_BYTES {
+            let cut = span::floor_boundary(&out, MAX_MESSAGE_BYTES);
+            let left = out.len() - cut + rest.len();
+            out.truncate(cut);
+            out.push_str(&format!("… ({left} bytes more)"));
+            break;
+        }
+    }
+    out
 }
 
 /// Whether only comments and blank lines stand between the comment at `offset` and `start`.

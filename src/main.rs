@@ -525,9 +525,20 @@ fn read_inputs(
 ) -> (Vec<Input>, Vec<(String, String)>) {
     let mut skipped = Vec::new();
     let mut files = Vec::new();
+    // Directories already read, by their real path: a link back up the tree is read once.
+    let mut seen = std::collections::HashSet::new();
+    let mut too_many = Vec::new();
     for path in paths {
         if std::path::Path::new(path).is_dir() {
-            walk(std::path::Path::new(path), &mut files, &mut skipped);
+            walk(
+                std::path::Path::new(path),
+                &mut files,
+                &mut skipped,
+                &mut seen,
+            );
+            if files.len() >= MAX_FILES {
+                too_many.push(path.clone());
+            }
         } else {
             files.push((path.clone(), forced));
         }
@@ -541,7 +552,15 @@ fn read_inputs(
         eprintln!("gkecheck: skipped {path}: not a kind of file gkecheck reads");
     }
     let mut inputs = Vec::new();
-    let mut unreadable = Vec::new();
+    let mut unreadable: Vec<(String, String)> = too_many
+        .into_iter()
+        .map(|dir| {
+            (
+                dir,
+                format!("expected at most {MAX_FILES} files to read (gkecheck's limit): the files past it were not checked; check a smaller directory"),
+            )
+        })
+        .collect();
     for (path, format) in &files {
         let text = if path == "-" {
             let mut buf = Vec::new();
@@ -574,12 +593,32 @@ fn read_inputs(
     (inputs, unreadable)
 }
 
-/// Collects the files below `dir` that gkecheck reads, in name order.
+/// The most files one check reads from directories.
+const MAX_FILES: usize = 10_000;
+
+/// Collects the files below `dir` that gkecheck reads, in name order. A directory reached
+/// again through a link (a loop, or two links to one place) is read once; a file reached twice
+/// the same way is read once too.
 fn walk(
     dir: &std::path::Path,
     files: &mut Vec<(String, Option<Format>)>,
     skipped: &mut Vec<String>,
+    seen: &mut std::collections::HashSet<std::path::PathBuf>,
 ) {
+    match std::fs::canonicalize(dir) {
+        Ok(real) if !seen.insert(real.clone()) => {
+            eprintln!(
+                "gkecheck: skipped {}: it is {} again, read already",
+                dir.display(),
+                real.display()
+            );
+            return;
+        }
+        _ => {}
+    }
+    if files.len() >= MAX_FILES {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         files.push((dir.display().to_string(), None));
         return;
@@ -595,8 +634,19 @@ fn walk(
             continue;
         }
         if path.is_dir() {
-            walk(&path, files, skipped);
+            walk(&path, files, skipped, seen);
             continue;
+        }
+        if files.len() >= MAX_FILES {
+            return;
+        }
+        // A file reached through a link to one read already is not read again.
+        if path.is_symlink() {
+            if let Ok(real) = std::fs::canonicalize(&path) {
+                if !seen.insert(real) {
+                    continue;
+                }
+            }
         }
         let shown = path.display().to_string();
         let lower = name.to_ascii_lowercase();

@@ -88,6 +88,26 @@ pub fn text(report: &Report, inputs: &[Input]) -> String {
         let _ = write!(out, "; {} could not be read", s.errors);
     }
     out.push('\n');
+    printable(&out)
+}
+
+/// The text with control characters other than line feeds and tabs written as escapes
+/// (`\u{0}`, `\u{1b}`): input text never reaches a terminal as raw control codes.
+pub fn printable(text: &str) -> String {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
     out
 }
 
@@ -186,35 +206,53 @@ fn frame(
     if line == 0 || line > index.line_count() {
         return;
     }
-    let text: Vec<char> = index.line_text(line).chars().collect();
-    let end = if end_line == line {
-        end_column.max(column + 1)
-    } else {
-        text.len() + 1
+    // Only a window of the line is read: a one-line input of megabytes costs no more.
+    let text = index.text();
+    let range = index.line_range(line);
+    let at = index.byte_at(line, column);
+    let back = |from: usize, n: usize| {
+        text[range.start..from]
+            .char_indices()
+            .rev()
+            .take(n)
+            .last()
+            .map_or(from, |(i, _)| range.start + i)
     };
-    // A window around the range for long lines.
-    let from = if text.len() > FRAME_WIDTH && column > FRAME_WIDTH / 2 {
-        (column - FRAME_WIDTH / 2).min(text.len().saturating_sub(FRAME_WIDTH))
-    } else {
-        0
+    let forward = |from: usize, n: usize| {
+        text[from..range.end]
+            .char_indices()
+            .nth(n)
+            .map_or(range.end, |(i, _)| from + i)
     };
-    let to = (from + FRAME_WIDTH).min(text.len());
-    let shown: String = text[from..to].iter().collect();
+    let mut from = back(at, FRAME_WIDTH / 2);
+    let to = forward(from, FRAME_WIDTH);
+    let shown_chars = text[from..to].chars().count();
+    if to == range.end && shown_chars < FRAME_WIDTH {
+        from = back(from, FRAME_WIDTH - shown_chars);
+    }
+    let shown = &text[from..to];
+    let before = text[from..at].chars().count();
+    let marks = if end_line == line {
+        end_column.saturating_sub(column).max(1)
+    } else {
+        text[at..range.end].chars().count().max(1)
+    }
+    .min(text[at..to].chars().count().max(1));
     let number = line.to_string();
     let pad = " ".repeat(number.len());
-    let marks = (end - column).min(to.saturating_sub(column - 1).max(1));
+    let (open, close) = (from > range.start, to < range.end);
     let _ = writeln!(out, "  {pad} |");
     let _ = writeln!(
         out,
         "  {number} | {}{shown}{}",
-        if from > 0 { "…" } else { "" },
-        if to < text.len() { "…" } else { "" }
+        if open { "…" } else { "" },
+        if close { "…" } else { "" }
     );
     let _ = writeln!(
         out,
         "  {pad} | {}{}",
-        " ".repeat(column - 1 - from + usize::from(from > 0)),
-        "^".repeat(marks.max(1))
+        " ".repeat(before + usize::from(open)),
+        "^".repeat(marks)
     );
 }
 

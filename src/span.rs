@@ -29,57 +29,140 @@ pub struct Position {
     pub utf16: usize,
 }
 
-/// Converts byte offsets of one text into positions. Built once per input in O(n).
+/// The largest character boundary at or before `offset` (clamped to the text): where a byte
+/// offset computed by a reader may be cut safely.
+pub fn floor_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// How many bytes apart the checkpoints inside a long line are: a position is counted from the
+/// nearest one, so a one-line input of megabytes costs no more per position than a short line.
+const CHECKPOINT_BYTES: usize = 512;
+
+/// A place whose line, column and UTF-16 offset are known: every line start, and points
+/// inside long lines.
+#[derive(Clone, Copy)]
+struct Checkpoint {
+    byte: usize,
+    /// 0-based line.
+    line: usize,
+    /// Characters from the line's start.
+    column: usize,
+    utf16: usize,
+}
+
+/// Converts byte offsets of one text into positions. Built once per input in O(n). A line ends
+/// at `\n`, `\r\n` or a lone `\r`.
 pub struct LineIndex<'a> {
     text: &'a str,
     /// Byte offset of each line start.
     starts: Vec<usize>,
-    /// UTF-16 offset of each line start.
-    starts_utf16: Vec<usize>,
+    checkpoints: Vec<Checkpoint>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> LineIndex<'a> {
         let mut starts = vec![0];
-        let mut starts_utf16 = vec![0];
-        let mut utf16 = 0;
+        let mut checkpoints = vec![Checkpoint {
+            byte: 0,
+            line: 0,
+            column: 0,
+            utf16: 0,
+        }];
+        let (mut utf16, mut column, mut last) = (0, 0, 0);
+        let bytes = text.as_bytes();
         for (i, c) in text.char_indices() {
             utf16 += c.len_utf16();
-            if c == '\n' {
+            column += 1;
+            let newline = c == '\n' || (c == '\r' && bytes.get(i + 1).is_none_or(|b| *b != b'\n'));
+            if newline {
                 starts.push(i + 1);
-                starts_utf16.push(utf16);
+                column = 0;
+                last = i + 1;
+                checkpoints.push(Checkpoint {
+                    byte: i + 1,
+                    line: starts.len() - 1,
+                    column: 0,
+                    utf16,
+                });
+            } else if i + c.len_utf8() - last >= CHECKPOINT_BYTES {
+                last = i + c.len_utf8();
+                checkpoints.push(Checkpoint {
+                    byte: last,
+                    line: starts.len() - 1,
+                    column,
+                    utf16,
+                });
             }
         }
         LineIndex {
             text,
             starts,
-            starts_utf16,
+            checkpoints,
         }
     }
 
     /// The position of a byte offset; offsets past the end or inside a character are clamped.
     pub fn position(&self, offset: usize) -> Position {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = match self.starts.binary_search(&offset) {
+        let offset = floor_boundary(self.text, offset);
+        let at = match self.checkpoints.binary_search_by_key(&offset, |c| c.byte) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let prefix = &self.text[self.starts[line]..offset];
+        let c = self.checkpoints[at];
+        let between = &self.text[c.byte..offset];
         Position {
-            line: line + 1,
-            column: prefix.chars().count() + 1,
-            utf16: self.starts_utf16[line] + prefix.encode_utf16().count(),
+            line: c.line + 1,
+            column: c.column + between.chars().count() + 1,
+            utf16: c.utf16 + between.encode_utf16().count(),
         }
+    }
+
+    /// The byte range of a 1-based line, without its line break.
+    pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
+        let start = self.starts[line - 1];
+        let end = self.starts.get(line).map_or(self.text.len(), |&s| s - 1);
+        let body = self.text[start..end].trim_end_matches(['\r', '\n']);
+        start..start + body.len()
+    }
+
+    /// The byte offset of a 1-based line and column (in characters), found from the nearest
+    /// checkpoint: cheap on a line of megabytes. A column past the line's end gives its end.
+    pub fn byte_at(&self, line: usize, column: usize) -> usize {
+        let key = (line - 1, column.saturating_sub(1));
+        let at = match self
+            .checkpoints
+            .binary_search_by_key(&key, |c| (c.line, c.column))
+        {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let c = self.checkpoints[at];
+        let range = self.line_range(line);
+        let from = c.byte.max(range.start);
+        let skip = key
+            .1
+            .saturating_sub(if c.line == key.0 { c.column } else { 0 });
+        self.text[from..range.end]
+            .char_indices()
+            .nth(skip)
+            .map_or(range.end, |(i, _)| from + i)
+    }
+
+    /// The whole text.
+    pub fn text(&self) -> &'a str {
+        self.text
     }
 
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &'a str {
         let start = self.starts[line - 1];
         let end = self.starts.get(line).map_or(self.text.len(), |&s| s - 1);
-        self.text[start..end].trim_end_matches('\r')
+        self.text[start..end].trim_end_matches(['\r', '\n'])
     }
 
     pub fn line_count(&self) -> usize {
@@ -116,5 +199,32 @@ mod tests {
         // Inside a multi-byte character: clamped to its start.
         assert_eq!(index.position(4).column, 1);
         assert_eq!(index.position(999).line, 3);
+    }
+
+    #[test]
+    fn long_lines_and_lone_carriage_returns() {
+        // A long line with multi-byte characters: checkpoints inside it agree with counting.
+        let line: String = "aé😀".repeat(1000);
+        let text = format!("x\n{line}\ny");
+        let index = LineIndex::new(&text);
+        for offset in [2, 700, 2049, 5000, text.len() - 2] {
+            let offset = floor_boundary(&text, offset);
+            let p = index.position(offset);
+            let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            assert_eq!(
+                p.column,
+                text[start..offset].chars().count() + 1,
+                "{offset}"
+            );
+            assert_eq!(p.utf16, text[..offset].encode_utf16().count(), "{offset}");
+            assert_eq!(p.line, 2);
+        }
+        assert_eq!(index.position(text.len() - 1).line, 3);
+        // Old Mac line ends: a lone CR ends a line; CRLF is one line end.
+        let index = LineIndex::new("a\rb\r\nc");
+        assert_eq!(index.position(2).line, 2);
+        assert_eq!(index.position(5).line, 3);
+        assert_eq!(index.line_text(1), "a");
+        assert_eq!(index.line_text(2), "b");
     }
 }

@@ -151,6 +151,7 @@ pub fn detect(name: &str, text: &str) -> Result<Format, Problem> {
 }
 
 /// One input as the engine sees it.
+#[derive(Clone, Copy)]
 pub struct Source<'a> {
     pub index: usize,
     pub name: &'a str,
@@ -196,10 +197,45 @@ fn file_of(name: &str) -> &str {
     name.rfind(['/', '\\']).map_or(name, |i| &name[i + 1..])
 }
 
+/// The text as the parsers read it: a leading UTF-8 byte-order mark becomes three spaces, and
+/// a carriage return not followed by a line feed (old Mac line ends) becomes a line feed. Both
+/// keep every byte offset, so places found in this text are places in the input.
+pub fn for_parsers(text: &str) -> std::borrow::Cow<'_, str> {
+    let bom = text.starts_with('\u{feff}');
+    let lone_cr = text
+        .as_bytes()
+        .iter()
+        .enumerate()
+        .any(|(i, b)| *b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'));
+    if !bom && !lone_cr {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    if bom {
+        bytes[..3].copy_from_slice(b"   ");
+    }
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // Only ASCII bytes were replaced by ASCII bytes: still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()))
+}
+
 /// Parses the inputs into one model. An input with a problem adds what it could, and the
 /// others are still read.
 pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
     let mut loaded = Loaded::default();
+    // The parsers read each text with a byte-order mark and old Mac line ends made plain,
+    // byte for byte, so every offset is still the input's own.
+    let plain: Vec<std::borrow::Cow<str>> = sources.iter().map(|s| for_parsers(s.text)).collect();
+    let sources: Vec<Source> = sources
+        .iter()
+        .zip(&plain)
+        .map(|(s, text)| Source { text, ..*s })
+        .collect();
+    let sources = &sources[..];
     // Terraform files form modules, one per directory.
     let mut parsed: Vec<(&Source, hcl_edit::structure::Body)> = Vec::new();
     for source in sources {
@@ -314,6 +350,9 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
     let terraform = terraform::load_all(&dirs, &var_files, model);
     for note in terraform.notes {
         loaded.note(note.input, note.offset, note.message);
+    }
+    for problem in terraform.problems {
+        loaded.problem(problem.input, Problem::at(problem.offset, problem.message));
     }
     loaded.var_sources = terraform.sources;
     drop(dirs);

@@ -98,7 +98,7 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
 /// Adds advice when the line an error is on looks like a piece of a hard-wrapped base64
 /// value (a certificate or key broken over lines by a terminal or a blog).
 fn advise(text: &str, mut e: ParseError) -> ParseError {
-    let start = text[..e.offset.min(text.len())]
+    let start = text[..crate::span::floor_boundary(text, e.offset)]
         .rfind('\n')
         .map_or(0, |i| i + 1);
     let line = text[start..].lines().next().unwrap_or("").trim();
@@ -353,8 +353,19 @@ impl<'a> Parser<'a> {
                 // A quoted scalar may go on over the next lines.
                 let mut joined = text.to_string();
                 let mut last = (at, text.len());
+                // Where each joined line starts: (offset in `joined`, offset in the input), so
+                // that a place in the joined text is told in the input's own bytes.
+                let mut pieces: Vec<(usize, usize)> = vec![(0, at)];
+                let place = |pieces: &[(usize, usize)], offset: usize| -> usize {
+                    let i = pieces.partition_point(|p| p.0 <= offset).max(1) - 1;
+                    pieces[i].1 + (offset - pieces[i].0)
+                };
                 loop {
-                    match quoted(&joined, at) {
+                    let attempt = quoted(&joined, at).map_err(|mut e| {
+                        e.offset = place(&pieces, e.offset.saturating_sub(at));
+                        e
+                    });
+                    match attempt {
                         Ok((value, used)) if joined[used..].trim().is_empty() => {
                             let span = Span::new(at, last.0 + last.1);
                             return Ok(Json {
@@ -364,7 +375,7 @@ impl<'a> Parser<'a> {
                         }
                         Ok((_, used)) => {
                             return err(
-                                at + used,
+                                place(&pieces, used),
                                 "expected the end of the line after the quoted value",
                             )
                         }
@@ -377,6 +388,7 @@ impl<'a> Parser<'a> {
                                     break;
                                 }
                                 joined.push(' ');
+                                pieces.push((joined.len(), next.at));
                                 joined.push_str(next.text);
                                 last = (next.at, next.text.len());
                                 self.pos += 1;

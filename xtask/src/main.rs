@@ -19,9 +19,19 @@ const HELP: &str = "cargo xtask <task>
   serve [--port N] [--no-build]
                   build dist/ and serve it on http://127.0.0.1:N/ (default 8000)
   docs            write docs/rules/*.md from the rules' own files (CI fails when they are stale)
-  ci              everything CI runs: format check, all Rust tests (unit, fixtures, corpus),
-                  the Wasm build and budget, and the browser end-to-end tests in Chromium
+  fuzz [--time SECONDS] [TARGET]...
+                  run the fuzz targets (fuzz/fuzz_targets; all by default) for SECONDS each
+                  (default 60), seeded from tests/fixtures, www/examples and ../shared/corpus;
+                  installs the nightly toolchain and cargo-fuzz when they are missing. A crash
+                  fails the task and leaves its input in fuzz/artifacts/TARGET/: minimise it
+                  (cargo +nightly fuzz tmin TARGET FILE) and keep it in tests/fuzz-regressions/
+  ci              everything CI runs: format check, clippy, all Rust tests (unit, fixtures,
+                  corpus, fuzz regressions), the Wasm build and budget, the browser end-to-end
+                  tests in Chromium, and each fuzz target for a short smoke run
 ";
+
+/// How long CI runs each fuzz target.
+const FUZZ_SMOKE_SECONDS: u64 = 20;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +40,7 @@ fn main() -> ExitCode {
         Some("serve") => serve_cmd(&args[1..]),
         Some("ci") => ci(),
         Some("docs") => docs(),
+        Some("fuzz") => fuzz_cmd(&args[1..]),
         Some("--help" | "-h" | "help") | None => {
             print!("{HELP}");
             Ok(())
@@ -526,9 +537,144 @@ fn docs() -> Result<(), String> {
         .arg(&dir))
 }
 
+fn fuzz_cmd(args: &[String]) -> Result<(), String> {
+    let mut seconds = 60;
+    let mut targets = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--time" => {
+                seconds = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or("--time takes a number of seconds")?;
+            }
+            name => targets.push(name.to_string()),
+        }
+    }
+    fuzz(seconds, &targets)
+}
+
+/// The fuzz targets, from fuzz/fuzz_targets.
+fn fuzz_targets() -> Result<Vec<String>, String> {
+    let dir = root().join("fuzz/fuzz_targets");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(".rs"))
+                .map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// Runs each target for `seconds`, after the set-up a fresh machine needs: the nightly
+/// toolchain (rustup) and cargo-fuzz (crates.io).
+fn fuzz(seconds: u64, only: &[String]) -> Result<(), String> {
+    let root = root();
+    let has_nightly = Command::new("rustup")
+        .args(["run", "nightly", "rustc", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_nightly {
+        run(Command::new("rustup").args([
+            "toolchain",
+            "install",
+            "nightly",
+            "--profile",
+            "minimal",
+        ]))?;
+    }
+    let has_fuzz = Command::new("cargo")
+        .args(["+nightly", "fuzz", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_fuzz {
+        run(Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))?;
+    }
+    let targets = fuzz_targets()?;
+    for name in only {
+        if !targets.contains(name) {
+            return Err(format!(
+                "no fuzz target {name:?}; the targets are {targets:?}"
+            ));
+        }
+    }
+    // Seeds: the real inputs the project holds, copied into one folder per run (libFuzzer
+    // reads seed folders but never writes to them).
+    let seeds = root.join("target/fuzz-seeds");
+    let _ = std::fs::remove_dir_all(&seeds);
+    std::fs::create_dir_all(&seeds).map_err(|e| e.to_string())?;
+    let mut n = 0;
+    let mut copy_from = |dir: &Path| {
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if std::fs::metadata(&p).is_ok_and(|m| m.len() <= 64 * 1024) {
+                    n += 1;
+                    let _ = std::fs::copy(&p, seeds.join(format!("seed-{n}")));
+                }
+            }
+        }
+    };
+    copy_from(&root.join("tests/fixtures"));
+    copy_from(&root.join("www/examples"));
+    copy_from(&root.join("tests/fuzz-regressions"));
+    copy_from(&root.join("../shared/corpus"));
+    eprintln!("xtask: {n} seed inputs");
+    for target in targets
+        .iter()
+        .filter(|t| only.is_empty() || only.contains(t))
+    {
+        let corpus = root.join("target/fuzz-corpus").join(target);
+        std::fs::create_dir_all(&corpus).map_err(|e| e.to_string())?;
+        run(Command::new("cargo")
+            .args(["+nightly", "fuzz", "run", target])
+            .arg(&corpus)
+            .arg(&seeds)
+            .arg("--")
+            .arg(format!("-max_total_time={seconds}"))
+            .arg(format!(
+                "-dict={}",
+                root.join("fuzz/gkecheck.dict").display()
+            ))
+            .args([
+                "-rss_limit_mb=2048",
+                "-timeout=10",
+                "-max_len=65536",
+                "-print_final_stats=1",
+            ])
+            .current_dir(&root))
+        .map_err(|e| {
+            format!("{e}\nfuzz target {target} failed: its input is in fuzz/artifacts/{target}/")
+        })?;
+    }
+    Ok(())
+}
+
 fn ci() -> Result<(), String> {
     let root = root();
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    // Lints: a fresh machine may not have the component.
+    run(Command::new("rustup").args(["component", "add", "clippy"]))?;
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     // The script tests run shellcheck on every generated script; the browser tests, Chromium.
     ensure_packages(&[(SHELLCHECK, "shellcheck"), (CHROMIUM, "chromium")])?;
     run(cargo().args(["test", "--workspace"]))?;
@@ -550,6 +696,7 @@ fn ci() -> Result<(), String> {
         .env("GKECHECK_DIST", root.join("dist"))
         .env("CHROMIUM", CHROMIUM)
         .current_dir(&root))?;
+    fuzz(FUZZ_SMOKE_SECONDS, &[])?;
     println!("xtask ci: all checks passed");
     Ok(())
 }

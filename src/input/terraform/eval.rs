@@ -16,6 +16,20 @@ use hcl_edit::template::{Element, Template};
 /// How deep references may chain (`local.a` → `local.b` → ...) before evaluation gives up.
 const MAX_EVAL_DEPTH: usize = 128;
 
+/// The work one module's evaluation may do, in steps and copied values: past it, what is left
+/// is unknown, naming the limit. Real modules need a few thousand.
+pub const MAX_EVAL_WORK: u64 = 5_000_000;
+
+/// The largest value evaluation builds (list and map elements, and strings by 64 bytes): a
+/// value that doubles itself through locals stops here instead of filling memory.
+pub const MAX_VALUE_WEIGHT: usize = 200_000;
+
+/// The longest string evaluation builds (templates, format, join).
+pub const MAX_STRING_BYTES: usize = 1 << 20;
+
+/// How much of an expression's text a message quotes.
+const MAX_QUOTED: usize = 200;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
     Null,
@@ -101,9 +115,27 @@ impl Val {
     }
 }
 
+/// Text for a message: at most `MAX_QUOTED` bytes, cut at character boundaries with the
+/// number of bytes left out.
+pub fn quote(text: &str) -> String {
+    if text.len() <= MAX_QUOTED {
+        return text.to_string();
+    }
+    let head = crate::span::floor_boundary(text, MAX_QUOTED / 2);
+    let tail = crate::span::floor_boundary(text, text.len() - MAX_QUOTED / 4);
+    format!(
+        "{}… ({} bytes) …{}",
+        &text[..head],
+        tail - head,
+        &text[tail..]
+    )
+}
+
 pub fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
+    } else if n.is_finite() && (n.abs() >= 1e15 || n.abs() < 1e-6) && n != 0.0 {
+        format!("{n:e}")
     } else {
         n.to_string()
     }
@@ -161,7 +193,49 @@ pub type Scope = Vec<(String, Val)>;
 pub struct Evaluator<'m, 'a> {
     module: &'m Module<'a>,
     locals: RefCell<HashMap<String, Val>>,
+    /// Variables' values, once evaluated (a default may be a large expression).
+    variables: RefCell<HashMap<String, Val>>,
     depth: RefCell<usize>,
+    /// The work left (see `MAX_EVAL_WORK`).
+    work: std::cell::Cell<u64>,
+}
+
+/// The weight of a value, counted up to `cap`: one per element, and strings by 64 bytes.
+pub fn weight(v: &Val, cap: usize) -> usize {
+    fn walk(v: &Val, cap: usize, acc: &mut usize) {
+        *acc += 1;
+        match v {
+            Val::Str(s) => *acc += s.len() / 64,
+            Val::List(items) => {
+                for i in items {
+                    if *acc > cap {
+                        return;
+                    }
+                    walk(i, cap, acc);
+                }
+            }
+            Val::Map(m) => {
+                for (k, i) in m {
+                    if *acc > cap {
+                        return;
+                    }
+                    *acc += k.len() / 64;
+                    walk(i, cap, acc);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut acc = 0;
+    walk(v, cap, &mut acc);
+    acc
+}
+
+/// The error a value past `MAX_VALUE_WEIGHT` becomes.
+fn too_large() -> Val {
+    Val::Error(format!(
+        "the value grows past {MAX_VALUE_WEIGHT} elements (gkecheck's limit)"
+    ))
 }
 
 impl<'m, 'a> Evaluator<'m, 'a> {
@@ -169,8 +243,38 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         Evaluator {
             module,
             locals: RefCell::new(HashMap::new()),
+            variables: RefCell::new(HashMap::new()),
             depth: RefCell::new(0),
+            work: std::cell::Cell::new(MAX_EVAL_WORK),
         }
+    }
+
+    /// Spends `n` units of work; false when the budget is gone.
+    fn spend(&self, n: u64) -> bool {
+        let left = self.work.get();
+        self.work.set(left.saturating_sub(n));
+        left >= n
+    }
+
+    /// Whether evaluation stopped at `MAX_EVAL_WORK` somewhere in this module.
+    pub fn exhausted(&self) -> bool {
+        self.work.get() == 0
+    }
+
+    /// A value copied out of a variable, local or iterator: its copy is work too.
+    fn copied(&self, v: Val) -> Val {
+        let cap = self.work.get().min(MAX_VALUE_WEIGHT as u64 * 4) as usize;
+        if self.spend(weight(&v, cap) as u64) {
+            v
+        } else {
+            self.stopped()
+        }
+    }
+
+    fn stopped(&self) -> Val {
+        Val::unknown(format!(
+            "evaluation stopped after {MAX_EVAL_WORK} steps of work (gkecheck's limit)"
+        ))
     }
 
     /// The input index of a module file.
@@ -183,15 +287,19 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         self.module.files[file].text
     }
 
+    /// An expression's text, for messages: long ones are cut in the middle.
     pub fn text(&self, file: usize, expr: &impl hcl_edit::Span) -> String {
         let text = self.module.files[file].text;
         match expr.span() {
-            Some(r) => text.get(r).unwrap_or("").trim().to_string(),
+            Some(r) => quote(text.get(r).unwrap_or("").trim()),
             None => String::new(),
         }
     }
 
     pub fn eval(&self, file: usize, scope: &Scope, expr: &Expression) -> Val {
+        if !self.spend(1) {
+            return self.stopped();
+        }
         {
             let mut depth = self.depth.borrow_mut();
             if *depth >= MAX_EVAL_DEPTH {
@@ -228,7 +336,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                     };
                     map.insert(key, self.eval(file, scope, value.expr()));
                 }
-                Val::Map(map)
+                bounded(Val::Map(map))
             }
             Expression::StringTemplate(t) => self.template(file, scope, t, expr),
             Expression::HeredocTemplate(h) => self.template(file, scope, &h.template, expr),
@@ -318,6 +426,9 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                 }
             }
             let value = self.eval(file, &inner, &f.value_expr);
+            if list.len() + map.len() >= MAX_VALUE_WEIGHT {
+                return too_large();
+            }
             match &f.key_expr {
                 None => list.push(value),
                 Some(k) => {
@@ -337,9 +448,9 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             }
         }
         if f.key_expr.is_some() {
-            Val::Map(map)
+            bounded(Val::Map(map))
         } else {
-            Val::List(list)
+            bounded(Val::List(list))
         }
     }
 
@@ -348,6 +459,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         let mut unknown: Option<String> = None;
         for element in t.iter() {
             match element {
+                _ if out.len() > MAX_STRING_BYTES => return long_string(),
                 Element::Literal(s) => out.push_str(s.value()),
                 Element::Interpolation(i) => match self.eval(file, scope, &i.expr).settle() {
                     Val::Unknown { expr, .. } => {
@@ -371,6 +483,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                 expr,
                 nonempty: !out.is_empty(),
             },
+            None if out.len() > MAX_STRING_BYTES => long_string(),
             None => Val::Str(out),
         }
     }
@@ -378,7 +491,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
     /// A bare name: a bound iterator, or something only known at apply time.
     fn root(&self, name: &str, scope: &Scope, text: impl Fn() -> String) -> Val {
         match scope.iter().rev().find(|(n, _)| n == name) {
-            Some((_, v)) => v.clone(),
+            Some((_, v)) => self.copied(v.clone()),
             None => Val::unknown(text()),
         }
     }
@@ -437,18 +550,33 @@ impl<'m, 'a> Evaluator<'m, 'a> {
 
     fn variable(&self, name: &str) -> Val {
         if let Some(v) = self.module.given.get(name) {
-            return v.clone();
+            return self.copied(v.clone());
         }
-        match self.module.variables.get(name) {
-            Some((f, Some(default))) => self.eval(*f, &Vec::new(), default),
+        if let Some(v) = self.variables.borrow().get(name) {
+            return self.copied(v.clone());
+        }
+        let v = match self.module.variables.get(name) {
+            Some((f, Some(default))) => {
+                // A default that refers to its own variable (Terraform rejects it) reaches
+                // here again before the value is stored: answer unknown.
+                self.variables.borrow_mut().insert(
+                    name.to_string(),
+                    Val::unknown(format!("var.{name} (its default refers to itself)")),
+                );
+                self.eval(*f, &Vec::new(), default)
+            }
             Some((_, None)) => Val::unknown(format!("var.{name} (a variable without a default)")),
             None => Val::unknown(format!("var.{name} (not declared in the input)")),
-        }
+        };
+        self.variables
+            .borrow_mut()
+            .insert(name.to_string(), v.clone());
+        v
     }
 
     fn local(&self, name: &str) -> Val {
         if let Some(v) = self.locals.borrow().get(name) {
-            return v.clone();
+            return self.copied(v.clone());
         }
         let Some((f, expr)) = self.module.locals.get(name) else {
             return Val::unknown(format!("local.{name} (not declared in the input)"));
@@ -587,7 +715,15 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             "join" => match (eval(0).settle(), eval(1).settle()) {
                 (Val::Str(sep), Val::List(items)) => {
                     let parts: Option<Vec<String>> = items.iter().map(Val::as_text).collect();
-                    parts.map_or(unknown(), |p| Val::Str(p.join(&sep)))
+                    parts.map_or(unknown(), |p| {
+                        let total: usize =
+                            p.iter().map(String::len).sum::<usize>() + sep.len() * p.len();
+                        if total > MAX_STRING_BYTES {
+                            long_string()
+                        } else {
+                            Val::Str(p.join(&sep))
+                        }
+                    })
                 }
                 (a, b) => unknown_or(
                     if a.is_unknown() { a } else { b },
@@ -602,7 +738,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                         v => return unknown_or(v, unknown_text(self, file, whole)),
                     }
                 }
-                Val::List(out)
+                bounded(Val::List(out))
             }
             "merge" => {
                 let mut out = BTreeMap::new();
@@ -613,7 +749,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                         v => return unknown_or(v, unknown_text(self, file, whole)),
                     }
                 }
-                Val::Map(out)
+                bounded(Val::Map(out))
             }
             "length" => match eval(0).settle() {
                 Val::List(items) => Val::Num(items.len() as f64),
@@ -665,6 +801,9 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         let mut unknown = None;
         let mut chars = spec.chars();
         while let Some(c) = chars.next() {
+            if out.len() > MAX_STRING_BYTES {
+                return long_string();
+            }
             if c != '%' {
                 out.push(c);
                 continue;
@@ -718,7 +857,24 @@ fn unknown_or(v: Val, text: impl Fn() -> String) -> Val {
 }
 
 fn collect_list(items: impl Iterator<Item = Val>) -> Val {
-    Val::List(items.collect())
+    bounded(Val::List(items.collect()))
+}
+
+/// The value, or an error when it is heavier than `MAX_VALUE_WEIGHT`.
+fn bounded(v: Val) -> Val {
+    if weight(&v, MAX_VALUE_WEIGHT) > MAX_VALUE_WEIGHT {
+        too_large()
+    } else {
+        v
+    }
+}
+
+/// The error a string past `MAX_STRING_BYTES` becomes.
+fn long_string() -> Val {
+    Val::Error(format!(
+        "the string grows past {} MiB (gkecheck's limit)",
+        MAX_STRING_BYTES >> 20
+    ))
 }
 
 /// Terraform's `==`: values of different types are never equal.

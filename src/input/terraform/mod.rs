@@ -17,6 +17,14 @@ use eval::{Evaluator, Module, ModuleFile, Scope, Val};
 /// How deep local modules may call local modules.
 const MAX_MODULE_DEPTH: usize = 16;
 
+/// The most instances one resource, module call or `dynamic` block expands to (`count`,
+/// `for_each`): a node pool repeated more often than this is not a configuration gkecheck
+/// can check whole.
+pub const MAX_INSTANCES: usize = 1_000;
+
+/// The most module instances one check loads (calls of calls, each with `count`).
+pub const MAX_MODULE_INSTANCES: usize = 1_000;
+
 /// Arguments of a `module` block that are Terraform's own, not the module's variables.
 const MODULE_META: &[&str] = &[
     "source",
@@ -73,7 +81,11 @@ type Given = HashMap<String, (Val, usize, Span, VarKind)>;
 #[derive(Default)]
 pub struct Loaded {
     pub notes: Vec<Note>,
+    /// What could not be read within gkecheck's limits: the input's error.
+    pub problems: Vec<Note>,
     pub sources: Vec<VarSource>,
+    /// Module instances loaded so far (see `MAX_MODULE_INSTANCES`).
+    modules: usize,
 }
 
 /// Adds the clusters and node pools of every root module to the model. A directory is a root
@@ -234,7 +246,14 @@ fn load_module(
             let label = block.labels[1].as_str();
             match block.labels[0].as_str() {
                 "google_container_cluster" => {
-                    for (suffix, scope) in instances(&ev, f, block) {
+                    let list = match instances(&ev, f, block) {
+                        Ok(list) => list,
+                        Err(problem) => {
+                            loaded.problems.push(problem);
+                            continue;
+                        }
+                    };
+                    for (suffix, scope) in list {
                         let address = format!("{prefix}google_container_cluster.{label}{suffix}");
                         let view = HclView::of_block(&ev, f, block, scope);
                         let index = build::cluster(
@@ -260,7 +279,14 @@ fn load_module(
     }
     for (f, block) in pools {
         let label = block.labels[1].as_str();
-        for (suffix, scope) in instances(&ev, f, block) {
+        let list = match instances(&ev, f, block) {
+            Ok(list) => list,
+            Err(problem) => {
+                loaded.problems.push(problem);
+                continue;
+            }
+        };
+        for (suffix, scope) in list {
             let address = format!("{prefix}google_container_node_pool.{label}{suffix}");
             let link = cluster_link(&ev, f, &scope, block, prefix, &clusters, model);
             let view = HclView::of_block(&ev, f, block, scope);
@@ -290,6 +316,16 @@ fn load_module(
             model.node_pools.push(pool);
         }
     }
+    if ev.exhausted() && !module.files.is_empty() {
+        loaded.notes.push(Note {
+            input: ev.input_of(0),
+            offset: 0,
+            message: format!(
+                "evaluating this module stopped after {} steps of work (gkecheck's limit): the results that depend on what was left are unknown, naming the limit",
+                eval::MAX_EVAL_WORK
+            ),
+        });
+    }
     for (f, block) in calls {
         let name = block.labels[0].as_str();
         let head = head_span(ev.source(f), span_of(block));
@@ -318,7 +354,21 @@ fn load_module(
             )));
             continue;
         }
-        for (suffix, scope) in instances(&ev, f, block) {
+        let list = match instances(&ev, f, block) {
+            Ok(list) => list,
+            Err(problem) => {
+                loaded.problems.push(problem);
+                continue;
+            }
+        };
+        for (suffix, scope) in list {
+            loaded.modules += 1;
+            if loaded.modules > MAX_MODULE_INSTANCES {
+                loaded.problems.push(note(format!(
+                    "module \"{name}\" was not checked: expected at most {MAX_MODULE_INSTANCES} module instances in one check (gkecheck's limit), and the calls here make more"
+                )));
+                break;
+            }
             let args: Given = block
                 .body
                 .attributes()
@@ -584,6 +634,17 @@ fn dynamic_blocks<'a>(
         };
     };
     let collection = ev.eval(file, scope, &for_each.value).settle();
+    if let Some(n) = for_each_entries(&collection)
+        .map(|e| e.len())
+        .filter(|n| *n > MAX_INSTANCES)
+    {
+        return Blocks::Unknown {
+            expr: format!(
+                "dynamic \"{name}\" over {n} elements: more than {MAX_INSTANCES} blocks (gkecheck's limit)"
+            ),
+            span,
+        };
+    }
     let Some(entries) = for_each_entries(&collection) else {
         let expr = match collection {
             Val::Unknown { expr, .. } => expr,
@@ -628,12 +689,28 @@ fn for_each_entries(collection: &Val) -> Option<Vec<(Val, Val)>> {
     }
 }
 
-/// The instances of a resource: its address suffix and the names bound in it.
-fn instances(ev: &Evaluator, file: usize, block: &Block) -> Vec<(String, Scope)> {
+/// The instances of a resource or module call: its address suffix and the names bound in it.
+/// More than `MAX_INSTANCES` is the input's error, at the `count` or `for_each`.
+fn instances(ev: &Evaluator, file: usize, block: &Block) -> Result<Vec<(String, Scope)>, Note> {
     let scope = Scope::new();
+    let too_many = |attr: &hcl_edit::structure::Attribute, what: String| {
+        Note {
+        input: ev.input_of(file),
+        offset: span_of(&attr.value).start,
+        message: format!(
+            "expected a whole number of instances from 0 to {MAX_INSTANCES} (gkecheck's limit for one resource), found {what}: this resource was not checked"
+        ),
+    }
+    };
     if let Some(count) = block.body.get_attribute("count") {
         if let Val::Num(n) = ev.eval(file, &scope, &count.value).settle() {
-            return (0..n.max(0.0) as usize)
+            if !(n.is_finite() && (0.0..=MAX_INSTANCES as f64).contains(&n) && n.fract() == 0.0) {
+                return Err(too_many(
+                    count,
+                    format!("count = {}", ev.text(file, &count.value)),
+                ));
+            }
+            return Ok((0..n.max(0.0) as usize)
                 .map(|i| {
                     let index = BTreeMap::from([("index".to_string(), Val::Num(i as f64))]);
                     (
@@ -641,12 +718,18 @@ fn instances(ev: &Evaluator, file: usize, block: &Block) -> Vec<(String, Scope)>
                         vec![("count".to_string(), Val::Map(index))],
                     )
                 })
-                .collect();
+                .collect());
         }
     } else if let Some(for_each) = block.body.get_attribute("for_each") {
         let collection = ev.eval(file, &scope, &for_each.value).settle();
         if let Some(entries) = for_each_entries(&collection) {
-            return entries
+            if entries.len() > MAX_INSTANCES {
+                return Err(too_many(
+                    for_each,
+                    format!("a for_each over {} elements", entries.len()),
+                ));
+            }
+            return Ok(entries
                 .into_iter()
                 .map(|(key, value)| {
                     let text = key.as_text().unwrap_or_default();
@@ -657,12 +740,12 @@ fn instances(ev: &Evaluator, file: usize, block: &Block) -> Vec<(String, Scope)>
                         vec![("each".to_string(), Val::Map(bound))],
                     )
                 })
-                .collect();
+                .collect());
         }
     }
     // No count or for_each, or a collection that is not known: one instance, in which
     // `count.index` and `each.*` stay unknown.
-    vec![(String::new(), scope)]
+    Ok(vec![(String::new(), scope)])
 }
 
 fn string_field(value: Option<(Val, Span)>) -> Field<String> {
@@ -675,7 +758,20 @@ fn string_field(value: Option<(Val, Span)>) -> Field<String> {
         },
         Some((v, span)) => match v.as_text() {
             Some(s) => Field::known(s, span),
-            None => Field::known(String::new(), span),
+            // A list or map where Terraform wants a string: Terraform rejects it, so what GKE
+            // would get is not known.
+            None => Field::Unknown {
+                expr: format!(
+                    "a {} where a string is expected",
+                    if matches!(v, Val::Map(_)) {
+                        "map"
+                    } else {
+                        "list"
+                    }
+                ),
+                span,
+                nonempty: false,
+            },
         },
     }
 }

@@ -1,0 +1,132 @@
+//! What the fuzz targets (`fuzz/`) run, here so that the inputs they found are replayed by
+//! `cargo test` on the stable toolchain (`tests/fuzz_regressions.rs`). Each function panics
+//! only when gkecheck breaks a promise: a panic, a fixed text that does not parse, a second
+//! fix that changes something.
+
+use crate::input::Format;
+use crate::{check, Input, Options};
+
+/// The input formats, chosen by a byte.
+const FORMATS: [Format; 6] = [
+    Format::GcloudJson,
+    Format::GcloudYaml,
+    Format::Terminal,
+    Format::Terraform,
+    Format::TerraformPlan,
+    Format::TerraformVars,
+];
+
+fn text(data: &[u8]) -> Option<&str> {
+    std::str::from_utf8(data).ok()
+}
+
+/// `check` on any text, its kind told from the text; the report serialises; redaction works.
+pub fn check_auto(data: &[u8]) {
+    let Some(text) = text(data) else { return };
+    let report = check(&[Input::new("input", text)], &Options::default());
+    serde_json::to_string(&report).expect("the report serialises");
+    let _ = crate::render::text(&report, &[Input::new("input", text)]);
+    let _ = crate::script::script(&report);
+    let _ = crate::redact::redact("input", text, None);
+}
+
+/// `check` with the input's kind forced by the first byte.
+pub fn check_format(data: &[u8]) {
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
+    let Some(text) = text(rest) else { return };
+    let input = Input {
+        name: "input".into(),
+        text: text.into(),
+        format: Some(FORMATS[first as usize % FORMATS.len()]),
+    };
+    let report = check(std::slice::from_ref(&input), &Options::default());
+    let _ = crate::render::text(&report, &[input]);
+}
+
+/// Two inputs checked together, split at the first NUL byte: Terraform with gcloud output,
+/// with a tfvars file, or in a module directory with a local module (chosen by the first byte).
+pub fn check_pair(data: &[u8]) {
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
+    let Some(text) = text(rest) else { return };
+    let (a, b) = text.split_once('\0').unwrap_or((text, ""));
+    let names = match first % 3 {
+        0 => ("main.tf", "cluster.json"),
+        1 => ("main.tf", "terraform.tfvars"),
+        _ => ("main.tf", "modules/gke/main.tf"),
+    };
+    let inputs = [Input::new(names.0, a), Input::new(names.1, b)];
+    let report = check(&inputs, &Options::default());
+    let _ = crate::render::text(&report, &inputs);
+}
+
+/// The JSON and YAML readers alone.
+pub fn readers(data: &[u8]) {
+    let Some(text) = text(data) else { return };
+    let _ = crate::input::json::parse_stream(text);
+    let _ = crate::input::yaml::parse(text);
+    let _ = crate::input::paste::split(text);
+}
+
+/// The Terraform evaluator on an expression, in every place that decides a verdict: `count`,
+/// `for_each`, a `dynamic` block's collection, the mode itself, a local and a variable's
+/// default that refer to each other.
+pub fn terraform_eval(data: &[u8]) {
+    let Some(expr) = text(data) else { return };
+    if expr.contains(['\n', '\r']) {
+        return;
+    }
+    let config = format!(
+        "variable \"v\" {{\n  default = {expr}\n}}\nlocals {{\n  l = {expr}\n}}\nresource \"google_container_cluster\" \"c\" {{\n  name = \"c\"\n  count = {expr}\n}}\nresource \"google_container_node_pool\" \"p\" {{\n  for_each = {expr}\n  cluster = google_container_cluster.c[0].name\n  node_config {{\n    workload_metadata_config {{\n      mode = {expr}\n    }}\n    dynamic \"guest_accelerator\" {{\n      for_each = {expr}\n      content {{}}\n    }}\n  }}\n}}\n"
+    );
+    let _ = check(&[Input::new("main.tf", config)], &Options::default());
+}
+
+/// `gkecheck fix` with every fix allowed: each fixed text parses, and fixing again changes
+/// nothing.
+pub fn fix(data: &[u8]) {
+    let Some(text) = text(data) else { return };
+    let inputs = [Input::new("main.tf", text)];
+    let choice = crate::autofix::FixOptions {
+        unsafe_fixes: true,
+        only: None,
+    };
+    let options = Options::default();
+    let report = crate::autofix::fix_with(&inputs, &options, &choice);
+    if report.files.is_empty() {
+        return;
+    }
+    let fixed: Vec<Input> = report
+        .files
+        .iter()
+        .map(|f| Input::new(f.name.clone(), f.text.clone()))
+        .collect();
+    for f in &fixed {
+        if let Err(e) = hcl_edit::parser::parse_body(&crate::input::for_parsers(&f.text)) {
+            panic!("the fixed text does not parse: {e}\n{}", f.text);
+        }
+    }
+    let again = crate::autofix::fix_with(&fixed, &options, &choice);
+    assert!(
+        again.files.is_empty(),
+        "fixing again changed: {:?}",
+        again.files.iter().map(|f| &f.diff).collect::<Vec<_>>()
+    );
+}
+
+/// What a target runs on one input.
+pub type Target = fn(&[u8]);
+
+/// Every target, by the name of its directory under `fuzz/fuzz_targets` and
+/// `tests/fuzz-regressions`.
+pub const TARGETS: &[(&str, Target)] = &[
+    ("check_auto", check_auto),
+    ("check_format", check_format),
+    ("check_pair", check_pair),
+    ("readers", readers),
+    ("terraform_eval", terraform_eval),
+    ("fix", fix),
+];
