@@ -579,18 +579,25 @@ fn read_inputs(
                     text,
                     format: *format,
                 }),
-                Err(e) => unreadable.push((
-                    path.clone(),
-                    format!(
-                        "expected UTF-8 text, found an invalid byte at offset {}",
-                        e.utf8_error().valid_up_to()
-                    ),
-                )),
+                Err(e) => unreadable.push((path.clone(), not_utf8(e.as_bytes(), e.utf8_error()))),
             },
             Err(e) => unreadable.push((path.clone(), format!("cannot read the file: {e}"))),
         }
     }
     (inputs, unreadable)
+}
+
+/// Why bytes are not text gkecheck reads: UTF-16 named as such, with how to convert it.
+fn not_utf8(bytes: &[u8], e: std::str::Utf8Error) -> String {
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    if utf16 {
+        "expected UTF-8 text, found UTF-16 (it starts with a UTF-16 byte-order mark, as Windows PowerShell's `>` writes): convert it first, e.g. `iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8`, or in PowerShell `Out-File -Encoding utf8`".into()
+    } else {
+        format!(
+            "expected UTF-8 text, found an invalid byte at offset {}",
+            e.valid_up_to()
+        )
+    }
 }
 
 /// The most files one check reads from directories.

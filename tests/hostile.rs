@@ -1,0 +1,255 @@
+//! Hostile inputs: each gives a located error naming the limit it met, or a result, never a
+//! panic, and within bounded memory (the limits are in the README's "Limits"). How long they
+//! take is measured by the benchmarks, not here.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use gkecheck::report::{Report, Status};
+use gkecheck::{check, Input, Options};
+
+fn run(inputs: &[Input]) -> Report {
+    check(inputs, &Options::default())
+}
+
+fn one(name: &str, text: &str) -> Report {
+    run(&[Input::new(name, text)])
+}
+
+/// The input's error: its message and 1-based line and column.
+fn error(report: &Report) -> (String, usize, usize) {
+    let e = report.inputs[0]
+        .error
+        .as_ref()
+        .unwrap_or_else(|| panic!("expected an error: {report:#?}"));
+    (e.message.clone(), e.line, e.column)
+}
+
+fn gkecheck(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gkecheck"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+#[test]
+fn yaml_alias_bombs_are_refused_where_they_start() {
+    let bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n";
+    let (message, line, _) = error(&one("c.yaml", bomb));
+    assert!(message.contains("anchor") || message.contains("alias"), "{message}");
+    assert_eq!(line, 1);
+}
+
+#[test]
+fn deep_nesting_is_refused_with_the_depth() {
+    let json = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let (message, line, _) = error(&one("c.json", &json));
+    assert!(message.contains("256"), "{message}");
+    assert_eq!(line, 1);
+    let hcl = format!("x = {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let (message, ..) = error(&one("main.tf", &hcl));
+    assert!(message.contains("64"), "{message}");
+    let yaml: String = (0..100_000).map(|i| format!("{}a:\n", " ".repeat(i % 2000))).collect();
+    let report = one("c.yaml", &yaml);
+    assert!(report.inputs[0].error.is_some(), "{:?}", report.summary);
+}
+
+#[test]
+fn a_thirty_megabyte_string_is_read() {
+    let cluster = format!(
+        "{{\"name\": \"c\", \"description\": \"{}\", \"nodePools\": [{{\"name\": \"p\", \"config\": {{\"workloadMetadataConfig\": {{\"mode\": \"GKE_METADATA\"}}}}}}]}}",
+        "x".repeat(30 << 20)
+    );
+    let report = one("c.json", &cluster);
+    assert!(report.inputs[0].error.is_none());
+    let pool = report.results.iter().find(|r| r.rule == "GKE001").unwrap();
+    assert_eq!(pool.status, Status::Pass);
+}
+
+#[test]
+fn twenty_thousand_resources_are_read() {
+    let mut tf: String = (0..20_000)
+        .map(|i| format!("resource \"google_compute_address\" \"a{i}\" {{\n  name = \"a{i}\"\n}}\n"))
+        .collect();
+    tf.push_str("resource \"google_container_node_pool\" \"p\" {\n  cluster = \"c\"\n}\n");
+    let report = one("main.tf", &tf);
+    assert!(report.inputs[0].error.is_none());
+    assert!(report.results.iter().any(|r| r.rule == "GKE001"));
+}
+
+#[test]
+fn huge_counts_and_collections_name_the_limit() {
+    for count in ["1e9", "1e300", "1000000", "-1", "1.5"] {
+        let tf = format!("resource \"google_container_node_pool\" \"p\" {{\n  count   = {count}\n  cluster = \"c\"\n}}\n");
+        let (message, line, column) = error(&one("main.tf", &tf));
+        assert!(
+            message.contains("from 0 to 1000 (gkecheck's limit") && message.contains(count),
+            "{message}"
+        );
+        assert_eq!((line, column), (2, 13), "{message}");
+    }
+    // A for_each over more elements than the limit: the same.
+    let items: Vec<String> = (0..1500).map(|i| format!("\"p{i}\"")).collect();
+    let tf = format!(
+        "resource \"google_container_node_pool\" \"p\" {{\n  for_each = toset([{}])\n  cluster  = \"c\"\n}}\n",
+        items.join(", ")
+    );
+    let (message, line, _) = error(&one("main.tf", &tf));
+    assert!(message.contains("for_each over 1500 elements"), "{message}");
+    assert_eq!(line, 2);
+}
+
+#[test]
+fn values_that_double_stop_at_the_limit() {
+    let mut tf = String::from("locals {\n  s0 = \"xy\"\n  l0 = [1, 2]\n");
+    for i in 1..40 {
+        tf.push_str(&format!(
+            "  s{i} = \"${{local.s{p}}}${{local.s{p}}}\"\n  l{i} = [local.l{p}, local.l{p}]\n",
+            p = i - 1
+        ));
+    }
+    tf.push_str("}\nresource \"google_container_node_pool\" \"p\" {\n  cluster  = \"c\"\n  for_each = local.l39\n  node_config {\n    workload_metadata_config {\n      mode = local.s39\n    }\n  }\n}\n");
+    let report = one("main.tf", &tf);
+    let pool = report.results.iter().find(|r| r.rule == "GKE001").unwrap();
+    assert_eq!(pool.status, Status::Unknown);
+    assert!(pool.message.contains("gkecheck's limit"), "{}", pool.message);
+    // A default that refers to its own variable.
+    let tf = "variable \"a\" {\n  default = [var.a, var.a]\n}\nresource \"google_container_node_pool\" \"p\" {\n  cluster = \"c\"\n  node_config {\n    workload_metadata_config {\n      mode = var.a\n    }\n  }\n}\n";
+    let pool = one("main.tf", tf)
+        .results
+        .into_iter()
+        .find(|r| r.rule == "GKE001")
+        .unwrap();
+    assert_eq!(pool.status, Status::Unknown, "{}", pool.message);
+}
+
+#[test]
+fn modules_that_call_each_other_stop_at_the_limit() {
+    let a = "module \"b\" {\n  source = \"../b\"\n  count  = 4\n}\nresource \"google_container_node_pool\" \"p\" {\n  cluster = \"c\"\n}\n";
+    let b = "module \"a\" {\n  source = \"../a\"\n  count  = 4\n}\n";
+    let root = "module \"a\" {\n  source = \"./a\"\n}\n";
+    let report = run(&[
+        Input::new("main.tf", root),
+        Input::new("a/main.tf", a),
+        Input::new("b/main.tf", b),
+    ]);
+    let errors: Vec<&str> = report
+        .inputs
+        .iter()
+        .filter_map(|i| i.error.as_ref().map(|e| e.message.as_str()))
+        .collect();
+    assert!(
+        errors.iter().any(|m| m.contains("at most 1000 module instances")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_ten_megabyte_value_is_not_echoed() {
+    let big = "G".repeat(10 << 20);
+    let report = run(&[
+        Input::new("live/main.tf", "variable \"mode\" {}\nresource \"google_container_node_pool\" \"p\" {\n  cluster = \"c\"\n  node_config {\n    workload_metadata_config {\n      mode = var.mode\n    }\n  }\n}\n"),
+        Input::new("live/terraform.tfvars", format!("mode = \"{big}\"\n")),
+    ]);
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(json.len() < 1 << 20, "{} bytes", json.len());
+    let pool = report.results.iter().find(|r| r.rule == "GKE001").unwrap();
+    assert_eq!(pool.status, Status::Fail);
+    assert!(pool.message.contains("bytes"), "{}", pool.message);
+}
+
+#[test]
+fn line_ends_and_byte_order_marks_are_read() {
+    let pool = "resource \"google_container_node_pool\" \"p\" {\n  cluster = \"c\"\n  node_config {\n    workload_metadata_config {\n      mode = \"GCE_METADATA\"\n    }\n  }\n}\n";
+    for (label, text) in [
+        ("CRLF", pool.replace('\n', "\r\n")),
+        ("CR", pool.replace('\n', "\r")),
+        ("BOM", format!("\u{feff}{pool}")),
+    ] {
+        let report = one("main.tf", &text);
+        assert!(report.inputs[0].error.is_none(), "{label}: {:?}", report.inputs[0].error);
+        let r = report.results.iter().find(|r| r.rule == "GKE001").unwrap();
+        assert_eq!(r.status, Status::Fail, "{label}");
+        assert_eq!(r.location.line, 5, "{label}: the mode's line");
+    }
+    // gcloud YAML with old Mac line ends too.
+    let yaml = "name: c\rnodePools:\r- name: p\r  config:\r    workloadMetadataConfig:\r      mode: GKE_METADATA\r";
+    let report = one("c.yaml", yaml);
+    assert!(report.inputs[0].error.is_none(), "{:?}", report.inputs[0].error);
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let tf = "resource \"google_container_node_pool\" \"p\u{0}\u{1b}[2J\" {\n  cluster = \"c\"\n}\n";
+    let out = gkecheck(&["check", "--input-format", "terraform", "-"], tf.as_bytes());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\u{0}') && !text.contains('\u{1b}'), "{text}");
+    assert!(text.contains("\\u{0}\\u{1b}[2J"), "{text}");
+}
+
+#[test]
+fn text_that_is_not_utf8_is_named() {
+    let out = gkecheck(&["check", "-"], b"name: \xff\xfe broken\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected UTF-8 text, found an invalid byte at offset 6"));
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("name: c\n".encode_utf16().flat_map(|u| u.to_le_bytes()))
+        .collect();
+    let out = gkecheck(&["check", "-"], &utf16);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("found UTF-16"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_directory_that_links_to_itself_is_read_once() {
+    let dir = std::env::temp_dir().join(format!("gkecheck-hostile-loop-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("live")).unwrap();
+    std::fs::write(
+        dir.join("live/main.tf"),
+        "resource \"google_container_node_pool\" \"p\" {\n  cluster = \"c\"\n}\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(".", dir.join("a")).unwrap();
+    std::os::unix::fs::symlink(".", dir.join("b")).unwrap();
+    std::os::unix::fs::symlink(&dir, dir.join("live/up")).unwrap();
+    let out = gkecheck(&["check", "--format", "json", dir.to_str().unwrap()], b"");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["inputs"].as_array().unwrap().len(), 1, "{report}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn fixing_many_pools_stays_bounded() {
+    let mut tf = String::from("resource \"google_container_cluster\" \"c\" {\n  name = \"c\"\n  project = \"acme\"\n  remove_default_node_pool = true\n}\n");
+    for i in 0..500 {
+        tf.push_str(&format!("resource \"google_container_node_pool\" \"p{i}\" {{\n  cluster = google_container_cluster.c.name\n}}\n"));
+    }
+    let report = gkecheck::autofix::fix_with(
+        &[Input::new("main.tf", tf.as_str())],
+        &Options {
+            select: vec!["GKE001".into(), "GKE002".into(), "GKE003".into()],
+            ..Options::default()
+        },
+        &gkecheck::autofix::FixOptions {
+            unsafe_fixes: true,
+            only: None,
+        },
+    );
+    assert_eq!(report.files.len(), 1);
+    assert_eq!(report.files[0].text.matches("mode = \"GKE_METADATA\"").count(), 500);
+    assert_eq!(report.files[0].diff.matches("\n+      mode = \"GKE_METADATA\"\n").count(), 500);
+}
