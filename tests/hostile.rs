@@ -47,7 +47,10 @@ fn gkecheck(args: &[&str], stdin: &[u8]) -> Output {
 fn yaml_alias_bombs_are_refused_where_they_start() {
     let bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n";
     let (message, line, _) = error(&one("c.yaml", bomb));
-    assert!(message.contains("anchor") || message.contains("alias"), "{message}");
+    assert!(
+        message.contains("anchor") || message.contains("alias"),
+        "{message}"
+    );
     assert_eq!(line, 1);
 }
 
@@ -60,7 +63,9 @@ fn deep_nesting_is_refused_with_the_depth() {
     let hcl = format!("x = {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
     let (message, ..) = error(&one("main.tf", &hcl));
     assert!(message.contains("64"), "{message}");
-    let yaml: String = (0..100_000).map(|i| format!("{}a:\n", " ".repeat(i % 2000))).collect();
+    let yaml: String = (0..100_000)
+        .map(|i| format!("{}a:\n", " ".repeat(i % 2000)))
+        .collect();
     let report = one("c.yaml", &yaml);
     assert!(report.inputs[0].error.is_some(), "{:?}", report.summary);
 }
@@ -80,7 +85,9 @@ fn a_thirty_megabyte_string_is_read() {
 #[test]
 fn twenty_thousand_resources_are_read() {
     let mut tf: String = (0..20_000)
-        .map(|i| format!("resource \"google_compute_address\" \"a{i}\" {{\n  name = \"a{i}\"\n}}\n"))
+        .map(|i| {
+            format!("resource \"google_compute_address\" \"a{i}\" {{\n  name = \"a{i}\"\n}}\n")
+        })
         .collect();
     tf.push_str("resource \"google_container_node_pool\" \"p\" {\n  cluster = \"c\"\n}\n");
     let report = one("main.tf", &tf);
@@ -123,7 +130,11 @@ fn values_that_double_stop_at_the_limit() {
     let report = one("main.tf", &tf);
     let pool = report.results.iter().find(|r| r.rule == "GKE001").unwrap();
     assert_eq!(pool.status, Status::Unknown);
-    assert!(pool.message.contains("gkecheck's limit"), "{}", pool.message);
+    assert!(
+        pool.message.contains("gkecheck's limit"),
+        "{}",
+        pool.message
+    );
     // A default that refers to its own variable.
     let tf = "variable \"a\" {\n  default = [var.a, var.a]\n}\nresource \"google_container_node_pool\" \"p\" {\n  cluster = \"c\"\n  node_config {\n    workload_metadata_config {\n      mode = var.a\n    }\n  }\n}\n";
     let pool = one("main.tf", tf)
@@ -150,7 +161,9 @@ fn modules_that_call_each_other_stop_at_the_limit() {
         .filter_map(|i| i.error.as_ref().map(|e| e.message.as_str()))
         .collect();
     assert!(
-        errors.iter().any(|m| m.contains("at most 1000 module instances")),
+        errors
+            .iter()
+            .any(|m| m.contains("at most 1000 module instances")),
         "{errors:?}"
     );
 }
@@ -178,7 +191,11 @@ fn line_ends_and_byte_order_marks_are_read() {
         ("BOM", format!("\u{feff}{pool}")),
     ] {
         let report = one("main.tf", &text);
-        assert!(report.inputs[0].error.is_none(), "{label}: {:?}", report.inputs[0].error);
+        assert!(
+            report.inputs[0].error.is_none(),
+            "{label}: {:?}",
+            report.inputs[0].error
+        );
         let r = report.results.iter().find(|r| r.rule == "GKE001").unwrap();
         assert_eq!(r.status, Status::Fail, "{label}");
         assert_eq!(r.location.line, 5, "{label}: the mode's line");
@@ -186,15 +203,26 @@ fn line_ends_and_byte_order_marks_are_read() {
     // gcloud YAML with old Mac line ends too.
     let yaml = "name: c\rnodePools:\r- name: p\r  config:\r    workloadMetadataConfig:\r      mode: GKE_METADATA\r";
     let report = one("c.yaml", yaml);
-    assert!(report.inputs[0].error.is_none(), "{:?}", report.inputs[0].error);
+    assert!(
+        report.inputs[0].error.is_none(),
+        "{:?}",
+        report.inputs[0].error
+    );
 }
 
 #[test]
 fn control_characters_never_reach_the_terminal() {
-    let tf = "resource \"google_container_node_pool\" \"p\u{0}\u{1b}[2J\" {\n  cluster = \"c\"\n}\n";
-    let out = gkecheck(&["check", "--input-format", "terraform", "-"], tf.as_bytes());
+    let tf =
+        "resource \"google_container_node_pool\" \"p\u{0}\u{1b}[2J\" {\n  cluster = \"c\"\n}\n";
+    let out = gkecheck(
+        &["check", "--input-format", "terraform", "-"],
+        tf.as_bytes(),
+    );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(!text.contains('\u{0}') && !text.contains('\u{1b}'), "{text}");
+    assert!(
+        !text.contains('\u{0}') && !text.contains('\u{1b}'),
+        "{text}"
+    );
     assert!(text.contains("\\u{0}\\u{1b}[2J"), "{text}");
 }
 
@@ -202,7 +230,8 @@ fn control_characters_never_reach_the_terminal() {
 fn text_that_is_not_utf8_is_named() {
     let out = gkecheck(&["check", "-"], b"name: \xff\xfe broken\n");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("expected UTF-8 text, found an invalid byte at offset 6"));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("expected UTF-8 text, found an invalid byte at offset 6"));
     let utf16: Vec<u8> = [0xFF, 0xFE]
         .into_iter()
         .chain("name: c\n".encode_utf16().flat_map(|u| u.to_le_bytes()))
@@ -250,6 +279,18 @@ fn fixing_many_pools_stays_bounded() {
         },
     );
     assert_eq!(report.files.len(), 1);
-    assert_eq!(report.files[0].text.matches("mode = \"GKE_METADATA\"").count(), 500);
-    assert_eq!(report.files[0].diff.matches("\n+      mode = \"GKE_METADATA\"\n").count(), 500);
+    assert_eq!(
+        report.files[0]
+            .text
+            .matches("mode = \"GKE_METADATA\"")
+            .count(),
+        500
+    );
+    assert_eq!(
+        report.files[0]
+            .diff
+            .matches("\n+      mode = \"GKE_METADATA\"\n")
+            .count(),
+        500
+    );
 }

@@ -540,6 +540,9 @@ fn split_key(text: &str) -> Option<(usize, usize)> {
                 .then_some((used, colon))
         }
         b'{' | b'[' | b'-' if text.len() == 1 || bytes[0] != b'-' || bytes[1] == b' ' => None,
+        // An anchor, alias or tag starts a node, never a plain key: the value reader refuses it
+        // where it stands.
+        b'&' | b'*' | b'!' => None,
         _ => {
             let mut i = 0;
             while let Some(p) = text[i..].find(':') {

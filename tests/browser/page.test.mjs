@@ -163,6 +163,34 @@ test('bad and hostile input gets a located error and the page keeps working', as
   await page.close();
 });
 
+test('hostile inputs give errors or results in the page, never a trap', async () => {
+  const { page, errors } = await open();
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const doubling = ['locals {', '  s0 = "xy"', '  l0 = [1, 2]',
+    ...Array.from({ length: 39 }, (_, i) => `  s${i + 1} = "\${local.s${i}}\${local.s${i}}"\n  l${i + 1} = [local.l${i}, local.l${i}]`),
+    '}', 'resource "google_container_node_pool" "p" {', '  cluster  = "c"', '  for_each = local.l39', '  node_config {',
+    '    workload_metadata_config {', '      mode = local.s39', '    }', '  }', '}'].join('\n');
+  const cases = [
+    // [text, format, what the report must say]
+    ['name: "abc\n  é"x\n', 'gcloud-yaml', /expected the end of the line after the quoted value/],
+    ['resource "google_container_node_pool" "p" {\n  count = 1e300\n  cluster = "c"\n}\n', 'terraform', /gkecheck's limit/],
+    ['resource "google_container_node_pool" "p" {\n  count = 1e9\n  cluster = "c"\n}\n', 'terraform', /gkecheck's limit/],
+    ['variable "a" {\n  default = [var.a, var.a]\n}\nresource "google_container_node_pool" "p" {\n  cluster = "c"\n  node_config {\n    workload_metadata_config {\n      mode = var.a\n    }\n  }\n}\n', 'terraform', /refers to itself|list where a string/],
+    [doubling, 'terraform', /gkecheck's limit/],
+    ['['.repeat(100000) + ']'.repeat(100000), 'gcloud-json', /256/],
+    ['\ufeffresource "google_container_node_pool" "p" {\r  cluster = "c"\r}\r', 'terraform', /GKE_METADATA|metadata/],
+  ];
+  for (const [text, format, says] of cases) {
+    const report = await page.evaluate(([t, f]) => window.gkecheck.check(t, f), [text, format]);
+    const words = JSON.stringify(report);
+    assert.match(words, says, `${text.slice(0, 60)}: ${words.slice(0, 300)}`);
+  }
+  // The engine never restarted: no internal error was shown.
+  assert.equal(await page.locator('#notice [data-internal-error]').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a panic in the engine shows an error and the page recovers', async () => {
   const { page } = await open();
   await result(page, 'GKE001', 'fail', 'batch').waitFor();
