@@ -122,27 +122,48 @@ fn fix_id(rule: &str, address: &str) -> String {
     format!("{rule}:{address}")
 }
 
-/// Where `offset`, in a text after `edits` (input, start, end, new length; starts in the text
-/// before them) were made, was before them; inside a new text, its start.
-fn before_edits(edits: &[(usize, usize, usize, usize)], input: usize, offset: usize) -> usize {
-    let mut mine: Vec<(usize, usize, usize)> = edits
-        .iter()
-        .filter(|e| e.0 == input)
-        .map(|&(_, start, end, len)| (start, end, len))
-        .collect();
-    mine.sort();
-    let mut delta: isize = 0;
-    for (start, end, len) in mine {
-        let new_start = (start as isize + delta) as usize;
-        if offset < new_start {
-            break;
+/// The edits of one round, by input, to find where an offset in the text after them was
+/// before them: sorted by start, with the change in length before each.
+struct Shifts(BTreeMap<usize, Vec<(usize, usize, usize, isize)>>);
+
+impl Shifts {
+    /// From (input, start, end, new length) edits, starts in the text before them.
+    fn new(edits: &[(usize, usize, usize, usize)]) -> Shifts {
+        let mut by_input: BTreeMap<usize, Vec<(usize, usize, usize, isize)>> = BTreeMap::new();
+        for &(input, start, end, len) in edits {
+            by_input
+                .entry(input)
+                .or_default()
+                .push((start, end, len, 0));
         }
+        for list in by_input.values_mut() {
+            list.sort();
+            let mut delta = 0isize;
+            for e in list.iter_mut() {
+                e.3 = delta;
+                delta += e.2 as isize - (e.1 - e.0) as isize;
+            }
+        }
+        Shifts(by_input)
+    }
+
+    /// Where `offset` (after the edits) was before them; inside a new text, its start.
+    fn before(&self, input: usize, offset: usize) -> usize {
+        let Some(list) = self.0.get(&input) else {
+            return offset;
+        };
+        // The last edit whose new start is at or before the offset.
+        let at = list.partition_point(|e| (e.0 as isize + e.3) as usize <= offset);
+        let Some(&(start, end, len, delta)) = at.checked_sub(1).map(|i| &list[i]) else {
+            return offset;
+        };
+        let new_start = (start as isize + delta) as usize;
         if offset < new_start + len {
             return start;
         }
-        delta += len as isize - (end - start) as isize;
+        let after = delta + len as isize - (end - start) as isize;
+        (offset as isize - after).max(0) as usize
     }
-    (offset as isize - delta).max(0) as usize
 }
 
 /// For an instance of a `count` or `for_each` resource: the block the fix edits is shared by
@@ -235,60 +256,71 @@ fn verify(
     let fixed = with_files(inputs, report);
     let after = check(&fixed, options);
     let mut undo = Vec::new();
+    // Results by rule and address: the worst status each pair has.
+    fn index(report: &Report) -> std::collections::HashMap<(&str, &str), (Status, &str)> {
+        let mut map: std::collections::HashMap<(&str, &str), (Status, &str)> =
+            std::collections::HashMap::new();
+        for r in &report.results {
+            let key = (r.rule, r.resource.address.as_str());
+            let bad = !matches!(r.status, Status::Pass | Status::Suppressed);
+            match map.get(&key) {
+                Some((s, _)) if !matches!(s, Status::Pass | Status::Suppressed) || !bad => {}
+                _ => {
+                    map.insert(key, (r.status, r.message.as_str()));
+                }
+            }
+        }
+        map
+    }
+    let (was, now) = (index(before), index(&after));
     for a in &report.applied {
-        let still = after.results.iter().find(|r| {
-            r.rule == a.rule
-                && r.resource.address == a.address
-                && !matches!(r.status, Status::Pass | Status::Suppressed)
-        });
-        if let Some(r) = still {
-            undo.push((
-                a.id.clone(),
-                format!(
-                    "the edit ({}) was undone: checked again, {} is still {} for {}: {}",
-                    a.what,
-                    a.rule,
-                    r.status.as_str(),
-                    a.address,
-                    r.message
-                ),
-            ));
+        if let Some((status, message)) = now.get(&(a.rule, a.address.as_str())) {
+            if !matches!(status, Status::Pass | Status::Suppressed) {
+                undo.push((
+                    a.id.clone(),
+                    format!(
+                        "the edit ({}) was undone: checked again, {} is still {} for {}: {message}",
+                        a.what,
+                        a.rule,
+                        status.as_str(),
+                        a.address,
+                    ),
+                ));
+            }
         }
     }
-    for r in after
-        .results
-        .iter()
-        .filter(|r| matches!(r.status, Status::Fail | Status::Unknown))
-    {
-        let passed = before.results.iter().any(|b| {
-            b.rule == r.rule && b.resource.address == r.resource.address && b.status == Status::Pass
-        });
-        if !passed {
+    let mut by_address: std::collections::HashMap<&str, Vec<&Applied>> =
+        std::collections::HashMap::new();
+    for a in &report.applied {
+        by_address.entry(a.address.as_str()).or_default().push(a);
+    }
+    for ((rule, address), (status, message)) in &now {
+        if !matches!(status, Status::Fail | Status::Unknown) {
+            continue;
+        }
+        if !matches!(was.get(&(*rule, *address)), Some((Status::Pass, _))) {
             continue;
         }
         // The fixes on that resource, else every fix in its file.
-        let mut culprits: Vec<&Applied> = report
-            .applied
-            .iter()
-            .filter(|a| a.address == r.resource.address)
-            .collect();
-        if culprits.is_empty() {
-            culprits = report
-                .applied
-                .iter()
-                .filter(|a| a.input == r.location.input)
-                .collect();
-        }
+        let culprits: Vec<&Applied> = match by_address.get(address) {
+            Some(list) => list.clone(),
+            None => {
+                let input = after
+                    .results
+                    .iter()
+                    .find(|r| r.rule == *rule && r.resource.address == *address)
+                    .map(|r| r.location.input.as_str())
+                    .unwrap_or_default();
+                report.applied.iter().filter(|a| a.input == input).collect()
+            }
+        };
         for a in culprits {
             undo.push((
                 a.id.clone(),
                 format!(
-                    "the edit ({}) was undone: checked again, it made {} {} for {}: {}",
+                    "the edit ({}) was undone: checked again, it made {rule} {} for {address}: {message}",
                     a.what,
-                    r.rule,
-                    r.status.as_str(),
-                    r.resource.address,
-                    r.message
+                    status.as_str(),
                 ),
             ));
         }
@@ -322,7 +354,7 @@ fn rounds(
     let mut skipped = Vec::new();
     let mut left_out = Vec::new();
     // The edits of the rounds before, to find a later fix's place in the original text.
-    let mut earlier: Vec<Vec<(usize, usize, usize, usize)>> = Vec::new();
+    let mut earlier: Vec<Shifts> = Vec::new();
     let mut indexes: BTreeMap<usize, crate::span::LineIndex> = BTreeMap::new();
     for _round in 0..6 {
         let report = fix_once(&current, options, choice, undone);
@@ -332,7 +364,7 @@ fn rounds(
             let input = inputs.iter().position(|i| i.name == a.input).unwrap_or(0);
             let mut offset = a.offset;
             for round in earlier.iter().rev() {
-                offset = before_edits(round, input, offset);
+                offset = round.before(input, offset);
             }
             a.line = indexes
                 .entry(input)
@@ -342,7 +374,7 @@ fn rounds(
             a.offset = offset;
             applied.push(a);
         }
-        earlier.push(report.made);
+        earlier.push(Shifts::new(&report.made));
         skipped = report.skipped;
         left_out = report.left_out;
         for f in report.files {
@@ -397,11 +429,7 @@ fn fix_once(
         })
         .collect();
     let ctx = Ctx::new(inputs, &analysis);
-    let planner = Planner {
-        ctx: &ctx,
-        analysis: &analysis,
-        waived: &waived,
-    };
+    let planner = Planner::new(&ctx, &analysis, &waived);
     let mut plans: BTreeMap<String, Result<Planned, String>> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut skipped = Vec::new();
@@ -569,9 +597,13 @@ struct Planner<'p, 'a> {
     ctx: &'p Ctx<'a>,
     analysis: &'p Analysis,
     waived: &'p HashSet<(&'p str, String)>,
+    /// Each outcome's status, by rule and subject.
+    statuses: std::collections::HashMap<(&'static str, Subject), Status>,
+    /// Each resource, by address.
+    subjects: std::collections::HashMap<&'p str, Subject>,
 }
 
-impl Planner<'_, '_> {
+impl<'p, 'a> Planner<'p, 'a> {
     fn address(&self, subject: Subject) -> String {
         match subject {
             Subject::NodePool(i) => self.analysis.model.node_pools[i].site.address.clone(),
@@ -579,31 +611,44 @@ impl Planner<'_, '_> {
         }
     }
 
-    fn status(&self, rule: &str, subject: Subject) -> Option<Status> {
-        self.analysis
+    fn new(
+        ctx: &'p Ctx<'a>,
+        analysis: &'p Analysis,
+        waived: &'p HashSet<(&'p str, String)>,
+    ) -> Self {
+        let statuses = analysis
             .outcomes
             .iter()
-            .find(|o| o.rule.id == rule && o.subject == subject)
-            .map(|o| o.status)
+            .map(|o| ((o.rule.id, o.subject), o.status))
+            .collect();
+        let model = &analysis.model;
+        let subjects = (model.clusters.iter().enumerate())
+            .map(|(i, c)| (c.site.address.as_str(), Subject::Cluster(i)))
+            .chain(
+                (model.node_pools.iter().enumerate())
+                    .map(|(i, p)| (p.site.address.as_str(), Subject::NodePool(i))),
+            )
+            .collect();
+        Planner {
+            ctx,
+            analysis,
+            waived,
+            statuses,
+            subjects,
+        }
+    }
+
+    fn status(&self, rule: &'static str, subject: Subject) -> Option<Status> {
+        self.statuses.get(&(rule, subject)).copied()
     }
 
     /// Plans a fix named by its id (one another fix needs).
     fn plan_id(&self, id: &str) -> Result<Planned, String> {
         let (rule, address) = id.split_once(':').ok_or("not a fix id")?;
         let rule = crate::rules::find(rule).ok_or("no such rule")?;
-        let model = &self.analysis.model;
-        let subject = model
-            .clusters
-            .iter()
-            .position(|c| c.site.address == address)
-            .map(Subject::Cluster)
-            .or_else(|| {
-                model
-                    .node_pools
-                    .iter()
-                    .position(|p| p.site.address == address)
-                    .map(Subject::NodePool)
-            })
+        let subject = *self
+            .subjects
+            .get(address)
             .ok_or_else(|| format!("{address} is not in the input"))?;
         if self.waived.contains(&(rule.id, address.to_string())) {
             return Err(format!(
@@ -1112,6 +1157,10 @@ struct Ctx<'a> {
     bodies: &'a BTreeMap<usize, Body>,
     sources: &'a [VarSource],
     formats: &'a [Option<Format>],
+    /// Every block of every parsed file, by its place: what a site's span finds.
+    blocks: std::collections::HashMap<(usize, Span), &'a Block>,
+    /// The provider versions each module allows, by directory, once worked out.
+    majors: std::cell::RefCell<std::collections::HashMap<String, Result<Majors, String>>>,
 }
 
 /// The edits of one fix, and what it does.
@@ -1129,11 +1178,27 @@ pub struct Majors {
 
 impl<'a> Ctx<'a> {
     fn new(inputs: &'a [Input], analysis: &'a Analysis) -> Ctx<'a> {
+        fn index<'b>(
+            input: usize,
+            body: &'b Body,
+            out: &mut std::collections::HashMap<(usize, Span), &'b Block>,
+        ) {
+            for block in body.blocks() {
+                out.insert((input, span_of(block)), block);
+                index(input, &block.body, out);
+            }
+        }
+        let mut blocks = std::collections::HashMap::new();
+        for (input, body) in &analysis.bodies {
+            index(*input, body, &mut blocks);
+        }
         Ctx {
             inputs,
             bodies: &analysis.bodies,
             sources: &analysis.var_sources,
             formats: &analysis.formats,
+            blocks,
+            majors: Default::default(),
         }
     }
 
@@ -1154,6 +1219,16 @@ impl<'a> Ctx<'a> {
     /// `google-beta`, in `required_providers` or a provider block's `version`, in any of its
     /// files).
     fn provider_majors(&self, input: usize) -> Result<Majors, String> {
+        let dir = crate::input::dir_of(&self.inputs[input].name);
+        if let Some(known) = self.majors.borrow().get(&dir) {
+            return known.clone();
+        }
+        let found = self.read_provider_majors(input);
+        self.majors.borrow_mut().insert(dir, found.clone());
+        found
+    }
+
+    fn read_provider_majors(&self, input: usize) -> Result<Majors, String> {
         let mut majors = Majors { lo: 0, hi: None };
         for (i, body) in self.module(input) {
             let text = &self.inputs[i].text;
@@ -1196,7 +1271,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn block_at(&self, input: usize, span: Span) -> Option<&Block> {
-        self.bodies.get(&input).and_then(|b| find_block(b, span))
+        self.blocks.get(&(input, span)).copied()
     }
 
     fn fix_pool(&self, pool: &NodePool) -> FixResult {
@@ -1800,22 +1875,6 @@ fn first_of<'b>(body: &'b Body, name: &str) -> Result<Option<&'b Block>, String>
     Ok(None)
 }
 
-/// The block with exactly this span, searched through nested blocks.
-fn find_block(body: &Body, span: Span) -> Option<&Block> {
-    for block in body.blocks() {
-        let s = span_of(block);
-        if s == span {
-            return Some(block);
-        }
-        if s.start <= span.start && span.end <= s.end {
-            if let Some(found) = find_block(&block.body, span) {
-                return Some(found);
-            }
-        }
-    }
-    None
-}
-
 /// The spaces before the first non-space on the line holding `offset`.
 fn line_indent(text: &str, offset: usize) -> String {
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
@@ -2017,6 +2076,12 @@ pub fn unified_diff(name: &str, before: &str, after: &str) -> String {
         .filter(|(_, o)| o.0 != ' ')
         .map(|(k, _)| k)
         .collect();
+    // How many lines of each side come before each operation.
+    let (mut before_a, mut before_b) = (vec![0; ops.len() + 1], vec![0; ops.len() + 1]);
+    for (k, o) in ops.iter().enumerate() {
+        before_a[k + 1] = before_a[k] + usize::from(o.0 != '+');
+        before_b[k + 1] = before_b[k] + usize::from(o.0 != '-');
+    }
     let mut k = 0;
     while k < changed.len() {
         let start = changed[k].saturating_sub(3);
@@ -2026,8 +2091,8 @@ pub fn unified_diff(name: &str, before: &str, after: &str) -> String {
             k += 1;
         }
         let end = (end + 4).min(ops.len());
-        let line_a = 1 + ops[..start].iter().filter(|o| o.0 != '+').count();
-        let line_b = 1 + ops[..start].iter().filter(|o| o.0 != '-').count();
+        let line_a = 1 + before_a[start];
+        let line_b = 1 + before_b[start];
         let count_a = ops[start..end].iter().filter(|o| o.0 != '+').count();
         let count_b = ops[start..end].iter().filter(|o| o.0 != '-').count();
         out.push_str(&format!("@@ -{line_a},{count_a} +{line_b},{count_b} @@\n"));

@@ -135,7 +135,7 @@ pub struct Outcome {
 }
 
 /// Which resource an outcome is about (an index into the model).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Subject {
     Cluster(usize),
     NodePool(usize),
