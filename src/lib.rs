@@ -129,6 +129,9 @@ pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
     let mut model = model::Model::default();
     let loaded = input::load(&sources, &mut model);
     problems.extend(loaded.problems);
+    if let Some((index, problem)) = bound(&mut model) {
+        problems.entry(index).or_insert(problem);
+    }
     let mut outcomes = rules::run(&model);
     // Resource by resource, in the order the input holds them (a cluster before its pools),
     // then by rule.
@@ -148,6 +151,41 @@ pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
         bodies: loaded.bodies,
         var_sources: loaded.var_sources,
     }
+}
+
+/// The most clusters and node pools one check reads: past it, the report itself (sixteen
+/// rules a pool) would outgrow the memory of a browser tab.
+pub const MAX_RESOURCES: usize = 20_000;
+
+/// Keeps the model within `MAX_RESOURCES`: the resources past it are dropped, and the input of
+/// the first of them gets an error naming the limit.
+fn bound(model: &mut model::Model) -> Option<(usize, input::Problem)> {
+    if model.clusters.len() + model.node_pools.len() <= MAX_RESOURCES {
+        return None;
+    }
+    let first_dropped = if model.clusters.len() > MAX_RESOURCES {
+        model.clusters[MAX_RESOURCES].site.clone()
+    } else {
+        model.node_pools[MAX_RESOURCES - model.clusters.len()]
+            .site
+            .clone()
+    };
+    model.clusters.truncate(MAX_RESOURCES);
+    let clusters = model.clusters.len();
+    model.node_pools.retain(|p| match p.cluster {
+        model::ClusterLink::Index(c) => c < clusters,
+        model::ClusterLink::Missing { .. } => true,
+    });
+    model.node_pools.truncate(MAX_RESOURCES - clusters);
+    Some((
+        first_dropped.input,
+        input::Problem {
+            offset: first_dropped.head.start,
+            message: format!(
+                "expected at most {MAX_RESOURCES} clusters and node pools in one check (gkecheck's limit): this one and those after it were not checked; check fewer inputs at a time"
+            ),
+        },
+    ))
 }
 
 /// Checks the inputs together (a node pool in one file may belong to a cluster in another).

@@ -294,3 +294,26 @@ fn fixing_many_pools_stays_bounded() {
         500
     );
 }
+
+#[test]
+fn the_number_of_resources_is_bounded() {
+    let pools: String = (0..gkecheck::MAX_RESOURCES + 5)
+        .map(|i| {
+            format!("resource \"google_container_node_pool\" \"p{i}\" {{\n  cluster = \"c\"\n}}\n")
+        })
+        .collect();
+    let report = gkecheck::check(
+        &[Input::new("main.tf", pools)],
+        &Options {
+            select: vec!["GKE001".into()],
+            ..Options::default()
+        },
+    );
+    let (message, line, _) = error(&report);
+    assert!(
+        message.contains("at most 20000 clusters and node pools"),
+        "{message}"
+    );
+    assert_eq!(line, gkecheck::MAX_RESOURCES * 3 + 1);
+    assert_eq!(report.results.len(), gkecheck::MAX_RESOURCES);
+}
