@@ -241,6 +241,15 @@ pub fn check(inputs: &[Input], options: &Options) -> Report {
     };
 
     let waivers = collect_waivers(inputs, &formats, options);
+    // GKE001 for every pool, whatever --select says: the headline answers it always.
+    let metadata: Vec<(usize, report::Status, String)> = outcomes
+        .iter()
+        .filter(|o| o.rule.id == "GKE001")
+        .filter_map(|o| match o.subject {
+            rules::Subject::NodePool(i) => Some((i, o.status, o.message.clone())),
+            rules::Subject::Cluster(_) => None,
+        })
+        .collect();
     let mut used = vec![false; waivers.len()];
     let mut expired = vec![false; waivers.len()];
     let results: Vec<Finding> = outcomes
@@ -303,11 +312,40 @@ pub fn check(inputs: &[Input], options: &Options) -> Report {
             }
         })
         .collect();
-    // The chain findings (critical) come first: they tell the story the others are parts of.
+    // One ranking everywhere: failing, unknown, suppressed, passing; then by severity (the
+    // critical chain first), rule, and place.
     let mut results = results;
-    results.sort_by_key(|r| r.severity != report::Severity::Critical);
+    let order: std::collections::HashMap<&str, usize> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, input)| (input.name.as_str(), i))
+        .collect();
+    results.sort_by(|a, b| {
+        let key = |r: &Finding| {
+            (
+                r.status.rank(),
+                r.severity,
+                r.rule,
+                order.get(r.location.input.as_str()).copied(),
+                r.location.offset,
+            )
+        };
+        key(a).cmp(&key(b))
+    });
     let count = |s: report::Status| results.iter().filter(|r| r.status == s).count();
+    let failing = |severity: report::Severity| {
+        results
+            .iter()
+            .filter(|r| r.status == report::Status::Fail && r.severity == severity)
+            .count()
+    };
     let summary = Summary {
+        failing: report::BySeverity {
+            critical: failing(report::Severity::Critical),
+            high: failing(report::Severity::High),
+            medium: failing(report::Severity::Medium),
+            low: failing(report::Severity::Low),
+        },
         fail: count(report::Status::Fail),
         pass: count(report::Status::Pass),
         unknown: count(report::Status::Unknown),
@@ -334,8 +372,120 @@ pub fn check(inputs: &[Input], options: &Options) -> Report {
         inputs: reports,
         results,
         waivers,
+        headline: headlines(&model, &metadata),
         summary,
     }
+}
+
+/// The workload-metadata answer, cluster by cluster, from GKE001's outcomes for each pool.
+fn headlines(
+    model: &model::Model,
+    metadata: &[(usize, report::Status, String)],
+) -> Vec<report::Headline> {
+    // Clusters in input order, then the pools whose cluster is not in the input, by the name
+    // they give it.
+    let mut groups: Vec<(Option<String>, bool, Vec<(String, report::Status, String)>)> = model
+        .clusters
+        .iter()
+        .map(|c| {
+            (
+                Some(c.display_name()),
+                c.autopilot.value() == Some(&true),
+                Vec::new(),
+            )
+        })
+        .collect();
+    for (pool, status, message) in metadata {
+        let p = &model.node_pools[*pool];
+        let entry = (p.display_name(), *status, message.clone());
+        match &p.cluster {
+            model::ClusterLink::Index(c) => groups[*c].2.push(entry),
+            model::ClusterLink::Missing { name, .. } => {
+                let key = Some(name.clone().unwrap_or_default()).filter(|n| !n.is_empty());
+                match groups
+                    .iter_mut()
+                    .skip(model.clusters.len())
+                    .find(|g| g.0 == key)
+                {
+                    Some(g) => g.2.push(entry),
+                    None => groups.push((key, false, vec![entry])),
+                }
+            }
+        }
+    }
+    let clusters = model.clusters.len();
+    groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, (cluster, autopilot, pools))| {
+            let protected = pools
+                .iter()
+                .filter(|p| p.1 == report::Status::Pass)
+                .count();
+            let exposed: Vec<String> = pools
+                .iter()
+                .filter(|p| matches!(p.1, report::Status::Fail | report::Status::Suppressed))
+                .map(|p| p.0.clone())
+                .collect();
+            let unknown: Vec<String> = pools
+                .iter()
+                .filter(|p| p.1 == report::Status::Unknown)
+                .map(|p| p.0.clone())
+                .collect();
+            let whose = match (&cluster, i < clusters) {
+                (Some(name), true) => format!("cluster {name}"),
+                (Some(name), false) => format!("cluster {name} (not in the input)"),
+                (None, _) => "node pools whose cluster is not in the input".to_string(),
+            };
+            let list = |names: &[String]| {
+                const SHOWN: usize = 5;
+                let mut text = names
+                    .iter()
+                    .take(SHOWN)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if names.len() > SHOWN {
+                    text.push_str(&format!(" and {} more", names.len() - SHOWN));
+                }
+                text
+            };
+            let text = if autopilot {
+                format!("Workload metadata, {whose}: Autopilot runs the GKE metadata server on every node; no pod can take the node's token.")
+            } else if pools.is_empty() {
+                format!("Workload metadata, {whose}: no node pool in the input.")
+            } else {
+                let mut text = format!(
+                    "Workload metadata, {whose}: {protected} of {} node pool{} run{} the GKE metadata server",
+                    pools.len(),
+                    if pools.len() == 1 { "" } else { "s" },
+                    if pools.len() == 1 { "s" } else { "" },
+                );
+                if !exposed.is_empty() {
+                    text.push_str(&format!(
+                        "; {} expose{} the node's token: {}",
+                        exposed.len(),
+                        if exposed.len() == 1 { "s" } else { "" },
+                        list(&exposed)
+                    ));
+                }
+                if !unknown.is_empty() {
+                    text.push_str(&format!("; {} unknown: {}", unknown.len(), list(&unknown)));
+                }
+                text.push('.');
+                text
+            };
+            report::Headline {
+                cluster,
+                autopilot,
+                pools_total: pools.len(),
+                pools_protected: protected,
+                pools_exposed: exposed,
+                pools_unknown: unknown,
+                text,
+            }
+        })
+        .collect()
 }
 
 /// The waivers that apply to these inputs: comments in Terraform inputs, and the config's

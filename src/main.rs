@@ -104,10 +104,27 @@ enum Command {
     Check {
         #[command(flatten)]
         common: Common,
-        /// Output: findings with a code frame and the fix, the versioned JSON report (the same
-        /// object the web page renders), or a shell script with the gcloud fix commands
-        #[arg(long, value_enum, default_value = "text", value_name = "FORMAT")]
+        /// concise: the workload-metadata answer, a line per finding that fails or is unknown,
+        /// counts by severity; full: each finding with a code frame, the fix and how to verify;
+        /// json: the versioned report (the object the web page renders); script: the gcloud
+        /// fix commands as a shell script
+        #[arg(
+            long = "output-format",
+            alias = "format",
+            value_enum,
+            default_value = "concise",
+            value_name = "FORMAT"
+        )]
         format: OutputFormat,
+        /// List passing results too (concise and full; they are always counted)
+        #[arg(long)]
+        show_passing: bool,
+        /// Print only the summary line (and errors); the exit status says the rest
+        #[arg(long, short)]
+        quiet: bool,
+        /// Colour the status words: auto (on a terminal, unless NO_COLOR is set), always, never
+        #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+        color: ColorChoice,
         /// Exit 1 only for failures at LEVEL or more severe (default: any failure)
         #[arg(long, value_name = "LEVEL", value_parser = parse_severity)]
         fail_on: Option<gkecheck::report::Severity>,
@@ -176,9 +193,18 @@ struct Common {
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum OutputFormat {
-    Text,
+    Concise,
+    #[value(alias = "text")]
+    Full,
     Json,
     Script,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -306,11 +332,35 @@ fn run(command: Command) -> Result<u8, String> {
         Command::Check {
             common,
             format,
+            show_passing,
+            quiet,
+            color,
             fail_on,
             paths,
         } => {
             let (inputs, unreadable, options) = prepare(&common, paths)?;
-            run_check(&inputs, &unreadable, &options, format, fail_on)
+            let color = match color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    use std::io::IsTerminal;
+                    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                        && std::io::stdout().is_terminal()
+                }
+            };
+            let text = gkecheck::render::TextOptions {
+                show_passing,
+                color,
+            };
+            run_check(
+                &inputs,
+                &unreadable,
+                &options,
+                format,
+                quiet,
+                &text,
+                fail_on,
+            )
         }
         Command::Fix {
             common,
@@ -472,9 +522,27 @@ fn run_check(
     unreadable: &[(String, String)],
     options: &Options,
     format: OutputFormat,
+    quiet: bool,
+    text: &gkecheck::render::TextOptions,
     fail_on: Option<gkecheck::report::Severity>,
 ) -> Result<u8, String> {
     let report = check(inputs, options);
+    if quiet {
+        for (path, message) in unreadable {
+            eprintln!("error: {path}: {message}");
+        }
+        for i in report.inputs.iter() {
+            if let Some(e) = &i.error {
+                eprintln!("error: {}:{}:{}: {}", i.name, e.line, e.column, e.message);
+            }
+        }
+        out!("{}", render::summary_line(&report));
+        return Ok(if unreadable.is_empty() {
+            report.exit_code_at(fail_on) as u8
+        } else {
+            2
+        });
+    }
     match format {
         OutputFormat::Script => {
             for (path, message) in unreadable {
@@ -502,11 +570,17 @@ fn run_check(
                 serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
             );
         }
-        OutputFormat::Text => {
+        OutputFormat::Full => {
             for (path, message) in unreadable {
                 eprintln!("error: {path}: {message}");
             }
-            out!("{}", render::text(&report, inputs));
+            out!("{}", render::full(&report, inputs, text));
+        }
+        OutputFormat::Concise => {
+            for (path, message) in unreadable {
+                eprintln!("error: {path}: {message}");
+            }
+            out!("{}", render::concise(&report, text));
         }
     }
     Ok(if unreadable.is_empty() {

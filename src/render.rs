@@ -9,12 +9,197 @@ use crate::Input;
 /// The widest part of a source line shown in a code frame.
 const FRAME_WIDTH: usize = 100;
 
+/// How the text forms are written.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TextOptions {
+    /// List passing results too (they are always counted).
+    pub show_passing: bool,
+    /// Colour the status words (a terminal that wants it).
+    pub color: bool,
+}
+
+const RED: &str = "\x1b[31m";
+const YELLOW: &str = "\x1b[33m";
+const GREEN: &str = "\x1b[32m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+fn status_color(status: Status) -> &'static str {
+    match status {
+        Status::Fail => RED,
+        Status::Unknown => YELLOW,
+        Status::Pass => GREEN,
+        Status::Suppressed => DIM,
+    }
+}
+
+/// Colours the status word that starts each finding's line (the text is already printable,
+/// so the only escapes in it are these).
+fn colour_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        let word = [
+            ("FAIL ", Status::Fail),
+            ("UNKNOWN ", Status::Unknown),
+            ("PASS ", Status::Pass),
+            ("SUPPRESSED ", Status::Suppressed),
+        ]
+        .into_iter()
+        .find(|(w, _)| line.starts_with(w));
+        match word {
+            Some((w, status)) => {
+                let _ = write!(
+                    out,
+                    "{BOLD}{}{}{RESET} {}",
+                    status_color(status),
+                    w.trim_end(),
+                    &line[w.len()..]
+                );
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// The default output: the workload-metadata answer first, then one line per finding that
+/// fails, is unknown or is waived (passing ones with `show_passing`), worst first, then the
+/// counts by severity.
+pub fn concise(report: &Report, options: &TextOptions) -> String {
+    let mut out = String::new();
+    let paint = |status: Status, word: &str| {
+        if options.color {
+            format!("{BOLD}{}{word}{RESET}", status_color(status))
+        } else {
+            word.to_string()
+        }
+    };
+    for h in &report.headline {
+        let _ = writeln!(out, "{}", printable(&h.text));
+    }
+    if !report.headline.is_empty() {
+        out.push('\n');
+    }
+    for input in &report.inputs {
+        if let Some(e) = &input.error {
+            let _ = writeln!(
+                out,
+                "{}:{}:{}: {} {}",
+                printable(&input.name),
+                e.line,
+                e.column,
+                paint(Status::Fail, "error:"),
+                printable(&e.message)
+            );
+        }
+        for n in &input.notes {
+            let _ = writeln!(
+                out,
+                "{}:{}:{}: note: {}",
+                printable(&input.name),
+                n.line,
+                n.column,
+                printable(&n.message)
+            );
+        }
+    }
+    for r in &report.results {
+        if r.status == Status::Pass && !options.show_passing {
+            continue;
+        }
+        let what = match (r.resource.kind, &r.resource.cluster) {
+            ("node-pool", Some(c)) => format!("node pool {} (cluster {})", r.resource.name, c),
+            ("node-pool", None) => format!("node pool {}", r.resource.name),
+            (_, _) => format!("cluster {}", r.resource.name),
+        };
+        let title = crate::rules::find(r.rule).map_or("", |rule| rule.title);
+        // Unknown says what could not be evaluated; a waiver, why it was accepted.
+        let detail = match (r.status, &r.suppression) {
+            (Status::Unknown, _) => r.message.clone(),
+            (_, Some(w)) => format!("{title} (waived: {})", w.reason),
+            _ => title.to_string(),
+        };
+        let l = &r.location;
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {} [{}] {} {}: {} ({})",
+            printable(&l.input),
+            l.line,
+            l.column,
+            r.rule,
+            r.severity.as_str(),
+            paint(r.status, r.status.as_str()),
+            printable(&what),
+            printable(&detail),
+            printable(&r.resource.address)
+        );
+    }
+    out.push_str(&summary_line(report));
+    out
+}
+
+/// The closing line: counts by status, failures by severity, inputs.
+pub fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let f = &s.failing;
+    let mut line = format!("{} failing", s.fail);
+    if s.fail > 0 {
+        let by: Vec<String> = [
+            ("critical", f.critical),
+            ("high", f.high),
+            ("medium", f.medium),
+            ("low", f.low),
+        ]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(w, n)| format!("{n} {w}"))
+        .collect();
+        line.push_str(&format!(" ({})", by.join(", ")));
+    }
+    line.push_str(&format!(", {} passing, {} unknown", s.pass, s.unknown));
+    if s.suppressed > 0 {
+        line.push_str(&format!(", {} suppressed", s.suppressed));
+    }
+    line.push_str(&format!(
+        " in {} input{}",
+        report.inputs.len(),
+        if report.inputs.len() == 1 { "" } else { "s" }
+    ));
+    if s.errors > 0 {
+        line.push_str(&format!("; {} could not be read", s.errors));
+    }
+    line.push('\n');
+    line
+}
+
+/// Renders the report in full: the headline, then each finding with its place, a code frame,
+/// the explanation and the fix (passing results one line each, with `show_passing`).
+pub fn full(report: &Report, inputs: &[Input], options: &TextOptions) -> String {
+    let text = text_inner(report, inputs, options.show_passing);
+    if options.color {
+        colour_lines(&text)
+    } else {
+        text
+    }
+}
+
 /// Renders the report. Passing results get one line each; failing and unknown ones get the
 /// place, the explanation and the fix.
 pub fn text(report: &Report, inputs: &[Input]) -> String {
+    text_inner(report, inputs, true)
+}
+
+fn text_inner(report: &Report, inputs: &[Input], show_passing: bool) -> String {
     let indexes: Vec<LineIndex> = inputs.iter().map(|i| LineIndex::new(&i.text)).collect();
     let by_name = |name: &str| inputs.iter().position(|i| i.name == name);
     let mut out = String::new();
+    for h in &report.headline {
+        let _ = writeln!(out, "{}", h.text);
+    }
+    if !report.headline.is_empty() {
+        out.push('\n');
+    }
     for input in &report.inputs {
         for n in &input.notes {
             let _ = writeln!(
@@ -46,6 +231,9 @@ pub fn text(report: &Report, inputs: &[Input]) -> String {
         }
     }
     for r in &report.results {
+        if r.status == Status::Pass && !show_passing {
+            continue;
+        }
         finding(&mut out, r, &|name| by_name(name).map(|i| &indexes[i]));
     }
     for w in &report.waivers {
@@ -69,25 +257,7 @@ pub fn text(report: &Report, inputs: &[Input]) -> String {
             let _ = writeln!(out, "warning: the waiver at {place} ({} {}{for_}) matches no failing or unknown result: remove it", w.source, w.rules.join(","));
         }
     }
-    let s = &report.summary;
-    let suppressed = if s.suppressed > 0 {
-        format!(", {} suppressed", s.suppressed)
-    } else {
-        String::new()
-    };
-    let _ = write!(
-        out,
-        "{} failing, {} passing, {} unknown{suppressed} in {} input{}",
-        s.fail,
-        s.pass,
-        s.unknown,
-        report.inputs.len(),
-        if report.inputs.len() == 1 { "" } else { "s" }
-    );
-    if s.errors > 0 {
-        let _ = write!(out, "; {} could not be read", s.errors);
-    }
-    out.push('\n');
+    out.push_str(&summary_line(report));
     printable(&out)
 }
 

@@ -14,6 +14,17 @@ pub enum Status {
 }
 
 impl Status {
+    /// Where results with this status come in the report: failing, then unknown, then
+    /// suppressed, then passing.
+    pub fn rank(self) -> u8 {
+        match self {
+            Status::Fail => 0,
+            Status::Unknown => 1,
+            Status::Suppressed => 2,
+            Status::Pass => 3,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pass => "pass",
@@ -85,6 +96,8 @@ pub struct Report {
     pub results: Vec<Finding>,
     /// Every waiver found, whether it matched anything, and why one cannot be used.
     pub waivers: Vec<WaiverReport>,
+    /// The workload-metadata answer, cluster by cluster: what the report opens with.
+    pub headline: Vec<Headline>,
     pub summary: Summary,
 }
 
@@ -204,6 +217,35 @@ pub struct Summary {
     pub suppressed: usize,
     /// Inputs that could not be read or parsed.
     pub errors: usize,
+    /// Failing results by severity.
+    pub failing: BySeverity,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct BySeverity {
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+}
+
+/// The workload-metadata answer for one cluster (or for the node pools whose cluster is not
+/// in the input): how many node pools run the GKE metadata server, and which expose the
+/// node's token.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Headline {
+    /// The cluster's name; `None` for node pools whose cluster is not in the input.
+    pub cluster: Option<String>,
+    pub autopilot: bool,
+    pub pools_total: usize,
+    /// Pools that run the GKE metadata server (GKE001 passes).
+    pub pools_protected: usize,
+    /// Pools that expose the node's token (GKE001 fails), waived ones included.
+    pub pools_exposed: Vec<String>,
+    /// Pools whose metadata mode is not known, with the expression that decides it.
+    pub pools_unknown: Vec<String>,
+    /// The answer in one line.
+    pub text: String,
 }
 
 impl Report {

@@ -68,13 +68,25 @@ pub fn script(report: &Report) -> String {
     // Projects of the pools whose metadata server changes: their workloads need their own
     // identity first.
     let mut identity_pools: Vec<(String, String)> = Vec::new();
+    // A command is safe when a safe rule's fix is that command (Workload Identity on the
+    // cluster is GKE002's fix, though GKE001's remediation lists it too).
+    let safe_codes: std::collections::HashSet<&str> = report
+        .results
+        .iter()
+        .filter(|r| r.status == Status::Fail)
+        .filter(|r| {
+            crate::rules::find(r.rule)
+                .is_some_and(|rule| rule.fix_applicability == Applicability::Safe)
+        })
+        .filter_map(|r| r.remediation.as_ref())
+        .flat_map(|f| f.steps.iter().map(|s| s.code.as_str()))
+        .collect();
     for r in report.results.iter().filter(|r| r.status == Status::Fail) {
         let Some(fix) = &r.remediation else { continue };
         if fix.steps.iter().any(|s| s.language != "shell") {
             continue; // Terraform: `gkecheck fix` changes the configuration instead.
         }
         let rule = crate::rules::find(r.rule);
-        let safe = rule.is_some_and(|rule| rule.fix_applicability == Applicability::Safe);
         let cost = rule.map_or("", |rule| rule.fix_cost);
         // Which list the finding's last command went to, so that its next one joins it.
         let mut grouped: Option<bool> = None;
@@ -117,8 +129,12 @@ pub fn script(report: &Report) -> String {
             if list.iter().any(|c| c.codes.contains(&code)) {
                 continue;
             }
+            let safe = safe_codes.contains(code);
             // A finding's commands stay together, under one warning.
-            if let Some(group) = list.last_mut().filter(|_| grouped == Some(list_id(code))) {
+            if let Some(group) = list
+                .last_mut()
+                .filter(|g| grouped == Some(list_id(code)) && g.warning.is_none() == safe)
+            {
                 group.codes.push(code);
                 continue;
             }

@@ -124,8 +124,15 @@ fn json_report_shape() {
 
 #[test]
 fn text_report_has_a_code_frame_and_the_fix() {
-    let out = gkecheck(&["check", "--select", IDENTITY], Some(EXPOSED.as_bytes()));
+    let out = gkecheck(
+        &["check", "--select", IDENTITY, "--output-format", "full"],
+        Some(EXPOSED.as_bytes()),
+    );
     let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("Workload metadata, cluster prod: 0 of 1 node pool runs the GKE metadata server; 1 exposes the node's token: apps.\n"),
+        "{text}"
+    );
     assert!(
         text.contains(
             "FAIL GKE001 workload-metadata-not-hardened [high]: node pool apps (cluster prod)"
@@ -142,8 +149,62 @@ fn text_report_has_a_code_frame_and_the_fix() {
         "{text}"
     );
     assert!(text.contains("gcloud container node-pools update apps --cluster=prod --location=europe-west1 --project=acme --workload-metadata=GKE_METADATA"));
+    // Passing results are counted, not listed, unless asked for.
+    assert!(!text.contains("PASS "), "{text}");
     assert!(
-        text.ends_with("2 failing, 4 passing, 0 unknown in 1 input\n"),
+        text.ends_with("2 failing (2 high), 4 passing, 0 unknown in 1 input\n"),
+        "{text}"
+    );
+    let out = gkecheck(
+        &[
+            "check",
+            "--select",
+            IDENTITY,
+            "--output-format",
+            "full",
+            "--show-passing",
+        ],
+        Some(EXPOSED.as_bytes()),
+    );
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("\nPASS GKE008 "));
+}
+
+/// The default output: the answer, a line per finding that fails, the counts by severity.
+#[test]
+fn concise_output_quiet_and_colour() {
+    let out = gkecheck(&["check", "--select", IDENTITY], Some(EXPOSED.as_bytes()));
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "Workload metadata, cluster prod: 0 of 1 node pool runs the GKE metadata server; 1 exposes the node's token: apps.",
+            "",
+            "<stdin>:11:19: GKE001 [high] fail node pool apps (cluster prod): Pods on this node pool can take the node's service-account token from the metadata server (projects/acme/locations/europe-west1/clusters/prod/nodePools/apps)",
+            "<stdin>:2:3: GKE002 [high] fail cluster prod: The cluster has no Workload Identity, so no node pool can run the GKE metadata server (projects/acme/locations/europe-west1/clusters/prod)",
+            "2 failing (2 high), 4 passing, 0 unknown in 1 input",
+        ],
+        "{text}"
+    );
+    // No colour in a pipe; with --color always, the status words are coloured.
+    assert!(!text.contains('\u{1b}'));
+    let out = gkecheck(
+        &["check", "--select", IDENTITY, "--color", "always"],
+        Some(EXPOSED.as_bytes()),
+    );
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("\u{1b}[1m\u{1b}[31mfail\u{1b}[0m"));
+    // --quiet: the summary line and the exit status.
+    let out = gkecheck(&["check", "--quiet"], Some(EXPOSED.as_bytes()));
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.starts_with("2") || text.contains(" failing ("),
         "{text}"
     );
 }
@@ -214,7 +275,7 @@ fn hostile_input_gets_a_located_error_not_a_crash() {
 #[test]
 fn yaml_and_terminal_pastes_are_read() {
     let yaml = "name: prod\nnodePools:\n- name: apps\n  config:\n    workloadMetadataConfig:\n      mode: GCE_METADATA\n";
-    let out = gkecheck(&["check"], Some(yaml.as_bytes()));
+    let out = gkecheck(&["check", "--output-format", "full"], Some(yaml.as_bytes()));
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("--> <stdin>:6:13"), "{text}");
@@ -430,7 +491,14 @@ fn waivers_from_a_config_file_found_upward_or_named() {
     )
     .unwrap();
     let out = gkecheck(
-        &["check", "--select", IDENTITY, input.to_str().unwrap()],
+        &[
+            "check",
+            "--select",
+            IDENTITY,
+            "--output-format",
+            "full",
+            input.to_str().unwrap(),
+        ],
         None,
     );
     assert_eq!(
@@ -580,12 +648,21 @@ fn the_readme_example_shows_the_chain_with_its_iam_policy() {
     let cluster = root.join("www/examples/vulnerable-cluster.json");
     let policy = root.join("www/examples/vulnerable-iam-policy.json");
     let out = gkecheck(
-        &["check", cluster.to_str().unwrap(), policy.to_str().unwrap()],
+        &[
+            "check",
+            "--output-format",
+            "full",
+            cluster.to_str().unwrap(),
+            policy.to_str().unwrap(),
+        ],
         None,
     );
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("FAIL GKE033 node-token-takes-the-project [critical]: node pool default-pool (cluster shop-prod)\n"), "{text}");
+    // The answer, then the critical chain before every other finding.
+    let first = text.lines().nth(2).unwrap_or_default();
+    assert!(text.starts_with("Workload metadata, cluster shop-prod: 0 of 2 node pools run the GKE metadata server; 2 expose the node's token: default-pool, batch.\n\n"), "{text}");
+    assert_eq!(first, "FAIL GKE033 node-token-takes-the-project [critical]: node pool default-pool (cluster shop-prod)", "{text}");
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     assert!(readme.contains(
         "token; that token is 104920562731-compute@developer.gserviceaccount.com's, which holds"

@@ -553,21 +553,25 @@ resource "google_container_cluster" "gone" {
         .starts_with("google_container_cluster.gone")));
 }
 
-/// Results come resource by resource, in the order the input holds them (a cluster before its
-/// pools), and by rule within a resource.
+/// One ranking everywhere: failing, unknown, suppressed, passing; within each, critical, high,
+/// medium, low; then by rule, then by place in the input.
 #[test]
-fn results_are_grouped_by_resource_then_rule() {
+fn results_are_ranked_worst_first() {
     let text = gcloud!("", "");
     let report = check(&[Input::new("c.json", text)], &Options::default());
-    let keys: Vec<(usize, &str)> = report
+    let keys: Vec<_> = report
         .results
         .iter()
-        .map(|r| (usize::from(r.resource.kind != "cluster"), r.rule))
+        .map(|r| (r.status.rank(), r.severity, r.rule, r.location.offset))
         .collect();
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
-    assert!(keys.first().is_some_and(|k| k.0 == 0) && keys.last().is_some_and(|k| k.0 == 1));
+    assert_eq!(report.results[0].status, Fail);
+    assert_eq!(
+        report.results.last().unwrap().status,
+        gkecheck::report::Status::Pass
+    );
 }
 
 /// A pool whose cluster is not in the input says plainly that its nodes are public, without

@@ -19,7 +19,6 @@ const FORMAT_NAMES = {
   terraform: 'Terraform', 'terraform-plan': 'Terraform plan', unknown: 'not recognised',
 };
 const STATUS_WORDS = { fail: 'FAIL', pass: 'PASS', unknown: 'UNKNOWN', suppressed: 'SUPPRESSED' };
-const STATUS_ORDER = { fail: 0, unknown: 1, suppressed: 2, pass: 3 };
 const DEFAULT_EXAMPLE = 'examples/vulnerable-cluster.json';
 // Line numbers past this many are not drawn (the text area itself stays whole).
 const GUTTER_MAX_LINES = 100_000;
@@ -148,6 +147,8 @@ function render(report, ms) {
   const notes = report.inputs.flatMap((i) => i.notes.map((n) => message(i, n, 'input-note')));
   errorsBox.replaceChildren(...errors, ...notes);
 
+  renderHeadline($('headline'), report);
+
   const groups = new Map();
   for (const r of report.results) {
     const key = r.resource.kind === 'cluster' ? r.resource.name : (r.resource.cluster ?? '');
@@ -160,8 +161,8 @@ function render(report, ms) {
     section.dataset.cluster = cluster;
     const worst = results.some((r) => r.status === 'fail') ? 'failing' : results.some((r) => r.status === 'unknown') ? 'unknown' : 'passing';
     section.append(el('h3', '', cluster ? `Cluster ${cluster} (${worst})` : `Node pools whose cluster is not in the input (${worst})`));
-    const critical = (r) => (r.severity === 'critical' ? 0 : 1);
-    results.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || critical(a) - critical(b) || a.location.offset - b.location.offset);
+    // The engine's ranking (failing, unknown, suppressed, passing; worst severity first) is
+    // kept as it is.
     if (hidePassing) {
       const passing = results.filter((r) => r.status === 'pass').length;
       results = results.filter((r) => r.status !== 'pass');
@@ -191,6 +192,28 @@ function render(report, ms) {
   if (s.errors) parts.push('the input could not be read');
   if (report.hidden) parts.push(`${report.hidden} results of rules outside this exercise not shown`);
   statusLine.textContent = `${parts.join(', ')}. Checked locally in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms.`;
+}
+
+// The answer first: per cluster, how many node pools run the GKE metadata server and which
+// expose the node's token, then the failures by severity. Hooks for tests and embedders:
+// data-pools-total and data-pools-exposed, summed over the clusters.
+function renderHeadline(box, report) {
+  const lines = report.headline ?? [];
+  const total = lines.reduce((n, h) => n + h.pools_total, 0);
+  const exposed = lines.reduce((n, h) => n + h.pools_exposed.length, 0);
+  box.dataset.poolsTotal = String(total);
+  box.dataset.poolsExposed = String(exposed);
+  const f = report.summary.failing;
+  const severities = [['critical', f.critical], ['high', f.high], ['medium', f.medium], ['low', f.low]]
+    .filter(([, n]) => n).map(([w, n]) => `${n} ${w}`);
+  const items = lines.map((h) => {
+    const p = el('p', h.pools_exposed.length ? 'answer exposed' : h.pools_unknown.length ? 'answer unknown' : 'answer protected', h.text);
+    if (h.cluster) p.dataset.cluster = h.cluster;
+    return p;
+  });
+  if (report.summary.fail) items.push(el('p', 'severity-counts', `Failing: ${severities.join(', ')}.`));
+  box.replaceChildren(...items);
+  box.hidden = items.length === 0;
 }
 
 function resultElement(r) {

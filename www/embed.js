@@ -35,6 +35,8 @@ STYLE.replaceSync(`
 .code { max-height: 24em; }
 textarea { height: 14em; }
 textarea:focus-visible, button:focus-visible, summary:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
+.headline .answer { margin: 0; padding: 0.4em 0.7em 0; font-weight: 600; }
+.headline .answer.exposed { color: var(--fail, #b42318); }
 .status { margin: 0; padding: 0.4em 0.7em; font-weight: 600; }
 .status .brand { font-weight: 400; color: var(--muted); }
 .errors div { margin: 0 0.7em 0.4em; padding: 0.3em 0.5em; border-radius: 4px; background: var(--fail-bg); color: var(--fg); }
@@ -89,6 +91,7 @@ export class GkeCheck extends HTMLElement {
   #number = 0;
   #timer = 0;
   #started = false;
+  #headline;
 
   constructor() {
     super();
@@ -100,7 +103,10 @@ export class GkeCheck extends HTMLElement {
     this.#status.setAttribute('aria-live', 'polite');
     this.#errors = el('div', 'errors');
     this.#list = el('ol', 'results');
-    this.#frame.append(this.#status, this.#errors, this.#list);
+    // The answer first: the workload-metadata verdict, with the page's test hooks.
+    this.#headline = el('div', 'headline');
+    this.#headline.id = 'headline';
+    this.#frame.append(this.#headline, this.#status, this.#errors, this.#list);
     root.append(this.#frame);
   }
 
@@ -213,6 +219,10 @@ export class GkeCheck extends HTMLElement {
     this.#errors.replaceChildren(...report.inputs.filter((i) => i.error).map((i) =>
       el('div', '', `Line ${i.error.line}, column ${i.error.column}: ${i.error.message}`)));
     this.#list.replaceChildren(...results.map((r) => this.#item(r)));
+    const lines = report.headline ?? [];
+    this.#headline.dataset.poolsTotal = String(lines.reduce((n, h) => n + h.pools_total, 0));
+    this.#headline.dataset.poolsExposed = String(lines.reduce((n, h) => n + h.pools_exposed.length, 0));
+    this.#headline.replaceChildren(...lines.map((h) => el('p', h.pools_exposed.length ? 'answer exposed' : 'answer', h.text)));
   }
 
   #item(r) {

@@ -36,6 +36,17 @@ const result = (page, rule, status, name) =>
 test('the page loads with an example and shows its failing pools', async () => {
   const { page, errors } = await open();
   await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  // The answer first: the headline above the results, with its test hooks.
+  assert.equal(await page.getAttribute('#headline', 'data-pools-total'), '2');
+  assert.equal(await page.getAttribute('#headline', 'data-pools-exposed'), '2');
+  assert.match(await page.textContent('#headline'), /Workload metadata, cluster shop-prod: 0 of 2 node pools run the GKE metadata server; 2 expose the node's token: default-pool, batch\./);
+  assert.match(await page.textContent('#headline'), /Failing: 4 high, 10 medium, 6 low\./);
+  const [headline, results] = await Promise.all(['#headline', '#results'].map((s) => page.locator(s).boundingBox()));
+  assert.ok(headline.y < results.y, 'the headline comes before the results');
+  // Within a cluster, the engine's ranking: failing first, the worst severity first.
+  const first = page.locator('#results .result').first();
+  assert.equal(await first.getAttribute('data-status'), 'fail');
+  assert.equal(await first.getAttribute('data-rule'), 'GKE001');
   assert.equal(await result(page, 'GKE001', 'fail', 'default-pool').count(), 1);
   assert.equal(await result(page, 'GKE002', 'fail', 'shop-prod').count(), 1);
   assert.match(await page.textContent('#status'), /^20 failing, 19 passing\. Checked locally in [\d.]+ ms\.$/);
@@ -622,6 +633,13 @@ test('an embed on a host page whose policy forbids workers still checks, on the 
   }));
   await page.goto(`${URL_}strict-host.html`);
   await page.locator('#e li.result[data-rule="GKE001"][data-status="fail"][data-name="p"]').waitFor();
+  // The embed's headline carries the same hooks as the page's, in its shadow root.
+  const hooks = await page.evaluate(() => {
+    const h = document.getElementById('e').shadowRoot.getElementById('headline');
+    return [h.dataset.poolsTotal, h.dataset.poolsExposed, h.textContent];
+  });
+  assert.deepEqual(hooks.slice(0, 2), ['1', '1']);
+  assert.match(hooks[2], /1 exposes the node's token: p/);
   assert.deepEqual(errors, []);
   await page.close();
 });
