@@ -377,6 +377,10 @@ pub fn check(inputs: &[Input], options: &Options) -> Report {
     }
 }
 
+/// One cluster's pools for the headline: (cluster name, Autopilot, each pool's name, GKE001
+/// status and message).
+type HeadlineGroup = (Option<String>, bool, Vec<(String, report::Status, String)>);
+
 /// The workload-metadata answer, cluster by cluster, from GKE001's outcomes for each pool.
 fn headlines(
     model: &model::Model,
@@ -384,7 +388,7 @@ fn headlines(
 ) -> Vec<report::Headline> {
     // Clusters in input order, then the pools whose cluster is not in the input, by the name
     // they give it.
-    let mut groups: Vec<(Option<String>, bool, Vec<(String, report::Status, String)>)> = model
+    let mut groups: Vec<HeadlineGroup> = model
         .clusters
         .iter()
         .map(|c| {
