@@ -314,6 +314,17 @@ impl Cluster {
 }
 
 impl NodePool {
+    /// The pool's name as GKE knows it, for commands: its `name` when known, `default-pool`
+    /// for a cluster's default pool, else the placeholder POOL_NAME (a Terraform label is not
+    /// the name GKE gives the pool).
+    pub fn command_name(&self) -> String {
+        match self.name.as_str() {
+            Some(n) if !n.is_empty() => n.to_string(),
+            _ if self.kind == PoolKind::Default => "default-pool".into(),
+            _ => "POOL_NAME".into(),
+        }
+    }
+
     pub fn display_name(&self) -> String {
         match self.kind {
             PoolKind::Default if self.name.is_absent() => "default-pool".into(),

@@ -254,7 +254,7 @@ pub fn pool_setting(
     change: PoolSetting<'_>,
 ) -> Draft {
     let n = names(cluster, Some(pool));
-    let name = pool.display_name();
+    let name = pool.command_name();
     let step = match (pool.origin, change.gcloud) {
         (Origin::Live, PoolChange::Update(title, flags)) => DraftStep::shell(
             title,

@@ -245,7 +245,7 @@ fn absent(model: &Model, pool: &NodePool) -> (Status, String, (usize, crate::spa
 pub(crate) fn remediation(model: &Model, pool: &NodePool) -> Draft {
     let cluster = model.cluster_of(pool);
     let names = fix::names(cluster, Some(pool));
-    let pool_name = pool.display_name();
+    let pool_name = pool.command_name();
     let needs_identity = cluster.is_none_or(|c| matches!(identity(c), Identity::Off));
     let mut steps = Vec::new();
     match pool.origin {
@@ -300,9 +300,12 @@ pub(crate) fn remediation(model: &Model, pool: &NodePool) -> Draft {
         }
     }
     let summary = if needs_identity {
-        format!("Enable Workload Identity on cluster {}, map workloads to their own identities, then switch node pool {pool_name} to GKE_METADATA.", names.cluster)
+        format!("Enable Workload Identity on cluster {}, map workloads to their own identities, then switch node pool {} to GKE_METADATA.", cluster.map_or(names.cluster.clone(), |c| c.display_name()), pool.display_name())
     } else {
-        format!("Map workloads to their own identities, then switch node pool {pool_name} to GKE_METADATA.")
+        format!(
+            "Map workloads to their own identities, then switch node pool {} to GKE_METADATA.",
+            pool.display_name()
+        )
     };
     Draft {
         summary,

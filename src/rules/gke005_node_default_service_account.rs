@@ -164,7 +164,7 @@ const WARN_NEW_POOL: &str = "A node pool's service account cannot be changed in 
 fn pool_fix(model: &Model, pool: &NodePool) -> Draft {
     let cluster = model.cluster_of(pool);
     let names = fix::names(cluster, Some(pool));
-    let pool_name = pool.display_name();
+    let pool_name = pool.command_name();
     let sa = format!("gke-nodes@{}.iam.gserviceaccount.com", names.project);
     let steps = match pool.origin {
         Origin::Live => vec![

@@ -81,7 +81,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         },
         |pool, cluster, at| {
             let n = fix::names(cluster, Some(pool));
-            let name = pool.display_name();
+            let name = pool.command_name();
             let step = match pool.origin {
                 Origin::Live => DraftStep::shell(
                     "Move the pool to Container-Optimized OS (the nodes are recreated)",
