@@ -207,3 +207,77 @@ fn gcloud_beta_output_and_node_pools_on_their_own() {
         assert!(report.results.iter().all(|r| r.rule != "GKE002"));
     }
 }
+
+/// Pastes as people make them: a prompt before, between and after the commands (bash, zsh,
+/// fish, Cloud Shell, PowerShell), an empty prompt at the end, CRLF line ends.
+#[test]
+fn pastes_that_end_with_a_prompt() {
+    let yaml = "name: prod\nlocation: europe-west1\nnodePools:\n- name: apps\n  config:\n    workloadMetadataConfig:\n      mode: GCE_METADATA\n";
+    for prompt in [
+        "$ ",
+        "alex@cloudshell:~ (acme-prod)$ ",
+        "❯ ",
+        "PS C:\\Users\\kim> ",
+        "% ",
+        "root@bastion:~# ",
+        "kim@laptop ~> ",
+    ] {
+        for line_end in ["\n", "\r\n"] {
+            let text = format!("{prompt}gcloud container clusters describe prod\n{yaml}{prompt}\n")
+                .replace('\n', line_end);
+            let report = run(&text);
+            assert!(
+                report.inputs[0].error.is_none(),
+                "{prompt:?} {line_end:?}: {:?}",
+                report.inputs[0].error
+            );
+            assert_eq!(
+                find(&report, "GKE001", "apps").status,
+                Status::Fail,
+                "{prompt:?}"
+            );
+        }
+    }
+}
+
+/// A cluster described through a projection that leaves the project out, then its pools
+/// listed: joined by name and location, with a note saying so.
+#[test]
+fn pools_join_a_projected_cluster_by_name_and_location() {
+    let text = "$ gcloud container clusters describe prod --format=\"json(name,location,workloadIdentityConfig)\"\n{\"name\": \"prod\", \"location\": \"europe-west1\", \"workloadIdentityConfig\": {\"workloadPool\": \"acme.svc.id.goog\"}}\n$ gcloud container node-pools list --cluster=prod --format=json\n[{\"name\": \"apps\", \"config\": {\"workloadMetadataConfig\": {\"mode\": \"GKE_METADATA\"}}, \"selfLink\": \"https://container.googleapis.com/v1/projects/acme/locations/europe-west1/clusters/prod/nodePools/apps\"}]\n$\n";
+    let report = run(text);
+    let pool = find(&report, "GKE001", "apps");
+    assert_eq!(pool.status, Status::Pass);
+    assert_eq!(pool.resource.cluster.as_deref(), Some("prod"));
+    let notes: Vec<&str> = report.inputs[0]
+        .notes
+        .iter()
+        .map(|n| n.message.as_str())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("joined to cluster prod by its name and location")),
+        "{notes:?}"
+    );
+    assert!(
+        !notes.iter().any(|n| n.contains("is not in the input")),
+        "{notes:?}"
+    );
+    assert_eq!(report.headline.len(), 1);
+    assert_eq!(report.headline[0].pools_protected, 1);
+    // A pool of another location is not joined.
+    let other = text.replace(
+        "locations/europe-west1/clusters",
+        "locations/us-east1/clusters",
+    );
+    let report = run(&other);
+    assert_eq!(
+        find(&report, "GKE001", "apps").resource.cluster.as_deref(),
+        Some("prod")
+    );
+    assert!(report.inputs[0]
+        .notes
+        .iter()
+        .any(|n| n.message.contains("is not in the input")));
+}

@@ -347,6 +347,7 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
             ),
         }
     }
+    join_listed_pools(model, &mut loaded);
     let terraform = terraform::load_all(&dirs, &var_files, model);
     for note in terraform.notes {
         loaded.note(note.input, note.offset, note.message);
@@ -361,6 +362,56 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
         .map(|(source, body)| (source.index, body))
         .collect();
     loaded
+}
+
+/// Joins node pools listed on their own (`gcloud container node-pools list|describe`) to a
+/// cluster described in the inputs: by project, location and name from the pool's `selfLink`;
+/// or, when the cluster's output leaves its project out (a `--format="json(name,location,...)"`
+/// projection), by location and name, with a note saying so. Two clusters that fit are not
+/// guessed between.
+fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
+    use crate::model::{ClusterLink, Origin};
+    for p in 0..model.node_pools.len() {
+        let pool = &model.node_pools[p];
+        let ClusterLink::Missing {
+            name: Some(name), ..
+        } = &pool.cluster
+        else {
+            continue;
+        };
+        if pool.origin != Origin::Live {
+            continue;
+        }
+        let agrees = |mine: Option<&str>, theirs: Option<&str>| match (mine, theirs) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        let fits: Vec<usize> = (0..model.clusters.len())
+            .filter(|&c| {
+                let cluster = &model.clusters[c];
+                cluster.origin == Origin::Live
+                    && cluster.name.as_str() == Some(name.as_str())
+                    && agrees(pool.location.as_str(), cluster.location.as_str())
+                    && agrees(pool.project.as_str(), cluster.project.as_str())
+            })
+            .collect();
+        let [c] = fits[..] else { continue };
+        let cluster = &model.clusters[c];
+        let by_name_only = cluster.project.as_str().is_none() && pool.project.as_str().is_some();
+        let (input, head, pool_name) = (pool.site.input, pool.site.head.start, pool.display_name());
+        // The note that said the cluster was missing no longer holds.
+        if let Some(notes) = loaded.notes.get_mut(&input) {
+            notes.retain(|n| !(n.offset == head && n.message.starts_with("node pool ")));
+        }
+        if by_name_only {
+            loaded.note(
+                input,
+                head,
+                format!("node pool {pool_name} joined to cluster {name} by its name and location: the cluster's output gives no project to match"),
+            );
+        }
+        model.node_pools[p].cluster = ClusterLink::Index(c);
+    }
 }
 
 /// Adds gcloud documents to the model. A document that holds no cluster or node pool is

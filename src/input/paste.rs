@@ -73,10 +73,37 @@ fn classify(line: &str) -> Class {
             }
         }
     }
+    if is_bare_prompt(t) {
+        return Class::Prompt;
+    }
     if is_table_header(t) {
         return Class::TableHeader;
     }
     Class::Data
+}
+
+/// A prompt with no command after it, as a paste ends (or pauses) with: `$`, `%`, `❯`,
+/// `alex@cloudshell:~ (proj)$`, `root@host:~#`, `PS C:\Users\kim>`. Never a YAML line: those
+/// hold `: ` or start with `- ` or `#`.
+fn is_bare_prompt(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty()
+        || t.len() > 120
+        || t.contains(": ")
+        || t.starts_with("- ")
+        || t.starts_with('#')
+    {
+        return false;
+    }
+    if matches!(t, "$" | "%" | "❯" | "➜" | "λ" | ">" | "»") {
+        return true;
+    }
+    let shell_like = t.contains('@') || t.contains('~') || t.contains(':') || t.contains('/');
+    (shell_like && (t.ends_with('$') || t.ends_with('#') || t.ends_with('%')))
+        || (t.starts_with("PS ") && t.ends_with('>'))
+        || ((t.contains('@') || t.contains('~')) && t.ends_with('>'))
+        || t.ends_with(" ❯")
+        || t.ends_with(" ➜")
 }
 
 /// `NAME  LOCATION  MASTER_VERSION ...`: upper-case column names two or more spaces apart.
