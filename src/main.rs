@@ -506,6 +506,7 @@ fn rules_json() -> serde_json::Value {
                 "fix_applicability": r.fix_applicability,
                 "fix_cost": r.fix_cost,
                 "title": r.title,
+                "pass_title": r.pass_title,
                 "cis": r.cis.iter().map(|(v, n)| serde_json::json!({"version": v, "recommendation": n})).collect::<Vec<_>>(),
                 "peers": r.peers,
                 "differs": r.differs,

@@ -113,7 +113,11 @@ pub fn concise(report: &Report, options: &TextOptions) -> String {
             ("node-pool", None) => format!("node pool {}", r.resource.name),
             (_, _) => format!("cluster {}", r.resource.name),
         };
-        let title = crate::rules::find(r.rule).map_or("", |rule| rule.title);
+        let rule = crate::rules::find(r.rule);
+        let title = match r.status {
+            Status::Pass => rule.map_or("", |rule| rule.pass_title),
+            _ => rule.map_or("", |rule| rule.title),
+        };
         // Unknown says what could not be evaluated; a waiver, why it was accepted.
         let detail = match (r.status, &r.suppression) {
             (Status::Unknown, _) => r.message.clone(),
@@ -311,10 +315,11 @@ fn finding<'a>(out: &mut String, r: &Finding, index: &dyn Fn(&str) -> Option<&'a
         return;
     }
     if r.status == Status::Pass {
+        let pass = crate::rules::find(r.rule).map_or(r.name, |rule| rule.pass_title);
         let _ = writeln!(
             out,
-            "{status} {} {}: {what} at {}:{}",
-            r.rule, r.name, l.input, l.line
+            "{status} {} {what}: {pass} ({}:{})",
+            r.rule, l.input, l.line
         );
         return;
     }
@@ -438,7 +443,10 @@ pub fn applicability_words(a: crate::report::Applicability) -> &'static str {
 /// A rule's documentation page (Markdown), generated from the rule's one file: metadata,
 /// what, why, how to fix, and the examples (which run as tests).
 pub fn rule_doc(rule: &crate::rules::Rule) -> String {
-    let mut out = format!("# {} {}\n\n{}\n\n", rule.id, rule.name, rule.title);
+    let mut out = format!(
+        "# {} {}\n\n{}\n\nPasses when: {}.\n\n",
+        rule.id, rule.name, rule.title, rule.pass_title
+    );
     out.push_str(&format!("- Severity: {}\n", rule.severity.as_str()));
     out.push_str(&format!("- Category: {}\n", rule.category));
     out.push_str(&format!(

@@ -189,3 +189,40 @@ resource "google_container_cluster" "ap" {
         Status::Fail
     );
 }
+
+/// Findings on one pool agree: on a pool that runs the GKE metadata server, GKE005 does not say
+/// that any pod can take the default account's token.
+#[test]
+fn findings_on_one_pool_agree() {
+    let text = r#"{"name": "c", "workloadIdentityConfig": {"workloadPool": "p.svc.id.goog"},
+ "nodePools": [{"name": "web", "config": {"serviceAccount": "default", "workloadMetadataConfig": {"mode": "GKE_METADATA"}}},
+               {"name": "old", "config": {"serviceAccount": "default"}}]}"#;
+    let report = gkecheck::check(
+        &[gkecheck::Input::new("c.json", text)],
+        &gkecheck::Options::default(),
+    );
+    let message = |name: &str| {
+        report
+            .results
+            .iter()
+            .find(|r| r.rule == "GKE005" && r.resource.name == name)
+            .unwrap()
+            .message
+            .clone()
+    };
+    assert!(
+        !message("web").contains("any pod can take"),
+        "{}",
+        message("web")
+    );
+    assert!(
+        message("web").contains("keeps it from pods"),
+        "{}",
+        message("web")
+    );
+    assert!(
+        message("old").contains("any pod can take"),
+        "{}",
+        message("old")
+    );
+}

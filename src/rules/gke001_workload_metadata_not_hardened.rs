@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::Unsafe,
     fix_cost: "Changing a node pool's metadata mode recreates its nodes (plan it for a maintenance window, with PodDisruptionBudgets), and workloads that used the node's service account lose it unless they are mapped to their own identity first. GKE accepts GKE_METADATA only on a cluster with Workload Identity, so this fix comes with GKE002's.",
     title: "Pods on this node pool can take the node's service-account token from the metadata server",
+    pass_title: "Pods on this node pool cannot take the node's token: it runs the GKE metadata server",
     cis: &[("1.2", "6.4.2"), ("1.6", "5.4.2"), ("1.9", "5.4.1")],
     peers: &["CKV_GCP_69", "AVD-GCP-0057", "google-gke-node-metadata-security"],
     differs: "`SECURE` (metadata concealment) fails, since it still hands out the node's token; and a Terraform pool without `workload_metadata_config` is judged by its cluster's Workload Identity, which decides the mode GKE gives it (GKE003 asks for the mode to be written down).",

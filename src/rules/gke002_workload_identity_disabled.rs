@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::Safe,
     fix_cost: "Turning on Workload Identity updates the cluster in place; no node is recreated and existing pools keep their metadata mode until GKE001's fix changes it.",
     title: "The cluster has no Workload Identity, so no node pool can run the GKE metadata server",
+    pass_title: "The cluster has Workload Identity",
     cis: &[("1.2", "6.2.2"), ("1.6", "5.2.2")],
     peers: &[],
     differs: "",

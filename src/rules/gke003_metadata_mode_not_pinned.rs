@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::Unsafe,
     fix_cost: "Pinning the mode recreates the pool's nodes when they run another mode today, and needs Workload Identity on the cluster (GKE002's fix comes with it).",
     title: "The pool's metadata mode is not written down: it follows whatever the cluster has when the pool is made",
+    pass_title: "The pool's metadata mode is written down",
     cis: &[],
     peers: &[],
     differs: "",

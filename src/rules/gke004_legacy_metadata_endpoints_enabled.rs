@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::Unsafe,
     fix_cost: "Node metadata cannot change in place: Terraform replaces the pool (its nodes are recreated). Anything calling the /0.1/ or /v1beta1/ metadata paths must move to /v1/ first.",
     title: "The pool's nodes serve the legacy metadata endpoints, which need no Metadata-Flavor header",
+    pass_title: "The legacy metadata endpoints are off",
     cis: &[],
     peers: &["CKV_GCP_67", "AVD-GCP-0048", "google-gke-metadata-endpoints-disabled"],
     differs: "An absent `disable-legacy-endpoints` passes: GKE 1.12 and later set it to \"true\" on every node unless told otherwise.",

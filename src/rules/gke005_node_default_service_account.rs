@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::DisplayOnly,
     fix_cost: "A pool's service account cannot change in place: a dedicated account (yours to create and grant) and a replacement pool are needed, and the workloads move to it.",
     title: "Nodes run as the Compute Engine default service account",
+    pass_title: "Nodes run as a dedicated service account",
     cis: &[("1.2", "6.2.1"), ("1.7", "5.2.1"), ("2.0", "5.2.1")],
     peers: &["AVD-GCP-0050", "1c8eef02-17b1-4a3e-b01d-dcc3292d2c38", "google-gke-use-service-account"],
     differs: "A `google_service_account.*` reference passes even though its email is known only after apply: it is a dedicated account by construction.",
@@ -113,7 +114,16 @@ pub(crate) fn judge(field: &Field<String>, whose: &str) -> (Status, String, Opti
 
 fn check(model: &Model, out: &mut Vec<Outcome>) {
     for (i, pool) in model.node_pools.iter().enumerate() {
-        let (status, message, span) = judge(&pool.service_account, "The pool's nodes");
+        let (status, mut message, span) = judge(&pool.service_account, "The pool's nodes");
+        // Findings on one pool agree: where GKE001 passes, no pod reaches the node's token.
+        let hidden =
+            super::gke001_workload_metadata_not_hardened::verdict(model, pool).0 == Status::Pass;
+        if hidden && status == Status::Fail {
+            message = message.replace(
+                "and which any pod can take from the metadata server.",
+                "and which the nodes themselves hold: the GKE metadata server keeps it from pods, but anything that escapes to a node has it.",
+            );
+        }
         let (status, message) = if_pool_exists(pool, status, message);
         let at = span.map_or(pool_head(pool), |s| (pool.site.input, s));
         let remediation = (status != Status::Pass).then(|| pool_fix(model, pool));

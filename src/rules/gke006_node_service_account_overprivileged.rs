@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::DisplayOnly,
     fix_cost: "Removing the binding can cut off whatever else runs as that account: which roles it keeps is yours to decide.",
     title: "The nodes' service account holds a broad role in the project",
+    pass_title: "The nodes' service account holds no broad role in the project",
     cis: &[],
     peers: &[],
     differs: "",

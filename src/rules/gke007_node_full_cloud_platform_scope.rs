@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::DisplayOnly,
     fix_cost: "Scopes cannot change in place (Terraform replaces the pool), and the scopes or dedicated account the workloads need are yours to choose.",
     title: "The pool runs as the default service account with the full cloud-platform scope",
+    pass_title: "The pool's scopes are limited, or its service account is dedicated",
     cis: &[],
     peers: &[],
     differs: "The cloud-platform scope passes with a dedicated service account: Google recommends it there and lets IAM roles limit the token.",

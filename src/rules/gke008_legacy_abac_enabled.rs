@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::Unsafe,
     fix_cost: "With legacy ABAC off, only RBAC grants access in the cluster: users and workloads that relied on ABAC lose access unless RBAC grants it first.",
     title: "Legacy ABAC authorization is on, granting broad static permissions beside RBAC",
+    pass_title: "Legacy ABAC is off: RBAC alone grants access",
     cis: &[("1.7", "5.8.3"), ("2.0", "5.8.3")],
     peers: &["CKV_GCP_7", "AVD-GCP-0062", "5baa92d2-d8ee-4c75-88a4-52d9d8bb8067", "google-gke-use-rbac-permissions"],
     differs: "",

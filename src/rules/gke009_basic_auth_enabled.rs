@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::DisplayOnly,
     fix_cost: "Whoever still logs in with the username and password loses access: removing it is yours to schedule.",
     title: "The control plane accepts a static username and password",
+    pass_title: "The control plane accepts no static username and password",
     cis: &[],
     peers: &["CKV_GCP_19", "AVD-GCP-0064", "google-gke-no-legacy-authentication"],
     differs: "",

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::DisplayOnly,
     fix_cost: "Changing issue_client_certificate recreates the cluster in Terraform; whatever used the certificate must use a Google identity first.",
     title: "A client certificate for the Kubernetes API was issued",
+    pass_title: "No client certificate was issued",
     cis: &[],
     peers: &["CKV_GCP_13", "AVD-GCP-0064", "google-gke-no-legacy-authentication"],
     differs: "Absence passes: not issuing a client certificate is the default, so only an issued one fails.",

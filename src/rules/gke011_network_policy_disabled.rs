@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::DisplayOnly,
     fix_cost: "Enforcement applies every NetworkPolicy at once and recreates the nodes: traffic the policies do not allow stops.",
     title: "NetworkPolicy objects are not enforced: every pod can reach every other pod",
+    pass_title: "NetworkPolicy objects are enforced",
     cis: &[("1.4", "5.6.7")],
     peers: &["CKV_GCP_12", "AVD-GCP-0056", "google-gke-enable-network-policy"],
     differs: "Dataplane V2 (`ADVANCED_DATAPATH`) and Autopilot clusters pass without `network_policy`: Dataplane V2 enforces NetworkPolicy itself.",

@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::DisplayOnly,
     fix_cost: "Private nodes lose direct internet egress (Cloud NAT is needed first), and the change recreates nodes.",
     title: "The nodes have public IP addresses",
+    pass_title: "The nodes have internal addresses only",
     cis: &[("1.4", "5.6.5")],
     peers: &["CKV_GCP_25", "AVD-GCP-0059", "google-gke-enable-private-cluster"],
     differs: "A `private_cluster_config` block is not enough: its `enable_private_nodes` value is read, so a block that sets only other fields fails.",

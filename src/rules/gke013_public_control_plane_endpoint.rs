@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::DisplayOnly,
     fix_cost: "Clients outside the VPC lose the control plane.",
     title: "The Kubernetes API answers on a public IP address",
+    pass_title: "The Kubernetes API answers on no public IP address",
     cis: &[("1.4", "5.6.4")],
     peers: &[],
     differs: "",

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::DisplayOnly,
     fix_cost: "Only the networks you list reach the control plane: everyone else loses it, and the list is yours to choose.",
     title: "The Kubernetes API accepts connections from any address",
+    pass_title: "Only authorized networks reach the Kubernetes API",
     cis: &[("1.4", "5.6.3")],
     peers: &["CKV_GCP_20", "AVD-GCP-0061", "google-gke-enable-master-networks"],
     differs: "A control plane whose IP endpoints are turned off (DNS endpoint only) passes: there is no address for authorized networks to restrict.",

@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::DisplayOnly,
     fix_cost: "Networks left out of the new list lose the control plane; the list is yours to choose.",
     title: "The authorized networks let in every address on the internet",
+    pass_title: "The authorized networks are specific",
     cis: &[],
     peers: &["CKV_GCP_18", "AVD-GCP-0053", "google-gke-no-public-control-plane"],
     differs: "The blocks are added up as address ranges, so `0.0.0.0/1` with `128.0.0.0/1` fails like `0.0.0.0/0` instead of passing as two narrower ranges.",

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::Unsafe,
     fix_cost: "Turning Shielded GKE Nodes on recreates the cluster's nodes, a few at a time.",
     title: "Shielded GKE Nodes are off: a node's identity can be impersonated",
+    pass_title: "Shielded GKE Nodes are on",
     cis: &[("1.4", "5.5.5"), ("1.8", "5.5.5"), ("1.9", "5.5.5")],
     peers: &["CKV_GCP_71", "AVD-GCP-0055", "579a0727-9c29-4d58-8195-fc5802a8bdb4", "google-gke-node-shielding-enabled"],
     differs: "An absent `enable_shielded_nodes` passes in Terraform (on by default since GKE 1.18) but fails in gcloud output, where the API leaves the setting out only when it is off.",

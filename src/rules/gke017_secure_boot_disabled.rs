@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::Unsafe,
     fix_cost: "Terraform replaces the pool (its nodes are recreated); unsigned third-party kernel modules stop loading.",
     title: "The pool's nodes boot without secure boot",
+    pass_title: "The pool's nodes boot with secure boot",
     cis: &[("1.4", "5.5.7")],
     peers: &["CKV_GCP_68"],
     differs: "",

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::Unsafe,
     fix_cost: "Terraform replaces the pool (its nodes are recreated).",
     title: "The pool's nodes run without integrity monitoring",
+    pass_title: "The pool's nodes run with integrity monitoring",
     cis: &[("1.4", "5.5.6")],
     peers: &["CKV_GCP_72"],
     differs: "An absent `enable_integrity_monitoring` passes in Terraform: it is on unless turned off.",

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::Safe,
     fix_cost: "Updates the pool in place; from then on, unhealthy nodes are drained and recreated.",
     title: "Broken nodes in this pool are not repaired",
+    pass_title: "Broken nodes in this pool are repaired",
     cis: &[("1.4", "5.5.2"), ("1.7", "5.5.2")],
     peers: &["CKV_GCP_9", "AVD-GCP-0063", "acfdbec6-4a17-471f-b412-169d77553332", "google-gke-enable-auto-repair"],
     differs: "A Terraform pool without a `management` block passes: auto-repair is on for new pools unless turned off.",

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::Unsafe,
     fix_cost: "Updates the pool in place; GKE then upgrades the nodes (recreating them) in the cluster's maintenance windows, soon when the pool is behind the control plane.",
     title: "This pool's nodes do not receive security upgrades",
+    pass_title: "This pool's nodes receive security upgrades",
     cis: &[("1.4", "5.5.3")],
     peers: &["CKV_GCP_10", "AVD-GCP-0058", "google-gke-enable-auto-upgrade"],
     differs: "A Terraform pool without a `management` block passes: auto-upgrade is on for new pools unless turned off.",

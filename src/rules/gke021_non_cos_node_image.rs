@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::Unsafe,
     fix_cost: "Changing the image recreates the pool's nodes; workloads that install host packages need changing first.",
     title: "The pool's nodes do not run Container-Optimized OS",
+    pass_title: "The pool's nodes run Container-Optimized OS",
     cis: &[("1.4", "5.5.1"), ("1.6", "5.5.1"), ("1.9", "5.5.1")],
     peers: &["CKV_GCP_22", "AVD-GCP-0054", "google-gke-node-pool-uses-cos"],
     differs: "An absent `image_type` passes (GKE's default is COS_CONTAINERD), and Windows pools are exempt.",

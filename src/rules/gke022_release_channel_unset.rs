@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::Unsafe,
     fix_cost: "In a channel, GKE upgrades the control plane and nodes on its schedule (set maintenance windows to choose when), and every pool must keep auto-upgrade and auto-repair on: GKE020's and GKE019's fixes come with it.",
     title: "The cluster is not enrolled in a release channel",
+    pass_title: "The cluster is enrolled in a release channel",
     cis: &[("1.4", "5.5.4"), ("1.6", "5.5.4"), ("1.9", "5.5.4")],
     peers: &["CKV_GCP_70"],
     differs: "An absent `release_channel` passes in Terraform when no version is pinned: GKE enrolls a new cluster in the REGULAR channel.",

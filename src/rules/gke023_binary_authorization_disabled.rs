@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::DisplayOnly,
     fix_cost: "Enforcement blocks every image the policy does not allow; a project policy is needed first.",
     title: "Any container image can run: Binary Authorization is off",
+    pass_title: "Binary Authorization enforces a policy",
     cis: &[("1.4", "5.10.5")],
     peers: &["CKV_GCP_66"],
     differs: "",

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::Unsafe,
     fix_cost: "Updates the cluster in place and restarts the nodes' networking; flow-log volume grows.",
     title: "Traffic between pods on the same node is invisible to VPC flow logs and firewall rules",
+    pass_title: "Traffic between pods on the same node is visible to flow logs and firewall rules",
     cis: &[("1.4", "5.6.1")],
     peers: &["CKV_GCP_61"],
     differs: "",

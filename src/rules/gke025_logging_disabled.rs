@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::Safe,
     fix_cost: "Updates the cluster in place; logs are billed by volume.",
     title: "The cluster sends no logs to Cloud Logging",
+    pass_title: "The cluster sends its logs to Cloud Logging",
     cis: &[("1.4", "5.7.1")],
     peers: &["CKV_GCP_1", "AVD-GCP-0060", "google-gke-enable-stackdriver-logging"],
     differs: "Only `none` (or an empty component list) fails: an absent setting is Cloud Logging, the default.",

@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::Safe,
     fix_cost: "Updates the cluster in place; metrics beyond the free allotment are billed.",
     title: "The cluster sends no metrics to Cloud Monitoring",
+    pass_title: "The cluster sends its metrics to Cloud Monitoring",
     cis: &[("1.4", "5.7.1")],
     peers: &["CKV_GCP_8", "AVD-GCP-0052", "google-gke-enable-stackdriver-monitoring"],
     differs: "Only `none` (or an empty component list) fails: an absent setting is Cloud Monitoring, the default.",

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::DisplayOnly,
     fix_cost: "Needs a Cloud KMS key the GKE service agent can use; losing the key loses the Secrets.",
     title: "Kubernetes Secrets are not encrypted with a key the project controls",
+    pass_title: "Kubernetes Secrets are encrypted with a key the project controls",
     cis: &[("1.4", "5.3.1")],
     peers: &[],
     differs: "",

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::Unsafe,
     fix_cost: "Removes the dashboard add-on in place; its users lose it.",
     title: "The Kubernetes Dashboard add-on runs in the cluster",
+    pass_title: "The Kubernetes Dashboard add-on does not run",
     cis: &[],
     peers: &[],
     differs: "In Terraform only an explicit `disabled = false` fails: the add-on is not installed since GKE 1.10 and was removed in 1.15.",

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::DisplayOnly,
     fix_cost: "Terraform destroys and recreates the cluster, with everything in it: move workloads and data first.",
     title: "The cluster runs Kubernetes alpha features",
+    pass_title: "The cluster runs no alpha features",
     cis: &[],
     peers: &[],
     differs: "",

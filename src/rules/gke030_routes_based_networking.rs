@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::DisplayOnly,
     fix_cost: "A cluster's network mode cannot change: a new VPC-native cluster replaces this one.",
     title: "The cluster is routes-based, not VPC-native",
+    pass_title: "The cluster is VPC-native",
     cis: &[("1.4", "5.6.2")],
     peers: &["CKV_GCP_23", "AVD-GCP-0049", "google-gke-enable-ip-aliasing"],
     differs: "A Terraform cluster with neither `networking_mode` nor `ip_allocation_policy` is unknown, not failed: provider 5.0 and later make it VPC-native.",

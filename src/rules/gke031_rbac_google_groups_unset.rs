@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::DisplayOnly,
     fix_cost: "The gke-security-groups group is yours to create in your domain.",
     title: "RBAC cannot grant access to Google Groups",
+    pass_title: "RBAC can grant access to Google Groups",
     cis: &[("1.4", "5.8.3")],
     peers: &["CKV_GCP_65"],
     differs: "",

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::DisplayOnly,
     fix_cost: "Needs a Cloud KMS key the Compute Engine service agent can use; Terraform replaces the pool.",
     title: "The nodes' boot disks are not encrypted with a key the project controls",
+    pass_title: "The nodes' boot disks are encrypted with a key the project controls",
     cis: &[("1.4", "5.9.1")],
     peers: &[],
     differs: "",

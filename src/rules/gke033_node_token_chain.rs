@@ -17,6 +17,7 @@ pub static RULE: Rule = Rule {
     fix_applicability: Applicability::DisplayOnly,
     fix_cost: "GKE001's fix (the pool's nodes are recreated) and removing the project-wide role from the nodes' account (whatever else uses it may lose access): a person decides the order.",
     title: "Any pod on this pool can act as a service account with a broad role in the project",
+    pass_title: "No pod on this pool can act as a service account with a broad role in the project",
     cis: &[],
     peers: &[],
     differs: "",

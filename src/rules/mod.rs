@@ -55,6 +55,8 @@ pub struct Rule {
     pub fix_cost: &'static str,
     /// One line: what a failure means.
     pub title: &'static str,
+    /// One line: what a pass means (said of passing results, never a double negative).
+    pub pass_title: &'static str,
     /// CIS GKE Benchmark recommendations: (benchmark version, recommendation number).
     pub cis: &'static [(&'static str, &'static str)],
     /// The same check in other tools (Checkov, Trivy/tfsec, KICS, ...).
