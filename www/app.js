@@ -1,5 +1,6 @@
 import { call, EngineError } from './engine-client.js';
 import { fragmentParams, packText, textFromParams } from './links.js';
+import { inline } from './markdown.js';
 
 // The gkecheck page: runs the checker (Rust compiled to WebAssembly) on what is pasted, and
 // renders the same report the command line prints as JSON. Nothing leaves the page.
@@ -515,8 +516,8 @@ async function listExercises() {
 function startExercise(scenario, json) {
   exercise = { scenario, json, hints: [], shown: 0 };
   $('exercise-title').textContent = scenario.title;
-  $('exercise-story').textContent = scenario.story;
-  $('exercise-task').textContent = scenario.task;
+  $('exercise-story').replaceChildren(inline(scenario.story));
+  $('exercise-task').replaceChildren(inline(scenario.task));
   $('exercise-hints').replaceChildren();
   $('exercise-done').textContent = '';
   $('exercise-message').textContent = '';
@@ -550,7 +551,8 @@ async function updateExercise() {
   if (!exercise) return;
   exercise.hints = state.hints;
   $('exercise-goals').replaceChildren(...state.goals.map((goal) => {
-    const item = el('li', '', `${goal.met ? 'Met' : 'Not yet'}: ${goal.says}`);
+    const item = el('li', '', `${goal.met ? 'Met' : 'Not yet'}: `);
+    item.append(inline(goal.says));
     item.dataset.met = String(goal.met);
     return item;
   }));
@@ -598,11 +600,15 @@ async function listRules() {
     section.append(heading, el('p', '', r.title), el('p', '', `Category: ${r.category}.`));
     if (r.cis.length) section.append(el('p', '', `CIS GKE Benchmark: ${r.cis.join(', ')}.`));
     if (r.peers.length) section.append(el('p', '', `The same check elsewhere: ${r.peers.join(', ')}.`));
-    if (r.differs) section.append(el('p', '', `Where gkecheck differs: ${r.differs}`));
+    if (r.differs) {
+      const p = el('p', '', 'Where gkecheck differs: ');
+      p.append(inline(r.differs));
+      section.append(p);
+    }
     section.append(el('p', '', `Fix: ${APPLICABILITY[r.fix_applicability]}. ${r.fix_cost}`));
     for (const [label, text] of [['What it checks', r.what], ['Why it matters', r.why], ['How to fix', r.fix]]) {
       const p = el('p');
-      p.append(el('strong', '', `${label}: `), text);
+      p.append(el('strong', '', `${label}: `), inline(text));
       section.append(p);
     }
     return section;
@@ -895,7 +901,9 @@ $('exercise-hint').addEventListener('click', () => {
     $('exercise-done').textContent = 'No more hints: the rules\' docs say the rest.';
     return;
   }
-  $('exercise-hints').append(el('li', '', exercise.hints[exercise.shown]));
+  const hint = el('li');
+  hint.append(inline(exercise.hints[exercise.shown]));
+  $('exercise-hints').append(hint);
   exercise.shown += 1;
 });
 $('exercise-reset').addEventListener('click', () => exercise && startExercise(exercise.scenario, exercise.json));

@@ -617,6 +617,10 @@ test('each finding opens its rule in the rules reference', async () => {
   assert.equal(focused, 'GKE001 workload-metadata-not-hardened (high)');
   assert.match(await page.textContent('#rule-GKE001'), /CIS GKE Benchmark: 6\.4\.2 \(v1\.2\), 5\.4\.2 \(v1\.6\), 5\.4\.1 \(v1\.9\)/);
   assert.match(await page.textContent('#rule-GKE002'), /How to fix: /);
+  // Inline Markdown is rendered (code spans), never shown raw and never as HTML from data.
+  assert.ok(await page.locator('#rule-GKE001 code').count() > 0);
+  assert.doesNotMatch(await page.textContent('#rule-GKE001'), /`/);
+  assert.equal(await page.locator('#rules-list script, #rules-list img').count(), 0);
   assert.deepEqual(requests.slice(loaded), []);
   await page.close();
 });

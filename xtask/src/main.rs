@@ -226,7 +226,7 @@ fn single_file(dist: &Path) -> Result<(), String> {
         examples.finish()
     );
     // The page's modules, each in its own scope, handing on what it exports.
-    for module in ["links.js", "engine-client.js"] {
+    for module in ["links.js", "engine-client.js", "markdown.js"] {
         let (body, exports) = strip_module(&read(module)?)?;
         js.push_str(&format!(
             "const {{ {names} }} = (() => {{\n{body}\nreturn {{ {names} }};\n}})();\n",
