@@ -125,6 +125,27 @@ let lastRender = null;
 $('hide-passing').addEventListener('change', () => {
   if (lastRender) render(...lastRender);
 });
+for (const id of ['filter-status', 'filter-severity', 'filter-rule']) {
+  $(id).addEventListener('change', () => { if (lastRender) render(...lastRender); });
+}
+
+const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 };
+
+// The rule filter offers the rules the report has results for.
+function updateRuleFilter(report) {
+  const select = $('filter-rule');
+  const rules = [...new Set(report.results.map((r) => r.rule))].sort();
+  const have = [...select.options].slice(1).map((o) => o.value);
+  if (have.join() === rules.join()) return;
+  const chosen = select.value;
+  select.replaceChildren(el('option', '', 'any'), ...rules.map((id) => {
+    const option = el('option', '', id);
+    option.value = id;
+    return option;
+  }));
+  select.options[0].value = '';
+  select.value = rules.includes(chosen) ? chosen : '';
+}
 
 function render(report, ms) {
   lastRender = [report, ms];
@@ -150,8 +171,17 @@ function render(report, ms) {
 
   renderHeadline($('headline'), report);
 
+  // Filters by status, severity (this one or worse) and rule.
+  const wantStatus = $('filter-status').value;
+  const wantSeverity = SEVERITY_RANK[$('filter-severity').value];
+  const wantRule = $('filter-rule').value;
+  updateRuleFilter(report);
+  const shown = report.results.filter((r) => (!wantStatus || r.status === wantStatus)
+    && (wantSeverity === undefined || SEVERITY_RANK[r.severity] <= wantSeverity)
+    && (!wantRule || r.rule === wantRule));
+
   const groups = new Map();
-  for (const r of report.results) {
+  for (const r of shown) {
     const key = r.resource.kind === 'cluster' ? r.resource.name : (r.resource.cluster ?? '');
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(r);
@@ -213,6 +243,20 @@ function renderHeadline(box, report) {
     return p;
   });
   if (report.summary.fail) items.push(el('p', 'severity-counts', `Failing: ${severities.join(', ')}.`));
+  // The worst finding (the report is ranked), one click from its place in the results.
+  const worst = report.results[0];
+  if (worst && worst.status === 'fail') {
+    const p = el('p', 'worst');
+    const go = el('button', 'goto-worst', `Worst finding: ${worst.rule} (${worst.severity}), ${worst.resource.kind === 'cluster' ? 'cluster' : 'node pool'} ${worst.resource.name}`);
+    go.type = 'button';
+    go.addEventListener('click', () => {
+      const target = document.querySelector(`#results .result[data-rule="${worst.rule}"][data-status="fail"]`);
+      target?.scrollIntoView({ block: 'start' });
+      target?.querySelector('button')?.focus();
+    });
+    p.append(go, ` ${TITLES[worst.rule]?.[0] ?? worst.message}`);
+    items.push(p);
+  }
   box.replaceChildren(...items);
   box.hidden = items.length === 0;
 }
@@ -226,7 +270,8 @@ function resultElement(r) {
   const head = el('div', 'result-head');
   head.append(
     el('span', 'badge', STATUS_WORDS[r.status]),
-    el('span', 'rule', `${r.rule} ${r.name}`),
+    el('span', 'rule', r.rule),
+    el('span', 'title', TITLES[r.rule]?.[r.status === 'pass' ? 1 : 0] ?? r.name),
     el('span', 'severity', r.severity),
     el('span', 'resource', `${r.resource.kind === 'cluster' ? 'cluster' : 'node pool'} ${r.resource.name}`),
   );
@@ -234,10 +279,16 @@ function resultElement(r) {
   show.type = 'button';
   show.title = 'Select the place in the input';
   show.setAttribute('aria-label', `Show ${r.resource.name} at ${place(r.location.input, r.location.line)} in the input`);
-  show.addEventListener('click', () => goto(r.location.input, r.location.offset, r.location.endOffset, r.location.line));
+  show.addEventListener('click', () => {
+    returnTo = show;
+    goto(r.location.input, r.location.offset, r.location.endOffset, r.location.line);
+  });
   const about = el('button', 'about', `About ${r.rule}`);
   about.type = 'button';
-  about.addEventListener('click', () => showRule(r.rule));
+  about.addEventListener('click', () => {
+    returnTo = about;
+    showRule(r.rule);
+  });
   head.append(show, about);
   item.append(head, el('p', 'message', r.message));
   if (r.suppression) {
@@ -245,7 +296,8 @@ function resultElement(r) {
     item.append(el('p', 'waived', `Waived by ${w.source}${w.until ? ` until ${w.until}` : ''}: ${w.reason}`));
   }
   if (r.remediation && r.status !== 'suppressed') {
-    item.append(fixElement(r.remediation, r.status === 'fail'));
+    // Compact: the fix is one click away.
+    item.append(fixElement(r.remediation, false));
     item.append(waiverElement(r));
   }
   return item;
@@ -590,8 +642,15 @@ const APPLICABILITY = {
   'display-only': 'display only (shown, never applied)',
 };
 
+// Each rule's titles, failing and passing, for the compact findings.
+const TITLES = {};
+
+// Where Escape takes the reader back to: the finding whose "Line N" or "About" they followed.
+let returnTo = null;
+
 async function listRules() {
   const rules = JSON.parse(await call('rulesJson'));
+  for (const r of rules) TITLES[r.id] = [r.title, r.pass_title];
   $('rules-list').replaceChildren(...rules.map((r) => {
     const section = el('section', 'rule-doc');
     section.id = `rule-${r.id}`;
@@ -657,6 +716,7 @@ function download(name, text) {
 // what they cost beside them; display-only ones listed without one), then what applying the
 // checked ones writes. Fixes that need another are checked and unchecked together.
 async function openFixes() {
+  $('fix').dataset.opener = 'fix-button';
   const inputs = JSON.stringify(currentInputs());
   // Every fix that can be made: what the run with the unsafe fixes made, and what it left out.
   const plan = JSON.parse(await call('fixInputs', inputs, JSON.stringify({ unsafe: true })));
@@ -767,6 +827,7 @@ async function applyChosen(inputs, ids) {
 // Copies the gcloud fix commands, as one script, and shows them. Terraform alone has nothing
 // to run with gcloud: the page says so and leaves the clipboard alone.
 async function copyScript() {
+  $('fix').dataset.opener = 'script-button';
   const script = await call('scriptFor', JSON.stringify(currentInputs()));
   if (script.startsWith('#!/usr/bin/env bash\n# gkecheck: nothing to fix with gcloud')) {
     $('fix-summary').replaceChildren(el('p', '', 'Nothing to run with gcloud: these inputs hold no failing gcloud output. For Terraform, use "Apply fix…" to change the configuration. The clipboard was left as it was.'));
@@ -963,4 +1024,25 @@ Promise.all([call('maxInputBytes'), preload().catch(() => {}), listRules()]).the
   }
 }, (error) => {
   statusLine.textContent = `The checker could not be loaded: ${error.message}`;
+});
+
+// Escape closes the open panel (fixes, share) and returns to what opened it; in the editor or
+// the rules reference, it returns to the finding the reader came from.
+document.addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape') return;
+  for (const [panel, opener] of [['fix', 'fix-button'], ['share', 'share-button']]) {
+    if (!$(panel).hidden) {
+      $(panel).hidden = true;
+      $($(panel).dataset.opener || opener).focus();
+      event.preventDefault();
+      return;
+    }
+  }
+  if (returnTo && returnTo.isConnected) {
+    const back = returnTo;
+    returnTo = null;
+    back.focus();
+    back.closest('.result')?.scrollIntoView({ block: 'nearest' });
+    event.preventDefault();
+  }
 });

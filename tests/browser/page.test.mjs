@@ -202,6 +202,55 @@ test('hostile inputs give errors or results in the page, never a trap', async ()
   await page.close();
 });
 
+test('the answer first: skip link, filters, Escape and the way back, at desktop and phone width', async () => {
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    const page = await browser.newPage({ viewport });
+    await page.goto(URL_);
+    await result(page, 'GKE001', 'fail', 'batch').waitFor();
+    // The answer and the worst finding are on screen without scrolling.
+    for (const selector of ['#headline .answer', '#headline .worst']) {
+      const box = await page.locator(selector).boundingBox();
+      assert.ok(box && box.y + box.height <= viewport.height, `${selector} at ${viewport.width}px: ${JSON.stringify(box)}`);
+    }
+    assert.match(await page.textContent('#headline .worst'), /Worst finding: GKE001 \(high\), node pool default-pool/);
+    // The first Tab reaches the skip link, which leads to the results.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement.id === 'results-heading');
+    // Filters by severity, rule and status.
+    await page.selectOption('#filter-severity', 'high');
+    const severities = await page.locator('#results .result .severity').allTextContents();
+    assert.ok(severities.length && severities.every((s) => s === 'high' || s === 'critical'), severities.join());
+    await page.selectOption('#filter-rule', 'GKE017');
+    assert.equal(await page.locator('#results .result').count(), 0, 'no high GKE017 finding');
+    await page.selectOption('#filter-severity', '');
+    assert.deepEqual([...new Set(await page.locator('#results .result').evaluateAll((n) => n.map((e) => e.dataset.rule)))], ['GKE017']);
+    await page.selectOption('#filter-rule', '');
+    await page.selectOption('#filter-status', 'pass');
+    assert.deepEqual([...new Set(await page.locator('#results .result').evaluateAll((n) => n.map((e) => e.dataset.status)))], ['pass']);
+    await page.selectOption('#filter-status', '');
+    // A finding is compact: its fix is one click away, not open.
+    const batch = result(page, 'GKE001', 'fail', 'batch');
+    assert.equal(await batch.locator('details.fix').first().getAttribute('open'), null);
+    // "About" and "Line N" lead away; Escape comes back to the finding.
+    await batch.locator('button.about').click();
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'About GKE001');
+    await batch.locator('button.goto').click();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'input');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'goto');
+    // Escape closes a panel and returns to its button.
+    await page.click('#script-button');
+    await page.locator('#fix:not([hidden])').waitFor();
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('#fix').isHidden(), true);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'script-button');
+    await page.close();
+  }
+});
+
 test('a panic in the engine shows an error and the page recovers', async () => {
   const { page } = await open();
   await result(page, 'GKE001', 'fail', 'batch').waitFor();
