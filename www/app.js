@@ -1,4 +1,4 @@
-import { call, EngineError } from './engine-client.js';
+import { call, EngineError, startFailure } from './engine-client.js';
 import { fragmentParams, packText, textFromParams } from './links.js';
 import { inline } from './markdown.js';
 
@@ -1023,7 +1023,7 @@ Promise.all([call('maxInputBytes'), preload().catch(() => {}), listRules()]).the
     }
   }
 }, (error) => {
-  statusLine.textContent = `The checker could not be loaded: ${error.message}`;
+  statusLine.textContent = startFailure(error) ?? `The checker could not be loaded: ${error.message}`;
 });
 
 // Escape closes the open panel (fixes, share) and returns to what opened it; in the editor or

@@ -13,7 +13,7 @@
 // Everything runs in the reader's browser; several embeds share one engine. A shadow root
 // keeps the host page's styles and the embed's apart.
 
-import { check } from './engine-client.js';
+import { check, startFailure } from './engine-client.js';
 
 const STYLE = new CSSStyleSheet();
 STYLE.replaceSync(`
@@ -200,7 +200,12 @@ export class GkeCheck extends HTMLElement {
       this.#render(performance.now() - started);
       this.dispatchEvent(new CustomEvent('gkecheck-report', { detail: report }));
     } catch (error) {
-      if (number === this.#number) this.#status.textContent = `gkecheck hit an internal error (${error.message}); edit the text to check again.`;
+      if (number === this.#number) {
+        // Why the engine cannot start, when that is it; the text stays where it is.
+        this.#status.textContent = startFailure(error)
+          ?? `gkecheck hit an internal error (${error.message}); edit the text to check again.`;
+        this.#status.dataset.failed = '';
+      }
     }
   }
 

@@ -101,6 +101,25 @@ export async function call(method, ...args) {
   }
 }
 
+/**
+ * Why the engine could not start, in plain words, when that is the reason for `error`; null
+ * for anything else. A host page's Content-Security-Policy without 'wasm-unsafe-eval', files
+ * that another origin serves without CORS, and browsers without WebAssembly each say what to do.
+ */
+export function startFailure(error) {
+  const text = String(error?.message ?? error ?? '');
+  if (typeof WebAssembly === 'undefined') {
+    return 'This browser cannot run WebAssembly, which gkecheck needs: use a current Chrome, Edge, Firefox or Safari.';
+  }
+  if (/wasm-unsafe-eval|Content.Security.Policy|Refused to compile|CompileError/i.test(text)) {
+    return "The page's Content-Security-Policy does not let WebAssembly run: the host must add 'wasm-unsafe-eval' to script-src (gkecheck's README, Embedding, lists the whole policy).";
+  }
+  if (/dynamically imported module|Failed to fetch|NetworkError|Importing a module script failed|CORS/i.test(text)) {
+    return "gkecheck's files could not be loaded: the host must serve embed.js, engine-client.js, worker.js and pkg/ together, with an Access-Control-Allow-Origin header when they come from another origin, and allow that origin in script-src and connect-src.";
+  }
+  return null;
+}
+
 /** Checks inputs `[{name, text, format}]` and resolves to the report object. */
 export async function check(inputs) {
   return JSON.parse(await call('checkInputs', JSON.stringify(inputs)));

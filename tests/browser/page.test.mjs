@@ -697,6 +697,29 @@ test('an embed on a host page whose policy forbids workers still checks, on the 
   await page.close();
 });
 
+test('an embed on a host that sends its policy as a header works, and one that forgets wasm-unsafe-eval says so', async () => {
+  const policy = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; frame-src 'self'";
+  const host = (csp) => ({
+    status: 200,
+    headers: { 'Content-Type': 'text/html', 'Content-Security-Policy': csp },
+    body: `<!doctype html><script type="module" src="embed.js"></script>
+<gke-check id="e"><template>{"name": "c", "nodePools": [{"name": "p", "config": {}}]}</template></gke-check>`,
+  });
+  const page = await browser.newPage();
+  await page.route(`${URL_}host-ok.html`, (route) => route.fulfill(host(policy)));
+  await page.route(`${URL_}host-no-wasm.html`, (route) => route.fulfill(host(policy.replace(" 'wasm-unsafe-eval'", ''))));
+  await page.goto(`${URL_}host-ok.html`);
+  await page.locator('#e li.result[data-rule="GKE001"][data-status="fail"]').waitFor();
+  await page.goto(`${URL_}host-no-wasm.html`);
+  await page.waitForFunction(() => document.getElementById('e')?.shadowRoot?.querySelector('.status[data-failed]'));
+  const said = await page.evaluate(() => document.getElementById('e').shadowRoot.querySelector('.status').textContent);
+  assert.match(said, /'wasm-unsafe-eval'/);
+  // The text is still there to read.
+  const text = await page.evaluate(() => document.getElementById('e').value);
+  assert.match(text, /nodePools/);
+  await page.close();
+});
+
 test('the Cluster + IAM policy example shows the critical chain first', async () => {
   const { page, requests } = await open();
   await result(page, 'GKE001', 'fail', 'batch').waitFor();
