@@ -36,7 +36,7 @@ cluster (and asks you to pin the mode).",
 switch every pool: `gcloud container node-pools update POOL --cluster=CLUSTER --workload-metadata=GKE_METADATA`. \
 In Terraform, set `workload_metadata_config { mode = \"GKE_METADATA\" }` in each pool's `node_config` and \
 `workload_identity_config { workload_pool = ... }` on the cluster. Changing the mode recreates the pool's nodes.",
-    examples: &[
+    examples: examples![
         Example {
             title: "A pool exposing the metadata server (gcloud)",
             format: "gcloud-json",

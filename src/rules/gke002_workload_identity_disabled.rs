@@ -26,7 +26,7 @@ cannot run the GKE metadata server (GKE001), so every pod can take the node's cr
     fix: "`gcloud container clusters update CLUSTER --location=LOCATION --workload-pool=PROJECT_ID.svc.id.goog`, \
 or in Terraform `workload_identity_config { workload_pool = \"PROJECT_ID.svc.id.goog\" }`. Then switch each \
 node pool to GKE_METADATA (GKE001).",
-    examples: &[
+    examples: examples![
         Example {
             title: "No Workload Identity",
             format: "gcloud-json",

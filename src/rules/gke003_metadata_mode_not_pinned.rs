@@ -29,7 +29,7 @@ node's metadata server exposed, and nothing in the pool's own code shows it.",
     fix: "Write `workload_metadata_config { mode = \"GKE_METADATA\" }` in the pool's `node_config` (the cluster \
 needs Workload Identity). On an existing pool that already runs GKE_METADATA, this changes nothing on \
 the nodes.",
-    examples: &[
+    examples: examples![
         Example {
             title: "Inherited from the cluster's Workload Identity",
             format: "terraform",

@@ -27,7 +27,7 @@ metadata, including its service-account token.",
     fix: "Remove the `disable-legacy-endpoints = \"false\"` entry or set it to \"true\". Node metadata \
 cannot change on an existing pool: Terraform replaces it; with gcloud, create a pool with \
 `--metadata=disable-legacy-endpoints=true` and move the workloads.",
-    examples: &[
+    examples: examples![
         Example {
             title: "Turned back on",
             format: "terraform",

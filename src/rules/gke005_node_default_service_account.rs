@@ -34,7 +34,7 @@ A pool's service account cannot be changed in place: create a new pool with \
 In Terraform, set `node_config { service_account = google_service_account.nodes.email }`, which \
 recreates the pool, and `cluster_autoscaling { auto_provisioning_defaults { service_account = ... } }` \
 for auto-provisioned nodes.",
-    examples: &[
+    examples: examples![
         Example {
             title: "A pool on the default service account (gcloud)",
             format: "gcloud-json",

@@ -34,7 +34,7 @@ compromised pod can change almost everything in the project.",
 (GKE005), and remove the broad role: `gcloud projects remove-iam-policy-binding PROJECT_ID \
 --member=serviceAccount:EMAIL --role=ROLE`. Check first what else runs as that account: the default \
 Compute Engine account is also used by VMs.",
-    examples: &[Example {
+    examples: examples![Example {
         title: "The default service account with roles/editor",
         format: "gcloud-json",
         input: r#"{"name": "prod", "nodePools": [{"name": "apps", "config": {"serviceAccount": "default"}}]}

@@ -30,7 +30,7 @@ GKE004) can call every Google Cloud API those roles allow.",
     fix: "Give the pool a dedicated, least-privilege service account (GKE005), or narrow its scopes to what \
 the nodes need (`--scopes=gke-default`). Scopes and service account cannot change on an existing pool: \
 create a replacement pool, move the workloads, delete the old one; Terraform replaces the pool.",
-    examples: &[
+    examples: examples![
         Example {
             title: "Default account, full scope",
             format: "gcloud-json",

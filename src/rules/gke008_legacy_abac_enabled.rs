@@ -26,7 +26,7 @@ in the cluster (service accounts, nodes, controllers) can do.",
     fix: "Grant what users and workloads need through RBAC first, then `gcloud container clusters update \
 CLUSTER --location=LOCATION --no-enable-legacy-authorization`; in Terraform, remove \
 `enable_legacy_abac = true` or set it to false.",
-    examples: &[
+    examples: examples![
         Example {
             title: "ABAC on (gcloud)",
             format: "gcloud-json",

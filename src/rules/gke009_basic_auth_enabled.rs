@@ -27,7 +27,7 @@ version 1.19; a cluster that still shows it predates that, or a configuration st
 from `master_auth` in Terraform (they are gone from the provider since 4.0); for an old cluster, \
 `gcloud container clusters update CLUSTER --location=LOCATION --no-enable-basic-auth` where the version \
 still supports the flag, else upgrade it.",
-    examples: &[
+    examples: examples![
         Example {
             title: "A cluster with basic authentication (gcloud, 2017)",
             format: "gcloud-json",

@@ -27,7 +27,7 @@ description.",
     fix: "Create the cluster without a client certificate (`--no-issue-client-certificate`, the default), \
 or, in Terraform, set `issue_client_certificate = false`, which recreates the cluster. Reach the API \
 with Google identities instead.",
-    examples: &[
+    examples: examples![
         Example {
             title: "An issued certificate (gcloud)",
             format: "gcloud-json",

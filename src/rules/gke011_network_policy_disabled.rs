@@ -29,7 +29,7 @@ can reach every other pod and service in the cluster, and a default-deny policy 
 --update-addons=NetworkPolicy=ENABLED`, then `--enable-network-policy` (the nodes are recreated); in \
 Terraform, `network_policy { enabled = true }` with `addons_config { network_policy_config { disabled = \
 false } }`.",
-    examples: &[
+    examples: examples![
         Example {
             title: "No enforcement (gcloud)",
             format: "gcloud-json",

@@ -31,7 +31,7 @@ team controls.",
     fix: "Make pools private: `gcloud container node-pools update POOL --cluster=CLUSTER \
 --enable-private-nodes` (GKE 1.29 and later; the nodes are recreated) with Cloud NAT for egress, or set \
 `enable_private_nodes = true` in Terraform's `private_cluster_config` (or the pool's `network_config`).",
-    examples: &[
+    examples: examples![
         Example {
             title: "Public nodes (gcloud prints no enablePrivateNodes)",
             format: "gcloud-json",

@@ -29,7 +29,7 @@ Kubernetes API vulnerability and every leaked credential is then one request awa
     fix: "`gcloud container clusters update CLUSTER --enable-private-endpoint` (reach the API from inside \
 the VPC, or through the DNS-based endpoint with IAM); in Terraform, `enable_private_endpoint = true` in \
 `private_cluster_config`.",
-    examples: &[
+    examples: examples![
         Example {
             title: "Public endpoint (gcloud)",
             format: "gcloud-json",

@@ -28,7 +28,7 @@ to the whole internet (or the whole VPC).",
     fix: "`gcloud container clusters update CLUSTER --enable-master-authorized-networks \
 --master-authorized-networks=CIDR,...`; in Terraform, a `master_authorized_networks_config` block with \
 one `cidr_blocks` block per network.",
-    examples: &[
+    examples: examples![
         Example {
             title: "Off (gcloud prints only gcpPublicCidrsAccessEnabled)",
             format: "gcloud-json",

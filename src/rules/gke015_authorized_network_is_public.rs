@@ -28,7 +28,7 @@ cluster looks protected in a console or an audit, and is not.",
     fix: "List only the networks that need the API (offices, VPN egress, CI runners' ranges): \
 `gcloud container clusters update CLUSTER --enable-master-authorized-networks \
 --master-authorized-networks=CIDR,...`; in Terraform, replace the wide `cidr_block` values.",
-    examples: &[
+    examples: examples![
         Example {
             title: "The internet split in two halves",
             format: "gcloud-json",

@@ -26,7 +26,7 @@ VM GKE made: an attacker who takes a pod and the node's bootstrap credentials ca
 read the secrets of the pods scheduled to it.",
     fix: "`gcloud container clusters update CLUSTER --enable-shielded-nodes` (the nodes are recreated); \
 in Terraform, remove `enable_shielded_nodes = false` or set it to true.",
-    examples: &[
+    examples: examples![
         Example {
             title: "Off (gcloud prints no shieldedNodes.enabled)",
             format: "gcloud-json",

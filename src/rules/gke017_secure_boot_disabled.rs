@@ -27,7 +27,7 @@ node (after a container escape, say) does not survive a reboot unnoticed.",
     fix: "Secure boot cannot be turned on for an existing pool: create a pool with `--shielded-secure-boot`, \
 move the workloads, delete the old one. In Terraform, set `enable_secure_boot = true` in the pool's \
 `shielded_instance_config` (Terraform replaces the pool).",
-    examples: &[
+    examples: examples![
         Example {
             title: "Left out: secure boot is off by default",
             format: "gcloud-json",

@@ -27,7 +27,7 @@ changes to Cloud Monitoring: without it, a tampered node boots silently.",
     fix: "It cannot be turned back on for an existing pool: create a pool with \
 `--shielded-integrity-monitoring` (the default), move the workloads, delete the old pool. In Terraform, \
 remove `enable_integrity_monitoring = false` or set it to true (Terraform replaces the pool).",
-    examples: &[
+    examples: examples![
         Example {
             title: "Turned off",
             format: "terraform",

@@ -25,7 +25,7 @@ absent setting fails in gcloud output. Autopilot manages its nodes.",
 attacker or a failing kernel left behind; auto-repair drains and recreates it.",
     fix: "`gcloud container node-pools update POOL --cluster=CLUSTER --enable-autorepair`; in Terraform, \
 set `auto_repair = true` in the pool's `management` block.",
-    examples: &[
+    examples: examples![
         Example {
             title: "Off (gcloud prints management without autoRepair)",
             format: "gcloud-json",

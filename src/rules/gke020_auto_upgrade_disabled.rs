@@ -26,7 +26,7 @@ nodes.",
 container escape uses. A pool that is never upgraded keeps them open.",
     fix: "`gcloud container node-pools update POOL --cluster=CLUSTER --enable-autoupgrade`; in Terraform, \
 set `auto_upgrade = true` in the pool's `management` block. Use maintenance windows to choose when.",
-    examples: &[
+    examples: examples![
         Example {
             title: "Turned off in Terraform",
             format: "terraform",

@@ -26,7 +26,7 @@ patches that arrive with GKE's node upgrades; general-purpose images (Ubuntu) le
 more to patch.",
     fix: "`gcloud container clusters upgrade CLUSTER --node-pool=POOL --image-type=COS_CONTAINERD` (the \
 nodes are recreated); in Terraform, `image_type = \"COS_CONTAINERD\"` or remove the argument.",
-    examples: &[
+    examples: examples![
         Example {
             title: "Ubuntu",
             format: "gcloud-json",

@@ -26,7 +26,7 @@ leave the cluster out of the channels). Autopilot clusters are always in a chann
 version reaches end of life: security fixes wait for someone to remember.",
     fix: "`gcloud container clusters update CLUSTER --release-channel=regular`; in Terraform, \
 `release_channel { channel = \"REGULAR\" }`.",
-    examples: &[
+    examples: examples![
         Example {
             title: "No channel (gcloud)",
             format: "gcloud-json",

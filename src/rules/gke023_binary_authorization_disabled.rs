@@ -28,7 +28,7 @@ the organisation's registries).",
     fix: "`gcloud container clusters update CLUSTER --binauthz-evaluation-mode=PROJECT_SINGLETON_POLICY_ENFORCE` \
 after writing the project's policy; in Terraform, `binary_authorization { evaluation_mode = \
 \"PROJECT_SINGLETON_POLICY_ENFORCE\" }`.",
-    examples: &[
+    examples: examples![
         Example {
             title: "Off (gcloud prints an empty binaryAuthorization)",
             format: "gcloud-json",

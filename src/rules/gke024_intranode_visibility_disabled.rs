@@ -24,7 +24,7 @@ Autopilot clusters are judged the same way.",
 mirroring and VPC firewall rules miss them, so lateral movement between co-located pods leaves no trace.",
     fix: "`gcloud container clusters update CLUSTER --enable-intra-node-visibility` (the nodes are \
 restarted); in Terraform, `enable_intranode_visibility = true`.",
-    examples: &[
+    examples: examples![
         Example {
             title: "Off",
             format: "gcloud-json",

@@ -25,7 +25,7 @@ nothing to investigate or alert on. (Kubernetes audit logs go to Cloud Audit Log
     fix: "`gcloud container clusters update CLUSTER --logging=SYSTEM,WORKLOAD`; in Terraform, remove \
 `logging_service = \"none\"` (or set `logging.googleapis.com/kubernetes`) and list components in \
 `logging_config`.",
-    examples: &[
+    examples: examples![
         Example {
             title: "Turned off",
             format: "gcloud-json",

@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
 raise no alert, and integrity-monitoring reports (GKE018) go nowhere anyone looks.",
     fix: "`gcloud container clusters update CLUSTER --monitoring=SYSTEM`; in Terraform, remove \
 `monitoring_service = \"none\"` (or set `monitoring.googleapis.com/kubernetes`).",
-    examples: &[
+    examples: examples![
         Example {
             title: "Turned off (Terraform)",
             format: "terraform",

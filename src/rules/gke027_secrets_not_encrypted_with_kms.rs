@@ -26,7 +26,7 @@ key, reading them also needs that key: access can be audited, and revoked by dis
     fix: "`gcloud container clusters update CLUSTER --database-encryption-key=projects/P/locations/L/keyRings/R/cryptoKeys/K` \
 (the GKE service agent needs roles/cloudkms.cryptoKeyEncrypterDecrypter on the key); in Terraform, \
 `database_encryption { state = \"ENCRYPTED\" key_name = ... }`.",
-    examples: &[
+    examples: examples![
         Example {
             title: "Not encrypted (gcloud)",
             format: "gcloud-json",

@@ -27,7 +27,7 @@ one whose version the input does not give is unknown. Autopilot clusters pass.",
 a compromised pod, or a misconfigured proxy, could use it to read Secrets and create workloads.",
     fix: "`gcloud container clusters update CLUSTER --update-addons=KubernetesDashboard=DISABLED`, then \
 upgrade past 1.15; in Terraform, `kubernetes_dashboard { disabled = true }` or remove the block.",
-    examples: &[
+    examples: examples![
         Example {
             title: "A 1.9 cluster whose dashboard is not disabled",
             format: "gcloud-json",

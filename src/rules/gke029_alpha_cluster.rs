@@ -25,7 +25,7 @@ deleted after 30 days: they have no place holding real workloads or credentials.
     fix: "An alpha cluster cannot be turned into a normal one: create a new cluster without \
 `--enable-kubernetes-alpha` and move the workloads. In Terraform, remove `enable_kubernetes_alpha = true` \
 (Terraform replaces the cluster).",
-    examples: &[
+    examples: examples![
         Example {
             title: "Alpha cluster",
             format: "gcloud-json",

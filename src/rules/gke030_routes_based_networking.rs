@@ -28,7 +28,7 @@ address, and the cluster cannot use private nodes' newer features or Dataplane V
     fix: "A cluster's network mode cannot change: create a VPC-native cluster (`--enable-ip-alias`, the \
 default since GKE 1.21; Terraform `networking_mode = \"VPC_NATIVE\"` with an `ip_allocation_policy` \
 block) and move the workloads.",
-    examples: &[
+    examples: examples![
         Example {
             title: "Routes-based (gcloud)",
             format: "gcloud-json",

@@ -26,7 +26,7 @@ one place.",
     fix: "Create `gke-security-groups@YOUR_DOMAIN` with your access groups as members, then `gcloud \
 container clusters update CLUSTER --security-group=gke-security-groups@YOUR_DOMAIN`; in Terraform, \
 `authenticator_groups_config { security_group = \"gke-security-groups@YOUR_DOMAIN\" }`.",
-    examples: &[
+    examples: examples![
         Example {
             title: "Not configured",
             format: "gcloud-json",

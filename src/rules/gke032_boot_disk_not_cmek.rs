@@ -25,7 +25,7 @@ reading them needs that key: access is audited, and disabling the key cuts it of
     fix: "The key cannot change on an existing pool: create a pool with `--boot-disk-kms-key=KEY` (the \
 Compute Engine service agent needs roles/cloudkms.cryptoKeyEncrypterDecrypter on it), move the \
 workloads, delete the old pool. In Terraform, set `boot_disk_kms_key` (Terraform replaces the pool).",
-    examples: &[
+    examples: examples![
         Example {
             title: "Google-managed key (the default)",
             format: "gcloud-json",

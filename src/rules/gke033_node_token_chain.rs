@@ -31,7 +31,7 @@ code anywhere in the project.",
     fix: "Break either link, better both: run the pool with the GKE metadata server (GKE001), and take the \
 broad role away from the nodes' service account (GKE006), giving the nodes an account of their own \
 (GKE005).",
-    examples: &[Example {
+    examples: examples![Example {
         title: "Exposed metadata and roles/editor",
         format: "gcloud-json",
         input: r#"{"name": "prod", "nodePools": [{"name": "apps", "config": {"serviceAccount": "default"}}]}

@@ -1,5 +1,20 @@
 //! The rules. Each lives in its own file with its metadata, docs, examples and logic.
 
+/// A rule's examples: in the command line and the tests, where they are docs and run as
+/// tests; left out of the WebAssembly engine, where nothing reads them (the page's size budget).
+#[cfg(not(target_arch = "wasm32"))]
+macro_rules! examples {
+    ($($e:expr),* $(,)?) => { &[$($e),*] };
+}
+#[cfg(target_arch = "wasm32")]
+macro_rules! examples {
+    ($($e:expr),* $(,)?) => {{
+        // Type-checked like the others, then dropped: nothing refers to them.
+        let _examples = [$($e),*];
+        &[]
+    }};
+}
+
 mod fix;
 pub mod gke001_workload_metadata_not_hardened;
 pub mod gke002_workload_identity_disabled;
