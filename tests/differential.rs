@@ -4,25 +4,19 @@
 //! values, or, where the reader refuses by design (anchors, aliases, tags, nesting past its
 //! limit), a located error.
 
+mod common;
+
+use common::Rng;
 use gkecheck::input::json::{self, Json, Kind};
 use gkecheck::input::yaml;
 use saphyr::{LoadableYamlNode, Scalar, Yaml};
 
-/// A small deterministic generator (xorshift), so a failure can be replayed from its seed.
-struct Rng(u64);
+/// The shared generator, with a pick of one of several strings.
+trait Pick {
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str;
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
+impl Pick for Rng {
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len())]
     }

@@ -2,9 +2,9 @@
 //! panic, and within bounded memory (the limits are in the README's "Limits"). How long they
 //! take is measured by the benchmarks, not here.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
+use common::gkecheck;
 use gkecheck::report::{Report, Status};
 use gkecheck::{check, Input, Options};
 
@@ -23,24 +23,6 @@ fn error(report: &Report) -> (String, usize, usize) {
         .as_ref()
         .unwrap_or_else(|| panic!("expected an error: {report:#?}"));
     (e.message.clone(), e.line, e.column)
-}
-
-fn gkecheck(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gkecheck"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
 }
 
 #[test]

@@ -1,23 +1,10 @@
 //! No input makes gkecheck panic: thousands of deterministic mutations of real inputs (cut,
 //! spliced, with bytes that matter to the parsers dropped in) go through `check` and `redact`.
 
+mod common;
+
+use common::Rng;
 use gkecheck::{check, redact::redact, Input, Options};
-
-/// A small deterministic generator (xorshift), so failures can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 const PIECES: &[&str] = &[
     "{",

@@ -246,12 +246,8 @@ fn load_module(
             let label = block.labels[1].as_str();
             match block.labels[0].as_str() {
                 "google_container_cluster" => {
-                    let list = match instances(&ev, f, block) {
-                        Ok(list) => list,
-                        Err(problem) => {
-                            loaded.problems.push(problem);
-                            continue;
-                        }
+                    let Some(list) = expanded(&ev, f, block, &mut loaded.problems) else {
+                        continue;
                     };
                     for (suffix, scope) in list {
                         let address = format!("{prefix}google_container_cluster.{label}{suffix}");
@@ -279,12 +275,8 @@ fn load_module(
     }
     for (f, block) in pools {
         let label = block.labels[1].as_str();
-        let list = match instances(&ev, f, block) {
-            Ok(list) => list,
-            Err(problem) => {
-                loaded.problems.push(problem);
-                continue;
-            }
+        let Some(list) = expanded(&ev, f, block, &mut loaded.problems) else {
+            continue;
         };
         for (suffix, scope) in list {
             let address = format!("{prefix}google_container_node_pool.{label}{suffix}");
@@ -354,12 +346,8 @@ fn load_module(
             )));
             continue;
         }
-        let list = match instances(&ev, f, block) {
-            Ok(list) => list,
-            Err(problem) => {
-                loaded.problems.push(problem);
-                continue;
-            }
+        let Some(list) = expanded(&ev, f, block, &mut loaded.problems) else {
+            continue;
         };
         for (suffix, scope) in list {
             loaded.modules += 1;
@@ -687,6 +675,18 @@ fn for_each_entries(collection: &Val) -> Option<Vec<(Val, Val)>> {
         Val::Map(_) => collection.entries(),
         _ => None,
     }
+}
+
+/// The instances of a resource or module call, or `None` with the problem recorded.
+fn expanded(
+    ev: &Evaluator,
+    file: usize,
+    block: &Block,
+    problems: &mut Vec<Note>,
+) -> Option<Vec<(String, Scope)>> {
+    instances(ev, file, block)
+        .map_err(|problem| problems.push(problem))
+        .ok()
 }
 
 /// The instances of a resource or module call: its address suffix and the names bound in it.
