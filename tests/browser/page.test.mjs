@@ -190,6 +190,11 @@ test('hostile inputs give errors or results in the page, never a trap', async ()
     [doubling, 'terraform', /gkecheck's limit/],
     ['['.repeat(100000) + ']'.repeat(100000), 'gcloud-json', /256/],
     ['\ufeffresource "google_container_node_pool" "p" {\r  cluster = "c"\r}\r', 'terraform', /GKE_METADATA|metadata/],
+    ['a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n', 'gcloud-yaml', /anchors and aliases are not supported/],
+    ['resource "google_container_node_pool" "p\u0000" {\n  cluster = "c"\n}\n', 'terraform', /GKE001/],
+    [Array.from({ length: 20000 }, (_, i) => `resource "google_compute_address" "a${i}" {\n  name = "a${i}"\n}\n`).join('')
+      + 'resource "google_container_node_pool" "p" {\n  cluster = "c"\n}\n', 'terraform', /GKE001/],
+    [`{"name": "c", "description": "${'x'.repeat(30 << 20)}", "nodePools": []}`, 'gcloud-json', /no node pool in the input/],
   ];
   for (const [text, format, says] of cases) {
     const report = await page.evaluate(([t, f]) => window.gkecheck.check(t, f), [text, format]);
