@@ -187,7 +187,7 @@ fn pem_blocks(text: &str) -> Vec<(Span, String, String)> {
         out.push((
             Span::new(start, end),
             format!("{REPLACEMENT} {label}"),
-            label.to_lowercase(),
+            label.to_ascii_lowercase(),
         ));
         from = end;
     }

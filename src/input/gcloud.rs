@@ -188,7 +188,8 @@ fn camel(key: &str) -> String {
         if c == '_' {
             upper = true;
         } else if upper {
-            out.extend(c.to_uppercase());
+            // API keys are ASCII: snake_case to camelCase.
+            out.push(c.to_ascii_uppercase());
             upper = false;
         } else {
             out.push(c);

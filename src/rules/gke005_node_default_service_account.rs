@@ -106,7 +106,7 @@ pub(crate) fn judge(field: &Field<String>, whose: &str) -> (Status, String, Opti
         ),
         Field::Absent => (
             Status::Fail,
-            format!("No service account is set, so {} run as the Compute Engine default service account, which projects often grant roles/editor.", whose.to_lowercase()),
+            format!("No service account is set, so {} run as the Compute Engine default service account, which projects often grant roles/editor.", whose.to_ascii_lowercase()),
             None,
         ),
     }

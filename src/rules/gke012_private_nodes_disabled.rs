@@ -151,7 +151,7 @@ fn remedy_cluster(c: &Cluster, at: Span) -> fix::Draft {
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
+        Some(f) => std::iter::once(f.to_ascii_lowercase()).chain(c).collect(),
         None => String::new(),
     }
 }

@@ -694,21 +694,34 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             | "nonsensitive" => {
                 let v = eval(0);
                 match (name, v) {
-                    ("toset", Val::List(mut items)) => {
-                        items.dedup();
-                        Val::List(items)
+                    ("toset", Val::List(items)) => {
+                        // A set holds each element once; a set of strings is in their order.
+                        let mut out: Vec<Val> = Vec::new();
+                        for item in items {
+                            if !out.contains(&item) {
+                                out.push(item);
+                            }
+                        }
+                        if out.iter().all(|v| matches!(v, Val::Str(_))) {
+                            out.sort_by_key(Val::as_text);
+                        }
+                        Val::List(out)
                     }
                     ("tobool", v) => v.truthy().map_or(unknown(), Val::Bool),
                     ("tonumber", v) => v.as_num().map_or(unknown(), Val::Num),
                     (_, v) => v,
                 }
             }
+            // Case is changed for ASCII text, what GKE settings hold; other text is left
+            // unknown rather than carry Unicode's case tables into the page's engine.
             "lower" | "upper" | "trimspace" => match eval(0).settle() {
-                Val::Str(s) => Val::Str(match name {
-                    "lower" => s.to_lowercase(),
-                    "upper" => s.to_uppercase(),
-                    _ => s.trim().to_string(),
+                Val::Str(s) if name == "trimspace" => Val::Str(s.trim().to_string()),
+                Val::Str(s) if s.is_ascii() => Val::Str(if name == "lower" {
+                    s.to_ascii_lowercase()
+                } else {
+                    s.to_ascii_uppercase()
                 }),
+                Val::Str(_) => unknown(),
                 v => unknown_or(v, unknown_text(self, file, whole)),
             },
             "format" => self.format(file, scope, args, whole),
@@ -788,6 +801,137 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                     unknown_text(self, file, whole),
                 ),
             },
+            // Lists of lists made one list, as far down as they go.
+            "flatten" => match eval(0).settle() {
+                Val::List(items) => {
+                    fn flat(items: Vec<Val>, out: &mut Vec<Val>) -> Result<(), Val> {
+                        for item in items {
+                            match item {
+                                Val::List(inner) => flat(inner, out)?,
+                                v if v.is_unknown() => return Err(v),
+                                v => out.push(v),
+                            }
+                        }
+                        Ok(())
+                    }
+                    let mut out = Vec::new();
+                    match flat(items, &mut out) {
+                        Ok(()) => bounded(Val::List(out)),
+                        Err(v) => unknown_or(v, unknown_text(self, file, whole)),
+                    }
+                }
+                v => unknown_or(v, unknown_text(self, file, whole)),
+            },
+            // The first argument that is a non-empty list.
+            "coalescelist" => {
+                for i in 0..args.len() {
+                    match eval(i).settle() {
+                        Val::List(items) if items.is_empty() => continue,
+                        v @ Val::List(_) => return v,
+                        v => return unknown_or(v, unknown_text(self, file, whole)),
+                    }
+                }
+                unknown()
+            }
+            // The one element of a list of at most one (null when empty).
+            "one" => match eval(0).settle() {
+                Val::List(items) if items.is_empty() => Val::Null,
+                Val::List(mut items) if items.len() == 1 => items.remove(0),
+                Val::List(_) => Val::Error("one() of a list with more than one element".into()),
+                v => unknown_or(v, unknown_text(self, file, whole)),
+            },
+            "zipmap" => match (eval(0).settle(), eval(1).settle()) {
+                (Val::List(keys), Val::List(values)) if keys.len() == values.len() => {
+                    let mut map = BTreeMap::new();
+                    for (k, v) in keys.into_iter().zip(values) {
+                        match k.as_text() {
+                            Some(k) => {
+                                map.insert(k, v);
+                            }
+                            None => return unknown_or(k, unknown_text(self, file, whole)),
+                        }
+                    }
+                    bounded(Val::Map(map))
+                }
+                (a, b) => unknown_or(
+                    if a.is_unknown() { a } else { b },
+                    unknown_text(self, file, whole),
+                ),
+            },
+            "split" => match (eval(0).settle(), eval(1).settle()) {
+                (Val::Str(sep), Val::Str(text)) if !sep.is_empty() => bounded(Val::List(
+                    text.split(sep.as_str())
+                        .map(|p| Val::Str(p.to_string()))
+                        .collect(),
+                )),
+                (a, b) => unknown_or(
+                    if a.is_unknown() { a } else { b },
+                    unknown_text(self, file, whole),
+                ),
+            },
+            // replace(text, substring, replacement); a /regex/ is left unknown.
+            "replace" => match (eval(0).settle(), eval(1).settle(), eval(2).settle()) {
+                (Val::Str(text), Val::Str(from), Val::Str(to))
+                    if !(from.len() > 1 && from.starts_with('/') && from.ends_with('/')) =>
+                {
+                    let out = if from.is_empty() {
+                        text
+                    } else {
+                        text.replace(from.as_str(), &to)
+                    };
+                    if out.len() > MAX_STRING_BYTES {
+                        long_string()
+                    } else {
+                        Val::Str(out)
+                    }
+                }
+                _ => unknown(),
+            },
+            "distinct" => match eval(0).settle() {
+                Val::List(items) => {
+                    let mut out: Vec<Val> = Vec::new();
+                    for item in items {
+                        if !out.contains(&item) {
+                            out.push(item);
+                        }
+                    }
+                    Val::List(out)
+                }
+                v => unknown_or(v, unknown_text(self, file, whole)),
+            },
+            "compact" => match eval(0).settle() {
+                Val::List(items) if !items.iter().any(Val::is_unknown) => Val::List(
+                    items
+                        .into_iter()
+                        .filter(|v| !matches!(v, Val::Null) && *v != Val::Str(String::new()))
+                        .collect(),
+                ),
+                v => unknown_or(v, unknown_text(self, file, whole)),
+            },
+            // range(end), range(start, end), range(start, end, step): at most the value limit.
+            "range" => {
+                let nums: Vec<Option<f64>> =
+                    (0..args.len()).map(|i| eval(i).settle().as_num()).collect();
+                let (start, end, step) = match nums[..] {
+                    [Some(e)] => (0.0, e, 1.0),
+                    [Some(s), Some(e)] => (s, e, if e >= s { 1.0 } else { -1.0 }),
+                    [Some(s), Some(e), Some(st)] => (s, e, st),
+                    _ => return unknown(),
+                };
+                if step == 0.0 || !start.is_finite() || !end.is_finite() {
+                    return Val::Error("range() with a step of 0 or an endless bound".into());
+                }
+                let count = ((end - start) / step).ceil();
+                if count > MAX_VALUE_WEIGHT as f64 {
+                    return too_large();
+                }
+                let count = count.max(0.0) as usize;
+                Val::List(
+                    (0..count)
+                        .map(|i| Val::Num(start + step * i as f64))
+                        .collect(),
+                )
+            }
             _ => unknown(),
         }
     }
