@@ -701,8 +701,6 @@ impl<'p, 'a> Planner<'p, 'a> {
                 };
                 Ok(planned(self.ctx.fix_setting(site, f)?, needs))
             }
-            ("GKE009", _) => Err("no automatic fix: remove username and password from master_auth by hand once nothing logs in with them".into()),
-            ("GKE005", _) => Err("no automatic fix: a pool's service account cannot be changed in place; create a dedicated service account and a pool that replaces this one (the check's fix says how)".into()),
             (rule_id, _) => Err(match BY_HAND.iter().find(|(r, _)| *r == rule_id) {
                 Some((_, why)) => format!("no automatic fix: {why}"),
                 None => format!("{rule_id} has no automatic fix"),
@@ -1136,8 +1134,10 @@ static SETTINGS: &[SettingFix] = &[
 
 /// Rules whose fix needs a value or a decision only a person has.
 static BY_HAND: &[(&str, &str)] = &[
+    ("GKE005", "a pool's service account cannot be changed in place; create a dedicated service account and a pool that replaces this one (the check's fix says how)"),
     ("GKE006", "remove the project-wide role from the nodes' service account, or give the pool a dedicated account with only what it needs (GKE005)"),
     ("GKE007", "the pool needs a dedicated service account you create (GKE005), or scopes chosen for its workloads; Terraform replaces the pool"),
+    ("GKE009", "remove username and password from master_auth by hand once nothing logs in with them"),
     ("GKE011", "turning enforcement on applies every existing NetworkPolicy: review them, then add network_policy (or use Dataplane V2 for a new cluster)"),
     ("GKE012", "private nodes need Cloud NAT for egress first; then set enable_private_nodes = true"),
     ("GKE013", "clients outside the VPC lose the API: move them to the DNS endpoint or into the VPC, then set enable_private_endpoint = true"),
