@@ -20,12 +20,22 @@ fn text(data: &[u8]) -> Option<&str> {
     std::str::from_utf8(data).ok()
 }
 
+/// Both text forms the command line prints, with everything shown and coloured.
+fn write_text(report: &crate::report::Report, inputs: &[Input]) {
+    let options = crate::render::TextOptions {
+        show_passing: true,
+        color: true,
+    };
+    let _ = crate::render::full(report, inputs, &options);
+    let _ = crate::render::concise(report, &options);
+}
+
 /// `check` on any text, its kind told from the text; the report serialises; redaction works.
 pub fn check_auto(data: &[u8]) {
     let Some(text) = text(data) else { return };
     let report = check(&[Input::new("input", text)], &Options::default());
     serde_json::to_string(&report).expect("the report serialises");
-    let _ = crate::render::text(&report, &[Input::new("input", text)]);
+    write_text(&report, &[Input::new("input", text)]);
     let _ = crate::script::script(&report);
     let _ = crate::redact::redact("input", text, None);
 }
@@ -42,7 +52,7 @@ pub fn check_format(data: &[u8]) {
         format: Some(FORMATS[first as usize % FORMATS.len()]),
     };
     let report = check(std::slice::from_ref(&input), &Options::default());
-    let _ = crate::render::text(&report, &[input]);
+    write_text(&report, &[input]);
 }
 
 /// Two inputs checked together, split at the first NUL byte: Terraform with gcloud output,
@@ -60,7 +70,7 @@ pub fn check_pair(data: &[u8]) {
     };
     let inputs = [Input::new(names.0, a), Input::new(names.1, b)];
     let report = check(&inputs, &Options::default());
-    let _ = crate::render::text(&report, &inputs);
+    write_text(&report, &inputs);
 }
 
 /// The JSON and YAML readers alone.

@@ -188,12 +188,6 @@ pub fn full(report: &Report, inputs: &[Input], options: &TextOptions) -> String 
     }
 }
 
-/// Renders the report. Passing results get one line each; failing and unknown ones get the
-/// place, the explanation and the fix.
-pub fn text(report: &Report, inputs: &[Input]) -> String {
-    text_inner(report, inputs, true)
-}
-
 fn text_inner(report: &Report, inputs: &[Input], show_passing: bool) -> String {
     let indexes: Vec<LineIndex> = inputs.iter().map(|i| LineIndex::new(&i.text)).collect();
     let by_name = |name: &str| inputs.iter().position(|i| i.name == name);
