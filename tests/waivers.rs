@@ -200,3 +200,20 @@ fn config_waivers_name_resources_in_any_input() {
         [true, true, false]
     );
 }
+
+/// A waiver accepts a risk on the record; it does not stop a pod taking the node's token, so
+/// the headline still counts the pool as exposing it.
+#[test]
+fn a_waived_pool_still_exposes_the_token_in_the_headline() {
+    let text = "resource \"google_container_cluster\" \"c\" {\n  name = \"c\"\n  remove_default_node_pool = true\n}\n# gkecheck:ignore GKE001 legacy batch jobs until=2999-01-01\nresource \"google_container_node_pool\" \"batch\" {\n  name    = \"batch\"\n  cluster = google_container_cluster.c.name\n}\n";
+    let report = gkecheck::check(
+        &[gkecheck::Input::new("main.tf", text)],
+        &gkecheck::Options::default(),
+    );
+    let pool = report.results.iter().find(|r| r.rule == "GKE001").unwrap();
+    assert_eq!(pool.status, gkecheck::report::Status::Suppressed);
+    assert_eq!(report.headline[0].pools_exposed, ["batch"]);
+    assert!(report.headline[0]
+        .text
+        .contains("1 exposes the node's token: batch"));
+}
