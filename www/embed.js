@@ -14,6 +14,8 @@
 // keeps the host page's styles and the embed's apart.
 
 import { check, startFailure } from './engine-client.js';
+import { el } from './dom.js';
+import { countStatuses, countsText, filterResults, loadRules, renderHeadline, renderResults } from './report-view.js';
 
 const STYLE = new CSSStyleSheet();
 STYLE.replaceSync(`
@@ -30,44 +32,44 @@ STYLE.replaceSync(`
 * { box-sizing: border-box; }
 .frame { all: initial; display: block; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 6px; overflow: hidden; }
-.code, textarea { display: block; width: 100%; margin: 0; padding: 0.5em 0.7em; border: 0; border-bottom: 1px solid var(--line);
+.editor, textarea { display: block; width: 100%; margin: 0; padding: 0.5em 0.7em; border: 0; border-bottom: 1px solid var(--line);
   font: 12.5px/1.5 var(--mono); color: var(--fg); background: var(--panel); white-space: pre; overflow: auto; resize: vertical; tab-size: 2; }
-.code { max-height: 24em; }
+pre.editor { max-height: 24em; }
 textarea { height: 14em; }
-textarea:focus-visible, button:focus-visible, summary:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
-.headline .answer { margin: 0; padding: 0.4em 0.7em 0; font-weight: 600; }
-.headline .answer.exposed { color: var(--fail, #b42318); }
+textarea:focus-visible, button:focus-visible, summary:focus-visible, pre.editor:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
+.headline { padding: 0.4em 0.7em 0; }
+.headline p { margin: 0 0 0.2em; }
+.headline .answer { font-weight: 600; }
+.headline .answer.exposed { color: var(--fail); }
+.headline .answer.unknown { color: var(--unknown); }
 .status { margin: 0; padding: 0.4em 0.7em; font-weight: 600; }
 .status .brand { font-weight: 400; color: var(--muted); }
 .errors div { margin: 0 0.7em 0.4em; padding: 0.3em 0.5em; border-radius: 4px; background: var(--fail-bg); color: var(--fg); }
-ol { list-style: none; margin: 0; padding: 0; }
-li.result { padding: 0.45em 0.7em; border-top: 1px solid var(--line); }
-.badge { font-weight: 700; font-size: 0.8em; padding: 0.05em 0.4em; border-radius: 4px; margin-right: 0.4em; }
-li[data-status="fail"] .badge { color: var(--fail); background: var(--fail-bg); }
-li[data-status="pass"] .badge { color: var(--pass); background: var(--pass-bg); }
-li[data-status="unknown"] .badge { color: var(--unknown); background: var(--unknown-bg); }
-li[data-status="suppressed"] .badge { color: var(--muted); background: var(--panel); }
-.rule { font: 12px var(--mono); color: var(--muted); }
+.cluster-group > h3 { margin: 0; padding: 0.3em 0.7em; font-size: 0.9em; background: var(--panel); border-top: 1px solid var(--line); }
+.hidden-passing { margin: 0; padding: 0.3em 0.7em; color: var(--muted); }
+.result { padding: 0.45em 0.7em; border-top: 1px solid var(--line); overflow-wrap: anywhere; min-width: 0; }
+.result-head { display: flex; flex-wrap: wrap; gap: 0.4em; align-items: baseline; }
+.badge { font-weight: 700; font-size: 0.8em; padding: 0.05em 0.4em; border-radius: 4px; }
+.result[data-status="fail"] .badge { color: var(--fail); background: var(--fail-bg); }
+.result[data-status="pass"] .badge { color: var(--pass); background: var(--pass-bg); }
+.result[data-status="unknown"] .badge { color: var(--unknown); background: var(--unknown-bg); }
+.result[data-status="suppressed"] .badge { color: var(--muted); background: var(--panel); }
+.rule, .where { font: 12px var(--mono); color: var(--muted); }
+.severity { font-size: 0.8em; color: var(--muted); text-transform: uppercase; }
 .resource { font-weight: 600; }
-.message { margin: 0.2em 0; }
+.message, .waived { margin: 0.2em 0; }
 details { margin: 0.2em 0; }
 summary { cursor: pointer; font-weight: 600; }
+.fix ol, .fix ul { margin: 0.2em 0; padding-left: 1.3em; }
+.fix h4 { margin: 0.4em 0 0.2em; font-size: 0.9em; }
 .step { margin: 0.3em 0; }
-pre.cmd { position: relative; margin: 0.2em 0; padding: 0.4em 4.2em 0.4em 0.5em; background: var(--panel); border: 1px solid var(--line);
+.code { position: relative; margin: 0.2em 0; }
+.code pre { margin: 0; padding: 0.4em 4.2em 0.4em 0.5em; background: var(--panel); border: 1px solid var(--line);
   border-radius: 4px; font: 12px/1.4 var(--mono); white-space: pre-wrap; overflow-wrap: anywhere; }
 button { font: inherit; font-size: 0.85em; padding: 0.1em 0.5em; border: 1px solid var(--line); border-radius: 4px;
   background: var(--bg); color: var(--fg); cursor: pointer; }
-pre.cmd button { position: absolute; top: 0.2em; right: 0.2em; font-family: system-ui, sans-serif; }
+.code .copy { position: absolute; top: 0.2em; right: 0.2em; font-family: system-ui, sans-serif; }
 `);
-
-const WORDS = { fail: 'FAIL', pass: 'PASS', unknown: 'UNKNOWN', suppressed: 'SUPPRESSED' };
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** Removes the indentation common to all lines, and blank lines at either end. */
 function dedent(text) {
@@ -102,7 +104,7 @@ export class GkeCheck extends HTMLElement {
     this.#status.setAttribute('role', 'status');
     this.#status.setAttribute('aria-live', 'polite');
     this.#errors = el('div', 'errors');
-    this.#list = el('ol', 'results');
+    this.#list = el('div', 'results');
     // The answer first: the workload-metadata verdict, with the page's test hooks.
     this.#headline = el('div', 'headline');
     this.#headline.id = 'headline';
@@ -166,7 +168,7 @@ export class GkeCheck extends HTMLElement {
   #setText(text) {
     this.#text = text;
     const readonly = this.hasAttribute('readonly');
-    const editor = readonly ? el('pre', 'code') : el('textarea');
+    const editor = readonly ? el('pre', 'editor') : el('textarea', 'editor');
     editor.setAttribute('part', 'editor');
     if (readonly) {
       editor.textContent = text;
@@ -194,7 +196,11 @@ export class GkeCheck extends HTMLElement {
     const number = ++this.#number;
     const started = performance.now();
     try {
-      const report = await check([{ name: this.getAttribute('name') || 'input', text: this.#text, format: this.getAttribute('format') || 'auto' }]);
+      // The rules' titles come with the first report (one load for every embed on the page).
+      const [report] = await Promise.all([
+        check([{ name: this.getAttribute('name') || 'input', text: this.#text, format: this.getAttribute('format') || 'auto' }]),
+        loadRules().catch(() => {}),
+      ]);
       if (number !== this.#number) return;
       this.#report = report;
       this.#render(performance.now() - started);
@@ -213,53 +219,26 @@ export class GkeCheck extends HTMLElement {
     const report = this.#report;
     if (!report) return;
     const wanted = (this.getAttribute('rules') || '').split(',').map((r) => r.trim()).filter(Boolean);
-    const results = report.results.filter((r) => !wanted.length || wanted.includes(r.rule) || wanted.includes(r.name));
-    const count = (s) => results.filter((r) => r.status === s).length;
-    const parts = [`${count('fail')} failing`, `${count('pass')} passing`];
-    if (count('unknown')) parts.push(`${count('unknown')} unknown`);
+    const results = filterResults(report.results, { rules: wanted });
     this.#status.replaceChildren(
-      `${parts.join(', ')}. `,
+      `${countsText(countStatuses(results))}. `,
       el('span', 'brand', `Checked in your browser by gkecheck${ms !== undefined ? ` in ${Math.round(ms)} ms` : ''}.`),
     );
     this.#errors.replaceChildren(...report.inputs.filter((i) => i.error).map((i) =>
       el('div', '', `Line ${i.error.line}, column ${i.error.column}: ${i.error.message}`)));
-    this.#list.replaceChildren(...results.map((r) => this.#item(r)));
-    const lines = report.headline ?? [];
-    this.#headline.dataset.poolsTotal = String(lines.reduce((n, h) => n + h.pools_total, 0));
-    this.#headline.dataset.poolsExposed = String(lines.reduce((n, h) => n + h.pools_exposed.length, 0));
-    this.#headline.replaceChildren(...lines.map((h) => el('p', h.pools_exposed.length ? 'answer exposed' : 'answer', h.text)));
-  }
-
-  #item(r) {
-    const item = el('li', 'result');
-    item.dataset.rule = r.rule;
-    item.dataset.status = r.status;
-    item.dataset.name = r.resource.name;
-    const kind = r.resource.kind === 'cluster' ? 'cluster' : 'node pool';
-    item.append(
-      el('span', 'badge', WORDS[r.status]),
-      el('span', 'resource', `${kind} ${r.resource.name}`), ' ',
-      el('span', 'rule', `${r.rule} ${r.name} · line ${r.location.line}`),
-      el('p', 'message', r.message),
-    );
-    if (r.remediation) {
-      const fix = el('details');
-      fix.append(el('summary', '', 'How to fix'), el('p', '', r.remediation.summary));
-      for (const step of r.remediation.steps) {
-        const pre = el('pre', 'cmd', step.code);
-        const copy = el('button', '', 'Copy');
-        copy.type = 'button';
-        copy.setAttribute('aria-label', `Copy: ${step.title}`);
-        copy.addEventListener('click', () => navigator.clipboard?.writeText(step.code).then(() => {
-          copy.textContent = 'Copied';
-          setTimeout(() => { copy.textContent = 'Copy'; }, 1500);
-        }, () => {}));
-        pre.append(copy);
-        fix.append(el('div', 'step', step.title), pre);
-      }
-      item.append(fix);
-    }
-    return item;
+    renderHeadline(this.#headline, report, { results: this.#list, shown: results });
+    renderResults(this.#list, results, {
+      place: (input, line) => `Line ${line}`,
+      // "Line N" selects the place in an editable embed; a read-only one has nothing to select.
+      goto: this.hasAttribute('readonly') ? null : (location) => {
+        const editor = this.#editor;
+        editor.focus();
+        editor.setSelectionRange(location.offset, location.endOffset);
+        const lineHeight = parseFloat(getComputedStyle(editor).lineHeight) || 18;
+        editor.scrollTop = Math.max(0, (location.line - 1) * lineHeight - editor.clientHeight / 3);
+      },
+      limit: 200,
+    });
   }
 }
 

@@ -115,7 +115,7 @@ export function startFailure(error) {
     return "The page's Content-Security-Policy does not let WebAssembly run: the host must add 'wasm-unsafe-eval' to script-src (gkecheck's README, Embedding, lists the whole policy).";
   }
   if (/dynamically imported module|Failed to fetch|NetworkError|Importing a module script failed|CORS/i.test(text)) {
-    return "gkecheck's files could not be loaded: the host must serve embed.js, engine-client.js, worker.js and pkg/ together, with an Access-Control-Allow-Origin header when they come from another origin, and allow that origin in script-src and connect-src.";
+    return "gkecheck's files could not be loaded: the host must serve embed.js, engine-client.js, report-view.js, dom.js, worker.js and pkg/ together, with an Access-Control-Allow-Origin header when they come from another origin, and allow that origin in script-src and connect-src.";
   }
   return null;
 }

@@ -379,14 +379,32 @@ test('a shared link carries the check without its secrets, and opens it again', 
 
 test('two embeds and an iframe on a host page: isolated styles, one engine, nothing sent', async () => {
   const { page, requests, errors } = await openUrl(browser, `${URL_}embed-example.html`, { ready: false });
-  const readonly = page.locator('#readonly-example li.result[data-rule="GKE001"][data-status="fail"][data-name="batch"]');
+  const readonly = page.locator('#readonly-example .result[data-rule="GKE001"][data-status="fail"][data-name="batch"]');
   await readonly.waitFor();
   // rules="GKE001": only GKE001 results in the first embed.
-  assert.equal(await page.locator('#readonly-example li.result[data-rule="GKE002"]').count(), 0);
-  const editable = page.locator('#editable-example li.result[data-rule="GKE001"][data-status="fail"][data-name="batch"]');
+  assert.equal(await page.locator('#readonly-example .result[data-rule="GKE002"]').count(), 0);
+  const editable = page.locator('#editable-example .result[data-rule="GKE001"][data-status="fail"][data-name="batch"]');
   await editable.waitFor();
   const frame = page.frameLocator('#iframe-example');
-  await frame.locator('li.result[data-rule="GKE001"][data-status="fail"][data-name="p"]').waitFor();
+  await frame.locator('.result[data-rule="GKE001"][data-status="fail"][data-name="p"]').waitFor();
+
+  // The embeds render findings with the page's own report view: compact (status, rule, the
+  // rule's failing title, severity, resource, place), the fix collapsed one click away.
+  const rules = await page.evaluate(() => import('./report-view.js').then((m) => m.loadRules()));
+  const gke001 = rules.find((r) => r.id === 'GKE001');
+  assert.equal(await editable.locator('.result-head .title').textContent(), gke001.title);
+  assert.equal(await editable.locator('.result-head .severity').textContent(), gke001.severity);
+  assert.equal(await editable.locator('details.fix').evaluate((d) => d.open), false);
+  await editable.locator('summary').first().click();
+  assert.equal(await editable.locator('details.fix').first().evaluate((d) => d.open), true);
+  // "Line N" in an editable embed selects the pool in its text; a read-only one names the line.
+  await editable.locator('.result-head button.goto').click();
+  const selected = await page.evaluate(() => {
+    const area = document.getElementById('editable-example').shadowRoot.querySelector('textarea');
+    return area.value.slice(area.selectionStart, area.selectionEnd);
+  });
+  assert.match(selected, /batch|node_pool|workload_metadata|hardened/);
+  assert.match(await readonly.locator('.where').textContent(), /^Line \d+$/);
 
   // The host page's styles do not reach inside, and the embed's do not leak out.
   await page.evaluate(() => {
@@ -403,7 +421,7 @@ test('two embeds and an iframe on a host page: isolated styles, one engine, noth
   const textarea = page.locator('#editable-example textarea');
   const text = await textarea.inputValue();
   await textarea.fill(text.replace('hardened = false', 'hardened = true'));
-  await page.locator('#editable-example li.result[data-rule="GKE001"][data-status="pass"][data-name="batch"]').waitFor();
+  await page.locator('#editable-example .result[data-rule="GKE001"][data-status="pass"][data-name="batch"]').waitFor();
   assert.deepEqual(requests.slice(loaded), []);
 
   // One engine for both embeds on the page (the iframe is a page of its own).
@@ -690,7 +708,7 @@ test('an embed on a host page whose policy forbids workers still checks, on the 
 <gke-check id="e"><template>{"name": "c", "nodePools": [{"name": "p", "config": {}}]}</template></gke-check>`,
   }));
   await page.goto(`${URL_}strict-host.html`);
-  await page.locator('#e li.result[data-rule="GKE001"][data-status="fail"][data-name="p"]').waitFor();
+  await page.locator('#e .result[data-rule="GKE001"][data-status="fail"][data-name="p"]').waitFor();
   // The embed's headline carries the same hooks as the page's, in its shadow root.
   const hooks = await page.evaluate(() => {
     const h = document.getElementById('e').shadowRoot.getElementById('headline');
@@ -715,7 +733,7 @@ test('an embed on a host that sends its policy as a header works, and one that f
   // Without a worker the engine runs on the page's thread, under the host's policy.
   await page.route(`${URL_}host-no-wasm.html`, (route) => route.fulfill(host(policy.replace(" 'wasm-unsafe-eval'", '').replace("worker-src 'self'", "worker-src 'none'"))));
   await page.goto(`${URL_}host-ok.html`);
-  await page.locator('#e li.result[data-rule="GKE001"][data-status="fail"]').waitFor();
+  await page.locator('#e .result[data-rule="GKE001"][data-status="fail"]').waitFor();
   await page.goto(`${URL_}host-no-wasm.html`);
   await page.waitForFunction(() => document.getElementById('e')?.shadowRoot?.querySelector('.status[data-failed]'));
   const said = await page.evaluate(() => document.getElementById('e').shadowRoot.querySelector('.status').textContent);

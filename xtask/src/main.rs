@@ -225,9 +225,19 @@ fn single_file(dist: &Path) -> Result<(), String> {
         exports.join(", "),
         examples.finish()
     );
-    // The page's modules, each in its own scope, handing on what it exports.
-    for module in ["links.js", "engine-client.js", "markdown.js"] {
+    // The page's modules, each in its own scope after the modules it imports, handing on what
+    // it exports; app.js last, in a block of its own.
+    let order = module_order(&read, "app.js")?;
+    let mut exported: std::collections::BTreeMap<String, String> = Default::default();
+    for module in &order[..order.len() - 1] {
         let (body, exports) = strip_module(&read(module)?)?;
+        for name in &exports {
+            if let Some(other) = exported.insert(name.clone(), module.clone()) {
+                return Err(format!(
+                    "{module} and {other} both export {name}, which the single-file build puts in one scope"
+                ));
+            }
+        }
         js.push_str(&format!(
             "const {{ {names} }} = (() => {{\n{body}\nreturn {{ {names} }};\n}})();\n",
             names = exports.join(", ")
@@ -281,6 +291,50 @@ fn single_file(dist: &Path) -> Result<(), String> {
         html = html.replace(tag, &inline);
     }
     std::fs::write(dist.join(SINGLE_FILE), html).map_err(|e| e.to_string())
+}
+
+/// The page's modules that `root` imports, directly or not, each after the modules it imports,
+/// and `root` last. Only relative imports (`./name.js`) of the page's own folder are followed.
+fn module_order(
+    read: &dyn Fn(&str) -> Result<String, String>,
+    root: &str,
+) -> Result<Vec<String>, String> {
+    fn visit(
+        read: &dyn Fn(&str) -> Result<String, String>,
+        module: &str,
+        visiting: &mut Vec<String>,
+        done: &mut Vec<String>,
+    ) -> Result<(), String> {
+        if done.iter().any(|d| d == module) {
+            return Ok(());
+        }
+        if visiting.iter().any(|v| v == module) {
+            return Err(format!(
+                "the page's modules import each other in a cycle ({} -> {module}), which the single-file build cannot order",
+                visiting.join(" -> ")
+            ));
+        }
+        visiting.push(module.to_string());
+        for line in read(module)?.lines().filter(|l| l.starts_with("import ")) {
+            let spec = line
+                .rsplit_once(['\'', '"'])
+                .and_then(|(head, _)| head.rsplit_once(['\'', '"']))
+                .map(|(_, spec)| spec)
+                .ok_or_else(|| {
+                    format!("{module}: an import the single-file build does not follow: {line}")
+                })?;
+            let name = spec.strip_prefix("./").filter(|n| !n.contains('/')).ok_or_else(|| {
+                format!("{module}: the single-file build follows only imports of ./NAME.js, not {spec}")
+            })?;
+            visit(read, name, visiting, done)?;
+        }
+        visiting.pop();
+        done.push(module.to_string());
+        Ok(())
+    }
+    let mut done = Vec::new();
+    visit(read, root, &mut Vec::new(), &mut done)?;
+    Ok(done)
 }
 
 /// An ES module's text without its `import` lines and `export` keywords, and the names it
@@ -724,4 +778,68 @@ fn ensure_packages(wanted: &[(&str, &str)]) -> Result<(), String> {
             missing.join(" ")
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{module_order, strip_module};
+    use std::collections::HashMap;
+
+    fn reader(files: &[(&str, &str)]) -> impl Fn(&str) -> Result<String, String> {
+        let files: HashMap<String, String> = files
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        move |name: &str| {
+            files
+                .get(name)
+                .cloned()
+                .ok_or(format!("{name}: no such file"))
+        }
+    }
+
+    #[test]
+    fn modules_come_after_what_they_import_and_the_root_last() {
+        let read = reader(&[
+            (
+                "app.js",
+                "import { a } from './a.js';\nimport './b.js';\nimport { c } from \"./c.js\";\n",
+            ),
+            ("a.js", "import { c } from './c.js';\nexport const a = c;\n"),
+            ("b.js", "import { a } from './a.js';\n"),
+            ("c.js", "export function c() {}\n"),
+        ]);
+        assert_eq!(
+            module_order(&read, "app.js").unwrap(),
+            ["c.js", "a.js", "b.js", "app.js"]
+        );
+    }
+
+    #[test]
+    fn a_cycle_or_a_foreign_import_is_refused_by_name() {
+        let cycle = reader(&[
+            ("app.js", "import { a } from './a.js';\n"),
+            ("a.js", "import { b } from './b.js';\n"),
+            ("b.js", "import { a } from './a.js';\n"),
+        ]);
+        let error = module_order(&cycle, "app.js").unwrap_err();
+        assert!(error.contains("app.js -> a.js -> b.js -> a.js"), "{error}");
+        let foreign = reader(&[("app.js", "import { x } from 'https://elsewhere/x.js';\n")]);
+        let error = module_order(&foreign, "app.js").unwrap_err();
+        assert!(error.contains("https://elsewhere/x.js"), "{error}");
+    }
+
+    #[test]
+    fn exports_lose_the_keyword_and_are_named() {
+        let (body, names) = strip_module(
+            "import { q } from './q.js';\nexport const $ = 1;\nexport async function go() {}\nexport class View {}\nconst kept = 2;\n",
+        )
+        .unwrap();
+        assert_eq!(names, ["$", "go", "View"]);
+        assert_eq!(
+            body,
+            "const $ = 1;\nasync function go() {}\nclass View {}\nconst kept = 2;\n"
+        );
+        assert!(strip_module("import {\n  q } from './q.js';\n").is_err());
+    }
 }

@@ -1,0 +1,241 @@
+import { call } from './engine-client.js';
+import { button, copy, el } from './dom.js';
+
+// The report view: the one piece of code that renders a gkecheck report, for the page and for
+// every <gke-check> embed. It draws the headline (the workload-metadata answer first), then the
+// findings in the engine's ranking (failing, unknown, suppressed, passing; worst severity first),
+// grouped by cluster. Each finding is compact (status, rule, title, severity, resource, place)
+// with its fix one click away. The host says how to name a place, what "Line N" and "About"
+// do, and whether waivers are offered.
+
+export const STATUS_WORDS = { fail: 'FAIL', pass: 'PASS', unknown: 'UNKNOWN', suppressed: 'SUPPRESSED' };
+export const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 };
+
+// Each rule's titles, failing and passing, from the engine's rule list (loaded once).
+const TITLES = new Map();
+let rulesLoaded = null;
+
+/** Resolves to the engine's rule list, and fills the titles the findings use. */
+export function loadRules() {
+  rulesLoaded ??= call('rulesJson').then((json) => {
+    const rules = JSON.parse(json);
+    for (const r of rules) TITLES.set(r.id, [r.title, r.pass_title]);
+    return rules;
+  }, (error) => {
+    rulesLoaded = null;
+    throw error;
+  });
+  return rulesLoaded;
+}
+
+/** The title of a result: the rule's failing title, or its passing one for a pass. */
+export function titleOf(r) {
+  return TITLES.get(r.rule)?.[r.status === 'pass' ? 1 : 0] ?? r.name;
+}
+
+function kindOf(r) {
+  return r.resource.kind === 'cluster' ? 'cluster' : 'node pool';
+}
+
+/**
+ * The results a reader asked for: `status` (one status or all), `severity` (this one or
+ * worse), `rules` (ids or names; all when empty). The ranking is kept.
+ */
+export function filterResults(results, { status = '', severity = '', rules = [] } = {}) {
+  const worst = SEVERITY_RANK[severity];
+  const wanted = new Set(rules.map((r) => r.toUpperCase()));
+  return results.filter((r) => (!status || r.status === status)
+    && (worst === undefined || SEVERITY_RANK[r.severity] <= worst)
+    && (!wanted.size || wanted.has(r.rule) || wanted.has(r.name.toUpperCase())));
+}
+
+/** Counts of results by status: {fail, pass, unknown, suppressed}. */
+export function countStatuses(results) {
+  const counts = { fail: 0, pass: 0, unknown: 0, suppressed: 0 };
+  for (const r of results) counts[r.status] += 1;
+  return counts;
+}
+
+/** "2 failing, 5 passing, 1 unknown" for counts of results by status. */
+export function countsText(counts) {
+  const parts = [`${counts.fail} failing`, `${counts.pass} passing`];
+  if (counts.unknown) parts.push(`${counts.unknown} unknown`);
+  if (counts.suppressed) parts.push(`${counts.suppressed} suppressed`);
+  return parts.join(', ');
+}
+
+/**
+ * The answer first: per cluster, how many node pools run the GKE metadata server and which
+ * expose the node's token, then the failures by severity and the worst finding, one click
+ * from its place in `results` (the element the findings are rendered into). Hooks for tests
+ * and embedders: data-pools-total and data-pools-exposed, summed over the clusters.
+ */
+export function renderHeadline(box, report, { results, shown = report.results } = {}) {
+  const lines = report.headline ?? [];
+  box.dataset.poolsTotal = String(lines.reduce((n, h) => n + h.pools_total, 0));
+  box.dataset.poolsExposed = String(lines.reduce((n, h) => n + h.pools_exposed.length, 0));
+  const items = lines.map((h) => {
+    const state = h.pools_exposed.length ? 'exposed' : h.pools_unknown.length ? 'unknown' : 'protected';
+    const p = el('p', `answer ${state}`, h.text);
+    if (h.cluster) p.dataset.cluster = h.cluster;
+    return p;
+  });
+  const failing = shown.filter((r) => r.status === 'fail');
+  if (failing.length) {
+    const by = Object.fromEntries(Object.keys(SEVERITY_RANK).map((s) => [s, 0]));
+    for (const r of failing) by[r.severity] += 1;
+    const words = Object.entries(by).filter(([, n]) => n).map(([w, n]) => `${n} ${w}`);
+    items.push(el('p', 'severity-counts', `Failing: ${words.join(', ')}.`));
+    // The results are ranked: the first failure is the worst.
+    const worst = failing[0];
+    const p = el('p', 'worst');
+    p.append(button('goto-worst', `Worst finding: ${worst.rule} (${worst.severity}), ${kindOf(worst)} ${worst.resource.name}`, () => {
+      const target = results?.querySelector(`.result[data-rule="${worst.rule}"][data-status="fail"]`);
+      target?.scrollIntoView({ block: 'start' });
+      target?.querySelector('button')?.focus();
+    }), ` ${titleOf(worst)}`);
+    items.push(p);
+  }
+  box.replaceChildren(...items);
+  box.hidden = items.length === 0;
+}
+
+/**
+ * Renders findings into `box`, grouped by cluster, in the order given (the engine's ranking).
+ * `host` says how the findings link back:
+ *   place(input, line)  the words for a place ("Line 3", "main.tf, line 3")
+ *   goto(location)      selects a place in the input; no "Line N" button without it
+ *   about(rule, from)   opens the rule's documentation; no "About" button without it
+ *   waivers             offer "Accept this risk" on failures
+ *   hidePassing         leave passing results out, saying how many
+ *   limit               lay out at most this many per group at once, the rest on request
+ */
+export function renderResults(box, results, host) {
+  const groups = new Map();
+  for (const r of results) {
+    const key = r.resource.kind === 'cluster' ? r.resource.name : (r.resource.cluster ?? '');
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(r);
+  }
+  const sections = [];
+  for (let [cluster, list] of groups) {
+    const section = el('section', 'cluster-group');
+    section.dataset.cluster = cluster;
+    const worst = list.some((r) => r.status === 'fail') ? 'failing' : list.some((r) => r.status === 'unknown') ? 'unknown' : 'passing';
+    section.append(el('h3', '', cluster ? `Cluster ${cluster} (${worst})` : `Node pools whose cluster is not in the input (${worst})`));
+    if (host.hidePassing) {
+      const passing = list.filter((r) => r.status === 'pass').length;
+      list = list.filter((r) => r.status !== 'pass');
+      if (passing) section.append(el('p', 'hidden-passing', `${passing} passing not shown.`));
+    }
+    // A very large input gives tens of thousands of results: the first ones (failures first)
+    // are laid out at once, the rest on request.
+    const limit = host.limit ?? 1500;
+    for (const r of list.slice(0, limit)) section.append(resultElement(r, host));
+    if (list.length > limit) {
+      const rest = list.slice(limit);
+      const more = button('show-more', `Show ${rest.length} more results`, () => {
+        more.replaceWith(...rest.map((r) => resultElement(r, host)));
+      });
+      section.append(more);
+    }
+    sections.push(section);
+  }
+  box.replaceChildren(...sections);
+}
+
+/** One finding: compact, with its fix (and a waiver, where offered) one click away. */
+export function resultElement(r, host) {
+  const item = el('article', 'result');
+  item.dataset.rule = r.rule;
+  item.dataset.status = r.status;
+  item.dataset.name = r.resource.name;
+  item.dataset.input = r.location.input;
+  const head = el('div', 'result-head');
+  head.append(
+    el('span', 'badge', STATUS_WORDS[r.status]),
+    el('span', 'rule', r.rule),
+    el('span', 'title', titleOf(r)),
+    el('span', 'severity', r.severity),
+    el('span', 'resource', `${kindOf(r)} ${r.resource.name}`),
+  );
+  const where = host.place(r.location.input, r.location.line);
+  if (host.goto) {
+    const show = button('goto', where, () => host.goto(r.location, show));
+    show.title = 'Select the place in the input';
+    show.setAttribute('aria-label', `Show ${r.resource.name} at ${where} in the input`);
+    head.append(show);
+  } else {
+    head.append(el('span', 'where', where));
+  }
+  if (host.about) {
+    const about = button('about', `About ${r.rule}`, () => host.about(r.rule, about));
+    head.append(about);
+  }
+  item.append(head, el('p', 'message', r.message));
+  if (r.suppression) {
+    const w = r.suppression;
+    item.append(el('p', 'waived', `Waived by ${w.source}${w.until ? ` until ${w.until}` : ''}: ${w.reason}`));
+  }
+  if (r.remediation && r.status !== 'suppressed') {
+    item.append(fixElement(r.remediation, host));
+    if (host.waivers) item.append(waiverElement(r, host));
+  }
+  return item;
+}
+
+function fixElement(fix, host) {
+  const box = el('details', 'fix');
+  box.append(el('summary', '', 'How to fix'), el('p', '', fix.summary));
+  const steps = el('ol');
+  for (const step of fix.steps) steps.append(stepElement(step, host));
+  box.append(steps);
+  if (fix.warnings.length) {
+    const list = el('ul');
+    for (const w of fix.warnings) list.append(el('li', 'warning', `Warning: ${w}`));
+    box.append(list);
+  }
+  if (fix.verify.length) {
+    box.append(el('h4', '', 'Verify'));
+    const list = el('ul');
+    for (const step of fix.verify) list.append(stepElement(step, host));
+    box.append(list);
+  }
+  return box;
+}
+
+// How to accept this risk on the record: a comment for Terraform, a .gkecheck.toml entry
+// for anything else.
+function waiverElement(r, host) {
+  const box = el('details', 'fix');
+  box.append(el('summary', '', 'Accept this risk (waiver)'));
+  const terraform = /^(module\.|google_container_)/.test(r.resource.address);
+  const code = terraform
+    ? `# gkecheck:ignore ${r.rule} WHY THIS RISK IS ACCEPTED until=YYYY-MM-DD`
+    : `[[ignore]]\nrule = "${r.rule}"\nresource = "${r.resource.address}"\nreason = "WHY THIS RISK IS ACCEPTED"\nuntil = "YYYY-MM-DD"`;
+  const title = terraform
+    ? `Put this comment on the line above ${r.resource.address}, with the reason and an end date:`
+    : 'Add this to .gkecheck.toml next to the input, with the reason and an end date:';
+  const list = el('ul');
+  list.append(stepElement({ title, code, language: terraform ? 'hcl' : 'toml', location: null }, host));
+  box.append(list);
+  return box;
+}
+
+function stepElement(step, host) {
+  const item = el('li', 'step');
+  const where = step.location ? ` (${host.place(step.location.input, step.location.line).replace(/^Line/, 'line')})` : '';
+  item.append(el('div', '', step.title + where));
+  const code = el('div', 'code');
+  const pre = el('pre', '', step.code);
+  pre.dataset.language = step.language;
+  const copyButton = button('copy', 'Copy', () => copy(step.code, copyButton));
+  copyButton.setAttribute('aria-label', `Copy: ${step.title}`);
+  code.append(pre, copyButton);
+  item.append(code);
+  if (step.location && host.goto) {
+    const go = button('goto', 'Show where', () => host.goto(step.location, go));
+    item.append(go);
+  }
+  return item;
+}
