@@ -87,7 +87,7 @@ impl Val {
         }
     }
 
-    fn as_num(&self) -> Option<f64> {
+    pub fn as_num(&self) -> Option<f64> {
         match self {
             Val::Num(n) => Some(*n),
             Val::Str(s) => s.trim().parse().ok(),
@@ -144,11 +144,19 @@ pub fn format_number(n: f64) -> String {
 /// The files of one Terraform module (one directory), and what they declare.
 pub struct Module<'a> {
     pub files: Vec<ModuleFile<'a>>,
-    variables: HashMap<String, (usize, Option<&'a Expression>)>,
+    variables: HashMap<String, Declared<'a>>,
     locals: HashMap<String, (usize, &'a Expression)>,
     /// Values given to variables from outside: `.tfvars` files, or a module call's arguments.
     /// `None` names the source of a value that is set but cannot be evaluated.
     given: HashMap<String, Val>,
+}
+
+/// A `variable` block: its file, `default`, `type` and whether `nullable = false`.
+struct Declared<'a> {
+    file: usize,
+    default: Option<&'a Expression>,
+    ty: Option<&'a Expression>,
+    non_null: bool,
 }
 
 pub struct ModuleFile<'a> {
@@ -165,8 +173,14 @@ impl<'a> Module<'a> {
             for block in file.body.blocks() {
                 match (block.ident.as_str(), block.labels.first()) {
                     ("variable", Some(label)) => {
-                        let default = block.body.get_attribute("default").map(|a| &a.value);
-                        variables.insert(label.as_str().to_string(), (f, default));
+                        let get = |key: &str| block.body.get_attribute(key).map(|a| &a.value);
+                        let declared = Declared {
+                            file: f,
+                            default: get("default"),
+                            ty: get("type"),
+                            non_null: matches!(get("nullable"), Some(Expression::Bool(b)) if !*b.value()),
+                        };
+                        variables.insert(label.as_str().to_string(), declared);
                     }
                     ("locals", _) => {
                         for attr in block.body.attributes() {
@@ -198,6 +212,10 @@ pub struct Evaluator<'m, 'a> {
     depth: RefCell<usize>,
     /// The work left (see `MAX_EVAL_WORK`).
     work: std::cell::Cell<u64>,
+    /// What this module knows of its own resources and of the modules it calls:
+    /// `google_container_cluster` (label → the cluster's name, location, project, id) and
+    /// `module` (name → its outputs). An attribute not in them is known only at apply time.
+    roots: RefCell<HashMap<String, Val>>,
 }
 
 /// The weight of a value, counted up to `cap`: one per element, and strings by 64 bytes.
@@ -246,7 +264,15 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             variables: RefCell::new(HashMap::new()),
             depth: RefCell::new(0),
             work: std::cell::Cell::new(MAX_EVAL_WORK),
+            roots: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// Makes `name` (`google_container_cluster`, `module`) evaluate to `value`. Locals
+    /// evaluated before are evaluated again, now with it.
+    pub fn set_root(&self, name: &str, value: Val) {
+        self.roots.borrow_mut().insert(name.to_string(), value);
+        self.locals.borrow_mut().clear();
     }
 
     /// Spends `n` units of work; false when the budget is gone.
@@ -508,7 +534,8 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
             _ => None,
         };
-        let (mut value, rest) = match (&t.expr, first_attr) {
+        let mut applied = false;
+        let (value, rest) = match (&t.expr, first_attr) {
             (Expression::Variable(root), Some(attr)) if root.as_str() == "var" => {
                 (self.variable(attr), &ops[1..])
             }
@@ -516,13 +543,40 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                 (self.local(attr), &ops[1..])
             }
             (Expression::Variable(root), _) if !scope.iter().any(|(n, _)| n == root.as_str()) => {
-                // data.*, a resource's attribute, module outputs, path.*, terraform.*:
-                // only known at plan or apply time.
-                return Val::unknown(self.text(file, whole));
+                match self.roots.borrow().get(root.as_str()) {
+                    Some(known) => {
+                        applied = true;
+                        (self.copied(known.clone()), &ops[..])
+                    }
+                    // data.*, other resources' attributes, path.*, terraform.*: only known
+                    // at plan or apply time.
+                    None => return Val::unknown(self.text(file, whole)),
+                }
             }
             _ => (self.eval(file, scope, &t.expr), &ops[..]),
         };
-        for op in rest {
+        match self.apply(file, scope, value, rest, whole) {
+            // An attribute gkecheck does not know of a resource or module is computed:
+            // known at apply time, not an error.
+            Val::Error(_) if applied => Val::unknown(self.text(file, whole)),
+            // The unknown value keeps its own cause (`var.x (a variable without a default)`).
+            Val::Error(e) => Val::Error(format!("{} ({e})", self.text(file, whole))),
+            v => v,
+        }
+    }
+
+    /// Applies traversal operators to a value. A splat (`[*]`, `.*`) applies the operators
+    /// after it to each element of a list (a single value counts as a list of one; null as
+    /// an empty list).
+    fn apply(
+        &self,
+        file: usize,
+        scope: &Scope,
+        mut value: Val,
+        ops: &[&TraversalOperator],
+        whole: &Expression,
+    ) -> Val {
+        for (i, op) in ops.iter().enumerate() {
             if value.is_unknown() {
                 break;
             }
@@ -535,38 +589,65 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                     }
                     index(&value, &key)
                 }
-                TraversalOperator::LegacyIndex(i) => index(&value, &Val::Num(*i.value() as f64)),
+                TraversalOperator::LegacyIndex(n) => index(&value, &Val::Num(*n.value() as f64)),
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
-                    return Val::unknown(self.text(file, whole));
+                    let items = match value {
+                        Val::List(items) => items,
+                        Val::Null => Vec::new(),
+                        single => vec![single],
+                    };
+                    let rest = &ops[i + 1..];
+                    return collect_list(
+                        items
+                            .into_iter()
+                            .map(|item| self.apply(file, scope, item, rest, whole)),
+                    );
                 }
             };
         }
-        match value {
-            // The unknown value keeps its own cause (`var.x (a variable without a default)`).
-            Val::Error(e) => Val::Error(format!("{} ({e})", self.text(file, whole))),
-            v => v,
-        }
+        value
     }
 
+    /// A variable's value: the one given (tfvars, module argument) or its default, converted
+    /// to its declared type as Terraform does (optional attributes' defaults filled in).
     fn variable(&self, name: &str) -> Val {
-        if let Some(v) = self.module.given.get(name) {
-            return self.copied(v.clone());
-        }
         if let Some(v) = self.variables.borrow().get(name) {
             return self.copied(v.clone());
         }
-        let v = match self.module.variables.get(name) {
-            Some((f, Some(default))) => {
-                // A default that refers to its own variable (Terraform rejects it) reaches
-                // here again before the value is stored: answer unknown.
-                self.variables.borrow_mut().insert(
-                    name.to_string(),
-                    Val::unknown(format!("var.{name} (its default refers to itself)")),
-                );
-                self.eval(*f, &Vec::new(), default)
+        let Some(declared) = self.module.variables.get(name) else {
+            return match self.module.given.get(name) {
+                Some(v) => self.copied(v.clone()),
+                None => Val::unknown(format!("var.{name} (not declared in the input)")),
+            };
+        };
+        // A default or type that refers to its own variable (Terraform rejects it) reaches
+        // here again before the value is stored: answer unknown.
+        self.variables.borrow_mut().insert(
+            name.to_string(),
+            Val::unknown(format!("var.{name} (its declaration refers to itself)")),
+        );
+        let default = || match declared.default {
+            Some(default) => self.eval(declared.file, &Vec::new(), default),
+            None => Val::unknown(format!("var.{name} (a variable without a default)")),
+        };
+        let v = match self.module.given.get(name) {
+            // `nullable = false`: null from the caller means the default.
+            Some(Val::Null) if declared.non_null => default(),
+            Some(v) => self.copied(v.clone()),
+            None => default(),
+        };
+        let v = match declared.ty {
+            Some(ty) => {
+                let eval = |e: &Expression| self.eval(declared.file, &Vec::new(), e).settle();
+                match super::types::parse(ty, &eval) {
+                    Some(ty) => match super::types::convert(v, &ty) {
+                        Val::Error(e) => Val::unknown(format!("var.{name} ({e})")),
+                        v => v,
+                    },
+                    None => v,
+                }
             }
-            Some((_, None)) => Val::unknown(format!("var.{name} (a variable without a default)")),
-            None => Val::unknown(format!("var.{name} (not declared in the input)")),
+            None => v,
         };
         self.variables
             .borrow_mut()

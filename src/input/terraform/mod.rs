@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod eval;
+pub mod types;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -86,6 +87,9 @@ pub struct Loaded {
     pub sources: Vec<VarSource>,
     /// Module instances loaded so far (see `MAX_MODULE_INSTANCES`).
     modules: usize,
+    /// The first cluster of the root module being loaded: a pool joins clusters of its own
+    /// configuration (any of its modules), never those of another root or of live output.
+    root_clusters: usize,
 }
 
 /// Adds the clusters and node pools of every root module to the model. A directory is a root
@@ -116,6 +120,7 @@ pub fn load_all(
             continue;
         }
         let given = variable_values(dir.vars.iter().chain(var_files));
+        loaded.root_clusters = model.clusters.len();
         load_module(dirs, key, given, "", 0, model, &mut loaded);
     }
     loaded
@@ -180,8 +185,9 @@ fn resolve(dir: &str, source: &str) -> String {
     parts.join("/")
 }
 
-/// Adds one module instance's clusters and node pools, then those of the local modules it
-/// calls.
+/// Adds one module instance's clusters, the clusters and node pools of the modules it calls,
+/// then its own node pools (which may name a cluster through a module's output). Returns the
+/// module's outputs, for its caller.
 fn load_module(
     dirs: &BTreeMap<String, Dir<'_>>,
     key: &str,
@@ -190,7 +196,7 @@ fn load_module(
     depth: usize,
     model: &mut Model,
     loaded: &mut Loaded,
-) {
+) -> Val {
     let files = dirs[key]
         .files
         .iter()
@@ -233,6 +239,8 @@ fn load_module(
     let ev = Evaluator::new(&module);
     // Clusters first, so node pools can be joined to them: address → model index.
     let mut clusters: HashMap<String, usize> = HashMap::new();
+    // Each cluster instance's label and instance key, for references to it.
+    let mut cluster_values: Vec<(String, Option<Val>, usize)> = Vec::new();
     let mut pools = Vec::new();
     let mut calls = Vec::new();
     for (f, file) in module.files.iter().enumerate() {
@@ -251,6 +259,7 @@ fn load_module(
                     };
                     for (suffix, scope) in list {
                         let address = format!("{prefix}google_container_cluster.{label}{suffix}");
+                        let instance = instance_key(&scope);
                         let view = HclView::of_block(&ev, f, block, scope);
                         let index = build::cluster(
                             &view,
@@ -259,6 +268,7 @@ fn load_module(
                             Some(label.to_string()),
                             model,
                         );
+                        cluster_values.push((label.to_string(), instance, index));
                         if clusters.insert(address.clone(), index).is_some() {
                             loaded.notes.push(Note {
                                 input: ev.input_of(f),
@@ -273,41 +283,15 @@ fn load_module(
             }
         }
     }
-    for (f, block) in pools {
-        let label = block.labels[1].as_str();
-        let Some(list) = expanded(&ev, f, block, &mut loaded.problems) else {
-            continue;
-        };
-        for (suffix, scope) in list {
-            let address = format!("{prefix}google_container_node_pool.{label}{suffix}");
-            let link = cluster_link(&ev, f, &scope, block, prefix, &clusters, model);
-            let view = HclView::of_block(&ev, f, block, scope);
-            let base = match link {
-                ClusterLink::Index(i) => PoolBase {
-                    input: ev.input_of(f),
-                    cluster: link,
-                    project: model.clusters[i].project.clone(),
-                    location: model.clusters[i].location.clone(),
-                },
-                missing => PoolBase {
-                    input: ev.input_of(f),
-                    cluster: missing,
-                    project: Field::Absent,
-                    location: Field::Absent,
-                },
-            };
-            let site = Site {
-                input: ev.input_of(f),
-                span: view.span(),
-                head: view.head(),
-                address,
-                editable: true,
-            };
-            let mut pool = build::pool(&view, &base, site, PoolKind::Separate, None);
-            pool.label = Some(label.to_string());
-            model.node_pools.push(pool);
-        }
-    }
+    // What the module's own expressions can know of its clusters.
+    ev.set_root(
+        "google_container_cluster",
+        instances_value(
+            cluster_values
+                .into_iter()
+                .map(|(label, key, i)| (label, key, cluster_value(&model.clusters[i]))),
+        ),
+    );
     if ev.exhausted() && !module.files.is_empty() {
         loaded.notes.push(Note {
             input: ev.input_of(0),
@@ -318,6 +302,7 @@ fn load_module(
             ),
         });
     }
+    let mut module_values = Vec::new();
     for (f, block) in calls {
         let name = block.labels[0].as_str();
         let head = head_span(ev.source(f), span_of(block));
@@ -375,10 +360,143 @@ fn load_module(
                     )
                 })
                 .collect();
+            let instance = instance_key(&scope);
             let prefix = format!("{prefix}module.{name}{suffix}.");
-            load_module(dirs, &child, args, &prefix, depth + 1, model, loaded);
+            let outputs = load_module(dirs, &child, args, &prefix, depth + 1, model, loaded);
+            module_values.push((name.to_string(), instance, outputs));
         }
     }
+    ev.set_root("module", instances_value(module_values.into_iter()));
+    for (f, block) in pools {
+        let label = block.labels[1].as_str();
+        let Some(list) = expanded(&ev, f, block, &mut loaded.problems) else {
+            continue;
+        };
+        for (suffix, scope) in list {
+            let address = format!("{prefix}google_container_node_pool.{label}{suffix}");
+            let link = cluster_link(
+                &ev,
+                f,
+                &scope,
+                block,
+                prefix,
+                (&clusters, loaded.root_clusters),
+                model,
+            );
+            let view = HclView::of_block(&ev, f, block, scope);
+            let base = match link {
+                ClusterLink::Index(i) => PoolBase {
+                    input: ev.input_of(f),
+                    cluster: link,
+                    project: model.clusters[i].project.clone(),
+                    location: model.clusters[i].location.clone(),
+                },
+                missing => PoolBase {
+                    input: ev.input_of(f),
+                    cluster: missing,
+                    project: Field::Absent,
+                    location: Field::Absent,
+                },
+            };
+            let site = Site {
+                input: ev.input_of(f),
+                span: view.span(),
+                head: view.head(),
+                address,
+                editable: true,
+            };
+            let mut pool = build::pool(&view, &base, site, PoolKind::Separate, None);
+            pool.label = Some(label.to_string());
+            model.node_pools.push(pool);
+        }
+    }
+    // The outputs, for the caller.
+    let mut outputs = BTreeMap::new();
+    for (f, file) in module.files.iter().enumerate() {
+        for block in file.body.blocks().filter(|b| b.ident.as_str() == "output") {
+            if let (Some(label), Some(value)) =
+                (block.labels.first(), block.body.get_attribute("value"))
+            {
+                let v = ev.eval(f, &Scope::new(), &value.value).settle();
+                outputs.insert(label.as_str().to_string(), v);
+            }
+        }
+    }
+    Val::Map(outputs)
+}
+
+/// The key of a resource or module instance: `count.index`, `each.key`, or none.
+fn instance_key(scope: &Scope) -> Option<Val> {
+    scope.iter().find_map(|(name, v)| match name.as_str() {
+        "count" => Some(eval::index(v, &Val::Str("index".into()))),
+        "each" => Some(eval::index(v, &Val::Str("key".into()))),
+        _ => None,
+    })
+}
+
+/// Instances by label as Terraform's references see them: one object, a list (`count`) or a
+/// map (`for_each`).
+fn instances_value(items: impl Iterator<Item = (String, Option<Val>, Val)>) -> Val {
+    let mut by_label: BTreeMap<String, Vec<(Option<Val>, Val)>> = BTreeMap::new();
+    for (label, key, value) in items {
+        by_label.entry(label).or_default().push((key, value));
+    }
+    let mut out = BTreeMap::new();
+    for (label, mut list) in by_label {
+        let value = match list.first() {
+            Some((None, _)) if list.len() == 1 => list.pop().map(|(_, v)| v).unwrap_or(Val::Null),
+            Some((Some(Val::Num(_)), _)) => {
+                list.sort_by(|a, b| {
+                    let n = |k: &Option<Val>| k.as_ref().and_then(Val::as_num).unwrap_or(0.0);
+                    n(&a.0).total_cmp(&n(&b.0))
+                });
+                Val::List(list.into_iter().map(|(_, v)| v).collect())
+            }
+            Some((Some(Val::Str(_)), _)) => Val::Map(
+                list.into_iter()
+                    .filter_map(|(k, v)| Some((k?.as_text()?, v)))
+                    .collect(),
+            ),
+            // Instances whose keys are not known: references to them stay unknown.
+            _ => continue,
+        };
+        out.insert(label, value);
+    }
+    Val::Map(out)
+}
+
+/// What a reference to a cluster can know: its name, location, project and id, when the
+/// configuration states them; other attributes are known at apply time.
+fn cluster_value(cluster: &crate::model::Cluster) -> Val {
+    let mut out = BTreeMap::new();
+    let field = |f: &Field<String>| match f {
+        Field::Known { value, .. } => Some(Val::Str(value.clone())),
+        Field::Unknown { expr, nonempty, .. } => Some(Val::Unknown {
+            expr: expr.clone(),
+            nonempty: *nonempty,
+        }),
+        Field::Absent => None,
+    };
+    for (key, f) in [
+        ("name", &cluster.name),
+        ("location", &cluster.location),
+        ("project", &cluster.project),
+    ] {
+        if let Some(v) = field(f) {
+            out.insert(key.to_string(), v);
+        }
+    }
+    if let (Some(p), Some(l), Some(n)) = (
+        cluster.project.as_str(),
+        cluster.location.as_str(),
+        cluster.name.as_str(),
+    ) {
+        out.insert(
+            "id".to_string(),
+            Val::Str(format!("projects/{p}/locations/{l}/clusters/{n}")),
+        );
+    }
+    Val::Map(out)
 }
 
 /// An HCL block (or attribute-syntax object) seen through the evaluator.
@@ -815,14 +933,15 @@ fn lone_interpolation(expr: &Expression) -> &Expression {
 }
 
 /// Joins a `google_container_node_pool` to its cluster: by reference
-/// (`google_container_cluster.X.id|name|self_link`), or by a known name or id.
+/// (`google_container_cluster.X.id|name|self_link`) to `clusters` of its module, or by a known
+/// name or id, among them first, then among the clusters of its configuration from `first` on.
 fn cluster_link(
     ev: &Evaluator,
     file: usize,
     scope: &Scope,
     block: &Block,
     prefix: &str,
-    clusters: &HashMap<String, usize>,
+    (clusters, first): (&HashMap<String, usize>, usize),
     model: &Model,
 ) -> ClusterLink {
     let Some(attr) = block.body.get_attribute("cluster") else {
@@ -836,6 +955,15 @@ fn cluster_link(
     if let Expression::Traversal(t) = lone_interpolation(&attr.value) {
         if let Expression::Variable(root) = &t.expr {
             if root.as_str() == "module" {
+                // A module's output: joined when the module was loaded and its output names
+                // a cluster of the input.
+                if let Val::Str(s) = ev.eval(file, scope, &attr.value).settle() {
+                    if let link @ ClusterLink::Index(_) =
+                        anywhere(ev, file, scope, block, model, first, &s)
+                    {
+                        return link;
+                    }
+                }
                 let module = match t.operators.first().map(|o| o.value()) {
                     Some(TraversalOperator::GetAttr(name)) => Some(name.as_str().to_string()),
                     _ => None,
@@ -873,11 +1001,66 @@ fn cluster_link(
         }
     }
     match ev.eval(file, scope, &attr.value).settle() {
-        // A name, or an id such as projects/P/locations/L/clusters/NAME.
-        Val::Str(s) => build::by_name(model, clusters.values().copied(), &s),
+        // A name, or an id such as projects/P/locations/L/clusters/NAME: a cluster of this
+        // module, or one the caller passed in (`cluster = google_container_cluster.x.name`).
+        Val::Str(s) => match build::by_name(model, clusters.values().copied(), &s) {
+            ClusterLink::Index(i) => ClusterLink::Index(i),
+            missing => match anywhere(ev, file, scope, block, model, first, &s) {
+                link @ ClusterLink::Index(_) => link,
+                _ => missing,
+            },
+        },
         _ => ClusterLink::Missing {
             name: None,
             reference,
+            module: None,
+        },
+    }
+}
+
+/// The one cluster of the whole input a pool's `cluster` names, from any module: by id, or by
+/// name and the pool's `location` (and `project`) where they are known. Several candidates
+/// (the same name in two locations, and no location to choose) join none.
+fn anywhere(
+    ev: &Evaluator,
+    file: usize,
+    scope: &Scope,
+    block: &Block,
+    model: &Model,
+    first: usize,
+    reference: &str,
+) -> ClusterLink {
+    let known = |key: &str| {
+        block
+            .body
+            .get_attribute(key)
+            .and_then(|a| ev.eval(file, scope, &a.value).settle().as_text())
+    };
+    // projects/P/locations/L/clusters/N says all three.
+    let parts: Vec<&str> = reference.split('/').collect();
+    let (project, location, name) = match parts.as_slice() {
+        [.., "projects", p, "locations" | "zones", l, "clusters", n] => {
+            (Some(p.to_string()), Some(l.to_string()), n.to_string())
+        }
+        _ => (known("project"), known("location"), reference.to_string()),
+    };
+    let agrees = |field: &Field<String>, wanted: &Option<String>| match (field.as_str(), wanted) {
+        (Some(have), Some(want)) => have == want,
+        _ => true,
+    };
+    let candidates: Vec<usize> = (first..model.clusters.len())
+        .filter(|&i| {
+            let c = &model.clusters[i];
+            c.name.as_str() == Some(name.as_str())
+                && agrees(&c.location, &location)
+                && agrees(&c.project, &project)
+        })
+        .collect();
+    match candidates.as_slice() {
+        [one] => ClusterLink::Index(*one),
+        _ => ClusterLink::Missing {
+            name: Some(name),
+            reference: Some(reference.to_string()),
             module: None,
         },
     }
