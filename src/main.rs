@@ -678,6 +678,52 @@ fn not_utf8(bytes: &[u8], e: std::str::Utf8Error) -> String {
 /// The most files one check reads from directories.
 const MAX_FILES: usize = 10_000;
 
+/// What `terraform init` downloaded into `.terraform/modules`, as Terraform reads it: the
+/// manifest (`modules.json`) and the `.tf` files of each directory it lists there, nothing else
+/// (a downloaded repository also holds examples and test data, which are not the module).
+fn downloaded_modules(dot_terraform: &std::path::Path, files: &mut Vec<(String, Option<Format>)>) {
+    let manifest = dot_terraform.join("modules").join("modules.json");
+    let Ok(text) = std::fs::read_to_string(&manifest) else {
+        return;
+    };
+    files.push((manifest.display().to_string(), None));
+    let Some(root) = dot_terraform.parent() else {
+        return;
+    };
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
+        // The check reports the manifest's error, with its place.
+        return;
+    };
+    let mut dirs: Vec<String> = doc
+        .get("Modules")
+        .and_then(|m| m.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.get("Dir")?.as_str())
+        .map(|d| d.replace('\\', "/"))
+        .filter(|d| d.starts_with(".terraform/"))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+            continue;
+        };
+        let mut tf: Vec<_> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "tf"))
+            .collect();
+        tf.sort();
+        for path in tf {
+            if files.len() >= MAX_FILES {
+                return;
+            }
+            files.push((path.display().to_string(), None));
+        }
+    }
+}
+
 /// Collects the files below `dir` that gkecheck reads, in name order. A directory reached
 /// again through a link (a loop, or two links to one place) is read once; a file reached twice
 /// the same way is read once too.
@@ -712,6 +758,10 @@ fn walk(
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
+        if name == ".terraform" && path.is_dir() {
+            downloaded_modules(&path, files);
+            continue;
+        }
         if name.starts_with('.') || name == "node_modules" {
             continue;
         }

@@ -84,11 +84,13 @@ pub fn redact(name: &str, text: &str, format: Option<Format>) -> Redacted {
                 hcl_secrets(&body, "", &mut edits);
             }
         }
-        Err(_) => {}
+        // The module manifest holds sources and directories, no secrets of its own.
+        Ok(Format::TerraformModules) | Err(_) => {}
     }
     // Private keys and OAuth access tokens, wherever they stand (also in text that did not parse).
     edits.extend(pem_blocks(text));
     edits.extend(access_tokens(text));
+    edits.extend(url_credentials(text));
     apply(text, edits)
 }
 
@@ -217,6 +219,29 @@ fn access_tokens(text: &str) -> Vec<(Span, String, String)> {
     out
 }
 
+/// The user and password in a URL (`https://USER:TOKEN@host/...`, as a module `source` or
+/// `terraform init`'s manifest may hold them for a private repository).
+fn url_credentials(text: &str) -> Vec<(Span, String, String)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("://") {
+        let start = from + i + 3;
+        let rest = &text[start..];
+        let end = rest
+            .find(|c: char| c == '/' || c == '@' || c == '"' || c == '\'' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        if rest[end..].starts_with('@') && end > 0 {
+            out.push((
+                Span::new(start, start + end),
+                REPLACEMENT.to_string(),
+                "the credentials in a URL".to_string(),
+            ));
+        }
+        from = start;
+    }
+    out
+}
+
 fn apply(text: &str, mut edits: Vec<(Span, String, String)>) -> Redacted {
     // Outer edits win over edits inside them; apply from the end so spans stay valid.
     edits.sort_by_key(|(span, ..)| (span.start, std::cmp::Reverse(span.end)));
@@ -291,6 +316,26 @@ mod tests {
         let p = redact("paste", pem, None);
         assert_eq!(p.text, "note: REDACTED RSA PRIVATE KEY and REDACTED end");
         assert_eq!(p.removed.len(), 2);
+
+        // Credentials in a module's source URL, in Terraform and in init's manifest.
+        let source = "module \"gke\" {\n  source = \"git::https://ci-bot:ghp_abc123@github.com/acme/gke.git\"\n}\n";
+        let s = redact("main.tf", source, None);
+        assert!(
+            s.text
+                .contains("git::https://REDACTED@github.com/acme/gke.git"),
+            "{}",
+            s.text
+        );
+        assert_eq!(s.removed[0].what, "the credentials in a URL");
+        let m = redact(
+            ".terraform/modules/modules.json",
+            r#"{"Modules":[{"Key":"gke","Source":"git::https://ci-bot:ghp_abc123@github.com/acme/gke.git","Dir":".terraform/modules/gke"}]}"#,
+            None,
+        );
+        assert!(!m.text.contains("ghp_abc123"), "{}", m.text);
+        // An address with no user part is left alone.
+        let plain = "source = \"https://github.com/acme/gke\" # mail: ops@acme.example";
+        assert_eq!(redact("main.tf", plain, None).text, plain);
 
         // Nothing secret: nothing changes.
         let clean = "{\"name\": \"c\"}";

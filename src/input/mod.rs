@@ -30,6 +30,9 @@ pub enum Format {
     TerraformPlan,
     /// Values for Terraform variables (`.tfvars`).
     TerraformVars,
+    /// The manifest `terraform init` writes, `.terraform/modules/modules.json`: where each
+    /// module call's downloaded source is.
+    TerraformModules,
 }
 
 impl Format {
@@ -41,6 +44,7 @@ impl Format {
             Format::Terraform => "terraform",
             Format::TerraformPlan => "terraform-plan",
             Format::TerraformVars => "terraform-vars",
+            Format::TerraformModules => "terraform-modules",
         }
     }
 
@@ -52,6 +56,7 @@ impl Format {
             "terraform" | "tf" | "hcl" => Some(Format::Terraform),
             "terraform-plan" | "plan" => Some(Format::TerraformPlan),
             "terraform-vars" | "tfvars" => Some(Format::TerraformVars),
+            "terraform-modules" => Some(Format::TerraformModules),
             _ => None,
         }
     }
@@ -81,6 +86,9 @@ pub fn detect(name: &str, text: &str) -> Result<Format, Problem> {
     }
     if lower.ends_with(".tfvars") {
         return Ok(Format::TerraformVars);
+    }
+    if is_module_manifest(name) {
+        return Ok(Format::TerraformModules);
     }
     if lower.ends_with(".tf.json") {
         return Err(Problem::at(
@@ -192,6 +200,12 @@ pub fn dir_of(name: &str) -> String {
         .map_or(String::new(), |i| name[..i].replace('\\', "/"))
 }
 
+/// `.terraform/modules/modules.json`, the manifest of `terraform init`.
+pub fn is_module_manifest(name: &str) -> bool {
+    let name = name.replace('\\', "/");
+    name == ".terraform/modules/modules.json" || name.ends_with("/.terraform/modules/modules.json")
+}
+
 /// An input name's last part.
 fn file_of(name: &str) -> &str {
     name.rfind(['/', '\\']).map_or(name, |i| &name[i + 1..])
@@ -238,6 +252,8 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
     let sources = &sources[..];
     // Terraform files form modules, one per directory.
     let mut parsed: Vec<(&Source, hcl_edit::structure::Body)> = Vec::new();
+    // The manifests of `terraform init`, by the directory it ran in.
+    let mut manifests: BTreeMap<String, terraform::Manifest> = BTreeMap::new();
     for source in sources {
         let index = source.index;
         match source.format {
@@ -290,6 +306,15 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
                 }
                 load_gcloud(index, &docs, model, &mut loaded);
             }
+            Format::TerraformModules => match json::parse(source.text) {
+                Err(e) => loaded.problem(index, Problem::at(e.offset, e.message)),
+                Ok(doc) => match terraform::Manifest::read(index, source.name, &doc) {
+                    Ok((root, manifest)) => {
+                        manifests.insert(root, manifest);
+                    }
+                    Err(problem) => loaded.problem(index, problem),
+                },
+            },
             Format::TerraformPlan => match json::parse(source.text) {
                 Err(e) => loaded.problem(index, Problem::at(e.offset, e.message)),
                 Ok(doc) => {
@@ -348,7 +373,7 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
         }
     }
     join_listed_pools(model, &mut loaded);
-    let terraform = terraform::load_all(&dirs, &var_files, model);
+    let terraform = terraform::load_all(&dirs, &var_files, &manifests, model);
     for note in terraform.notes {
         loaded.note(note.input, note.offset, note.message);
     }

@@ -75,6 +75,55 @@ pub enum VarKind {
     Default,
 }
 
+/// What `terraform init` recorded in `.terraform/modules/modules.json`: for each module call
+/// (its key: call names joined by dots, `gke` or `gke.node_pools`), the directory holding its
+/// downloaded source, as a directory of the input (resolved against the directory init ran in).
+pub struct Manifest {
+    pub input: usize,
+    pub modules: HashMap<String, String>,
+}
+
+impl Manifest {
+    /// Reads a manifest; returns the directory `terraform init` ran in with it.
+    pub fn read(
+        input: usize,
+        name: &str,
+        doc: &crate::input::json::Json,
+    ) -> Result<(String, Manifest), crate::input::Problem> {
+        let problem = |offset: usize, message: &str| crate::input::Problem {
+            offset,
+            message: message.to_string(),
+        };
+        let name = name.replace('\\', "/");
+        let root = name
+            .strip_suffix(".terraform/modules/modules.json")
+            .unwrap_or("")
+            .trim_end_matches('/')
+            .to_string();
+        let list = doc
+            .get("Modules")
+            .and_then(|m| m.as_array())
+            .ok_or_else(|| problem(doc.span.start, "expected the manifest `terraform init` writes: an object with a \"Modules\" list"))?;
+        let mut modules = HashMap::new();
+        for entry in list {
+            let (Some(key), Some(dir)) = (
+                entry.get("Key").and_then(|k| k.as_str()),
+                entry.get("Dir").and_then(|d| d.as_str()),
+            ) else {
+                return Err(problem(
+                    entry.span.start,
+                    "expected each module of the manifest to have a \"Key\" and a \"Dir\" (strings)",
+                ));
+            };
+            if key.is_empty() {
+                continue;
+            }
+            modules.insert(key.to_string(), resolve(&root, &dir.replace('\\', "/")));
+        }
+        Ok((root, Manifest { input, modules }))
+    }
+}
+
 /// A variable's value with the place it was set.
 type Given = HashMap<String, (Val, usize, Span, VarKind)>;
 
@@ -99,9 +148,14 @@ pub struct Loaded {
 pub fn load_all(
     dirs: &BTreeMap<String, Dir<'_>>,
     var_files: &[ModuleFile<'_>],
+    manifests: &BTreeMap<String, Manifest>,
     model: &mut Model,
 ) -> Loaded {
     let mut called = std::collections::BTreeSet::new();
+    // What `terraform init` downloaded is called by the configuration that ran it.
+    for (root, manifest) in manifests {
+        called.extend(manifest.modules.values().filter(|d| *d != root).cloned());
+    }
     for (key, dir) in dirs {
         for file in &dir.files {
             for block in file.body.blocks().filter(|b| b.ident.as_str() == "module") {
@@ -121,7 +175,13 @@ pub fn load_all(
         }
         let given = variable_values(dir.vars.iter().chain(var_files));
         loaded.root_clusters = model.clusters.len();
-        load_module(dirs, key, given, "", 0, model, &mut loaded);
+        let at = Call {
+            manifest: manifests.get(key),
+            path: String::new(),
+            prefix: String::new(),
+            depth: 0,
+        };
+        load_module(dirs, key, given, &at, model, &mut loaded);
     }
     loaded
 }
@@ -192,11 +252,11 @@ fn load_module(
     dirs: &BTreeMap<String, Dir<'_>>,
     key: &str,
     given: Given,
-    prefix: &str,
-    depth: usize,
+    at: &Call,
     model: &mut Model,
     loaded: &mut Loaded,
 ) -> Val {
+    let (prefix, depth) = (at.prefix.as_str(), at.depth);
     let files = dirs[key]
         .files
         .iter()
@@ -316,13 +376,32 @@ fn load_module(
             .get_attribute("source")
             .map(|a| ev.text(f, &a.value))
             .unwrap_or_default();
-        let child = local_source(block)
-            .map(|s| resolve(key, s))
-            .filter(|c| dirs.contains_key(c) && c != key);
+        let path = if at.path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}.{name}", at.path)
+        };
+        // A local module, or what `terraform init` downloaded for this call.
+        let local = local_source(block).map(|s| resolve(key, s));
+        let downloaded = at.manifest.and_then(|m| m.modules.get(&path)).cloned();
+        let child = local
+            .clone()
+            .filter(|c| dirs.contains_key(c))
+            .or_else(|| downloaded.clone().filter(|d| dirs.contains_key(d)))
+            .filter(|c| c != key);
         let Some(child) = child else {
-            loaded.notes.push(note(format!(
-                "module \"{name}\" (source = {source}) is not in the input: the clusters and node pools it makes were not checked; check its code too, or a plan (`terraform show -json`) that includes it"
-            )));
+            let message = match (&local, &downloaded) {
+                (None, Some(dir)) => format!(
+                    "module \"{name}\" (source = {source}): `terraform init` put its source in {dir}, but no .tf file from there is in the input, so the clusters and node pools it makes were not checked; check the directory that holds .terraform, or a plan (`terraform show -json`)"
+                ),
+                (None, None) => format!(
+                    "module \"{name}\" (source = {source}) is not in the input: the clusters and node pools it makes were not checked. Run `terraform init` and check this directory again (gkecheck reads the module from .terraform/modules, as Terraform does), or check a plan (`terraform show -json`)"
+                ),
+                (Some(_), _) => format!(
+                    "module \"{name}\" (source = {source}) is not in the input: the clusters and node pools it makes were not checked; check its code too, or a plan (`terraform show -json`) that includes it"
+                ),
+            };
+            loaded.notes.push(note(message));
             continue;
         };
         if depth >= MAX_MODULE_DEPTH {
@@ -361,8 +440,13 @@ fn load_module(
                 })
                 .collect();
             let instance = instance_key(&scope);
-            let prefix = format!("{prefix}module.{name}{suffix}.");
-            let outputs = load_module(dirs, &child, args, &prefix, depth + 1, model, loaded);
+            let inner = Call {
+                manifest: at.manifest,
+                path: path.clone(),
+                prefix: format!("{prefix}module.{name}{suffix}."),
+                depth: depth + 1,
+            };
+            let outputs = load_module(dirs, &child, args, &inner, model, loaded);
             module_values.push((name.to_string(), instance, outputs));
         }
     }
@@ -423,6 +507,15 @@ fn load_module(
         }
     }
     Val::Map(outputs)
+}
+
+/// Where a module instance is called from: the manifest of its root configuration, the key of
+/// its call there (`gke.pools`), its address prefix (`module.gke.`) and its depth.
+struct Call<'m> {
+    manifest: Option<&'m Manifest>,
+    path: String,
+    prefix: String,
+    depth: usize,
 }
 
 /// The key of a resource or module instance: `count.index`, `each.key`, or none.
