@@ -325,3 +325,75 @@ resource "google_container_cluster" "c" {
     assert_ne!(anywhere.2, Status::Pass, "{anywhere:?}");
     assert!(anywhere.3.contains("is not in the input"), "{anywhere:?}");
 }
+
+#[test]
+fn a_cluster_takes_the_providers_project_and_zone_where_it_sets_none() {
+    let root = r#"
+provider "google" {
+  project = var.project
+  zone    = "europe-west4-b"
+}
+provider "google-beta" {
+  project = "beta-project"
+}
+variable "project" {
+  default = "acme-dev"
+}
+resource "google_container_cluster" "plain" {
+  name               = "plain"
+  initial_node_count = 1
+  node_config {
+    workload_metadata_config {
+      mode = "GCE_METADATA"
+    }
+  }
+}
+resource "google_container_cluster" "beta" {
+  provider           = google-beta
+  name               = "beta"
+  initial_node_count = 1
+  node_config {
+    workload_metadata_config {
+      mode = "GCE_METADATA"
+    }
+  }
+}
+"#;
+    let report = run(&[("main.tf", root)]);
+    let verify = |address: &str| -> String {
+        let r = report
+            .results
+            .iter()
+            .find(|r| r.resource.address == address)
+            .unwrap_or_else(|| panic!("no {address}"));
+        r.remediation
+            .as_ref()
+            .unwrap()
+            .verify
+            .iter()
+            .map(|s| s.code.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let plain = verify("google_container_cluster.plain");
+    assert!(
+        plain.contains("--cluster=plain --location=europe-west4-b --project=acme-dev"),
+        "{plain}"
+    );
+    // google-beta's defaults are its own block's, which gkecheck does not apply: placeholders.
+    let beta = verify("google_container_cluster.beta");
+    assert!(
+        !beta.contains("acme-dev") && !beta.contains("beta-project"),
+        "{beta}"
+    );
+}
+
+#[test]
+fn the_workspace_is_unknown_and_named() {
+    let root = format!(
+        "{PLATFORM}\nresource \"google_container_node_pool\" \"p\" {{\n  name    = \"p\"\n  cluster = google_container_cluster.platform.name\n  node_config {{\n    workload_metadata_config {{\n      mode = terraform.workspace == \"prod\" ? \"GKE_METADATA\" : \"GCE_METADATA\"\n    }}\n  }}\n}}\n"
+    );
+    let got = pools(&run(&[("main.tf", &root)]));
+    assert_eq!(got[0].2, Status::Unknown, "{got:#?}");
+    assert!(got[0].3.contains("terraform.workspace"), "{}", got[0].3);
+}

@@ -180,6 +180,7 @@ pub fn load_all(
             path: String::new(),
             prefix: String::new(),
             depth: 0,
+            provider: None,
         };
         load_module(dirs, key, given, &at, model, &mut loaded);
     }
@@ -297,6 +298,10 @@ fn load_module(
     let given = given.into_iter().map(|(k, (v, ..))| (k, v)).collect();
     let module = Module::new(files, given);
     let ev = Evaluator::new(&module);
+    let provider = match (&at.provider, depth) {
+        (_, 0) => Some(provider_defaults(&ev, &module)),
+        (inherited, _) => inherited.clone(),
+    };
     // Clusters first, so node pools can be joined to them: address → model index.
     let mut clusters: HashMap<String, usize> = HashMap::new();
     // Each cluster instance's label and instance key, for references to it.
@@ -321,6 +326,7 @@ fn load_module(
                         let address = format!("{prefix}google_container_cluster.{label}{suffix}");
                         let instance = instance_key(&scope);
                         let view = HclView::of_block(&ev, f, block, scope);
+                        let head = view.head();
                         let index = build::cluster(
                             &view,
                             ev.input_of(f),
@@ -328,6 +334,26 @@ fn load_module(
                             Some(label.to_string()),
                             model,
                         );
+                        // What the cluster leaves out, the provider gives it.
+                        let cluster = &mut model.clusters[index];
+                        let inherit = |field: &mut Field<String>, value: &Option<String>| {
+                            if let (Field::Absent, Some(value)) = (&*field, value) {
+                                *field = Field::Known {
+                                    value: value.clone(),
+                                    span: head,
+                                };
+                            }
+                        };
+                        // A cluster on another provider (`google-beta`, an alias) has its
+                        // own defaults, not read here.
+                        let default_provider = block
+                            .body
+                            .get_attribute("provider")
+                            .is_none_or(|a| ev.text(f, &a.value) == "google");
+                        if let Some(p) = provider.as_ref().filter(|_| default_provider) {
+                            inherit(&mut cluster.project, &p.project);
+                            inherit(&mut cluster.location, &p.zone);
+                        }
                         cluster_values.push((label.to_string(), instance, index));
                         if clusters.insert(address.clone(), index).is_some() {
                             loaded.notes.push(Note {
@@ -445,6 +471,10 @@ fn load_module(
                 path: path.clone(),
                 prefix: format!("{prefix}module.{name}{suffix}."),
                 depth: depth + 1,
+                // A call that maps providers may give the module another one.
+                provider: provider
+                    .clone()
+                    .filter(|_| block.body.get_attribute("providers").is_none()),
             };
             let outputs = load_module(dirs, &child, args, &inner, model, loaded);
             module_values.push((name.to_string(), instance, outputs));
@@ -516,6 +546,40 @@ struct Call<'m> {
     path: String,
     prefix: String,
     depth: usize,
+    /// The default Google provider's `project` and `zone`, from the root module: what a
+    /// cluster that does not set its own gets. None below a call that passes `providers`.
+    provider: Option<Defaults>,
+}
+
+/// What the default (unaliased) `google` provider block sets that resources inherit.
+#[derive(Clone, Default)]
+struct Defaults {
+    project: Option<String>,
+    zone: Option<String>,
+}
+
+/// The root module's default Google provider: its `project` and `zone` when known.
+fn provider_defaults(ev: &Evaluator, module: &Module) -> Defaults {
+    let mut out = Defaults::default();
+    for (f, file) in module.files.iter().enumerate() {
+        for block in file.body.blocks().filter(|b| {
+            b.ident.as_str() == "provider"
+                && b.labels.first().is_some_and(|l| l.as_str() == "google")
+                && b.body.get_attribute("alias").is_none()
+        }) {
+            let known = |key: &str| {
+                block.body.get_attribute(key).and_then(|a| {
+                    match ev.eval(f, &Scope::new(), &a.value).settle() {
+                        Val::Str(s) if !s.is_empty() => Some(s),
+                        _ => None,
+                    }
+                })
+            };
+            out.project = known("project");
+            out.zone = known("zone");
+        }
+    }
+    out
 }
 
 /// The key of a resource or module instance: `count.index`, `each.key`, or none.
