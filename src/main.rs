@@ -39,9 +39,11 @@ const CHECK_HELP: &str =
 them together: a node pool in one file is joined to its cluster in another. A DIR is read with
 everything below it: .tf files, terraform.tfvars and *.auto.tfvars, and .json, .yaml, .yml and
 .txt files that hold gcloud output or a plan (others are skipped, and listed on standard error).
-Hidden directories (.terraform) are skipped. Terraform files in the same directory are evaluated
-as one module, with the variable values of the .tfvars files there and the arguments of a local
-module call (source = \"./modules/x\"). The input kind is told from the file name and text unless
+Hidden directories are skipped, except that from .terraform the manifest terraform init writes
+(.terraform/modules/modules.json) and the .tf files of the modules it lists are read. Terraform
+files in the same directory are evaluated as one module, with the variable values of the .tfvars
+files there and the arguments of the module call that uses it (a local source such as
+\"./modules/x\", or a registry or git module that terraform init downloaded). The input kind is told from the file name and text unless
 --input-format says it.
 
 Inputs: `gcloud container clusters describe|list` and `gcloud container node-pools

@@ -7,9 +7,31 @@ import { input, setDocuments, setInput } from './editor.js';
 const READ_EXTENSIONS = ['.json', '.yaml', '.yml', '.txt'];
 const MARKERS = ['nodePools', 'node_pools', 'workloadMetadataConfig', 'planned_values', 'container.googleapis.com', 'currentMasterVersion', '"bindings"', '\nbindings:'];
 
-// What a folder holds that gkecheck reads: the same choice as `gkecheck check DIR`.
-function wanted(path, text) {
+const MANIFEST = '.terraform/modules/modules.json';
+
+// The directories `terraform init` downloaded modules to, from each manifest in the folder
+// (`.terraform/modules/modules.json`; its `Dir`s are relative to the directory it ran in).
+function downloadedDirs(read) {
+  const dirs = new Set();
+  for (const d of read) {
+    if (!(d.name === MANIFEST || d.name.endsWith(`/${MANIFEST}`))) continue;
+    const root = d.name.slice(0, d.name.length - MANIFEST.length);
+    try {
+      for (const m of JSON.parse(d.text).Modules ?? []) {
+        const dir = String(m.Dir ?? '').replaceAll('\\', '/');
+        if (dir.startsWith('.terraform/')) dirs.add(`${root}${dir.replace(/\/+$/, '')}/`);
+      }
+    } catch { /* the check reports the manifest's error, with its place */ }
+  }
+  return dirs;
+}
+
+// What a folder holds that gkecheck reads: the same choice as `gkecheck check DIR`. From
+// .terraform, only the manifest and the .tf files of the modules it lists.
+function wanted(path, text, downloaded) {
   const parts = path.split('/');
+  if (path === MANIFEST || path.endsWith(`/${MANIFEST}`)) return true;
+  if (path.endsWith('.tf') && downloaded.has(path.slice(0, path.lastIndexOf('/') + 1))) return true;
   if (parts.some((p) => p.startsWith('.') || p === 'node_modules')) return false;
   const name = parts[parts.length - 1].toLowerCase();
   if (name.endsWith('.tf') || name === 'terraform.tfvars' || name.endsWith('.auto.tfvars')) return true;
@@ -23,7 +45,8 @@ function say(text) {
 // Reads files. From a folder, only what gkecheck reads is kept.
 async function openFiles(files, fromFolder) {
   const read = await Promise.all(files.map(async (f) => ({ name: f.path, text: await f.file.text() })));
-  const kept = read.filter((d) => !fromFolder || wanted(d.name, d.text)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const downloaded = downloadedDirs(read);
+  const kept = read.filter((d) => !fromFolder || wanted(d.name, d.text, downloaded)).sort((a, b) => (a.name < b.name ? -1 : 1));
   if (kept.length === 0) {
     say('None of those files is something gkecheck reads (.tf, .tfvars, or gcloud output and plans in .json or .yaml).');
     return;

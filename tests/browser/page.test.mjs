@@ -315,6 +315,28 @@ test('a whole folder is opened, checked as one Terraform tree, and results say w
   await page.close();
 });
 
+test('a folder after terraform init: the downloaded module is read as its manifest lists it, nothing else of .terraform', async () => {
+  const { page, requests, errors } = await open();
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const loaded = requests.length;
+  await page.setInputFiles('#open-folder', fixture('terraform/initialized'));
+  const batch = page.locator('#results .result[data-rule="GKE001"][data-status="fail"][data-name="batch"][data-input="initialized/.terraform/modules/gke/modules/pool/main.tf"]');
+  await batch.waitFor();
+  await result(page, 'GKE001', 'pass', 'web').waitFor();
+  // Both pools joined the module's cluster, named as GKE knows it.
+  assert.match(await page.textContent('#headline'), /cluster shop: 1 of 2 node pools run the GKE metadata server; 1 exposes the node's token: batch/);
+  const files = await page.locator('#file option').allTextContents();
+  assert.deepEqual(files.map((f) => f.replace(/ \(.*\)$/, '')), [
+    'initialized/.terraform/modules/gke/main.tf',
+    'initialized/.terraform/modules/gke/modules/pool/main.tf',
+    'initialized/.terraform/modules/modules.json',
+    'initialized/main.tf',
+  ]);
+  assert.deepEqual(requests.slice(loaded), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('several files can be opened or dropped, each its own input', async () => {
   const { page, requests } = await open();
   await result(page, 'GKE001', 'fail', 'batch').waitFor();

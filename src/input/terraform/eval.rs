@@ -87,7 +87,7 @@ impl Val {
         }
     }
 
-    pub fn as_num(&self) -> Option<f64> {
+    fn as_num(&self) -> Option<f64> {
         match self {
             Val::Num(n) => Some(*n),
             Val::Str(s) => s.trim().parse().ok(),
@@ -775,19 +775,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             | "nonsensitive" => {
                 let v = eval(0);
                 match (name, v) {
-                    ("toset", Val::List(items)) => {
-                        // A set holds each element once; a set of strings is in their order.
-                        let mut out: Vec<Val> = Vec::new();
-                        for item in items {
-                            if !out.contains(&item) {
-                                out.push(item);
-                            }
-                        }
-                        if out.iter().all(|v| matches!(v, Val::Str(_))) {
-                            out.sort_by_key(Val::as_text);
-                        }
-                        Val::List(out)
-                    }
+                    ("toset", Val::List(items)) => set_of(items),
                     ("tobool", v) => v.truthy().map_or(unknown(), Val::Bool),
                     ("tonumber", v) => v.as_num().map_or(unknown(), Val::Num),
                     (_, v) => v,
@@ -1079,6 +1067,20 @@ fn unknown_or(v: Val, text: impl Fn() -> String) -> Val {
         Val::Error(e) => Val::Error(e),
         _ => Val::unknown(text()),
     }
+}
+
+/// A set as Terraform holds it: each element once; a set of strings in their order.
+pub fn set_of(items: Vec<Val>) -> Val {
+    let mut out: Vec<Val> = Vec::new();
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    if out.iter().all(|v| matches!(v, Val::Str(_))) {
+        out.sort_by_key(Val::as_text);
+    }
+    Val::List(out)
 }
 
 fn collect_list(items: impl Iterator<Item = Val>) -> Val {

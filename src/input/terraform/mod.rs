@@ -80,7 +80,8 @@ pub enum VarKind {
 /// downloaded source, as a directory of the input (resolved against the directory init ran in).
 pub struct Manifest {
     pub input: usize,
-    pub modules: HashMap<String, String>,
+    /// (key, directory) pairs.
+    pub modules: Vec<(String, String)>,
 }
 
 impl Manifest {
@@ -104,7 +105,7 @@ impl Manifest {
             .get("Modules")
             .and_then(|m| m.as_array())
             .ok_or_else(|| problem(doc.span.start, "expected the manifest `terraform init` writes: an object with a \"Modules\" list"))?;
-        let mut modules = HashMap::new();
+        let mut modules = Vec::new();
         for entry in list {
             let (Some(key), Some(dir)) = (
                 entry.get("Key").and_then(|k| k.as_str()),
@@ -118,7 +119,7 @@ impl Manifest {
             if key.is_empty() {
                 continue;
             }
-            modules.insert(key.to_string(), resolve(&root, &dir.replace('\\', "/")));
+            modules.push((key.to_string(), resolve(&root, &dir.replace('\\', "/"))));
         }
         Ok((root, Manifest { input, modules }))
     }
@@ -154,7 +155,14 @@ pub fn load_all(
     let mut called = std::collections::BTreeSet::new();
     // What `terraform init` downloaded is called by the configuration that ran it.
     for (root, manifest) in manifests {
-        called.extend(manifest.modules.values().filter(|d| *d != root).cloned());
+        called.extend(
+            manifest
+                .modules
+                .iter()
+                .map(|(_, d)| d)
+                .filter(|d| *d != root)
+                .cloned(),
+        );
     }
     for (key, dir) in dirs {
         for file in &dir.files {
@@ -409,7 +417,10 @@ fn load_module(
         };
         // A local module, or what `terraform init` downloaded for this call.
         let local = local_source(block).map(|s| resolve(key, s));
-        let downloaded = at.manifest.and_then(|m| m.modules.get(&path)).cloned();
+        let downloaded = at
+            .manifest
+            .and_then(|m| m.modules.iter().find(|(k, _)| *k == path))
+            .map(|(_, d)| d.clone());
         let child = local
             .clone()
             .filter(|c| dirs.contains_key(c))
@@ -594,26 +605,30 @@ fn instance_key(scope: &Scope) -> Option<Val> {
 /// Instances by label as Terraform's references see them: one object, a list (`count`) or a
 /// map (`for_each`).
 fn instances_value(items: impl Iterator<Item = (String, Option<Val>, Val)>) -> Val {
-    let mut by_label: BTreeMap<String, Vec<(Option<Val>, Val)>> = BTreeMap::new();
+    // Grouped by label in first-seen order (few labels: a list, not a map, keeps the engine
+    // small).
+    let mut by_label: Vec<(String, Vec<(Option<Val>, Val)>)> = Vec::new();
     for (label, key, value) in items {
-        by_label.entry(label).or_default().push((key, value));
+        match by_label.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, list)) => list.push((key, value)),
+            None => by_label.push((label, vec![(key, value)])),
+        }
     }
     let mut out = BTreeMap::new();
     for (label, mut list) in by_label {
         let value = match list.first() {
             Some((None, _)) if list.len() == 1 => list.pop().map(|(_, v)| v).unwrap_or(Val::Null),
-            Some((Some(Val::Num(_)), _)) => {
-                list.sort_by(|a, b| {
-                    let n = |k: &Option<Val>| k.as_ref().and_then(Val::as_num).unwrap_or(0.0);
-                    n(&a.0).total_cmp(&n(&b.0))
-                });
-                Val::List(list.into_iter().map(|(_, v)| v).collect())
+            // `count` instances come in index order.
+            Some((Some(Val::Num(_)), _)) => Val::List(list.into_iter().map(|(_, v)| v).collect()),
+            Some((Some(Val::Str(_)), _)) => {
+                let mut map = BTreeMap::new();
+                for (key, v) in list {
+                    if let Some(key) = key.and_then(|k| k.as_text()) {
+                        map.insert(key, v);
+                    }
+                }
+                Val::Map(map)
             }
-            Some((Some(Val::Str(_)), _)) => Val::Map(
-                list.into_iter()
-                    .filter_map(|(k, v)| Some((k?.as_text()?, v)))
-                    .collect(),
-            ),
             // Instances whose keys are not known: references to them stay unknown.
             _ => continue,
         };

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use hcl_edit::expr::{Expression, ObjectKey};
 
-use super::eval::{format_number, Val};
+use super::eval::{format_number, set_of, Val};
 
 /// A type constraint. Defaults of optional attributes are values already evaluated.
 #[derive(Clone, Debug, PartialEq)]
@@ -131,19 +131,10 @@ pub fn convert(value: Val, ty: &Type) -> Val {
             collect(items.into_iter().map(|v| convert(v, inner)))
         }
         (Type::Set(inner), Val::List(items)) => {
-            let Val::List(items) = collect(items.into_iter().map(|v| convert(v, inner))) else {
-                return Val::Error("a set element could not be converted".into());
-            };
-            let mut out: Vec<Val> = Vec::new();
-            for item in items {
-                if !out.contains(&item) {
-                    out.push(item);
-                }
+            match collect(items.into_iter().map(|v| convert(v, inner))) {
+                Val::List(items) => set_of(items),
+                error => error,
             }
-            if out.iter().all(|v| matches!(v, Val::Str(_))) {
-                out.sort_by_key(Val::as_text);
-            }
-            Val::List(out)
         }
         (Type::Map(inner), Val::Map(map)) => {
             let mut out = BTreeMap::new();
@@ -160,10 +151,10 @@ pub fn convert(value: Val, ty: &Type) -> Val {
         (Type::Tuple(types), Val::List(items)) if types.len() == items.len() => {
             collect(items.into_iter().zip(types).map(|(v, t)| convert(v, t)))
         }
-        (Type::Object(attributes), Val::Map(mut map)) => {
+        (Type::Object(attributes), Val::Map(map)) => {
             let mut out = BTreeMap::new();
             for a in attributes {
-                let value = match map.remove(&a.name) {
+                let value = match map.get(&a.name).cloned() {
                     Some(Val::Null) | None if a.optional => match &a.default {
                         Some(d) => convert(d.clone(), &a.ty),
                         None => Val::Null,
