@@ -602,12 +602,15 @@ fn instance_key(scope: &Scope) -> Option<Val> {
     })
 }
 
+/// One instance's key (`count.index`, `each.key`, or none) and value.
+type Instance = (Option<Val>, Val);
+
 /// Instances by label as Terraform's references see them: one object, a list (`count`) or a
 /// map (`for_each`).
 fn instances_value(items: impl Iterator<Item = (String, Option<Val>, Val)>) -> Val {
     // Grouped by label in first-seen order (few labels: a list, not a map, keeps the engine
     // small).
-    let mut by_label: Vec<(String, Vec<(Option<Val>, Val)>)> = Vec::new();
+    let mut by_label: Vec<(String, Vec<Instance>)> = Vec::new();
     for (label, key, value) in items {
         match by_label.iter_mut().find(|(l, _)| *l == label) {
             Some((_, list)) => list.push((key, value)),
