@@ -92,9 +92,43 @@ pub(crate) struct Analysis {
     pub bodies: std::collections::BTreeMap<usize, hcl_edit::structure::Body>,
     /// Where each Terraform variable of each module instance gets its value.
     pub var_sources: Vec<input::terraform::VarSource>,
+    /// How long reading the inputs into the model and running the rules took.
+    pub phases: Phases,
+}
+
+/// How long each phase of a check took (zero in the browser, whose Wasm has no clock here).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Phases {
+    /// Telling each input's kind, parsing it and building the model.
+    pub parse: std::time::Duration,
+    /// Running the rules.
+    pub rules: std::time::Duration,
+    /// Building the report from the rules' outcomes (places, remediation, ranking).
+    pub report: std::time::Duration,
+}
+
+/// A point in time to measure from, where there is a clock.
+struct Clock(#[cfg(not(target_arch = "wasm32"))] std::time::Instant);
+
+impl Clock {
+    fn start() -> Clock {
+        Clock(
+            #[cfg(not(target_arch = "wasm32"))]
+            std::time::Instant::now(),
+        )
+    }
+
+    /// The time since the start (zero without a clock).
+    fn lap(&self) -> std::time::Duration {
+        #[cfg(not(target_arch = "wasm32"))]
+        return self.0.elapsed();
+        #[cfg(target_arch = "wasm32")]
+        std::time::Duration::ZERO
+    }
 }
 
 pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
+    let clock = Clock::start();
     let mut formats = Vec::new();
     let mut problems = std::collections::BTreeMap::new();
     let mut sources = Vec::new();
@@ -132,6 +166,7 @@ pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
     if let Some((index, problem)) = bound(&mut model) {
         problems.entry(index).or_insert(problem);
     }
+    let parse = clock.lap();
     let mut outcomes = rules::run(&model);
     // Resource by resource, in the order the input holds them (a cluster before its pools),
     // then by rule.
@@ -150,6 +185,11 @@ pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
         notes: loaded.notes,
         bodies: loaded.bodies,
         var_sources: loaded.var_sources,
+        phases: Phases {
+            parse,
+            rules: clock.lap() - parse,
+            report: std::time::Duration::ZERO,
+        },
     }
 }
 
@@ -190,14 +230,21 @@ fn bound(model: &mut model::Model) -> Option<(usize, input::Problem)> {
 
 /// Checks the inputs together (a node pool in one file may belong to a cluster in another).
 pub fn check(inputs: &[Input], options: &Options) -> Report {
+    check_timed(inputs, options).0
+}
+
+/// `check`, with how long each phase took.
+pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
     let Analysis {
         formats,
         model,
         outcomes,
         problems,
         notes,
+        phases,
         ..
     } = analyze(inputs);
+    let clock = Clock::start();
     let mut reports: Vec<InputReport> = inputs
         .iter()
         .zip(&formats)
@@ -367,14 +414,19 @@ pub fn check(inputs: &[Input], options: &Options) -> Report {
             problem: w.problem,
         })
         .collect();
-    Report {
+    let report = Report {
         version: 1,
         inputs: reports,
         results,
         waivers,
         headline: headlines(&model, &metadata),
         summary,
-    }
+    };
+    let phases = Phases {
+        report: clock.lap(),
+        ..phases
+    };
+    (report, phases)
 }
 
 /// One cluster's pools for the headline: (cluster name, Autopilot, each pool's name, GKE001

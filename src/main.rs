@@ -37,8 +37,9 @@ const ABOUT: &str = "Finds GKE node pools that leak the node's credentials, and 
 const CHECK_HELP: &str =
     "Reads each PATH (a file, or - for standard input; no PATH means standard input) and checks
 them together: a node pool in one file is joined to its cluster in another. A DIR is read with
-everything below it: .tf files, terraform.tfvars and *.auto.tfvars, and .json, .yaml, .yml and
-.txt files that hold gcloud output or a plan (others are skipped, and listed on standard error).
+everything below it: .tf files, terraform.tfvars and *.auto.tfvars, and .json, .jsonl, .ndjson,
+.yaml, .yml and .txt files that hold gcloud output or a plan (others are skipped, and listed on
+standard error).
 Hidden directories are skipped, except that from .terraform the manifest terraform init writes
 (.terraform/modules/modules.json) and the .tf files of the modules it lists are read. Terraform
 files in the same directory are evaluated as one module, with the variable values of the .tfvars
@@ -130,6 +131,10 @@ enum Command {
         /// Exit 1 only for failures at LEVEL or more severe (default: any failure)
         #[arg(long, value_name = "LEVEL", value_parser = parse_severity)]
         fail_on: Option<gkecheck::report::Severity>,
+        /// Print how long each phase took, and the peak memory, to standard error as one JSON
+        /// line (read, parse, rules, report, output in milliseconds; peak_kib): for benchmarks
+        #[arg(long)]
+        timings: bool,
         /// Files or directories to read; - (or nothing) reads standard input
         #[arg(value_name = "PATH")]
         paths: Vec<String>,
@@ -338,9 +343,12 @@ fn run(command: Command) -> Result<u8, String> {
             quiet,
             color,
             fail_on,
+            timings,
             paths,
         } => {
+            let started = std::time::Instant::now();
             let (inputs, unreadable, options) = prepare(&common, paths)?;
+            let read = started.elapsed();
             let color = match color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
@@ -354,7 +362,7 @@ fn run(command: Command) -> Result<u8, String> {
                 show_passing,
                 color,
             };
-            run_check(
+            let (code, phases, output) = run_check(
                 &inputs,
                 &unreadable,
                 &options,
@@ -362,7 +370,24 @@ fn run(command: Command) -> Result<u8, String> {
                 quiet,
                 &text,
                 fail_on,
-            )
+            )?;
+            if timings {
+                let ms = |d: std::time::Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
+                let mut line = serde_json::json!({
+                    "read_ms": ms(read),
+                    "parse_ms": ms(phases.parse),
+                    "rules_ms": ms(phases.rules),
+                    "report_ms": ms(phases.report),
+                    "output_ms": ms(output),
+                    "total_ms": ms(started.elapsed()),
+                    "input_bytes": inputs.iter().map(|i| i.text.len()).sum::<usize>(),
+                });
+                if let Some(kib) = peak_kib() {
+                    line["peak_kib"] = kib.into();
+                }
+                eprintln!("{line}");
+            }
+            Ok(code)
         }
         Command::Fix {
             common,
@@ -528,8 +553,30 @@ fn run_check(
     quiet: bool,
     text: &gkecheck::render::TextOptions,
     fail_on: Option<gkecheck::report::Severity>,
+) -> Result<(u8, gkecheck::Phases, std::time::Duration), String> {
+    let (report, phases) = gkecheck::check_timed(inputs, options);
+    let started = std::time::Instant::now();
+    let code = write_report(&report, inputs, unreadable, format, quiet, text, fail_on)?;
+    Ok((code, phases, started.elapsed()))
+}
+
+/// The peak memory of this process (its high-water resident set), where the system says it.
+fn peak_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Prints the report in the chosen format; returns the exit code.
+fn write_report(
+    report: &gkecheck::report::Report,
+    inputs: &[Input],
+    unreadable: &[(String, String)],
+    format: OutputFormat,
+    quiet: bool,
+    text: &gkecheck::render::TextOptions,
+    fail_on: Option<gkecheck::report::Severity>,
 ) -> Result<u8, String> {
-    let report = check(inputs, options);
     if quiet {
         for (path, message) in unreadable {
             eprintln!("error: {path}: {message}");
@@ -539,7 +586,7 @@ fn run_check(
                 eprintln!("error: {}:{}:{}: {}", i.name, e.line, e.column, e.message);
             }
         }
-        out!("{}", render::summary_line(&report));
+        out!("{}", render::summary_line(report));
         return Ok(if unreadable.is_empty() {
             report.exit_code_at(fail_on) as u8
         } else {
@@ -551,10 +598,17 @@ fn run_check(
             for (path, message) in unreadable {
                 eprintln!("error: {path}: {message}");
             }
-            out!("{}", gkecheck::script::script(&report));
+            out!("{}", gkecheck::script::script(report));
+        }
+        OutputFormat::Json if unreadable.is_empty() => {
+            // Straight from the report: no intermediate tree of values.
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(report).map_err(|e| e.to_string())?
+            );
         }
         OutputFormat::Json => {
-            let mut value = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+            let mut value = serde_json::to_value(report).map_err(|e| e.to_string())?;
             // Files that could not be read at all are inputs with an error too.
             if let Some(list) = value["inputs"].as_array_mut() {
                 for (path, message) in unreadable {
@@ -577,13 +631,13 @@ fn run_check(
             for (path, message) in unreadable {
                 eprintln!("error: {path}: {message}");
             }
-            out!("{}", render::full(&report, inputs, text));
+            out!("{}", render::full(report, inputs, text));
         }
         OutputFormat::Concise => {
             for (path, message) in unreadable {
                 eprintln!("error: {path}: {message}");
             }
-            out!("{}", render::concise(&report, text));
+            out!("{}", render::concise(report, text));
         }
     }
     Ok(if unreadable.is_empty() {
@@ -787,7 +841,7 @@ fn walk(
         if lower.ends_with(".tf") || lower == "terraform.tfvars" || lower.ends_with(".auto.tfvars")
         {
             files.push((shown, None));
-        } else if [".json", ".yaml", ".yml", ".txt"]
+        } else if [".json", ".jsonl", ".ndjson", ".yaml", ".yml", ".txt"]
             .iter()
             .any(|e| lower.ends_with(e))
         {

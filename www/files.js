@@ -4,7 +4,7 @@ import { input, setDocuments, setInput } from './editor.js';
 // Opening files and folders (picked or dropped; nothing leaves the page), and the site's own
 // files: the examples and the exercises' scenarios.
 
-const READ_EXTENSIONS = ['.json', '.yaml', '.yml', '.txt'];
+const READ_EXTENSIONS = ['.json', '.jsonl', '.ndjson', '.yaml', '.yml', '.txt'];
 const MARKERS = ['nodePools', 'node_pools', 'workloadMetadataConfig', 'planned_values', 'container.googleapis.com', 'currentMasterVersion', '"bindings"', '\nbindings:'];
 
 const MANIFEST = '.terraform/modules/modules.json';

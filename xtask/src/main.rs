@@ -6,6 +6,8 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod bench;
+
 /// All of `dist/` (HTML, JS, CSS, Wasm), gzipped file by file, must stay within this.
 const BUDGET_GZIP_BYTES: u64 = 400 * 1024;
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -25,9 +27,16 @@ const HELP: &str = "cargo xtask <task>
                   installs the nightly toolchain and cargo-fuzz when they are missing. A crash
                   fails the task and leaves its input in fuzz/artifacts/TARGET/: minimise it
                   (cargo +nightly fuzz tmin TARGET FILE) and keep it in tests/fuzz-regressions/
+  bench [--quick] [--out FILE]
+                  time gkecheck on generated inputs (gcloud JSON and YAML of 1 to 20,000 pools,
+                  one-line API output, a JSON stream, an asset export, Terraform in one file and
+                  in many, a plan): parse, check with text and JSON output, peak memory, the Wasm
+                  under Node (after dist) and Checkov when it is on PATH; prints a table and
+                  writes target/bench/bench.json. --quick: small inputs, debug build (CI)
   ci              everything CI runs: format check, clippy, all Rust tests (unit, fixtures,
                   corpus, fuzz regressions), the Wasm build and budget, the browser end-to-end
-                  tests in Chromium, and each fuzz target for a short smoke run
+                  tests in Chromium, the benchmark's quick pass, and each fuzz target for a
+                  short smoke run
 ";
 
 /// How long CI runs each fuzz target.
@@ -41,6 +50,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("docs") => docs(),
         Some("fuzz") => fuzz_cmd(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
         Some("--help" | "-h" | "help") | None => {
             print!("{HELP}");
             Ok(())
@@ -102,13 +112,14 @@ fn dist() -> Result<u64, String> {
     run(cargo().args([
         "build",
         "--lib",
-        "--release",
+        "--profile",
+        "wasm",
         "--target",
         WASM_TARGET,
         "-p",
         "gkecheck",
     ]))?;
-    let wasm = root.join(format!("target/{WASM_TARGET}/release/gkecheck.wasm"));
+    let wasm = root.join(format!("target/{WASM_TARGET}/wasm/gkecheck.wasm"));
     let dist = root.join("dist");
     let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(dist.join("pkg")).map_err(|e| e.to_string())?;
@@ -750,6 +761,8 @@ fn ci() -> Result<(), String> {
         .env("GKECHECK_DIST", root.join("dist"))
         .env("CHROMIUM", CHROMIUM)
         .current_dir(&root))?;
+    // The benchmark harness keeps working: small inputs, each checked natively and in Wasm.
+    bench::bench(&["--quick".to_string()])?;
     fuzz(FUZZ_SMOKE_SECONDS, &[])?;
     println!("xtask ci: all checks passed");
     Ok(())

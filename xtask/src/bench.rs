@@ -1,0 +1,479 @@
+//! `cargo xtask bench`: gkecheck timed on generated inputs of every kind and size, natively
+//! (the command line's own `--timings`: parse, rules, report and output phases, peak memory)
+//! and as the page's Wasm under Node, beside Checkov on the same Terraform when `checkov` is
+//! on PATH. Prints a table and writes it as JSON. `--quick` is the small pass CI runs so the
+//! harness keeps working: small inputs, the debug build, no timing targets judged.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use serde_json::{json, Value};
+
+use crate::{cargo, root, run};
+
+/// What the benchmark judges a run against (the targets), printed beside the numbers.
+const PAGE_LIMIT_BYTES: usize = 32 * 1024 * 1024;
+
+/// One generated input: a name, its files (relative path → text), and its kind.
+struct Case {
+    name: String,
+    kind: &'static str,
+    files: Vec<(String, String)>,
+}
+
+impl Case {
+    fn bytes(&self) -> usize {
+        self.files.iter().map(|(_, t)| t.len()).sum()
+    }
+}
+
+/// One node pool as the GKE API describes it, with the fields real output has.
+fn pool(cluster: usize, i: usize) -> Value {
+    let mode = if (cluster + i).is_multiple_of(5) {
+        "GCE_METADATA"
+    } else {
+        "GKE_METADATA"
+    };
+    json!({
+        "name": format!("pool-{i}"),
+        "config": {
+            "machineType": "e2-standard-4",
+            "diskSizeGb": 100,
+            "oauthScopes": ["https://www.googleapis.com/auth/cloud-platform"],
+            "serviceAccount": format!("gke-nodes@project-{cluster}.iam.gserviceaccount.com"),
+            "metadata": {"disable-legacy-endpoints": "true"},
+            "imageType": "COS_CONTAINERD",
+            "labels": {"team": format!("team-{}", i % 7), "env": "prod"},
+            "diskType": "pd-balanced",
+            "workloadMetadataConfig": {"mode": mode},
+            "shieldedInstanceConfig": {"enableSecureBoot": true, "enableIntegrityMonitoring": true},
+        },
+        "initialNodeCount": 3,
+        "autoscaling": {"enabled": true, "minNodeCount": 1, "maxNodeCount": 10},
+        "management": {"autoUpgrade": true, "autoRepair": true},
+        "maxPodsConstraint": {"maxPodsPerNode": "110"},
+        "podIpv4CidrSize": 24,
+        "locations": ["europe-west1-b", "europe-west1-c", "europe-west1-d"],
+        "selfLink": format!("https://container.googleapis.com/v1/projects/project-{cluster}/locations/europe-west1/clusters/cluster-{cluster}/nodePools/pool-{i}"),
+        "version": "1.30.5-gke.1014001",
+        "instanceGroupUrls": [format!("https://www.googleapis.com/compute/v1/projects/project-{cluster}/zones/europe-west1-b/instanceGroupManagers/gke-cluster-{cluster}-pool-{i}-grp")],
+        "status": "RUNNING",
+        "upgradeSettings": {"maxSurge": 1, "strategy": "SURGE"},
+    })
+}
+
+/// One cluster with `pools` node pools.
+fn cluster(c: usize, pools: usize) -> Value {
+    json!({
+        "name": format!("cluster-{c}"),
+        "location": "europe-west1",
+        "selfLink": format!("https://container.googleapis.com/v1/projects/project-{c}/locations/europe-west1/clusters/cluster-{c}"),
+        "nodePools": (0..pools).map(|i| pool(c, i)).collect::<Vec<_>>(),
+        "workloadIdentityConfig": {"workloadPool": format!("project-{c}.svc.id.goog")},
+        "releaseChannel": {"channel": "REGULAR"},
+        "networkPolicy": {"provider": "CALICO", "enabled": true},
+        "privateClusterConfig": {"enablePrivateNodes": true, "masterIpv4CidrBlock": "172.16.0.0/28"},
+        "masterAuthorizedNetworksConfig": {"enabled": true, "cidrBlocks": [{"cidrBlock": "10.0.0.0/8"}]},
+        "legacyAbac": {},
+        "shieldedNodes": {"enabled": true},
+        "currentMasterVersion": "1.30.5-gke.1014001",
+        "status": "RUNNING",
+        "endpoint": "34.76.1.1",
+    })
+}
+
+/// `pools` pools in clusters of seven.
+fn clusters(pools: usize) -> Vec<Value> {
+    let per = 7;
+    (0..pools.div_ceil(per))
+        .map(|c| cluster(c, per.min(pools - c * per)))
+        .collect()
+}
+
+/// JSON as YAML, the way gcloud prints it (block style, plain scalars where they read back
+/// as the same string).
+fn yaml(value: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match v {
+                    Value::Object(m) if !m.is_empty() => {
+                        out.push_str(&format!("{pad}{k}:\n"));
+                        yaml(v, indent + 2, out);
+                    }
+                    Value::Array(a) if !a.is_empty() => {
+                        out.push_str(&format!("{pad}{k}:\n"));
+                        yaml(v, indent, out);
+                    }
+                    _ => out.push_str(&format!("{pad}{k}: {}\n", scalar(v))),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                match item {
+                    Value::Object(m) if !m.is_empty() => {
+                        let mut inner = String::new();
+                        yaml(item, indent + 2, &mut inner);
+                        out.push_str(&format!("{pad}- {}", &inner[indent + 2..]));
+                    }
+                    _ => out.push_str(&format!("{pad}- {}\n", scalar(item))),
+                }
+            }
+        }
+        _ => out.push_str(&format!("{pad}{}\n", scalar(value))),
+    }
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("'{}'", s.replace('\'', "''")),
+        Value::Object(_) => "{}".into(),
+        Value::Array(_) => "[]".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Terraform for `pools` pools in clusters of seven, in one file or a file per cluster.
+fn terraform(pools: usize, split: bool) -> Vec<(String, String)> {
+    let per = 7;
+    let mut files = Vec::new();
+    let mut one = String::new();
+    for c in 0..pools.div_ceil(per) {
+        let mut text = format!(
+            "resource \"google_container_cluster\" \"c{c}\" {{\n  name     = \"cluster-{c}\"\n  location = \"europe-west1\"\n  project  = \"project-{c}\"\n  remove_default_node_pool = true\n  initial_node_count       = 1\n  release_channel {{\n    channel = \"REGULAR\"\n  }}\n  workload_identity_config {{\n    workload_pool = \"project-{c}.svc.id.goog\"\n  }}\n  private_cluster_config {{\n    enable_private_nodes    = true\n    master_ipv4_cidr_block = \"172.16.0.0/28\"\n  }}\n  network_policy {{\n    enabled = true\n  }}\n}}\n\n"
+        );
+        for i in 0..per.min(pools - c * per) {
+            let mode = if (c + i).is_multiple_of(5) {
+                "GCE_METADATA"
+            } else {
+                "GKE_METADATA"
+            };
+            text.push_str(&format!(
+                "resource \"google_container_node_pool\" \"c{c}_p{i}\" {{\n  name     = \"pool-{i}\"\n  cluster  = google_container_cluster.c{c}.name\n  location = \"europe-west1\"\n  autoscaling {{\n    min_node_count = 1\n    max_node_count = 10\n  }}\n  management {{\n    auto_upgrade = true\n    auto_repair  = true\n  }}\n  node_config {{\n    machine_type    = \"e2-standard-4\"\n    service_account = \"gke-nodes@project-{c}.iam.gserviceaccount.com\"\n    oauth_scopes    = [\"https://www.googleapis.com/auth/cloud-platform\"]\n    labels = {{\n      team = \"team-{}\"\n    }}\n    shielded_instance_config {{\n      enable_secure_boot = true\n    }}\n    workload_metadata_config {{\n      mode = \"{mode}\"\n    }}\n  }}\n}}\n\n",
+                i % 7
+            ));
+        }
+        if split {
+            files.push((format!("cluster-{c}.tf"), text));
+        } else {
+            one.push_str(&text);
+        }
+    }
+    if !split {
+        files.push(("main.tf".into(), one));
+    }
+    files
+}
+
+/// A plan (`terraform show -json`) of the same clusters, to about `bytes`.
+fn plan(pools: usize) -> String {
+    let per = 7;
+    let mut resources = Vec::new();
+    for c in 0..pools.div_ceil(per) {
+        resources.push(json!({
+            "address": format!("google_container_cluster.c{c}"), "mode": "managed",
+            "type": "google_container_cluster", "name": format!("c{c}"),
+            "provider_name": "registry.terraform.io/hashicorp/google",
+            "values": {"name": format!("cluster-{c}"), "location": "europe-west1", "project": format!("project-{c}"),
+                "remove_default_node_pool": true,
+                "workload_identity_config": [{"workload_pool": format!("project-{c}.svc.id.goog")}],
+                "release_channel": [{"channel": "REGULAR"}]},
+        }));
+        for i in 0..per.min(pools - c * per) {
+            let mode = if (c + i).is_multiple_of(5) {
+                "GCE_METADATA"
+            } else {
+                "GKE_METADATA"
+            };
+            resources.push(json!({
+                "address": format!("google_container_node_pool.c{c}_p{i}"), "mode": "managed",
+                "type": "google_container_node_pool", "name": format!("c{c}_p{i}"),
+                "provider_name": "registry.terraform.io/hashicorp/google",
+                "values": {"name": format!("pool-{i}"), "cluster": format!("cluster-{c}"), "location": "europe-west1",
+                    "project": format!("project-{c}"),
+                    "node_config": [{"machine_type": "e2-standard-4",
+                        "oauth_scopes": ["https://www.googleapis.com/auth/cloud-platform"],
+                        "service_account": format!("gke-nodes@project-{c}.iam.gserviceaccount.com"),
+                        "workload_metadata_config": [{"mode": mode}],
+                        "shielded_instance_config": [{"enable_secure_boot": true, "enable_integrity_monitoring": true}]}],
+                    "management": [{"auto_upgrade": true, "auto_repair": true}]},
+            }));
+        }
+    }
+    json!({"format_version": "1.2", "terraform_version": "1.9.5",
+        "planned_values": {"root_module": {"resources": resources}}})
+    .to_string()
+}
+
+fn cases(quick: bool) -> Vec<Case> {
+    let sizes: &[usize] = if quick {
+        &[1, 100]
+    } else {
+        &[1, 100, 2_000, 20_000]
+    };
+    let mut out = Vec::new();
+    for &pools in sizes {
+        let list = clusters(pools);
+        let doc = json!({ "clusters": list });
+        out.push(Case {
+            name: format!("gcloud-json-{pools}"),
+            kind: "gcloud JSON",
+            files: vec![(
+                "clusters.json".into(),
+                serde_json::to_string_pretty(&doc).unwrap(),
+            )],
+        });
+        let mut text = String::new();
+        yaml(&doc, 0, &mut text);
+        out.push(Case {
+            name: format!("gcloud-yaml-{pools}"),
+            kind: "gcloud YAML",
+            files: vec![("clusters.yaml".into(), text)],
+        });
+    }
+    // One line, as `jq -c`, the REST API and exports write it: positions on long lines.
+    let big = if quick { 100 } else { 2_100 };
+    out.push(Case {
+        name: format!("one-line-{big}"),
+        kind: "API, one line",
+        files: vec![("cluster.json".into(), cluster(0, big).to_string())],
+    });
+    // A stream of JSON values, one cluster per line, and a Cloud Asset Inventory export.
+    let (stream_pools, export_pools) = if quick { (70, 70) } else { (14_000, 70_000) };
+    let stream: String = clusters(stream_pools)
+        .iter()
+        .map(|c| format!("{c}\n"))
+        .collect();
+    out.push(Case {
+        name: format!("stream-{stream_pools}"),
+        kind: "JSON stream",
+        files: vec![("clusters.jsonl".into(), stream)],
+    });
+    let export: String = clusters(export_pools)
+        .into_iter()
+        .enumerate()
+        .map(|(c, data)| {
+            format!(
+                "{}\n",
+                json!({
+                    "name": format!("//container.googleapis.com/projects/project-{c}/locations/europe-west1/clusters/cluster-{c}"),
+                    "asset_type": "container.googleapis.com/Cluster",
+                    "resource": {"version": "v1", "data": data},
+                })
+            )
+        })
+        .collect();
+    out.push(Case {
+        name: format!("asset-export-{export_pools}"),
+        kind: "CAI export",
+        files: vec![("assets.json".into(), export)],
+    });
+    let tf_pools = if quick { 70 } else { 2_000 };
+    out.push(Case {
+        name: format!("terraform-{tf_pools}"),
+        kind: "Terraform, one file",
+        files: terraform(tf_pools, false),
+    });
+    let split_pools = if quick { 70 } else { 3_500 };
+    out.push(Case {
+        name: format!("terraform-files-{split_pools}"),
+        kind: "Terraform, file per cluster",
+        files: terraform(split_pools, true),
+    });
+    let plan_pools = if quick { 70 } else { 70_000 };
+    out.push(Case {
+        name: format!("plan-{plan_pools}"),
+        kind: "Terraform plan",
+        files: vec![("plan.json".into(), plan(plan_pools))],
+    });
+    out
+}
+
+/// One native run: wall time, the `--timings` line and whether the check ran.
+fn native(bin: &Path, dir: &Path, format: &str) -> Result<Value, String> {
+    let started = Instant::now();
+    let out = Command::new(bin)
+        .args(["check", "--timings", "--output-format", format])
+        .arg(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
+    let wall = started.elapsed().as_secs_f64() * 1e3;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let timings = stderr.lines().rev().find_map(|l| {
+        serde_json::from_str::<Value>(l)
+            .ok()
+            .filter(|v| v.get("parse_ms").is_some())
+    });
+    match (out.status.code(), timings) {
+        (Some(0..=1), Some(t)) => Ok(json!({"wall_ms": wall, "timings": t})),
+        (code, _) => Ok(
+            json!({"wall_ms": wall, "refused": stderr.lines().find(|l| l.contains("error")).unwrap_or("").chars().take(200).collect::<String>(), "exit": code}),
+        ),
+    }
+}
+
+/// The page's engine under Node: the same Wasm, called as the page calls it.
+fn wasm(dir: &Path, files: &[(String, String)]) -> Result<Value, String> {
+    let pkg = root().join("dist/pkg");
+    if !pkg.join("gkecheck_bg.wasm").exists() {
+        return Ok(json!({"skipped": "dist/pkg is not built (cargo xtask dist)"}));
+    }
+    let script = root().join("tests/bench/wasm.mjs");
+    let out = Command::new("node")
+        .arg(&script)
+        .arg(&pkg)
+        .args(files.iter().map(|(n, _)| dir.join(n)))
+        .output()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(stdout.trim()).map_err(|e| {
+        format!(
+            "the Wasm benchmark printed no result ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// Checkov on the same Terraform, when it is installed.
+fn checkov(dir: &Path) -> Option<f64> {
+    let found = Command::new("checkov").arg("--version").output().ok()?;
+    if !found.status.success() {
+        return None;
+    }
+    let started = Instant::now();
+    Command::new("checkov")
+        .args(["-d"])
+        .arg(dir)
+        .args([
+            "--framework",
+            "terraform",
+            "--quiet",
+            "--compact",
+            "-o",
+            "json",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .ok()?;
+    Some(started.elapsed().as_secs_f64() * 1e3)
+}
+
+pub fn bench(args: &[String]) -> Result<(), String> {
+    let quick = args.iter().any(|a| a == "--quick");
+    let out_path = args
+        .iter()
+        .position(|a| a == "--out")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/bench/bench.json"));
+    // The command line as users build it (release), or the debug build for the quick pass.
+    let profile = if quick { "debug" } else { "release" };
+    let mut build = cargo();
+    build.args(["build", "--bin", "gkecheck"]);
+    if !quick {
+        build.arg("--release");
+    }
+    run(&mut build)?;
+    let bin = root().join("target").join(profile).join("gkecheck");
+    let work = root().join("target/bench/inputs");
+    let _ = std::fs::remove_dir_all(&work);
+
+    let mut rows = Vec::new();
+    println!(
+        "{:<26} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9} {:>9} {:>9}",
+        "input",
+        "MB",
+        "parse ms",
+        "text ms",
+        "json ms",
+        "text MB/s",
+        "peak MB",
+        "wasm ms",
+        "checkov ms"
+    );
+    for case in cases(quick) {
+        let dir = work.join(&case.name);
+        for (name, text) in &case.files {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).map_err(|e| e.to_string())?;
+            std::fs::write(&path, text).map_err(|e| e.to_string())?;
+        }
+        let bytes = case.bytes();
+        let text = native(&bin, &dir, "concise")?;
+        let json_run = native(&bin, &dir, "json")?;
+        let wasm_run = if bytes <= PAGE_LIMIT_BYTES {
+            wasm(&dir, &case.files)?
+        } else {
+            json!({"skipped": "over the page's 32 MiB"})
+        };
+        let checkov_ms = if case.kind.starts_with("Terraform,") {
+            checkov(&dir)
+        } else {
+            None
+        };
+        let t = &text["timings"];
+        let num = |v: &Value| v.as_f64();
+        let parse = num(&t["parse_ms"]).map(|p| p + num(&t["read_ms"]).unwrap_or(0.0));
+        let cell = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.1}"));
+        let mb = bytes as f64 / 1e6;
+        println!(
+            "{:<26} {:>9.2} {:>9} {:>9} {:>9} {:>8} {:>9} {:>9} {:>9}",
+            case.name,
+            mb,
+            cell(parse),
+            if text.get("refused").is_some() {
+                "refused".into()
+            } else {
+                cell(num(&text["wall_ms"]))
+            },
+            if json_run.get("refused").is_some() {
+                "refused".into()
+            } else {
+                cell(num(&json_run["wall_ms"]))
+            },
+            cell(
+                num(&text["wall_ms"])
+                    .filter(|_| text.get("refused").is_none())
+                    .map(|ms| mb / (ms / 1e3))
+            ),
+            cell(num(&t["peak_kib"]).map(|k| k / 1024.0)),
+            cell(num(&wasm_run["check_ms"])),
+            cell(checkov_ms),
+        );
+        rows.push(json!({
+            "input": case.name, "kind": case.kind, "bytes": bytes, "files": case.files.len(),
+            "text": text, "json": json_run, "wasm": wasm_run, "checkov_ms": checkov_ms,
+        }));
+    }
+    let report = json!({"profile": profile, "quick": quick, "rows": rows});
+    if let Some(dir) = out_path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
+    std::fs::write(&out_path, serde_json::to_string_pretty(&report).unwrap())
+        .map_err(|e| e.to_string())?;
+    println!("written to {}", out_path.display());
+    // The quick pass checks that every input was read and checked, in both outputs.
+    if quick {
+        for row in &rows {
+            for mode in ["text", "json"] {
+                if row[mode].get("refused").is_some() {
+                    return Err(format!(
+                        "{} ({mode}) was not checked: {}",
+                        row["input"], row[mode]
+                    ));
+                }
+            }
+            if let Some(e) = row["wasm"].get("error") {
+                return Err(format!("{} in Wasm: {e}", row["input"]));
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(())
+}
