@@ -367,17 +367,15 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
         .enumerate()
         .map(|(i, input)| (input.name.as_str(), i))
         .collect();
-    results.sort_by(|a, b| {
-        let key = |r: &Finding| {
-            (
-                r.status.rank(),
-                r.severity,
-                r.rule,
-                order.get(r.location.input.as_str()).copied(),
-                r.location.offset,
-            )
-        };
-        key(a).cmp(&key(b))
+    // Each key computed once (the input's position is a lookup by name).
+    results.sort_by_cached_key(|r| {
+        (
+            r.status.rank(),
+            r.severity,
+            r.rule,
+            order.get(r.location.input.as_str()).copied(),
+            r.location.offset,
+        )
     });
     let count = |s: report::Status| results.iter().filter(|r| r.status == s).count();
     let failing = |severity: report::Severity| {

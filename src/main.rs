@@ -387,6 +387,8 @@ fn run(command: Command) -> Result<u8, String> {
                 }
                 eprintln!("{line}");
             }
+            // As with the report: the process ends next.
+            std::mem::forget(inputs);
             Ok(code)
         }
         Command::Fix {
@@ -557,6 +559,8 @@ fn run_check(
     let (report, phases) = gkecheck::check_timed(inputs, options);
     let started = std::time::Instant::now();
     let code = write_report(&report, inputs, unreadable, format, quiet, text, fail_on)?;
+    // The process ends next: freeing a large report piece by piece would only cost time.
+    std::mem::forget(report);
     Ok((code, phases, started.elapsed()))
 }
 

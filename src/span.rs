@@ -61,11 +61,27 @@ pub struct LineIndex<'a> {
     text: &'a str,
     /// Byte offset of each line start.
     starts: Vec<usize>,
+    /// Empty for ASCII text, where a byte is a character and a UTF-16 unit: positions come
+    /// from the line starts alone.
     checkpoints: Vec<Checkpoint>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> LineIndex<'a> {
+        if text.is_ascii() {
+            let bytes = text.as_bytes();
+            let mut starts = vec![0];
+            for (i, b) in bytes.iter().enumerate() {
+                if *b == b'\n' || (*b == b'\r' && bytes.get(i + 1).is_none_or(|n| *n != b'\n')) {
+                    starts.push(i + 1);
+                }
+            }
+            return LineIndex {
+                text,
+                starts,
+                checkpoints: Vec::new(),
+            };
+        }
         let mut starts = vec![0];
         let mut checkpoints = vec![Checkpoint {
             byte: 0,
@@ -75,10 +91,19 @@ impl<'a> LineIndex<'a> {
         }];
         let (mut utf16, mut column, mut last) = (0, 0, 0);
         let bytes = text.as_bytes();
-        for (i, c) in text.char_indices() {
-            utf16 += c.len_utf16();
+        // Byte by byte: a character starts at every byte that is not a UTF-8 continuation
+        // byte, and takes two UTF-16 units when it takes four bytes.
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b & 0xC0 == 0x80 {
+                i += 1;
+                continue;
+            }
+            utf16 += if b >= 0xF0 { 2 } else { 1 };
             column += 1;
-            let newline = c == '\n' || (c == '\r' && bytes.get(i + 1).is_none_or(|b| *b != b'\n'));
+            let newline =
+                b == b'\n' || (b == b'\r' && bytes.get(i + 1).is_none_or(|n| *n != b'\n'));
             if newline {
                 starts.push(i + 1);
                 column = 0;
@@ -89,8 +114,17 @@ impl<'a> LineIndex<'a> {
                     column: 0,
                     utf16,
                 });
-            } else if i + c.len_utf8() - last >= CHECKPOINT_BYTES {
-                last = i + c.len_utf8();
+                i += 1;
+                continue;
+            }
+            let width = match b {
+                0..=0x7F => 1,
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
+            };
+            if i + width - last >= CHECKPOINT_BYTES {
+                last = i + width;
                 checkpoints.push(Checkpoint {
                     byte: last,
                     line: starts.len() - 1,
@@ -98,6 +132,7 @@ impl<'a> LineIndex<'a> {
                     utf16,
                 });
             }
+            i += width;
         }
         LineIndex {
             text,
@@ -109,6 +144,17 @@ impl<'a> LineIndex<'a> {
     /// The position of a byte offset; offsets past the end or inside a character are clamped.
     pub fn position(&self, offset: usize) -> Position {
         let offset = floor_boundary(self.text, offset);
+        if self.checkpoints.is_empty() {
+            let line = match self.starts.binary_search(&offset) {
+                Ok(i) => i,
+                Err(i) => i - 1,
+            };
+            return Position {
+                line: line + 1,
+                column: offset - self.starts[line] + 1,
+                utf16: offset,
+            };
+        }
         let at = match self.checkpoints.binary_search_by_key(&offset, |c| c.byte) {
             Ok(i) => i,
             Err(i) => i - 1,
@@ -133,6 +179,10 @@ impl<'a> LineIndex<'a> {
     /// The byte offset of a 1-based line and column (in characters), found from the nearest
     /// checkpoint: cheap on a line of megabytes. A column past the line's end gives its end.
     pub fn byte_at(&self, line: usize, column: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            let range = self.line_range(line);
+            return (range.start + column.saturating_sub(1)).min(range.end);
+        }
         let key = (line - 1, column.saturating_sub(1));
         let at = match self
             .checkpoints
@@ -226,5 +276,52 @@ mod tests {
         assert_eq!(index.position(5).line, 3);
         assert_eq!(index.line_text(1), "a");
         assert_eq!(index.line_text(2), "b");
+    }
+
+    #[test]
+    fn every_offset_agrees_with_counting_characters() {
+        // Characters of one to four bytes, every kind of line end, lines short and past a
+        // checkpoint's length.
+        for pieces in [
+            &["a", "é", "€", "😀", "\n", "\r\n", "\r", &"z".repeat(600)][..],
+            // ASCII text takes the short way: the same answers.
+            &["a", "\n", "\r\n", "\r", &"z".repeat(600)][..],
+        ] {
+            agrees(pieces);
+        }
+    }
+
+    fn agrees(pieces: &[&str]) {
+        let mut seed = 7u64;
+        let mut text = String::new();
+        for _ in 0..2_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+        }
+        let index = LineIndex::new(&text);
+        let (mut line, mut column, mut utf16) = (1, 1, 0);
+        let mut chars = text.char_indices().peekable();
+        while let Some((offset, c)) = chars.next() {
+            let p = index.position(offset);
+            assert_eq!(
+                (p.line, p.column, p.utf16),
+                (line, column, utf16),
+                "at {offset}"
+            );
+            // The way back, except inside a CRLF (the column of its LF is the line's end).
+            if !(c == '\n' && text[..offset].ends_with('\r')) {
+                assert_eq!(index.byte_at(line, column), offset, "back to {offset}");
+            }
+            utf16 += c.len_utf16();
+            let ends = c == '\n' || (c == '\r' && chars.peek().is_none_or(|(_, n)| *n != '\n'));
+            if ends {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
     }
 }

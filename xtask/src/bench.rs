@@ -311,9 +311,22 @@ fn native(bin: &Path, dir: &Path, format: &str) -> Result<Value, String> {
     });
     match (out.status.code(), timings) {
         (Some(0..=1), Some(t)) => Ok(json!({"wall_ms": wall, "timings": t})),
-        (code, _) => Ok(
-            json!({"wall_ms": wall, "refused": stderr.lines().find(|l| l.contains("error")).unwrap_or("").chars().take(200).collect::<String>(), "exit": code}),
-        ),
+        (code, _) => {
+            // Why: the errors a quiet run prints.
+            let quiet = Command::new(bin)
+                .args(["check", "--quiet"])
+                .arg(dir)
+                .output()
+                .map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
+            let why: String = String::from_utf8_lossy(&quiet.stderr)
+                .lines()
+                .find(|l| l.starts_with("error"))
+                .unwrap_or("")
+                .chars()
+                .take(300)
+                .collect();
+            Ok(json!({"wall_ms": wall, "refused": why, "exit": code}))
+        }
     }
 }
 
@@ -365,7 +378,20 @@ fn checkov(dir: &Path) -> Option<f64> {
 }
 
 pub fn bench(args: &[String]) -> Result<(), String> {
+    let mut rest = args.iter();
+    while let Some(a) = rest.next() {
+        match a.as_str() {
+            "--quick" | "--keep" => {}
+            "--out" if rest.next().is_some() => {}
+            other => {
+                return Err(format!(
+                    "bench: unexpected {other:?} (expected --quick, --keep, --out FILE)"
+                ))
+            }
+        }
+    }
     let quick = args.iter().any(|a| a == "--quick");
+    let keep = args.iter().any(|a| a == "--keep");
     let out_path = args
         .iter()
         .position(|a| a == "--out")
@@ -474,6 +500,10 @@ pub fn bench(args: &[String]) -> Result<(), String> {
             }
         }
     }
-    let _ = std::fs::remove_dir_all(&work);
+    if keep {
+        println!("inputs kept in {}", work.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&work);
+    }
     Ok(())
 }

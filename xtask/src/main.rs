@@ -27,12 +27,13 @@ const HELP: &str = "cargo xtask <task>
                   installs the nightly toolchain and cargo-fuzz when they are missing. A crash
                   fails the task and leaves its input in fuzz/artifacts/TARGET/: minimise it
                   (cargo +nightly fuzz tmin TARGET FILE) and keep it in tests/fuzz-regressions/
-  bench [--quick] [--out FILE]
+  bench [--quick] [--keep] [--out FILE]
                   time gkecheck on generated inputs (gcloud JSON and YAML of 1 to 20,000 pools,
                   one-line API output, a JSON stream, an asset export, Terraform in one file and
                   in many, a plan): parse, check with text and JSON output, peak memory, the Wasm
                   under Node (after dist) and Checkov when it is on PATH; prints a table and
-                  writes target/bench/bench.json. --quick: small inputs, debug build (CI)
+                  writes target/bench/bench.json. --quick: small inputs, debug build (CI);
+                  --keep: leave the inputs in target/bench/inputs
   ci              everything CI runs: format check, clippy, all Rust tests (unit, fixtures,
                   corpus, fuzz regressions), the Wasm build and budget, the browser end-to-end
                   tests in Chromium, the benchmark's quick pass, and each fuzz target for a
