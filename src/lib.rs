@@ -137,9 +137,9 @@ pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
             Err(input::Problem {
                 offset: 0,
                 message: format!(
-                    "expected at most {} MiB, found {:.1} MiB: split the input (a cluster's describe output is usually well under 1 MiB)",
+                    "expected at most {} MiB, found {} MiB: split the input (a cluster's describe output is usually well under 1 MiB)",
                     input::MAX_INPUT_BYTES / (1024 * 1024),
-                    input.text.len() as f64 / (1024.0 * 1024.0)
+                    mebibytes(input.text.len())
                 ),
             })
         } else {
@@ -191,6 +191,13 @@ pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
             report: std::time::Duration::ZERO,
         },
     }
+}
+
+/// Bytes as mebibytes with one decimal ("38.3"), in integers: the engine in the page carries
+/// no formatting of floating-point numbers to a precision.
+fn mebibytes(bytes: usize) -> String {
+    let tenths = (bytes as u64 * 10 + (1 << 19)) >> 20;
+    format!("{}.{}", tenths / 10, tenths % 10)
 }
 
 /// The most clusters and node pools one check reads: past it, the report itself (sixteen

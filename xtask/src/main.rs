@@ -487,9 +487,44 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     for file in files(from)? {
         let target = to.join(file.strip_prefix(from).unwrap());
         std::fs::create_dir_all(target.parent().unwrap()).map_err(|e| e.to_string())?;
-        std::fs::copy(&file, &target).map_err(|e| format!("{}: {e}", file.display()))?;
+        if file.extension().is_some_and(|e| e == "js") {
+            // The page's own modules travel without their whole-line comments (the source in
+            // www/ keeps them).
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            std::fs::write(&target, without_comment_lines(&text))
+                .map_err(|e| format!("{}: {e}", target.display()))?;
+        } else {
+            std::fs::copy(&file, &target).map_err(|e| format!("{}: {e}", file.display()))?;
+        }
     }
     Ok(())
+}
+
+/// JavaScript without the lines that are only a comment (`// ...`, or a one-line `/** ... */`),
+/// outside template literals (a line inside one is text, kept as it is).
+fn without_comment_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_template = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let block = trimmed.len() >= 4
+            && trimmed.starts_with("/*")
+            && trimmed.ends_with("*/")
+            && !trimmed[2..trimmed.len() - 2].contains("*/");
+        let comment = trimmed.starts_with("//") || block;
+        if !comment || in_template {
+            out.push_str(line);
+        }
+        // Backticks not escaped open and close template literals (nested ones come in pairs).
+        let bytes = line.as_bytes();
+        for (i, b) in bytes.iter().enumerate() {
+            if *b == b'`' && (i == 0 || bytes[i - 1] != b'\\') {
+                in_template = !in_template;
+            }
+        }
+    }
+    out
 }
 
 fn serve_cmd(args: &[String]) -> Result<(), String> {
@@ -841,6 +876,15 @@ mod tests {
         let foreign = reader(&[("app.js", "import { x } from 'https://elsewhere/x.js';\n")]);
         let error = module_order(&foreign, "app.js").unwrap_err();
         assert!(error.contains("https://elsewhere/x.js"), "{error}");
+    }
+
+    #[test]
+    fn comment_lines_go_and_template_text_stays() {
+        let js = "// the page\nconst a = 1; // kept: code before it\n  /** A doc line. */\nconst t = `\n// text of a template\n${a}`;\n/* two\n   lines */\nconst u = 'http://x';\n";
+        assert_eq!(
+            super::without_comment_lines(js),
+            "const a = 1; // kept: code before it\nconst t = `\n// text of a template\n${a}`;\n/* two\n   lines */\nconst u = 'http://x';\n"
+        );
     }
 
     #[test]
