@@ -44,8 +44,8 @@ Hidden directories are skipped, except that from .terraform the manifest terrafo
 (.terraform/modules/modules.json) and the .tf files of the modules it lists are read. Terraform
 files in the same directory are evaluated as one module, with the variable values of the .tfvars
 files there and the arguments of the module call that uses it (a local source such as
-\"./modules/x\", or a registry or git module that terraform init downloaded). The input kind is told from the file name and text unless
---input-format says it.
+\"./modules/x\", or a registry or git module that terraform init downloaded). The input kind is
+told from the file name and text unless --input-format says it.
 
 Inputs: `gcloud container clusters describe|list` and `gcloud container node-pools
 describe|list` output in YAML or JSON, also pasted from a terminal with prompts and messages; the
@@ -605,11 +605,10 @@ fn write_report(
             out!("{}", gkecheck::script::script(report));
         }
         OutputFormat::Json if unreadable.is_empty() => {
-            // Straight from the report: no intermediate tree of values.
-            outln!(
-                "{}",
-                serde_json::to_string_pretty(report).map_err(|e| e.to_string())?
-            );
+            // Straight from the report: no intermediate tree of values, no second copy.
+            let mut json = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
+            json.push('\n');
+            write_out(&json);
         }
         OutputFormat::Json => {
             let mut value = serde_json::to_value(report).map_err(|e| e.to_string())?;

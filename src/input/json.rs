@@ -125,6 +125,27 @@ pub fn parse(text: &str) -> Result<Json, ParseError> {
 }
 
 /// Parses a sequence of JSON values separated by white space, as `jq` prints them.
+/// Reads a stream of JSON values one at a time, handing each to `each` before reading the
+/// next: a long stream never holds more than one value's tree.
+pub fn each_value(text: &str, mut each: impl FnMut(Json)) -> Result<(), ParseError> {
+    let mut parser = Parser {
+        bytes: text.as_bytes(),
+        text,
+        pos: 0,
+        depth: 0,
+    };
+    if text.starts_with('\u{feff}') {
+        parser.pos = 3;
+    }
+    loop {
+        parser.skip_ws();
+        if parser.pos >= parser.bytes.len() {
+            return Ok(());
+        }
+        each(parser.value()?);
+    }
+}
+
 pub fn parse_stream(text: &str) -> Result<Vec<Json>, ParseError> {
     let mut parser = Parser {
         bytes: text.as_bytes(),

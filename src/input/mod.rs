@@ -257,10 +257,25 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
     for source in sources {
         let index = source.index;
         match source.format {
-            Format::GcloudJson => match json::parse_stream(source.text) {
-                Err(e) => loaded.problem(index, Problem::at(e.offset, e.message)),
-                Ok(docs) => load_gcloud(index, &docs, model, &mut loaded),
-            },
+            Format::GcloudJson => {
+                // One value at a time (a stream of clusters holds one tree at a time); an
+                // error anywhere leaves nothing of this input in the model, as before.
+                let (clusters, pools, iam) = (
+                    model.clusters.len(),
+                    model.node_pools.len(),
+                    model.iam.len(),
+                );
+                let mut gcloud = GcloudLoad::new(model);
+                match json::each_value(source.text, |doc| gcloud.doc(index, &doc, model)) {
+                    Err(e) => {
+                        model.clusters.truncate(clusters);
+                        model.node_pools.truncate(pools);
+                        model.iam.truncate(iam);
+                        loaded.problem(index, Problem::at(e.offset, e.message));
+                    }
+                    Ok(()) => gcloud.finish(index, model, &mut loaded),
+                }
+            }
             Format::GcloudYaml => match yaml::parse(source.text) {
                 Err(e) => loaded.problem(index, Problem::at(e.offset, e.message)),
                 Ok(p) => {
@@ -442,13 +457,54 @@ fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
 /// Adds gcloud documents to the model. A document that holds no cluster or node pool is
 /// noted as skipped; when none holds one, that is the input's problem.
 fn load_gcloud(index: usize, docs: &[json::Json], model: &mut Model, loaded: &mut Loaded) {
-    let mut skipped = Vec::new();
-    let first_pool = model.node_pools.len();
+    let mut gcloud = GcloudLoad::new(model);
     for doc in docs {
-        if let Err(message) = gcloud::load(index, doc, model) {
-            skipped.push(Problem::at(doc.span.start, message));
+        gcloud.doc(index, doc, model);
+    }
+    gcloud.finish(index, model, loaded);
+}
+
+/// Loading the documents of one gcloud input, one at a time.
+struct GcloudLoad {
+    first_pool: usize,
+    documents: usize,
+    skipped: Vec<Problem>,
+}
+
+impl GcloudLoad {
+    fn new(model: &Model) -> GcloudLoad {
+        GcloudLoad {
+            first_pool: model.node_pools.len(),
+            documents: 0,
+            skipped: Vec::new(),
         }
     }
+
+    fn doc(&mut self, index: usize, doc: &json::Json, model: &mut Model) {
+        self.documents += 1;
+        if let Err(message) = gcloud::load(index, doc, model) {
+            self.skipped.push(Problem::at(doc.span.start, message));
+        }
+    }
+
+    fn finish(self, index: usize, model: &Model, loaded: &mut Loaded) {
+        let GcloudLoad {
+            first_pool,
+            documents,
+            mut skipped,
+        } = self;
+        finish_gcloud(index, first_pool, documents, &mut skipped, model, loaded);
+    }
+}
+
+fn finish_gcloud(
+    index: usize,
+    first_pool: usize,
+    documents: usize,
+    skipped: &mut Vec<Problem>,
+    model: &Model,
+    loaded: &mut Loaded,
+) {
     for pool in &model.node_pools[first_pool..] {
         if let crate::model::ClusterLink::Missing { name, .. } = &pool.cluster {
             let cluster = name
@@ -464,8 +520,8 @@ fn load_gcloud(index: usize, docs: &[json::Json], model: &mut Model, loaded: &mu
             );
         }
     }
-    if skipped.len() < docs.len() {
-        for p in skipped {
+    if skipped.len() < documents {
+        for p in skipped.drain(..) {
             loaded.note(index, p.offset, format!("skipped: {}", p.message));
         }
     } else if let Some(last) = skipped.pop() {
