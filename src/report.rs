@@ -131,8 +131,8 @@ pub struct Suppression {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct InputReport {
     pub name: String,
-    /// `gcloud-json`, `gcloud-yaml`, `terminal`, `terraform` or `terraform-plan`; `unknown`
-    /// when the kind could not be told.
+    /// `gcloud-json`, `gcloud-yaml`, `terminal`, `terraform`, `terraform-plan`,
+    /// `terraform-vars` or `terraform-modules`; `unknown` when the kind could not be told.
     pub format: &'static str,
     /// Why reading stopped, and where.
     pub error: Option<InputMessage>,

@@ -1,0 +1,163 @@
+// Type declarations for what gkecheck gives a page: the report (version 1, the same JSON the
+// command line prints with --output-format json), the engine client's functions, and the
+// <gke-check> element. For editors and type checkers only; no browser loads this file.
+// `tests/browser/types.test.mjs` checks real reports against these declarations.
+
+export type Status = 'fail' | 'unknown' | 'suppressed' | 'pass';
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+export type InputFormat =
+  | 'gcloud-json' | 'gcloud-yaml' | 'terminal' | 'terraform' | 'terraform-plan'
+  | 'terraform-vars' | 'terraform-modules' | 'unknown';
+
+/** A range in one input: 1-based lines and columns (in characters), UTF-16 offsets. */
+export interface Location {
+  input: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  offset: number;
+  endOffset: number;
+}
+
+/** A message about a place in an input. */
+export interface InputMessage {
+  message: string;
+  line: number;
+  column: number;
+  /** UTF-16 offset from the start of the input. */
+  offset: number;
+}
+
+export interface InputReport {
+  name: string;
+  format: InputFormat;
+  /** Why reading stopped, and where. */
+  error: InputMessage | null;
+  /** What was skipped or repaired while reading. */
+  notes: InputMessage[];
+}
+
+export interface Resource {
+  kind: 'cluster' | 'node-pool';
+  name: string;
+  /** The cluster's name, for a node pool (when known). */
+  cluster: string | null;
+  address: string;
+}
+
+export interface Step {
+  title: string;
+  code: string;
+  language: 'shell' | 'hcl';
+  /** For Terraform: where in the input the code goes. */
+  location: Location | null;
+}
+
+export interface Remediation {
+  summary: string;
+  steps: Step[];
+  warnings: string[];
+  /** How to confirm the fix took effect. */
+  verify: Step[];
+}
+
+export interface Suppression {
+  source: string;
+  reason: string;
+  until: string | null;
+  location: Location | null;
+}
+
+export interface Finding {
+  /** GKE001 ... */
+  rule: string;
+  /** The rule's name, e.g. workload-metadata-not-hardened. */
+  name: string;
+  status: Status;
+  severity: Severity;
+  message: string;
+  resource: Resource;
+  location: Location;
+  /** For failing and unknown results. */
+  remediation: Remediation | null;
+  suppression: Suppression | null;
+}
+
+export interface WaiverReport {
+  source: string;
+  rules: string[];
+  reason: string;
+  until: string | null;
+  resource: string | null;
+  location: Location | null;
+  used: boolean;
+  expired: boolean;
+  problem: string | null;
+}
+
+/** The workload-metadata answer for one cluster (or the pools whose cluster is not in the input). */
+export interface Headline {
+  cluster: string | null;
+  autopilot: boolean;
+  pools_total: number;
+  pools_protected: number;
+  pools_exposed: string[];
+  pools_unknown: string[];
+  text: string;
+}
+
+export interface BySeverity {
+  critical: number;
+  high: number;
+  medium: number;
+  low: number;
+}
+
+export interface Summary {
+  fail: number;
+  pass: number;
+  unknown: number;
+  suppressed: number;
+  /** Inputs that could not be read or parsed. */
+  errors: number;
+  failing: BySeverity;
+}
+
+export interface Report {
+  version: 1;
+  inputs: InputReport[];
+  /** Ranked: failing, unknown, suppressed, passing; then by severity, rule and place. */
+  results: Finding[];
+  waivers: WaiverReport[];
+  headline: Headline[];
+  summary: Summary;
+}
+
+/** One text to check. `format` is `auto` to tell the kind from the name and text. */
+export interface Input {
+  name: string;
+  text: string;
+  format: InputFormat | 'auto';
+}
+
+/** engine-client.js: checks inputs in the page's engine (a Web Worker where one can start). */
+export declare function check(inputs: Input[]): Promise<Report>;
+/** engine-client.js: why the engine could not start, in plain words, or null. */
+export declare function startFailure(error: unknown): string | null;
+
+/** The <gke-check> element of embed.js. */
+export interface GkeCheckElement extends HTMLElement {
+  /** The text being checked; setting it checks again. */
+  value: string;
+  /** The last report (all rules, before the `rules` attribute's filter). */
+  readonly report: Report | null;
+  addEventListener(type: 'gkecheck-report', listener: (event: CustomEvent<Report>) => void): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject): void;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gke-check': GkeCheckElement;
+  }
+}
