@@ -110,7 +110,8 @@ enum Command {
         /// concise: the workload-metadata answer, a line per finding that fails or is unknown,
         /// counts by severity; full: each finding with a code frame, the fix and how to verify;
         /// json: the versioned report (the object the web page renders); script: the gcloud
-        /// fix commands as a shell script
+        /// fix commands as a shell script; sarif (code scanning), junit (CI test tabs), github
+        /// (workflow annotations), gitlab (Code Quality report)
         #[arg(
             long = "output-format",
             alias = "format",
@@ -119,6 +120,9 @@ enum Command {
             value_name = "FORMAT"
         )]
         format: OutputFormat,
+        /// Write the output to FILE instead of standard output (which then gets the summary line)
+        #[arg(long, value_name = "FILE")]
+        output: Option<String>,
         /// List passing results too (concise and full; they are always counted)
         #[arg(long)]
         show_passing: bool,
@@ -205,6 +209,14 @@ enum OutputFormat {
     Full,
     Json,
     Script,
+    /// SARIF 2.1.0, for code scanning (GitHub, GitLab, Azure DevOps)
+    Sarif,
+    /// JUnit XML, for the test tab of CI systems
+    Junit,
+    /// GitHub Actions workflow commands: annotations on the pull request
+    Github,
+    /// GitLab's Code Quality report
+    Gitlab,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -344,6 +356,7 @@ fn run(command: Command) -> Result<u8, String> {
             color,
             fail_on,
             timings,
+            output,
             paths,
         } => {
             let started = std::time::Instant::now();
@@ -362,15 +375,14 @@ fn run(command: Command) -> Result<u8, String> {
                 show_passing,
                 color,
             };
-            let (code, phases, output) = run_check(
-                &inputs,
-                &unreadable,
-                &options,
+            let emit = Emit {
                 format,
                 quiet,
-                &text,
+                text: &text,
                 fail_on,
-            )?;
+                output: output.as_deref(),
+            };
+            let (code, phases, output) = run_check(&inputs, &unreadable, &options, &emit)?;
             if timings {
                 let ms = |d: std::time::Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
                 let mut line = serde_json::json!({
@@ -547,18 +559,24 @@ fn rules_json() -> serde_json::Value {
         .collect()
 }
 
+/// How a check's report is given: its format, where, and what sets the exit status.
+struct Emit<'a> {
+    format: OutputFormat,
+    quiet: bool,
+    text: &'a gkecheck::render::TextOptions,
+    fail_on: Option<gkecheck::report::Severity>,
+    output: Option<&'a str>,
+}
+
 fn run_check(
     inputs: &[Input],
     unreadable: &[(String, String)],
     options: &Options,
-    format: OutputFormat,
-    quiet: bool,
-    text: &gkecheck::render::TextOptions,
-    fail_on: Option<gkecheck::report::Severity>,
+    emit: &Emit,
 ) -> Result<(u8, gkecheck::Phases, std::time::Duration), String> {
     let (report, phases) = gkecheck::check_timed(inputs, options);
     let started = std::time::Instant::now();
-    let code = write_report(&report, inputs, unreadable, format, quiet, text, fail_on)?;
+    let code = write_report(&report, inputs, unreadable, emit)?;
     // The process ends next: freeing a large report piece by piece would only cost time.
     std::mem::forget(report);
     Ok((code, phases, started.elapsed()))
@@ -576,72 +594,75 @@ fn write_report(
     report: &gkecheck::report::Report,
     inputs: &[Input],
     unreadable: &[(String, String)],
-    format: OutputFormat,
-    quiet: bool,
-    text: &gkecheck::render::TextOptions,
-    fail_on: Option<gkecheck::report::Severity>,
+    emit: &Emit,
 ) -> Result<u8, String> {
+    let Emit {
+        format,
+        quiet,
+        text,
+        fail_on,
+        output,
+    } = *emit;
     if quiet {
-        for (path, message) in unreadable {
-            eprintln!("error: {path}: {message}");
-        }
         for i in report.inputs.iter() {
             if let Some(e) = &i.error {
                 eprintln!("error: {}:{}:{}: {}", i.name, e.line, e.column, e.message);
             }
         }
-        out!("{}", render::summary_line(report));
-        return Ok(if unreadable.is_empty() {
-            report.exit_code_at(fail_on) as u8
-        } else {
-            2
-        });
     }
-    match format {
-        OutputFormat::Script => {
-            for (path, message) in unreadable {
-                eprintln!("error: {path}: {message}");
+    // Files that could not be read at all: said on standard error, and in the JSON report as
+    // inputs with an error.
+    if quiet || !matches!(format, OutputFormat::Json) {
+        for (path, message) in unreadable {
+            eprintln!("error: {path}: {message}");
+        }
+    }
+    let written = if quiet {
+        None
+    } else {
+        Some(match format {
+            OutputFormat::Script => gkecheck::script::script(report),
+            OutputFormat::Json if unreadable.is_empty() => {
+                // Straight from the report: no intermediate tree of values, no second copy.
+                let mut json = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
+                json.push('\n');
+                json
             }
-            out!("{}", gkecheck::script::script(report));
-        }
-        OutputFormat::Json if unreadable.is_empty() => {
-            // Straight from the report: no intermediate tree of values, no second copy.
-            let mut json = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
-            json.push('\n');
-            write_out(&json);
-        }
-        OutputFormat::Json => {
-            let mut value = serde_json::to_value(report).map_err(|e| e.to_string())?;
-            // Files that could not be read at all are inputs with an error too.
-            if let Some(list) = value["inputs"].as_array_mut() {
-                for (path, message) in unreadable {
-                    list.push(serde_json::json!({
-                        "name": path,
-                        "format": "unknown",
-                        "error": {"message": message, "line": 1, "column": 1, "offset": 0},
-                    }));
+            OutputFormat::Json => {
+                let mut value = serde_json::to_value(report).map_err(|e| e.to_string())?;
+                if let Some(list) = value["inputs"].as_array_mut() {
+                    for (path, message) in unreadable {
+                        list.push(serde_json::json!({
+                            "name": path,
+                            "format": "unknown",
+                            "error": {"message": message, "line": 1, "column": 1, "offset": 0},
+                            "notes": [],
+                        }));
+                    }
                 }
-            }
-            if !unreadable.is_empty() {
                 value["summary"]["errors"] = (report.summary.errors + unreadable.len()).into();
+                let mut json = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
+                json.push('\n');
+                json
             }
-            outln!(
-                "{}",
-                serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
-            );
-        }
-        OutputFormat::Full => {
-            for (path, message) in unreadable {
-                eprintln!("error: {path}: {message}");
+            OutputFormat::Full => render::full(report, inputs, text),
+            OutputFormat::Concise => render::concise(report, text),
+            OutputFormat::Sarif => gkecheck::formats::sarif(report, env!("CARGO_PKG_VERSION")),
+            OutputFormat::Junit => gkecheck::formats::junit(report),
+            OutputFormat::Github => gkecheck::formats::github(report),
+            OutputFormat::Gitlab => gkecheck::formats::gitlab(report),
+        })
+    };
+    match (written, output) {
+        (Some(text), Some(path)) => {
+            if let Err(e) = std::fs::write(path, text) {
+                eprintln!("error: cannot write {path}: {e}");
+                return Ok(2);
             }
-            out!("{}", render::full(report, inputs, text));
+            out!("{}", render::summary_line(report));
         }
-        OutputFormat::Concise => {
-            for (path, message) in unreadable {
-                eprintln!("error: {path}: {message}");
-            }
-            out!("{}", render::concise(report, text));
-        }
+        (Some(text), None) => write_out(&text),
+        (None, _) => out!("{}", render::summary_line(report)),
     }
     Ok(if unreadable.is_empty() {
         report.exit_code_at(fail_on) as u8

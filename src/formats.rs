@@ -1,0 +1,416 @@
+//! The report in the formats CI systems read: SARIF 2.1.0 (code scanning), JUnit XML (test
+//! tabs), GitHub Actions workflow commands (annotations) and GitLab's Code Quality report. Each
+//! is written from the same report the other outputs print, and is the same bytes for the same
+//! input, run after run: no times, no absolute paths that the input did not give.
+
+use serde_json::{json, Value};
+
+use crate::report::{Finding, Report, Severity, Status};
+use crate::rules::{Rule, RULES};
+
+/// A stable fingerprint of a finding: its rule, resource and input, not its line, so that an
+/// edit elsewhere in the file leaves it the same (FNV-1a, 64 bits, in hex).
+pub fn fingerprint(r: &Finding) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [r.rule, &r.resource.address, &uri(&r.location.input)] {
+        for b in part.bytes().chain([0]) {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// An input's name as a relative URI reference (or `file://` for an absolute path): `/`
+/// between parts, and what a URI cannot hold percent-encoded.
+fn uri(name: &str) -> String {
+    let name = name.replace('\\', "/");
+    let mut out = String::new();
+    if name.starts_with('/') {
+        out.push_str("file://");
+    } else if name.len() > 2 && name.as_bytes()[1] == b':' {
+        // C:/path on Windows.
+        out.push_str("file:///");
+    }
+    for b in name.bytes() {
+        match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b'/'
+            | b':'
+            | b'@'
+            | b'+'
+            | b'=' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Whether a result came from standard input, which has no file to point at.
+fn from_stdin(r: &Finding) -> bool {
+    r.location.input == "<stdin>"
+}
+
+fn rule_of(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.id == id)
+}
+
+/// GitHub's `security-severity`: a CVSS-like score that sorts findings into its own levels
+/// (critical at 9.0 and over, high from 7.0, medium from 4.0, low below).
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+    }
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+/// What a finding says, with why an unknown one could not be judged.
+fn text(r: &Finding) -> String {
+    match r.status {
+        Status::Unknown => format!("Could not be judged: {}", r.message),
+        _ => r.message.clone(),
+    }
+}
+
+/// SARIF 2.1.0: one run, the rules that have results as `tool.driver.rules`, a result for each
+/// failing, unknown and waived finding (waived ones with their suppression).
+pub fn sarif(report: &Report, version: &str) -> String {
+    let shown: Vec<&Finding> = report
+        .results
+        .iter()
+        .filter(|r| r.status != Status::Pass)
+        .collect();
+    let mut ids: Vec<&str> = shown.iter().map(|r| r.rule).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rules: Vec<Value> = ids
+        .iter()
+        .filter_map(|id| rule_of(id))
+        .map(|rule| {
+            let mut tags = vec!["security".to_string(), rule.category.to_string()];
+            tags.extend(rule.cis.iter().map(|(v, n)| format!("CIS-GKE-{v}-{n}")));
+            json!({
+                "id": rule.id,
+                "name": rule.name,
+                "shortDescription": {"text": rule.title},
+                "fullDescription": {"text": rule.what},
+                "help": {
+                    "text": format!("{}\n\nWhy: {}\n\nFix: {}", rule.what, rule.why, rule.fix),
+                    "markdown": format!("**{}**\n\n{}\n\n**Why it matters.** {}\n\n**How to fix.** {}\n\nFix applicability: {}. {}", rule.title, rule.what, rule.why, rule.fix, rule.fix_applicability.as_str(), rule.fix_cost),
+                },
+                "defaultConfiguration": {"level": sarif_level(rule.severity)},
+                "properties": {
+                    "security-severity": security_severity(rule.severity),
+                    "precision": "very-high",
+                    "tags": tags,
+                },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = shown
+        .iter()
+        .map(|r| {
+            let mut location = json!({
+                "logicalLocations": [{
+                    "fullyQualifiedName": r.resource.address,
+                    "name": r.resource.name,
+                    "kind": "resource",
+                }],
+            });
+            if !from_stdin(r) {
+                location["physicalLocation"] = json!({
+                    "artifactLocation": {"uri": uri(&r.location.input)},
+                    "region": {
+                        "startLine": r.location.line,
+                        "startColumn": r.location.column,
+                        "endLine": r.location.end_line,
+                        "endColumn": r.location.end_column,
+                    },
+                });
+            }
+            let mut result = json!({
+                "ruleId": r.rule,
+                "ruleIndex": ids.iter().position(|id| *id == r.rule).unwrap_or(0),
+                "kind": if r.status == Status::Unknown { "review" } else { "fail" },
+                "level": sarif_level(r.severity),
+                "message": {"text": text(r)},
+                "locations": [location],
+                "partialFingerprints": {"gkecheckFinding/v1": fingerprint(r)},
+                "properties": {
+                    "status": r.status.as_str(),
+                    "severity": r.severity.as_str(),
+                    "resourceKind": r.resource.kind,
+                },
+            });
+            if let Some(cluster) = &r.resource.cluster {
+                result["properties"]["cluster"] = json!(cluster);
+            }
+            if let Some(s) = &r.suppression {
+                let in_source = s.location.is_some();
+                let mut suppression = json!({
+                    "kind": if in_source { "inSource" } else { "external" },
+                    "status": "accepted",
+                    "justification": match &s.until {
+                        Some(until) => format!("{} (until {until}; {})", s.reason, s.source),
+                        None => format!("{} ({})", s.reason, s.source),
+                    },
+                });
+                if let Some(at) = &s.location {
+                    suppression["location"] = json!({
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri(&at.input)},
+                            "region": {"startLine": at.line, "startColumn": at.column},
+                        },
+                    });
+                }
+                result["suppressions"] = json!([suppression]);
+            }
+            result
+        })
+        .collect();
+    // Inputs that could not be read: the run's notifications, each at its place.
+    let notifications: Vec<Value> = report
+        .inputs
+        .iter()
+        .filter_map(|i| i.error.as_ref().map(|e| (i, e)))
+        .map(|(i, e)| {
+            let mut n = json!({
+                "level": "error",
+                "message": {"text": e.message},
+                "descriptor": {"id": "input-error"},
+            });
+            if i.name != "<stdin>" {
+                n["locations"] = json!([{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(&i.name)},
+                        "region": {"startLine": e.line, "startColumn": e.column},
+                    },
+                }]);
+            }
+            n
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "gkecheck",
+                "version": version,
+                "semanticVersion": version,
+                "rules": rules,
+            }},
+            // Columns count characters, as the rest of the report does.
+            "columnKind": "unicodeCodePoints",
+            "invocations": [{
+                "executionSuccessful": notifications.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+        }],
+    });
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// Text for XML: `&`, `<`, `>`, quotes escaped; characters XML 1.0 cannot hold left out.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JUnit XML: a test suite per rule, a test case per resource it judged. A failure is a
+/// `<failure>` with the message and place; an unknown result an `<error>` (it could not be
+/// judged); a waived one `<skipped>` with the waiver's reason.
+pub fn junit(report: &Report) -> String {
+    let mut ids: Vec<&str> = report.results.iter().map(|r| r.rule).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let count = |s: Status| report.results.iter().filter(|r| r.status == s).count();
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gkecheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
+        report.results.len(),
+        count(Status::Fail),
+        count(Status::Unknown),
+        count(Status::Suppressed)
+    );
+    for id in ids {
+        let mut cases: Vec<&Finding> = report.results.iter().filter(|r| r.rule == id).collect();
+        cases.sort_by(|a, b| {
+            (&a.location.input, a.location.offset, &a.resource.address).cmp(&(
+                &b.location.input,
+                b.location.offset,
+                &b.resource.address,
+            ))
+        });
+        let of = |s: Status| cases.iter().filter(|r| r.status == s).count();
+        let title = rule_of(id).map_or("", |r| r.title);
+        out.push_str(&format!(
+            "  <testsuite name=\"{id} {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
+            xml(cases.first().map_or("", |r| r.name)),
+            cases.len(),
+            of(Status::Fail),
+            of(Status::Unknown),
+            of(Status::Suppressed)
+        ));
+        for r in cases {
+            let place = format!(
+                "{}:{}:{}",
+                r.location.input, r.location.line, r.location.column
+            );
+            out.push_str(&format!(
+                "    <testcase classname=\"{id}\" name=\"{}\" file=\"{}\" line=\"{}\">",
+                xml(&r.resource.address),
+                xml(&r.location.input),
+                r.location.line
+            ));
+            let body = format!("{place}: {}\n{}", text(r), title);
+            match r.status {
+                Status::Pass => {}
+                Status::Fail => out.push_str(&format!(
+                    "\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    ",
+                    xml(&r.message),
+                    r.severity.as_str(),
+                    xml(&body)
+                )),
+                Status::Unknown => out.push_str(&format!(
+                    "\n      <error message=\"{}\" type=\"unknown\">{}</error>\n    ",
+                    xml(&text(r)),
+                    xml(&body)
+                )),
+                Status::Suppressed => {
+                    let why = r.suppression.as_ref().map_or(String::new(), |s| {
+                        format!("waived by {}: {}", s.source, s.reason)
+                    });
+                    out.push_str(&format!(
+                        "\n      <skipped message=\"{}\"/>\n    ",
+                        xml(&why)
+                    ));
+                }
+            }
+            out.push_str("</testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// A workflow command's data: `%`, CR and LF escaped.
+fn command_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: also `:` and `,`.
+fn command_property(text: &str) -> String {
+    command_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// GitHub Actions workflow commands: an annotation for each failing and unknown finding,
+/// `::error` for critical, high and medium failures, `::warning` for low ones and for unknown
+/// results, worst first (the report's ranking).
+pub fn github(report: &Report) -> String {
+    let mut out = String::new();
+    for r in report
+        .results
+        .iter()
+        .filter(|r| matches!(r.status, Status::Fail | Status::Unknown))
+    {
+        let command = match (r.status, r.severity) {
+            (Status::Fail, Severity::Critical | Severity::High | Severity::Medium) => "error",
+            _ => "warning",
+        };
+        let title = format!(
+            "{} [{}] {} {}",
+            r.rule,
+            r.severity.as_str(),
+            if r.resource.kind == "cluster" {
+                "cluster"
+            } else {
+                "node pool"
+            },
+            r.resource.name
+        );
+        let mut props = Vec::new();
+        if !from_stdin(r) {
+            props.push(format!("file={}", command_property(&r.location.input)));
+            props.push(format!("line={}", r.location.line));
+            props.push(format!("col={}", r.location.column));
+            props.push(format!("endLine={}", r.location.end_line));
+            if r.location.end_line == r.location.line {
+                props.push(format!("endColumn={}", r.location.end_column));
+            }
+        }
+        props.push(format!("title={}", command_property(&title)));
+        out.push_str(&format!(
+            "::{command} {}::{} ({})\n",
+            props.join(","),
+            command_data(&text(r)),
+            command_data(&r.resource.address)
+        ));
+    }
+    out
+}
+
+/// GitLab's Code Quality report: an issue for each failing and unknown finding.
+pub fn gitlab(report: &Report) -> String {
+    let issues: Vec<Value> = report
+        .results
+        .iter()
+        .filter(|r| matches!(r.status, Status::Fail | Status::Unknown))
+        .map(|r| {
+            let severity = match (r.status, r.severity) {
+                (Status::Unknown, _) => "info",
+                (_, Severity::Critical) => "blocker",
+                (_, Severity::High) => "critical",
+                (_, Severity::Medium) => "major",
+                (_, Severity::Low) => "minor",
+            };
+            json!({
+                "type": "issue",
+                "check_name": format!("{} {}", r.rule, r.name),
+                "description": format!("{}: {} ({})", r.rule, text(r), r.resource.address),
+                "categories": ["Security"],
+                "severity": severity,
+                "fingerprint": fingerprint(r),
+                "location": {
+                    "path": r.location.input.replace('\\', "/"),
+                    "lines": {"begin": r.location.line, "end": r.location.end_line},
+                },
+            })
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&issues).unwrap_or_default();
+    out.push('\n');
+    out
+}

@@ -1,0 +1,372 @@
+//! The formats CI systems read: SARIF 2.1.0 validated against the official schema
+//! (`../shared/schemas/sarif-schema-2.1.0.json`), JUnit XML, GitHub workflow commands and
+//! GitLab's Code Quality report; the same bytes run after run; fingerprints that an unrelated
+//! edit leaves alone; `--output FILE`.
+
+mod common;
+
+use std::path::Path;
+
+use serde_json::Value;
+
+fn run(args: &[&str], stdin: &str) -> (String, String, i32) {
+    let out = common::gkecheck(args, stdin.as_bytes());
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+const TUTORIAL: &str = "tests/fixtures/terraform/tutorial";
+const GCLOUD: &str = "www/examples/vulnerable-cluster.json";
+
+/// A Terraform file with a waived pool, an unknown one and a failing one.
+fn waived_dir(test: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("gkecheck-formats-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("main.tf"),
+        r#"resource "google_container_cluster" "c" {
+  name = "shop, \"east\""
+  remove_default_node_pool = true
+  workload_identity_config {
+    workload_pool = "p.svc.id.goog"
+  }
+}
+
+# gkecheck:ignore GKE001 the batch jobs still call the metadata server until=2099-01-01
+resource "google_container_node_pool" "batch" {
+  name    = "batch"
+  cluster = google_container_cluster.c.name
+  node_config {
+    workload_metadata_config {
+      mode = "GCE_METADATA"
+    }
+  }
+}
+
+resource "google_container_node_pool" "odd" {
+  name    = "odd"
+  cluster = google_container_cluster.c.name
+  node_config {
+    workload_metadata_config {
+      mode = var.mode
+    }
+  }
+}
+
+resource "google_container_node_pool" "web" {
+  name    = "web"
+  cluster = google_container_cluster.c.name
+  node_config {
+    workload_metadata_config {
+      mode = "GCE_METADATA"
+    }
+  }
+}
+"#,
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn sarif_is_valid_against_the_official_schema() {
+    let schema_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas/sarif-schema-2.1.0.json");
+    let Ok(schema_text) = std::fs::read_to_string(&schema_path) else {
+        eprintln!(
+            "SARIF schema test skipped: {} is not here (it comes with ../shared, which CI has)",
+            schema_path.display()
+        );
+        return;
+    };
+    let schema: Value = serde_json::from_str(&schema_text).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    // The validator does refuse what the schema forbids.
+    let wrong = serde_json::json!({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"message": {"text": "m"}, "level": "fatal"}]}]});
+    assert!(validator.iter_errors(&wrong).next().is_some());
+    let dir = waived_dir("sarif_is_val");
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, "{\"name\": \"c\", \"nodePools\": [").unwrap();
+    for args in [
+        vec![TUTORIAL],
+        vec![GCLOUD],
+        vec![dir.join("main.tf").to_str().unwrap()],
+        vec![broken.to_str().unwrap(), GCLOUD],
+        vec!["-"],
+    ] {
+        let mut all = vec!["check", "--output-format", "sarif"];
+        all.extend(args.iter().copied());
+        let (out, err, _) = run(
+            &all,
+            r#"{"name": "piped", "nodePools": [{"name": "p", "config": {}}]}"#,
+        );
+        let doc: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+        let errors: Vec<String> = validator
+            .iter_errors(&doc)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{args:?}:\n{}", errors.join("\n"));
+        let run0 = &doc["runs"][0];
+        assert_eq!(run0["tool"]["driver"]["name"], "gkecheck");
+        // Every result names a rule the driver lists, by index too.
+        let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+        for r in run0["results"].as_array().unwrap() {
+            let i = r["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[i]["id"], r["ruleId"]);
+            assert!(rules[i]["properties"]["security-severity"].is_string());
+        }
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn sarif_carries_places_waivers_unknowns_and_input_errors() {
+    let dir = waived_dir("sarif_carrie");
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, "{\"name\": \"c\", \"nodePools\": [").unwrap();
+    let (out, _, code) = run(
+        &["check", "--output-format", "sarif", dir.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(code, 2, "an input that cannot be read");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let of = |address: &str| {
+        results
+            .iter()
+            .find(|r| {
+                r["ruleId"] == "GKE001"
+                    && r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == address
+            })
+            .unwrap_or_else(|| panic!("no GKE001 result for {address}"))
+    };
+    let batch = of("google_container_node_pool.batch");
+    assert_eq!(batch["suppressions"][0]["kind"], "inSource");
+    assert!(batch["suppressions"][0]["justification"]
+        .as_str()
+        .unwrap()
+        .contains("batch jobs"));
+    let odd = of("google_container_node_pool.odd");
+    assert_eq!(odd["kind"], "review");
+    assert!(odd["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("var.mode"));
+    let web = of("google_container_node_pool.web");
+    assert_eq!(web["level"], "error");
+    let region = &web["locations"][0]["physicalLocation"]["region"];
+    // The place is the setting itself: line 35, `mode = "GCE_METADATA"` of pool web.
+    assert_eq!(region["startLine"], 35);
+    assert!(
+        web["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/main.tf")
+    );
+    // No passing results: code scanning lists problems.
+    assert!(results.iter().all(|r| r["properties"]["status"] != "pass"));
+    let notes = &doc["runs"][0]["invocations"][0];
+    assert_eq!(notes["executionSuccessful"], false);
+    assert!(notes["toolExecutionNotifications"][0]["message"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("expected"));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes_and_fingerprints_survive_unrelated_edits() {
+    for format in ["sarif", "junit", "github", "gitlab"] {
+        let a = run(&["check", "--output-format", format, TUTORIAL, GCLOUD], "").0;
+        let b = run(&["check", "--output-format", format, TUTORIAL, GCLOUD], "").0;
+        assert_eq!(a, b, "{format}");
+        assert!(!a.is_empty(), "{format}");
+    }
+    let dir = waived_dir("the_same_inp");
+    let file = dir.join("main.tf");
+    let fingerprints = || {
+        let out = run(
+            &["check", "--output-format", "sarif", file.to_str().unwrap()],
+            "",
+        )
+        .0;
+        let doc: Value = serde_json::from_str(&out).unwrap();
+        let mut found: Vec<(String, String, u64)> = doc["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["ruleId"].as_str().unwrap().to_string(),
+                    r["partialFingerprints"]["gkecheckFinding/v1"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap(),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let before = fingerprints();
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("# the platform team's cluster\n\n{text}")).unwrap();
+    let after = fingerprints();
+    assert_eq!(before.len(), after.len());
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(b.1, a.1, "fingerprint of {} moved with the line", b.0);
+        assert_eq!(b.2 + 2, a.2, "the line itself moves");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn junit_has_a_suite_per_rule_and_a_case_per_resource() {
+    let dir = waived_dir("junit_has_a_");
+    let (out, _, _) = run(
+        &["check", "--output-format", "junit", dir.to_str().unwrap()],
+        "",
+    );
+    assert!(out
+        .starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gkecheck\""));
+    let suite = out
+        .split("<testsuite ")
+        .find(|s| s.starts_with("name=\"GKE001 "))
+        .unwrap();
+    assert!(
+        suite.contains("tests=\"3\" failures=\"1\" errors=\"1\" skipped=\"1\""),
+        "{suite}"
+    );
+    assert!(
+        suite.contains("<failure message=\"GCE_METADATA exposes"),
+        "{suite}"
+    );
+    assert!(suite.contains("type=\"high\""));
+    assert!(
+        suite.contains("<skipped message=\"waived by gkecheck:ignore: the batch jobs"),
+        "{suite}"
+    );
+    assert!(
+        suite.contains("<error message=\"Could not be judged:"),
+        "{suite}"
+    );
+    // Quotes, commas and angle brackets in values are escaped.
+    assert!(!out.contains("shop, \"east\"\""));
+    // Balanced: each opened suite and case is closed.
+    assert_eq!(
+        out.matches("<testsuite ").count(),
+        out.matches("</testsuite>").count()
+    );
+    assert_eq!(
+        out.matches("<testcase ").count(),
+        out.matches("</testcase>").count()
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn github_annotations_are_workflow_commands() {
+    let (out, _, code) = run(&["check", "--output-format", "github", TUTORIAL], "");
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0]
+            .starts_with("::error file=tests/fixtures/terraform/tutorial/gke.tf,line=26,col=1,"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].contains(",title=GKE001 [high] node pool primary_nodes::"),
+        "{}",
+        lines[0]
+    );
+    // Low failures and unknown results are warnings.
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("::warning ") && l.contains("[low]")));
+    for line in &lines {
+        assert!(
+            line.starts_with("::error ") || line.starts_with("::warning "),
+            "{line}"
+        );
+        let (props, _) = line[2..].split_once("::").unwrap();
+        // Property values hold no raw comma-separated extras or line breaks.
+        for prop in props.split_once(' ').unwrap().1.split(',') {
+            assert!(prop.contains('='), "{prop} in {line}");
+        }
+    }
+    // From standard input there is no file to point at: the annotation has none.
+    let (out, _, _) = run(
+        &["check", "--output-format", "github", "-"],
+        r#"{"name": "piped", "nodePools": [{"name": "p", "config": {}}]}"#,
+    );
+    assert!(out.lines().all(|l| !l.contains("file=")), "{out}");
+}
+
+#[test]
+fn gitlab_code_quality_issues() {
+    let (out, _, _) = run(&["check", "--output-format", "gitlab", TUTORIAL], "");
+    let issues: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert!(!issues.is_empty());
+    for issue in &issues {
+        for key in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(issue[key].is_string(), "{key}: {issue}");
+        }
+        assert!(["info", "minor", "major", "critical", "blocker"]
+            .contains(&issue["severity"].as_str().unwrap()));
+        assert!(issue["location"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("gke.tf"));
+        assert!(issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+    }
+    let first = &issues[0];
+    assert!(first["check_name"].as_str().unwrap().starts_with("GKE001"));
+    assert_eq!(first["severity"], "critical");
+    let mut prints: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    prints.sort_unstable();
+    prints.dedup();
+    assert_eq!(prints.len(), issues.len(), "fingerprints are unique");
+}
+
+#[test]
+fn output_goes_to_a_file_and_the_summary_to_standard_output() {
+    let file = std::env::temp_dir().join(format!("gkecheck-out-{}.sarif", std::process::id()));
+    let (out, _, code) = run(
+        &[
+            "check",
+            "--output-format",
+            "sarif",
+            "--output",
+            file.to_str().unwrap(),
+            TUTORIAL,
+        ],
+        "",
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("failing") && out.lines().count() == 1, "{out}");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(doc["version"], "2.1.0");
+    std::fs::remove_file(file).unwrap();
+    let (_, err, code) = run(
+        &["check", "--output", "/nonexistent-dir/x.sarif", TUTORIAL],
+        "",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("cannot write /nonexistent-dir/x.sarif"),
+        "{err}"
+    );
+}
