@@ -2049,6 +2049,37 @@ fn lcs_lines<'t>(mid_a: &[&'t str], mid_b: &[&'t str], ops: &mut Vec<(char, &'t 
     }
 }
 
+/// The edits that turn `before` into `after`, line by line: (byte offset in `before`, bytes
+/// replaced, new text), in order. What a SARIF fix's replacements say.
+pub fn replacements(before: &str, after: &str) -> Vec<(usize, usize, String)> {
+    let a: Vec<&str> = before.split_inclusive('\n').collect();
+    let b: Vec<&str> = after.split_inclusive('\n').collect();
+    let mut ops = Vec::new();
+    diff_lines(&a, &b, &mut ops);
+    let mut out: Vec<(usize, usize, String)> = Vec::new();
+    let mut offset = 0;
+    let mut open: Option<(usize, usize, String)> = None;
+    for (op, line) in ops {
+        match op {
+            ' ' => {
+                out.extend(open.take());
+                offset += line.len();
+            }
+            '-' => {
+                let hunk = open.get_or_insert((offset, 0, String::new()));
+                hunk.1 += line.len();
+                offset += line.len();
+            }
+            _ => open
+                .get_or_insert((offset, 0, String::new()))
+                .2
+                .push_str(line),
+        }
+    }
+    out.extend(open);
+    out
+}
+
 /// A unified diff of two texts, with three lines of context.
 pub fn unified_diff(name: &str, before: &str, after: &str) -> String {
     if before == after {

@@ -87,9 +87,141 @@ fn text(r: &Finding) -> String {
     }
 }
 
+/// At most this many failing findings get a SARIF fix: each is made and checked again on its
+/// own, which costs a check per finding.
+pub const MAX_SARIF_FIXES: usize = 100;
+
+/// The Terraform fixes of failing findings, by `RULE:ADDRESS`: what `gkecheck fix` would do for
+/// that finding alone (with what it needs), as replacements in each file it changes, with what
+/// it changes and costs.
+fn terraform_fixes(
+    report: &Report,
+    inputs: &[crate::Input],
+    options: &crate::Options,
+) -> std::collections::HashMap<String, Value> {
+    use crate::autofix::{fix_with, FixOptions};
+    let mut out = std::collections::HashMap::new();
+    let failing: Vec<String> = report
+        .results
+        .iter()
+        .filter(|r| r.status == Status::Fail && r.resource.address.contains('.'))
+        .map(|r| format!("{}:{}", r.rule, r.resource.address))
+        .take(MAX_SARIF_FIXES)
+        .collect();
+    if failing.is_empty() {
+        return out;
+    }
+    // Which of them have a fix that can be made at all.
+    let all = FixOptions {
+        unsafe_fixes: true,
+        only: None,
+    };
+    let plan = fix_with(inputs, options, &all);
+    type Fixable<'p> = (
+        &'p str,
+        &'static str,
+        crate::report::Applicability,
+        &'p [String],
+    );
+    let fixable: Vec<Fixable> = plan
+        .applied
+        .iter()
+        .map(|a| (a.id.as_str(), a.consequence, a.applicability, &a.needs[..]))
+        .chain(
+            plan.left_out
+                .iter()
+                .filter(|l| l.applicability != crate::report::Applicability::DisplayOnly)
+                .map(|l| (l.id.as_str(), l.consequence, l.applicability, &l.needs[..])),
+        )
+        .collect();
+    for id in failing {
+        let Some(&(_, consequence, applicability, _)) = fixable.iter().find(|f| f.0 == id) else {
+            continue;
+        };
+        // The fix with what it needs (the cluster's Workload Identity for a pool's mode, ...).
+        let mut with = vec![id.clone()];
+        let mut k = 0;
+        while k < with.len() {
+            if let Some(f) = fixable.iter().find(|f| f.0 == with[k]) {
+                for need in f.3 {
+                    if !with.contains(need) {
+                        with.push(need.clone());
+                    }
+                }
+            }
+            k += 1;
+        }
+        let one = FixOptions {
+            unsafe_fixes: true,
+            only: Some(with),
+        };
+        let made = fix_with(inputs, options, &one);
+        let Some(applied) = made.applied.iter().find(|a| a.id == id) else {
+            continue;
+        };
+        let changes: Vec<Value> = made
+            .files
+            .iter()
+            .filter_map(|f| {
+                let before = &inputs.iter().find(|i| i.name == f.name)?.text;
+                let replacements: Vec<Value> = crate::autofix::replacements(before, &f.text)
+                    .into_iter()
+                    .map(|(offset, length, text)| {
+                        json!({
+                            "deletedRegion": {"byteOffset": offset, "byteLength": length},
+                            "insertedContent": {"text": text},
+                        })
+                    })
+                    .collect();
+                Some(json!({
+                    "artifactLocation": {"uri": uri(&f.name)},
+                    "replacements": replacements,
+                }))
+            })
+            .collect();
+        if changes.is_empty() {
+            continue;
+        }
+        let with = if made.applied.len() > 1 {
+            format!(
+                " It comes with {}.",
+                made.applied
+                    .iter()
+                    .filter(|a| a.id != id)
+                    .map(|a| a.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            String::new()
+        };
+        out.insert(
+            id,
+            json!({
+                "description": {"text": format!(
+                    "{}. {} ({}): {}{with}",
+                    applied.what,
+                    if applicability == crate::report::Applicability::Safe { "Safe" } else { "Unsafe" },
+                    applicability.as_str(),
+                    consequence
+                )},
+                "artifactChanges": changes,
+            }),
+        );
+    }
+    out
+}
+
 /// SARIF 2.1.0: one run, the rules that have results as `tool.driver.rules`, a result for each
-/// failing, unknown and waived finding (waived ones with their suppression).
-pub fn sarif(report: &Report, version: &str) -> String {
+/// failing, unknown and waived finding (waived ones with their suppression), and for failing
+/// Terraform findings the fix `gkecheck fix` makes, as replacements (see `MAX_SARIF_FIXES`).
+pub fn sarif(
+    report: &Report,
+    inputs: &[crate::Input],
+    options: &crate::Options,
+    version: &str,
+) -> String {
+    let fixes = terraform_fixes(report, inputs, options);
     let shown: Vec<&Finding> = report
         .results
         .iter()
@@ -159,6 +291,9 @@ pub fn sarif(report: &Report, version: &str) -> String {
             });
             if let Some(cluster) = &r.resource.cluster {
                 result["properties"]["cluster"] = json!(cluster);
+            }
+            if let Some(fix) = fixes.get(&format!("{}:{}", r.rule, r.resource.address)) {
+                result["fixes"] = json!([fix]);
             }
             if let Some(s) = &r.suppression {
                 let in_source = s.location.is_some();

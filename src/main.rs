@@ -576,7 +576,7 @@ fn run_check(
 ) -> Result<(u8, gkecheck::Phases, std::time::Duration), String> {
     let (report, phases) = gkecheck::check_timed(inputs, options);
     let started = std::time::Instant::now();
-    let code = write_report(&report, inputs, unreadable, emit)?;
+    let code = write_report(&report, inputs, unreadable, options, emit)?;
     // The process ends next: freeing a large report piece by piece would only cost time.
     std::mem::forget(report);
     Ok((code, phases, started.elapsed()))
@@ -594,6 +594,7 @@ fn write_report(
     report: &gkecheck::report::Report,
     inputs: &[Input],
     unreadable: &[(String, String)],
+    options: &Options,
     emit: &Emit,
 ) -> Result<u8, String> {
     let Emit {
@@ -647,7 +648,9 @@ fn write_report(
             }
             OutputFormat::Full => render::full(report, inputs, text),
             OutputFormat::Concise => render::concise(report, text),
-            OutputFormat::Sarif => gkecheck::formats::sarif(report, env!("CARGO_PKG_VERSION")),
+            OutputFormat::Sarif => {
+                gkecheck::formats::sarif(report, inputs, options, env!("CARGO_PKG_VERSION"))
+            }
             OutputFormat::Junit => gkecheck::formats::junit(report),
             OutputFormat::Github => gkecheck::formats::github(report),
             OutputFormat::Gitlab => gkecheck::formats::gitlab(report),

@@ -370,3 +370,70 @@ fn output_goes_to_a_file_and_the_summary_to_standard_output() {
         "{err}"
     );
 }
+
+#[test]
+fn sarif_fixes_are_the_edits_gkecheck_fix_makes_and_they_work() {
+    let dir = std::env::temp_dir().join(format!("gkecheck-sarif-fix-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("gke.tf");
+    let original = std::fs::read_to_string(format!("{TUTORIAL}/gke.tf")).unwrap();
+    std::fs::write(&file, &original).unwrap();
+    let (out, _, _) = run(
+        &["check", "--output-format", "sarif", file.to_str().unwrap()],
+        "",
+    );
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let result = doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "GKE001")
+        .unwrap();
+    let fix = &result["fixes"][0];
+    // It says what it changes and what it costs.
+    let said = fix["description"]["text"].as_str().unwrap();
+    assert!(
+        said.contains("GKE_METADATA") && said.contains("Unsafe") && said.contains("recreat"),
+        "{said}"
+    );
+    assert!(
+        said.contains("GKE002:google_container_cluster.primary"),
+        "it names the fix it needs: {said}"
+    );
+    // Applied from the end, the replacements give a file where GKE001 and GKE002 pass.
+    let change = &fix["artifactChanges"][0];
+    let mut text = original.clone().into_bytes();
+    let mut replacements: Vec<&Value> = change["replacements"].as_array().unwrap().iter().collect();
+    replacements
+        .sort_by_key(|r| std::cmp::Reverse(r["deletedRegion"]["byteOffset"].as_u64().unwrap()));
+    for r in replacements {
+        let at = r["deletedRegion"]["byteOffset"].as_u64().unwrap() as usize;
+        let len = r["deletedRegion"]["byteLength"].as_u64().unwrap() as usize;
+        let new = r["insertedContent"]["text"].as_str().unwrap().as_bytes();
+        text.splice(at..at + len, new.iter().copied());
+    }
+    std::fs::write(&file, &text).unwrap();
+    let (out, _, _) = run(
+        &[
+            "check",
+            "--output-format",
+            "json",
+            "--select",
+            "GKE001,GKE002",
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
+    let report: Value = serde_json::from_str(&out).unwrap();
+    for r in report["results"].as_array().unwrap() {
+        assert_eq!(r["status"], "pass", "{r}");
+    }
+    // Rules without an automatic fix carry none.
+    assert!(doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == "GKE014")
+        .all(|r| r.get("fixes").is_none()));
+    std::fs::remove_dir_all(dir).unwrap();
+}
