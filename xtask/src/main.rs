@@ -35,6 +35,9 @@ const HELP: &str = "cargo xtask <task>
                   under Node (after dist) and Checkov when it is on PATH; prints a table and
                   writes target/bench/bench.json. --quick: small inputs, debug build (CI);
                   --keep: leave the inputs in target/bench/inputs
+  hooks           run the pre-commit hooks (.pre-commit-hooks.yaml) with pre-commit itself
+                  (installed from PyPI into target/pre-commit-venv) on a sample repository:
+                  a failing Terraform file stops the commit, a hardened one passes
   ci              everything CI runs: format check, clippy, all Rust tests (unit, fixtures,
                   corpus, fuzz regressions), the Wasm build and budget, the browser end-to-end
                   tests in Chromium, the benchmark's quick pass, and each fuzz target for a
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Some("docs") => docs(),
         Some("fuzz") => fuzz_cmd(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
+        Some("hooks") => hooks(),
         Some("--help" | "-h" | "help") | None => {
             print!("{HELP}");
             Ok(())
@@ -808,8 +812,102 @@ fn ci() -> Result<(), String> {
         .current_dir(&root))?;
     // The benchmark harness keeps working: small inputs, each checked natively and in Wasm.
     bench::bench(&["--quick".to_string()])?;
+    hooks()?;
     fuzz(FUZZ_SMOKE_SECONDS, &[])?;
     println!("xtask ci: all checks passed");
+    Ok(())
+}
+
+/// The pre-commit hooks as a user runs them: pre-commit (from PyPI) clones this repository at
+/// HEAD, builds gkecheck with cargo, and runs the `gkecheck` hook on a sample repository.
+fn hooks() -> Result<(), String> {
+    let root = root();
+    let work = root.join("target/hook-test");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let venv = root.join("target/pre-commit-venv");
+    let pre_commit = venv.join("bin/pre-commit");
+    if !pre_commit.exists() {
+        run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+        run(Command::new(venv.join("bin/pip")).args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "pre-commit",
+        ]))?;
+    }
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(&root)
+        .output()
+        .map_err(|e| format!("git: {e}"))?;
+    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    if head.is_empty() {
+        return Err("hooks: this checkout has no commit for pre-commit to clone".into());
+    }
+    eprintln!(
+        "xtask: the hooks are tested as committed (HEAD {head}); uncommitted changes are not in it"
+    );
+    let repo = work.join("repo");
+    std::fs::create_dir_all(&repo).map_err(|e| e.to_string())?;
+    let git = |args: &[&str]| {
+        run(Command::new("git")
+            .args([
+                "-c",
+                "user.name=gkecheck",
+                "-c",
+                "user.email=gkecheck@example.invalid",
+            ])
+            .args(args)
+            .current_dir(&repo))
+    };
+    git(&["init", "-q"])?;
+    std::fs::write(
+        repo.join(".pre-commit-config.yaml"),
+        format!(
+            "repos:\n  - repo: {}\n    rev: {head}\n    hooks:\n      - id: gkecheck\n        args: [--fail-on, high]\n",
+            root.display()
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    let pool = |mode: &str| {
+        format!(
+            "resource \"google_container_cluster\" \"c\" {{\n  name = \"c\"\n  location = \"europe-west1\"\n  remove_default_node_pool = true\n  initial_node_count = 1\n  workload_identity_config {{\n    workload_pool = \"p.svc.id.goog\"\n  }}\n}}\n\nresource \"google_container_node_pool\" \"batch\" {{\n  name    = \"batch\"\n  cluster = google_container_cluster.c.name\n  node_config {{\n    workload_metadata_config {{\n      mode = \"{mode}\"\n    }}\n  }}\n}}\n"
+        )
+    };
+    let pre_commit_run = || {
+        Command::new(&pre_commit)
+            .args(["run", "--all-files", "--color", "never"])
+            .env("PRE_COMMIT_HOME", work.join("cache"))
+            .current_dir(&repo)
+            .output()
+            .map_err(|e| format!("pre-commit: {e}"))
+    };
+    std::fs::write(repo.join("main.tf"), pool("GCE_METADATA")).map_err(|e| e.to_string())?;
+    git(&["add", "-A"])?;
+    git(&["commit", "-qm", "a pool that exposes the node's token"])?;
+    let failing = pre_commit_run()?;
+    let said = String::from_utf8_lossy(&failing.stdout).to_string();
+    if failing.status.success() || !said.contains("GKE001") {
+        return Err(format!(
+            "hooks: a pool with GCE_METADATA should stop the commit with GKE001; pre-commit said:\n{said}{}",
+            String::from_utf8_lossy(&failing.stderr)
+        ));
+    }
+    std::fs::write(repo.join("main.tf"), pool("GKE_METADATA")).map_err(|e| e.to_string())?;
+    git(&["add", "-A"])?;
+    git(&["commit", "-qm", "the GKE metadata server"])?;
+    let passing = pre_commit_run()?;
+    if !passing.status.success() {
+        return Err(format!(
+            "hooks: a hardened pool should pass (only lower findings remain, under --fail-on high); pre-commit said:\n{}{}",
+            String::from_utf8_lossy(&passing.stdout),
+            String::from_utf8_lossy(&passing.stderr)
+        ));
+    }
+    println!(
+        "xtask hooks: the pre-commit hook stops a failing commit and lets a hardened one through"
+    );
     Ok(())
 }
 
