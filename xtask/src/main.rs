@@ -872,7 +872,7 @@ fn hooks() -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     let pool = |mode: &str| {
         format!(
-            "resource \"google_container_cluster\" \"c\" {{\n  name = \"c\"\n  location = \"europe-west1\"\n  remove_default_node_pool = true\n  initial_node_count = 1\n  workload_identity_config {{\n    workload_pool = \"p.svc.id.goog\"\n  }}\n}}\n\nresource \"google_container_node_pool\" \"batch\" {{\n  name    = \"batch\"\n  cluster = google_container_cluster.c.name\n  node_config {{\n    workload_metadata_config {{\n      mode = \"{mode}\"\n    }}\n  }}\n}}\n"
+            "resource \"google_container_cluster\" \"c\" {{\n  name = \"c\"\n  location = \"europe-west1\"\n  remove_default_node_pool = true\n  initial_node_count = 1\n  workload_identity_config {{\n    workload_pool = \"p.svc.id.goog\"\n  }}\n  master_authorized_networks_config {{\n    cidr_blocks {{\n      cidr_block = \"10.0.0.0/8\"\n    }}\n  }}\n}}\n\nresource \"google_container_node_pool\" \"batch\" {{\n  name    = \"batch\"\n  cluster = google_container_cluster.c.name\n  node_config {{\n    workload_metadata_config {{\n      mode = \"{mode}\"\n    }}\n  }}\n}}\n"
         )
     };
     let pre_commit_run = || {
