@@ -8,16 +8,9 @@ use serde_json::{json, Value};
 use crate::report::{Finding, Report, Severity, Status};
 use crate::rules::{Rule, RULES};
 
-/// A stable fingerprint of a finding: its rule, resource and input, not its line, so that an
-/// edit elsewhere in the file leaves it the same (FNV-1a, 64 bits, in hex).
+/// A stable fingerprint of a finding (see `Finding::fingerprint`).
 pub fn fingerprint(r: &Finding) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [r.rule, &r.resource.address, &uri(&r.location.input)] {
-        for b in part.bytes().chain([0]) {
-            hash = (hash ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
+    r.fingerprint()
 }
 
 /// An input's name as a relative URI reference (or `file://` for an absolute path): `/`

@@ -387,26 +387,10 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
             r.location.offset,
         )
     });
-    let count = |s: report::Status| results.iter().filter(|r| r.status == s).count();
-    let failing = |severity: report::Severity| {
-        results
-            .iter()
-            .filter(|r| r.status == report::Status::Fail && r.severity == severity)
-            .count()
-    };
-    let summary = Summary {
-        failing: report::BySeverity {
-            critical: failing(report::Severity::Critical),
-            high: failing(report::Severity::High),
-            medium: failing(report::Severity::Medium),
-            low: failing(report::Severity::Low),
-        },
-        fail: count(report::Status::Fail),
-        pass: count(report::Status::Pass),
-        unknown: count(report::Status::Unknown),
-        suppressed: count(report::Status::Suppressed),
-        errors: reports.iter().filter(|r| r.error.is_some()).count(),
-    };
+    let summary = Summary::of(
+        &results,
+        reports.iter().filter(|r| r.error.is_some()).count(),
+    );
     let waivers = waivers
         .into_iter()
         .enumerate()

@@ -123,6 +123,10 @@ enum Command {
         /// Write the output to FILE instead of standard output (which then gets the summary line)
         #[arg(long, value_name = "FILE")]
         output: Option<String>,
+        /// Report only findings that are not in REPORT, an earlier `--output-format json` report
+        /// (the same rule, resource and file with the same status): for scheduled scans
+        #[arg(long, value_name = "REPORT")]
+        baseline: Option<String>,
         /// List passing results too (concise and full; they are always counted)
         #[arg(long)]
         show_passing: bool,
@@ -357,9 +361,14 @@ fn run(command: Command) -> Result<u8, String> {
             fail_on,
             timings,
             output,
+            baseline,
             paths,
         } => {
             let started = std::time::Instant::now();
+            let known = match &baseline {
+                Some(path) => Some(read_baseline(path)?),
+                None => None,
+            };
             let (inputs, unreadable, options) = prepare(&common, paths)?;
             let read = started.elapsed();
             let color = match color {
@@ -381,6 +390,7 @@ fn run(command: Command) -> Result<u8, String> {
                 text: &text,
                 fail_on,
                 output: output.as_deref(),
+                baseline: known.as_ref().zip(baseline.as_deref()),
             };
             let (code, phases, output) = run_check(&inputs, &unreadable, &options, &emit)?;
             if timings {
@@ -566,6 +576,44 @@ struct Emit<'a> {
     text: &'a gkecheck::render::TextOptions,
     fail_on: Option<gkecheck::report::Severity>,
     output: Option<&'a str>,
+    /// The findings of an earlier report, and its path: only new ones are reported.
+    baseline: Option<(&'a Baseline, &'a str)>,
+}
+
+/// The failing, unknown and waived findings of an earlier report: fingerprint and status.
+type Baseline = std::collections::HashSet<(String, gkecheck::report::Status)>;
+
+/// Reads an earlier JSON report for `--baseline`.
+fn read_baseline(path: &str) -> Result<Baseline, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("--baseline {path}: cannot read it: {e}"))?;
+    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        format!("--baseline {path}: expected a gkecheck JSON report (--output-format json), found text that is not JSON: {e}")
+    })?;
+    let results = match (doc["version"].as_u64(), doc["results"].as_array()) {
+        (Some(1), Some(results)) => results,
+        _ => {
+            return Err(format!(
+                "--baseline {path}: expected a gkecheck JSON report, version 1 (--output-format json), with \"version\" and \"results\""
+            ))
+        }
+    };
+    let mut known = Baseline::new();
+    for r in results {
+        let status = serde_json::from_value::<gkecheck::report::Status>(r["status"].clone());
+        let (Some(rule), Some(address), Some(input), Ok(status)) = (
+            r["rule"].as_str(),
+            r["resource"]["address"].as_str(),
+            r["location"]["input"].as_str(),
+            status,
+        ) else {
+            return Err(format!(
+                "--baseline {path}: expected each result to have rule, status, resource.address and location.input"
+            ));
+        };
+        known.insert((gkecheck::report::fingerprint(rule, address, input), status));
+    }
+    Ok(known)
 }
 
 fn run_check(
@@ -574,8 +622,17 @@ fn run_check(
     options: &Options,
     emit: &Emit,
 ) -> Result<(u8, gkecheck::Phases, std::time::Duration), String> {
-    let (report, phases) = gkecheck::check_timed(inputs, options);
+    let (mut report, phases) = gkecheck::check_timed(inputs, options);
     let started = std::time::Instant::now();
+    if let Some((known, path)) = emit.baseline {
+        let old = report.retain_new(known);
+        if old > 0 {
+            eprintln!(
+                "gkecheck: {old} finding{} already in {path} not reported (--baseline)",
+                if old == 1 { "" } else { "s" }
+            );
+        }
+    }
     let code = write_report(&report, inputs, unreadable, options, emit)?;
     // The process ends next: freeing a large report piece by piece would only cost time.
     std::mem::forget(report);
@@ -603,6 +660,7 @@ fn write_report(
         text,
         fail_on,
         output,
+        ..
     } = *emit;
     if quiet {
         for i in report.inputs.iter() {

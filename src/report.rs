@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Fail,
@@ -248,7 +250,66 @@ pub struct Headline {
     pub text: String,
 }
 
+impl Summary {
+    /// The counts of these results, with `errors` inputs that could not be read.
+    pub fn of(results: &[Finding], errors: usize) -> Summary {
+        let count = |s: Status| results.iter().filter(|r| r.status == s).count();
+        let failing = |severity: Severity| {
+            results
+                .iter()
+                .filter(|r| r.status == Status::Fail && r.severity == severity)
+                .count()
+        };
+        Summary {
+            failing: BySeverity {
+                critical: failing(Severity::Critical),
+                high: failing(Severity::High),
+                medium: failing(Severity::Medium),
+                low: failing(Severity::Low),
+            },
+            fail: count(Status::Fail),
+            pass: count(Status::Pass),
+            unknown: count(Status::Unknown),
+            suppressed: count(Status::Suppressed),
+            errors,
+        }
+    }
+}
+
+impl Finding {
+    /// A stable fingerprint: the rule, the resource's address and the input's name (with `/`
+    /// between its parts), not the line, so that an edit elsewhere in the file leaves it the
+    /// same. FNV-1a, 64 bits, in hex.
+    pub fn fingerprint(&self) -> String {
+        fingerprint(self.rule, &self.resource.address, &self.location.input)
+    }
+}
+
+/// `Finding::fingerprint` from its parts (as a JSON report gives them).
+pub fn fingerprint(rule: &str, address: &str, input: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let input = input.replace('\\', "/");
+    for part in [rule, address, &input] {
+        for b in part.bytes().chain([0]) {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
 impl Report {
+    /// Keeps only the findings that are not in a previous report (`known`: fingerprint and
+    /// status of its failing, unknown and waived results); passing results stay. The counts
+    /// follow; the headline, which says how things stand, does not change. Returns how many
+    /// findings were left out.
+    pub fn retain_new(&mut self, known: &std::collections::HashSet<(String, Status)>) -> usize {
+        let before = self.results.len();
+        self.results
+            .retain(|r| r.status == Status::Pass || !known.contains(&(r.fingerprint(), r.status)));
+        self.summary = Summary::of(&self.results, self.summary.errors);
+        before - self.results.len()
+    }
+
     /// The process exit code the CLI uses: 2 when an input could not be read, else 1 when a
     /// check failed, else 0.
     pub fn exit_code(&self) -> i32 {

@@ -437,3 +437,81 @@ fn sarif_fixes_are_the_edits_gkecheck_fix_makes_and_they_work() {
         .all(|r| r.get("fixes").is_none()));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_baseline_leaves_out_what_an_earlier_report_had() {
+    let dir = waived_dir("baseline");
+    let file = dir.join("main.tf");
+    let before = dir.join("before.json");
+    let (out, _, _) = run(
+        &["check", "--output-format", "json", file.to_str().unwrap()],
+        "",
+    );
+    std::fs::write(&before, out).unwrap();
+    // Unchanged: nothing new, so nothing fails.
+    let (out, err, code) = run(
+        &[
+            "check",
+            "--baseline",
+            before.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains("already in") && err.contains("--baseline"),
+        "{err}"
+    );
+    // A new pool that exposes the token, and lines moved: only the new pool's findings.
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        format!("# moved down\n{text}\nresource \"google_container_node_pool\" \"new\" {{\n  name    = \"new\"\n  cluster = google_container_cluster.c.name\n  node_config {{\n    workload_metadata_config {{\n      mode = \"GCE_METADATA\"\n    }}\n  }}\n}}\n"),
+    )
+    .unwrap();
+    let (out, _, code) = run(
+        &[
+            "check",
+            "--output-format",
+            "json",
+            "--baseline",
+            before.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, 1);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let new: Vec<&Value> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] != "pass")
+        .collect();
+    assert!(!new.is_empty());
+    for r in &new {
+        assert_eq!(
+            r["resource"]["address"], "google_container_node_pool.new",
+            "{r}"
+        );
+    }
+    assert_eq!(
+        report["summary"]["fail"].as_u64().unwrap() as usize,
+        new.iter().filter(|r| r["status"] == "fail").count()
+    );
+    // Not a report: a usage error that says what was expected.
+    std::fs::write(&before, "{\"clusters\": []}").unwrap();
+    let (_, err, code) = run(
+        &[
+            "check",
+            "--baseline",
+            before.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, 64);
+    assert!(err.contains("expected a gkecheck JSON report"), "{err}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
