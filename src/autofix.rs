@@ -1149,6 +1149,7 @@ static BY_HAND: &[(&str, &str)] = &[
     ("GKE031", "the gke-security-groups@YOUR_DOMAIN group is yours to create; then add authenticator_groups_config"),
     ("GKE032", "the boot disks need a Cloud KMS key the Compute Engine service agent can use; then set boot_disk_kms_key (Terraform replaces the pool)"),
     ("GKE033", "apply GKE001's fix to the pool and remove the project-wide role from the nodes' service account"),
+    ("GKE034", "decide whether Terraform or the live cluster is right, then apply the configuration or change it to match"),
 ];
 
 /// The parsed Terraform inputs (the check's own), and what they say about the modules.

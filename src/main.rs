@@ -32,7 +32,7 @@ macro_rules! outln {
 }
 
 /// What `gkecheck` prints before its commands.
-const ABOUT: &str = "Finds GKE node pools that leak the node's credentials, and the other GKE hardening settings left open (GKE001-GKE033: `gkecheck rules` lists them), and says how to fix them.";
+const ABOUT: &str = "Finds GKE node pools that leak the node's credentials, and the other GKE hardening settings left open (GKE001-GKE034: `gkecheck rules` lists them), and says how to fix them.";
 
 const CHECK_HELP: &str =
     "Reads each PATH (a file, or - for standard input; no PATH means standard input) and checks

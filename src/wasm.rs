@@ -1,6 +1,6 @@
 //! The WebAssembly exports: a thin shell over `check`, exchanging JSON text with the page.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::input::Format;
@@ -13,26 +13,26 @@ extern "C" {
     fn now() -> f64;
 }
 
-#[derive(Deserialize)]
-struct InputSpec {
-    name: String,
-    text: String,
-    /// `auto` (or absent), `gcloud-json` or `terraform`.
-    #[serde(default)]
-    format: Option<String>,
-}
-
+/// Reads `[{"name", "text", "format"?}, ...]` with gkecheck's own JSON reader (the engine
+/// carries no second one for its arguments).
 fn read_inputs(inputs_json: &str) -> Result<Vec<Input>, JsError> {
-    let specs: Vec<InputSpec> = serde_json::from_str(inputs_json)
-        .map_err(|e| JsError::new(&format!("expected a JSON list of inputs: {e}")))?;
-    Ok(specs
-        .into_iter()
-        .map(|s| Input {
-            format: s.format.as_deref().and_then(Format::parse),
-            name: s.name,
-            text: s.text,
+    let wrong = |why: &str| JsError::new(&format!("expected a JSON list of inputs ({why})"));
+    let doc = crate::input::json::parse(inputs_json).map_err(|e| wrong(&e.message))?;
+    let list = doc.as_array().ok_or_else(|| wrong("not a list"))?;
+    list.iter()
+        .map(|spec| {
+            let field = |key: &str| spec.get(key).and_then(|v| v.as_str());
+            Ok(Input {
+                name: field("name")
+                    .ok_or_else(|| wrong("an input without a name"))?
+                    .into(),
+                text: field("text")
+                    .ok_or_else(|| wrong("an input without a text"))?
+                    .into(),
+                format: field("format").and_then(Format::parse),
+            })
         })
-        .collect())
+        .collect()
 }
 
 fn options() -> Options {
@@ -52,34 +52,33 @@ pub fn check_inputs(inputs_json: &str) -> Result<String, JsError> {
     serde_json::to_string(&report).map_err(|e| JsError::new(&e.to_string()))
 }
 
-#[derive(Deserialize, Default)]
-struct FixChoice {
-    /// Apply unsafe fixes too (`--unsafe-fixes`).
-    #[serde(default, rename = "unsafe")]
-    unsafe_fixes: bool,
-    /// Only these fixes, by id (`RULE:ADDRESS`): the dialog's checked boxes.
-    #[serde(default)]
-    only: Option<Vec<String>>,
-}
-
 /// The fixes for the same inputs, as `gkecheck fix` makes them: `{"files": [{"name", "text",
 /// "diff"}], "applied", "left_out", "skipped"}` as JSON. `choice_json` is `{"unsafe": bool,
 /// "only": [ids] | null}` (empty or absent: the safe fixes, as `gkecheck fix` does).
 #[wasm_bindgen(js_name = fixInputs)]
 pub fn fix_inputs(inputs_json: &str, choice_json: Option<String>) -> Result<String, JsError> {
-    let choice: FixChoice = match choice_json.as_deref() {
-        None | Some("") => FixChoice::default(),
-        Some(text) => serde_json::from_str(text)
-            .map_err(|e| JsError::new(&format!("expected {{\"unsafe\", \"only\"}}: {e}")))?,
+    let mut choice = crate::autofix::FixOptions {
+        unsafe_fixes: false,
+        only: None,
     };
-    let report = crate::autofix::fix_with(
-        &read_inputs(inputs_json)?,
-        &options(),
-        &crate::autofix::FixOptions {
-            unsafe_fixes: choice.unsafe_fixes,
-            only: choice.only,
-        },
-    );
+    if let Some(text) = choice_json.as_deref().filter(|t| !t.is_empty()) {
+        let wrong = |why: &str| JsError::new(&format!("expected {{\"unsafe\", \"only\"}} ({why})"));
+        let doc = crate::input::json::parse(text).map_err(|e| wrong(&e.message))?;
+        choice.unsafe_fixes = doc.get("unsafe").and_then(|v| v.as_bool()).unwrap_or(false);
+        if let Some(only) = doc.get("only").filter(|v| !v.is_null()) {
+            let ids = only.as_array().ok_or_else(|| wrong("only is not a list"))?;
+            choice.only = Some(
+                ids.iter()
+                    .map(|v| {
+                        v.as_str()
+                            .map(String::from)
+                            .ok_or_else(|| wrong("an id that is not text"))
+                    })
+                    .collect::<Result<_, _>>()?,
+            );
+        }
+    }
+    let report = crate::autofix::fix_with(&read_inputs(inputs_json)?, &options(), &choice);
     serde_json::to_string(&report).map_err(|e| JsError::new(&e.to_string()))
 }
 

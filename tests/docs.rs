@@ -38,6 +38,7 @@ fn rule_metadata_is_complete() {
         "workloads",
         "observability",
         "encryption",
+        "drift",
     ];
     let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
     let sorted = {

@@ -381,7 +381,7 @@ fn every_case_in_every_format() {
     // and in Terraform, a case with the setting left out (the finding points at the
     // resource's head), and an Autopilot case. GKE003 judges Terraform only.
     let covered_elsewhere = [
-        "GKE001", "GKE002", "GKE005", "GKE006", "GKE008", "GKE009", "GKE010", "GKE033",
+        "GKE001", "GKE002", "GKE005", "GKE006", "GKE008", "GKE009", "GKE010", "GKE033", "GKE034",
     ];
     for rule in gkecheck::rules::RULES
         .iter()
@@ -433,8 +433,8 @@ fn a_hardened_terraform_cluster_passes_every_rule_and_needs_no_fix() {
         .collect();
     assert!(not_passing.is_empty(), "{not_passing:#?}");
     let ran: std::collections::BTreeSet<&str> = report.results.iter().map(|r| r.rule).collect();
-    // GKE006 and GKE033 need an IAM policy.
-    assert_eq!(ran.len(), gkecheck::rules::RULES.len() - 2, "{ran:?}");
+    // GKE006 and GKE033 need an IAM policy; GKE034, live output beside the Terraform.
+    assert_eq!(ran.len(), gkecheck::rules::RULES.len() - 3, "{ran:?}");
     let fixed = gkecheck::autofix::fix(&inputs, &Options::default());
     assert!(fixed.files.is_empty() && fixed.skipped.is_empty());
 }
@@ -451,8 +451,9 @@ fn a_hardened_cluster_passes_every_rule() {
         .collect();
     assert!(not_passing.is_empty(), "{not_passing:#?}");
     let ran: std::collections::BTreeSet<&str> = report.results.iter().map(|r| r.rule).collect();
-    // GKE003 is Terraform-only; GKE006 and GKE033 need an IAM policy.
-    assert_eq!(ran.len(), gkecheck::rules::RULES.len() - 3, "{ran:?}");
+    // GKE003 is Terraform-only; GKE006 and GKE033 need an IAM policy; GKE034, Terraform beside
+    // the live output.
+    assert_eq!(ran.len(), gkecheck::rules::RULES.len() - 4, "{ran:?}");
 }
 
 /// Plans go through the same reading as Terraform configuration: lists, map entries, repeated

@@ -49,6 +49,7 @@ pub mod gke030_routes_based_networking;
 pub mod gke031_rbac_google_groups_unset;
 pub mod gke032_boot_disk_not_cmek;
 pub mod gke033_node_token_chain;
+pub mod gke034_live_differs_from_terraform;
 
 use crate::model::{Cluster, Field, Model, NodePool, Origin, Value};
 use crate::report::{Applicability, Severity, Status};
@@ -60,7 +61,7 @@ pub struct Rule {
     pub name: &'static str,
     pub severity: Severity,
     /// The area it belongs to: node-identity, access-control, control-plane, network, nodes,
-    /// workloads, observability or encryption.
+    /// workloads, observability, encryption or drift.
     pub category: &'static str,
     /// What `gkecheck fix` may do with a failure of this rule: apply it by default (safe),
     /// only when asked (unsafe), or show it and never apply it (display-only).
@@ -131,6 +132,7 @@ pub static RULES: &[&Rule] = &[
     &gke031_rbac_google_groups_unset::RULE,
     &gke032_boot_disk_not_cmek::RULE,
     &gke033_node_token_chain::RULE,
+    &gke034_live_differs_from_terraform::RULE,
 ];
 
 pub fn find(id_or_name: &str) -> Option<&'static Rule> {
