@@ -2,21 +2,12 @@
 //! Terraform declares that does not run, and a setting switched off live are reported, each
 //! with both values and places; expected differences never are.
 
+mod common;
+
 use gkecheck::report::{Report, Status};
-use gkecheck::{check, Input, Options};
 
 fn run(inputs: &[(&str, &str)]) -> Report {
-    let inputs: Vec<Input> = inputs
-        .iter()
-        .map(|(n, t)| Input::new(*n, t.to_string()))
-        .collect();
-    check(
-        &inputs,
-        &Options {
-            select: vec!["GKE034".into()],
-            ..Options::default()
-        },
-    )
+    common::check_with("GKE034", inputs)
 }
 
 const TERRAFORM: &str = r#"

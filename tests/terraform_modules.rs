@@ -2,21 +2,12 @@
 //! calls that pass the caller's clusters in and hand outputs back, splats. Each verdict here is
 //! what Terraform's own evaluation of the configuration implies.
 
+mod common;
+
 use gkecheck::report::{Report, Status};
-use gkecheck::{check, Input, Options};
 
 fn run(files: &[(&str, &str)]) -> Report {
-    let inputs: Vec<Input> = files
-        .iter()
-        .map(|(n, t)| Input::new(*n, t.to_string()))
-        .collect();
-    check(
-        &inputs,
-        &Options {
-            select: vec!["GKE001".into()],
-            ..Options::default()
-        },
-    )
+    common::check_with("GKE001", files)
 }
 
 /// (address, cluster, status, message) of each GKE001 result about a pool.

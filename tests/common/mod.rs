@@ -25,6 +25,22 @@ pub fn result<'a>(report: &'a Report, rule: &str, address: &str) -> &'a Finding 
     found[0]
 }
 
+/// Checks named texts together with one rule only.
+#[allow(dead_code)]
+pub fn check_with(rule: &str, files: &[(&str, &str)]) -> Report {
+    let inputs: Vec<gkecheck::Input> = files
+        .iter()
+        .map(|(n, t)| gkecheck::Input::new(*n, t.to_string()))
+        .collect();
+    gkecheck::check(
+        &inputs,
+        &gkecheck::Options {
+            select: vec![rule.into()],
+            ..gkecheck::Options::default()
+        },
+    )
+}
+
 /// Runs the gkecheck binary with these arguments and standard input.
 #[allow(dead_code)]
 pub fn gkecheck(args: &[&str], stdin: &[u8]) -> std::process::Output {
