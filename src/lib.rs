@@ -10,8 +10,11 @@ pub mod exercise;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod formats;
 pub mod fuzzing;
+// Organization policy constraints, written by the command line.
 pub mod input;
 pub mod model;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod policy;
 pub mod redact;
 pub mod render;
 pub mod report;

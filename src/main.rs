@@ -172,6 +172,20 @@ enum Command {
         #[arg(long, value_name = "DIR", hide = true)]
         markdown: Option<String>,
     },
+    /// Write GKE custom organization policy constraints that deny what the rules fail
+    #[command(long_about = POLICY_HELP)]
+    Policy {
+        /// yaml (for gcloud org-policies) or terraform
+        #[arg(long, value_enum, default_value = "yaml", value_name = "FORMAT")]
+        format: PolicyFormat,
+        /// The organization the constraints are created in
+        #[arg(long, value_name = "ID", default_value = "ORGANIZATION_ID")]
+        organization: String,
+        /// Where the policies enforce them: organizations/ID, folders/ID or projects/ID
+        /// (default: the organization)
+        #[arg(long, value_name = "RESOURCE")]
+        parent: Option<String>,
+    },
     /// Show a rule's documentation
     Explain {
         /// A rule id (GKE001) or name (workload-metadata-not-hardened)
@@ -229,6 +243,21 @@ enum ColorChoice {
     Always,
     Never,
 }
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PolicyFormat {
+    Yaml,
+    Terraform,
+}
+
+const POLICY_HELP: &str =
+    "Writes GKE custom organization policy constraints, one per rule whose pass condition can be
+stated on the v1 Cluster or NodePool resource at CREATE and UPDATE, and the policies that enforce
+them: as YAML for `gcloud org-policies set-custom-constraint` and `set-policy` (one document per
+file), or as Terraform (google_org_policy_custom_constraint, google_org_policy_policy). Each
+constraint's description names its rule, and says where it is stricter than the check (a pool
+created without an explicit metadata mode is denied even when Workload Identity would give it
+GKE_METADATA). The rules that cannot be expressed are listed at the end, with why.";
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum RulesFormat {
@@ -343,6 +372,21 @@ fn run(command: Command) -> Result<u8, String> {
                     rule.title
                 );
             }
+            Ok(0)
+        }
+        Command::Policy {
+            format,
+            organization,
+            parent,
+        } => {
+            let parent = parent.unwrap_or_else(|| format!("organizations/{organization}"));
+            out!(
+                "{}",
+                match format {
+                    PolicyFormat::Yaml => gkecheck::policy::yaml(&organization, &parent),
+                    PolicyFormat::Terraform => gkecheck::policy::terraform(&organization, &parent),
+                }
+            );
             Ok(0)
         }
         Command::Explain { rule } => {

@@ -5,37 +5,13 @@
 
 mod common;
 
-use saphyr::{LoadableYamlNode, Scalar, Yaml};
-use serde_json::{json, Value};
-
-fn to_json(y: &Yaml) -> Value {
-    match y {
-        Yaml::Value(Scalar::Null) => Value::Null,
-        Yaml::Value(Scalar::Boolean(b)) => json!(b),
-        Yaml::Value(Scalar::Integer(i)) => json!(i),
-        Yaml::Value(Scalar::FloatingPoint(f)) => json!(f.into_inner()),
-        Yaml::Value(Scalar::String(s)) => json!(s.to_string()),
-        Yaml::Sequence(items) => Value::Array(items.iter().map(to_json).collect()),
-        Yaml::Mapping(m) => Value::Object(
-            m.iter()
-                .map(|(k, v)| {
-                    let key = match to_json(k) {
-                        Value::String(s) => s,
-                        other => other.to_string(),
-                    };
-                    (key, to_json(v))
-                })
-                .collect(),
-        ),
-        other => panic!("unexpected YAML node {other:?}"),
-    }
-}
+use serde_json::Value;
 
 fn load(path: &str) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let docs = Yaml::load_from_str(&text).unwrap_or_else(|e| panic!("{path} is not YAML: {e}"));
+    let mut docs = common::yaml_docs(&text);
     assert_eq!(docs.len(), 1, "{path}: one document");
-    to_json(&docs[0])
+    docs.remove(0)
 }
 
 /// Runs a gkecheck command line from an example (after `gkecheck`), with its variables set to

@@ -41,6 +41,40 @@ pub fn check_with(rule: &str, files: &[(&str, &str)]) -> Report {
     )
 }
 
+/// YAML documents as JSON values (a YAML reader the tests trust: saphyr).
+#[allow(dead_code)]
+pub fn yaml_docs(text: &str) -> Vec<serde_json::Value> {
+    use saphyr::{LoadableYamlNode, Scalar, Yaml};
+    fn to_json(y: &Yaml) -> serde_json::Value {
+        use serde_json::{json, Value};
+        match y {
+            Yaml::Value(Scalar::Null) => Value::Null,
+            Yaml::Value(Scalar::Boolean(b)) => json!(b),
+            Yaml::Value(Scalar::Integer(i)) => json!(i),
+            Yaml::Value(Scalar::FloatingPoint(f)) => json!(f.into_inner()),
+            Yaml::Value(Scalar::String(s)) => json!(s.to_string()),
+            Yaml::Sequence(items) => Value::Array(items.iter().map(to_json).collect()),
+            Yaml::Mapping(m) => Value::Object(
+                m.iter()
+                    .map(|(k, v)| {
+                        let key = match to_json(k) {
+                            Value::String(s) => s,
+                            other => other.to_string(),
+                        };
+                        (key, to_json(v))
+                    })
+                    .collect(),
+            ),
+            other => panic!("unexpected YAML node {other:?}"),
+        }
+    }
+    Yaml::load_from_str(text)
+        .unwrap_or_else(|e| panic!("not YAML: {e}"))
+        .iter()
+        .map(to_json)
+        .collect()
+}
+
 /// Runs the gkecheck binary with these arguments and standard input.
 #[allow(dead_code)]
 pub fn gkecheck(args: &[&str], stdin: &[u8]) -> std::process::Output {
