@@ -108,7 +108,8 @@ export function renderHeadline(box, report, { results, shown = report.results } 
  *   about(rule, from)   opens the rule's documentation; no "About" button without it
  *   waivers             offer "Accept this risk" on failures
  *   hidePassing         leave passing results out, saying how many
- *   limit               lay out at most this many per group at once, the rest on request
+ *   limit               lay out at most this many findings at once (worst first), the rest on
+ *                       request, group by group
  */
 export function renderResults(box, results, host) {
   const groups = new Map();
@@ -118,6 +119,9 @@ export function renderResults(box, results, host) {
     groups.get(key).push(r);
   }
   const sections = [];
+  // Laid out at once: the worst findings, up to the limit; each group offers the rest. A large
+  // input gives tens of thousands of findings, and laying them all out blocks the page.
+  let budget = host.limit ?? 400;
   for (let [cluster, list] of groups) {
     const section = el('section', 'cluster-group');
     section.dataset.cluster = cluster;
@@ -128,9 +132,8 @@ export function renderResults(box, results, host) {
       list = list.filter((r) => r.status !== 'pass');
       if (passing) section.append(el('p', 'hidden-passing', `${passing} passing not shown.`));
     }
-    // A very large input gives tens of thousands of results: the first ones (failures first)
-    // are laid out at once, the rest on request.
-    const limit = host.limit ?? 1500;
+    const limit = Math.max(budget, 0);
+    budget -= Math.min(list.length, limit);
     for (const r of list.slice(0, limit)) section.append(resultElement(r, host));
     if (list.length > limit) {
       const rest = list.slice(limit);
@@ -184,9 +187,26 @@ export function resultElement(r, host) {
   return item;
 }
 
+// A finding's fix is laid out when it is first opened: most are never opened, and a page of
+// thousands of findings should not build thousands of fixes.
+function lazy(box, fill) {
+  box.addEventListener('toggle', () => {
+    if (box.open && !box.dataset.filled) {
+      box.dataset.filled = '';
+      fill();
+    }
+  });
+  return box;
+}
+
 function fixElement(fix, host) {
   const box = el('details', 'fix');
-  box.append(el('summary', '', 'How to fix'), el('p', '', fix.summary));
+  box.append(el('summary', '', 'How to fix'));
+  return lazy(box, () => fillFix(box, fix, host));
+}
+
+function fillFix(box, fix, host) {
+  box.append(el('p', '', fix.summary));
   const steps = el('ol');
   for (const step of fix.steps) steps.append(stepElement(step, host));
   box.append(steps);
@@ -201,7 +221,6 @@ function fixElement(fix, host) {
     for (const step of fix.verify) list.append(stepElement(step, host));
     box.append(list);
   }
-  return box;
 }
 
 // How to accept this risk on the record: a comment for Terraform, a .gkecheck.toml entry
@@ -209,6 +228,10 @@ function fixElement(fix, host) {
 function waiverElement(r, host) {
   const box = el('details', 'fix');
   box.append(el('summary', '', 'Accept this risk (waiver)'));
+  return lazy(box, () => fillWaiver(box, r, host));
+}
+
+function fillWaiver(box, r, host) {
   const terraform = /^(module\.|google_container_)/.test(r.resource.address);
   const code = terraform
     ? `# gkecheck:ignore ${r.rule} WHY THIS RISK IS ACCEPTED until=YYYY-MM-DD`
@@ -219,7 +242,6 @@ function waiverElement(r, host) {
   const list = el('ul');
   list.append(stepElement({ title, code, language: terraform ? 'hcl' : 'toml', location: null }, host));
   box.append(list);
-  return box;
 }
 
 function stepElement(step, host) {

@@ -79,6 +79,9 @@ test('pasting a cluster checks it, the fix can be copied, and a click selects th
   const batch = result(page, 'GKE001', 'fail', 'batch');
   await batch.waitFor();
   assert.match(await batch.locator('.message').textContent(), /GCE_METADATA exposes the node's metadata server/);
+  // The fix is one click away, and laid out when opened.
+  await batch.locator('details.fix summary').first().click();
+  await batch.locator('details.fix pre').first().waitFor();
   const commands = await batch.locator('pre').allTextContents();
   assert.ok(commands.includes('gcloud container node-pools update batch --cluster=shop-prod --location=europe-west1 --project=acme-shop-prod --workload-metadata=GKE_METADATA'), commands.join('\n'));
   assert.ok(commands.includes('gcloud container clusters update shop-prod --location=europe-west1 --project=acme-shop-prod --workload-pool=acme-shop-prod.svc.id.goog'));
@@ -635,8 +638,10 @@ test('Apply fix shows the fixed Terraform beside a diff, to copy, download or us
   await page.click('#script-button');
   const script = await page.textContent('#script');
   assert.ok(script.startsWith('#!/usr/bin/env bash\n') && script.includes('# gcloud container node-pools update batch --cluster=shop-prod'));
-  // A waiver entry to copy, for an input without comments.
-  assert.match(await result(page, 'GKE001', 'fail', 'batch').locator('details:has-text("Accept this risk") pre').textContent(),
+  // A waiver entry to copy, for an input without comments (laid out when opened).
+  const waiver = result(page, 'GKE001', 'fail', 'batch').locator('details:has-text("Accept this risk")');
+  await waiver.locator('summary').click();
+  assert.match(await waiver.locator('pre').textContent(),
     /\[\[ignore\]\]\nrule = "GKE001"\nresource = "projects\/acme-shop-prod\/locations\/europe-west1\/clusters\/shop-prod\/nodePools\/batch"/);
   assert.deepEqual(requests.slice(loaded).filter((u) => !u.startsWith('blob:')), [], 'nothing requested after load');
   assert.deepEqual(errors, []);

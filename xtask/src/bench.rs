@@ -352,6 +352,57 @@ fn wasm(dir: &Path, files: &[(String, String)]) -> Result<Value, String> {
     })
 }
 
+/// The page in Chromium: a paste of each size, timed from the input to results on screen
+/// (`tests/bench/page.mjs`). Needs dist/ and the browser tests' driver; skipped without them.
+fn page_bench(quick: bool) -> Result<Value, String> {
+    let root = root();
+    let driver = root.join("tests/browser/node_modules/playwright-core");
+    if !root.join("dist/index.html").exists() || !driver.exists() {
+        println!("page: skipped (needs cargo xtask dist and npm ci in tests/browser)");
+        return Ok(json!({"skipped": "dist/ or the browser driver is missing"}));
+    }
+    let sizes: &[&str] = if quick {
+        &["100000"]
+    } else {
+        &["100000", "1000000", "8000000"]
+    };
+    let out = Command::new("node")
+        .arg(root.join("tests/bench/page.mjs"))
+        .args(sizes)
+        .env("GKECHECK_DIST", root.join("dist"))
+        .output()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "the page benchmark failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let rows: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    println!(
+        "\n{:<12} {:>10} {:>22} {:>17} {:>8}",
+        "page paste", "engine ms", "on screen after pause", "longest task ms", "results"
+    );
+    for r in &rows {
+        println!(
+            "{:<12} {:>10.1} {:>22.1} {:>17.1} {:>8}",
+            format!("{:.1} MB", r["bytes"].as_f64().unwrap_or(0.0) / 1e6),
+            r["engine_ms"].as_f64().unwrap_or(f64::NAN),
+            r["on_screen_after_pause_ms"].as_f64().unwrap_or(f64::NAN),
+            r["longest_task_ms"].as_f64().unwrap_or(f64::NAN),
+            r["results_shown"]
+        );
+    }
+    if rows.len() != sizes.len() {
+        return Err("the page benchmark printed fewer results than sizes".into());
+    }
+    Ok(Value::Array(rows))
+}
+
 /// Checkov on the same Terraform, when it is installed.
 fn checkov(dir: &Path) -> Option<f64> {
     let found = Command::new("checkov").arg("--version").output().ok()?;
@@ -477,7 +528,8 @@ pub fn bench(args: &[String]) -> Result<(), String> {
             "text": text, "json": json_run, "wasm": wasm_run, "checkov_ms": checkov_ms,
         }));
     }
-    let report = json!({"profile": profile, "quick": quick, "rows": rows});
+    let page = page_bench(quick)?;
+    let report = json!({"profile": profile, "quick": quick, "rows": rows, "page": page});
     if let Some(dir) = out_path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     }

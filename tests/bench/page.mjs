@@ -1,0 +1,89 @@
+// The page under load, for `cargo xtask bench`: pastes gcloud JSON of each size into the page in
+// Chromium and measures how long the engine took (the page's own data-check-ms), how long until
+// the results were on screen after the input pause, and the longest task that blocked the page's
+// thread meanwhile (typing waits for it). Prints one JSON line per size.
+//   GKECHECK_DIST=dist node tests/bench/page.mjs 100000 8000000
+import { launch, serve } from '../browser/helpers.mjs';
+
+const dist = process.env.GKECHECK_DIST;
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+
+function pool(c, i) {
+  return {
+    name: `pool-${i}`,
+    config: {
+      machineType: 'e2-standard-4', diskSizeGb: 100, imageType: 'COS_CONTAINERD',
+      oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+      serviceAccount: `gke-nodes@project-${c}.iam.gserviceaccount.com`,
+      metadata: { 'disable-legacy-endpoints': 'true' },
+      workloadMetadataConfig: { mode: (c + i) % 5 === 0 ? 'GCE_METADATA' : 'GKE_METADATA' },
+      shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+    },
+    management: { autoUpgrade: true, autoRepair: true },
+    locations: ['europe-west1-b', 'europe-west1-c'],
+    status: 'RUNNING',
+  };
+}
+
+/** gcloud JSON (`{"clusters": [...]}`, pretty) of about `bytes`. */
+function input(bytes) {
+  const clusters = [];
+  let text = '';
+  for (let c = 0; text.length < bytes; c += 1) {
+    clusters.push({
+      name: `cluster-${c}`, location: 'europe-west1',
+      workloadIdentityConfig: { workloadPool: `project-${c}.svc.id.goog` },
+      releaseChannel: { channel: 'REGULAR' },
+      nodePools: Array.from({ length: 7 }, (_, i) => pool(c, i)),
+    });
+    if (c % 10 === 0 || clusters.length * 2500 >= bytes) text = JSON.stringify({ clusters }, null, 2);
+  }
+  return JSON.stringify({ clusters }, null, 2);
+}
+
+const site = await serve(dist);
+const browser = await launch();
+try {
+  for (const size of sizes) {
+    const text = input(size);
+    const page = await browser.newPage();
+    await page.goto(site.url);
+    await page.waitForSelector('html[data-ready]');
+    await page.waitForSelector('#results[data-check-ms]');
+    const measured = await page.evaluate(async (pasted) => {
+      const longest = { ms: 0 };
+      const observer = new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) longest.ms = Math.max(longest.ms, e.duration);
+      });
+      observer.observe({ type: 'longtask' });
+      const results = document.getElementById('results');
+      delete results.dataset.checkMs;
+      const input = document.getElementById('input');
+      const started = performance.now();
+      input.value = pasted;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      // The page waits for a pause in typing before it checks.
+      const pause = pasted.length > 1_000_000 ? 400 : 120;
+      for (;;) {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        if (results.dataset.checkMs) break;
+        if (performance.now() - started > 120_000) throw new Error('no results after 120 s');
+      }
+      // One more frame: the results are painted.
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      const total = performance.now() - started;
+      observer.disconnect();
+      return {
+        engine_ms: Number(results.dataset.checkMs),
+        on_screen_after_pause_ms: total - pause,
+        longest_task_ms: longest.ms,
+        results_shown: results.querySelectorAll('.result').length,
+      };
+    }, text);
+    console.log(JSON.stringify({ bytes: text.length, ...measured }));
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  await site.close();
+}
