@@ -495,3 +495,76 @@ fn without_terraform_init_the_note_says_how_to_make_the_module_checkable() {
         "{notes:#?}"
     );
 }
+
+#[test]
+fn a_git_wrapper_with_for_each_that_calls_the_registry_module() {
+    // The wrapper is downloaded too (a git source), and the registry module it calls has its
+    // own directory: the manifest keys are "wrapper" and "wrapper.gke".
+    let wrapper = r#"
+variable "env" {
+  type = string
+}
+variable "pools" {
+  type    = list(object({ name = string, node_metadata = optional(string) }))
+  default = [{ name = "apps" }, { name = "legacy", node_metadata = "GCE_METADATA" }]
+}
+module "gke" {
+  source                   = "terraform-google-modules/kubernetes-engine/google"
+  project_id               = "acme-${var.env}"
+  name                     = "gke-${var.env}"
+  region                   = "europe-west1"
+  network                  = "vpc"
+  subnetwork               = "subnet"
+  ip_range_pods            = "pods"
+  ip_range_services        = "services"
+  remove_default_node_pool = true
+  node_pools = [for p in var.pools : p.node_metadata == null ? { name = p.name } : { name = p.name, node_metadata = p.node_metadata }]
+}
+"#;
+    let root = r#"
+module "wrapper" {
+  source   = "git::https://example.com/acme/gke-wrapper.git?ref=v1"
+  for_each = toset(["dev", "prod"])
+  env      = each.key
+}
+"#;
+    let Some(layout) = Layout::new(
+        "git-wrapper",
+        &[
+            ("main.tf", root),
+            (".terraform/modules/wrapper/main.tf", wrapper),
+        ],
+        "wrapper.gke",
+        true,
+    ) else {
+        return;
+    };
+    std::fs::write(
+        layout.dir.join(".terraform/modules/modules.json"),
+        r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"wrapper","Source":"git::https://example.com/acme/gke-wrapper.git?ref=v1","Dir":".terraform/modules/wrapper"},{"Key":"wrapper.gke","Source":"registry.terraform.io/terraform-google-modules/kubernetes-engine/google","Version":"36.0.0","Dir":".terraform/modules/wrapper.gke"}]}"#,
+    )
+    .unwrap();
+    let report = layout.check();
+    for env in ["dev", "prod"] {
+        let pools =
+            format!("module.wrapper[\"{env}\"].module.gke.google_container_node_pool.pools");
+        let apps = status(&report, "GKE001", &format!("{pools}[\"apps\"]"));
+        assert_eq!(apps["status"], "pass", "{}", listing(&report));
+        assert_eq!(apps["resource"]["cluster"], format!("gke-{env}"));
+        let legacy = status(&report, "GKE001", &format!("{pools}[\"legacy\"]"));
+        assert_eq!(legacy["status"], "fail");
+        let cluster = status(
+            &report,
+            "GKE002",
+            &format!("module.wrapper[\"{env}\"].module.gke.google_container_cluster.primary"),
+        );
+        assert!(
+            cluster["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("acme-{env}.svc.id.goog")),
+            "{cluster}"
+        );
+    }
+    assert!(notes(&report).is_empty(), "{:#?}", notes(&report));
+}
