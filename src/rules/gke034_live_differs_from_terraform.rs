@@ -299,7 +299,11 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     summary: format!("Bring node pool {name} under Terraform (terraform import), or delete it if nobody needs it."),
                     steps: vec![DraftStep::shell(
                         "Who made it and when: the pool's creation in the audit log",
-                        format!("gcloud logging read 'protoPayload.methodName=\"google.container.v1.ClusterManager.CreateNodePool\" AND protoPayload.resourceName:\"nodePools/{name}\"' --limit=5"),
+                        format!(
+                            "gcloud logging read 'protoPayload.methodName=\"google.container.v1.ClusterManager.CreateNodePool\" AND protoPayload.resourceName:\"clusters/{}/nodePools/{name}\"' --project={} --limit=5",
+                            cluster_name,
+                            live.project.as_str().unwrap_or("PROJECT_ID")
+                        ),
                     )],
                     warnings: vec![format!("Deleting node pool {name} deletes its nodes and evicts their pods.")],
                     verify: vec![],
