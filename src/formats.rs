@@ -8,11 +8,6 @@ use serde_json::{json, Value};
 use crate::report::{Finding, Report, Severity, Status};
 use crate::rules::{Rule, RULES};
 
-/// A stable fingerprint of a finding (see `Finding::fingerprint`).
-pub fn fingerprint(r: &Finding) -> String {
-    r.fingerprint()
-}
-
 /// An input's name as a relative URI reference (or `file://` for an absolute path): `/`
 /// between parts, and what a URI cannot hold percent-encoded.
 fn uri(name: &str) -> String {
@@ -275,7 +270,7 @@ pub fn sarif(
                 "level": sarif_level(r.severity),
                 "message": {"text": text(r)},
                 "locations": [location],
-                "partialFingerprints": {"gkecheckFinding/v1": fingerprint(r)},
+                "partialFingerprints": {"gkecheckFinding/v1": r.fingerprint()},
                 "properties": {
                     "status": r.status.as_str(),
                     "severity": r.severity.as_str(),
@@ -530,7 +525,7 @@ pub fn gitlab(report: &Report) -> String {
                 "description": format!("{}: {} ({})", r.rule, text(r), r.resource.address),
                 "categories": ["Security"],
                 "severity": severity,
-                "fingerprint": fingerprint(r),
+                "fingerprint": r.fingerprint(),
                 "location": {
                     "path": r.location.input.replace('\\', "/"),
                     "lines": {"begin": r.location.line, "end": r.location.end_line},
