@@ -388,3 +388,56 @@ fn the_workspace_is_unknown_and_named() {
     assert_eq!(got[0].2, Status::Unknown, "{got:#?}");
     assert!(got[0].3.contains("terraform.workspace"), "{}", got[0].3);
 }
+
+#[test]
+fn a_broken_manifest_is_a_located_error_and_the_rest_is_checked() {
+    let dir = std::env::temp_dir().join(format!("gkecheck-manifest-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join(".terraform/modules")).unwrap();
+    std::fs::write(
+        dir.join("main.tf"),
+        "module \"gke\" {\n  source = \"terraform-google-modules/kubernetes-engine/google\"\n}\nresource \"google_container_node_pool\" \"p\" {\n  name    = \"p\"\n  cluster = \"c\"\n}\n",
+    )
+    .unwrap();
+    let manifest = dir.join(".terraform/modules/modules.json");
+    for (text, says, column) in [
+        (
+            r#"{"Modules": [{"Key": "gke"}]}"#,
+            "a \"Key\" and a \"Dir\"",
+            14,
+        ),
+        (r#"{"Modules": ["#, "expected a JSON value", 14),
+    ] {
+        std::fs::write(&manifest, text).unwrap();
+        let out = common::gkecheck(&["check", "--select", "GKE001", dir.to_str().unwrap()], b"");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{stdout}");
+        let error = stdout
+            .lines()
+            .find(|l| l.contains("modules.json"))
+            .unwrap_or_else(|| panic!("{stdout}"));
+        assert!(
+            error.contains(&format!("modules.json:1:{column}: error: ")) && error.contains(says),
+            "{error}"
+        );
+        // The configuration is still checked, and the module call still named.
+        assert!(
+            stdout.contains("GKE001 [high] fail node pool p"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("module \"gke\""), "{stdout}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_stream_with_a_broken_value_is_an_error_with_nothing_half_read() {
+    let stream = "{\"name\":\"a\",\"location\":\"x\",\"nodePools\":[{\"name\":\"p\",\"config\":{}}]}\n{\"name\":\"b\", nodePools}\n";
+    let report = gkecheck::check(
+        &[gkecheck::Input::new("s.jsonl", stream)],
+        &gkecheck::Options::default(),
+    );
+    let error = report.inputs[0].error.as_ref().expect("an error");
+    assert_eq!((error.line, error.column), (2, 14), "{}", error.message);
+    // The values before the broken one are not reported as if the input were whole.
+    assert!(report.results.is_empty(), "{:#?}", report.results);
+}
