@@ -828,7 +828,9 @@ fn hooks() -> Result<(), String> {
     let venv = root.join("target/pre-commit-venv");
     let pre_commit = venv.join("bin/pre-commit");
     if !pre_commit.exists() {
-        run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+        run(Command::new("python3").arg("-m").arg("venv").arg(&venv)).map_err(|e| {
+            format!("{e}\npre-commit is installed into a virtual environment: Python 3 with its venv module is needed (Debian: apt-get install python3-venv)")
+        })?;
         run(Command::new(venv.join("bin/pip")).args([
             "install",
             "--quiet",
