@@ -93,8 +93,7 @@ pub fn not_expressed() -> Vec<(&'static str, &'static str)> {
                 "GKE003" => "it judges Terraform's text (whether the mode is written down), which the API never sees",
                 "GKE006" | "GKE033" => "it needs the project's IAM policy, which a cluster or node pool request does not hold",
                 "GKE034" => "it compares Terraform with the live cluster, which a request is not",
-                "GKE009" | "GKE010" | "GKE027" => "it needs fields GKE does not offer to custom constraints or a key's state outside the request",
-                _ => "its pass condition reads defaults or other resources (the cluster of a pool, the GKE version, the provider) that the request alone does not settle; gkecheck does not write a constraint it cannot test against the rule",
+                _ => "not expressed yet: its pass condition leans on defaults, versions or the pool's cluster, and gkecheck writes a constraint only once its condition is tested against the rule's verdicts",
             };
             (r.id, why)
         })
