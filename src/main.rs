@@ -257,7 +257,7 @@ them: as YAML for `gcloud org-policies set-custom-constraint` and `set-policy` (
 file), or as Terraform (google_org_policy_custom_constraint, google_org_policy_policy). Each
 constraint's description names its rule, and says where it is stricter than the check (a pool
 created without an explicit metadata mode is denied even when Workload Identity would give it
-GKE_METADATA). The rules that cannot be expressed are listed at the end, with why.";
+GKE_METADATA). The rules without a constraint are listed at the end, with why.";
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum RulesFormat {
