@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::{cargo, root, run};
 
-/// What the benchmark judges a run against (the targets), printed beside the numbers.
+/// The most the page (and so its engine) reads: larger inputs are not run in Wasm.
 const PAGE_LIMIT_BYTES: usize = 32 * 1024 * 1024;
 
 /// One generated input: a name, its files (relative path → text), and its kind.
