@@ -134,6 +134,7 @@ pub fn each_value(text: &str, mut each: impl FnMut(Json)) -> Result<(), ParseErr
         pos: 0,
         depth: 0,
     };
+    // A byte-order mark is sometimes left at the start of a saved file.
     if text.starts_with('\u{feff}') {
         parser.pos = 3;
     }
@@ -146,25 +147,11 @@ pub fn each_value(text: &str, mut each: impl FnMut(Json)) -> Result<(), ParseErr
     }
 }
 
+/// Every value of a stream of JSON values (see `each_value`).
 pub fn parse_stream(text: &str) -> Result<Vec<Json>, ParseError> {
-    let mut parser = Parser {
-        bytes: text.as_bytes(),
-        text,
-        pos: 0,
-        depth: 0,
-    };
     let mut values = Vec::new();
-    // A byte-order mark is sometimes left at the start of a saved file.
-    if text.starts_with('\u{feff}') {
-        parser.pos = 3;
-    }
-    loop {
-        parser.skip_ws();
-        if parser.pos >= parser.bytes.len() {
-            return Ok(values);
-        }
-        values.push(parser.value()?);
-    }
+    each_value(text, |v| values.push(v))?;
+    Ok(values)
 }
 
 struct Parser<'a> {
