@@ -487,44 +487,35 @@ impl GcloudLoad {
         }
     }
 
+    /// Notes the pools whose cluster is missing, and what was skipped (all skipped: the
+    /// input's error).
     fn finish(self, index: usize, model: &Model, loaded: &mut Loaded) {
         let GcloudLoad {
             first_pool,
             documents,
             mut skipped,
         } = self;
-        finish_gcloud(index, first_pool, documents, &mut skipped, model, loaded);
-    }
-}
-
-fn finish_gcloud(
-    index: usize,
-    first_pool: usize,
-    documents: usize,
-    skipped: &mut Vec<Problem>,
-    model: &Model,
-    loaded: &mut Loaded,
-) {
-    for pool in &model.node_pools[first_pool..] {
-        if let crate::model::ClusterLink::Missing { name, .. } = &pool.cluster {
-            let cluster = name
-                .as_deref()
-                .map_or(String::from("its cluster"), |n| format!("cluster {n}"));
-            loaded.note(
-                index,
-                pool.site.head.start,
-                format!(
-                    "node pool {}: {cluster} is not in the input, so its Workload Identity (GKE002) and its other cluster settings could not be checked; paste `gcloud container clusters describe` output with it",
-                    pool.display_name()
-                ),
-            );
+        for pool in &model.node_pools[first_pool..] {
+            if let crate::model::ClusterLink::Missing { name, .. } = &pool.cluster {
+                let cluster = name
+                    .as_deref()
+                    .map_or(String::from("its cluster"), |n| format!("cluster {n}"));
+                loaded.note(
+                    index,
+                    pool.site.head.start,
+                    format!(
+                        "node pool {}: {cluster} is not in the input, so its Workload Identity (GKE002) and its other cluster settings could not be checked; paste `gcloud container clusters describe` output with it",
+                        pool.display_name()
+                    ),
+                );
+            }
         }
-    }
-    if skipped.len() < documents {
-        for p in skipped.drain(..) {
-            loaded.note(index, p.offset, format!("skipped: {}", p.message));
+        if skipped.len() < documents {
+            for p in skipped {
+                loaded.note(index, p.offset, format!("skipped: {}", p.message));
+            }
+        } else if let Some(last) = skipped.pop() {
+            loaded.problem(index, last);
         }
-    } else if let Some(last) = skipped.pop() {
-        loaded.problem(index, last);
     }
 }
