@@ -3,12 +3,17 @@
 //! Every input format is parsed into one [`model::Model`]; the [`rules`] read only the model;
 //! [`check`] returns the [`report::Report`] that the CLI prints and the page renders.
 
+#[cfg(all(not(feature = "terraform"), not(target_arch = "wasm32")))]
+compile_error!("the command line and its tests need the `terraform` feature: only the page's first engine (wasm32) is built without it");
+
+#[cfg(feature = "terraform")]
 pub mod autofix;
 pub mod exercise;
 #[doc(hidden)]
 // The formats CI systems read; the page's engine does not carry them.
 #[cfg(not(target_arch = "wasm32"))]
 pub mod formats;
+#[cfg(feature = "terraform")]
 pub mod fuzzing;
 // Organization policy constraints, written by the command line.
 pub mod input;
@@ -95,8 +100,10 @@ pub(crate) struct Analysis {
     pub problems: std::collections::BTreeMap<usize, input::Problem>,
     pub notes: std::collections::BTreeMap<usize, Vec<input::Problem>>,
     /// The parsed Terraform files, by input index: what fixes edit.
+    #[cfg(feature = "terraform")]
     pub bodies: std::collections::BTreeMap<usize, hcl_edit::structure::Body>,
     /// Where each Terraform variable of each module instance gets its value.
+    #[cfg(feature = "terraform")]
     pub var_sources: Vec<input::terraform::VarSource>,
     /// How long reading the inputs into the model and running the rules took.
     pub phases: Phases,
@@ -189,7 +196,9 @@ pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
         outcomes,
         problems,
         notes: loaded.notes,
+        #[cfg(feature = "terraform")]
         bodies: loaded.bodies,
+        #[cfg(feature = "terraform")]
         var_sources: loaded.var_sources,
         phases: Phases {
             parse,
@@ -563,6 +572,7 @@ pub(crate) fn collect_waivers(
 
 /// Whether an outcome is waived (and the waiver has not lapsed): what `check` reports as
 /// suppressed.
+#[cfg(feature = "terraform")]
 pub(crate) fn is_waived(
     waivers: &[waiver::Waiver],
     o: &rules::Outcome,
@@ -626,7 +636,7 @@ fn clip_message(message: &str) -> String {
         let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
         let (word, after) = rest.split_at(end);
         out.push_str(&if word.len() > MAX_WORD_BYTES {
-            input::terraform::eval::quote(word)
+            span::quote(word)
         } else {
             word.to_string()
         });

@@ -79,11 +79,16 @@ pub fn redact(name: &str, text: &str, format: Option<Format>) -> Redacted {
                 }
             }
         }
+        #[cfg(feature = "terraform")]
         Ok(Format::Terraform | Format::TerraformVars) => {
             if let Ok(body) = hcl_edit::parser::parse_body(text) {
                 hcl_secrets(&body, "", &mut edits);
             }
         }
+        // Never reached: the page's first engine hands Terraform to the full engine
+        // (`wasm::redact`).
+        #[cfg(not(feature = "terraform"))]
+        Ok(Format::Terraform | Format::TerraformVars) => {}
         // The module manifest holds sources and directories, no secrets of its own.
         Ok(Format::TerraformModules) | Err(_) => {}
     }
@@ -127,6 +132,7 @@ fn json_secrets(value: &Json, path: &str, quoted: bool, edits: &mut Vec<(Span, S
     }
 }
 
+#[cfg(feature = "terraform")]
 fn hcl_secrets(
     body: &hcl_edit::structure::Body,
     path: &str,

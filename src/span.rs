@@ -29,6 +29,25 @@ pub struct Position {
     pub utf16: usize,
 }
 
+/// How much of a text a message quotes.
+const MAX_QUOTED: usize = 200;
+
+/// Text for a message: at most `MAX_QUOTED` bytes, cut at character boundaries with the
+/// number of bytes left out.
+pub fn quote(text: &str) -> String {
+    if text.len() <= MAX_QUOTED {
+        return text.to_string();
+    }
+    let head = floor_boundary(text, MAX_QUOTED / 2);
+    let tail = floor_boundary(text, text.len() - MAX_QUOTED / 4);
+    format!(
+        "{}… ({} bytes) …{}",
+        &text[..head],
+        tail - head,
+        &text[tail..]
+    )
+}
+
 /// The largest character boundary at or before `offset` (clamped to the text): where a byte
 /// offset computed by a reader may be cut safely.
 pub fn floor_boundary(text: &str, offset: usize) -> usize {

@@ -15,11 +15,14 @@ extern "C" {
 
 /// Reads `[{"name", "text", "format"?}, ...]` with gkecheck's own JSON reader (the engine
 /// carries no second one for its arguments).
+/// Without the `terraform` feature, an input this engine cannot read throws
+/// [`crate::input::NEEDS_TERRAFORM`], and the page asks the full engine instead.
 fn read_inputs(inputs_json: &str) -> Result<Vec<Input>, JsError> {
     let wrong = |why: &str| JsError::new(&format!("expected a JSON list of inputs ({why})"));
     let doc = crate::input::json::parse(inputs_json).map_err(|e| wrong(&e.message))?;
     let list = doc.as_array().ok_or_else(|| wrong("not a list"))?;
-    list.iter()
+    let inputs: Vec<Input> = list
+        .iter()
         .map(|spec| {
             let field = |key: &str| spec.get(key).and_then(|v| v.as_str());
             Ok(Input {
@@ -32,7 +35,29 @@ fn read_inputs(inputs_json: &str) -> Result<Vec<Input>, JsError> {
                 format: field("format").and_then(Format::parse),
             })
         })
-        .collect()
+        .collect::<Result<_, JsError>>()?;
+    for input in &inputs {
+        readable(&input.name, &input.text, input.format)?;
+    }
+    Ok(inputs)
+}
+
+/// Whether this engine reads an input of this name, text and format (None: told from the
+/// name and text); the page's first engine leaves Terraform configuration to the full one.
+fn readable(name: &str, text: &str, format: Option<Format>) -> Result<(), JsError> {
+    #[cfg(not(feature = "terraform"))]
+    {
+        let format = format.map_or_else(|| crate::input::detect(name, text).ok(), Some);
+        if matches!(
+            format,
+            Some(Format::Terraform | Format::TerraformVars | Format::TerraformModules)
+        ) {
+            return Err(JsError::new(crate::input::NEEDS_TERRAFORM));
+        }
+    }
+    #[cfg(feature = "terraform")]
+    let _ = (name, text, format);
+    Ok(())
 }
 
 fn options() -> Options {
@@ -55,6 +80,7 @@ pub fn check_inputs(inputs_json: &str) -> Result<String, JsError> {
 /// The fixes for the same inputs, as `gkecheck fix` makes them: `{"files": [{"name", "text",
 /// "diff"}], "applied", "left_out", "skipped"}` as JSON. `choice_json` is `{"unsafe": bool,
 /// "only": [ids] | null}` (empty or absent: the safe fixes, as `gkecheck fix` does).
+#[cfg(feature = "terraform")]
 #[wasm_bindgen(js_name = fixInputs)]
 pub fn fix_inputs(inputs_json: &str, choice_json: Option<String>) -> Result<String, JsError> {
     let mut choice = crate::autofix::FixOptions {
@@ -80,6 +106,13 @@ pub fn fix_inputs(inputs_json: &str, choice_json: Option<String>) -> Result<Stri
     }
     let report = crate::autofix::fix_with(&read_inputs(inputs_json)?, &options(), &choice);
     serde_json::to_string(&report).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Fixes edit Terraform: the first engine leaves them to the full one.
+#[cfg(not(feature = "terraform"))]
+#[wasm_bindgen(js_name = fixInputs)]
+pub fn fix_inputs(_inputs_json: &str, _choice_json: Option<String>) -> Result<String, JsError> {
+    Err(JsError::new(crate::input::NEEDS_TERRAFORM))
 }
 
 /// The gcloud fix commands for the same inputs as one shell script (`--format script`).
@@ -137,21 +170,26 @@ pub fn rules_json() -> String {
 /// Removes secrets and credentials from one input before it is shared: returns
 /// `{"text", "removed": [{"what", "line"}]}` as JSON.
 #[wasm_bindgen]
-pub fn redact(name: &str, text: &str, format: &str) -> String {
+pub fn redact(name: &str, text: &str, format: &str) -> Result<String, JsError> {
+    readable(name, text, Format::parse(format))?;
     let redacted = crate::redact::redact(name, text, Format::parse(format));
-    serde_json::to_string(&redacted).unwrap_or_else(|_| "{}".into())
+    Ok(serde_json::to_string(&redacted).unwrap_or_else(|_| "{}".into()))
 }
 
 /// Judges `text` against an exercise scenario (the JSON of a scenario file): returns
 /// `{"goals": [{"says", "met"}], "done", "hints", "error"}` as JSON.
 /// A file that is not a scenario gives `{"scenarioError": "..."}`.
 #[wasm_bindgen]
-pub fn exercise(scenario_json: &str, text: &str) -> String {
-    match crate::exercise::parse(scenario_json) {
-        Ok(scenario) => serde_json::to_string(&crate::exercise::evaluate(&scenario, text))
-            .unwrap_or_else(|e| serde_json::json!({ "scenarioError": e.to_string() }).to_string()),
+pub fn exercise(scenario_json: &str, text: &str) -> Result<String, JsError> {
+    Ok(match crate::exercise::parse(scenario_json) {
+        Ok(scenario) => {
+            readable("exercise", text, Format::parse(&scenario.format))?;
+            serde_json::to_string(&crate::exercise::evaluate(&scenario, text)).unwrap_or_else(|e| {
+                serde_json::json!({ "scenarioError": e.to_string() }).to_string()
+            })
+        }
         Err(e) => serde_json::json!({ "scenarioError": e }).to_string(),
-    }
+    })
 }
 
 /// The largest input the engine reads, in bytes (UTF-8).

@@ -3,6 +3,8 @@
 // own thread. Either way an internal error in the engine rejects that call and the next call
 // gets a fresh engine.
 
+import { engines } from './engines.js';
+
 const here = import.meta.url;
 let worker = null;
 let direct = null;
@@ -60,19 +62,19 @@ function startWorker() {
   return true;
 }
 
-// The engine on this thread: the bundled one of a single-file page, or the module.
+// The engine on this thread: the bundled one of a single-file page (the full engine), or the
+// two builds loaded as the worker loads them.
 async function directEngine() {
   if (direct) return direct;
   const inline = globalThis.GKECHECK_INLINE_ENGINE;
   if (inline) {
-    direct = await inline();
+    const module = await inline();
+    direct = async (method, args) => module[method](...args);
     return direct;
   }
   directInstance += 1;
   const suffix = directInstance === 1 ? '' : `?instance=${directInstance}`;
-  const module = await import(new URL(`./pkg/gkecheck.js${suffix}`, here).href);
-  await module.default({ module_or_path: new URL('./pkg/gkecheck_bg.wasm', here) });
-  direct = module;
+  direct = engines(here, suffix);
   return direct;
 }
 
@@ -93,7 +95,7 @@ export async function call(method, ...args) {
   }
   const engine = await directEngine();
   try {
-    return engine[method](...args);
+    return await engine(method, args);
   } catch (error) {
     // A trap leaves this instance unusable: the next call loads a fresh one.
     direct = null;
@@ -115,7 +117,7 @@ export function startFailure(error) {
     return "The page's Content-Security-Policy does not let WebAssembly run: the host must add 'wasm-unsafe-eval' to script-src (gkecheck's README, Embedding, lists the whole policy).";
   }
   if (/dynamically imported module|Failed to fetch|NetworkError|Importing a module script failed|CORS/i.test(text)) {
-    return "gkecheck's files could not be loaded: the host must serve embed.js, engine-client.js, report-view.js, dom.js, worker.js and pkg/ together, with an Access-Control-Allow-Origin header when they come from another origin, and allow that origin in script-src and connect-src.";
+    return "gkecheck's files could not be loaded: the host must serve embed.js, engine-client.js, engines.js, report-view.js, dom.js, worker.js, pkg/ and pkg-gcloud/ together, with an Access-Control-Allow-Origin header when they come from another origin, and allow that origin in script-src and connect-src.";
   }
   return null;
 }

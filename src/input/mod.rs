@@ -5,7 +5,13 @@ pub mod json;
 pub mod paste;
 pub mod plan;
 pub mod settings;
+#[cfg(feature = "terraform")]
 pub mod terraform;
+/// Without the `terraform` feature (the page's first engine): what plans need, no HCL.
+#[cfg(not(feature = "terraform"))]
+pub mod terraform {
+    pub mod build;
+}
 pub mod yaml;
 
 use std::collections::BTreeMap;
@@ -175,8 +181,10 @@ pub struct Loaded {
     pub notes: BTreeMap<usize, Vec<Problem>>,
     /// The parsed Terraform files (configuration and variable files), by input index: what
     /// `gkecheck fix` edits, so that it works on exactly what the check read.
+    #[cfg(feature = "terraform")]
     pub bodies: BTreeMap<usize, hcl_edit::structure::Body>,
     /// Where each Terraform variable of each module instance gets its value.
+    #[cfg(feature = "terraform")]
     pub var_sources: Vec<terraform::VarSource>,
 }
 
@@ -207,6 +215,7 @@ pub fn is_module_manifest(name: &str) -> bool {
 }
 
 /// An input name's last part.
+#[cfg(feature = "terraform")]
 fn file_of(name: &str) -> &str {
     name.rfind(['/', '\\']).map_or(name, |i| &name[i + 1..])
 }
@@ -214,6 +223,11 @@ fn file_of(name: &str) -> &str {
 /// The text as the parsers read it: a leading UTF-8 byte-order mark becomes three spaces, and
 /// a carriage return not followed by a line feed (old Mac line ends) becomes a line feed. Both
 /// keep every byte offset, so places found in this text are places in the input.
+/// What an engine without the `terraform` feature says of a Terraform input.
+#[cfg(not(feature = "terraform"))]
+pub const NEEDS_TERRAFORM: &str =
+    "needs the Terraform engine: this engine reads gcloud output and plans only";
+
 pub fn for_parsers(text: &str) -> std::borrow::Cow<'_, str> {
     let bom = text.starts_with('\u{feff}');
     let lone_cr = text
@@ -251,8 +265,10 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
         .collect();
     let sources = &sources[..];
     // Terraform files form modules, one per directory.
+    #[cfg(feature = "terraform")]
     let mut parsed: Vec<(&Source, hcl_edit::structure::Body)> = Vec::new();
     // The manifests of `terraform init`, by the directory it ran in.
+    #[cfg(feature = "terraform")]
     let mut manifests: BTreeMap<String, terraform::Manifest> = BTreeMap::new();
     for source in sources {
         let index = source.index;
@@ -321,6 +337,11 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
                 }
                 load_gcloud(index, &docs, model, &mut loaded);
             }
+            #[cfg(not(feature = "terraform"))]
+            Format::Terraform | Format::TerraformVars | Format::TerraformModules => {
+                loaded.problem(index, Problem::at(0, NEEDS_TERRAFORM));
+            }
+            #[cfg(feature = "terraform")]
             Format::TerraformModules => match json::parse(source.text) {
                 Err(e) => loaded.problem(index, Problem::at(e.offset, e.message)),
                 Ok(doc) => match terraform::Manifest::read(index, source.name, &doc) {
@@ -340,6 +361,7 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
                     }
                 }
             },
+            #[cfg(feature = "terraform")]
             Format::Terraform | Format::TerraformVars => {
                 match hcl_edit::parser::parse_body(source.text) {
                     Err(e) => {
@@ -352,8 +374,21 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
             }
         }
     }
-    // Terraform: one module per directory; variable files named like the ones Terraform loads
-    // by itself apply to their directory, others (like -var-file) to every root module.
+    join_listed_pools(model, &mut loaded);
+    #[cfg(feature = "terraform")]
+    load_terraform(parsed, &manifests, model, &mut loaded);
+    loaded
+}
+
+/// Terraform: one module per directory; variable files named like the ones Terraform loads
+/// by itself apply to their directory, others (like -var-file) to every root module.
+#[cfg(feature = "terraform")]
+fn load_terraform(
+    parsed: Vec<(&Source, hcl_edit::structure::Body)>,
+    manifests: &BTreeMap<String, terraform::Manifest>,
+    model: &mut Model,
+    loaded: &mut Loaded,
+) {
     let mut dirs: BTreeMap<String, terraform::Dir> = BTreeMap::new();
     let mut auto_vars = Vec::new();
     let mut var_files = Vec::new();
@@ -387,8 +422,7 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
             ),
         }
     }
-    join_listed_pools(model, &mut loaded);
-    let terraform = terraform::load_all(&dirs, &var_files, &manifests, model);
+    let terraform = terraform::load_all(&dirs, &var_files, manifests, model);
     for note in terraform.notes {
         loaded.note(note.input, note.offset, note.message);
     }
@@ -401,7 +435,6 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
         .into_iter()
         .map(|(source, body)| (source.index, body))
         .collect();
-    loaded
 }
 
 /// Joins node pools listed on their own (`gcloud container node-pools list|describe`) to a

@@ -30,6 +30,14 @@ export async function open(context, url, { ready = true } = {}) {
   return { page, requests, errors };
 }
 
+/**
+ * The requests after the first `loaded`, leaving out the full engine's two files: the page
+ * fetches them from its own origin (GET, nothing sent) the first time an input is Terraform.
+ */
+export function afterLoad(requests, loaded) {
+  return requests.slice(loaded).filter((u) => !/\/pkg\/gkecheck(_bg\.wasm|\.js)$/.test(new URL(u).pathname));
+}
+
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
   '.wasm': 'application/wasm', '.json': 'application/json', '.tf': 'text/plain',

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, open as openUrl } from './helpers.mjs';
+import { afterLoad, launch, open as openUrl } from './helpers.mjs';
 
 const URL_ = process.env.GKECHECK_URL;
 const ORIGIN = URL_ && new URL(URL_).origin;
@@ -313,7 +313,7 @@ test('a whole folder is opened, checked as one Terraform tree, and results say w
     return input.value.slice(input.selectionStart, input.selectionEnd);
   });
   assert.equal(selected, 'workload_metadata_config.value');
-  assert.deepEqual(requests.slice(loaded), [], 'files are read in the page, never sent');
+  assert.deepEqual(afterLoad(requests, loaded), [], 'files are read in the page, never sent');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -335,7 +335,7 @@ test('a folder after terraform init: the downloaded module is read as its manife
     'initialized/.terraform/modules/modules.json',
     'initialized/main.tf',
   ]);
-  assert.deepEqual(requests.slice(loaded), []);
+  assert.deepEqual(afterLoad(requests, loaded), []);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -357,7 +357,7 @@ test('several files can be opened or dropped, each its own input', async () => {
   const dropped = page.locator('#results .result[data-rule="GKE001"][data-input="dropped.yaml"][data-status="fail"][data-name="pool-a"]');
   await dropped.waitFor();
   assert.match(await dropped.locator('button.goto').textContent(), /^dropped\.yaml, line 3$/);
-  assert.deepEqual(requests.slice(loaded), []);
+  assert.deepEqual(afterLoad(requests, loaded), []);
   await page.close();
 });
 
@@ -447,11 +447,12 @@ test('two embeds and an iframe on a host page: isolated styles, one engine, noth
   const text = await textarea.inputValue();
   await textarea.fill(text.replace('hardened = false', 'hardened = true'));
   await page.locator('#editable-example .result[data-rule="GKE001"][data-status="pass"][data-name="batch"]').waitFor();
-  assert.deepEqual(requests.slice(loaded), []);
+  assert.deepEqual(afterLoad(requests, loaded), []);
 
   // One engine for both embeds on the page (the iframe is a page of its own).
   const fetched = (name) => requests.filter((u) => u.endsWith(name) && !u.includes('embed.html')).length;
-  assert.equal(fetched('/gkecheck_bg.wasm'), 2, 'one engine for the page, one for the iframe');
+  assert.equal(fetched('/pkg-gcloud/gkecheck_bg.wasm'), 2, 'one engine for the page, one for the iframe');
+  assert.equal(fetched('/pkg/gkecheck_bg.wasm'), 1, "the host page's Terraform embed loaded the full engine, once; the iframe holds gcloud output");
   assert.equal(fetched('/worker.js'), 2);
   assert.deepEqual(requests.filter((u) => new URL(u).origin !== new URL(URL_).origin), []);
   assert.deepEqual(errors, []);
@@ -481,7 +482,7 @@ test('finishing an exercise, with progress kept in the browser, and a scenario f
   await page.fill('#input', scenario.solution);
   await page.waitForFunction(() => /Exercise complete/.test(document.getElementById('exercise-done').textContent));
   assert.equal(await page.locator('#exercise-goals li[data-met="true"]').count(), 4);
-  assert.deepEqual(requests.slice(loaded), [], 'nothing is requested after load: judging happens here');
+  assert.deepEqual(afterLoad(requests, loaded), [], 'nothing is requested after load: judging happens here');
   const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('gkecheck.exercises.v1')));
   assert.ok(stored['06-keep-the-export-job-working']);
 
@@ -643,7 +644,7 @@ test('Apply fix shows the fixed Terraform beside a diff, to copy, download or us
   await waiver.locator('summary').click();
   assert.match(await waiver.locator('pre').textContent(),
     /\[\[ignore\]\]\nrule = "GKE001"\nresource = "projects\/acme-shop-prod\/locations\/europe-west1\/clusters\/shop-prod\/nodePools\/batch"/);
-  assert.deepEqual(requests.slice(loaded).filter((u) => !u.startsWith('blob:')), [], 'nothing requested after load');
+  assert.deepEqual(afterLoad(requests, loaded).filter((u) => !u.startsWith('blob:')), [], 'nothing requested after load');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -782,5 +783,29 @@ test('the Cluster + IAM policy example shows the critical chain first', async ()
   const first = await page.locator('#results .result').first().getAttribute('data-rule');
   assert.equal(first, 'GKE033', 'the chain is listed first');
   assert.deepEqual(requests.slice(loaded), []);
+  await page.close();
+});
+
+test('the page starts with the small engine, and the first Terraform input loads the full one, once', async () => {
+  const { page, requests, errors } = await open();
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const path = (u) => new URL(u).pathname;
+  assert.ok(requests.some((u) => path(u) === '/pkg-gcloud/gkecheck_bg.wasm'), requests.join('\n'));
+  assert.deepEqual(requests.filter((u) => path(u).startsWith('/pkg/')), [], 'gcloud output needs no more');
+  const loaded = requests.length;
+
+  await paste(page, example('terraform-cluster.tf'));
+  await result(page, 'GKE001', 'pass', 'web').waitFor();
+  assert.equal(await page.textContent('#detected'), 'Detected: Terraform');
+  assert.deepEqual(requests.slice(loaded).map(path).sort(), ['/pkg/gkecheck.js', '/pkg/gkecheck_bg.wasm']);
+
+  // From then on the full engine answers everything, with no request.
+  const full = requests.length;
+  await paste(page, example('vulnerable-cluster.json'));
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  await paste(page, example('terraform-cluster.tf').replace('web   = {', 'shop  = {'));
+  await result(page, 'GKE001', 'pass', 'shop').waitFor();
+  assert.deepEqual(requests.slice(full), []);
+  assert.deepEqual(errors, []);
   await page.close();
 });

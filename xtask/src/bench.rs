@@ -330,16 +330,16 @@ fn native(bin: &Path, dir: &Path, format: &str) -> Result<Value, String> {
     }
 }
 
-/// The page's engine under Node: the same Wasm, called as the page calls it.
+/// The page's engine under Node: the same Wasm builds, called as the page calls them.
 fn wasm(dir: &Path, files: &[(String, String)]) -> Result<Value, String> {
-    let pkg = root().join("dist/pkg");
-    if !pkg.join("gkecheck_bg.wasm").exists() {
-        return Ok(json!({"skipped": "dist/pkg is not built (cargo xtask dist)"}));
+    let dist = root().join("dist");
+    if !dist.join("pkg-gcloud/gkecheck_bg.wasm").exists() {
+        return Ok(json!({"skipped": "dist/ is not built (cargo xtask dist)"}));
     }
     let script = root().join("tests/bench/wasm.mjs");
     let out = Command::new("node")
         .arg(&script)
-        .arg(&pkg)
+        .arg(&dist)
         .args(files.iter().map(|(n, _)| dir.join(n)))
         .output()
         .map_err(|e| format!("cannot run node: {e}"))?;

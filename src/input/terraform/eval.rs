@@ -27,9 +27,6 @@ pub const MAX_VALUE_WEIGHT: usize = 200_000;
 /// The longest string evaluation builds (templates, format, join).
 pub const MAX_STRING_BYTES: usize = 1 << 20;
 
-/// How much of an expression's text a message quotes.
-const MAX_QUOTED: usize = 200;
-
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
     Null,
@@ -115,21 +112,7 @@ impl Val {
     }
 }
 
-/// Text for a message: at most `MAX_QUOTED` bytes, cut at character boundaries with the
-/// number of bytes left out.
-pub fn quote(text: &str) -> String {
-    if text.len() <= MAX_QUOTED {
-        return text.to_string();
-    }
-    let head = crate::span::floor_boundary(text, MAX_QUOTED / 2);
-    let tail = crate::span::floor_boundary(text, text.len() - MAX_QUOTED / 4);
-    format!(
-        "{}… ({} bytes) …{}",
-        &text[..head],
-        tail - head,
-        &text[tail..]
-    )
-}
+pub use crate::span::quote;
 
 pub fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
