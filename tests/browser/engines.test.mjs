@@ -1,0 +1,71 @@
+// The page's two engines (run under Node): the first one, without Terraform, must give the
+// same report as the full one for everything it reads, and must hand everything else on with
+// the error engines.js recognises, never a partial answer.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+
+const DIST = process.env.GKECHECK_DIST;
+const ROOT = new URL('../../', import.meta.url).pathname;
+const read = (path) => readFileSync(`${ROOT}${path}`, 'utf8');
+
+async function load(dir) {
+  const glue = await import(new URL(`file://${DIST}/${dir}/gkecheck.js`).href);
+  glue.initSync({ module: readFileSync(`${DIST}/${dir}/gkecheck_bg.wasm`) });
+  return glue;
+}
+
+const inputs = (...list) => JSON.stringify(list.map(([name, text, format]) => ({ name, text, format })));
+
+test('the first engine gives the full engine\'s report, byte for byte, for gcloud output and plans', async () => {
+  assert.ok(DIST, 'GKECHECK_DIST must name dist/ (cargo xtask ci sets it)');
+  const [first, full] = [await load('pkg-gcloud'), await load('pkg')];
+  const cases = [
+    ...readdirSync(`${ROOT}www/examples`).filter((f) => f.endsWith('.json')).map((f) => [[f, read(`www/examples/${f}`)]]),
+    [['hardened-cluster.json', read('tests/fixtures/gcloud/hardened-cluster.json')]],
+    [['plan.json', read('tests/fixtures/plans/module-pools.tfplan.json')]],
+    // A cluster and its IAM policy as two inputs, a YAML describe, a broken one.
+    [['c.json', read('www/examples/vulnerable-cluster.json')], ['iam.json', read('www/examples/vulnerable-iam-policy.json')]],
+    [['c.yaml', 'name: prod\nlocation: europe-west1\nnodePools:\n- name: apps\n  config: {}\n']],
+    [['broken.json', '{"name": "prod", "nodePools": [']],
+  ];
+  for (const list of cases) {
+    const args = inputs(...list);
+    assert.equal(first.checkInputs(args), full.checkInputs(args), list.map(([n]) => n).join(', '));
+    assert.equal(first.scriptFor(args), full.scriptFor(args));
+  }
+  const cluster = read('www/examples/vulnerable-cluster.json');
+  assert.equal(first.redact('c.json', cluster, ''), full.redact('c.json', cluster, ''));
+  assert.equal(first.rulesJson(), full.rulesJson());
+  assert.equal(first.maxInputBytes(), full.maxInputBytes());
+});
+
+test('the first engine hands Terraform, fixes and Terraform exercises to the full engine', async () => {
+  const [first, full] = [await load('pkg-gcloud'), await load('pkg')];
+  const { NEEDS_FULL } = await import(new URL(`file://${DIST}/engines.js`).href);
+  const handsOn = (call, what) => assert.throws(call, (e) => e.message.startsWith(NEEDS_FULL), what);
+  const tf = read('www/examples/terraform-cluster.tf');
+  const manifest = '{"Modules": [{"Key": "", "Source": "", "Dir": "."}]}';
+  for (const list of [
+    [['main.tf', tf]],
+    [['pasted', tf]],
+    [['input', tf, 'terraform']],
+    [['terraform.tfvars', 'project = "p"\n']],
+    [['.terraform/modules/modules.json', manifest]],
+    // One Terraform input among gcloud ones: the whole check goes to the full engine.
+    [['c.json', read('www/examples/vulnerable-cluster.json')], ['main.tf', tf]],
+  ]) {
+    handsOn(() => first.checkInputs(inputs(...list)), list.map(([n]) => n).join(', '));
+    handsOn(() => first.scriptFor(inputs(...list)));
+    assert.doesNotThrow(() => full.checkInputs(inputs(...list)));
+  }
+  handsOn(() => first.fixInputs(inputs(['main.tf', tf]), null));
+  // Secrets in Terraform are the full engine's to remove: the first never answers without them.
+  const secret = 'resource "google_container_cluster" "c" {\n  master_auth {\n    password = "hunter2"\n  }\n}\n';
+  handsOn(() => first.redact('main.tf', secret, ''));
+  handsOn(() => first.redact('pasted', secret, 'terraform'));
+  assert.ok(!JSON.parse(full.redact('main.tf', secret, '')).text.includes('hunter2'));
+  const scenario = read('www/scenarios/04-terraform-default-pool.json');
+  handsOn(() => first.exercise(scenario, ''));
+  assert.ok(!('scenarioError' in JSON.parse(full.exercise(scenario, ''))));
+});
