@@ -15,10 +15,9 @@ pub mod exercise;
 pub mod formats;
 #[cfg(feature = "terraform")]
 pub mod fuzzing;
-// Organization policy constraints, written by the command line.
 pub mod input;
 pub mod model;
-#[cfg(not(target_arch = "wasm32"))]
+// Organization policy constraints, written by the command line and the page.
 pub mod policy;
 pub mod redact;
 pub mod render;

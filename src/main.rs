@@ -178,12 +178,12 @@ enum Command {
         /// yaml (for gcloud org-policies) or terraform
         #[arg(long, value_enum, default_value = "yaml", value_name = "FORMAT")]
         format: PolicyFormat,
-        /// The organization the constraints are created in
-        #[arg(long, value_name = "ID", default_value = "ORGANIZATION_ID")]
+        /// The organization the constraints are created in (its numeric id)
+        #[arg(long, value_name = "ID", default_value = gkecheck::policy::ORGANIZATION_PLACEHOLDER, value_parser = gkecheck::policy::organization)]
         organization: String,
         /// Where the policies enforce them: organizations/ID, folders/ID or projects/ID
         /// (default: the organization)
-        #[arg(long, value_name = "RESOURCE")]
+        #[arg(long, value_name = "RESOURCE", value_parser = gkecheck::policy::parent)]
         parent: Option<String>,
     },
     /// Show a rule's documentation
@@ -379,13 +379,13 @@ fn run(command: Command) -> Result<u8, String> {
             organization,
             parent,
         } => {
-            let parent = parent.unwrap_or_else(|| format!("organizations/{organization}"));
+            let format = match format {
+                PolicyFormat::Yaml => "yaml",
+                PolicyFormat::Terraform => "terraform",
+            };
             out!(
                 "{}",
-                match format {
-                    PolicyFormat::Yaml => gkecheck::policy::yaml(&organization, &parent),
-                    PolicyFormat::Terraform => gkecheck::policy::terraform(&organization, &parent),
-                }
+                gkecheck::policy::write(format, &organization, parent.as_deref())?
             );
             Ok(0)
         }

@@ -10,6 +10,73 @@
 
 use crate::rules::RULES;
 
+/// What `--organization` is when none is given: a placeholder to replace before use.
+pub const ORGANIZATION_PLACEHOLDER: &str = "ORGANIZATION_ID";
+
+/// An organization's id as the constraints' names hold it: its digits (or the placeholder).
+pub fn organization(id: &str) -> Result<String, String> {
+    let id = id.trim();
+    let digits = !id.is_empty() && id.len() <= 25 && id.bytes().all(|b| b.is_ascii_digit());
+    if digits || id == ORGANIZATION_PLACEHOLDER {
+        Ok(id.to_string())
+    } else {
+        Err(format!(
+            "expected an organization's numeric id (such as 123456789012, from `gcloud organizations list`), found {}",
+            crate::span::quote(&format!("{id:?}"))
+        ))
+    }
+}
+
+/// Where policies enforce the constraints: `organizations/ID`, `folders/ID` or `projects/ID`
+/// (a project's id or number).
+pub fn parent(resource: &str) -> Result<String, String> {
+    let resource = resource.trim();
+    let wrong = || {
+        format!(
+            "expected organizations/ID, folders/ID or projects/PROJECT_ID, found {}",
+            crate::span::quote(&format!("{resource:?}"))
+        )
+    };
+    let (kind, id) = resource.split_once('/').ok_or_else(wrong)?;
+    let fits = match kind {
+        "organizations" => organization(id).is_ok(),
+        "folders" => !id.is_empty() && id.len() <= 25 && id.bytes().all(|b| b.is_ascii_digit()),
+        // A project's number, its id (6 to 30 lowercase letters, digits and hyphens), or an
+        // older domain-scoped id (example.com:project).
+        "projects" => {
+            (1..=100).contains(&id.len())
+                && id.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'.' | b':')
+                })
+                && !id.ends_with(['-', '.', ':'])
+        }
+        _ => false,
+    };
+    if fits {
+        Ok(resource.to_string())
+    } else {
+        Err(wrong())
+    }
+}
+
+/// The constraints and policies as `format` (`yaml` or `terraform`) says, for an organization
+/// and a parent (the organization when None); checked as [`organization`] and [`parent`] say.
+pub fn write(format: &str, organization_id: &str, at: Option<&str>) -> Result<String, String> {
+    let organization_id = organization(organization_id)?;
+    let at = match at.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => parent(p)?,
+        None => format!("organizations/{organization_id}"),
+    };
+    match format {
+        "yaml" => Ok(yaml(&organization_id, &at)),
+        "terraform" => Ok(terraform(&organization_id, &at)),
+        other => Err(format!(
+            "expected the format yaml or terraform, found {}",
+            crate::span::quote(&format!("{other:?}"))
+        )),
+    }
+}
+
 /// One constraint: it denies what `condition` is true of.
 pub struct Constraint {
     /// The rule it enforces.

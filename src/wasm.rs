@@ -192,6 +192,14 @@ pub fn exercise(scenario_json: &str, text: &str) -> Result<String, JsError> {
     })
 }
 
+/// GKE custom organization policy constraints and the policies that enforce them, as
+/// `gkecheck policy` writes them: `format` is `yaml` or `terraform`, `parent` empty for the
+/// organization. A malformed id throws, saying what was expected.
+#[wasm_bindgen(js_name = policyText)]
+pub fn policy_text(format: &str, organization: &str, parent: &str) -> Result<String, JsError> {
+    crate::policy::write(format, organization, Some(parent)).map_err(|e| JsError::new(&e))
+}
+
 /// The largest input the engine reads, in bytes (UTF-8).
 #[wasm_bindgen(js_name = maxInputBytes)]
 pub fn max_input_bytes() -> usize {

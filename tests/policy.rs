@@ -225,3 +225,101 @@ fn the_terraform_parses_and_names_each_constraint() {
         CONSTRAINTS.len()
     );
 }
+
+#[test]
+fn ids_and_parents_are_checked_so_that_what_is_written_parses() {
+    use gkecheck::policy::{organization, parent, write};
+    // Refused, each saying what was expected: nothing that could break out of a YAML scalar or a
+    // Terraform string (quotes, interpolation, newlines) reaches the output.
+    for bad in [
+        "",
+        "x\"y",
+        "12 34",
+        "12\n34",
+        "${var.org}",
+        "organizations/12",
+        "-1",
+    ] {
+        let e = organization(bad).unwrap_err();
+        assert!(
+            e.starts_with("expected an organization's numeric id"),
+            "{bad:?}: {e}"
+        );
+    }
+    for bad in [
+        "",
+        "12",
+        "folders/",
+        "folders/${evil}",
+        "folders/abc",
+        "projects/My-Project",
+        "projects/p\"",
+        "projects/p-",
+        "projects/a b",
+        "organizations/ORGANIZATION_ID/x",
+        "billingAccounts/12",
+    ] {
+        let e = parent(bad).unwrap_err();
+        assert!(
+            e.starts_with("expected organizations/ID, folders/ID or projects/"),
+            "{bad:?}: {e}"
+        );
+    }
+    assert!(write("json", "12", None)
+        .unwrap_err()
+        .contains("yaml or terraform"));
+    // Accepted, and what is written parses as the format it claims, naming them.
+    for (org, at) in [
+        ("123456789012", None),
+        ("ORGANIZATION_ID", None),
+        ("12", Some("folders/345")),
+        ("12", Some("projects/my-project-1")),
+        ("12", Some("projects/987654321")),
+        ("12", Some("projects/example.com:my-project")),
+        (" 12 ", Some(" organizations/12 ")),
+    ] {
+        let expected_parent = at.map_or(format!("organizations/{}", org.trim()), |p| {
+            p.trim().to_string()
+        });
+        let yaml = write("yaml", org, at).unwrap();
+        let docs = common::yaml_docs(&yaml);
+        assert_eq!(docs.len(), 2 * CONSTRAINTS.len(), "{org} {at:?}");
+        assert!(docs
+            .iter()
+            .filter(|d| d["spec"].is_object())
+            .all(|d| d["name"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{expected_parent}/policies/"))));
+        let tf = write("terraform", org, at).unwrap();
+        let body = hcl_edit::parser::parse_body(&tf).unwrap_or_else(|e| panic!("{e}\n{tf}"));
+        let parents: Vec<String> = body
+            .get_blocks("resource")
+            .filter(|b| b.labels[0].as_str() == "google_org_policy_policy")
+            .map(|b| match &b.body.get_attribute("parent").unwrap().value {
+                hcl_edit::expr::Expression::String(s) => s.value().to_string(),
+                other => panic!("parent is not a plain string: {other:?}"),
+            })
+            .collect();
+        assert_eq!(parents, vec![expected_parent; CONSTRAINTS.len()]);
+    }
+}
+
+#[test]
+fn the_command_line_refuses_a_malformed_id_as_a_usage_error() {
+    for args in [
+        &["policy", "--organization", "x\"y"][..],
+        &[
+            "policy",
+            "--organization",
+            "12",
+            "--parent",
+            "folders/${evil}",
+        ][..],
+    ] {
+        let out = common::gkecheck(args, b"");
+        assert_eq!(out.status.code(), Some(64), "{args:?}");
+        assert!(out.stdout.is_empty());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("expected "));
+    }
+}
