@@ -6,6 +6,7 @@ import { fromFragment } from './share.js';
 import { loadExample, preload } from './files.js';
 import { countsText, filterResults, renderHeadline, renderResults } from './report-view.js';
 import { listRules, showRule } from './rules-reference.js';
+import { setUpPolicy } from './policy.js';
 import './fix-dialog.js';
 
 // The gkecheck page: runs the checker (Rust compiled to WebAssembly) on what is pasted, and
@@ -263,6 +264,8 @@ window.gkecheck = {
     b.addEventListener('click', () => copy($(b.dataset.copy).textContent, b));
   }
 }
+
+setUpPolicy();
 
 // After one visit the page works offline (not from disk, where there is nothing to cache).
 if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {

@@ -40,3 +40,15 @@ export async function copy(text, target) {
   target.textContent = 'Copied';
   setTimeout(() => { target.textContent = label; }, 1500);
 }
+
+/** Offers `text` as a file called `filename` to save. */
+export function download(filename, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

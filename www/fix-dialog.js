@@ -1,5 +1,5 @@
 import { call } from './engine-client.js';
-import { $, button, copy, el } from './dom.js';
+import { $, button, copy, download, el } from './dom.js';
 import { currentInputs, docs, editorHooks, show } from './editor.js';
 
 // The fix dialog: Terraform fixes chosen by applicability and applied by the engine (checked
@@ -17,17 +17,6 @@ function diffElement(diff) {
     pre.append(kind ? el('span', kind, `${line}\n`) : `${line}\n`);
   }
   return pre;
-}
-
-function download(name, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name.split('/').pop() === 'input' ? 'main.tf' : name.split('/').pop();
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function openPanel(opener) {
@@ -124,7 +113,7 @@ async function applyChosen(inputs, ids) {
     const columns = el('div', 'fix-columns');
     columns.append(fixed, diffElement(f.diff));
     const copyButton = button('', 'Copy fixed text', () => copy(f.text, copyButton));
-    const downloadButton = button('', 'Download', () => download(f.name, f.text));
+    const downloadButton = button('', 'Download', () => download(f.name.split('/').pop() === 'input' ? 'main.tf' : f.name.split('/').pop(), f.text));
     const use = button('', 'Use in the editor', () => {
       const index = docs.list.findIndex((d) => d.name === f.name);
       if (index < 0) return;

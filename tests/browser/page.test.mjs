@@ -809,3 +809,37 @@ test('the page starts with the small engine, and the first Terraform input loads
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('Prevent it: the page writes the organization policy constraints, and refuses a malformed id', async () => {
+  const { page, requests, errors } = await open();
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const loaded = requests.length;
+  await page.click('#policy-help summary');
+  const output = page.locator('#policy-output');
+  await page.waitForFunction(() => document.getElementById('policy-output').textContent.includes('customConstraints'));
+  assert.match(await output.textContent(), /^name: organizations\/ORGANIZATION_ID\/customConstraints\/custom\.gkecheckGke001NodePool$/m);
+  assert.match(await output.textContent(), /#   GKE003: /);
+
+  await page.fill('#policy-organization', '123456789012');
+  await page.fill('#policy-parent', 'folders/42');
+  await page.selectOption('#policy-format', 'terraform');
+  await page.waitForFunction(() => document.getElementById('policy-output').textContent.includes('google_org_policy_policy'));
+  const tf = await output.textContent();
+  assert.match(tf, /parent\s+= "organizations\/123456789012"/);
+  assert.match(tf, /parent = "folders\/42"/);
+  assert.equal(await page.isEnabled('#policy-download'), true);
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click('#policy-download')]);
+  assert.equal(file.suggestedFilename(), 'gkecheck-policy.tf');
+
+  // A malformed id: the reason, and no text that would not parse.
+  await page.fill('#policy-parent', 'folders/${evil}');
+  await page.waitForFunction(() => document.getElementById('policy-error').textContent !== '');
+  assert.match(await page.textContent('#policy-error'), /expected organizations\/ID, folders\/ID or projects\/PROJECT_ID/);
+  assert.equal(await output.isVisible(), false);
+  assert.equal(await page.isEnabled('#policy-download'), false);
+
+  // Written by the first engine, here: nothing was fetched or sent.
+  assert.deepEqual(requests.slice(loaded), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
