@@ -200,14 +200,37 @@ fn terraform_fixes(
     out
 }
 
+/// Checks `--rule-docs-url`: an absolute http(s) address holding `{rule}`, with nothing a URI
+/// cannot hold as it is.
+pub fn rule_docs_url(template: &str) -> Result<String, String> {
+    let fits = (template.starts_with("https://") || template.starts_with("http://"))
+        && template.contains("{rule}")
+        && template.len() <= 2000
+        && !template
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\'));
+    if fits {
+        Ok(template.to_string())
+    } else {
+        Err(format!(
+            "expected an http(s) address with {{rule}} where the rule id goes (such as https://example.com/gkecheck/docs/rules/{{rule}}.md), found {}",
+            crate::span::quote(&format!("{template:?}"))
+        ))
+    }
+}
+
 /// SARIF 2.1.0: one run, the rules that have results as `tool.driver.rules`, a result for each
 /// failing, unknown and waived finding (waived ones with their suppression), and for failing
 /// Terraform findings the fix `gkecheck fix` makes, as replacements (see `MAX_SARIF_FIXES`).
+///
+/// `rule_docs`, where given, is the address of each rule's documentation with `{rule}` for its
+/// id (see [`rule_docs_url`]): each rule's `helpUri`.
 pub fn sarif(
     report: &Report,
     inputs: &[crate::Input],
     options: &crate::Options,
     version: &str,
+    rule_docs: Option<&str>,
 ) -> String {
     let fixes = terraform_fixes(report, inputs, options);
     let shown: Vec<&Finding> = report
@@ -224,7 +247,7 @@ pub fn sarif(
         .map(|rule| {
             let mut tags = vec!["security".to_string(), rule.category.to_string()];
             tags.extend(rule.cis.iter().map(|(v, n)| format!("CIS-GKE-{v}-{n}")));
-            json!({
+            let mut descriptor = json!({
                 "id": rule.id,
                 "name": rule.name,
                 "shortDescription": {"text": rule.title},
@@ -239,7 +262,11 @@ pub fn sarif(
                     "precision": "very-high",
                     "tags": tags,
                 },
-            })
+            });
+            if let Some(template) = rule_docs {
+                descriptor["helpUri"] = template.replace("{rule}", rule.id).into();
+            }
+            descriptor
         })
         .collect();
     let results: Vec<Value> = shown

@@ -123,6 +123,10 @@ enum Command {
         /// Write the output to FILE instead of standard output (which then gets the summary line)
         #[arg(long, value_name = "FILE")]
         output: Option<String>,
+        /// For sarif: each rule's helpUri, where your team keeps gkecheck's rule docs, with
+        /// {rule} for the rule id (such as https://github.com/ORG/gkecheck/blob/main/docs/rules/{rule}.md)
+        #[arg(long, value_name = "URL", value_parser = gkecheck::formats::rule_docs_url)]
+        rule_docs_url: Option<String>,
         /// Report only findings that are not in REPORT, an earlier `--output-format json` report
         /// (the same rule, resource and file with the same status): for scheduled scans
         #[arg(long, value_name = "REPORT")]
@@ -405,6 +409,7 @@ fn run(command: Command) -> Result<u8, String> {
             fail_on,
             timings,
             output,
+            rule_docs_url,
             baseline,
             paths,
         } => {
@@ -435,6 +440,7 @@ fn run(command: Command) -> Result<u8, String> {
                 fail_on,
                 output: output.as_deref(),
                 baseline: known.as_ref().zip(baseline.as_deref()),
+                rule_docs: rule_docs_url.as_deref(),
             };
             let (code, phases, output) = run_check(&inputs, &unreadable, &options, &emit)?;
             if timings {
@@ -622,6 +628,8 @@ struct Emit<'a> {
     output: Option<&'a str>,
     /// The findings of an earlier report, and its path: only new ones are reported.
     baseline: Option<(&'a Baseline, &'a str)>,
+    /// SARIF's helpUri for each rule, `{rule}` for its id.
+    rule_docs: Option<&'a str>,
 }
 
 /// The failing, unknown and waived findings of an earlier report: fingerprint and status.
@@ -750,9 +758,13 @@ fn write_report(
             }
             OutputFormat::Full => render::full(report, inputs, text),
             OutputFormat::Concise => render::concise(report, text),
-            OutputFormat::Sarif => {
-                gkecheck::formats::sarif(report, inputs, options, env!("CARGO_PKG_VERSION"))
-            }
+            OutputFormat::Sarif => gkecheck::formats::sarif(
+                report,
+                inputs,
+                options,
+                env!("CARGO_PKG_VERSION"),
+                emit.rule_docs,
+            ),
             OutputFormat::Junit => gkecheck::formats::junit(report),
             OutputFormat::Github => gkecheck::formats::github(report),
             OutputFormat::Gitlab => gkecheck::formats::gitlab(report),

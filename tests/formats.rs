@@ -99,6 +99,11 @@ fn sarif_is_valid_against_the_official_schema() {
         vec![dir.join("main.tf").to_str().unwrap()],
         vec![broken.to_str().unwrap(), GCLOUD],
         vec!["-"],
+        vec![
+            "--rule-docs-url",
+            "https://docs.example.com/gkecheck/rules/{rule}.md",
+            GCLOUD,
+        ],
     ] {
         let mut all = vec!["check", "--output-format", "sarif"];
         all.extend(args.iter().copied());
@@ -123,6 +128,65 @@ fn sarif_is_valid_against_the_official_schema() {
         }
     }
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn rules_link_their_docs_where_the_team_keeps_them() {
+    // Without an address there is no helpUri (the help text is in each rule); with one, each
+    // rule's helpUri is it, with the rule's id in place of {rule}.
+    let (out, _, _) = run(&["check", "--output-format", "sarif", GCLOUD], "");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(!rules.is_empty() && rules.iter().all(|r| r.get("helpUri").is_none()));
+    let template = "https://github.com/acme/gkecheck/blob/main/docs/rules/{rule}.md";
+    let (out, _, _) = run(
+        &[
+            "check",
+            "--output-format",
+            "sarif",
+            "--rule-docs-url",
+            template,
+            GCLOUD,
+        ],
+        "",
+    );
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    for r in doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+    {
+        let id = r["id"].as_str().unwrap();
+        assert_eq!(r["helpUri"], template.replace("{rule}", id));
+        assert!(Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("docs/rules/{id}.md"))
+            .exists());
+    }
+    // An address that is not one, or has no place for the id, is a usage error.
+    for bad in [
+        "docs/rules/{rule}.md",
+        "https://example.com/rules",
+        "https://example.com/{rule} x",
+        "javascript:alert(1)//{rule}",
+    ] {
+        let (out, err, code) = run(
+            &[
+                "check",
+                "--output-format",
+                "sarif",
+                "--rule-docs-url",
+                bad,
+                GCLOUD,
+            ],
+            "",
+        );
+        assert_eq!(code, 64, "{bad}: {err}");
+        assert!(
+            out.is_empty() && err.contains("expected an http(s) address with {rule}"),
+            "{err}"
+        );
+    }
 }
 
 #[test]
