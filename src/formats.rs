@@ -187,10 +187,13 @@ fn terraform_fixes(
             id,
             json!({
                 "description": {"text": format!(
-                    "{}. {} ({}): {}{with}",
+                    "{}. {}: {}{with}",
                     applied.what,
-                    if applicability == crate::report::Applicability::Safe { "Safe" } else { "Unsafe" },
-                    applicability.as_str(),
+                    if applicability == crate::report::Applicability::Safe {
+                        "Safe (`gkecheck fix` applies it)"
+                    } else {
+                        "Unsafe (only `gkecheck fix --unsafe-fixes` applies it)"
+                    },
                     consequence
                 )},
                 "artifactChanges": changes,
