@@ -281,3 +281,55 @@ fn pools_join_a_projected_cluster_by_name_and_location() {
         .iter()
         .any(|n| n.message.contains("is not in the input")));
 }
+
+/// An asset export lists each pool twice: inside its cluster's asset and as a NodePool asset
+/// of its own (before or after the cluster). The pool is checked once, and counted once.
+#[test]
+fn a_pool_listed_in_its_cluster_and_on_its_own_is_checked_once() {
+    let link = "https://container.googleapis.com/v1/projects/p/locations/europe-west1/clusters/c";
+    let cluster = format!(
+        r#"{{"name":"//container.googleapis.com/projects/p/locations/europe-west1/clusters/c","assetType":"container.googleapis.com/Cluster","resource":{{"data":{{"name":"c","location":"europe-west1","selfLink":"{link}","workloadIdentityConfig":{{"workloadPool":"p.svc.id.goog"}},"nodePools":[{{"name":"apps","config":{{"workloadMetadataConfig":{{"mode":"GKE_METADATA"}}}},"selfLink":"{link}/nodePools/apps"}}]}}}}}}"#
+    );
+    let pool = |name: &str| {
+        format!(
+            r#"{{"name":"//container.googleapis.com/projects/p/locations/europe-west1/clusters/c/nodePools/{name}","assetType":"container.googleapis.com/NodePool","resource":{{"data":{{"name":"{name}","config":{{"workloadMetadataConfig":{{"mode":"GKE_METADATA"}}}},"selfLink":"{link}/nodePools/{name}"}}}}}}"#
+        )
+    };
+    for text in [
+        format!("{cluster}\n{}\n", pool("apps")),
+        format!("{}\n{cluster}\n", pool("apps")),
+        // The same pool twice on its own as well.
+        format!("{cluster}\n{}\n{}\n", pool("apps"), pool("apps")),
+    ] {
+        let report = run(&text);
+        let gke001: Vec<&Finding> = report
+            .results
+            .iter()
+            .filter(|r| r.rule == "GKE001")
+            .collect();
+        assert_eq!(gke001.len(), 1, "{text}");
+        assert_eq!(report.headline[0].pools_total, 1);
+        assert_eq!(
+            report.headline[0].text,
+            "Workload metadata, cluster c: 1 of 1 node pool runs the GKE metadata server."
+        );
+        let notes: Vec<&str> = report.inputs[0]
+            .notes
+            .iter()
+            .map(|n| n.message.as_str())
+            .collect();
+        assert!(
+            notes.iter().any(|n| n
+                .starts_with("node pool apps of cluster c is described twice in the input")
+                && n.ends_with("it is checked once, as its cluster's description gives it")),
+            "{notes:?}"
+        );
+    }
+    // A pool that only its own asset describes is still joined and checked.
+    let report = run(&format!("{cluster}\n{}\n", pool("batch")));
+    assert_eq!(
+        find(&report, "GKE001", "batch").resource.cluster.as_deref(),
+        Some("c")
+    );
+    assert_eq!(report.headline[0].pools_total, 2);
+}

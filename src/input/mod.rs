@@ -441,9 +441,12 @@ fn load_terraform(
 /// cluster described in the inputs: by project, location and name from the pool's `selfLink`;
 /// or, when the cluster's output leaves its project out (a `--format="json(name,location,...)"`
 /// projection), by location and name, with a note saying so. Two clusters that fit are not
-/// guessed between.
+/// guessed between. A pool that its cluster's description already holds (a Cloud Asset
+/// Inventory export lists each pool twice: in its cluster and as a NodePool asset) is read
+/// once, from the cluster's, with a note.
 fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
     use crate::model::{ClusterLink, Origin};
+    let mut twice = Vec::new();
     for p in 0..model.node_pools.len() {
         let pool = &model.node_pools[p];
         let ClusterLink::Missing {
@@ -476,6 +479,30 @@ fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
         if let Some(notes) = loaded.notes.get_mut(&input) {
             notes.retain(|n| !(n.offset == head && n.message.starts_with("node pool ")));
         }
+        let held = model.node_pools.iter().find(|q| {
+            q.cluster == ClusterLink::Index(c)
+                && q.origin == Origin::Live
+                && q.name.as_str().is_some()
+                && q.name.as_str() == pool.name.as_str()
+        });
+        if let Some(held) = held {
+            let outer = &cluster.site;
+            let embedded = held.site.input == outer.input
+                && outer.span.start <= held.site.span.start
+                && held.site.span.end <= outer.span.end;
+            let read = if embedded {
+                "as its cluster's description gives it"
+            } else {
+                "as read first"
+            };
+            loaded.note(
+                input,
+                head,
+                format!("node pool {pool_name} of cluster {name} is described twice in the input (an asset export lists each pool in its cluster and as a NodePool asset): it is checked once, {read}"),
+            );
+            twice.push(p);
+            continue;
+        }
         if by_name_only {
             loaded.note(
                 input,
@@ -484,6 +511,9 @@ fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
             );
         }
         model.node_pools[p].cluster = ClusterLink::Index(c);
+    }
+    for p in twice.into_iter().rev() {
+        model.node_pools.remove(p);
     }
 }
 
