@@ -70,6 +70,9 @@ pub struct Options {
     pub ignore: Vec<String>,
     /// Severities to use instead of the rules' own: (rule id or name, severity).
     pub severity: Vec<(String, report::Severity)>,
+    /// Count passing results (the summary's `pass`) without listing them: for outputs that
+    /// show only what fails, which then build nothing for what passes.
+    pub passing_counted_only: bool,
 }
 
 impl Options {
@@ -320,9 +323,15 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
         .collect();
     let mut used = vec![false; waivers.len()];
     let mut expired = vec![false; waivers.len()];
+    let mut passing_left_out = 0;
     let results: Vec<Finding> = outcomes
         .into_iter()
         .filter(|o| options.runs(o.rule))
+        .filter(|o| {
+            let leave_out = options.passing_counted_only && o.status == report::Status::Pass;
+            passing_left_out += usize::from(leave_out);
+            !leave_out
+        })
         .map(|mut o| {
             let mut suppression = None;
             if o.status != report::Status::Pass {
@@ -398,10 +407,11 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
             r.location.offset,
         )
     });
-    let summary = Summary::of(
+    let mut summary = Summary::of(
         &results,
         reports.iter().filter(|r| r.error.is_some()).count(),
     );
+    summary.pass += passing_left_out;
     let waivers = waivers
         .into_iter()
         .enumerate()
@@ -419,6 +429,7 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
         .collect();
     let report = Report {
         version: 1,
+        passing_listed: !options.passing_counted_only,
         inputs: reports,
         results,
         waivers,

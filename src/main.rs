@@ -418,7 +418,16 @@ fn run(command: Command) -> Result<u8, String> {
                 Some(path) => Some(read_baseline(path)?),
                 None => None,
             };
-            let (inputs, unreadable, options) = prepare(&common, paths)?;
+            let (inputs, unreadable, mut options) = prepare(&common, paths)?;
+            // What shows only failing, unknown and waived results builds nothing for what passes.
+            options.passing_counted_only = match format {
+                OutputFormat::Json | OutputFormat::Junit => false,
+                OutputFormat::Concise | OutputFormat::Full => !show_passing,
+                OutputFormat::Script
+                | OutputFormat::Sarif
+                | OutputFormat::Github
+                | OutputFormat::Gitlab => true,
+            };
             let read = started.elapsed();
             let color = match color {
                 ColorChoice::Always => true,
@@ -498,6 +507,7 @@ fn prepare(common: &Common, mut paths: Vec<String>) -> Result<Prepared, String> 
         select: common.select.clone(),
         ignore: common.ignore.clone(),
         severity: common.severity.clone(),
+        passing_counted_only: false,
     };
     Ok((inputs, unreadable, options))
 }

@@ -94,6 +94,9 @@ impl Applicability {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
     pub version: u32,
+    /// Whether `results` lists the passing results; when false they are only counted
+    /// (`summary.pass`), as outputs that show only what fails ask.
+    pub passing_listed: bool,
     pub inputs: Vec<InputReport>,
     pub results: Vec<Finding>,
     /// Every waiver found, whether it matched anything, and why one cannot be used.
@@ -306,7 +309,10 @@ impl Report {
         let before = self.results.len();
         self.results
             .retain(|r| r.status == Status::Pass || !known.contains(&(r.fingerprint(), r.status)));
+        let pass = self.summary.pass;
         self.summary = Summary::of(&self.results, self.summary.errors);
+        // Passing results stay as they were, listed or only counted.
+        self.summary.pass = pass;
         before - self.results.len()
     }
 

@@ -1,0 +1,116 @@
+//! Passing results counted, not listed (`Options::passing_counted_only`, which the command line
+//! uses for outputs that show only what fails, and the page while it hides passing results):
+//! the same report in every other respect, so the same text, SARIF and script.
+
+use gkecheck::render::TextOptions;
+use gkecheck::report::Status;
+use gkecheck::{check, Input, Options};
+
+fn inputs_of(dir: &str) -> Vec<Input> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            Input::new(
+                p.strip_prefix(root).unwrap().to_string_lossy(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn counting_passing_results_changes_nothing_else() {
+    let mut cases: Vec<Vec<Input>> = inputs_of("www/examples")
+        .into_iter()
+        .map(|i| vec![i])
+        .collect();
+    cases.push(inputs_of("www/examples"));
+    cases.push(inputs_of("tests/fixtures/gcloud"));
+    cases.push(inputs_of("tests/fixtures/terraform/tutorial"));
+    cases.push(inputs_of("tests/fixtures/terraform/hardened"));
+    cases.push(inputs_of("tests/fixtures/plans"));
+    cases.push(vec![Input::new(
+        "waived.tf",
+        "resource \"google_container_node_pool\" \"p\" {\n  # gkecheck:ignore GKE001 reason: migrating next sprint\n  name    = \"p\"\n  cluster = \"c\"\n}\n",
+    )]);
+    let mut with_passing = 0;
+    let count = cases.len();
+    for inputs in cases {
+        let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+        let all = check(&inputs, &Options::default());
+        let counted = check(
+            &inputs,
+            &Options {
+                passing_counted_only: true,
+                ..Options::default()
+            },
+        );
+        assert!(all.passing_listed && !counted.passing_listed);
+        let failing: Vec<_> = all
+            .results
+            .iter()
+            .filter(|r| r.status != Status::Pass)
+            .cloned()
+            .collect();
+        assert_eq!(counted.results, failing, "{names:?}");
+        with_passing += usize::from(all.summary.pass > 0);
+        assert_eq!(counted.summary, all.summary, "{names:?}");
+        assert_eq!(counted.headline, all.headline, "{names:?}");
+        assert_eq!(counted.inputs, all.inputs, "{names:?}");
+        assert_eq!(counted.waivers, all.waivers, "{names:?}");
+        let text = TextOptions {
+            show_passing: false,
+            color: false,
+        };
+        assert_eq!(
+            gkecheck::render::concise(&counted, &text),
+            gkecheck::render::concise(&all, &text)
+        );
+        assert_eq!(
+            gkecheck::render::full(&counted, &inputs, &text),
+            gkecheck::render::full(&all, &inputs, &text)
+        );
+        assert_eq!(
+            gkecheck::script::script(&counted),
+            gkecheck::script::script(&all)
+        );
+        assert_eq!(
+            gkecheck::formats::sarif(&counted, &inputs, &Options::default(), "0", None),
+            gkecheck::formats::sarif(&all, &inputs, &Options::default(), "0", None)
+        );
+        assert_eq!(gkecheck::formats::github(&counted), gkecheck::formats::github(&all));
+        assert_eq!(gkecheck::formats::gitlab(&counted), gkecheck::formats::gitlab(&all));
+    }
+    assert!(with_passing + 1 >= count, "every case but the lone IAM policy has passing results");
+}
+
+/// The command line's JSON lists passing results (report version 1 always has); its text
+/// output, which does not show them, is the same as before.
+#[test]
+fn the_json_report_lists_passing_results_and_says_so() {
+    let out = {
+        let root = env!("CARGO_MANIFEST_DIR");
+        std::process::Command::new(env!("CARGO_BIN_EXE_gkecheck"))
+            .args(["check", "--output-format", "json", "www/examples/vulnerable-cluster.json"])
+            .current_dir(root)
+            .output()
+            .unwrap()
+    };
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["passing_listed"], true);
+    let passing = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "pass")
+        .count();
+    assert!(passing > 0);
+    assert_eq!(report["summary"]["pass"], passing);
+}
