@@ -324,13 +324,18 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
     let mut used = vec![false; waivers.len()];
     let mut expired = vec![false; waivers.len()];
     let mut passing_left_out = 0;
+    // What passes, resource by resource: each headline says how many passing results it has.
+    let mut passing = Vec::new();
     let results: Vec<Finding> = outcomes
         .into_iter()
         .filter(|o| options.runs(o.rule))
         .filter(|o| {
-            let leave_out = options.passing_counted_only && o.status == report::Status::Pass;
-            passing_left_out += usize::from(leave_out);
-            !leave_out
+            if o.status != report::Status::Pass {
+                return true;
+            }
+            passing.push(o.subject);
+            passing_left_out += usize::from(options.passing_counted_only);
+            !options.passing_counted_only
         })
         .map(|mut o| {
             let mut suppression = None;
@@ -433,7 +438,7 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
         inputs: reports,
         results,
         waivers,
-        headline: headlines(&model, &metadata),
+        headline: headlines(&model, &metadata, &passing),
         summary,
     };
     let phases = Phases {
@@ -451,6 +456,7 @@ type HeadlineGroup = (Option<String>, bool, Vec<(String, report::Status, String)
 fn headlines(
     model: &model::Model,
     metadata: &[(usize, report::Status, String)],
+    passing: &[rules::Subject],
 ) -> Vec<report::Headline> {
     // Clusters in input order, then the pools whose cluster is not in the input, by the name
     // they give it.
@@ -484,6 +490,24 @@ fn headlines(
         }
     }
     let clusters = model.clusters.len();
+    // Each passing result's group: its cluster's, or the group of pools naming a cluster that
+    // is not in the input (every pool has one: GKE001 judges every pool).
+    let mut passes = vec![0; groups.len()];
+    for subject in passing {
+        let group = match subject {
+            rules::Subject::Cluster(c) => Some(*c),
+            rules::Subject::NodePool(p) => match &model.node_pools[*p].cluster {
+                model::ClusterLink::Index(c) => Some(*c),
+                model::ClusterLink::Missing { name, .. } => {
+                    let key = Some(name.clone().unwrap_or_default()).filter(|n| !n.is_empty());
+                    (clusters..groups.len()).find(|&g| groups[g].0 == key)
+                }
+            },
+        };
+        if let Some(g) = group {
+            passes[g] += 1;
+        }
+    }
     groups
         .into_iter()
         .enumerate()
@@ -553,6 +577,7 @@ fn headlines(
                 pools_protected: protected,
                 pools_exposed: exposed,
                 pools_unknown: unknown,
+                passing: passes[i],
                 text,
             }
         })

@@ -249,6 +249,9 @@ pub struct Headline {
     pub pools_exposed: Vec<String>,
     /// Pools whose metadata mode is not known, with the expression that decides it.
     pub pools_unknown: Vec<String>,
+    /// Passing results of this cluster and its pools (of the rules that ran), whether or not
+    /// `results` lists them.
+    pub passing: usize,
     /// The answer in one line.
     pub text: String,
 }

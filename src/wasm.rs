@@ -71,9 +71,21 @@ fn options() -> Options {
 
 /// Checks `[{"name", "text", "format"?}, ...]` and returns the report as JSON, the same
 /// object `gkecheck check --format json` prints.
+/// `options_json`, when given, is `{"passing": "listed" | "counted"}`: "counted" leaves the
+/// passing results out of `results` and only counts them (`passing_listed` is then false).
 #[wasm_bindgen(js_name = checkInputs)]
-pub fn check_inputs(inputs_json: &str) -> Result<String, JsError> {
-    let report = check(&read_inputs(inputs_json)?, &options());
+pub fn check_inputs(inputs_json: &str, options_json: Option<String>) -> Result<String, JsError> {
+    let mut options = options();
+    if let Some(text) = options_json.as_deref().filter(|t| !t.is_empty()) {
+        let wrong = |why: &str| JsError::new(&format!("expected {{\"passing\"}} ({why})"));
+        let doc = crate::input::json::parse(text).map_err(|e| wrong(&e.message))?;
+        options.passing_counted_only = match doc.get("passing").and_then(|v| v.as_str()) {
+            None | Some("listed") => false,
+            Some("counted") => true,
+            Some(_) => return Err(wrong("passing is listed or counted")),
+        };
+    }
+    let report = check(&read_inputs(inputs_json)?, &options);
     serde_json::to_string(&report).map_err(|e| JsError::new(&e.to_string()))
 }
 

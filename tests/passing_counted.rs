@@ -63,6 +63,31 @@ fn counting_passing_results_changes_nothing_else() {
         with_passing += usize::from(all.summary.pass > 0);
         assert_eq!(counted.summary, all.summary, "{names:?}");
         assert_eq!(counted.headline, all.headline, "{names:?}");
+        // Each headline counts its cluster's passing results, listed or not.
+        assert_eq!(
+            all.headline.iter().map(|h| h.passing).sum::<usize>(),
+            all.summary.pass,
+            "{names:?}"
+        );
+        for h in all.headline.iter().filter(|h| h.cluster.is_some()) {
+            let name = h.cluster.as_deref();
+            let listed = all
+                .results
+                .iter()
+                .filter(|r| r.status == Status::Pass)
+                .filter(|r| {
+                    let cluster = if r.resource.kind == "cluster" {
+                        Some(r.resource.name.as_str())
+                    } else {
+                        r.resource.cluster.as_deref()
+                    };
+                    cluster == name
+                })
+                .count();
+            if all.headline.iter().filter(|o| o.cluster.as_deref() == name).count() == 1 {
+                assert_eq!(h.passing, listed, "{names:?} {name:?}");
+            }
+        }
         assert_eq!(counted.inputs, all.inputs, "{names:?}");
         assert_eq!(counted.waivers, all.waivers, "{names:?}");
         let text = TextOptions {

@@ -1,7 +1,7 @@
 import { call, EngineError, startFailure } from './engine-client.js';
 import { $, copy, el } from './dom.js';
 import { docs, editorHooks, goto, input, keepEdits, currentInputs, place, updateFileSelect, updateGutter } from './editor.js';
-import { exerciseView, updateExercise } from './exercises.js';
+import { exerciseActive, exerciseView, updateExercise } from './exercises.js';
 import { fromFragment } from './share.js';
 import { loadExample, preload } from './files.js';
 import { countsText, filterResults, renderHeadline, renderResults } from './report-view.js';
@@ -76,8 +76,10 @@ async function runCheck() {
     return;
   }
   const inputs = currentInputs();
+  // While passing results are hidden, the engine only counts them: a smaller report, sooner.
+  const passing = passingShown() ? 'listed' : 'counted';
   const request = JSON.stringify(inputs);
-  if (request === failedRequest) return;
+  if (request + passing === failedRequest) return;
   const started = performance.now();
   // A large input takes a moment: the status line says what is happening meanwhile.
   const size = inputs.reduce((n, i) => n + i.text.length, 0);
@@ -87,7 +89,7 @@ async function runCheck() {
     }
   }, 250);
   try {
-    const report = JSON.parse(await call('checkInputs', request));
+    const report = JSON.parse(await call('checkInputs', request, JSON.stringify({ passing })));
     if (number !== checkNumber) return;
     failedRequest = null;
     render(exerciseView(report), performance.now() - started);
@@ -96,8 +98,8 @@ async function runCheck() {
     if (!(error instanceof EngineError)) throw error;
     showInternalError(error);
     // Once more with a fresh engine; the same text is not retried after that.
-    if (failedRequest !== request) {
-      failedRequest = request;
+    if (failedRequest !== request + passing) {
+      failedRequest = request + passing;
       scheduleCheck(0);
     }
   } finally {
@@ -107,10 +109,21 @@ async function runCheck() {
 
 // ---------------------------------------------------------------- rendering
 
-// The last report shown, to lay out again when the reader changes what is shown.
+// Whether the page needs the passing results listed: when it shows them, when a filter
+// counts them per cluster, and in an exercise (which counts them itself).
+function passingShown() {
+  return !$('hide-passing').checked || exerciseActive() ||
+    ['filter-status', 'filter-severity', 'filter-rule'].some((id) => $(id).value !== '');
+}
+
+// The last report shown, to lay out again when the reader changes what is shown; a report
+// that only counts passing results is asked for again when they are to be shown.
 let lastRender = null;
 for (const id of ['hide-passing', 'filter-status', 'filter-severity', 'filter-rule']) {
-  $(id).addEventListener('change', () => { if (lastRender) render(...lastRender); });
+  $(id).addEventListener('change', () => {
+    if (lastRender && !lastRender[0].passing_listed && passingShown()) scheduleCheck(0);
+    else if (lastRender) render(...lastRender);
+  });
 }
 
 // How the page's findings link back: "Line N" selects the place in the editor and "About"
@@ -175,7 +188,11 @@ function render(report, ms) {
     severity: $('filter-severity').value,
     rules: rule ? [rule] : [],
   });
-  renderResults(resultsBox, shown, { ...HOST, hidePassing: $('hide-passing').checked });
+  renderResults(resultsBox, shown, {
+    ...HOST,
+    hidePassing: $('hide-passing').checked,
+    passing: report.passing_listed ? undefined : report.headline,
+  });
   resultsBox.dataset.checkMs = ms.toFixed(1);
 
   const parts = [countsText(report.summary)];

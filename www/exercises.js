@@ -62,6 +62,11 @@ function leaveExercise() {
  * During an exercise, the results of the rules it is about: its `rules`, or the rules its goals
  * name. The other rules' findings would bury the lesson. Without an exercise, the report.
  */
+/** Whether an exercise is open. */
+export function exerciseActive() {
+  return Boolean(exercise);
+}
+
 export function exerciseView(report) {
   if (!exercise) return report;
   const { scenario } = exercise;

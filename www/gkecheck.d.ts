@@ -104,6 +104,8 @@ export interface Headline {
   pools_protected: number;
   pools_exposed: string[];
   pools_unknown: string[];
+  /** Passing results of the cluster and its pools, whether or not `results` lists them. */
+  passing: number;
   text: string;
 }
 
@@ -126,6 +128,8 @@ export interface Summary {
 
 export interface Report {
   version: 1;
+  /** Whether `results` lists the passing results; when false they are only counted. */
+  passing_listed: boolean;
   inputs: InputReport[];
   /** Ranked: failing, unknown, suppressed, passing; then by severity, rule and place. */
   results: Finding[];

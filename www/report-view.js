@@ -108,11 +108,21 @@ export function renderHeadline(box, report, { results, shown = report.results } 
  *   about(rule, from)   opens the rule's documentation; no "About" button without it
  *   waivers             offer "Accept this risk" on failures
  *   hidePassing         leave passing results out, saying how many
+ *   passing             when `results` does not list passing results (a report with
+ *                       passing_listed false), its headline: each cluster's passing count,
+ *                       and every cluster, shown even when nothing of it fails
  *   limit               lay out at most this many findings at once (worst first), the rest on
  *                       request, group by group
  */
 export function renderResults(box, results, host) {
   const groups = new Map();
+  // Passing results only counted: each cluster's count from its headline.
+  const counted = new Map();
+  for (const h of host.passing ?? []) {
+    const key = h.cluster ?? '';
+    counted.set(key, (counted.get(key) ?? 0) + h.passing);
+    if (!groups.has(key)) groups.set(key, []);
+  }
   for (const r of results) {
     const key = r.resource.kind === 'cluster' ? r.resource.name : (r.resource.cluster ?? '');
     if (!groups.has(key)) groups.set(key, []);
@@ -128,7 +138,7 @@ export function renderResults(box, results, host) {
     const worst = list.some((r) => r.status === 'fail') ? 'failing' : list.some((r) => r.status === 'unknown') ? 'unknown' : 'passing';
     section.append(el('h3', '', cluster ? `Cluster ${cluster} (${worst})` : `Node pools whose cluster is not in the input (${worst})`));
     if (host.hidePassing) {
-      const passing = list.filter((r) => r.status === 'pass').length;
+      const passing = counted.get(cluster) ?? list.filter((r) => r.status === 'pass').length;
       list = list.filter((r) => r.status !== 'pass');
       if (passing) section.append(el('p', 'hidden-passing', `${passing} passing not shown.`));
     }
