@@ -137,7 +137,7 @@ impl Shifts {
                 .push((start, end, len, 0));
         }
         for list in by_input.values_mut() {
-            list.sort();
+            crate::sort::sort(list);
             let mut delta = 0isize;
             for e in list.iter_mut() {
                 e.3 = delta;
@@ -588,7 +588,7 @@ fn fix_once(
     // What others need goes first, so that a dependent fix finds it made in this round; the
     // rest keep the report's order (by resource, then rule).
     let needed: HashSet<String> = apply_list.iter().flat_map(|p| p.needs.clone()).collect();
-    apply_list.sort_by_key(|p| !needed.contains(&p.id));
+    crate::sort::sort_by_key(&mut apply_list, |p| !needed.contains(&p.id));
     apply(inputs, &analysis.bodies, apply_list, skipped, left_out)
 }
 
@@ -1018,7 +1018,7 @@ fn apply(
 
 /// `text` with the edits made, in one pass; insertions at one place keep their order.
 fn edited(text: &str, mut list: Vec<(usize, &Edit)>) -> String {
-    list.sort_by_key(|(order, e)| (e.start, e.end, *order));
+    crate::sort::sort_by_key(&mut list, |(order, e)| (e.start, e.end, *order));
     let mut out =
         String::with_capacity(text.len() + list.iter().map(|(_, e)| e.text.len()).sum::<usize>());
     let mut at = 0;
@@ -1979,7 +1979,7 @@ fn diff_lines<'t>(a: &[&'t str], b: &[&'t str], ops: &mut Vec<(char, &'t str)>) 
             .filter(|e| e.0 == 1 && e.1 == 1)
             .map(|e| (e.2, e.3))
             .collect();
-        unique.sort();
+        crate::sort::sort(&mut unique);
         let anchors = increasing(&unique);
         if anchors.is_empty() {
             ops.extend(mid_a.iter().map(|l| ('-', *l)));

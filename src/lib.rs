@@ -24,6 +24,7 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod script;
+pub mod sort;
 pub mod span;
 pub mod waiver;
 #[cfg(target_arch = "wasm32")]
@@ -185,7 +186,7 @@ pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
     let mut outcomes = rules::run(&model);
     // Resource by resource, in the order the input holds them (a cluster before its pools),
     // then by rule.
-    outcomes.sort_by_key(|o| {
+    sort::sort_by_key(&mut outcomes, |o| {
         let (site, kind) = match o.subject {
             rules::Subject::Cluster(i) => (&model.clusters[i].site, 0),
             rules::Subject::NodePool(i) => (&model.node_pools[i].site, 1),
@@ -403,7 +404,7 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
         .map(|(i, input)| (input.name.as_str(), i))
         .collect();
     // Each key computed once (the input's position is a lookup by name).
-    results.sort_by_cached_key(|r| {
+    sort::sort_by_cached_key(&mut results, |r| {
         (
             r.status.rank(),
             r.severity,

@@ -250,7 +250,9 @@ fn url_credentials(text: &str) -> Vec<(Span, String, String)> {
 
 fn apply(text: &str, mut edits: Vec<(Span, String, String)>) -> Redacted {
     // Outer edits win over edits inside them; apply from the end so spans stay valid.
-    edits.sort_by_key(|(span, ..)| (span.start, std::cmp::Reverse(span.end)));
+    crate::sort::sort_by_key(&mut edits, |(span, ..)| {
+        (span.start, std::cmp::Reverse(span.end))
+    });
     let mut kept: Vec<(Span, String, String)> = Vec::new();
     for edit in edits {
         if kept

@@ -173,8 +173,8 @@ pub fn script(report: &Report) -> String {
         }
     }
     // Workload Identity first on each cluster, the metadata server first on each pool.
-    clusters.sort_by_key(|c| !c.codes[0].contains("--workload-pool="));
-    pools.sort_by_key(|p| !p.codes[0].contains("--workload-metadata="));
+    crate::sort::sort_by_key(&mut clusters, |c| !c.codes[0].contains("--workload-pool="));
+    crate::sort::sort_by_key(&mut pools, |p| !p.codes[0].contains("--workload-metadata="));
     if clusters.is_empty() && pools.is_empty() && by_hand.is_empty() && replacements.is_empty() {
         return "#!/usr/bin/env bash\n# gkecheck: nothing to fix with gcloud in these inputs.\n"
             .into();

@@ -84,7 +84,13 @@ fn counting_passing_results_changes_nothing_else() {
                     cluster == name
                 })
                 .count();
-            if all.headline.iter().filter(|o| o.cluster.as_deref() == name).count() == 1 {
+            if all
+                .headline
+                .iter()
+                .filter(|o| o.cluster.as_deref() == name)
+                .count()
+                == 1
+            {
                 assert_eq!(h.passing, listed, "{names:?} {name:?}");
             }
         }
@@ -110,10 +116,19 @@ fn counting_passing_results_changes_nothing_else() {
             gkecheck::formats::sarif(&counted, &inputs, &Options::default(), "0", None),
             gkecheck::formats::sarif(&all, &inputs, &Options::default(), "0", None)
         );
-        assert_eq!(gkecheck::formats::github(&counted), gkecheck::formats::github(&all));
-        assert_eq!(gkecheck::formats::gitlab(&counted), gkecheck::formats::gitlab(&all));
+        assert_eq!(
+            gkecheck::formats::github(&counted),
+            gkecheck::formats::github(&all)
+        );
+        assert_eq!(
+            gkecheck::formats::gitlab(&counted),
+            gkecheck::formats::gitlab(&all)
+        );
     }
-    assert!(with_passing + 1 >= count, "every case but the lone IAM policy has passing results");
+    assert!(
+        with_passing + 1 >= count,
+        "every case but the lone IAM policy has passing results"
+    );
 }
 
 /// The command line's JSON lists passing results (report version 1 always has); its text
@@ -123,7 +138,12 @@ fn the_json_report_lists_passing_results_and_says_so() {
     let out = {
         let root = env!("CARGO_MANIFEST_DIR");
         std::process::Command::new(env!("CARGO_BIN_EXE_gkecheck"))
-            .args(["check", "--output-format", "json", "www/examples/vulnerable-cluster.json"])
+            .args([
+                "check",
+                "--output-format",
+                "json",
+                "www/examples/vulnerable-cluster.json",
+            ])
             .current_dir(root)
             .output()
             .unwrap()

@@ -411,7 +411,7 @@ fn load_terraform(
             _ => dirs.entry(dir).or_default().files.push(module_file),
         }
     }
-    auto_vars.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    crate::sort::sort_by(&mut auto_vars, |a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     for (dir, _, file) in auto_vars {
         match dirs.get_mut(&dir) {
             Some(d) => d.vars.push(file),

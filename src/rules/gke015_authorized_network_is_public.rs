@@ -84,7 +84,7 @@ fn parse(cidr: &str) -> Option<(bool, Range)> {
 
 /// Whether the ranges together cover `0..=max`.
 fn covers(mut ranges: Vec<Range>, max: u128) -> bool {
-    ranges.sort();
+    crate::sort::sort(&mut ranges);
     let mut next: u128 = 0;
     for r in ranges {
         if r.first > next {
@@ -122,7 +122,7 @@ fn public(blocks: &[Block]) -> Result<Option<Vec<&Block>>, &Block> {
                 .iter()
                 .filter(|(r, _)| r.last - r.first >= (max >> 8))
                 .collect();
-            wide.sort_by_key(|(r, _)| std::cmp::Reverse(r.last - r.first));
+            crate::sort::sort_by_key(&mut wide, |(r, _)| std::cmp::Reverse(r.last - r.first));
             let named = if wide.is_empty() {
                 family.iter().collect()
             } else {

@@ -91,7 +91,7 @@ fn shown(v: &Value) -> String {
         Value::Text(t) => t.clone(),
         Value::List(items) => {
             let mut items: Vec<&str> = items.iter().map(|(s, _)| s.as_str()).collect();
-            items.sort_unstable();
+            crate::sort::sort(&mut items);
             format!("[{}]", items.join(", "))
         }
     }
@@ -109,7 +109,7 @@ fn same(terraform: &Value, live: &Value) -> Option<bool> {
         (Value::List(a), Value::List(b)) => {
             let set = |l: &[(String, Span)]| {
                 let mut v: Vec<String> = l.iter().map(|(s, _)| s.to_ascii_lowercase()).collect();
-                v.sort_unstable();
+                crate::sort::sort(&mut v);
                 v.dedup();
                 v
             };

@@ -1061,7 +1061,7 @@ pub fn set_of(items: Vec<Val>) -> Val {
         }
     }
     if out.iter().all(|v| matches!(v, Val::Str(_))) {
-        out.sort_by_key(Val::as_text);
+        crate::sort::sort_by_key(&mut out, Val::as_text);
     }
     Val::List(out)
 }
