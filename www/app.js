@@ -93,6 +93,8 @@ async function runCheck() {
     if (number !== checkNumber) return;
     failedRequest = null;
     render(exerciseView(report), performance.now() - started);
+    // The reader asked for the passing results while this check ran: check again with them.
+    if (!report.passing_listed && passingShown()) scheduleCheck(0);
     await updateExercise();
   } catch (error) {
     if (!(error instanceof EngineError)) throw error;
@@ -121,8 +123,9 @@ function passingShown() {
 let lastRender = null;
 for (const id of ['hide-passing', 'filter-status', 'filter-severity', 'filter-rule']) {
   $(id).addEventListener('change', () => {
-    if (lastRender && !lastRender[0].passing_listed && passingShown()) scheduleCheck(0);
-    else if (lastRender) render(...lastRender);
+    if (!lastRender) return;
+    render(...lastRender);
+    if (!lastRender[0].passing_listed && passingShown()) scheduleCheck(0);
   });
 }
 

@@ -14,6 +14,7 @@ test('gkecheck.html works from file:// with no request at all', async () => {
   try {
     const { page, requests, errors } = await open(browser, url);
     await page.locator('.result[data-rule="GKE001"][data-status="fail"][data-name="batch"]').waitFor();
+    await page.uncheck('#hide-passing');
     await page.fill('#input', 'resource "google_container_cluster" "c" {\n  enable_autopilot = true\n}\n');
     await page.locator('.result[data-rule="GKE002"][data-status="pass"][data-name="c"]').waitFor();
     // Examples travel inside the file.
