@@ -112,9 +112,10 @@ async function runCheck() {
 // ---------------------------------------------------------------- rendering
 
 // Whether the page needs the passing results listed: when it shows them, when a filter
-// counts them per cluster, and in an exercise (which counts them itself).
+// counts them per cluster, in an exercise (which counts them itself), and for several files
+// (the file menu says which pass).
 function passingShown() {
-  return !$('hide-passing').checked || exerciseActive() ||
+  return !$('hide-passing').checked || exerciseActive() || docs.list.length > 1 ||
     ['filter-status', 'filter-severity', 'filter-rule'].some((id) => $(id).value !== '');
 }
 

@@ -9,30 +9,37 @@ const gutter = $('gutter');
 const formatSelect = $('format');
 const fileSelect = $('file');
 
-// Line numbers past this many are not drawn (the text area itself stays whole).
-const GUTTER_MAX_LINES = 100_000;
-
 /** The documents and which one the text area shows. */
 export const docs = { list: [{ name: 'input', text: '' }], current: 0 };
 
 /** What the editor tells the page: `changed()` after new documents are put in it. */
 export const editorHooks = { changed: () => {} };
 
-let gutterLines = 0;
+// The line numbers: only those of the lines in view are drawn (laying out tens of thousands
+// of numbers took a second), again on each scroll; the text area does not wrap lines, so line
+// N is at (N - 1) line heights.
+let lineCount = 1;
 
-/** Redraws the line numbers when the number of lines changed. */
+/** Counts the lines after the text changed, and redraws the line numbers. */
 export function updateGutter() {
   let lines = 1;
   const text = input.value;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines += 1;
-  if (lines === gutterLines) return;
-  gutterLines = lines;
-  const shown = Math.min(lines, GUTTER_MAX_LINES);
-  const numbers = new Array(shown);
-  for (let i = 0; i < shown; i += 1) numbers[i] = i + 1;
-  // One more line than the text so the gutter can scroll as far as the text area.
-  gutter.textContent = numbers.join('\n') + (lines > shown ? '\n…' : '\n ');
-  gutter.scrollTop = input.scrollTop;
+  lineCount = lines;
+  drawGutter();
+}
+
+function drawGutter() {
+  const lineHeight = parseFloat(getComputedStyle(input).lineHeight) || 20;
+  const first = Math.floor(input.scrollTop / lineHeight);
+  const rows = Math.ceil(input.clientHeight / lineHeight) + 2;
+  const last = Math.min(lineCount, first + rows);
+  const numbers = [];
+  for (let n = first + 1; n <= last; n += 1) numbers.push(n);
+  // One more row than the text's, so the gutter can scroll as far as the text area.
+  const text = `${numbers.join('\n')}\n `;
+  if (gutter.textContent !== text) gutter.textContent = text;
+  gutter.scrollTop = input.scrollTop - first * lineHeight;
 }
 
 /** Puts one text in the paste area, read as `format`. */
@@ -63,7 +70,6 @@ export function show(index, keep = true) {
   fileSelect.value = String(index);
   input.value = docs.list[index].text;
   input.scrollTop = 0;
-  gutterLines = 0;
   updateGutter();
 }
 
@@ -97,7 +103,7 @@ export function goto(location) {
   input.setSelectionRange(location.offset, location.endOffset);
   const lineHeight = parseFloat(getComputedStyle(input).lineHeight) || 20;
   input.scrollTop = Math.max(0, (location.line - 1) * lineHeight - input.clientHeight / 3);
-  gutter.scrollTop = input.scrollTop;
+  drawGutter();
 }
 
 /** The file menu says how each file fared. */
@@ -114,5 +120,6 @@ export function updateFileSelect(report) {
   });
 }
 
-input.addEventListener('scroll', () => { gutter.scrollTop = input.scrollTop; });
+input.addEventListener('scroll', drawGutter);
+new ResizeObserver(drawGutter).observe(input);
 fileSelect.addEventListener('change', () => show(Number(fileSelect.value)));
