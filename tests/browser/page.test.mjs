@@ -865,3 +865,32 @@ test('Prevent it: the page writes the organization policy constraints, and refus
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('line numbers follow the text area, drawing only the lines in view', async () => {
+  const { page, errors } = await open();
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const lines = Array.from({ length: 50_000 }, (_, i) => `# line ${i + 1}`).join('\n');
+  await page.fill('#input', lines);
+  const numbers = () => page.evaluate(() => document.getElementById('gutter').textContent.trim().split('\n').map(Number));
+  let shown = await numbers();
+  assert.equal(shown[0], 1);
+  assert.ok(shown.length < 200, `${shown.length} numbers drawn`);
+  // Scrolled to the end: the last number is the last line's, level with it.
+  await page.evaluate(() => { const t = document.getElementById('input'); t.scrollTop = t.scrollHeight; });
+  await page.waitForFunction(() => document.getElementById('gutter').textContent.includes('50000'));
+  shown = await numbers();
+  assert.equal(shown.at(-1), 50_000);
+  const level = await page.evaluate(() => {
+    const t = document.getElementById('input');
+    const g = document.getElementById('gutter');
+    const lh = parseFloat(getComputedStyle(t).lineHeight);
+    const first = Number(g.textContent.split('\n')[0]);
+    // Where the gutter's first number and the text's line of that number are, on screen.
+    const gutterY = g.getBoundingClientRect().top + parseFloat(getComputedStyle(g).paddingTop) - g.scrollTop;
+    const textY = t.getBoundingClientRect().top + parseFloat(getComputedStyle(t).paddingTop) + (first - 1) * lh - t.scrollTop;
+    return Math.abs(gutterY - textY);
+  });
+  assert.ok(level < 1, `the numbers are ${level}px off their lines`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
