@@ -17,6 +17,15 @@ fn find<'a>(report: &'a Report, rule: &str, name: &str) -> &'a Finding {
         .unwrap_or_else(|| panic!("no {rule} result for {name}: {:#?}", report.results))
 }
 
+/// The first input's notes.
+fn notes_of(report: &Report) -> Vec<&str> {
+    report.inputs[0]
+        .notes
+        .iter()
+        .map(|n| n.message.as_str())
+        .collect()
+}
+
 fn place(r: &Finding) -> (usize, usize, usize, usize) {
     let l = &r.location;
     (l.line, l.column, l.end_line, l.end_column)
@@ -249,11 +258,7 @@ fn pools_join_a_projected_cluster_by_name_and_location() {
     let pool = find(&report, "GKE001", "apps");
     assert_eq!(pool.status, Status::Pass);
     assert_eq!(pool.resource.cluster.as_deref(), Some("prod"));
-    let notes: Vec<&str> = report.inputs[0]
-        .notes
-        .iter()
-        .map(|n| n.message.as_str())
-        .collect();
+    let notes = notes_of(&report);
     assert!(
         notes
             .iter()
@@ -313,11 +318,7 @@ fn a_pool_listed_in_its_cluster_and_on_its_own_is_checked_once() {
             report.headline[0].text,
             "Workload metadata, cluster c: 1 of 1 node pool runs the GKE metadata server."
         );
-        let notes: Vec<&str> = report.inputs[0]
-            .notes
-            .iter()
-            .map(|n| n.message.as_str())
-            .collect();
+        let notes = notes_of(&report);
         assert!(
             notes.iter().any(|n| n
                 .starts_with("node pool apps of cluster c is described twice in the input")
