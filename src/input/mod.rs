@@ -220,14 +220,14 @@ fn file_of(name: &str) -> &str {
     name.rfind(['/', '\\']).map_or(name, |i| &name[i + 1..])
 }
 
-/// The text as the parsers read it: a leading UTF-8 byte-order mark becomes three spaces, and
-/// a carriage return not followed by a line feed (old Mac line ends) becomes a line feed. Both
-/// keep every byte offset, so places found in this text are places in the input.
 /// What an engine without the `terraform` feature says of a Terraform input.
 #[cfg(not(feature = "terraform"))]
 pub const NEEDS_TERRAFORM: &str =
     "needs the Terraform engine: this engine reads gcloud output and plans only";
 
+/// The text as the parsers read it: a leading UTF-8 byte-order mark becomes three spaces, and
+/// a carriage return not followed by a line feed (old Mac line ends) becomes a line feed. Both
+/// keep every byte offset, so places found in this text are places in the input.
 pub fn for_parsers(text: &str) -> std::borrow::Cow<'_, str> {
     let bom = text.starts_with('\u{feff}');
     let lone_cr = text
