@@ -15,6 +15,7 @@ extern "C" {
 
 /// Reads `[{"name", "text", "format"?}, ...]` with gkecheck's own JSON reader (the engine
 /// carries no second one for its arguments).
+///
 /// Without the `terraform` feature, an input this engine cannot read throws
 /// [`crate::input::NEEDS_TERRAFORM`], and the page asks the full engine instead.
 fn read_inputs(inputs_json: &str) -> Result<Vec<Input>, JsError> {
@@ -71,6 +72,7 @@ fn options() -> Options {
 
 /// Checks `[{"name", "text", "format"?}, ...]` and returns the report as JSON, the same
 /// object `gkecheck check --format json` prints.
+///
 /// `options_json`, when given, is `{"passing": "listed" | "counted"}`: "counted" leaves the
 /// passing results out of `results` and only counts them (`passing_listed` is then false).
 #[wasm_bindgen(js_name = checkInputs)]
