@@ -387,9 +387,17 @@ pub fn autopilot_pool(cluster: Option<&Cluster>) -> bool {
 
 /// Runs every rule over the model.
 pub fn run(model: &Model) -> Vec<Outcome> {
+    run_keeping(model, &mut |_| true)
+}
+
+/// `run`, keeping only the outcomes `keep` says, rule by rule: what is not kept is never held
+/// for the whole model at once.
+pub fn run_keeping(model: &Model, keep: &mut dyn FnMut(&Outcome) -> bool) -> Vec<Outcome> {
     let mut out = Vec::new();
+    let mut batch = Vec::new();
     for rule in RULES {
-        (rule.check)(model, &mut out);
+        (rule.check)(model, &mut batch);
+        out.extend(batch.drain(..).filter(|o| keep(o)));
     }
     out
 }
