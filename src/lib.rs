@@ -143,6 +143,8 @@ impl Clock {
     }
 }
 
+/// Reads the inputs and runs the rules, keeping every outcome (what `gkecheck fix` plans on).
+#[cfg(feature = "terraform")]
 pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
     analyze_keeping(inputs, &mut |_| true)
 }
