@@ -385,8 +385,8 @@ pub fn autopilot_pool(cluster: Option<&Cluster>) -> bool {
     cluster.is_some_and(is_autopilot)
 }
 
-/// Runs every rule over the model, keeping only the outcomes `keep` says, rule by rule: what is not kept is
-/// never held for the whole model at once.
+/// Runs every rule over the model, keeping only the outcomes `keep` says, rule by rule: what
+/// is not kept is never held for the whole model at once.
 pub fn run_keeping(model: &Model, keep: &mut dyn FnMut(&Outcome) -> bool) -> Vec<Outcome> {
     let mut out = Vec::new();
     let mut batch = Vec::new();
