@@ -26,7 +26,8 @@ const SHELLCHECK: &str = "/usr/bin/shellcheck";
 
 const HELP: &str = "cargo xtask <task>
 
-  dist            build the static site into dist/ (release Wasm + www/), check the size budget
+  dist            build the static site into dist/ (the page's two Wasm engines + www/), check
+                  the size budgets
   serve [--port N] [--no-build]
                   build dist/ and serve it on http://127.0.0.1:N/ (default 8000)
   docs            write docs/rules/*.md from the rules' own files (CI fails when they are stale)
@@ -47,7 +48,7 @@ const HELP: &str = "cargo xtask <task>
                   (installed from PyPI into target/pre-commit-venv) on a sample repository:
                   a failing Terraform file stops the commit, a hardened one passes
   ci              everything CI runs: format check, clippy, all Rust tests (unit, fixtures,
-                  corpus, fuzz regressions), the Wasm build and budget, the browser end-to-end
+                  corpus, fuzz regressions), the Wasm builds and budgets, the browser end-to-end
                   tests in Chromium, the benchmark's quick pass, and each fuzz target for a
                   short smoke run
 ";
