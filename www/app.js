@@ -198,6 +198,8 @@ function render(report, ms) {
     passing: report.passing_listed ? undefined : report.headline,
   });
   resultsBox.dataset.checkMs = ms.toFixed(1);
+  // For tests and embedders: whether this report lists its passing results.
+  resultsBox.dataset.passing = report.passing_listed ? 'listed' : 'counted';
 
   const parts = [countsText(report.summary)];
   if (report.summary.errors) parts.push('the input could not be read');

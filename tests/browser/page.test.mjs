@@ -26,7 +26,11 @@ after(async () => {
 // results at first; most tests look at them too, so `showPassing` (default) shows them.
 async function open(path = '', { showPassing = true } = {}) {
   const opened = await openUrl(browser, URL_ + path);
-  if (showPassing) await opened.page.uncheck('#hide-passing');
+  if (showPassing) {
+    await opened.page.uncheck('#hide-passing');
+    // A check that began before (passing results counted) is followed by one that lists them.
+    await opened.page.waitForSelector('#results[data-passing="listed"]', { state: 'attached' });
+  }
   return opened;
 }
 
