@@ -198,8 +198,8 @@ fn yaml_string(text: &str) -> String {
 
 /// The constraints and the policies that enforce them, as YAML documents for `gcloud
 /// org-policies set-custom-constraint FILE` and `gcloud org-policies set-policy FILE` (one
-/// document each: split at the `---` lines).
-pub fn yaml(organization: &str, parent: &str) -> String {
+/// document each: split at the `---` lines). `organization` and `parent` are checked by `write`.
+fn yaml(organization: &str, parent: &str) -> String {
     let mut out = String::from("# gkecheck policy: custom organization policy constraints for GKE, then the policies that\n# enforce them. Create each constraint with `gcloud org-policies set-custom-constraint FILE`\n# and each policy with `gcloud org-policies set-policy FILE` (one YAML document per file).\n");
     for c in CONSTRAINTS {
         out.push_str(&format!(
@@ -217,10 +217,7 @@ pub fn yaml(organization: &str, parent: &str) -> String {
             c.id
         ));
     }
-    out.push_str("# Not expressed as constraints:\n");
-    for (rule, why) in not_expressed() {
-        out.push_str(&format!("#   {rule}: {why}\n"));
-    }
+    not_expressed_comments(&mut out);
     out
 }
 
@@ -241,7 +238,7 @@ fn hcl_string(text: &str) -> String {
 }
 
 /// The same as Terraform: `google_org_policy_custom_constraint` and `google_org_policy_policy`.
-pub fn terraform(organization: &str, parent: &str) -> String {
+fn terraform(organization: &str, parent: &str) -> String {
     let mut out = String::from("# gkecheck policy: custom organization policy constraints for GKE and the policies that\n# enforce them.\n");
     for c in CONSTRAINTS {
         let label = format!("gkecheck_{}", c.id.to_ascii_lowercase());
@@ -254,9 +251,15 @@ pub fn terraform(organization: &str, parent: &str) -> String {
             hcl_string(&description(c)),
         ));
     }
-    out.push_str("\n# Not expressed as constraints:\n");
+    out.push('\n');
+    not_expressed_comments(&mut out);
+    out
+}
+
+/// The rules without a constraint, with why, as comment lines (both formats take `#`).
+fn not_expressed_comments(out: &mut String) {
+    out.push_str("# Not expressed as constraints:\n");
     for (rule, why) in not_expressed() {
         out.push_str(&format!("#   {rule}: {why}\n"));
     }
-    out
 }
