@@ -3,7 +3,7 @@
 // own thread. Either way an internal error in the engine rejects that call and the next call
 // gets a fresh engine.
 
-import { engines } from './engines.js';
+import { engines, invoke } from './engines.js';
 
 const here = import.meta.url;
 let worker = null;
@@ -69,7 +69,7 @@ async function directEngine() {
   const inline = globalThis.GKECHECK_INLINE_ENGINE;
   if (inline) {
     const module = await inline();
-    direct = async (method, args) => module[method](...args);
+    direct = async (method, args) => invoke(module, method, args);
     return direct;
   }
   directInstance += 1;

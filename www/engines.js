@@ -44,7 +44,8 @@ export function engines(base, suffix = '') {
   };
 }
 
-function invoke(module, method, args) {
+/** Calls an export of a loaded engine module, refusing what is not one. */
+export function invoke(module, method, args) {
   if (typeof module[method] !== 'function' || method === 'default' || method === 'initSync') {
     throw new Error(`no engine method ${method}`);
   }

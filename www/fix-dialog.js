@@ -113,7 +113,8 @@ async function applyChosen(inputs, ids) {
     const columns = el('div', 'fix-columns');
     columns.append(fixed, diffElement(f.diff));
     const copyButton = button('', 'Copy fixed text', () => copy(f.text, copyButton));
-    const downloadButton = button('', 'Download', () => download(f.name.split('/').pop() === 'input' ? 'main.tf' : f.name.split('/').pop(), f.text));
+    const file = f.name.split('/').pop();
+    const downloadButton = button('', 'Download', () => download(file === 'input' ? 'main.tf' : file, f.text));
     const use = button('', 'Use in the editor', () => {
       const index = docs.list.findIndex((d) => d.name === f.name);
       if (index < 0) return;
