@@ -26,6 +26,9 @@ pub mod rules;
 pub mod script;
 pub mod sort;
 pub mod span;
+// Inputs over the page's limit, read in parts by the command line.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod stream;
 pub mod waiver;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
@@ -74,6 +77,9 @@ pub struct Options {
     /// Count passing results (the summary's `pass`) without listing them: for outputs that
     /// show only what fails, which then build nothing for what passes.
     pub passing_counted_only: bool,
+    /// Build no remediation for the findings: for outputs that do not show it (the concise
+    /// text, SARIF, GitHub, GitLab, JUnit), which then hold a few hundred bytes a finding.
+    pub without_remediation: bool,
 }
 
 impl Options {
@@ -314,6 +320,9 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
         reports[index].error = Some(message(index, problem));
     }
     for (index, notes) in notes {
+        // In the input's order, whatever order they were found in.
+        let mut notes = notes;
+        sort::sort_by_key(&mut notes, |n| n.offset);
         reports[index].notes = notes.into_iter().map(|n| message(index, n)).collect();
     }
     let locate = |(input, span): (usize, Span)| -> Location {
@@ -403,34 +412,21 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
                 message: clip_message(&o.message),
                 resource,
                 location: locate(o.at),
-                remediation: o.remediation.map(|d| Remediation {
-                    summary: d.summary,
-                    steps: d.steps.into_iter().map(step).collect(),
-                    warnings: d.warnings,
-                    verify: d.verify.into_iter().map(step).collect(),
-                }),
+                remediation: o
+                    .remediation
+                    .filter(|_| !options.without_remediation)
+                    .map(|d| Remediation {
+                        summary: d.summary,
+                        steps: d.steps.into_iter().map(step).collect(),
+                        warnings: d.warnings,
+                        verify: d.verify.into_iter().map(step).collect(),
+                    }),
                 suppression,
             }
         })
         .collect();
-    // One ranking everywhere: failing, unknown, suppressed, passing; then by severity (the
-    // critical chain first), rule, and place.
     let mut results = results;
-    let order: std::collections::HashMap<&str, usize> = inputs
-        .iter()
-        .enumerate()
-        .map(|(i, input)| (input.name.as_str(), i))
-        .collect();
-    // Each key computed once (the input's position is a lookup by name).
-    sort::sort_by_cached_key(&mut results, |r| {
-        (
-            r.status.rank(),
-            r.severity,
-            r.rule,
-            order.get(r.location.input.as_str()).copied(),
-            r.location.offset,
-        )
-    });
+    rank(&mut results, inputs.iter().map(|i| i.name.as_str()));
     let mut summary = Summary::of(
         &results,
         reports.iter().filter(|r| r.error.is_some()).count(),
@@ -467,6 +463,23 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
         ..phases
     };
     (report, phases)
+}
+
+/// One ranking everywhere: failing, unknown, suppressed, passing; then by severity (the
+/// critical chain first), rule, and place (inputs in the order `names` gives them).
+pub(crate) fn rank<'a>(results: &mut Vec<Finding>, names: impl Iterator<Item = &'a str>) {
+    let order: std::collections::HashMap<&str, usize> =
+        names.enumerate().map(|(i, name)| (name, i)).collect();
+    // Each key computed once (the input's position is a lookup by name).
+    sort::sort_by_cached_key(results, |r| {
+        (
+            r.status.rank(),
+            r.severity,
+            r.rule,
+            order.get(r.location.input.as_str()).copied(),
+            r.location.offset,
+        )
+    });
 }
 
 /// One cluster's pools for the headline: (cluster name, Autopilot, each pool's name, GKE001

@@ -4,6 +4,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use gkecheck::input::Format;
+use gkecheck::stream::{self, Stream};
 use gkecheck::{check, render, rules, Input, Options};
 
 /// Writes to standard output. A reader that went away (`gkecheck rules | head`) ends the
@@ -418,7 +419,7 @@ fn run(command: Command) -> Result<u8, String> {
                 Some(path) => Some(read_baseline(path)?),
                 None => None,
             };
-            let (inputs, unreadable, mut options) = prepare(&common, paths)?;
+            let (inputs, mut streams, unreadable, mut options) = prepare(&common, paths, true)?;
             // What shows only failing, unknown and waived results builds nothing for what passes.
             options.passing_counted_only = match format {
                 OutputFormat::Json | OutputFormat::Junit => false,
@@ -428,6 +429,11 @@ fn run(command: Command) -> Result<u8, String> {
                 | OutputFormat::Github
                 | OutputFormat::Gitlab => true,
             };
+            // Remediation is built only for the outputs that show it.
+            options.without_remediation = !matches!(
+                format,
+                OutputFormat::Json | OutputFormat::Full | OutputFormat::Script
+            );
             let read = started.elapsed();
             let color = match color {
                 ColorChoice::Always => true,
@@ -451,7 +457,8 @@ fn run(command: Command) -> Result<u8, String> {
                 baseline: known.as_ref().zip(baseline.as_deref()),
                 rule_docs: rule_docs_url.as_deref(),
             };
-            let (code, phases, output) = run_check(&inputs, &unreadable, &options, &emit)?;
+            let (code, phases, output) =
+                run_check(&inputs, &mut streams, &unreadable, &options, &emit)?;
             if timings {
                 let ms = |d: std::time::Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
                 let mut line = serde_json::json!({
@@ -461,7 +468,8 @@ fn run(command: Command) -> Result<u8, String> {
                     "report_ms": ms(phases.report),
                     "output_ms": ms(output),
                     "total_ms": ms(started.elapsed()),
-                    "input_bytes": inputs.iter().map(|i| i.text.len()).sum::<usize>(),
+                    "input_bytes": inputs.iter().map(|i| i.text.len() as u64).sum::<u64>()
+                        + streams.iter().map(|s| s.len()).sum::<u64>(),
                 });
                 if let Some(kib) = peak_kib() {
                     line["peak_kib"] = kib.into();
@@ -478,26 +486,28 @@ fn run(command: Command) -> Result<u8, String> {
             unsafe_fixes,
             paths,
         } => {
-            let (inputs, unreadable, options) = prepare(&common, paths)?;
+            let (inputs, _, unreadable, options) = prepare(&common, paths, false)?;
             run_fix(&inputs, &unreadable, diff, unsafe_fixes, &options)
         }
     }
 }
 
 /// The inputs read, the files that could not be read (with why), and the options.
-type Prepared = (Vec<Input>, Vec<(String, String)>, Options);
+type Prepared = (Vec<Input>, Vec<Stream>, Vec<(String, String)>, Options);
 
 /// Reads the inputs and builds the options both `check` and `fix` take.
-fn prepare(common: &Common, mut paths: Vec<String>) -> Result<Prepared, String> {
+/// `streaming`: JSON over the page's limit is read in parts (`check`), not refused.
+fn prepare(common: &Common, mut paths: Vec<String>, streaming: bool) -> Result<Prepared, String> {
     if paths.is_empty() && common.var_file.is_empty() {
         paths.push("-".into());
     }
-    let (inputs, unreadable) = read_inputs(
+    let (inputs, streams, unreadable) = read_inputs(
         &paths,
         common.var_file.clone(),
         common.input_format.format(),
+        streaming,
     );
-    if inputs.is_empty() && unreadable.is_empty() {
+    if inputs.is_empty() && streams.is_empty() && unreadable.is_empty() {
         return Err("no input to check (the directories hold no file gkecheck reads)".into());
     }
     let options = Options {
@@ -508,8 +518,9 @@ fn prepare(common: &Common, mut paths: Vec<String>) -> Result<Prepared, String> 
         ignore: common.ignore.clone(),
         severity: common.severity.clone(),
         passing_counted_only: false,
+        without_remediation: false,
     };
-    Ok((inputs, unreadable, options))
+    Ok((inputs, streams, unreadable, options))
 }
 
 /// `gkecheck fix`: writes the fixes into the Terraform files, or prints them as a diff.
@@ -680,11 +691,16 @@ fn read_baseline(path: &str) -> Result<Baseline, String> {
 
 fn run_check(
     inputs: &[Input],
+    streams: &mut [Stream],
     unreadable: &[(String, String)],
     options: &Options,
     emit: &Emit,
 ) -> Result<(u8, gkecheck::Phases, std::time::Duration), String> {
-    let (mut report, phases) = gkecheck::check_timed(inputs, options);
+    let (mut report, phases) = if streams.is_empty() {
+        gkecheck::check_timed(inputs, options)
+    } else {
+        gkecheck::stream::check(inputs, streams, options, Default::default())
+    };
     let started = std::time::Instant::now();
     if let Some((known, path)) = emit.baseline {
         let old = report.retain_new(known);
@@ -804,7 +820,8 @@ fn read_inputs(
     paths: &[String],
     var_files: Vec<String>,
     forced: Option<Format>,
-) -> (Vec<Input>, Vec<(String, String)>) {
+    streaming: bool,
+) -> (Vec<Input>, Vec<Stream>, Vec<(String, String)>) {
     let mut skipped = Vec::new();
     let mut files = Vec::new();
     // Directories already read, by their real path: a link back up the tree is read once.
@@ -843,12 +860,40 @@ fn read_inputs(
             )
         })
         .collect();
+    let mut streams = Vec::new();
+    let json =
+        |format: &Option<Format>| streaming && matches!(format, None | Some(Format::GcloudJson));
     for (path, format) in &files {
         let text = if path == "-" {
             let mut buf = Vec::new();
-            std::io::stdin().read_to_end(&mut buf).map(|_| buf)
+            match std::io::stdin().read_to_end(&mut buf) {
+                Ok(_)
+                    if json(format)
+                        && stream::streams(
+                            buf.len() as u64,
+                            &buf[..buf.len().min(stream::HEAD_BYTES)],
+                        ) =>
+                {
+                    streams.push(Stream {
+                        name: "<stdin>".into(),
+                        bytes: stream::Bytes::Memory(buf),
+                    });
+                    continue;
+                }
+                read => read.map(|_| buf),
+            }
         } else {
-            std::fs::read(path)
+            match opened(path) {
+                Ok(Some(file)) if json(format) => {
+                    streams.push(Stream {
+                        name: path.clone(),
+                        bytes: stream::Bytes::File(file),
+                    });
+                    continue;
+                }
+                Ok(_) => std::fs::read(path),
+                Err(e) => Err(e),
+            }
         };
         match text {
             Ok(bytes) => match String::from_utf8(bytes) {
@@ -866,7 +911,21 @@ fn read_inputs(
             Err(e) => unreadable.push((path.clone(), format!("cannot read the file: {e}"))),
         }
     }
-    (inputs, unreadable)
+    (inputs, streams, unreadable)
+}
+
+/// A file over the page's limit that starts as JSON does, opened to be read in parts.
+fn opened(path: &str) -> std::io::Result<Option<std::fs::File>> {
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len <= gkecheck::input::MAX_INPUT_BYTES as u64 {
+        return Ok(None);
+    }
+    let mut first = Vec::with_capacity(stream::HEAD_BYTES);
+    (&mut file)
+        .take(stream::HEAD_BYTES as u64)
+        .read_to_end(&mut first)?;
+    Ok(stream::streams(len, &first).then_some(file))
 }
 
 /// Why bytes are not text gkecheck reads: UTF-16 named as such, with how to convert it.

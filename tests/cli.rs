@@ -243,7 +243,21 @@ fn hostile_input_gets_a_located_error_not_a_crash() {
     assert!(e["message"].as_str().unwrap().contains("nested"), "{e}");
     assert_eq!(e["line"], 2);
 
+    // JSON over the page's 32 MiB is read in parts, up to a million values.
     let huge = format!("[{}]", "0,".repeat(25 * 1024 * 1024) + "0");
+    let out = gkecheck(&["check", "--format=json"], Some(huge.as_bytes()));
+    assert_eq!(out.status.code(), Some(2));
+    let e = &json(&out)["inputs"][0]["error"];
+    assert_eq!(
+        e["message"],
+        "expected at most 1000000 values in one input (gkecheck's limit): split the input"
+    );
+    assert_eq!(
+        (e["line"].as_u64(), e["column"].as_u64()),
+        (Some(1), Some(2_000_003))
+    );
+    // Anything else over it is refused.
+    let huge = "- 0\n".repeat(9 * 1024 * 1024);
     let out = gkecheck(&["check", "--format=json"], Some(huge.as_bytes()));
     assert_eq!(out.status.code(), Some(2));
     let e = &json(&out)["inputs"][0]["error"];
@@ -680,4 +694,90 @@ fn a_closed_pipe_is_not_a_panic() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
         assert!(out.status.code().is_some(), "{args:?}: ended by a signal");
     }
+}
+
+#[test]
+fn json_over_the_page_limit_is_checked_in_parts() {
+    let dir = temp_dir("stream");
+    std::fs::create_dir_all(&dir).unwrap();
+    // 1,100 clusters, one per line, each with a long description: 35 MB.
+    let padding = "é".repeat(16_000);
+    let mut text = String::new();
+    for i in 0..1_100 {
+        let mode = if i == 1_099 {
+            "GCE_METADATA"
+        } else {
+            "GKE_METADATA"
+        };
+        text.push_str(&format!(
+            "{{\"description\": \"{padding}\", \"name\": \"c{i}\", \"location\": \"eu\", \"currentMasterVersion\": \"1.30\", \"workloadIdentityConfig\": {{\"workloadPool\": \"p.svc.id.goog\"}}, \"nodePools\": [{{\"name\": \"pool\", \"config\": {{\"workloadMetadataConfig\": {{\"mode\": \"{mode}\"}}}}}}]}}\n"
+        ));
+    }
+    assert!(text.len() > 33 << 20);
+    let file = dir.join("org-export.json");
+    std::fs::write(&file, &text).unwrap();
+    let path = file.to_str().unwrap();
+    let out = gkecheck(&["check", "--format=json", "--select=GKE001", path], None);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    assert_eq!(report["inputs"][0]["name"], path);
+    assert!(report["inputs"][0]["error"].is_null());
+    assert_eq!(report["headline"].as_array().unwrap().len(), 1_100);
+    let failing: Vec<&serde_json::Value> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "fail")
+        .collect();
+    assert_eq!(failing.len(), 1);
+    // The place in the file itself: its last line, past the long description.
+    let location = &failing[0]["location"];
+    let line = text.lines().nth(1_099).unwrap();
+    let mode = line.find("\"GCE_METADATA\"").unwrap();
+    assert_eq!(location["line"], 1_100);
+    assert_eq!(
+        location["column"].as_u64().unwrap() as usize,
+        line[..mode].chars().count() + 1
+    );
+    let before: usize = text
+        .lines()
+        .take(1_099)
+        .map(|l| l.chars().count() + 1)
+        .sum();
+    assert_eq!(
+        location["offset"].as_u64().unwrap() as usize,
+        before + line[..mode].chars().count()
+    );
+    assert_eq!(report["summary"]["pass"], 1_099);
+    // The text output too; the same from standard input.
+    let out = gkecheck(&["check", "--select=GKE001", path], None);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let column = line[..mode].chars().count() + 1;
+    let finding =
+        format!("{path}:1100:{column}: GKE001 [high] fail node pool pool (cluster c1099)");
+    assert!(
+        stdout.contains(&finding),
+        "{}",
+        &stdout[stdout.len().saturating_sub(2000)..]
+    );
+    let piped = gkecheck(
+        &["check", "--select=GKE001", "--format=json"],
+        Some(text.as_bytes()),
+    );
+    let piped = json(&piped);
+    assert_eq!(piped["inputs"][0]["name"], "<stdin>");
+    assert_eq!(
+        piped["results"],
+        report["results"]
+            .to_string()
+            .replace(path, "<stdin>")
+            .parse::<serde_json::Value>()
+            .unwrap()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,6 +1,7 @@
 //! Passing results counted, not listed (`Options::passing_counted_only`, which the command line
 //! uses for outputs that show only what fails, and the page while it hides passing results):
-//! the same report in every other respect, so the same text, SARIF and script.
+//! the same report in every other respect, so the same text, SARIF and script. Likewise
+//! remediation left out (`Options::without_remediation`) for the outputs that do not show it.
 
 use gkecheck::render::TextOptions;
 use gkecheck::report::Status;
@@ -123,6 +124,45 @@ fn counting_passing_results_changes_nothing_else() {
         assert_eq!(
             gkecheck::formats::gitlab(&counted),
             gkecheck::formats::gitlab(&all)
+        );
+        // Without remediation, as the outputs that do not show it ask: the same output.
+        let bare = check(
+            &inputs,
+            &Options {
+                passing_counted_only: true,
+                without_remediation: true,
+                ..Options::default()
+            },
+        );
+        assert!(bare.results.iter().all(|r| r.remediation.is_none()));
+        assert_eq!(bare.results.len(), counted.results.len(), "{names:?}");
+        assert_eq!(
+            gkecheck::render::concise(&bare, &text),
+            gkecheck::render::concise(&all, &text)
+        );
+        assert_eq!(
+            gkecheck::formats::sarif(&bare, &inputs, &Options::default(), "0", None),
+            gkecheck::formats::sarif(&all, &inputs, &Options::default(), "0", None)
+        );
+        assert_eq!(
+            gkecheck::formats::github(&bare),
+            gkecheck::formats::github(&all)
+        );
+        assert_eq!(
+            gkecheck::formats::gitlab(&bare),
+            gkecheck::formats::gitlab(&all)
+        );
+        // JUnit lists what passes too.
+        let bare_listed = check(
+            &inputs,
+            &Options {
+                without_remediation: true,
+                ..Options::default()
+            },
+        );
+        assert_eq!(
+            gkecheck::formats::junit(&bare_listed),
+            gkecheck::formats::junit(&all)
         );
     }
     assert!(
