@@ -54,6 +54,11 @@ API's {\"clusters\": [...]} / {\"nodePools\": [...]}; Cloud Asset Inventory expo
 IAM policy (`gcloud projects get-iam-policy PROJECT_ID`) beside the clusters; Terraform (.tf);
 Terraform plans (`terraform show -json`).
 
+An input holds at most 32 MiB, except JSON output (a stream of values, a list, an API list, an
+asset export of a whole organization), which is read in parts, up to a million values: each part
+a few megabytes, a pool listed on its own kept with its cluster. Such an input is checked on its
+own, not related to the other inputs (a note says so).
+
 Waived results have the status suppressed and do not fail the run; an expired waiver fails with
 its own message, and a waiver that matches nothing is reported.
 
