@@ -13,7 +13,7 @@ pub mod exercise;
 // The formats CI systems read; the page's engine does not carry them.
 #[cfg(not(target_arch = "wasm32"))]
 pub mod formats;
-#[cfg(feature = "terraform")]
+#[cfg(all(feature = "terraform", not(target_arch = "wasm32")))]
 pub mod fuzzing;
 pub mod input;
 pub mod model;
@@ -80,6 +80,9 @@ pub struct Options {
     /// Build no remediation for the findings: for outputs that do not show it (the concise
     /// text, SARIF, GitHub, GitLab, JUnit), which then hold a few hundred bytes a finding.
     pub without_remediation: bool,
+    /// Projects of the clusters and node pools of the rest of the check, when this is one part
+    /// of it (an input read in parts): what the IAM policies' project is told from.
+    pub projects_beside: Vec<String>,
 }
 
 impl Options {
@@ -152,11 +155,16 @@ impl Clock {
 /// Reads the inputs and runs the rules, keeping every outcome (what `gkecheck fix` plans on).
 #[cfg(feature = "terraform")]
 pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
-    analyze_keeping(inputs, &mut |_| true)
+    analyze_keeping(inputs, &[], &mut |_| true)
 }
 
-/// `analyze`, keeping only the rules' outcomes that `keep` says.
-fn analyze_keeping(inputs: &[Input], keep: &mut dyn FnMut(&rules::Outcome) -> bool) -> Analysis {
+/// `analyze`, keeping only the rules' outcomes that `keep` says; `projects_beside` as in
+/// `Options`.
+fn analyze_keeping(
+    inputs: &[Input],
+    projects_beside: &[String],
+    keep: &mut dyn FnMut(&rules::Outcome) -> bool,
+) -> Analysis {
     let clock = Clock::start();
     let mut formats = Vec::new();
     let mut problems = std::collections::BTreeMap::new();
@@ -191,6 +199,7 @@ fn analyze_keeping(inputs: &[Input], keep: &mut dyn FnMut(&rules::Outcome) -> bo
     }
     let mut model = model::Model::default();
     let loaded = input::load(&sources, &mut model);
+    model.projects_beside = projects_beside.to_vec();
     problems.extend(loaded.problems);
     if let Some((index, problem)) = bound(&mut model) {
         problems.entry(index).or_insert(problem);
@@ -286,7 +295,7 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
         notes,
         phases,
         ..
-    } = analyze_keeping(inputs, &mut |o| {
+    } = analyze_keeping(inputs, &options.projects_beside, &mut |o| {
         if !counted || o.status != report::Status::Pass {
             return true;
         }

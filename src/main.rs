@@ -524,6 +524,7 @@ fn prepare(common: &Common, mut paths: Vec<String>, streaming: bool) -> Result<P
         severity: common.severity.clone(),
         passing_counted_only: false,
         without_remediation: false,
+        projects_beside: Vec::new(),
     };
     Ok((inputs, streams, unreadable, options))
 }

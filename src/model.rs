@@ -289,6 +289,10 @@ pub struct Model {
     pub node_pools: Vec<NodePool>,
     /// IAM policies given with the clusters; their project is taken to be the clusters'.
     pub iam: Vec<IamPolicy>,
+    /// Projects of clusters and node pools checked with these but not in this model (the
+    /// other parts of an input read in parts): a policy is taken to be one project's only
+    /// when all of them are of that project.
+    pub projects_beside: Vec<String>,
 }
 
 impl Model {

@@ -46,6 +46,25 @@ impl Stream {
     }
 }
 
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &std::fs::File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Bytes {
     fn reader(&mut self) -> std::io::Result<Box<dyn Read + '_>> {
         Ok(match self {
@@ -57,14 +76,14 @@ impl Bytes {
         })
     }
 
-    /// The bytes `start..end`, appended to `out`.
-    fn read(&mut self, start: u64, end: u64, out: &mut Vec<u8>) -> std::io::Result<()> {
+    /// The bytes `start..end`, appended to `out`; from any thread (a file is read at an
+    /// offset, not from a shared position).
+    fn read(&self, start: u64, end: u64, out: &mut Vec<u8>) -> std::io::Result<()> {
         match self {
             Bytes::File(file) => {
-                file.seek(SeekFrom::Start(start))?;
                 let from = out.len();
                 out.resize(from + (end - start) as usize, 0);
-                file.read_exact(&mut out[from..])
+                read_at(file, &mut out[from..], start)
             }
             Bytes::Memory(bytes) => {
                 out.extend_from_slice(&bytes[start as usize..end as usize]);
@@ -184,19 +203,37 @@ impl Start {
     }
 }
 
-/// One value the input is made of, `start.byte..end`. `listed`: an item of a list, which the
-/// whole-input check passes over silently when it describes nothing gkecheck reads.
+/// One value the input is made of, `start.byte..end`.
 #[derive(Clone, Copy, Debug)]
 struct Unit {
     start: Start,
     end: u64,
-    listed: bool,
+    /// The list (or API list) it is an item of, in `Scanned::lists`: the whole-input check
+    /// reads the list as one document, passing over silently an item that describes nothing.
+    list: Option<usize>,
+}
+
+/// A top-level list, or an API list's object, whose items are read as values of their own.
+struct List {
+    start: Start,
+    /// An object's first keys (what the reader names when none of its items describes
+    /// anything); none for a list.
+    keys: Vec<String>,
+}
+
+/// What the scanner finds: the values, and the lists they are items of.
+struct Scanned {
+    units: Vec<Unit>,
+    lists: Vec<List>,
 }
 
 /// The keys of an object that make it one value to read whole, rather than a list wrapper
 /// (`{"clusters": [...]}`) whose items are read one by one: the keys by which the reader
 /// takes an object for a cluster, a node pool, an IAM policy or an asset.
 const WHOLE_KEYS: &[&[u8]] = &[b"name", b"bindings", b"assetType"];
+
+/// How many keys the reader's description of an object names.
+const DESCRIBED_KEYS: usize = 6;
 
 /// The list members of a wrapper whose items are values of their own.
 const LIST_KEYS: &[&[u8]] = &[b"clusters", b"nodePools", b"node_pools"];
@@ -213,12 +250,19 @@ struct ObjectScan {
     /// The member's value is a list of `LIST_KEYS`, being split into its items.
     in_list: bool,
     items: Vec<Unit>,
+    /// The first keys, as the reader's description of an object names them.
+    keys: Vec<String>,
 }
 
 enum Top {
     None,
     Scalar,
-    List { start: Start, items: usize },
+    /// `first`: the index its first item gets in `units`.
+    List {
+        start: Start,
+        items: usize,
+        first: usize,
+    },
     Object(Box<ObjectScan>),
 }
 
@@ -238,6 +282,7 @@ struct Scanner {
     element: Option<Start>,
     top: Top,
     units: Vec<Unit>,
+    lists: Vec<List>,
     /// Values found so far (those of a wrapper before it is known to be one too).
     values: usize,
 }
@@ -260,6 +305,7 @@ impl Scanner {
             element: None,
             top: Top::None,
             units: Vec::new(),
+            lists: Vec::new(),
             values: 0,
         }
     }
@@ -315,10 +361,18 @@ impl Scanner {
                 self.escape = true;
             } else if b == b'"' {
                 self.in_string = false;
+                if self.open.is_empty() {
+                    // A string at the top is a value of its own, whatever follows it.
+                    self.last_end = here.byte + 1;
+                    self.end_scalar();
+                }
                 if let Top::Object(o) = &mut self.top {
                     if o.reading_key {
                         o.reading_key = false;
                         o.whole |= WHOLE_KEYS.contains(&&o.key[..]);
+                        if o.keys.len() < DESCRIBED_KEYS {
+                            o.keys.push(String::from_utf8_lossy(&o.key).into_owned());
+                        }
                     }
                 }
                 return Ok(());
@@ -371,6 +425,9 @@ impl Scanner {
                 }
             }
             b'"' => {
+                if depth == 0 {
+                    self.end_scalar();
+                }
                 self.value_starts(depth, here, b);
                 self.in_string = true;
             }
@@ -394,11 +451,13 @@ impl Scanner {
                             after_colon: false,
                             in_list: false,
                             items: Vec::new(),
+                            keys: Vec::new(),
                         }))
                     } else {
                         Top::List {
                             start: here,
                             items: 0,
+                            first: self.units.len(),
                         }
                     };
                 } else if self.element.is_none() {
@@ -443,7 +502,7 @@ impl Scanner {
                     self.units.push(Unit {
                         start,
                         end,
-                        listed: true,
+                        list: None,
                     });
                 }
             }
@@ -454,7 +513,7 @@ impl Scanner {
                     o.items.push(Unit {
                         start,
                         end,
-                        listed: true,
+                        list: None,
                     });
                 }
             }
@@ -467,23 +526,35 @@ impl Scanner {
         let end = self.last_end;
         match depth {
             0 => match std::mem::replace(&mut self.top, Top::None) {
-                Top::List { start, mut items } => {
+                Top::List {
+                    start,
+                    mut items,
+                    first,
+                } => {
                     if let Some(element) = self.element.take() {
                         items += 1;
                         self.values += 1;
                         self.units.push(Unit {
                             start: element,
                             end,
-                            listed: true,
+                            list: None,
                         });
                     }
-                    if items == 0 {
+                    if items > 0 {
+                        for unit in &mut self.units[first..] {
+                            unit.list = Some(self.lists.len());
+                        }
+                        self.lists.push(List {
+                            start,
+                            keys: Vec::new(),
+                        });
+                    } else {
                         // An empty list: read whole, for what the reader says of it.
                         self.values += 1;
                         self.units.push(Unit {
                             start,
                             end: here.byte + 1,
-                            listed: false,
+                            list: None,
                         });
                     }
                 }
@@ -493,10 +564,18 @@ impl Scanner {
                         self.units.push(Unit {
                             start: o.start,
                             end: here.byte + 1,
-                            listed: false,
+                            list: None,
                         });
                     } else {
-                        self.units.extend(o.items);
+                        let list = self.lists.len();
+                        self.units.extend(o.items.into_iter().map(|u| Unit {
+                            list: Some(list),
+                            ..u
+                        }));
+                        self.lists.push(List {
+                            start: o.start,
+                            keys: o.keys,
+                        });
                     }
                 }
                 _ => {}
@@ -510,7 +589,7 @@ impl Scanner {
                             o.items.push(Unit {
                                 start,
                                 end,
-                                listed: true,
+                                list: None,
                             });
                         }
                     }
@@ -527,14 +606,14 @@ impl Scanner {
                 self.units.push(Unit {
                     start,
                     end: self.last_end,
-                    listed: false,
+                    list: None,
                 });
             }
             self.top = Top::None;
         }
     }
 
-    fn finish(mut self) -> Result<Vec<Unit>, InputMessage> {
+    fn finish(mut self) -> Result<Scanned, InputMessage> {
         if self.cr {
             self.next.line += 1;
             self.next.column = 1;
@@ -556,12 +635,15 @@ impl Scanner {
         if self.units.is_empty() {
             return Err(at.message("expected JSON values, found none"));
         }
-        Ok(self.units)
+        Ok(Scanned {
+            units: self.units,
+            lists: self.lists,
+        })
     }
 }
 
 /// The first pass: the values the input is made of.
-fn scan(bytes: &mut Bytes) -> Result<Vec<Unit>, InputMessage> {
+fn scan(bytes: &mut Bytes) -> Result<Scanned, InputMessage> {
     let unreadable =
         |e: std::io::Error| Start::default().message(format!("cannot read the input: {e}"));
     let mut reader = bytes.reader().map_err(unreadable)?;
@@ -580,7 +662,7 @@ fn scan(bytes: &mut Bytes) -> Result<Vec<Unit>, InputMessage> {
 }
 
 /// Reads a unit's text: UTF-8, or the place of its first invalid byte.
-fn text_of(bytes: &mut Bytes, unit: &Unit, buf: &mut Vec<u8>) -> Result<String, InputMessage> {
+fn text_of(bytes: &Bytes, unit: &Unit, buf: &mut Vec<u8>) -> Result<String, InputMessage> {
     buf.clear();
     bytes
         .read(unit.start.byte, unit.end, buf)
@@ -620,8 +702,163 @@ struct Facts {
     iam: bool,
 }
 
+impl Facts {
+    /// It holds a cluster or a node pool (and so belongs to a part).
+    fn described(&self) -> bool {
+        self.clusters + self.pools > 0
+    }
+}
+
 /// A cluster's location and project.
 type Key = (Option<String>, Option<String>);
+
+/// What the first pass learns of a stream.
+struct Survey {
+    units: Vec<Unit>,
+    lists: Vec<List>,
+    facts: Vec<Facts>,
+    /// Units that describe nothing, with what the reader says of them.
+    skipped: Vec<(usize, String)>,
+    /// Clusters by name: their unit, location and project.
+    clusters: HashMap<String, Vec<(usize, Key)>>,
+    /// Node pools listed apart from their cluster: their unit, the cluster they name, their
+    /// location and project.
+    pools: Vec<(usize, Option<String>, Key)>,
+    projects: BTreeSet<String>,
+}
+
+/// The first pass: the values, each read once for what it describes, on every core. An error
+/// anywhere is the input's (nothing of it is checked, as when it is read whole).
+fn survey(bytes: &mut Bytes) -> Result<Survey, InputMessage> {
+    let Scanned { units, lists } = scan(bytes)?;
+    let bytes = &*bytes;
+    let threads = cores().min(units.len().div_ceil(64)).max(1);
+    let per = units.len().div_ceil(threads);
+    let pieces: Vec<Result<Survey, InputMessage>> = std::thread::scope(|scope| {
+        let running: Vec<_> = (0..threads)
+            .map(|t| {
+                let units = &units;
+                scope.spawn(move || {
+                    let first = t * per;
+                    survey_units(bytes, units, first..units.len().min(first + per))
+                })
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut survey = Survey {
+        facts: Vec::with_capacity(units.len()),
+        units: Vec::new(),
+        lists,
+        skipped: Vec::new(),
+        clusters: HashMap::new(),
+        pools: Vec::new(),
+        projects: BTreeSet::new(),
+    };
+    // In the input's order: the first error is that of the first piece with one.
+    for piece in pieces {
+        let piece = piece?;
+        survey.facts.extend(piece.facts);
+        survey.skipped.extend(piece.skipped);
+        for (name, mut found) in piece.clusters {
+            survey.clusters.entry(name).or_default().append(&mut found);
+        }
+        survey.pools.extend(piece.pools);
+        survey.projects.extend(piece.projects);
+    }
+    survey.units = units;
+    Ok(survey)
+}
+
+/// How many threads the command line checks with.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The first pass over `range` of the units (a survey of those, with no units or lists).
+fn survey_units(
+    bytes: &Bytes,
+    units: &[Unit],
+    range: std::ops::Range<usize>,
+) -> Result<Survey, InputMessage> {
+    let mut survey = Survey {
+        facts: Vec::with_capacity(range.len()),
+        units: Vec::new(),
+        lists: Vec::new(),
+        skipped: Vec::new(),
+        clusters: HashMap::new(),
+        pools: Vec::new(),
+        projects: BTreeSet::new(),
+    };
+    let mut buf = Vec::new();
+    for u in range {
+        let unit = &units[u];
+        let text = text_of(bytes, unit, &mut buf)?;
+        let plain = crate::input::for_parsers(&text);
+        let doc = json::parse(&plain)
+            .map_err(|e| within(unit.start, &LineIndex::new(&text), e.offset).message(e.message))?;
+        let mut model = Model::default();
+        if let Err(message) = gcloud::load(0, &doc, &mut model) {
+            survey.skipped.push((u, message));
+            survey.facts.push(Facts::default());
+            continue;
+        }
+        let key = |location: &crate::model::Field<String>,
+                   project: &crate::model::Field<String>| {
+            (
+                location.as_str().map(str::to_string),
+                project.as_str().map(str::to_string),
+            )
+        };
+        for c in &model.clusters {
+            if let (Some(name), Origin::Live) = (c.name.as_str(), c.origin) {
+                survey
+                    .clusters
+                    .entry(name.to_string())
+                    .or_default()
+                    .push((u, key(&c.location, &c.project)));
+            }
+        }
+        for p in &model.node_pools {
+            if let ClusterLink::Missing { name, .. } = &p.cluster {
+                survey
+                    .pools
+                    .push((u, name.clone(), key(&p.location, &p.project)));
+            }
+        }
+        let projects = model.clusters.iter().map(|c| &c.project);
+        for p in projects.chain(model.node_pools.iter().map(|p| &p.project)) {
+            if let Some(p) = p.as_str().filter(|p| !p.is_empty()) {
+                survey.projects.insert(p.to_string());
+            }
+        }
+        survey.facts.push(Facts {
+            clusters: model.clusters.len(),
+            pools: model.node_pools.len(),
+            iam: !model.iam.is_empty(),
+        });
+    }
+    Ok(survey)
+}
+
+/// What the reader says of a list none of whose items describes anything, read whole: of a
+/// list, or of an object with these keys.
+fn undescribed(list: &List) -> String {
+    let shape = if list.keys.is_empty() {
+        "[0]".to_string()
+    } else {
+        let members: Vec<String> = list.keys.iter().map(|k| format!("\"{k}\": 0")).collect();
+        format!("{{{}}}", members.join(", "))
+    };
+    let read = json::parse(&shape).map(|doc| gcloud::load(0, &doc, &mut Model::default()));
+    match read {
+        Ok(Err(message)) => message,
+        _ => "found no cluster, node pool or IAM policy in this list".into(),
+    }
+}
 
 /// Groups units: what the whole-input check relates must be checked in the same part.
 struct Groups {
@@ -650,176 +887,57 @@ impl Groups {
     }
 }
 
-/// The first pass, then the parts; the stream's report.
-fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: bool) -> Checked {
-    let mut input = InputReport {
-        name: stream.name.clone(),
-        format: Format::GcloudJson.as_str(),
-        error: None,
-        notes: Vec::new(),
-    };
-    let empty = |input: InputReport| {
-        let mut report = crate::check_timed(&[], options).0;
-        report.inputs.push(input);
-        report.summary.errors = 1;
-        Checked {
-            report,
-            phases: Phases::default(),
-        }
-    };
-    let clock = std::time::Instant::now();
-    let units = match scan(&mut stream.bytes) {
-        Ok(units) => units,
-        Err(e) => {
-            input.error = Some(e);
-            return empty(input);
-        }
-    };
-    // Read each unit once for what it describes.
-    let mut facts: Vec<Facts> = Vec::with_capacity(units.len());
-    let mut skipped: Vec<(usize, String)> = Vec::new();
-    let mut clusters: HashMap<String, Vec<(usize, Key)>> = HashMap::new();
-    let mut pools: Vec<(usize, Option<String>, Key)> = Vec::new();
-    let mut projects: BTreeSet<String> = BTreeSet::new();
-    let mut buf = Vec::new();
-    for (u, unit) in units.iter().enumerate() {
-        let text = match text_of(&mut stream.bytes, unit, &mut buf) {
-            Ok(text) => text,
-            Err(e) => {
-                input.error = Some(e);
-                return empty(input);
-            }
-        };
-        let plain = crate::input::for_parsers(&text);
-        let doc = match json::parse(&plain) {
-            Ok(doc) => doc,
-            Err(e) => {
-                let at = within(unit.start, &LineIndex::new(&text), e.offset);
-                input.error = Some(at.message(e.message));
-                return empty(input);
-            }
-        };
-        let mut model = Model::default();
-        let mut fact = Facts::default();
-        match gcloud::load(0, &doc, &mut model) {
-            Err(message) => skipped.push((u, message)),
-            Ok(()) => {
-                let key = |location: &crate::model::Field<String>,
-                           project: &crate::model::Field<String>| {
-                    (
-                        location.as_str().map(str::to_string),
-                        project.as_str().map(str::to_string),
-                    )
-                };
-                for c in &model.clusters {
-                    if let (Some(name), Origin::Live) = (c.name.as_str(), c.origin) {
-                        clusters
-                            .entry(name.to_string())
-                            .or_default()
-                            .push((u, key(&c.location, &c.project)));
-                    }
-                }
-                for p in &model.node_pools {
-                    if let ClusterLink::Missing { name, .. } = &p.cluster {
-                        pools.push((u, name.clone(), key(&p.location, &p.project)));
-                    }
-                }
-                let names = model.clusters.iter().map(|c| &c.project);
-                for p in names.chain(model.node_pools.iter().map(|p| &p.project)) {
-                    if let Some(p) = p.as_str().filter(|p| !p.is_empty()) {
-                        projects.insert(p.to_string());
-                    }
-                }
-                fact = Facts {
-                    clusters: model.clusters.len(),
-                    pools: model.node_pools.len(),
-                    iam: !model.iam.is_empty(),
-                };
-            }
-        }
-        facts.push(fact);
-    }
-    // As the whole-input check: what describes nothing is noted (an item of a list silently
-    // passed over); when nothing describes anything, that is the input's error.
-    if skipped.len() == units.len() {
-        let (u, message) = skipped.pop().expect("a stream has units");
-        input.error = Some(units[u].start.message(message));
-        return empty(input);
-    }
-    let mut unlisted = skipped.iter().filter(|(u, _)| !units[*u].listed);
-    for (u, message) in unlisted.by_ref().take(SKIPPED_NOTED) {
-        input
-            .notes
-            .push(units[*u].start.message(format!("skipped: {message}")));
-    }
-    if let Some((u, _)) = unlisted.next() {
-        let more = 1 + unlisted.count();
-        input.notes.push(units[*u].start.message(format!(
-            "skipped: {more} more values from here on that hold no cluster, node pool or IAM policy"
-        )));
-    }
+/// The parts: the units that describe clusters or pools, grouped so that what the whole check
+/// relates is checked together, the groups in the order of their first unit, packed up to
+/// `parts`. Also, for each missing cluster's headline group, the first unit with one of its
+/// pools (where the group goes in the headline).
+fn plan(survey: &Survey, parts: Parts) -> (Vec<Vec<usize>>, HashMap<String, usize>) {
+    let Survey {
+        units,
+        facts,
+        clusters,
+        pools,
+        ..
+    } = survey;
     // A pool listed on its own goes with every cluster it could belong to (one: it joins it;
     // several: it joins none, and the check must see them all to know); one that joins none,
     // with the other pools that name the same missing cluster (one headline group).
     let mut groups = Groups {
         parent: (0..units.len()).collect(),
     };
-    let mut missing: HashMap<String, usize> = HashMap::new();
-    // The first unit with a pool of each missing cluster: where its headline group goes.
-    let mut missing_first: HashMap<String, usize> = HashMap::new();
-    for (u, name, (location, project)) in &pools {
-        let agrees = |mine: &Option<String>, theirs: &Option<String>| match (mine, theirs) {
-            (Some(a), Some(b)) => a == b,
-            _ => true,
-        };
+    let mut missing: HashMap<String, (usize, usize)> = HashMap::new();
+    let agrees = |mine: &Option<String>, theirs: &Option<String>| match (mine, theirs) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    };
+    for (u, name, (location, project)) in pools {
         let fits: Vec<usize> = name
             .as_ref()
             .and_then(|n| clusters.get(n))
-            .map(|list| {
-                list.iter()
-                    .filter(|(_, (l, p))| agrees(location, l) && agrees(project, p))
-                    .map(|(c, _)| *c)
-                    .collect()
-            })
-            .unwrap_or_default();
+            .into_iter()
+            .flatten()
+            .filter(|(_, (l, p))| agrees(location, l) && agrees(project, p))
+            .map(|(c, _)| *c)
+            .collect();
         for &c in &fits {
             groups.join(*u, c);
         }
         if fits.len() != 1 {
             let key = name.clone().unwrap_or_default();
-            missing_first.entry(key.clone()).or_insert(*u);
-            let node = match missing.get(&key) {
-                Some(&node) => node,
+            let (node, _) = match missing.get(&key) {
+                Some(&found) => found,
                 None => {
-                    let node = groups.node();
-                    missing.insert(key, node);
-                    node
+                    let found = (groups.node(), *u);
+                    missing.insert(key, found);
+                    found
                 }
             };
             groups.join(*u, node);
         }
     }
-    // IAM policies apply to every part, when the input's clusters are of one project; of
-    // several, the whole-input check cannot tell whose a policy is, and neither can a part.
-    let iam: Vec<usize> = (0..units.len()).filter(|&u| facts[u].iam).collect();
-    let iam_used = projects.len() <= 1;
-    if !iam.is_empty() && !iam_used {
-        input.notes.push(units[iam[0]].start.message(format!(
-            "the IAM policies in this input were not used (GKE006): it holds clusters of {} projects, and a policy does not say whose it is; check each project's clusters with its own policy",
-            projects.len()
-        )));
-    }
-    if alone {
-        input.notes.push(units[0].start.message(format!(
-            "checked on its own, in parts, as it is over {} MiB: clusters, node pools, IAM policies and Terraform in the other inputs were not related to what it holds",
-            crate::input::MAX_INPUT_BYTES >> 20
-        )));
-    }
-    // The groups in the order of their first unit, packed into parts.
-    let described: Vec<bool> = facts.iter().map(|f| f.clusters + f.pools > 0).collect();
     let mut order: Vec<usize> = Vec::new();
     let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
-    for u in (0..units.len()).filter(|&u| described[u]) {
+    for u in (0..units.len()).filter(|&u| facts[u].described()) {
         let root = groups.find(u);
         members
             .entry(root)
@@ -829,8 +947,8 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
             })
             .push(u);
     }
-    let mut batches: Vec<Vec<usize>> = Vec::new();
-    let (mut batch, mut size, mut resources) = (Vec::new(), 0u64, 0usize);
+    let mut planned: Vec<Vec<usize>> = Vec::new();
+    let (mut part, mut size, mut resources) = (Vec::new(), 0u64, 0usize);
     for root in order {
         let group = members.remove(&root).unwrap_or_default();
         let group_size: u64 = group
@@ -841,90 +959,239 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
             .iter()
             .map(|&u| facts[u].clusters + facts[u].pools)
             .sum();
-        if !batch.is_empty()
+        if !part.is_empty()
             && (size + group_size > parts.bytes || resources + group_resources > parts.resources)
         {
-            batches.push(std::mem::take(&mut batch));
+            planned.push(std::mem::take(&mut part));
             (size, resources) = (0, 0);
         }
-        batch.extend(group);
+        part.extend(group);
         size += group_size;
         resources += group_resources;
     }
-    if !batch.is_empty() {
-        batches.push(batch);
+    if !part.is_empty() {
+        planned.push(part);
     }
+    let first = missing.into_iter().map(|(k, (_, u))| (k, u)).collect();
+    (planned, first)
+}
+
+/// One part: its units read, checked as a stream of values one per line, and every place in
+/// its report mapped back to the input's.
+fn check_part(
+    name: &str,
+    bytes: &Bytes,
+    units: &[Unit],
+    part: &[usize],
+    options: &Options,
+) -> PartChecked {
+    let mut text = String::new();
+    let mut offsets = Vec::with_capacity(part.len());
+    let mut buf = Vec::new();
+    for &u in part {
+        offsets.push(text.len());
+        text.push_str(&text_of(bytes, &units[u], &mut buf)?);
+        text.push('\n');
+    }
+    let places: Vec<(usize, usize, Start)> = {
+        let index = LineIndex::new(&text);
+        offsets
+            .iter()
+            .zip(part)
+            .map(|(&o, &u)| {
+                let p = index.position(o);
+                (p.line, p.utf16, units[u].start)
+            })
+            .collect()
+    };
+    let input = Input {
+        name: name.to_string(),
+        text,
+        format: Some(Format::GcloudJson),
+    };
+    let (mut report, phases) = crate::check_timed(std::slice::from_ref(&input), options);
+    map_report(&mut report, &places);
+    Ok((report, phases))
+}
+
+/// A part's report, or why it could not be read.
+type PartChecked = Result<(Report, Phases), InputMessage>;
+
+/// Each part checked, on every core; the reports in the parts' order.
+fn check_parts(
+    name: &str,
+    bytes: &Bytes,
+    units: &[Unit],
+    planned: &[Vec<usize>],
+    options: &Options,
+) -> Vec<PartChecked> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = cores().min(planned.len()).max(1);
+    let mut done: Vec<(usize, PartChecked)> = std::thread::scope(|scope| {
+        let running: Vec<_> = (0..threads)
+            .map(|_| {
+                let next = &next;
+                scope.spawn(move || {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(part) = planned.get(i) else { break };
+                        mine.push((i, check_part(name, bytes, units, part, options)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        running
+            .into_iter()
+            .flat_map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    crate::sort::sort_by_key(&mut done, |d| d.0);
+    done.into_iter().map(|d| d.1).collect()
+}
+
+/// The first pass, then the parts; the stream's report.
+fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: bool) -> Checked {
+    let mut input = InputReport {
+        name: stream.name.clone(),
+        format: Format::GcloudJson.as_str(),
+        error: None,
+        notes: Vec::new(),
+    };
+    let failed = |mut input: InputReport, error: InputMessage| {
+        let mut report = crate::check_timed(&[], options).0;
+        input.error = Some(error);
+        report.inputs.push(input);
+        report.summary.errors = 1;
+        Checked {
+            report,
+            phases: Phases::default(),
+        }
+    };
+    let clock = std::time::Instant::now();
+    let mut survey = match survey(&mut stream.bytes) {
+        Ok(survey) => survey,
+        Err(e) => return failed(input, e),
+    };
+    let units = &survey.units;
+    // As the whole-input check: a document that describes nothing is noted; when none
+    // describes anything, that is the input's error. Its documents are the values that are
+    // not items of a list, and the lists (whose items are passed over silently, unless none of
+    // them describes anything).
+    let mut skipped: Vec<(Start, String)> = Vec::new();
+    let mut left = vec![0usize; survey.lists.len()];
+    for unit in units {
+        if let Some(l) = unit.list {
+            left[l] += 1;
+        }
+    }
+    for (u, message) in std::mem::take(&mut survey.skipped) {
+        match units[u].list {
+            Some(l) => left[l] -= 1,
+            None => skipped.push((units[u].start, message)),
+        }
+    }
+    for (list, _) in survey
+        .lists
+        .iter()
+        .zip(&left)
+        .filter(|(_, left)| **left == 0)
+    {
+        skipped.push((list.start, undescribed(list)));
+    }
+    crate::sort::sort_by_key(&mut skipped, |(start, _)| start.byte);
+    let documents = units.iter().filter(|u| u.list.is_none()).count() + survey.lists.len();
+    if skipped.len() == documents {
+        let (start, message) = skipped.pop().expect("a stream has documents");
+        return failed(input, start.message(message));
+    }
+    let mut described_nothing = skipped.into_iter();
+    for (start, message) in described_nothing.by_ref().take(SKIPPED_NOTED) {
+        input
+            .notes
+            .push(start.message(format!("skipped: {message}")));
+    }
+    if let Some((start, _)) = described_nothing.next() {
+        let more = 1 + described_nothing.count();
+        input.notes.push(start.message(format!(
+            "skipped: {more} more values from here on that hold no cluster, node pool or IAM policy"
+        )));
+    }
+    // IAM policies go to every part, and every part knows the input's projects: a policy is
+    // one project's only when all the input's clusters are.
+    let iam: Vec<usize> = (0..units.len())
+        .filter(|&u| survey.facts[u].iam && !survey.facts[u].described())
+        .collect();
+    let options = &Options {
+        projects_beside: survey.projects.iter().cloned().collect(),
+        ..options.clone()
+    };
+    if alone {
+        input.notes.push(units[0].start.message(format!(
+            "checked on its own, in parts, as it is over {} MiB: clusters, node pools, IAM policies and Terraform in the other inputs were not related to what it holds",
+            crate::input::MAX_INPUT_BYTES >> 20
+        )));
+    }
+    let (planned, missing_first) = plan(&survey, parts);
     let mut phases = Phases {
         parse: clock.elapsed(),
         ..Phases::default()
     };
-    // The parts, each checked as a stream of its units, one per line.
     let mut report: Option<Report> = None;
     // Each headline group with the unit it comes from, to put them in the input's order.
     let mut headline_clusters: Vec<(usize, Headline)> = Vec::new();
     let mut headline_missing: Vec<(usize, Headline)> = Vec::new();
     let mut pass = 0;
-    for mut batch in batches {
-        if iam_used {
-            batch.extend(iam.iter().copied().filter(|u| !described[*u]));
-        }
-        batch.sort_unstable();
-        let mut text = String::new();
-        let mut offsets = Vec::with_capacity(batch.len());
-        for &u in &batch {
-            offsets.push(text.len());
-            match text_of(&mut stream.bytes, &units[u], &mut buf) {
-                Ok(unit) => text.push_str(&unit),
-                Err(e) => {
-                    input.error = Some(e);
-                    return empty(input);
-                }
-            }
-            text.push('\n');
-        }
-        let places: Vec<(usize, usize, Start)> = {
-            let index = LineIndex::new(&text);
-            offsets
-                .iter()
-                .zip(&batch)
-                .map(|(&o, &u)| {
-                    let p = index.position(o);
-                    (p.line, p.utf16, units[u].start)
-                })
-                .collect()
+    // The parts, on every core; their reports taken in order.
+    let planned: Vec<Vec<usize>> = planned
+        .into_iter()
+        .map(|mut part| {
+            part.extend(&iam);
+            part.sort_unstable();
+            part
+        })
+        .collect();
+    let checked_parts = check_parts(
+        &stream.name,
+        &stream.bytes,
+        &survey.units,
+        &planned,
+        options,
+    );
+    for (part, checked) in planned.iter().zip(checked_parts) {
+        let (mut checked, part_phases) = match checked {
+            Ok(checked) => checked,
+            Err(e) => return failed(input, e),
         };
-        let cluster_units: Vec<usize> = batch
-            .iter()
-            .flat_map(|&u| std::iter::repeat_n(u, facts[u].clusters))
-            .collect();
-        let part = Input {
-            name: stream.name.clone(),
-            text,
-            format: Some(Format::GcloudJson),
-        };
-        let (mut part, part_phases) = crate::check_timed(std::slice::from_ref(&part), options);
         phases.parse += part_phases.parse;
         phases.rules += part_phases.rules;
-        map_report(&mut part, &places);
-        let mut part_input = part.inputs.pop().expect("one input, one input report");
+        let mut part_input = checked.inputs.pop().expect("one input, one input report");
         if input.error.is_none() {
             input.error = part_input.error.take();
         }
         input.notes.append(&mut part_input.notes);
-        pass += part.summary.pass;
-        let missing_groups = part
+        pass += checked.summary.pass;
+        // The part's clusters' groups first (a cluster per group, in the order of its
+        // units), then those of pools whose cluster is missing.
+        let cluster_units: Vec<usize> = part
+            .iter()
+            .flat_map(|&u| std::iter::repeat_n(u, survey.facts[u].clusters))
+            .collect();
+        let missing_groups = checked
             .headline
-            .split_off(cluster_units.len().min(part.headline.len()));
-        headline_clusters.extend(cluster_units.iter().copied().zip(part.headline.drain(..)));
+            .split_off(cluster_units.len().min(checked.headline.len()));
+        headline_clusters.extend(cluster_units.into_iter().zip(checked.headline.drain(..)));
         for h in missing_groups {
             let key = h.cluster.clone().unwrap_or_default();
-            headline_missing.push((missing_first.get(&key).copied().unwrap_or(usize::MAX), h));
+            let first = missing_first.get(&key).copied().unwrap_or(usize::MAX);
+            headline_missing.push((first, h));
         }
         match &mut report {
-            None => report = Some(part),
+            None => report = Some(checked),
             Some(report) => {
-                report.results.append(&mut part.results);
-                for (mine, theirs) in report.waivers.iter_mut().zip(part.waivers) {
+                report.results.append(&mut checked.results);
+                for (mine, theirs) in report.waivers.iter_mut().zip(checked.waivers) {
                     mine.used |= theirs.used;
                     mine.expired |= theirs.expired;
                 }
@@ -934,9 +1201,10 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
     let mut report = report.unwrap_or_else(|| crate::check_timed(&[], options).0);
     // A note each part gave (an IAM policy's, in every part) once, in the input's order.
     crate::sort::sort_by_key(&mut input.notes, |n| n.offset);
+    let mut seen = std::collections::HashSet::new();
     input
         .notes
-        .dedup_by(|a, b| a.offset == b.offset && a.message == b.message);
+        .retain(|n| seen.insert((n.offset, n.message.clone())));
     let errors = usize::from(input.error.is_some());
     report.inputs = vec![input];
     crate::sort::sort_by_key(&mut headline_clusters, |h| h.0);

@@ -262,43 +262,29 @@ fn an_iam_policy_of_the_one_project_applies_to_every_part() {
 }
 
 #[test]
-fn an_iam_policy_among_several_projects_is_set_aside_with_a_note() {
+fn an_iam_policy_among_several_projects_is_unknown_in_every_part() {
     let mut values = vec![
         json!({"bindings": [{"role": "roles/owner", "members": ["serviceAccount:x@p.iam.gserviceaccount.com"]}]}),
     ];
     values.push(cluster("acme", "eu", "a", &[("p", None)]));
     values.push(cluster("beta", "eu", "b", &[("p", None)]));
     let text: String = values.iter().map(|v| format!("{v}\n")).collect();
-    let options = options(false);
-    let read_whole = whole("iam.json", &text, &options);
-    let statuses: Vec<Status> = read_whole
+    assert_same("iam.json", &text);
+    // Each part holds one project's cluster, but the policy's project is not known: the
+    // input's clusters are of two.
+    let report = in_parts("iam.json", &text, &options(false), PARTS[0]);
+    let gke006: Vec<(Status, bool)> = report
         .results
         .iter()
         .filter(|r| r.rule == "GKE006")
-        .map(|r| r.status)
+        .map(|r| {
+            (
+                r.status,
+                r.message.contains("acme") && r.message.contains("beta"),
+            )
+        })
         .collect();
-    assert_eq!(statuses, [Status::Unknown, Status::Unknown]);
-    for parts in PARTS {
-        let report = in_parts("iam.json", &text, &options, parts);
-        assert!(!report.results.iter().any(|r| r.rule == "GKE006"));
-        let note = &report.inputs[0].notes[0];
-        assert_eq!((note.line, note.column), (1, 1));
-        assert!(
-            note.message
-                .contains("not used (GKE006): it holds clusters of 2 projects"),
-            "{}",
-            note.message
-        );
-        // Everything else as read whole.
-        let others = |r: &Report| {
-            r.results
-                .iter()
-                .filter(|f| f.rule != "GKE006")
-                .map(|f| serde_json::to_string(f).unwrap())
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(others(&report), others(&read_whole));
-    }
+    assert_eq!(gke006, [(Status::Unknown, true), (Status::Unknown, true)]);
 }
 
 #[test]
@@ -332,6 +318,23 @@ fn the_examples_and_the_corpus_read_the_same_in_parts() {
 }
 
 #[test]
+fn a_list_that_describes_nothing_is_noted_as_read_whole() {
+    let good = cluster("acme", "eu", "a", &[("p", None)]).to_string();
+    for text in [
+        format!("[1, 2]\n{good}\n"),
+        format!("{good}\n{{\"clusters\": [{{\"kind\": \"x\"}}], \"missingZones\": [], \"nextPageToken\": \"t\"}}\n"),
+        format!("[{good}, 3]\n[4]\n\"five\"\n"),
+    ] {
+        assert_same("lists.json", &text);
+        let report = in_parts("lists.json", &text, &options(true), PARTS[0]);
+        assert!(
+            report.inputs[0].notes.iter().any(|n| n.message.starts_with("skipped: ")),
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn errors_name_the_same_place() {
     let good = cluster("acme", "eu", "a", &[("p", None)]).to_string();
     for (text, expected) in [
@@ -339,6 +342,8 @@ fn errors_name_the_same_place() {
         (format!("{good}\n{good}\n{{\"name\": \"b\" \"x\": 1}}\n"), None),
         (format!("[\n{good},\n  {{\"name\": tru}}\n]"), None),
         ("[]".to_string(), None),
+        ("[1, {\"kind\": \"x\"}]".to_string(), None),
+        ("{\"clusters\": [{\"kind\": \"x\"}], \"nextPageToken\": \"t\"}\n[2]".to_string(), None),
         ("\n  [ ]  \n".to_string(), None),
         ("{\"kind\": \"x\"}\n{\"kind\": \"y\"}".to_string(), None),
         // The structure itself: the scanner's message.

@@ -112,6 +112,7 @@ pub(crate) fn broad_roles(model: &Model, pool: &NodePool) -> Option<Result<Held,
         .map(|c| &c.project)
         .chain(model.node_pools.iter().map(|p| &p.project))
         .filter_map(|p| p.as_str())
+        .chain(model.projects_beside.iter().map(String::as_str))
         .filter(|p| !p.is_empty())
         .collect();
     if projects.len() > 1 {

@@ -241,8 +241,8 @@ fn cases(quick: bool) -> Vec<Case> {
         kind: "API, one line",
         files: vec![("cluster.json".into(), cluster(0, big).to_string())],
     });
-    // A stream of JSON values, one cluster per line, and a Cloud Asset Inventory export.
-    let (stream_pools, export_pools) = if quick { (70, 70) } else { (14_000, 70_000) };
+    // A stream of JSON values, one cluster per line.
+    let stream_pools = if quick { 70 } else { 14_000 };
     let stream: String = clusters(stream_pools)
         .iter()
         .map(|c| format!("{c}\n"))
@@ -252,22 +252,30 @@ fn cases(quick: bool) -> Vec<Case> {
         kind: "JSON stream",
         files: vec![("clusters.jsonl".into(), stream)],
     });
-    let export: String = clusters(export_pools)
-        .into_iter()
-        .enumerate()
-        .map(|(c, data)| {
-            format!(
-                "{}\n",
-                json!({
-                    "name": format!("//container.googleapis.com/projects/project-{c}/locations/europe-west1/clusters/cluster-{c}"),
-                    "asset_type": "container.googleapis.com/Cluster",
-                    "resource": {"version": "v1", "data": data},
-                })
-            )
-        })
-        .collect();
+    // An organization's Cloud Asset Inventory export, a line per asset: each cluster with its
+    // node pools, and each pool again as a NodePool asset (read in parts past 32 MiB).
+    let export_clusters = if quick { 10 } else { 10_000 };
+    let mut export = String::new();
+    for c in 0..export_clusters {
+        let data = cluster(c, 3);
+        let name = format!("//container.googleapis.com/projects/project-{c}/locations/europe-west1/clusters/cluster-{c}");
+        for pool in data["nodePools"].as_array().unwrap() {
+            let asset = json!({
+                "name": format!("{name}/nodePools/{}", pool["name"].as_str().unwrap()),
+                "assetType": "container.googleapis.com/NodePool",
+                "resource": {"version": "v1", "data": pool},
+            });
+            export.push_str(&format!("{asset}\n"));
+        }
+        let asset = json!({
+            "name": name,
+            "assetType": "container.googleapis.com/Cluster",
+            "resource": {"version": "v1", "data": data},
+        });
+        export.push_str(&format!("{asset}\n"));
+    }
     out.push(Case {
-        name: format!("asset-export-{export_pools}"),
+        name: format!("asset-export-{export_clusters}"),
         kind: "CAI export",
         files: vec![("assets.json".into(), export)],
     });
