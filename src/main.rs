@@ -730,6 +730,16 @@ fn peak_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// The report as JSON (pretty, with a closing line end), written as it is serialised.
+fn write_json(
+    report: &gkecheck::report::Report,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
 /// Prints the report in the chosen format; returns the exit code.
 fn write_report(
     report: &gkecheck::report::Report,
@@ -765,12 +775,8 @@ fn write_report(
     } else {
         Some(match format {
             OutputFormat::Script => gkecheck::script::script(report),
-            OutputFormat::Json if unreadable.is_empty() => {
-                // Straight from the report: no intermediate tree of values, no second copy.
-                let mut json = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
-                json.push('\n');
-                json
-            }
+            // Straight from the report to where it goes: no tree of values, no copy in memory.
+            OutputFormat::Json if unreadable.is_empty() => String::new(),
             OutputFormat::Json => {
                 let mut value = serde_json::to_value(report).map_err(|e| e.to_string())?;
                 if let Some(list) = value["inputs"].as_array_mut() {
@@ -802,7 +808,30 @@ fn write_report(
             OutputFormat::Gitlab => gkecheck::formats::gitlab(report),
         })
     };
+    let report_itself = matches!(format, OutputFormat::Json) && unreadable.is_empty();
     match (written, output) {
+        (Some(_), Some(path)) if report_itself => {
+            let written = std::fs::File::create(path).and_then(|file| {
+                let mut file = std::io::BufWriter::with_capacity(1 << 20, file);
+                write_json(report, &mut file)
+            });
+            if let Err(e) = written {
+                eprintln!("error: cannot write {path}: {e}");
+                return Ok(2);
+            }
+            out!("{}", render::summary_line(report));
+        }
+        (Some(_), None) if report_itself => {
+            let stdout = std::io::stdout().lock();
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 20, stdout);
+            if let Err(e) = write_json(report, &mut stdout) {
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    std::process::exit(0);
+                }
+                eprintln!("gkecheck: cannot write to standard output: {e}");
+                std::process::exit(2);
+            }
+        }
         (Some(text), Some(path)) => {
             if let Err(e) = std::fs::write(path, text) {
                 eprintln!("error: cannot write {path}: {e}");
