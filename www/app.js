@@ -1,6 +1,6 @@
 import { call, EngineError, startFailure } from './engine-client.js';
 import { $, copy, el } from './dom.js';
-import { docs, editorHooks, goto, input, keepEdits, currentInputs, place, updateFileSelect, updateGutter } from './editor.js';
+import { docs, editorHooks, goto, input, keepEdits, currentInputs, place, replaceText, LARGE_TEXT, shownLength, updateFileSelect, updateGutter } from './editor.js';
 import { exerciseActive, exerciseView, updateExercise } from './exercises.js';
 import { fromFragment } from './share.js';
 import { loadExample, preload } from './files.js';
@@ -52,7 +52,7 @@ function showInternalError(error) {
 
 function scheduleCheck(delay) {
   clearTimeout(timer);
-  timer = setTimeout(runCheck, delay ?? (input.value.length > 1_000_000 ? 400 : 120));
+  timer = setTimeout(runCheck, delay ?? (shownLength() > 1_000_000 ? 400 : 120));
 }
 editorHooks.changed = () => scheduleCheck(0);
 
@@ -210,23 +210,37 @@ function render(report, ms) {
 // ---------------------------------------------------------------- typing and pasting
 
 // A paste larger than the engine reads is refused before it reaches the text area, which
-// would take a long time to lay out tens of megabytes.
-input.addEventListener('paste', (event) => {
+// would take a long time to lay out tens of megabytes; one over LARGE_TEXT characters goes to
+// the read-only viewer instead of the text area (a paste into the viewer replaces its text).
+function pasted(event) {
   const text = event.clipboardData?.getData('text/plain') ?? '';
   const limit = maxInputBytes;
-  if (text.length <= limit / 4) return;
-  const bytes = new Blob([text]).size;
-  if (bytes <= limit) return;
+  const bytes = text.length > limit / 4 ? new Blob([text]).size : text.length;
+  if (bytes > limit) {
+    event.preventDefault();
+    const box = el('div', 'input-error');
+    box.setAttribute('role', 'alert');
+    box.textContent = `The pasted text was not inserted: it is ${(bytes / 1048576).toFixed(1)} MiB, and gkecheck reads at most ${limit / 1048576} MiB. ` +
+      'Paste one cluster or one Terraform module at a time (a cluster\'s describe output is usually well under 1 MiB).';
+    // A check still running for the earlier text must not cover this message.
+    checkNumber += 1;
+    notice.replaceChildren(box);
+    statusLine.textContent = 'The pasted text is too large to check.';
+    return;
+  }
+  const intoTextArea = event.currentTarget === input;
+  if (intoTextArea && text.length <= LARGE_TEXT) return;
   event.preventDefault();
-  const box = el('div', 'input-error');
-  box.setAttribute('role', 'alert');
-  box.textContent = `The pasted text was not inserted: it is ${(bytes / 1048576).toFixed(1)} MiB, and gkecheck reads at most ${limit / 1048576} MiB. ` +
-    'Paste one cluster or one Terraform module at a time (a cluster\'s describe output is usually well under 1 MiB).';
-  // A check still running for the earlier text must not cover this message.
-  checkNumber += 1;
-  notice.replaceChildren(box);
-  statusLine.textContent = 'The pasted text is too large to check.';
-});
+  const whole = intoTextArea
+    ? input.value.slice(0, input.selectionStart) + text + input.value.slice(input.selectionEnd)
+    : text;
+  replaceText(whole);
+  notice.replaceChildren();
+  failedRequest = null;
+  scheduleCheck();
+}
+input.addEventListener('paste', pasted);
+$('viewer').addEventListener('paste', pasted);
 input.addEventListener('input', () => {
   notice.replaceChildren();
   failedRequest = null;

@@ -6,6 +6,8 @@ import { $, el } from './dom.js';
 
 export const input = $('input');
 const gutter = $('gutter');
+const viewer = $('viewer');
+const viewerLines = $('viewer-lines');
 const formatSelect = $('format');
 const fileSelect = $('file');
 
@@ -15,6 +17,114 @@ export const docs = { list: [{ name: 'input', text: '' }], current: 0 };
 /** What the editor tells the page: `changed()` after new documents are put in it. */
 export const editorHooks = { changed: () => {} };
 
+// A text over LARGE_TEXT characters is shown read-only, drawing only the lines in view: a text
+// area takes seconds to lay out megabytes, and blocks typing meanwhile. "Edit it anyway" puts
+// it in the text area.
+export const LARGE_TEXT = 500_000;
+// The most of one line drawn (a one-line API output is megabytes): a window of it, around
+// the place a finding selected.
+const MAX_DRAWN = 10_000;
+// The text the viewer shows (line starts, longest line), or null for the text area.
+let large = null;
+// The place selected in it (UTF-16 offsets), drawn as a mark.
+let marked = null;
+
+/** The element that shows the text and scrolls: the text area or the viewer. */
+function view() {
+  return large ? viewer : input;
+}
+
+function lineHeightOf(element) {
+  return parseFloat(getComputedStyle(element).lineHeight) || 20;
+}
+
+/** Draws the viewer's lines in view, with the selected place marked. */
+function drawViewer() {
+  if (!large) return;
+  const { text, starts } = large;
+  const lineHeight = lineHeightOf(viewer);
+  const first = Math.min(Math.floor(viewer.scrollTop / lineHeight), starts.length - 1);
+  const last = Math.min(starts.length, first + Math.ceil(viewer.clientHeight / lineHeight) + 2);
+  const nodes = [];
+  for (let n = first; n < last; n += 1) {
+    const start = starts[n];
+    const end = n + 1 < starts.length ? starts[n + 1] - 1 : text.length;
+    let from = start;
+    let to = end;
+    if (end - start > MAX_DRAWN) {
+      const around = marked && marked.start >= start && marked.start <= end ? marked.start - 2_000 : start;
+      from = Math.max(start, around);
+      to = Math.min(end, from + MAX_DRAWN);
+    }
+    if (from > start) nodes.push(el('span', 'cut', `…(${from - start} characters) `));
+    // An empty place (an error's) is marked one character wide.
+    const markEnd = marked ? Math.max(marked.end, marked.start + 1) : 0;
+    if (marked && marked.start < to && markEnd > from) {
+      const a = Math.max(from, marked.start);
+      const b = Math.min(to, markEnd);
+      nodes.push(text.slice(from, a), el('mark', '', text.slice(a, b) || ' '), text.slice(b, to));
+    } else {
+      nodes.push(text.slice(from, to));
+    }
+    if (to < end) nodes.push(el('span', 'cut', ` …(${end - to} characters)`));
+    nodes.push('\n');
+  }
+  viewerLines.replaceChildren(...nodes);
+  viewerLines.style.top = `${first * lineHeight}px`;
+}
+
+/** Shows `text` in the viewer (over LARGE_TEXT characters) or the text area. */
+function display(text) {
+  if (text.length > LARGE_TEXT) {
+    const starts = [0];
+    let longest = 0;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+      longest = Math.max(longest, i - starts[starts.length - 1]);
+      starts.push(i + 1);
+    }
+    longest = Math.max(longest, text.length - starts[starts.length - 1]);
+    large = { text, starts };
+    marked = null;
+    input.value = '';
+    input.hidden = true;
+    viewer.hidden = false;
+    $('viewer-note').hidden = false;
+    $('viewer-size').textContent = `This input (${(text.length / 1048576).toFixed(1)} MB) is shown read-only, the lines in view only: a text area would take seconds to lay it out. Paste into it to replace it.`;
+    const lineHeight = lineHeightOf(viewer);
+    const space = viewer.firstElementChild;
+    space.style.height = `calc(${starts.length * lineHeight}px + 1rem)`;
+    space.style.width = `calc(${Math.min(longest, MAX_DRAWN + 40)}ch + 1rem)`;
+    viewer.scrollTop = 0;
+    viewer.scrollLeft = 0;
+    drawViewer();
+  } else {
+    large = null;
+    marked = null;
+    viewerLines.replaceChildren();
+    viewer.hidden = true;
+    $('viewer-note').hidden = true;
+    input.hidden = false;
+    input.value = text;
+    input.scrollTop = 0;
+  }
+  updateGutter();
+}
+
+/**
+ * Puts a text in the document shown, as a paste does (the text area's line ends, LF), and
+ * tells the page; the viewer shows it when it is large.
+ */
+export function replaceText(text) {
+  const plain = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  docs.list[docs.current].text = plain;
+  display(plain);
+}
+
+/** The length of the document shown, in UTF-16 code units. */
+export function shownLength() {
+  return large ? large.text.length : input.value.length;
+}
+
 // The line numbers: only those of the lines in view are drawn (laying out tens of thousands
 // of numbers took a second), again on each scroll; the text area does not wrap lines, so line
 // N is at (N - 1) line heights.
@@ -22,24 +132,29 @@ let lineCount = 1;
 
 /** Counts the lines after the text changed, and redraws the line numbers. */
 export function updateGutter() {
-  let lines = 1;
-  const text = input.value;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines += 1;
-  lineCount = lines;
+  if (large) {
+    lineCount = large.starts.length;
+  } else {
+    let lines = 1;
+    const text = input.value;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines += 1;
+    lineCount = lines;
+  }
   drawGutter();
 }
 
 function drawGutter() {
-  const lineHeight = parseFloat(getComputedStyle(input).lineHeight) || 20;
-  const first = Math.floor(input.scrollTop / lineHeight);
-  const rows = Math.ceil(input.clientHeight / lineHeight) + 2;
+  const shown = view();
+  const lineHeight = lineHeightOf(shown);
+  const first = Math.floor(shown.scrollTop / lineHeight);
+  const rows = Math.ceil(shown.clientHeight / lineHeight) + 2;
   const last = Math.min(lineCount, first + rows);
   const numbers = [];
   for (let n = first + 1; n <= last; n += 1) numbers.push(n);
   // One more row than the text's, so the gutter can scroll as far as the text area.
   const text = `${numbers.join('\n')}\n `;
   if (gutter.textContent !== text) gutter.textContent = text;
-  gutter.scrollTop = input.scrollTop - first * lineHeight;
+  gutter.scrollTop = shown.scrollTop - first * lineHeight;
 }
 
 /** Puts one text in the paste area, read as `format`. */
@@ -68,14 +183,12 @@ export function show(index, keep = true) {
   if (keep) keepEdits();
   docs.current = index;
   fileSelect.value = String(index);
-  input.value = docs.list[index].text;
-  input.scrollTop = 0;
-  updateGutter();
+  display(docs.list[index].text);
 }
 
-/** Stores the text area's text in the document it shows. */
+/** Stores the text area's text in the document it shows (the viewer's cannot change). */
 export function keepEdits() {
-  docs.list[docs.current].text = input.value;
+  if (!large) docs.list[docs.current].text = input.value;
 }
 
 /** The inputs to check: every document, with the chosen format when there is one. */
@@ -99,6 +212,15 @@ export function place(inputName, line) {
 export function goto(location) {
   const index = docs.list.findIndex((d) => d.name === location.input);
   if (index >= 0 && index !== docs.current) show(index);
+  if (large) {
+    marked = { start: location.offset, end: location.endOffset };
+    viewer.scrollTop = Math.max(0, (location.line - 1) * lineHeightOf(viewer) - viewer.clientHeight / 3);
+    drawViewer();
+    viewerLines.querySelector('mark')?.scrollIntoView({ block: 'nearest', inline: 'center' });
+    viewer.focus({ preventScroll: true });
+    drawGutter();
+    return;
+  }
   input.focus();
   input.setSelectionRange(location.offset, location.endOffset);
   const lineHeight = parseFloat(getComputedStyle(input).lineHeight) || 20;
@@ -122,4 +244,21 @@ export function updateFileSelect(report) {
 
 input.addEventListener('scroll', drawGutter);
 new ResizeObserver(drawGutter).observe(input);
+viewer.addEventListener('scroll', () => {
+  drawViewer();
+  drawGutter();
+});
+new ResizeObserver(() => {
+  drawViewer();
+  drawGutter();
+}).observe(viewer);
+$('viewer-edit').addEventListener('click', () => {
+  const { text } = large;
+  large = null;
+  display('');
+  input.value = text;
+  updateGutter();
+  input.focus();
+  input.setSelectionRange(0, 0);
+});
 fileSelect.addEventListener('change', () => show(Number(fileSelect.value)));

@@ -901,3 +901,80 @@ test('line numbers follow the text area, drawing only the lines in view', async 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a paste of megabytes is shown read-only, the lines in view only, and findings select their place in it', async () => {
+  const { page, errors } = await open('', { showPassing: false });
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  // 300 clusters of two pools, a line each: about 1.2 MB; the last pool of the
+  // last cluster exposes the node's token.
+  const pasted = await page.evaluate(() => {
+    const pool = (c, p, mode) => ({ name: `pool-${p}`, config: { machineType: 'e2-standard-4', description: 'x'.repeat(2000), workloadMetadataConfig: { mode } } });
+    const lines = [];
+    for (let c = 0; c < 300; c += 1) {
+      const last = c === 299;
+      lines.push(JSON.stringify({
+        name: `cluster-${c}`, location: 'europe-west1', workloadIdentityConfig: { workloadPool: 'p.svc.id.goog' },
+        nodePools: [pool(c, 0, 'GKE_METADATA'), pool(c, 1, last ? 'GCE_METADATA' : 'GKE_METADATA')],
+      }));
+    }
+    const text = lines.join('\r\n');
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    const input = document.getElementById('input');
+    // Pasted over the whole text, as after select-all.
+    input.select();
+    const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+    input.dispatchEvent(event);
+    return { length: text.length, prevented: event.defaultPrevented, inTextArea: input.value.length };
+  });
+  assert.ok(pasted.length > 1_000_000, `${pasted.length} characters`);
+  assert.ok(pasted.prevented, 'the text area does not take it');
+  assert.equal(pasted.inTextArea, 0);
+  assert.ok(await page.isVisible('#viewer'));
+  assert.ok(await page.isHidden('#input'));
+  assert.match(await page.textContent('#viewer-note'), /This input \(\d\.\d MB\) is shown read-only/);
+  // The one failing GKE001 result, among thousands of others.
+  await page.waitForFunction(() => [...document.getElementById('filter-rule').options].some((o) => o.value === 'GKE001'), null, { timeout: 60000 });
+  await page.selectOption('#filter-rule', 'GKE001');
+  const finding = result(page, 'GKE001', 'fail', 'pool-1');
+  await finding.waitFor({ timeout: 60000 });
+  // Only the lines in view are drawn, each cut to a window of the line.
+  const drawn = await page.evaluate(() => document.getElementById('viewer-lines').textContent.split('\n').length);
+  assert.ok(drawn < 200, `${drawn} lines drawn`);
+  assert.equal((await page.textContent('#gutter')).trim().split('\n')[0], '1');
+  // The finding's "Line 300" scrolls the viewer there and marks the place (line ends were
+  // made LF, as the text area makes them, so places count the same).
+  assert.match(await finding.locator('button.goto').textContent(), /Line 300/);
+  await finding.locator('button.goto').click();
+  await page.waitForFunction(() => document.querySelector('#viewer mark'));
+  const marked = await page.evaluate(() => ({
+    text: document.querySelector('#viewer mark').textContent,
+    numbers: document.getElementById('gutter').textContent.trim().split('\n').map(Number),
+    focused: document.activeElement.id,
+  }));
+  assert.match(marked.text, /GCE_METADATA/);
+  assert.ok(marked.numbers.includes(300), `gutter: ${marked.numbers.slice(0, 3)}…`);
+  assert.equal(marked.focused, 'viewer');
+  // "Edit it anyway" puts the whole text in the text area.
+  await page.click('#viewer-edit');
+  assert.ok(await page.isVisible('#input'));
+  assert.ok(await page.isHidden('#viewer-note'));
+  assert.equal(await page.evaluate(() => document.getElementById('input').value.length), pasted.length - 299);
+  // A small paste into the viewer replaces the text, back in the text area.
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.setData('text/plain', '{"name": "x", "nodePools": []}'.repeat(40_000));
+    document.getElementById('input').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  assert.ok(await page.isVisible('#viewer'));
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.setData('text/plain', '{"name": "small", "nodePools": [{"name": "p", "config": {}}]}');
+    document.getElementById('viewer').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  assert.ok(await page.isVisible('#input'));
+  assert.match(await page.inputValue('#input'), /"small"/);
+  await result(page, 'GKE001', 'fail', 'p').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
