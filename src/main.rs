@@ -335,7 +335,11 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match run(cli.command) {
+    let outcome = run(cli.command);
+    for path in SPOOLED.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+        let _ = std::fs::remove_file(path);
+    }
+    match outcome {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
             eprintln!("gkecheck: {message}\nRun `gkecheck --help` for usage.");
@@ -900,22 +904,16 @@ fn read_inputs(
         |format: &Option<Format>| streaming && matches!(format, None | Some(Format::GcloudJson));
     for (path, format) in &files {
         let text = if path == "-" {
-            let mut buf = Vec::new();
-            match std::io::stdin().read_to_end(&mut buf) {
-                Ok(_)
-                    if json(format)
-                        && stream::streams(
-                            buf.len() as u64,
-                            &buf[..buf.len().min(stream::HEAD_BYTES)],
-                        ) =>
-                {
+            match read_stdin(json(format)) {
+                Ok(Stdin::Spooled(file)) => {
                     streams.push(Stream {
                         name: "<stdin>".into(),
-                        bytes: stream::Bytes::Memory(buf),
+                        bytes: stream::Bytes::File(file),
                     });
                     continue;
                 }
-                read => read.map(|_| buf),
+                Ok(Stdin::Read(buf)) => Ok(buf),
+                Err(e) => Err(e),
             }
         } else {
             match opened(path) {
@@ -947,6 +945,66 @@ fn read_inputs(
         }
     }
     (inputs, streams, unreadable)
+}
+
+/// Standard input: read, or (JSON over the page's limit, when `streaming`) copied to a file
+/// that is read in parts, so that memory follows the parts and not the input.
+enum Stdin {
+    Read(Vec<u8>),
+    Spooled(std::fs::File),
+}
+
+fn read_stdin(streaming: bool) -> std::io::Result<Stdin> {
+    use std::io::Write;
+    let limit = gkecheck::input::MAX_INPUT_BYTES as u64;
+    let mut stdin = std::io::stdin().lock();
+    let mut buf = Vec::new();
+    (&mut stdin).take(limit + 1).read_to_end(&mut buf)?;
+    let head = &buf[..buf.len().min(stream::HEAD_BYTES)];
+    if !streaming || !stream::streams(buf.len() as u64, head) {
+        stdin.read_to_end(&mut buf)?;
+        return Ok(Stdin::Read(buf));
+    }
+    let (mut file, path) = temp_file()?;
+    // Gone from the directory at once where the system allows it; the open file stays.
+    let removed = std::fs::remove_file(&path).is_ok();
+    let copied = file
+        .write_all(&buf)
+        .and_then(|()| std::io::copy(&mut stdin, &mut file).map(drop));
+    if !removed {
+        // Removed when the process ends (a system that keeps open files in place).
+        SPOOLED.lock().unwrap_or_else(|e| e.into_inner()).push(path);
+    }
+    copied?;
+    Ok(Stdin::Spooled(file))
+}
+
+/// Spooled files still to remove when the process ends.
+static SPOOLED: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A new file in the system's temporary directory, readable and writable.
+fn temp_file() -> std::io::Result<(std::fs::File, std::path::PathBuf)> {
+    let dir = std::env::temp_dir();
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    for attempt in 0..100 {
+        let path = dir.join(format!(
+            "gkecheck-stdin-{}-{stamp}-{attempt}.json",
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => return Ok((file, path)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("cannot make a temporary file"))
 }
 
 /// A file over the page's limit that starts as JSON does, opened to be read in parts.

@@ -771,6 +771,13 @@ fn json_over_the_page_limit_is_checked_in_parts() {
     );
     let piped = json(&piped);
     assert_eq!(piped["inputs"][0]["name"], "<stdin>");
+    // Standard input was copied to a file to be read in parts; the file is gone.
+    let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("gkecheck-stdin-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
     assert_eq!(
         piped["results"],
         report["results"]
