@@ -83,6 +83,9 @@ pub struct Options {
     /// Projects of the clusters and node pools of the rest of the check, when this is one part
     /// of it (an input read in parts): what the IAM policies' project is told from.
     pub projects_beside: Vec<String>,
+    /// The most clusters and node pools one check reads: `MAX_RESOURCES` (the page's, for the
+    /// memory of a browser tab) when none; the command line reads `CLI_MAX_RESOURCES`.
+    pub max_resources: Option<usize>,
 }
 
 impl Options {
@@ -155,14 +158,14 @@ impl Clock {
 /// Reads the inputs and runs the rules, keeping every outcome (what `gkecheck fix` plans on).
 #[cfg(feature = "terraform")]
 pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
-    analyze_keeping(inputs, &[], &mut |_| true)
+    analyze_keeping(inputs, &Options::default(), &mut |_| true)
 }
 
-/// `analyze`, keeping only the rules' outcomes that `keep` says; `projects_beside` as in
-/// `Options`.
+/// `analyze`, keeping only the rules' outcomes that `keep` says (of the options, the
+/// projects beside and the most resources read count here).
 fn analyze_keeping(
     inputs: &[Input],
-    projects_beside: &[String],
+    options: &Options,
     keep: &mut dyn FnMut(&rules::Outcome) -> bool,
 ) -> Analysis {
     let clock = Clock::start();
@@ -199,9 +202,10 @@ fn analyze_keeping(
     }
     let mut model = model::Model::default();
     let loaded = input::load(&sources, &mut model);
-    model.projects_beside = projects_beside.to_vec();
+    model.projects_beside = options.projects_beside.clone();
     problems.extend(loaded.problems);
-    if let Some((index, problem)) = bound(&mut model) {
+    let limit = options.max_resources.unwrap_or(MAX_RESOURCES);
+    if let Some((index, problem)) = bound(&mut model, limit) {
         problems.entry(index).or_insert(problem);
     }
     let parse = clock.lap();
@@ -240,36 +244,38 @@ fn mebibytes(bytes: usize) -> String {
     format!("{}.{}", tenths / 10, tenths % 10)
 }
 
-/// The most clusters and node pools one check reads: past it, the report itself (sixteen
-/// rules a pool) would outgrow the memory of a browser tab.
+/// The most clusters and node pools one check reads in the page: past it, the report itself
+/// (sixteen rules a pool) would outgrow the memory of a browser tab.
 pub const MAX_RESOURCES: usize = 20_000;
 
-/// Keeps the model within `MAX_RESOURCES`: the resources past it are dropped, and the input of
-/// the first of them gets an error naming the limit.
-fn bound(model: &mut model::Model) -> Option<(usize, input::Problem)> {
-    if model.clusters.len() + model.node_pools.len() <= MAX_RESOURCES {
+/// The most the command line reads in one check (an input read in parts: in each part), about
+/// 400 MB of memory for the whole check at most.
+pub const CLI_MAX_RESOURCES: usize = 60_000;
+
+/// Keeps the model within `limit` resources: those past it are dropped, and the input of the
+/// first of them gets an error naming the limit.
+fn bound(model: &mut model::Model, limit: usize) -> Option<(usize, input::Problem)> {
+    if model.clusters.len() + model.node_pools.len() <= limit {
         return None;
     }
-    let first_dropped = if model.clusters.len() > MAX_RESOURCES {
-        model.clusters[MAX_RESOURCES].site.clone()
+    let first_dropped = if model.clusters.len() > limit {
+        model.clusters[limit].site.clone()
     } else {
-        model.node_pools[MAX_RESOURCES - model.clusters.len()]
-            .site
-            .clone()
+        model.node_pools[limit - model.clusters.len()].site.clone()
     };
-    model.clusters.truncate(MAX_RESOURCES);
+    model.clusters.truncate(limit);
     let clusters = model.clusters.len();
     model.node_pools.retain(|p| match p.cluster {
         model::ClusterLink::Index(c) => c < clusters,
         model::ClusterLink::Missing { .. } => true,
     });
-    model.node_pools.truncate(MAX_RESOURCES - clusters);
+    model.node_pools.truncate(limit - clusters);
     Some((
         first_dropped.input,
         input::Problem {
             offset: first_dropped.head.start,
             message: format!(
-                "expected at most {MAX_RESOURCES} clusters and node pools in one check (gkecheck's limit): this one and those after it were not checked; check fewer inputs at a time"
+                "expected at most {limit} clusters and node pools in one check (gkecheck's limit): this one and those after it were not checked; check fewer inputs at a time"
             ),
         },
     ))
@@ -295,7 +301,7 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
         notes,
         phases,
         ..
-    } = analyze_keeping(inputs, &options.projects_beside, &mut |o| {
+    } = analyze_keeping(inputs, options, &mut |o| {
         if !counted || o.status != report::Status::Pass {
             return true;
         }

@@ -529,6 +529,7 @@ fn prepare(common: &Common, mut paths: Vec<String>, streaming: bool) -> Result<P
         passing_counted_only: false,
         without_remediation: false,
         projects_beside: Vec::new(),
+        max_resources: Some(gkecheck::CLI_MAX_RESOURCES),
     };
     Ok((inputs, streams, unreadable, options))
 }

@@ -775,7 +775,11 @@ fn json_over_the_page_limit_is_checked_in_parts() {
     let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with("gkecheck-stdin-"))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("gkecheck-stdin-")
+        })
         .collect();
     assert!(left.is_empty(), "{left:?}");
     assert_eq!(

@@ -299,3 +299,26 @@ fn the_number_of_resources_is_bounded() {
     assert_eq!(line, gkecheck::MAX_RESOURCES * 3 + 1);
     assert_eq!(report.results.len(), gkecheck::MAX_RESOURCES);
 }
+
+#[test]
+fn the_command_line_reads_more_resources_than_the_page() {
+    // Over the page's 20,000: the command line's limit applies where it is set.
+    let pools: String = (0..gkecheck::MAX_RESOURCES + 5)
+        .map(|i| format!("{{\"name\": \"p{i}\", \"config\": {{}}}}\n"))
+        .collect();
+    let options = |max_resources| Options {
+        select: vec!["GKE001".into()],
+        passing_counted_only: true,
+        max_resources,
+        ..Options::default()
+    };
+    let page = gkecheck::check(&[Input::new("pools.json", pools.clone())], &options(None));
+    assert!(error(&page).0.contains("at most 20000 clusters"));
+    let cli = gkecheck::check(
+        &[Input::new("pools.json", pools)],
+        &options(Some(gkecheck::CLI_MAX_RESOURCES)),
+    );
+    assert!(cli.inputs[0].error.is_none());
+    assert_eq!(cli.summary.fail, gkecheck::MAX_RESOURCES + 5);
+    const { assert!(gkecheck::CLI_MAX_RESOURCES > gkecheck::MAX_RESOURCES) };
+}
