@@ -68,6 +68,12 @@ pub fn script(report: &Report) -> String {
     // Projects of the pools whose metadata server changes: their workloads need their own
     // identity first.
     let mut identity_pools: Vec<(String, String)> = Vec::new();
+    // What each list holds already (a report of an organization has tens of thousands).
+    let mut listed: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut by_hand_listed: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut verify_listed: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut identity_listed: std::collections::HashSet<(String, String)> =
+        std::collections::HashSet::new();
     // A command is safe when a safe rule's fix is that command (Workload Identity on the
     // cluster is GKE002's fix, though GKE001's remediation lists it too).
     let safe_codes: std::collections::HashSet<&str> = report
@@ -116,7 +122,7 @@ pub fn script(report: &Report) -> String {
                 continue;
             }
             if code.starts_with('#') || crate::rules::has_placeholder(code) {
-                if !by_hand.iter().any(|(_, c)| *c == code) {
+                if by_hand_listed.insert(code) {
                     by_hand.push((&step.title, code));
                 }
                 continue;
@@ -126,7 +132,8 @@ pub fn script(report: &Report) -> String {
             } else {
                 &mut pools
             };
-            if list.iter().any(|c| c.codes.contains(&code)) {
+            // A command goes to one list only (by how it starts): one set for both.
+            if !listed.insert(code) {
                 continue;
             }
             let safe = safe_codes.contains(code);
@@ -153,7 +160,7 @@ pub fn script(report: &Report) -> String {
             grouped = Some(list_id(code));
         }
         for step in &fix.verify {
-            if !verify.iter().any(|(_, c)| *c == step.code) {
+            if verify_listed.insert(&step.code) {
                 verify.push((&step.title, &step.code));
             }
         }
@@ -167,7 +174,7 @@ pub fn script(report: &Report) -> String {
                 .unwrap_or("PROJECT_ID")
                 .to_string();
             let entry = (r.resource.name.clone(), project);
-            if !identity_pools.contains(&entry) {
+            if identity_listed.insert(entry.clone()) {
                 identity_pools.push(entry);
             }
         }
