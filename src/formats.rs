@@ -272,70 +272,69 @@ pub fn sarif(
             descriptor
         })
         .collect();
-    let results: Vec<Value> = shown
-        .iter()
-        .map(|r| {
-            let mut location = json!({
-                "logicalLocations": [{
-                    "fullyQualifiedName": r.resource.address,
-                    "name": r.resource.name,
-                    "kind": "resource",
-                }],
-            });
-            if !from_stdin(r) {
-                location["physicalLocation"] = json!({
-                    "artifactLocation": {"uri": uri(&r.location.input)},
-                    "region": {
-                        "startLine": r.location.line,
-                        "startColumn": r.location.column,
-                        "endLine": r.location.end_line,
-                        "endColumn": r.location.end_column,
-                    },
-                });
-            }
-            let mut result = json!({
-                "ruleId": r.rule,
-                "ruleIndex": ids.iter().position(|id| *id == r.rule).unwrap_or(0),
-                "kind": if r.status == Status::Unknown { "review" } else { "fail" },
-                "level": sarif_level(r.severity),
-                "message": {"text": text(r)},
-                "locations": [location],
-                "partialFingerprints": {"gkecheckFinding/v1": r.fingerprint()},
-                "properties": {
-                    "status": r.status.as_str(),
-                    "severity": r.severity.as_str(),
-                    "resourceKind": r.resource.kind,
+    // Each result is written as it is made (an organization's export has a hundred thousand):
+    // never a tree of all of them.
+    let result_of = |r: &&Finding| {
+        let mut location = json!({
+            "logicalLocations": [{
+                "fullyQualifiedName": r.resource.address,
+                "name": r.resource.name,
+                "kind": "resource",
+            }],
+        });
+        if !from_stdin(r) {
+            location["physicalLocation"] = json!({
+                "artifactLocation": {"uri": uri(&r.location.input)},
+                "region": {
+                    "startLine": r.location.line,
+                    "startColumn": r.location.column,
+                    "endLine": r.location.end_line,
+                    "endColumn": r.location.end_column,
                 },
             });
-            if let Some(cluster) = &r.resource.cluster {
-                result["properties"]["cluster"] = json!(cluster);
-            }
-            if let Some(fix) = fixes.get(&format!("{}:{}", r.rule, r.resource.address)) {
-                result["fixes"] = json!([fix]);
-            }
-            if let Some(s) = &r.suppression {
-                let in_source = s.location.is_some();
-                let mut suppression = json!({
-                    "kind": if in_source { "inSource" } else { "external" },
-                    "status": "accepted",
-                    "justification": match &s.until {
-                        Some(until) => format!("{} (until {until}; {})", s.reason, s.source),
-                        None => format!("{} ({})", s.reason, s.source),
+        }
+        let mut result = json!({
+            "ruleId": r.rule,
+            "ruleIndex": ids.iter().position(|id| *id == r.rule).unwrap_or(0),
+            "kind": if r.status == Status::Unknown { "review" } else { "fail" },
+            "level": sarif_level(r.severity),
+            "message": {"text": text(r)},
+            "locations": [location],
+            "partialFingerprints": {"gkecheckFinding/v1": r.fingerprint()},
+            "properties": {
+                "status": r.status.as_str(),
+                "severity": r.severity.as_str(),
+                "resourceKind": r.resource.kind,
+            },
+        });
+        if let Some(cluster) = &r.resource.cluster {
+            result["properties"]["cluster"] = json!(cluster);
+        }
+        if let Some(fix) = fixes.get(&format!("{}:{}", r.rule, r.resource.address)) {
+            result["fixes"] = json!([fix]);
+        }
+        if let Some(s) = &r.suppression {
+            let in_source = s.location.is_some();
+            let mut suppression = json!({
+                "kind": if in_source { "inSource" } else { "external" },
+                "status": "accepted",
+                "justification": match &s.until {
+                    Some(until) => format!("{} (until {until}; {})", s.reason, s.source),
+                    None => format!("{} ({})", s.reason, s.source),
+                },
+            });
+            if let Some(at) = &s.location {
+                suppression["location"] = json!({
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(&at.input)},
+                        "region": {"startLine": at.line, "startColumn": at.column},
                     },
                 });
-                if let Some(at) = &s.location {
-                    suppression["location"] = json!({
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": uri(&at.input)},
-                            "region": {"startLine": at.line, "startColumn": at.column},
-                        },
-                    });
-                }
-                result["suppressions"] = json!([suppression]);
             }
-            result
-        })
-        .collect();
+            result["suppressions"] = json!([suppression]);
+        }
+        result
+    };
     // Inputs that could not be read: the run's notifications, each at its place.
     let notifications: Vec<Value> = report
         .inputs
@@ -374,13 +373,48 @@ pub fn sarif(
                 "executionSuccessful": notifications.is_empty(),
                 "toolExecutionNotifications": notifications,
             }],
-            "results": results,
+            "results": RESULTS_HERE,
         }],
     });
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let skeleton = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let here = serde_json::to_string(RESULTS_HERE).unwrap_or_default();
+    let Some(at) = skeleton.find(&here) else {
+        return skeleton + "\n";
+    };
+    // The results as the whole tree would print them: one level deeper than their key.
+    let key_indent = skeleton[..at]
+        .rsplit('\n')
+        .next()
+        .map_or(0, |line| line.len() - line.trim_start().len());
+    let indent = " ".repeat(key_indent + 2);
+    let mut out = String::with_capacity(skeleton.len() + shown.len() * 1_500);
+    out.push_str(&skeleton[..at]);
+    if shown.is_empty() {
+        out.push_str("[]");
+    } else {
+        out.push('[');
+        for (i, r) in shown.iter().enumerate() {
+            out.push_str(if i == 0 { "\n" } else { ",\n" });
+            let text = serde_json::to_string_pretty(&result_of(r)).unwrap_or_default();
+            for (j, line) in text.split('\n').enumerate() {
+                if j > 0 {
+                    out.push('\n');
+                }
+                out.push_str(&indent);
+                out.push_str(line);
+            }
+        }
+        out.push('\n');
+        out.push_str(&indent[2..]);
+        out.push(']');
+    }
+    out.push_str(&skeleton[at + here.len()..]);
     out.push('\n');
     out
 }
+
+/// Where the results go in the SARIF skeleton (a string no input can make).
+const RESULTS_HERE: &str = "\u{0}gkecheck results\u{0}";
 
 /// Text for XML: `&`, `<`, `>`, quotes escaped; characters XML 1.0 cannot hold left out.
 fn xml(text: &str) -> String {

@@ -1,14 +1,16 @@
 //! Inputs over the page's 32 MiB limit, checked by the command line in parts: an
 //! organization's asset export, a `clusters list` of a large project, a stream of JSON values.
 //!
-//! Memory follows the largest cluster, not the file. A first pass scans the bytes for the
-//! values the input is made of (each value of a stream, each item of a top-level list or of
+//! Memory follows the parts and the findings, not the file. A first pass scans the bytes for
+//! the values the input is made of (each value of a stream, each item of a top-level list or of
 //! an API list's `clusters` and `nodePools`), reads each one and notes what it describes: the
 //! clusters, the node pools listed apart from their cluster, the IAM policies and projects. A
 //! second pass checks the values in parts of a few megabytes, keeping together what the
 //! whole-input check relates (a pool listed on its own and the clusters it could belong to;
-//! the pools that name the same missing cluster), and maps every place in each part's report
-//! back to the input's own line, column and offset. The parts' reports become one.
+//! the pools that name the same missing cluster; every IAM policy, with the projects of the
+//! whole input), and maps every place in each part's report back to the input's own line,
+//! column and offset. Both passes run on every core. The parts' reports become one: the report
+//! of the input read whole (`tests/stream.rs`, and the `stream` fuzz target, compare them).
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::{Read, Seek, SeekFrom};
@@ -19,7 +21,8 @@ use crate::report::{Headline, InputMessage, InputReport, Location, Report};
 use crate::span::LineIndex;
 use crate::{Input, Options, Phases};
 
-/// Where an input's bytes are: a file read again by ranges, or standard input held in memory.
+/// Where an input's bytes are: a file (standard input is copied to one first), read again at
+/// offsets; or bytes in memory.
 pub enum Bytes {
     File(std::fs::File),
     Memory(Vec<u8>),
@@ -150,7 +153,7 @@ pub fn check(
         let checked = check_stream(stream, options, parts, alone);
         phases.parse += checked.phases.parse;
         phases.rules += checked.phases.rules;
-        // What the parts' checks did not count: the first pass, mapping places, merging.
+        // Merging the parts' reports, after the first pass and the parts.
         phases.report += clock
             .elapsed()
             .saturating_sub(checked.phases.parse + checked.phases.rules);
