@@ -132,34 +132,37 @@ pub type Target = fn(&[u8]);
 
 /// Every target, by the name of its directory under `fuzz/fuzz_targets` and
 /// `tests/fuzz-regressions`.
-/// JSON read in parts (each related group of values in a part of its own) against the same
-/// text read whole: no panic, and when neither reading finds an error in the input, the same
-/// report.
+/// gcloud JSON and YAML read in parts (each related group of values in a part of its own)
+/// against the same text read whole: no panic, and when neither reading finds an error in the
+/// input, the same report.
 pub fn stream(data: &[u8]) {
     let Some(text) = text(data) else { return };
-    let options = Options::default();
-    let input = Input {
-        name: "input".into(),
-        text: text.into(),
-        format: Some(Format::GcloudJson),
-    };
-    let whole = check(std::slice::from_ref(&input), &options);
-    let mut streams = [crate::stream::Stream {
-        name: "input".into(),
-        bytes: crate::stream::Bytes::Memory(data.to_vec()),
-    }];
-    let parts = crate::stream::Parts {
-        bytes: 1,
-        resources: 1,
-    };
-    let (read_in_parts, _) = crate::stream::check(&[], &mut streams, &options, parts);
-    write_text(&read_in_parts, &[]);
-    if whole.inputs[0].error.is_none() && read_in_parts.inputs[0].error.is_none() {
-        let (a, b) = (
-            serde_json::to_string_pretty(&whole).expect("the report serialises"),
-            serde_json::to_string_pretty(&read_in_parts).expect("the report serialises"),
-        );
-        assert!(a == b, "read in parts:\n{b}\nread whole:\n{a}");
+    for format in [Format::GcloudJson, Format::GcloudYaml] {
+        let options = Options::default();
+        let input = Input {
+            name: "input".into(),
+            text: text.into(),
+            format: Some(format),
+        };
+        let whole = check(std::slice::from_ref(&input), &options);
+        let mut streams = [crate::stream::Stream {
+            name: "input".into(),
+            bytes: crate::stream::Bytes::Memory(data.to_vec()),
+            format,
+        }];
+        let parts = crate::stream::Parts {
+            bytes: 1,
+            resources: 1,
+        };
+        let (read_in_parts, _) = crate::stream::check(&[], &mut streams, &options, parts);
+        write_text(&read_in_parts, &[]);
+        if whole.inputs[0].error.is_none() && read_in_parts.inputs[0].error.is_none() {
+            let (a, b) = (
+                serde_json::to_string_pretty(&whole).expect("the report serialises"),
+                serde_json::to_string_pretty(&read_in_parts).expect("the report serialises"),
+            );
+            assert!(a == b, "{format:?} read in parts:\n{b}\nread whole:\n{a}");
+        }
     }
 }
 

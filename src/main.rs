@@ -54,10 +54,11 @@ API's {\"clusters\": [...]} / {\"nodePools\": [...]}; Cloud Asset Inventory expo
 IAM policy (`gcloud projects get-iam-policy PROJECT_ID`) beside the clusters; Terraform (.tf);
 Terraform plans (`terraform show -json`).
 
-An input holds at most 32 MiB, except JSON output (a stream of values, a list, an API list, an
-asset export of a whole organization), which is read in parts, up to a million values: each part
-a few megabytes, a pool listed on its own kept with its cluster. Such an input is checked on its
-own, not related to the other inputs (a note says so).
+An input holds at most 32 MiB, except gcloud output in JSON (a stream of values, a list, an API
+list, an asset export of a whole organization) or YAML (documents between --- lines), which is
+read in parts, up to a million values: each part a few megabytes, a pool listed on its own kept
+with its cluster. Such an input is checked on its own, not related to the other inputs (a note
+says so).
 
 Waived results have the status suppressed and do not fail the run; an expired waiver fails with
 its own message, and a waiver that matches nothing is reported.
@@ -901,15 +902,15 @@ fn read_inputs(
         })
         .collect();
     let mut streams = Vec::new();
-    let json =
-        |format: &Option<Format>| streaming && matches!(format, None | Some(Format::GcloudJson));
     for (path, format) in &files {
+        let forced = streaming.then_some(*format);
         let text = if path == "-" {
-            match read_stdin(json(format)) {
-                Ok(Stdin::Spooled(file)) => {
+            match read_stdin(forced) {
+                Ok(Stdin::Spooled(file, format)) => {
                     streams.push(Stream {
                         name: "<stdin>".into(),
                         bytes: stream::Bytes::File(file),
+                        format,
                     });
                     continue;
                 }
@@ -917,15 +918,16 @@ fn read_inputs(
                 Err(e) => Err(e),
             }
         } else {
-            match opened(path) {
-                Ok(Some(file)) if json(format) => {
+            match opened(path, forced) {
+                Ok(Some((file, format))) => {
                     streams.push(Stream {
                         name: path.clone(),
                         bytes: stream::Bytes::File(file),
+                        format,
                     });
                     continue;
                 }
-                Ok(_) => std::fs::read(path),
+                Ok(None) => std::fs::read(path),
                 Err(e) => Err(e),
             }
         };
@@ -952,20 +954,35 @@ fn read_inputs(
 /// that is read in parts, so that memory follows the parts and not the input.
 enum Stdin {
     Read(Vec<u8>),
-    Spooled(std::fs::File),
+    Spooled(std::fs::File, Format),
 }
 
-fn read_stdin(streaming: bool) -> std::io::Result<Stdin> {
+/// How an input of `len` bytes that starts with `head` is read in parts, if it is: only when
+/// the command reads in parts (`streaming`: `Some`, with the kind --input-format forces), and
+/// the input is gcloud JSON or YAML over the page's limit.
+fn in_parts(streaming: Option<Option<Format>>, len: u64, head: &[u8]) -> Option<Format> {
+    match streaming? {
+        None => stream::streams(len, head),
+        Some(format @ (Format::GcloudJson | Format::GcloudYaml))
+            if len > gkecheck::input::MAX_INPUT_BYTES as u64 =>
+        {
+            Some(format)
+        }
+        Some(_) => None,
+    }
+}
+
+fn read_stdin(streaming: Option<Option<Format>>) -> std::io::Result<Stdin> {
     use std::io::Write;
     let limit = gkecheck::input::MAX_INPUT_BYTES as u64;
     let mut stdin = std::io::stdin().lock();
     let mut buf = Vec::new();
     (&mut stdin).take(limit + 1).read_to_end(&mut buf)?;
     let head = &buf[..buf.len().min(stream::HEAD_BYTES)];
-    if !streaming || !stream::streams(buf.len() as u64, head) {
+    let Some(format) = in_parts(streaming, buf.len() as u64, head) else {
         stdin.read_to_end(&mut buf)?;
         return Ok(Stdin::Read(buf));
-    }
+    };
     let (mut file, path) = temp_file()?;
     // Gone from the directory at once where the system allows it; the open file stays.
     let removed = std::fs::remove_file(&path).is_ok();
@@ -977,7 +994,7 @@ fn read_stdin(streaming: bool) -> std::io::Result<Stdin> {
         SPOOLED.lock().unwrap_or_else(|e| e.into_inner()).push(path);
     }
     copied?;
-    Ok(Stdin::Spooled(file))
+    Ok(Stdin::Spooled(file, format))
 }
 
 /// Spooled files still to remove when the process ends.
@@ -1008,8 +1025,14 @@ fn temp_file() -> std::io::Result<(std::fs::File, std::path::PathBuf)> {
     Err(std::io::Error::other("cannot make a temporary file"))
 }
 
-/// A file over the page's limit that starts as JSON does, opened to be read in parts.
-fn opened(path: &str) -> std::io::Result<Option<std::fs::File>> {
+/// A file read in parts (see `in_parts`), opened, with its kind.
+fn opened(
+    path: &str,
+    streaming: Option<Option<Format>>,
+) -> std::io::Result<Option<(std::fs::File, Format)>> {
+    if streaming.is_none() {
+        return Ok(None);
+    }
     let mut file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     if len <= gkecheck::input::MAX_INPUT_BYTES as u64 {
@@ -1019,7 +1042,7 @@ fn opened(path: &str) -> std::io::Result<Option<std::fs::File>> {
     (&mut file)
         .take(stream::HEAD_BYTES as u64)
         .read_to_end(&mut first)?;
-    Ok(stream::streams(len, &first).then_some(file))
+    Ok(in_parts(streaming, len, &first).map(|format| (file, format)))
 }
 
 /// Why bytes are not text gkecheck reads: UTF-16 named as such, with how to convert it.

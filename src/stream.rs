@@ -1,11 +1,12 @@
 //! Inputs over the page's 32 MiB limit, checked by the command line in parts: an
-//! organization's asset export, a `clusters list` of a large project, a stream of JSON values.
+//! organization's asset export, a `clusters list` of a large project (JSON or YAML), a stream
+//! of JSON values.
 //!
 //! Memory follows the parts and the findings, not the file. A first pass scans the bytes for
 //! the values the input is made of (each value of a stream, each item of a top-level list or of
-//! an API list's `clusters` and `nodePools`), reads each one and notes what it describes: the
-//! clusters, the node pools listed apart from their cluster, the IAM policies and projects. A
-//! second pass checks the values in parts of a few megabytes, keeping together what the
+//! an API list's `clusters` and `nodePools`; each YAML document), reads each one and notes what
+//! it describes: the clusters, the node pools listed apart from their cluster, the IAM policies
+//! and projects. A second pass checks the values in parts of a few megabytes, keeping together what the
 //! whole-input check relates (a pool listed on its own and the clusters it could belong to;
 //! the pools that name the same missing cluster; every IAM policy, with the projects of the
 //! whole input), and maps every place in each part's report back to the input's own line,
@@ -33,6 +34,8 @@ pub struct Stream {
     /// The file's path, or `<stdin>`.
     pub name: String,
     pub bytes: Bytes,
+    /// `GcloudJson` or `GcloudYaml`.
+    pub format: Format,
 }
 
 impl Stream {
@@ -123,18 +126,23 @@ impl Default for Parts {
 /// How much of an input's start `streams` looks at.
 pub const HEAD_BYTES: usize = 4096;
 
-/// Whether the command line reads an input of this size whose text starts with `head` (its
-/// first `HEAD_BYTES`) in parts: JSON over the page's limit, but not a Terraform plan (which
-/// names its `format_version` first, and is one value).
-pub fn streams(len: u64, head: &[u8]) -> bool {
-    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let plan = head.windows(16).any(|w| w == b"\"format_version\"");
-    len > crate::input::MAX_INPUT_BYTES as u64
-        && !plan
-        && matches!(
-            head.iter().find(|b| !b.is_ascii_whitespace()),
-            Some(b'{' | b'[')
-        )
+/// How the command line reads an input of this size whose text starts with `head` (its first
+/// `HEAD_BYTES`) in parts, if it does: gcloud JSON or YAML over the page's limit, but not a
+/// Terraform plan (which names its `format_version` first, and is one value).
+pub fn streams(len: u64, head: &[u8]) -> Option<Format> {
+    if len <= crate::input::MAX_INPUT_BYTES as u64 {
+        return None;
+    }
+    let text = match std::str::from_utf8(head) {
+        Ok(text) => text,
+        // Cut inside a character, or not UTF-8 (which the reading then says).
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    match crate::input::detect("", text) {
+        Ok(Format::GcloudJson) if !text.contains("\"format_version\"") => Some(Format::GcloudJson),
+        Ok(Format::GcloudYaml) => Some(Format::GcloudYaml),
+        _ => None,
+    }
 }
 
 /// Checks `inputs` together, as `check_timed` does, and each stream on its own, in parts; one
@@ -269,11 +277,70 @@ enum Top {
     Object(Box<ObjectScan>),
 }
 
-/// The first pass's scanner: where each value starts and ends, with no value built.
-struct Scanner {
+/// Where the next byte is, counted byte by byte as the report counts places.
+struct Position {
     next: Start,
     /// A carriage return was the last byte: a line end unless a line feed follows.
     cr: bool,
+}
+
+impl Position {
+    fn new() -> Position {
+        Position {
+            next: Start {
+                byte: 0,
+                line: 1,
+                column: 1,
+                utf16: 0,
+            },
+            cr: false,
+        }
+    }
+
+    /// The place of byte `b`, about to be read (a carriage return before it that no line
+    /// feed follows ended a line).
+    fn at(&mut self, b: u8) -> Start {
+        if self.cr {
+            self.cr = false;
+            if b != b'\n' {
+                self.next.line += 1;
+                self.next.column = 1;
+            }
+        }
+        self.next
+    }
+
+    /// Past byte `b`.
+    fn past(&mut self, b: u8) {
+        if b & 0xC0 != 0x80 {
+            self.next.utf16 += if b >= 0xF0 { 2 } else { 1 };
+            self.next.column += 1;
+        }
+        match b {
+            b'\n' => {
+                self.next.line += 1;
+                self.next.column = 1;
+            }
+            b'\r' => self.cr = true,
+            _ => {}
+        }
+        self.next.byte += 1;
+    }
+
+    /// The end of the input (a carriage return last ended a line).
+    fn end(&mut self) -> Start {
+        if self.cr {
+            self.cr = false;
+            self.next.line += 1;
+            self.next.column = 1;
+        }
+        self.next
+    }
+}
+
+/// The first pass's scanner: where each value starts and ends, with no value built.
+struct Scanner {
+    position: Position,
     /// Bytes of a byte-order mark still to pass over.
     bom: u64,
     in_string: bool,
@@ -293,13 +360,7 @@ struct Scanner {
 impl Scanner {
     fn new() -> Scanner {
         Scanner {
-            next: Start {
-                byte: 0,
-                line: 1,
-                column: 1,
-                utf16: 0,
-            },
-            cr: false,
+            position: Position::new(),
             bom: 0,
             in_string: false,
             escape: false,
@@ -314,18 +375,11 @@ impl Scanner {
     }
 
     fn bytes(&mut self, bytes: &[u8]) -> Result<(), InputMessage> {
-        if self.next.byte == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
+        if self.position.next.byte == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
             self.bom = 3;
         }
         for &b in bytes {
-            if self.cr {
-                self.cr = false;
-                if b != b'\n' {
-                    self.next.line += 1;
-                    self.next.column = 1;
-                }
-            }
-            let here = self.next;
+            let here = self.position.at(b);
             if self.bom > 0 {
                 self.bom -= 1;
             } else {
@@ -339,19 +393,7 @@ impl Scanner {
                     self.last_end = here.byte + 1;
                 }
             }
-            if b & 0xC0 != 0x80 {
-                self.next.utf16 += if b >= 0xF0 { 2 } else { 1 };
-                self.next.column += 1;
-            }
-            match b {
-                b'\n' => {
-                    self.next.line += 1;
-                    self.next.column = 1;
-                }
-                b'\r' => self.cr = true,
-                _ => {}
-            }
-            self.next.byte += 1;
+            self.position.past(b);
         }
         Ok(())
     }
@@ -590,11 +632,7 @@ impl Scanner {
     }
 
     fn finish(mut self) -> Result<Scanned, InputMessage> {
-        if self.cr {
-            self.next.line += 1;
-            self.next.column = 1;
-        }
-        let at = self.next;
+        let at = self.position.end();
         if self.in_string {
             return Err(at.message("expected `\"` to end the string, found the end of the input"));
         }
@@ -630,11 +668,12 @@ fn item(element: &mut Option<Start>, values: &mut usize, end: u64) -> Option<Uni
 }
 
 /// The first pass: the values the input is made of.
-fn scan(bytes: &mut Bytes) -> Result<Scanned, InputMessage> {
+fn scan(bytes: &mut Bytes, format: Format) -> Result<Scanned, InputMessage> {
     let unreadable =
         |e: std::io::Error| Start::default().message(format!("cannot read the input: {e}"));
     let mut reader = bytes.reader().map_err(unreadable)?;
-    let mut scanner = Scanner::new();
+    let mut json = Scanner::new();
+    let mut yaml = Documents::new();
     let mut buf = vec![0; 1 << 20];
     loop {
         let n = match reader.read(&mut buf) {
@@ -643,9 +682,137 @@ fn scan(bytes: &mut Bytes) -> Result<Scanned, InputMessage> {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(unreadable(e)),
         };
-        scanner.bytes(&buf[..n])?;
+        match format {
+            Format::GcloudYaml => yaml.bytes(&buf[..n])?,
+            _ => json.bytes(&buf[..n])?,
+        }
     }
-    scanner.finish()
+    match format {
+        Format::GcloudYaml => yaml.finish(),
+        _ => json.finish(),
+    }
+}
+
+/// The YAML scanner: the documents, split at the lines the reader splits them at (`---`,
+/// `--- ...`, `...`), each a unit (the reader reads each document on its own, so a unit reads
+/// as it would in the whole input).
+struct Documents {
+    position: Position,
+    /// The current line: where it starts, its first bytes, its length (line end left out),
+    /// and whether it holds more than white space.
+    line: Start,
+    head: [u8; 4],
+    length: usize,
+    content: bool,
+    /// The current unit: where it starts (`None` until a line after a marker starts), and
+    /// whether a line of it holds more than white space.
+    unit: Option<Start>,
+    unit_content: bool,
+    /// A byte-order mark still to pass over.
+    bom: u64,
+    units: Vec<Unit>,
+}
+
+impl Documents {
+    fn new() -> Documents {
+        Documents {
+            position: Position::new(),
+            line: Start::default(),
+            head: [0; 4],
+            length: 0,
+            content: false,
+            unit: None,
+            unit_content: false,
+            bom: 0,
+            units: Vec::new(),
+        }
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) -> Result<(), InputMessage> {
+        if self.position.next.byte == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
+            self.bom = 3;
+        }
+        for &b in bytes {
+            let cr = self.position.cr;
+            let here = self.position.at(b);
+            if cr && b != b'\n' {
+                // A carriage return alone ended the line before this byte.
+                self.end_line()?;
+            }
+            // The first byte after a marker line (or of the input) starts a unit.
+            self.unit.get_or_insert(here);
+            if self.bom > 0 {
+                self.bom -= 1;
+            } else {
+                match b {
+                    b'\n' => self.end_line()?,
+                    b'\r' => {}
+                    _ => {
+                        if self.length == 0 {
+                            self.line = here;
+                        }
+                        if self.length < 4 {
+                            self.head[self.length] = b;
+                        }
+                        self.length += 1;
+                        self.content |= !matches!(b, b' ' | b'\t');
+                    }
+                }
+            }
+            self.position.past(b);
+        }
+        Ok(())
+    }
+
+    /// A line ended: a marker line ends the unit before it (one with content: the reader
+    /// passes over a document of blank lines).
+    fn end_line(&mut self) -> Result<(), InputMessage> {
+        let head = &self.head[..self.length.min(4)];
+        let marker = (self.length == 3 && (head == b"---" || head == b"..."))
+            || (self.length >= 4 && head == b"--- ");
+        if marker {
+            self.end_unit(self.line.byte)?;
+        } else {
+            self.unit_content |= self.content;
+        }
+        self.length = 0;
+        self.content = false;
+        Ok(())
+    }
+
+    fn end_unit(&mut self, end: u64) -> Result<(), InputMessage> {
+        if let Some(start) = self.unit.take() {
+            if self.unit_content {
+                self.units.push(Unit {
+                    start,
+                    end,
+                    list: None,
+                });
+                if self.units.len() > MAX_VALUES {
+                    return Err(start.message(format!(
+                        "expected at most {MAX_VALUES} values in one input (gkecheck's limit): split the input"
+                    )));
+                }
+            }
+        }
+        self.unit_content = false;
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Scanned, InputMessage> {
+        let at = self.position.end();
+        if self.length > 0 {
+            self.end_line()?;
+        }
+        self.end_unit(at.byte)?;
+        if self.units.is_empty() {
+            return Err(at.message("expected YAML documents, found none"));
+        }
+        Ok(Scanned {
+            units: self.units,
+            lists: Vec::new(),
+        })
+    }
 }
 
 /// Reads a unit's text: UTF-8, or the place of its first invalid byte.
@@ -684,6 +851,9 @@ fn within(start: Start, index: &LineIndex, offset: usize) -> Start {
 /// What the first pass learns of one unit.
 #[derive(Default)]
 struct Facts {
+    /// Documents, as the whole input's reading counts them (an item of a list: none, its list
+    /// is one; a YAML unit of blank lines and comments: none).
+    documents: usize,
     clusters: usize,
     pools: usize,
     iam: bool,
@@ -704,8 +874,8 @@ struct Survey {
     units: Vec<Unit>,
     lists: Vec<List>,
     facts: Vec<Facts>,
-    /// Units that describe nothing, with what the reader says of them.
-    skipped: Vec<(usize, String)>,
+    /// Documents that describe nothing: their unit, their place, what the reader says of them.
+    skipped: Vec<(usize, Start, String)>,
     /// Clusters by name: their unit, location and project.
     clusters: HashMap<String, Vec<(usize, Key)>>,
     /// Node pools listed apart from their cluster: their unit, the cluster they name, their
@@ -716,8 +886,8 @@ struct Survey {
 
 /// The first pass: the values, each read once for what it describes, on every core. An error
 /// anywhere is the input's (nothing of it is checked, as when it is read whole).
-fn survey(bytes: &mut Bytes) -> Result<Survey, InputMessage> {
-    let Scanned { units, lists } = scan(bytes)?;
+fn survey(bytes: &mut Bytes, format: Format) -> Result<Survey, InputMessage> {
+    let Scanned { units, lists } = scan(bytes, format)?;
     let bytes = &*bytes;
     let threads = cores().min(units.len().div_ceil(64)).max(1);
     let per = units.len().div_ceil(threads);
@@ -727,7 +897,7 @@ fn survey(bytes: &mut Bytes) -> Result<Survey, InputMessage> {
                 let units = &units;
                 scope.spawn(move || {
                     let first = t * per;
-                    survey_units(bytes, units, first..units.len().min(first + per))
+                    survey_units(bytes, format, units, first..units.len().min(first + per))
                 })
             })
             .collect();
@@ -768,6 +938,7 @@ fn cores() -> usize {
 /// The first pass over `range` of the units (a survey of those, with no units or lists).
 fn survey_units(
     bytes: &Bytes,
+    format: Format,
     units: &[Unit],
     range: std::ops::Range<usize>,
 ) -> Result<Survey, InputMessage> {
@@ -785,12 +956,26 @@ fn survey_units(
         let unit = &units[u];
         let text = text_of(bytes, unit, &mut buf)?;
         let plain = crate::input::for_parsers(&text);
-        let doc = json::parse(&plain)
-            .map_err(|e| within(unit.start, &LineIndex::new(&text), e.offset).message(e.message))?;
+        let place = |offset: usize| match offset {
+            0 => unit.start,
+            _ => within(unit.start, &LineIndex::new(&text), offset),
+        };
+        let documents = match format {
+            Format::GcloudYaml => crate::input::yaml::parse(&plain).map(|p| p.documents),
+            _ => json::parse(&plain).map(|doc| vec![doc]),
+        }
+        .map_err(|e| place(e.offset).message(e.message))?;
         let mut model = Model::default();
-        if let Err(message) = gcloud::load(0, &doc, &mut model) {
-            survey.skipped.push((u, message));
-            survey.facts.push(Facts::default());
+        for doc in &documents {
+            if let Err(message) = gcloud::load(0, doc, &mut model) {
+                survey.skipped.push((u, place(doc.span.start), message));
+            }
+        }
+        if model.clusters.is_empty() && model.node_pools.is_empty() && model.iam.is_empty() {
+            survey.facts.push(Facts {
+                documents: documents.len(),
+                ..Facts::default()
+            });
             continue;
         }
         let key = |location: &crate::model::Field<String>,
@@ -823,6 +1008,7 @@ fn survey_units(
             }
         }
         survey.facts.push(Facts {
+            documents: documents.len(),
             clusters: model.clusters.len(),
             pools: model.node_pools.len(),
             iam: !model.iam.is_empty(),
@@ -967,6 +1153,7 @@ fn plan(survey: &Survey, parts: Parts) -> (Vec<Vec<usize>>, HashMap<String, usiz
 /// its report mapped back to the input's.
 fn check_part(
     name: &str,
+    format: Format,
     bytes: &Bytes,
     units: &[Unit],
     part: &[usize],
@@ -976,9 +1163,15 @@ fn check_part(
     let mut offsets = Vec::with_capacity(part.len());
     let mut buf = Vec::new();
     for &u in part {
+        // JSON: a value a line; YAML: a document after each marker line.
+        if format == Format::GcloudYaml {
+            text.push_str("---\n");
+        }
         offsets.push(text.len());
         text.push_str(&text_of(bytes, &units[u], &mut buf)?);
-        text.push('\n');
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
     }
     let places: Vec<(usize, usize, Start)> = {
         let index = LineIndex::new(&text);
@@ -994,7 +1187,7 @@ fn check_part(
     let input = Input {
         name: name.to_string(),
         text,
-        format: Some(Format::GcloudJson),
+        format: Some(format),
     };
     let (mut report, phases) = crate::check_timed(std::slice::from_ref(&input), options);
     map_report(&mut report, &places);
@@ -1007,6 +1200,7 @@ type PartChecked = Result<(Report, Phases), InputMessage>;
 /// Each part checked, on every core; the reports in the parts' order.
 fn check_parts(
     name: &str,
+    format: Format,
     bytes: &Bytes,
     units: &[Unit],
     planned: &[Vec<usize>],
@@ -1023,7 +1217,8 @@ fn check_parts(
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(part) = planned.get(i) else { break };
-                        mine.push((i, check_part(name, bytes, units, part, options)));
+                        let checked = check_part(name, format, bytes, units, part, options);
+                        mine.push((i, checked));
                     }
                     mine
                 })
@@ -1042,7 +1237,7 @@ fn check_parts(
 fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: bool) -> Checked {
     let mut input = InputReport {
         name: stream.name.clone(),
-        format: Format::GcloudJson.as_str(),
+        format: stream.format.as_str(),
         error: None,
         notes: Vec::new(),
     };
@@ -1057,7 +1252,7 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
         }
     };
     let clock = std::time::Instant::now();
-    let mut survey = match survey(&mut stream.bytes) {
+    let mut survey = match survey(&mut stream.bytes, stream.format) {
         Ok(survey) => survey,
         Err(e) => return failed(input, e),
     };
@@ -1073,10 +1268,10 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
             left[l] += 1;
         }
     }
-    for (u, message) in std::mem::take(&mut survey.skipped) {
+    for (u, at, message) in std::mem::take(&mut survey.skipped) {
         match units[u].list {
             Some(l) => left[l] -= 1,
-            None => skipped.push((units[u].start, message)),
+            None => skipped.push((at, message)),
         }
     }
     for (list, _) in survey
@@ -1088,10 +1283,17 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
         skipped.push((list.start, undescribed(list)));
     }
     crate::sort::sort_by_key(&mut skipped, |(start, _)| start.byte);
-    let documents = units.iter().filter(|u| u.list.is_none()).count() + survey.lists.len();
+    let documents = units
+        .iter()
+        .zip(&survey.facts)
+        .filter(|(u, _)| u.list.is_none())
+        .map(|(_, f)| f.documents)
+        .sum::<usize>()
+        + survey.lists.len();
     if skipped.len() == documents {
-        let (start, message) = skipped.pop().expect("a stream has documents");
-        return failed(input, start.message(message));
+        if let Some((start, message)) = skipped.pop() {
+            return failed(input, start.message(message));
+        }
     }
     let mut described_nothing = skipped.into_iter();
     for (start, message) in described_nothing.by_ref().take(SKIPPED_NOTED) {
@@ -1144,6 +1346,7 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
     let parts_clock = std::time::Instant::now();
     let checked_parts = check_parts(
         &stream.name,
+        stream.format,
         &stream.bytes,
         &survey.units,
         &planned,

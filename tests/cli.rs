@@ -256,8 +256,19 @@ fn hostile_input_gets_a_located_error_not_a_crash() {
         (e["line"].as_u64(), e["column"].as_u64()),
         (Some(1), Some(2_000_003))
     );
-    // Anything else over it is refused.
+    // Anything else over it is refused: here YAML that is not gcloud's, and Terraform.
     let huge = "- 0\n".repeat(9 * 1024 * 1024);
+    let out = gkecheck(&["check", "--format=json"], Some(huge.as_bytes()));
+    assert_eq!(out.status.code(), Some(2));
+    let e = &json(&out)["inputs"][0]["error"];
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("expected at most 32 MiB"),
+        "{e}"
+    );
+    let huge = "resource \"google_container_cluster\" \"c\" {}\n".repeat(800_000);
     let out = gkecheck(&["check", "--format=json"], Some(huge.as_bytes()));
     assert_eq!(out.status.code(), Some(2));
     let e = &json(&out)["inputs"][0]["error"];
@@ -790,5 +801,58 @@ fn json_over_the_page_limit_is_checked_in_parts() {
             .parse::<serde_json::Value>()
             .unwrap()
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn yaml_over_the_page_limit_is_checked_in_parts() {
+    let dir = temp_dir("stream-yaml");
+    std::fs::create_dir_all(&dir).unwrap();
+    // 1,100 clusters as `gcloud container clusters list --format=yaml` writes them: 35 MB.
+    let padding = "é".repeat(16_000);
+    let mut text = String::new();
+    for i in 0..1_100 {
+        let mode = if i == 1_099 {
+            "GCE_METADATA"
+        } else {
+            "GKE_METADATA"
+        };
+        if i > 0 {
+            text.push_str("---\n");
+        }
+        text.push_str(&format!(
+            "description: {padding}\nname: c{i}\nlocation: eu\ncurrentMasterVersion: '1.30'\nnodePools:\n- name: pool\n  config:\n    workloadMetadataConfig:\n      mode: {mode}\nworkloadIdentityConfig:\n  workloadPool: p.svc.id.goog\n"
+        ));
+    }
+    assert!(text.len() > 33 << 20);
+    let file = dir.join("clusters.yaml");
+    std::fs::write(&file, &text).unwrap();
+    let path = file.to_str().unwrap();
+    let out = gkecheck(&["check", "--format=json", "--select=GKE001", path], None);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    assert_eq!(report["inputs"][0]["format"], "gcloud-yaml");
+    assert!(report["inputs"][0]["error"].is_null());
+    assert_eq!(report["headline"].as_array().unwrap().len(), 1_100);
+    let failing: Vec<&serde_json::Value> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "fail")
+        .collect();
+    assert_eq!(failing.len(), 1);
+    // The last document's mode, 12 lines a document before it, after its marker line.
+    let line = 1_099 * 12 + 9;
+    assert_eq!(
+        text.lines().nth(line - 1).unwrap(),
+        "      mode: GCE_METADATA"
+    );
+    assert_eq!(failing[0]["location"]["line"], line);
+    assert_eq!(failing[0]["location"]["column"], 13);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -27,11 +27,20 @@ fn options(counted: bool) -> Options {
     }
 }
 
+/// The kind of a test input: YAML when its name says so.
+fn format_of(name: &str) -> Format {
+    if name.ends_with(".yaml") {
+        Format::GcloudYaml
+    } else {
+        Format::GcloudJson
+    }
+}
+
 fn whole(name: &str, text: &str, options: &Options) -> Report {
     let input = Input {
         name: name.into(),
         text: text.into(),
-        format: Some(Format::GcloudJson),
+        format: Some(format_of(name)),
     };
     check(&[input], options)
 }
@@ -40,6 +49,7 @@ fn in_parts(name: &str, text: &str, options: &Options, parts: Parts) -> Report {
     let mut streams = [Stream {
         name: name.into(),
         bytes: Bytes::Memory(text.as_bytes().to_vec()),
+        format: format_of(name),
     }];
     stream::check(&[], &mut streams, options, parts).0
 }
@@ -385,6 +395,7 @@ fn other_inputs_are_checked_beside_a_stream_with_a_note() {
     let mut streams = [Stream {
         name: "big.json".into(),
         bytes: Bytes::Memory(text.clone().into_bytes()),
+        format: Format::GcloudJson,
     }];
     let (report, _) = stream::check(
         std::slice::from_ref(&other),
@@ -417,18 +428,158 @@ fn other_inputs_are_checked_beside_a_stream_with_a_note() {
 }
 
 #[test]
-fn only_json_over_the_limit_is_read_in_parts() {
+fn only_gcloud_json_and_yaml_over_the_limit_are_read_in_parts() {
     let limit = gkecheck::input::MAX_INPUT_BYTES as u64;
-    assert!(stream::streams(limit + 1, b"  [\n"));
-    assert!(stream::streams(limit + 1, b"\xEF\xBB\xBF{\"clusters\""));
-    assert!(!stream::streams(limit, b"["));
-    assert!(!stream::streams(limit + 1, b"clusters:\n- name: a"));
-    assert!(!stream::streams(
-        limit + 1,
-        b"{\"format_version\":\"1.2\",\"terraform_version\":\"1.9.5\""
-    ));
-    assert!(!stream::streams(
-        limit + 1,
-        b"resource \"google_container_cluster\""
-    ));
+    let json = Some(Format::GcloudJson);
+    let yaml = Some(Format::GcloudYaml);
+    assert_eq!(stream::streams(limit + 1, b"  [\n"), json);
+    assert_eq!(
+        stream::streams(limit + 1, b"\xEF\xBB\xBF{\"clusters\""),
+        json
+    );
+    assert_eq!(stream::streams(limit, b"["), None);
+    assert_eq!(
+        stream::streams(limit + 1, b"---\nname: a\nnodePools:\n- name: p\n"),
+        yaml
+    );
+    assert_eq!(stream::streams(limit + 1, b"clusters:\n- name: a"), yaml);
+    assert_eq!(stream::streams(limit, b"---\nname: a\n"), None);
+    assert_eq!(
+        stream::streams(
+            limit + 1,
+            b"{\"format_version\":\"1.2\",\"terraform_version\":\"1.9.5\""
+        ),
+        None
+    );
+    assert_eq!(
+        stream::streams(limit + 1, b"resource \"google_container_cluster\" \"c\" {"),
+        None
+    );
+    assert_eq!(
+        stream::streams(
+            limit + 1,
+            b"$ gcloud container clusters describe c\nname: c\n"
+        ),
+        None
+    );
+}
+
+/// JSON as gcloud writes YAML: block style, strings quoted where plain would read otherwise.
+fn yaml(value: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (k, v) in map {
+                out.push_str(&format!("{pad}{k}:"));
+                match v {
+                    Value::Object(m) if !m.is_empty() => {
+                        out.push('\n');
+                        yaml(v, indent + 2, out);
+                    }
+                    Value::Array(a) if !a.is_empty() => {
+                        out.push('\n');
+                        yaml(v, indent, out);
+                    }
+                    _ => {
+                        out.push(' ');
+                        out.push_str(&scalar(v));
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            for item in items {
+                match item {
+                    Value::Object(m) if !m.is_empty() => {
+                        let mut inner = String::new();
+                        yaml(item, indent + 2, &mut inner);
+                        out.push_str(&format!("{pad}- {}", &inner[indent + 2..]));
+                    }
+                    _ => out.push_str(&format!("{pad}- {}\n", scalar(item))),
+                }
+            }
+        }
+        _ => {
+            out.push_str(&pad);
+            out.push_str(&scalar(value));
+            out.push('\n');
+        }
+    }
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::Object(_) => "{}".into(),
+        Value::Array(_) => "[]".into(),
+        Value::String(s) => serde_json::to_string(s).unwrap(),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn yaml_documents_read_the_same_in_parts() {
+    let docs: Vec<String> = estate()
+        .iter()
+        .map(|v| {
+            let mut out = String::new();
+            yaml(v, 0, &mut out);
+            out
+        })
+        .collect();
+    // As `gcloud ... --format=yaml` lists: a marker line before each document but the first.
+    assert_same("list.yaml", &docs.join("---\n"));
+    // A marker before each, comments, blank documents, `...` ends, `--- ` with text after it,
+    // Windows line ends and a byte-order mark.
+    let mut text = String::from("\u{feff}# gcloud container clusters list\n");
+    for (i, doc) in docs.iter().enumerate() {
+        text.push_str(if i % 3 == 0 { "--- # next\n" } else { "---\n" });
+        if i % 4 == 1 {
+            text.push_str("# nothing here\n---\n\n");
+        }
+        text.push_str(doc);
+        if i % 5 == 2 {
+            text.push_str("...\n");
+        }
+    }
+    assert_same("markers.yaml", &text);
+    assert_same("crlf.yaml", &text.replace('\n', "\r\n"));
+    for (name, text) in [
+        ("list.yaml", docs.join("---\n")),
+        ("markers.yaml", text.clone()),
+    ] {
+        let read = whole(name, &text, &options(true));
+        assert!(
+            read.inputs[0].error.is_none(),
+            "{name}: {:?}",
+            read.inputs[0].error
+        );
+        assert!(read.summary.fail > 20, "{name}: {:?}", read.summary);
+    }
+    let report = in_parts("markers.yaml", &text, &options(true), PARTS[0]);
+    assert_eq!(report.inputs[0].format, "gcloud-yaml");
+    assert!(report.headline.len() >= 5, "{:?}", report.headline);
+    // The corpus's YAML, and errors at the same place.
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/gcloud");
+    if let Ok(dir) = std::fs::read_dir(&corpus) {
+        for file in dir.flatten().map(|e| e.path()) {
+            if file.extension().is_some_and(|e| e == "yaml") {
+                let text = std::fs::read_to_string(&file).unwrap();
+                assert_same(&file.file_name().unwrap().to_string_lossy(), &text);
+            }
+        }
+    }
+    for broken in [
+        format!("{}---\nname: c\n\tnodePools: []\n", docs[1]),
+        format!("{}---\nname: [\n", docs[2]),
+        "# only a comment\n---\n".to_string(),
+    ] {
+        let options = options(true);
+        let expected = whole("broken.yaml", &broken, &options);
+        for parts in PARTS {
+            let got = in_parts("broken.yaml", &broken, &options, parts);
+            assert_eq!(got.inputs, expected.inputs, "{broken}");
+            assert_eq!(got.results.len(), expected.results.len(), "{broken}");
+        }
+    }
 }
