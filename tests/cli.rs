@@ -257,28 +257,16 @@ fn hostile_input_gets_a_located_error_not_a_crash() {
         (Some(1), Some(2_000_003))
     );
     // Anything else over it is refused: here YAML that is not gcloud's, and Terraform.
-    let huge = "- 0\n".repeat(9 * 1024 * 1024);
-    let out = gkecheck(&["check", "--format=json"], Some(huge.as_bytes()));
-    assert_eq!(out.status.code(), Some(2));
-    let e = &json(&out)["inputs"][0]["error"];
-    assert!(
-        e["message"]
-            .as_str()
-            .unwrap()
-            .contains("expected at most 32 MiB"),
-        "{e}"
-    );
-    let huge = "resource \"google_container_cluster\" \"c\" {}\n".repeat(800_000);
-    let out = gkecheck(&["check", "--format=json"], Some(huge.as_bytes()));
-    assert_eq!(out.status.code(), Some(2));
-    let e = &json(&out)["inputs"][0]["error"];
-    assert!(
-        e["message"]
-            .as_str()
-            .unwrap()
-            .contains("expected at most 32 MiB"),
-        "{e}"
-    );
+    for huge in [
+        "- 0\n".repeat(9 * 1024 * 1024),
+        "resource \"google_container_cluster\" \"c\" {}\n".repeat(800_000),
+    ] {
+        let out = gkecheck(&["check", "--format=json"], Some(huge.as_bytes()));
+        assert_eq!(out.status.code(), Some(2));
+        let e = &json(&out)["inputs"][0]["error"];
+        let message = e["message"].as_str().unwrap();
+        assert!(message.contains("expected at most 32 MiB"), "{e}");
+    }
 
     let out = gkecheck(&["check"], Some(&[0xff, 0xfe, b'{']));
     assert_eq!(out.status.code(), Some(2));
@@ -707,28 +695,31 @@ fn a_closed_pipe_is_not_a_panic() {
     }
 }
 
-#[test]
-fn json_over_the_page_limit_is_checked_in_parts() {
-    let dir = temp_dir("stream");
-    std::fs::create_dir_all(&dir).unwrap();
-    // 1,100 clusters, one per line, each with a long description: 35 MB.
+/// 1,100 clusters over the page's limit (each with 32 KB of description), the last one's pool
+/// exposing the node's token: written in `dir` as `name`, `cluster(i, mode)` giving each; the
+/// file's path, its text, and the GKE001 report of checking it (which must fail only that pool).
+fn over_the_limit(
+    dir: &std::path::Path,
+    name: &str,
+    cluster: impl Fn(usize, &str, &str) -> String,
+) -> (String, String, serde_json::Value) {
+    std::fs::create_dir_all(dir).unwrap();
     let padding = "é".repeat(16_000);
-    let mut text = String::new();
-    for i in 0..1_100 {
-        let mode = if i == 1_099 {
-            "GCE_METADATA"
-        } else {
-            "GKE_METADATA"
-        };
-        text.push_str(&format!(
-            "{{\"description\": \"{padding}\", \"name\": \"c{i}\", \"location\": \"eu\", \"currentMasterVersion\": \"1.30\", \"workloadIdentityConfig\": {{\"workloadPool\": \"p.svc.id.goog\"}}, \"nodePools\": [{{\"name\": \"pool\", \"config\": {{\"workloadMetadataConfig\": {{\"mode\": \"{mode}\"}}}}}}]}}\n"
-        ));
-    }
+    let text: String = (0..1_100)
+        .map(|i| {
+            let mode = if i == 1_099 {
+                "GCE_METADATA"
+            } else {
+                "GKE_METADATA"
+            };
+            cluster(i, mode, &padding)
+        })
+        .collect();
     assert!(text.len() > 33 << 20);
-    let file = dir.join("org-export.json");
+    let file = dir.join(name);
     std::fs::write(&file, &text).unwrap();
-    let path = file.to_str().unwrap();
-    let out = gkecheck(&["check", "--format=json", "--select=GKE001", path], None);
+    let path = file.to_str().unwrap().to_string();
+    let out = gkecheck(&["check", "--format=json", "--select=GKE001", &path], None);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -736,18 +727,39 @@ fn json_over_the_page_limit_is_checked_in_parts() {
         String::from_utf8_lossy(&out.stderr)
     );
     let report = json(&out);
-    assert_eq!(report["inputs"][0]["name"], path);
+    assert_eq!(report["inputs"][0]["name"], path.as_str());
     assert!(report["inputs"][0]["error"].is_null());
     assert_eq!(report["headline"].as_array().unwrap().len(), 1_100);
-    let failing: Vec<&serde_json::Value> = report["results"]
+    let failing = report["results"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|r| r["status"] == "fail")
-        .collect();
-    assert_eq!(failing.len(), 1);
+        .count();
+    assert_eq!(failing, 1);
+    (path, text, report)
+}
+
+/// The failing result's location.
+fn failing_location(report: &serde_json::Value) -> &serde_json::Value {
+    let failing = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "fail");
+    &failing.unwrap()["location"]
+}
+
+#[test]
+fn json_over_the_page_limit_is_checked_in_parts() {
+    let dir = temp_dir("stream");
+    // One cluster a line: 35 MB.
+    let (path, text, report) = over_the_limit(&dir, "org-export.json", |i, mode, padding| {
+        format!("{{\"description\": \"{padding}\", \"name\": \"c{i}\", \"location\": \"eu\", \"currentMasterVersion\": \"1.30\", \"workloadIdentityConfig\": {{\"workloadPool\": \"p.svc.id.goog\"}}, \"nodePools\": [{{\"name\": \"pool\", \"config\": {{\"workloadMetadataConfig\": {{\"mode\": \"{mode}\"}}}}}}]}}\n")
+    });
+    let path = path.as_str();
     // The place in the file itself: its last line, past the long description.
-    let location = &failing[0]["location"];
+    let location = failing_location(&report);
     let line = text.lines().nth(1_099).unwrap();
     let mode = line.find("\"GCE_METADATA\"").unwrap();
     assert_eq!(location["line"], 1_100);
@@ -807,52 +819,19 @@ fn json_over_the_page_limit_is_checked_in_parts() {
 #[test]
 fn yaml_over_the_page_limit_is_checked_in_parts() {
     let dir = temp_dir("stream-yaml");
-    std::fs::create_dir_all(&dir).unwrap();
-    // 1,100 clusters as `gcloud container clusters list --format=yaml` writes them: 35 MB.
-    let padding = "é".repeat(16_000);
-    let mut text = String::new();
-    for i in 0..1_100 {
-        let mode = if i == 1_099 {
-            "GCE_METADATA"
-        } else {
-            "GKE_METADATA"
-        };
-        if i > 0 {
-            text.push_str("---\n");
-        }
-        text.push_str(&format!(
-            "description: {padding}\nname: c{i}\nlocation: eu\ncurrentMasterVersion: '1.30'\nnodePools:\n- name: pool\n  config:\n    workloadMetadataConfig:\n      mode: {mode}\nworkloadIdentityConfig:\n  workloadPool: p.svc.id.goog\n"
-        ));
-    }
-    assert!(text.len() > 33 << 20);
-    let file = dir.join("clusters.yaml");
-    std::fs::write(&file, &text).unwrap();
-    let path = file.to_str().unwrap();
-    let out = gkecheck(&["check", "--format=json", "--select=GKE001", path], None);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report = json(&out);
+    // As `gcloud container clusters list --format=yaml` writes them: 35 MB.
+    let (_, text, report) = over_the_limit(&dir, "clusters.yaml", |i, mode, padding| {
+        let marker = if i > 0 { "---\n" } else { "" };
+        format!("{marker}description: {padding}\nname: c{i}\nlocation: eu\ncurrentMasterVersion: '1.30'\nnodePools:\n- name: pool\n  config:\n    workloadMetadataConfig:\n      mode: {mode}\nworkloadIdentityConfig:\n  workloadPool: p.svc.id.goog\n")
+    });
     assert_eq!(report["inputs"][0]["format"], "gcloud-yaml");
-    assert!(report["inputs"][0]["error"].is_null());
-    assert_eq!(report["headline"].as_array().unwrap().len(), 1_100);
-    let failing: Vec<&serde_json::Value> = report["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["status"] == "fail")
-        .collect();
-    assert_eq!(failing.len(), 1);
     // The last document's mode, 12 lines a document before it, after its marker line.
     let line = 1_099 * 12 + 9;
     assert_eq!(
         text.lines().nth(line - 1).unwrap(),
         "      mode: GCE_METADATA"
     );
-    assert_eq!(failing[0]["location"]["line"], line);
-    assert_eq!(failing[0]["location"]["column"], 13);
+    assert_eq!(failing_location(&report)["line"], line);
+    assert_eq!(failing_location(&report)["column"], 13);
     std::fs::remove_dir_all(&dir).unwrap();
 }
