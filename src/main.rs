@@ -16,12 +16,17 @@ fn write_out(text: &str) {
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
     {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        eprintln!("gkecheck: cannot write to standard output: {e}");
-        std::process::exit(2);
+        stdout_failed(e);
     }
+}
+
+/// Standard output could not be written: a reader that went away ends the run quietly.
+fn stdout_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("gkecheck: cannot write to standard output: {e}");
+    std::process::exit(2);
 }
 
 macro_rules! out {
@@ -506,7 +511,8 @@ fn run(command: Command) -> Result<u8, String> {
 type Prepared = (Vec<Input>, Vec<Stream>, Vec<(String, String)>, Options);
 
 /// Reads the inputs and builds the options both `check` and `fix` take.
-/// `streaming`: JSON over the page's limit is read in parts (`check`), not refused.
+/// `streaming`: gcloud JSON and YAML over the page's limit are read in parts (`check`), not
+/// refused.
 fn prepare(common: &Common, mut paths: Vec<String>, streaming: bool) -> Result<Prepared, String> {
     if paths.is_empty() && common.var_file.is_empty() {
         paths.push("-".into());
@@ -736,14 +742,28 @@ fn peak_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// The report as JSON (pretty, with a closing line end), written as it is serialised.
-fn write_json(
-    report: &gkecheck::report::Report,
-    out: &mut impl std::io::Write,
-) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::from)?;
-    out.write_all(b"\n")?;
-    out.flush()
+/// What an output is: text already made, or the report itself as JSON, serialised as it is
+/// written (no tree of values, no copy in memory).
+enum Written {
+    Text(String),
+    Report,
+}
+
+impl Written {
+    fn write(
+        &self,
+        report: &gkecheck::report::Report,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        match self {
+            Written::Text(text) => out.write_all(text.as_bytes())?,
+            Written::Report => {
+                serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::from)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        out.flush()
+    }
 }
 
 /// Prints the report in the chosen format; returns the exit code.
@@ -780,9 +800,8 @@ fn write_report(
         None
     } else {
         Some(match format {
-            OutputFormat::Script => gkecheck::script::script(report),
-            // Straight from the report to where it goes: no tree of values, no copy in memory.
-            OutputFormat::Json if unreadable.is_empty() => String::new(),
+            OutputFormat::Json if unreadable.is_empty() => Written::Report,
+            OutputFormat::Script => Written::Text(gkecheck::script::script(report)),
             OutputFormat::Json => {
                 let mut value = serde_json::to_value(report).map_err(|e| e.to_string())?;
                 if let Some(list) = value["inputs"].as_array_mut() {
@@ -798,54 +817,42 @@ fn write_report(
                 value["summary"]["errors"] = (report.summary.errors + unreadable.len()).into();
                 let mut json = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
                 json.push('\n');
-                json
+                Written::Text(json)
             }
-            OutputFormat::Full => render::full(report, inputs, text),
-            OutputFormat::Concise => render::concise(report, text),
-            OutputFormat::Sarif => gkecheck::formats::sarif(
+            OutputFormat::Full => Written::Text(render::full(report, inputs, text)),
+            OutputFormat::Concise => Written::Text(render::concise(report, text)),
+            OutputFormat::Sarif => Written::Text(gkecheck::formats::sarif(
                 report,
                 inputs,
                 options,
                 env!("CARGO_PKG_VERSION"),
                 emit.rule_docs,
-            ),
-            OutputFormat::Junit => gkecheck::formats::junit(report),
-            OutputFormat::Github => gkecheck::formats::github(report),
-            OutputFormat::Gitlab => gkecheck::formats::gitlab(report),
+            )),
+            OutputFormat::Junit => Written::Text(gkecheck::formats::junit(report)),
+            OutputFormat::Github => Written::Text(gkecheck::formats::github(report)),
+            OutputFormat::Gitlab => Written::Text(gkecheck::formats::gitlab(report)),
         })
     };
-    let report_itself = matches!(format, OutputFormat::Json) && unreadable.is_empty();
     match (written, output) {
-        (Some(_), Some(path)) if report_itself => {
-            let written = std::fs::File::create(path).and_then(|file| {
-                let mut file = std::io::BufWriter::with_capacity(1 << 20, file);
-                write_json(report, &mut file)
+        (Some(written), Some(path)) => {
+            let done = std::fs::File::create(path).and_then(|file| {
+                written.write(
+                    report,
+                    &mut std::io::BufWriter::with_capacity(1 << 20, file),
+                )
             });
-            if let Err(e) = written {
+            if let Err(e) = done {
                 eprintln!("error: cannot write {path}: {e}");
                 return Ok(2);
             }
             out!("{}", render::summary_line(report));
         }
-        (Some(_), None) if report_itself => {
-            let stdout = std::io::stdout().lock();
-            let mut stdout = std::io::BufWriter::with_capacity(1 << 20, stdout);
-            if let Err(e) = write_json(report, &mut stdout) {
-                if e.kind() == std::io::ErrorKind::BrokenPipe {
-                    std::process::exit(0);
-                }
-                eprintln!("gkecheck: cannot write to standard output: {e}");
-                std::process::exit(2);
+        (Some(written), None) => {
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            if let Err(e) = written.write(report, &mut stdout) {
+                stdout_failed(e);
             }
         }
-        (Some(text), Some(path)) => {
-            if let Err(e) = std::fs::write(path, text) {
-                eprintln!("error: cannot write {path}: {e}");
-                return Ok(2);
-            }
-            out!("{}", render::summary_line(report));
-        }
-        (Some(text), None) => write_out(&text),
         (None, _) => out!("{}", render::summary_line(report)),
     }
     Ok(if unreadable.is_empty() {
@@ -950,8 +957,8 @@ fn read_inputs(
     (inputs, streams, unreadable)
 }
 
-/// Standard input: read, or (JSON over the page's limit, when `streaming`) copied to a file
-/// that is read in parts, so that memory follows the parts and not the input.
+/// Standard input: read, or (gcloud JSON or YAML over the page's limit, see `in_parts`) copied
+/// to a file that is read in parts, so that memory follows the parts and not the input.
 enum Stdin {
     Read(Vec<u8>),
     Spooled(std::fs::File, Format),
