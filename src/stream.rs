@@ -170,21 +170,32 @@ pub fn check(
         report.inputs.extend(part.inputs);
         report.results.extend(part.results);
         report.headline.extend(part.headline);
-        for (mine, theirs) in report.waivers.iter_mut().zip(part.waivers) {
-            mine.used |= theirs.used;
-            mine.expired |= theirs.expired;
-        }
+        merge_waivers(&mut report, part.waivers);
     }
     if !streams.is_empty() {
         let names: Vec<String> = report.inputs.iter().map(|i| i.name.clone()).collect();
         crate::rank(&mut report.results, names.iter().map(String::as_str));
-        let errors = report.inputs.iter().filter(|i| i.error.is_some()).count();
-        report.summary = crate::report::Summary::of(&report.results, errors);
-        if !report.passing_listed {
-            report.summary.pass = pass;
-        }
+        count(&mut report, pass);
     }
     (report, phases)
+}
+
+/// The same waivers as another part's report gave: used or expired in either.
+fn merge_waivers(report: &mut Report, theirs: Vec<crate::report::WaiverReport>) {
+    for (mine, theirs) in report.waivers.iter_mut().zip(theirs) {
+        mine.used |= theirs.used;
+        mine.expired |= theirs.expired;
+    }
+}
+
+/// The summary of a report made of parts: counted from its results and inputs, with `pass`
+/// passing results when they are only counted.
+fn count(report: &mut Report, pass: usize) {
+    let errors = report.inputs.iter().filter(|i| i.error.is_some()).count();
+    report.summary = crate::report::Summary::of(&report.results, errors);
+    if !report.passing_listed {
+        report.summary.pass = pass;
+    }
 }
 
 /// A stream's report, with how long its parts' checks took.
@@ -1383,10 +1394,7 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
             None => report = Some(checked),
             Some(report) => {
                 report.results.append(&mut checked.results);
-                for (mine, theirs) in report.waivers.iter_mut().zip(checked.waivers) {
-                    mine.used |= theirs.used;
-                    mine.expired |= theirs.expired;
-                }
+                merge_waivers(report, checked.waivers);
             }
         }
     }
@@ -1397,7 +1405,6 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
     input
         .notes
         .retain(|n| seen.insert((n.offset, n.message.clone())));
-    let errors = usize::from(input.error.is_some());
     report.inputs = vec![input];
     crate::sort::sort_by_key(&mut headline_clusters, |h| h.0);
     crate::sort::sort_by_key(&mut headline_missing, |h| h.0);
@@ -1406,10 +1413,7 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
         .chain(headline_missing)
         .map(|(_, h)| h)
         .collect();
-    report.summary = crate::report::Summary::of(&report.results, errors);
-    if !report.passing_listed {
-        report.summary.pass = pass;
-    }
+    count(&mut report, pass);
     Checked { report, phases }
 }
 
@@ -1420,11 +1424,16 @@ fn map_report(report: &mut Report, places: &[(usize, usize, Start)]) {
     let map = |line: &mut usize, column: &mut usize, offset: &mut usize| {
         let k = places.partition_point(|p| p.0 <= *line).saturating_sub(1);
         let (part_line, part_utf16, start) = places[k];
+        if *line < part_line {
+            // Before the first unit (a YAML marker line the part adds): the unit's start.
+            (*line, *column, *offset) = (start.line, start.column, start.utf16);
+            return;
+        }
         if *line == part_line {
             *column += start.column - 1;
         }
         *line = start.line + (*line - part_line);
-        *offset = start.utf16 + (*offset - part_utf16);
+        *offset = start.utf16 + offset.saturating_sub(part_utf16);
     };
     let location = |l: &mut Location| {
         map(&mut l.line, &mut l.column, &mut l.offset);
@@ -1447,5 +1456,47 @@ fn map_report(report: &mut Report, places: &[(usize, usize, Start)]) {
         if let Some(l) = r.suppression.as_mut().and_then(|s| s.location.as_mut()) {
             location(l);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_map_back_to_the_input_and_never_before_a_part_unit() {
+        let start = |byte, line, column, utf16| Start {
+            byte,
+            line,
+            column,
+            utf16,
+        };
+        // A YAML part: "---" on line 1, a unit from line 2 (input line 40, column 1, UTF-16
+        // offset 900), another from line 6 (input line 70).
+        let places = [
+            (2, 4, start(1_000, 40, 1, 900)),
+            (6, 50, start(2_000, 70, 1, 1_800)),
+        ];
+        let message = |line, column, offset| InputMessage {
+            message: String::new(),
+            line,
+            column,
+            offset,
+        };
+        let mut report = crate::check(&[], &Options::default());
+        report.inputs.push(InputReport {
+            name: "x".into(),
+            format: "gcloud-yaml",
+            error: Some(message(1, 2, 1)),
+            notes: vec![message(3, 5, 10), message(7, 1, 60)],
+        });
+        map_report(&mut report, &places);
+        let got: Vec<(usize, usize, usize)> = report.inputs[0]
+            .notes
+            .iter()
+            .chain(&report.inputs[0].error)
+            .map(|m| (m.line, m.column, m.offset))
+            .collect();
+        assert_eq!(got, [(41, 5, 906), (71, 1, 1_810), (40, 1, 900)]);
     }
 }
