@@ -73,9 +73,9 @@ function drawViewer() {
   viewerLines.style.top = `${first * lineHeight}px`;
 }
 
-/** Shows `text` in the viewer (over LARGE_TEXT characters) or the text area. */
-function display(text) {
-  if (text.length > LARGE_TEXT) {
+/** Shows `text` in the viewer (over LARGE_TEXT characters, unless `editable`) or the text area. */
+function display(text, editable = false) {
+  if (text.length > LARGE_TEXT && !editable) {
     const starts = [0];
     let longest = 0;
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
@@ -253,11 +253,7 @@ new ResizeObserver(() => {
   drawGutter();
 }).observe(viewer);
 $('viewer-edit').addEventListener('click', () => {
-  const { text } = large;
-  large = null;
-  display('');
-  input.value = text;
-  updateGutter();
+  display(large.text, true);
   input.focus();
   input.setSelectionRange(0, 0);
 });

@@ -58,15 +58,15 @@ function leaveExercise() {
   editorHooks.changed();
 }
 
-/**
- * During an exercise, the results of the rules it is about: its `rules`, or the rules its goals
- * name. The other rules' findings would bury the lesson. Without an exercise, the report.
- */
 /** Whether an exercise is open. */
 export function exerciseActive() {
   return Boolean(exercise);
 }
 
+/**
+ * During an exercise, the results of the rules it is about: its `rules`, or the rules its goals
+ * name. The other rules' findings would bury the lesson. Without an exercise, the report.
+ */
 export function exerciseView(report) {
   if (!exercise) return report;
   const { scenario } = exercise;
