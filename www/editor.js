@@ -76,6 +76,9 @@ function drawViewer() {
 /** Shows `text` in the viewer (over LARGE_TEXT characters, unless `editable`) or the text area. */
 function display(text, editable = false) {
   if (text.length > LARGE_TEXT && !editable) {
+    // Drawn with a lone carriage return (old Mac line ends) as a line feed, as the engine
+    // reads it: the same length, so every offset is the document's own.
+    if (/\r(?!\n)/.test(text)) text = text.replace(/\r(?!\n)/g, '\n');
     const starts = [0];
     let longest = 0;
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {

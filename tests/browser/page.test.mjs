@@ -975,6 +975,26 @@ test('a paste of megabytes is shown read-only, the lines in view only, and findi
   assert.ok(await page.isVisible('#input'));
   assert.match(await page.inputValue('#input'), /"small"/);
   await result(page, 'GKE001', 'fail', 'p').waitFor();
+
+  // A large file with old Mac line ends (a lone CR), dropped: the viewer counts its lines as
+  // the engine does, so "Line 300" marks the place on line 300.
+  await page.evaluate(() => {
+    const lines = [];
+    for (let c = 0; c < 300; c += 1) {
+      lines.push(JSON.stringify({ name: `mac-${c}`, description: 'y'.repeat(2000), nodePools: [{ name: `pool-${c}`, config: { workloadMetadataConfig: { mode: c === 299 ? 'GCE_METADATA' : 'GKE_METADATA' } } }] }));
+    }
+    const data = new DataTransfer();
+    data.items.add(new File([lines.join('\r')], 'mac.json'));
+    document.querySelector('.editor').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  });
+  const mac = page.locator('#results .result[data-rule="GKE001"][data-status="fail"][data-name="pool-299"]');
+  await mac.waitFor({ timeout: 60000 });
+  assert.ok(await page.isVisible('#viewer'));
+  assert.match(await mac.locator('button.goto').textContent(), /line 300$/i);
+  await mac.locator('button.goto').click();
+  await page.waitForFunction(() => /GCE_METADATA/.test(document.querySelector('#viewer mark')?.textContent ?? ''));
+  const gutter = (await page.textContent('#gutter')).trim().split('\n').map(Number);
+  assert.ok(gutter.includes(300), `gutter: ${gutter.slice(0, 3)}…`);
   assert.deepEqual(errors, []);
   await page.close();
 });
