@@ -139,11 +139,18 @@ enum Command {
         /// {rule} for the rule id (such as https://github.com/ORG/gkecheck/blob/main/docs/rules/{rule}.md)
         #[arg(long, value_name = "URL", value_parser = gkecheck::formats::rule_docs_url)]
         rule_docs_url: Option<String>,
+        /// For json: 1 (the default) lists every result in full, the object the web page
+        /// renders; 2 is the same report written compactly, each resource, rule and text once
+        /// (several times smaller; README, "The JSON report")
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=2))]
+        report_version: Option<u8>,
         /// Report only findings that are not in REPORT, an earlier `--output-format json` report
-        /// (the same rule, resource and file with the same status): for scheduled scans
+        /// of either version (the same rule, resource and file with the same status): for
+        /// scheduled scans
         #[arg(long, value_name = "REPORT")]
         baseline: Option<String>,
-        /// List passing results too (concise and full; they are always counted)
+        /// List passing results too (concise, full and json version 2; they are always
+        /// counted, and version 1 of json always lists them)
         #[arg(long)]
         show_passing: bool,
         /// Print only the summary line (and errors); the exit status says the rest
@@ -426,10 +433,14 @@ fn run(command: Command) -> Result<u8, String> {
             timings,
             output,
             rule_docs_url,
+            report_version,
             baseline,
             paths,
         } => {
             let started = std::time::Instant::now();
+            if report_version.is_some() && !matches!(format, OutputFormat::Json) {
+                return Err("--report-version is for --output-format json".into());
+            }
             let known = match &baseline {
                 Some(path) => Some(read_baseline(path)?),
                 None => None,
@@ -437,7 +448,9 @@ fn run(command: Command) -> Result<u8, String> {
             let (inputs, mut streams, unreadable, mut options) = prepare(&common, paths, true)?;
             // What shows only failing, unknown and waived results builds nothing for what passes.
             options.passing_counted_only = match format {
-                OutputFormat::Json | OutputFormat::Junit => false,
+                // Version 1 always lists them; version 2, compact, as concise and full do.
+                OutputFormat::Json => report_version == Some(2) && !show_passing,
+                OutputFormat::Junit => false,
                 OutputFormat::Concise | OutputFormat::Full => !show_passing,
                 OutputFormat::Script
                 | OutputFormat::Sarif
@@ -471,6 +484,7 @@ fn run(command: Command) -> Result<u8, String> {
                 output: output.as_deref(),
                 baseline: known.as_ref().zip(baseline.as_deref()),
                 rule_docs: rule_docs_url.as_deref(),
+                report_version: report_version.unwrap_or(1),
             };
             let (code, phases, output) =
                 run_check(&inputs, &mut streams, &unreadable, &options, &emit)?;
@@ -669,6 +683,8 @@ struct Emit<'a> {
     baseline: Option<(&'a Baseline, &'a str)>,
     /// SARIF's helpUri for each rule, `{rule}` for its id.
     rule_docs: Option<&'a str>,
+    /// The JSON report's version: 1 or 2.
+    report_version: u8,
 }
 
 /// The failing, unknown and waived findings of an earlier report: fingerprint and status.
@@ -681,11 +697,17 @@ fn read_baseline(path: &str) -> Result<Baseline, String> {
     let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         format!("--baseline {path}: expected a gkecheck JSON report (--output-format json), found text that is not JSON: {e}")
     })?;
+    let doc = match doc["version"].as_u64() {
+        Some(2) => gkecheck::report::v2::expand(&doc).map_err(|e| {
+            format!("--baseline {path}: expected a gkecheck JSON report of version 2: {e}")
+        })?,
+        _ => doc,
+    };
     let results = match (doc["version"].as_u64(), doc["results"].as_array()) {
         (Some(1), Some(results)) => results,
         _ => {
             return Err(format!(
-                "--baseline {path}: expected a gkecheck JSON report, version 1 (--output-format json), with \"version\" and \"results\""
+                "--baseline {path}: expected a gkecheck JSON report, version 1 or 2 (--output-format json), with \"version\" and \"results\""
             ))
         }
     };
@@ -729,6 +751,23 @@ fn run_check(
             );
         }
     }
+    if matches!(emit.format, OutputFormat::Json) && !emit.quiet {
+        // Files that could not be read at all are inputs with an error in the JSON report.
+        for (path, message) in unreadable {
+            report.inputs.push(gkecheck::report::InputReport {
+                name: path.clone(),
+                format: "unknown",
+                error: Some(gkecheck::report::InputMessage {
+                    message: message.clone(),
+                    line: 1,
+                    column: 1,
+                    offset: 0,
+                }),
+                notes: Vec::new(),
+            });
+            report.summary.errors += 1;
+        }
+    }
     let code = write_report(&report, inputs, unreadable, options, emit)?;
     // The process ends next: freeing a large report piece by piece would only cost time.
     std::mem::forget(report);
@@ -742,11 +781,11 @@ fn peak_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// What an output is: text already made, or the report itself as JSON, serialised as it is
-/// written (no tree of values, no copy in memory).
+/// What an output is: text already made, or the report itself as JSON (of version 1 or 2),
+/// serialised as it is written (no tree of values, no copy in memory).
 enum Written {
     Text(String),
-    Report,
+    Report(u8),
 }
 
 impl Written {
@@ -757,8 +796,13 @@ impl Written {
     ) -> std::io::Result<()> {
         match self {
             Written::Text(text) => out.write_all(text.as_bytes())?,
-            Written::Report => {
+            Written::Report(1) => {
                 serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::from)?;
+                out.write_all(b"\n")?;
+            }
+            Written::Report(_) => {
+                let compact = gkecheck::report::v2::ReportV2::of(report);
+                serde_json::to_writer(&mut *out, &compact).map_err(std::io::Error::from)?;
                 out.write_all(b"\n")?;
             }
         }
@@ -800,25 +844,8 @@ fn write_report(
         None
     } else {
         Some(match format {
-            OutputFormat::Json if unreadable.is_empty() => Written::Report,
+            OutputFormat::Json => Written::Report(emit.report_version),
             OutputFormat::Script => Written::Text(gkecheck::script::script(report)),
-            OutputFormat::Json => {
-                let mut value = serde_json::to_value(report).map_err(|e| e.to_string())?;
-                if let Some(list) = value["inputs"].as_array_mut() {
-                    for (path, message) in unreadable {
-                        list.push(serde_json::json!({
-                            "name": path,
-                            "format": "unknown",
-                            "error": {"message": message, "line": 1, "column": 1, "offset": 0},
-                            "notes": [],
-                        }));
-                    }
-                }
-                value["summary"]["errors"] = (report.summary.errors + unreadable.len()).into();
-                let mut json = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
-                json.push('\n');
-                Written::Text(json)
-            }
             OutputFormat::Full => Written::Text(render::full(report, inputs, text)),
             OutputFormat::Concise => Written::Text(render::concise(report, text)),
             OutputFormat::Sarif => Written::Text(gkecheck::formats::sarif(

@@ -611,3 +611,102 @@ fn sarif_written_result_by_result_is_the_same_json_as_one_tree() {
         "{counts:?}"
     );
 }
+
+#[test]
+fn the_json_report_of_version_2_expands_to_version_1_and_serves_as_a_baseline() {
+    let missing = "no/such/file.json";
+    for args in [vec![TUTORIAL], vec![GCLOUD], vec![GCLOUD, missing]] {
+        let with = |extra: &[&str]| {
+            let mut all = vec!["check", "--output-format", "json"];
+            all.extend(extra);
+            all.extend(args.iter().copied());
+            let (out, err, code) = run(&all, "");
+            (out, err, code)
+        };
+        let (v1, _, code1) = with(&[]);
+        let (v2, _, code2) = with(&["--report-version", "2", "--show-passing"]);
+        assert_eq!(code1, code2);
+        // Compact: one line.
+        assert_eq!(v2.lines().count(), 1, "{args:?}");
+        let v1: Value = serde_json::from_str(&v1).unwrap();
+        let v2: Value = serde_json::from_str(&v2).unwrap();
+        assert_eq!(gkecheck::report::v2::expand(&v2).unwrap(), v1, "{args:?}");
+        if args.contains(&missing) {
+            let inputs = v2["inputs"].as_array().unwrap();
+            assert!(inputs
+                .iter()
+                .any(|i| i["name"] == missing && i["error"].is_object()));
+        }
+        // Without --show-passing, version 2 counts passing results and lists none.
+        let (counted, _, _) = with(&["--report-version", "2"]);
+        let counted: Value = serde_json::from_str(&counted).unwrap();
+        assert_eq!(counted["passing_listed"], false);
+        assert_eq!(counted["passing"], serde_json::json!([]));
+        assert_eq!(counted["summary"], v1["summary"]);
+        assert_eq!(counted["results"], v2["results"]);
+    }
+    // Only for json.
+    let (_, err, code) = run(
+        &[
+            "check",
+            "--output-format",
+            "sarif",
+            "--report-version",
+            "2",
+            GCLOUD,
+        ],
+        "",
+    );
+    assert_eq!(code, 64);
+    assert!(
+        err.contains("--report-version is for --output-format json"),
+        "{err}"
+    );
+
+    // A version 2 report as the baseline: nothing new.
+    let dir = waived_dir("baseline-v2");
+    let file = dir.join("main.tf");
+    let before = dir.join("before.json");
+    let (out, _, _) = run(
+        &[
+            "check",
+            "--output-format",
+            "json",
+            "--report-version",
+            "2",
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
+    std::fs::write(&before, &out).unwrap();
+    let (out, err, code) = run(
+        &[
+            "check",
+            "--baseline",
+            before.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("already in"), "{err}");
+    // One that is broken says so, and where.
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&before).unwrap()).unwrap();
+    doc["results"][0]["resource"] = 1000.into();
+    std::fs::write(&before, doc.to_string()).unwrap();
+    let (_, err, code) = run(
+        &[
+            "check",
+            "--baseline",
+            before.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, 64);
+    assert!(
+        err.contains("version 2") && err.contains("result 1: its resource"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

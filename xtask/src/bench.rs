@@ -300,17 +300,24 @@ fn cases(quick: bool) -> Vec<Case> {
     out
 }
 
-/// One native run: wall time, the `--timings` line and whether the check ran.
-fn native(bin: &Path, dir: &Path, format: &str) -> Result<Value, String> {
+/// One native run with `format` (and its options): wall time, the `--timings` line, the
+/// output's size and whether the check ran.
+fn native(bin: &Path, dir: &Path, format: &[&str]) -> Result<Value, String> {
+    let written = dir.with_extension("out");
     let started = Instant::now();
     let out = Command::new(bin)
-        .args(["check", "--timings", "--output-format", format])
+        .args(["check", "--timings", "--output-format"])
+        .args(format)
+        .arg("--output")
+        .arg(&written)
         .arg(dir)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .output()
         .map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
     let wall = started.elapsed().as_secs_f64() * 1e3;
+    let output_bytes = std::fs::metadata(&written).map(|m| m.len()).ok();
+    let _ = std::fs::remove_file(&written);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let timings = stderr.lines().rev().find_map(|l| {
         serde_json::from_str::<Value>(l)
@@ -318,7 +325,9 @@ fn native(bin: &Path, dir: &Path, format: &str) -> Result<Value, String> {
             .filter(|v| v.get("parse_ms").is_some())
     });
     match (out.status.code(), timings) {
-        (Some(0..=1), Some(t)) => Ok(json!({"wall_ms": wall, "timings": t})),
+        (Some(0..=1), Some(t)) => {
+            Ok(json!({"wall_ms": wall, "timings": t, "output_bytes": output_bytes}))
+        }
         (code, _) => {
             // Why: the errors a quiet run prints.
             let quiet = Command::new(bin)
@@ -471,14 +480,17 @@ pub fn bench(args: &[String]) -> Result<(), String> {
 
     let mut rows = Vec::new();
     println!(
-        "{:<26} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9} {:>9} {:>9}",
+        "{:<26} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9}",
         "input",
         "MB",
         "parse ms",
         "text ms",
         "json ms",
+        "json2 ms",
         "text MB/s",
         "peak MB",
+        "json MB",
+        "json2 MB",
         "wasm ms",
         "checkov ms"
     );
@@ -490,8 +502,9 @@ pub fn bench(args: &[String]) -> Result<(), String> {
             std::fs::write(&path, text).map_err(|e| e.to_string())?;
         }
         let bytes = case.bytes();
-        let text = native(&bin, &dir, "concise")?;
-        let json_run = native(&bin, &dir, "json")?;
+        let text = native(&bin, &dir, &["concise"])?;
+        let json_run = native(&bin, &dir, &["json"])?;
+        let json2_run = native(&bin, &dir, &["json", "--report-version", "2"])?;
         let wasm_run = if bytes <= PAGE_LIMIT_BYTES {
             wasm(&dir, &case.files)?
         } else {
@@ -507,33 +520,37 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         let parse = num(&t["parse_ms"]).map(|p| p + num(&t["read_ms"]).unwrap_or(0.0));
         let cell = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.1}"));
         let mb = bytes as f64 / 1e6;
+        let wall = |run: &Value| {
+            if run.get("refused").is_some() {
+                "refused".into()
+            } else {
+                cell(num(&run["wall_ms"]))
+            }
+        };
+        let written_mb = |run: &Value| cell(num(&run["output_bytes"]).map(|b| b / 1e6));
         println!(
-            "{:<26} {:>9.2} {:>9} {:>9} {:>9} {:>8} {:>9} {:>9} {:>9}",
+            "{:<26} {:>9.2} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9}",
             case.name,
             mb,
             cell(parse),
-            if text.get("refused").is_some() {
-                "refused".into()
-            } else {
-                cell(num(&text["wall_ms"]))
-            },
-            if json_run.get("refused").is_some() {
-                "refused".into()
-            } else {
-                cell(num(&json_run["wall_ms"]))
-            },
+            wall(&text),
+            wall(&json_run),
+            wall(&json2_run),
             cell(
                 num(&text["wall_ms"])
                     .filter(|_| text.get("refused").is_none())
                     .map(|ms| mb / (ms / 1e3))
             ),
             cell(num(&t["peak_kib"]).map(|k| k / 1024.0)),
+            written_mb(&json_run),
+            written_mb(&json2_run),
             cell(num(&wasm_run["check_ms"])),
             cell(checkov_ms),
         );
         rows.push(json!({
             "input": case.name, "kind": case.kind, "bytes": bytes, "files": case.files.len(),
-            "text": text, "json": json_run, "wasm": wasm_run, "checkov_ms": checkov_ms,
+            "text": text, "json": json_run, "json2": json2_run, "wasm": wasm_run,
+            "checkov_ms": checkov_ms,
         }));
     }
     let page = page_bench(quick)?;
@@ -544,10 +561,10 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     std::fs::write(&out_path, serde_json::to_string_pretty(&report).unwrap())
         .map_err(|e| e.to_string())?;
     println!("written to {}", out_path.display());
-    // The quick pass checks that every input was read and checked, in both outputs.
+    // The quick pass checks that every input was read and checked, in every output.
     if quick {
         for row in &rows {
-            for mode in ["text", "json"] {
+            for mode in ["text", "json", "json2"] {
                 if row[mode].get("refused").is_some() {
                     return Err(format!(
                         "{} ({mode}) was not checked: {}",

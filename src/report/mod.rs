@@ -1,7 +1,10 @@
 //! The report: what the CLI prints as JSON and the page renders. Version 1 is documented in
-//! the README; fields are only ever added to it.
+//! the README; fields are only ever added to it. Version 2 (`v2`) writes the same report
+//! compactly, for the command line's `--report-version 2`.
 
 use serde::Serialize;
+
+pub mod v2;
 
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
@@ -170,7 +173,7 @@ pub struct Finding {
     pub suppression: Option<Suppression>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Resource {
     /// `cluster` or `node-pool`.
     pub kind: &'static str,
