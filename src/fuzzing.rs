@@ -30,11 +30,20 @@ fn write_text(report: &crate::report::Report, inputs: &[Input]) {
     let _ = crate::render::concise(report, &options);
 }
 
-/// `check` on any text, its kind told from the text; the report serialises; redaction works.
+/// `check` on any text, its kind told from the text; the report serialises, and its version
+/// 2 expands to version 1 exactly; redaction works.
 pub fn check_auto(data: &[u8]) {
     let Some(text) = text(data) else { return };
     let report = check(&[Input::new("input", text)], &Options::default());
-    serde_json::to_string(&report).expect("the report serialises");
+    let v1: serde_json::Value = serde_json::to_value(&report).expect("the report serialises");
+    let v2 = serde_json::to_string(&crate::report::v2::ReportV2::of(&report))
+        .expect("version 2 serialises");
+    let v2: serde_json::Value = serde_json::from_str(&v2).expect("version 2 is JSON");
+    assert_eq!(
+        crate::report::v2::expand(&v2).expect("version 2 expands"),
+        v1,
+        "version 2 expands to version 1"
+    );
     write_text(&report, &[Input::new("input", text)]);
     let _ = crate::script::script(&report);
     let _ = crate::redact::redact("input", text, None);
