@@ -294,35 +294,54 @@ fn name_char(c: char) -> bool {
 /// `text` with each whole occurrence of one of `values` (longest first) written `{field}`,
 /// and each `{` written `{{`. [`fill`] reverses it exactly, whatever the values.
 fn template(text: &str, values: &[(&'static str, &str)]) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut before: Option<char> = None;
-    let mut rest = text;
-    'outer: while let Some(c) = rest.chars().next() {
-        if before.is_none_or(|b| !name_char(b)) {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 16);
+    // `text[copied..i]` is yet to be copied as it is.
+    let mut copied = 0;
+    let mut i = 0;
+    'outer: while i < bytes.len() {
+        if bytes[i] == b'{' {
+            out.push_str(&text[copied..=i]);
+            out.push('{');
+            i += 1;
+            copied = i;
+            continue;
+        }
+        // Inside a character: no value starts here.
+        if bytes[i] & 0xC0 == 0x80 {
+            i += 1;
+            continue;
+        }
+        // A value starts only where the character before is not part of a name.
+        let starts = i == 0
+            || match bytes[i - 1] {
+                b if b.is_ascii() => !name_char(b as char),
+                _ => text[..i].chars().next_back().is_none_or(|c| !name_char(c)),
+            };
+        if starts {
             for (field, value) in values {
-                if let Some(after) = rest.strip_prefix(value) {
-                    if after
+                let v = value.as_bytes();
+                if bytes[i] == v[0] && bytes[i..].starts_with(v) {
+                    let end = i + v.len();
+                    let whole = text[end..]
                         .chars()
                         .next()
-                        .is_none_or(|a| a == '-' || !name_char(a))
-                    {
+                        .is_none_or(|a| a == '-' || !name_char(a));
+                    if whole {
+                        out.push_str(&text[copied..i]);
                         out.push('{');
                         out.push_str(field);
                         out.push('}');
-                        before = value.chars().next_back();
-                        rest = after;
+                        i = end;
+                        copied = i;
                         continue 'outer;
                     }
                 }
             }
         }
-        if c == '{' {
-            out.push('{');
-        }
-        out.push(c);
-        before = Some(c);
-        rest = &rest[c.len_utf8()..];
+        i += 1;
     }
+    out.push_str(&text[copied..]);
     out
 }
 
