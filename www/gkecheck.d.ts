@@ -1,5 +1,6 @@
 // Type declarations for what gkecheck gives a page: the report (version 1, the same JSON the
-// command line prints with --output-format json), the engine client's functions, and the
+// command line prints with --output-format json), its compact version 2 (--report-version 2)
+// and report-v2.js, which reads it back into version 1, the engine client's functions, and the
 // <gke-check> element. For editors and type checkers only; no browser loads this file.
 // `tests/browser/types.test.mjs` checks real reports against these declarations.
 
@@ -137,6 +138,75 @@ export interface Report {
   headline: Headline[];
   summary: Summary;
 }
+
+/** Version 2's place in a file: [file (an index into `files`), line, column, endLine,
+ * endColumn, offset, endOffset]. */
+export type PlaceV2 = [number, number, number, number, number, number, number];
+
+/** Version 2's resource: version 1's, with the project and location of an address
+ * `projects/P/locations/L/...`. */
+export interface ResourceV2 {
+  kind: 'cluster' | 'node-pool';
+  name: string;
+  cluster?: string;
+  address: string;
+  project?: string;
+  location?: string;
+}
+
+export interface StepV2 {
+  /** Indexes into `texts`. */
+  title: number;
+  code: number;
+  language: 'shell' | 'hcl';
+  location?: PlaceV2;
+}
+
+export interface RemediationV2 {
+  summary: number;
+  steps: StepV2[];
+  warnings: number[];
+  verify: StepV2[];
+}
+
+export interface FindingV2 {
+  rule: string;
+  status: Status;
+  /** Only where they are not the rule's (as `rules` gives them). */
+  name?: string;
+  severity?: Severity;
+  /** Indexes into `resources`, `texts` and `remediations`. */
+  resource: number;
+  message: number;
+  location: PlaceV2;
+  remediation?: number;
+  suppression?: Suppression;
+}
+
+/** The compact report, `gkecheck check --format json --report-version 2` (README, "The JSON
+ * report, version 2"). Texts are templates of their result's resource: `{name}`, `{cluster}`,
+ * `{project}`, `{location}`, `{address}`, and `{{` for `{`. */
+export interface ReportV2 {
+  version: 2;
+  headline: Headline[];
+  summary: Summary;
+  passing_listed: boolean;
+  inputs: InputReport[];
+  files: string[];
+  rules: Record<string, { name: string; severity: Severity }>;
+  resources: ResourceV2[];
+  texts: string[];
+  remediations: RemediationV2[];
+  /** Failing, unknown and waived results, in version 1's order. */
+  results: FindingV2[];
+  /** The passing results that follow them: [rule, resource, message, location]. */
+  passing: [string, number, number, PlaceV2][];
+  waivers: WaiverReport[];
+}
+
+/** report-v2.js: version 1 of a version 2 report, value for value; throws an Error that says
+ * which part is not version 2's. */
+export declare function expandReport(report: ReportV2): Report;
 
 /** One text to check. `format` is `auto` to tell the kind from the name and text. */
 export interface Input {

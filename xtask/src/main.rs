@@ -858,6 +858,8 @@ fn ci() -> Result<(), String> {
         .args(["--test", "--test-concurrency=1", "tests/browser/"])
         .env("GKECHECK_URL", &url)
         .env("GKECHECK_DIST", root.join("dist"))
+        // What `cargo test` built: the command line, for tests that compare with it.
+        .env("GKECHECK_BIN", root.join("target/debug/gkecheck"))
         .env("CHROMIUM", CHROMIUM)
         .current_dir(&root))?;
     // The benchmark harness keeps working: small inputs, each checked natively and in Wasm.
