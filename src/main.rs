@@ -768,10 +768,41 @@ fn run_check(
             report.summary.errors += 1;
         }
     }
-    let code = write_report(&report, inputs, unreadable, options, emit)?;
+    // The full output draws code frames from each input's text; for an input read in parts,
+    // from the lines the report points at, read from it again.
+    let with_frames;
+    let sources = if matches!(emit.format, OutputFormat::Full) && !emit.quiet && !streams.is_empty()
+    {
+        with_frames = frame_sources(inputs, streams, &report);
+        &with_frames[..]
+    } else {
+        inputs
+    };
+    let code = write_report(&report, sources, unreadable, options, emit)?;
     // The process ends next: freeing a large report piece by piece would only cost time.
     std::mem::forget(report);
     Ok((code, phases, started.elapsed()))
+}
+
+/// The inputs, and for each input read in parts the lines the full output frames, read from
+/// it again, every other line left empty.
+fn frame_sources(
+    inputs: &[Input],
+    streams: &mut [Stream],
+    report: &gkecheck::report::Report,
+) -> Vec<Input> {
+    let mut sources = inputs.to_vec();
+    for stream in streams.iter_mut() {
+        let lines = render::framed_lines(report, &stream.name);
+        match stream.lines_for_frames(&lines) {
+            Ok(text) => sources.push(Input::new(stream.name.clone(), text)),
+            Err(e) => eprintln!(
+                "gkecheck: {}: code frames left out: cannot read it again: {e}",
+                stream.name
+            ),
+        }
+    }
+    sources
 }
 
 /// The peak memory of this process (its high-water resident set), where the system says it.

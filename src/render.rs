@@ -279,6 +279,26 @@ pub fn printable(text: &str) -> String {
     out
 }
 
+/// The lines of input `name` that [`full`] draws code frames from (sorted, once each): those of
+/// its failing and unknown results and of its error. For an input whose text is not held
+/// (one read in parts), a text with these lines and the others empty gives the same output.
+pub fn framed_lines(report: &Report, name: &str) -> Vec<usize> {
+    let results = report
+        .results
+        .iter()
+        .filter(|r| r.location.input == name && matches!(r.status, Status::Fail | Status::Unknown))
+        .map(|r| r.location.line);
+    let errors = report
+        .inputs
+        .iter()
+        .filter(|i| i.name == name)
+        .filter_map(|i| i.error.as_ref().map(|e| e.line));
+    let mut lines: Vec<usize> = results.chain(errors).collect();
+    lines.sort_unstable();
+    lines.dedup();
+    lines
+}
+
 fn finding<'a>(out: &mut String, r: &Finding, index: &dyn Fn(&str) -> Option<&'a LineIndex<'a>>) {
     let what = match (r.resource.kind, &r.resource.cluster) {
         ("node-pool", Some(c)) => format!("node pool {} (cluster {})", r.resource.name, c),

@@ -99,6 +99,61 @@ impl Bytes {
     }
 }
 
+impl Stream {
+    /// The text code frames are drawn from (`--format full`): the lines of the input that
+    /// `lines` names (1-based, sorted), each whole, and every other line left empty, so that
+    /// each line number and column is the input's own. Lines end where the engine ends them
+    /// (at LF, CRLF or a lone CR), each written as LF. Read in one pass, a megabyte at a time;
+    /// the result holds the named lines and one line end per line of the input.
+    pub fn lines_for_frames(&mut self, lines: &[usize]) -> std::io::Result<String> {
+        let mut reader = self.bytes.reader()?;
+        let mut out = Vec::new();
+        let mut wanted = lines.iter().copied().peekable();
+        let mut line = 1;
+        let mut keep = wanted.next_if_eq(&1).is_some();
+        let mut cr = false;
+        let mut buf = vec![0; 1 << 20];
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            // Every line end is written as LF: a lone CR written as it is could meet the LF
+            // of the next (empty) line and make one line end of two.
+            let mut ends = |out: &mut Vec<u8>, keep: &mut bool, line: &mut usize| {
+                out.push(b'\n');
+                *line += 1;
+                while wanted.next_if(|&l| l < *line).is_some() {}
+                *keep = wanted.next_if_eq(line).is_some();
+            };
+            for &b in &buf[..n] {
+                if cr {
+                    cr = false;
+                    ends(&mut out, &mut keep, &mut line);
+                    if b == b'\n' {
+                        continue;
+                    }
+                }
+                match b {
+                    b'\r' => cr = true,
+                    b'\n' => ends(&mut out, &mut keep, &mut line),
+                    _ if keep => out.push(b),
+                    _ => {}
+                }
+            }
+        }
+        if cr {
+            out.push(b'\n');
+        }
+        Ok(match String::from_utf8(out) {
+            Ok(text) => text,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        })
+    }
+}
+
 /// The most values one input read in parts holds: an organization's asset export of every
 /// cluster and node pool has tens of thousands.
 pub const MAX_VALUES: usize = 1_000_000;

@@ -788,6 +788,21 @@ fn json_over_the_page_limit_is_checked_in_parts() {
         "{}",
         &stdout[stdout.len().saturating_sub(2000)..]
     );
+    // The full output frames the failing value from the file's own line, read again.
+    let out = gkecheck(&["check", "--select=GKE001", "--format=full", path], None);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let frame = stdout
+        .lines()
+        .skip_while(|l| !l.contains("--> "))
+        .take(4)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        frame.contains(" 1100 | ")
+            && frame.contains("\"mode\": \"GCE_METADATA\"")
+            && frame.contains("^^^^"),
+        "{frame}"
+    );
     let piped = gkecheck(
         &["check", "--select=GKE001", "--format=json"],
         Some(text.as_bytes()),

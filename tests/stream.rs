@@ -54,8 +54,42 @@ fn in_parts(name: &str, text: &str, options: &Options, parts: Parts) -> Report {
     stream::check(&[], &mut streams, options, parts).0
 }
 
-/// The two reports as JSON, equal.
+/// The full output (code frames) of a report read in parts, its frames drawn from the lines
+/// `Stream::lines_for_frames` reads again: the full output of the same input read whole.
+fn assert_same_frames(name: &str, text: &str) {
+    let options = options(false);
+    let text_options = gkecheck::render::TextOptions {
+        show_passing: true,
+        color: false,
+    };
+    let input = Input {
+        name: name.into(),
+        text: text.into(),
+        format: Some(format_of(name)),
+    };
+    let expected = gkecheck::render::full(&whole(name, text, &options), &[input], &text_options);
+    let report = in_parts(name, text, &options, PARTS[0]);
+    let mut stream = Stream {
+        name: name.into(),
+        bytes: Bytes::Memory(text.as_bytes().to_vec()),
+        format: format_of(name),
+    };
+    let lines = gkecheck::render::framed_lines(&report, name);
+    let sparse = stream.lines_for_frames(&lines).unwrap();
+    // Only what is framed is held: every other line is empty.
+    let held = sparse.lines().filter(|l| !l.is_empty()).count();
+    assert!(
+        held <= lines.len(),
+        "{name}: {held} lines held for {} framed",
+        lines.len()
+    );
+    let got = gkecheck::render::full(&report, &[Input::new(name, sparse)], &text_options);
+    assert_eq!(got, expected, "{name}: the full output read in parts");
+}
+
+/// The two reports as JSON, equal; and their full outputs.
 fn assert_same(name: &str, text: &str) {
+    assert_same_frames(name, text);
     for counted in [false, true] {
         let options = options(counted);
         let expected = serde_json::to_string_pretty(&whole(name, text, &options)).unwrap();
@@ -295,6 +329,35 @@ fn an_iam_policy_among_several_projects_is_unknown_in_every_part() {
         })
         .collect();
     assert_eq!(gke006, [(Status::Unknown, true), (Status::Unknown, true)]);
+}
+
+#[test]
+fn the_lines_read_again_for_frames_keep_the_inputs_line_numbers() {
+    let lines_of = |text: &str, wanted: &[usize]| {
+        let mut stream = Stream {
+            name: "x".into(),
+            bytes: Bytes::Memory(text.as_bytes().to_vec()),
+            format: Format::GcloudJson,
+        };
+        stream.lines_for_frames(wanted).unwrap()
+    };
+    // LF, CRLF and a lone CR each end a line, as the engine reads them; a lone CR before a
+    // line left empty stays two line ends.
+    assert_eq!(lines_of("a\r\nb\rc\nd\r", &[2, 4]), "\nb\n\nd\n");
+    assert_eq!(lines_of("a\r\nb\rc\nd\r", &[1, 3, 5]), "a\n\nc\n\n");
+    assert_eq!(lines_of("é😀\n\nü", &[1, 3]), "é😀\n\nü");
+    assert_eq!(lines_of("", &[1]), "");
+    // Across the megabytes it is read in, with a CR at the end of one and its LF at the
+    // start of the next.
+    let long = "x".repeat((1 << 20) - 1);
+    let text = format!("{long}\r\nsecond\rthird\n");
+    let got = lines_of(&text, &[2, 3]);
+    assert_eq!(got, "\nsecond\nthird\n");
+    let index = gkecheck::span::LineIndex::new(&got);
+    assert_eq!(
+        index.line_count(),
+        gkecheck::span::LineIndex::new(&text).line_count()
+    );
 }
 
 #[test]
