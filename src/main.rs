@@ -141,7 +141,7 @@ enum Command {
         rule_docs_url: Option<String>,
         /// For json: 1 (the default) lists every result in full, the object the web page
         /// renders; 2 is the same report written compactly, each resource, rule and text once
-        /// (several times smaller; README, "The JSON report")
+        /// (several times smaller; README, "The JSON report, version 2")
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=2))]
         report_version: Option<u8>,
         /// Report only findings that are not in REPORT, an earlier `--output-format json` report
