@@ -386,31 +386,40 @@ pub fn sarif(
         .rsplit('\n')
         .next()
         .map_or(0, |line| line.len() - line.trim_start().len());
-    let indent = " ".repeat(key_indent + 2);
     let mut out = String::with_capacity(skeleton.len() + shown.len() * 1_500);
     out.push_str(&skeleton[..at]);
-    if shown.is_empty() {
-        out.push_str("[]");
-    } else {
-        out.push('[');
-        for (i, r) in shown.iter().enumerate() {
-            out.push_str(if i == 0 { "\n" } else { ",\n" });
-            let text = serde_json::to_string_pretty(&result_of(r)).unwrap_or_default();
-            for (j, line) in text.split('\n').enumerate() {
-                if j > 0 {
-                    out.push('\n');
-                }
-                out.push_str(&indent);
-                out.push_str(line);
-            }
-        }
-        out.push('\n');
-        out.push_str(&indent[2..]);
-        out.push(']');
-    }
+    pretty_list(&mut out, key_indent, shown.iter().map(result_of));
     out.push_str(&skeleton[at + here.len()..]);
     out.push('\n');
     out
+}
+
+/// `items` written as `serde_json::to_string_pretty` writes a list whose line is indented
+/// `indent` spaces, one item at a time: no tree of every item is held (an organization's
+/// export gives a hundred thousand). Each item's own lines are indented one level more (a JSON
+/// string holds no line break, so lines are the printer's own).
+fn pretty_list(out: &mut String, indent: usize, items: impl Iterator<Item = Value>) {
+    let inner = " ".repeat(indent + 2);
+    let mut empty = true;
+    for item in items {
+        out.push_str(if empty { "[\n" } else { ",\n" });
+        empty = false;
+        let text = serde_json::to_string_pretty(&item).unwrap_or_default();
+        for (j, line) in text.split('\n').enumerate() {
+            if j > 0 {
+                out.push('\n');
+            }
+            out.push_str(&inner);
+            out.push_str(line);
+        }
+    }
+    if empty {
+        out.push_str("[]");
+    } else {
+        out.push('\n');
+        out.push_str(&inner[2..]);
+        out.push(']');
+    }
 }
 
 /// Where the results go in the SARIF skeleton (a string no input can make).
@@ -571,7 +580,7 @@ pub fn github(report: &Report) -> String {
 
 /// GitLab's Code Quality report: an issue for each failing and unknown finding.
 pub fn gitlab(report: &Report) -> String {
-    let issues: Vec<Value> = report
+    let issues = report
         .results
         .iter()
         .filter(|r| matches!(r.status, Status::Fail | Status::Unknown))
@@ -595,9 +604,9 @@ pub fn gitlab(report: &Report) -> String {
                     "lines": {"begin": r.location.line, "end": r.location.end_line},
                 },
             })
-        })
-        .collect();
-    let mut out = serde_json::to_string_pretty(&issues).unwrap_or_default();
+        });
+    let mut out = String::new();
+    pretty_list(&mut out, 0, issues);
     out.push('\n');
     out
 }

@@ -581,35 +581,40 @@ fn a_baseline_leaves_out_what_an_earlier_report_had() {
 }
 
 #[test]
-fn sarif_written_result_by_result_is_the_same_json_as_one_tree() {
+fn sarif_and_gitlab_written_result_by_result_are_the_same_json_as_one_tree() {
     // The results are written one at a time into the rest of the document: the bytes are
     // what printing the whole document as one tree gives, with results, without, and with an
     // input error.
     let hardened =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gcloud/hardened-cluster.json");
-    let mut counts = Vec::new();
-    for args in [
-        vec![TUTORIAL],
-        vec![GCLOUD],
-        vec![hardened.to_str().unwrap(), "--select", "GKE001"],
-        vec!["-"],
-    ] {
-        let mut all = vec!["check", "--output-format", "sarif"];
-        all.extend(args.iter().copied());
-        let (out, _, _) = run(&all, "{\"name\": \"c\", \"nodePools\": [");
-        let doc: Value = serde_json::from_str(&out).unwrap();
-        let results = doc["runs"][0]["results"].as_array().unwrap().len();
-        assert_eq!(
-            serde_json::to_string_pretty(&doc).unwrap() + "\n",
-            out,
-            "{args:?} ({results} results)"
+    for format in ["sarif", "gitlab"] {
+        let mut counts = Vec::new();
+        for args in [
+            vec![TUTORIAL],
+            vec![GCLOUD],
+            vec![hardened.to_str().unwrap(), "--select", "GKE001"],
+            vec!["-"],
+        ] {
+            let mut all = vec!["check", "--output-format", format];
+            all.extend(args.iter().copied());
+            let (out, _, _) = run(&all, "{\"name\": \"c\", \"nodePools\": [");
+            let doc: Value = serde_json::from_str(&out).unwrap();
+            let results = match format {
+                "sarif" => doc["runs"][0]["results"].as_array().unwrap().len(),
+                _ => doc.as_array().unwrap().len(),
+            };
+            assert_eq!(
+                serde_json::to_string_pretty(&doc).unwrap() + "\n",
+                out,
+                "{format} {args:?} ({results} results)"
+            );
+            counts.push(results);
+        }
+        assert!(
+            counts.contains(&0) && counts.iter().any(|&n| n > 1),
+            "{format}: {counts:?}"
         );
-        counts.push(results);
     }
-    assert!(
-        counts.contains(&0) && counts.iter().any(|&n| n > 1),
-        "{counts:?}"
-    );
 }
 
 #[test]
