@@ -230,11 +230,13 @@ pub const NEEDS_TERRAFORM: &str =
 /// keep every byte offset, so places found in this text are places in the input.
 pub fn for_parsers(text: &str) -> std::borrow::Cow<'_, str> {
     let bom = text.starts_with('\u{feff}');
-    let lone_cr = text
-        .as_bytes()
-        .iter()
-        .enumerate()
-        .any(|(i, b)| *b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'));
+    // Most texts have no carriage return at all, which one fast search tells.
+    let lone_cr = text.contains('\r')
+        && text
+            .as_bytes()
+            .iter()
+            .enumerate()
+            .any(|(i, b)| *b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'));
     if !bom && !lone_cr {
         return std::borrow::Cow::Borrowed(text);
     }
