@@ -143,7 +143,8 @@ pub type Target = fn(&[u8]);
 /// `tests/fuzz-regressions`.
 /// gcloud JSON and YAML read in parts (each related group of values in a part of its own)
 /// against the same text read whole: no panic, and when neither reading finds an error in the
-/// input, the same report.
+/// input, the same report, and the same full output with its code frames drawn from the lines
+/// read again.
 pub fn stream(data: &[u8]) {
     let Some(text) = text(data) else { return };
     for format in [Format::GcloudJson, Format::GcloudYaml] {
@@ -171,6 +172,22 @@ pub fn stream(data: &[u8]) {
                 serde_json::to_string_pretty(&read_in_parts).expect("the report serialises"),
             );
             assert!(a == b, "{format:?} read in parts:\n{b}\nread whole:\n{a}");
+            // The full output's code frames, from the lines read again: as from the whole text.
+            let lines = crate::render::framed_lines(&read_in_parts, "input");
+            let sparse = streams[0]
+                .lines_for_frames(&lines)
+                .expect("bytes in memory are read");
+            let options = crate::render::TextOptions {
+                show_passing: false,
+                color: false,
+            };
+            let from_lines =
+                crate::render::full(&read_in_parts, &[Input::new("input", sparse)], &options);
+            let from_whole = crate::render::full(&whole, &[input], &options);
+            assert!(
+                from_lines == from_whole,
+                "{format:?} framed from the lines read again:\n{from_lines}\nfrom the whole text:\n{from_whole}"
+            );
         }
     }
 }
