@@ -375,6 +375,9 @@ impl Parser<'_> {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
+                    // Without the room the list grew into: a tree of gcloud output holds
+                    // thousands of lists, and their spare room is a quarter of its memory.
+                    items.shrink_to_fit();
                     return Ok(Kind::Array(items));
                 }
                 _ => {
@@ -431,6 +434,7 @@ impl Parser<'_> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
+                    members.shrink_to_fit();
                     return Ok(Kind::Object(members));
                 }
                 _ => {
