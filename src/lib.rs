@@ -203,6 +203,7 @@ fn analyze_keeping(
     let mut model = model::Model::default();
     let loaded = input::load(&sources, &mut model);
     model.projects_beside = options.projects_beside.clone();
+    model.without_remediation = options.without_remediation;
     problems.extend(loaded.problems);
     let limit = options.max_resources.unwrap_or(MAX_RESOURCES);
     if let Some((index, problem)) = bound(&mut model, limit) {

@@ -293,6 +293,8 @@ pub struct Model {
     /// other parts of an input read in parts): a policy is taken to be one project's only
     /// when all of them are of that project.
     pub projects_beside: Vec<String>,
+    /// The outputs asked for show no remediation: the rules draft none.
+    pub without_remediation: bool,
 }
 
 impl Model {

@@ -110,7 +110,8 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
     for (i, pool) in model.node_pools.iter().enumerate() {
         let (status, message, at) = verdict(model, pool);
         let (status, message) = if_pool_exists(pool, status, message);
-        let remediation = (status != Status::Pass).then(|| remediation(model, pool));
+        let remediation = (status != Status::Pass && !model.without_remediation)
+            .then(|| remediation(model, pool));
         out.push(Outcome {
             rule: &RULE,
             status,

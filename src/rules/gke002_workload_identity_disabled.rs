@@ -83,7 +83,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 cluster.workload_pool.span().map_or(head, |s| (cluster.site.input, s)),
             ),
         };
-        let remediation = (status == Status::Fail).then(|| {
+        let remediation = (status == Status::Fail && !model.without_remediation).then(|| {
             let names = fix::names(Some(cluster), None);
             let step = match cluster.origin {
                 Origin::Live => fix::enable_identity_command(&names),

@@ -126,7 +126,8 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         }
         let (status, message) = if_pool_exists(pool, status, message);
         let at = span.map_or(pool_head(pool), |s| (pool.site.input, s));
-        let remediation = (status != Status::Pass).then(|| pool_fix(model, pool));
+        let remediation =
+            (status != Status::Pass && !model.without_remediation).then(|| pool_fix(model, pool));
         out.push(Outcome {
             rule: &RULE,
             status,
@@ -157,7 +158,8 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             (_, _, s) => (s, message),
         };
         let at = (cluster.site.input, span.unwrap_or(cluster.site.head));
-        let remediation = (status != Status::Pass).then(|| cluster_fix(cluster));
+        let remediation =
+            (status != Status::Pass && !model.without_remediation).then(|| cluster_fix(cluster));
         out.push(Outcome {
             rule: &RULE,
             status,

@@ -183,6 +183,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             ),
         };
         let remediation = match (&found, status) {
+            _ if model.without_remediation => None,
             (Ok((email, held)), Status::Fail) => Some(unbind(model, pool, email, held)),
             _ => None,
         };

@@ -85,7 +85,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 head,
             )
         };
-        let remediation = (status != Status::Pass).then(|| {
+        let remediation = (status != Status::Pass && !model.without_remediation).then(|| {
             fix::cluster_setting(
                 cluster,
                 at.1,

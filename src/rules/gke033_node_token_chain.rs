@@ -60,18 +60,21 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             roles.join(" and "),
             held[0].1
         );
-        let mut fix = gke001::remediation(model, pool);
-        let unbind = gke006::unbind(model, pool, &email, &held);
-        fix.summary = format!("{} And: {}", fix.summary, unbind.summary);
-        fix.steps.extend(unbind.steps);
-        fix.warnings.extend(unbind.warnings);
+        let remediation = (!model.without_remediation).then(|| {
+            let mut fix = gke001::remediation(model, pool);
+            let unbind = gke006::unbind(model, pool, &email, &held);
+            fix.summary = format!("{} And: {}", fix.summary, unbind.summary);
+            fix.steps.extend(unbind.steps);
+            fix.warnings.extend(unbind.warnings);
+            fix
+        });
         out.push(Outcome {
             rule: &RULE,
             status: Status::Fail,
             message,
             subject: Subject::NodePool(i),
             at,
-            remediation: Some(fix),
+            remediation,
         });
     }
 }

@@ -323,7 +323,7 @@ pub fn each_cluster(
     for (i, cluster) in model.clusters.iter().enumerate() {
         let Some(f) = judge(cluster) else { continue };
         let at = f.at.unwrap_or(cluster.site.head);
-        let remediation = if f.status == Status::Pass {
+        let remediation = if f.status == Status::Pass || model.without_remediation {
             None
         } else {
             fix(cluster, f.at.unwrap_or(cluster.insert_at))
@@ -355,7 +355,7 @@ pub fn each_pool(
         };
         let (status, message) = if_pool_exists(pool, f.status, f.message);
         let at = f.at.unwrap_or(pool.site.head);
-        let remediation = if status == Status::Pass {
+        let remediation = if status == Status::Pass || model.without_remediation {
             None
         } else {
             let place = f.at.or(pool.node_config).unwrap_or(pool.site.span);
