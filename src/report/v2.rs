@@ -146,6 +146,7 @@ struct Tables<'a> {
     resource_index: HashMap<&'a Resource, usize>,
     texts: Vec<String>,
     text_index: HashMap<String, usize>,
+    scratch: String,
     remediations: Vec<RemediationEntry>,
     remediation_index: HashMap<RemediationEntry, usize>,
 }
@@ -172,16 +173,16 @@ impl<'a> Tables<'a> {
     }
 
     fn text(&mut self, text: &str, values: &[(&'static str, &str)]) -> usize {
-        let template = template(text, values);
-        let next = self.texts.len();
-        match self.text_index.get(&template) {
-            Some(&i) => i,
-            None => {
-                self.text_index.insert(template.clone(), next);
-                self.texts.push(template);
-                next
-            }
+        // Made in one buffer, kept only when new: most texts are seen before.
+        self.scratch.clear();
+        template_into(&mut self.scratch, text, values);
+        if let Some(&i) = self.text_index.get(self.scratch.as_str()) {
+            return i;
         }
+        let next = self.texts.len();
+        self.text_index.insert(self.scratch.clone(), next);
+        self.texts.push(self.scratch.clone());
+        next
     }
 
     fn step(&mut self, step: &'a Step, values: &[(&'static str, &str)]) -> StepEntry {
@@ -291,15 +292,35 @@ fn name_char(c: char) -> bool {
     c.is_alphanumeric() || c == '-' || c == '_'
 }
 
-/// `text` with each whole occurrence of one of `values` (longest first) written `{field}`,
-/// and each `{` written `{{`. [`fill`] reverses it exactly, whatever the values.
+/// A template of `text`, as a string (for tests).
+#[cfg(test)]
 fn template(text: &str, values: &[(&'static str, &str)]) -> String {
+    let mut out = String::new();
+    template_into(&mut out, text, values);
+    out
+}
+
+/// Appends to `out` the template of `text`: each whole occurrence of one of `values` (longest
+/// first) written `{field}`, and each `{` written `{{`. [`fill`] reverses it exactly, whatever
+/// the values.
+fn template_into(out: &mut String, text: &str, values: &[(&'static str, &str)]) {
     let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len() + 16);
+    // The bytes that can start something to write differently: a `{`, or a value's first
+    // byte. Every other byte is passed over with one look in this table.
+    let mut interesting = [false; 256];
+    interesting[usize::from(b'{')] = true;
+    for (_, value) in values {
+        interesting[usize::from(value.as_bytes()[0])] = true;
+    }
+    out.reserve(text.len() + 16);
     // `text[copied..i]` is yet to be copied as it is.
     let mut copied = 0;
     let mut i = 0;
     'outer: while i < bytes.len() {
+        if !interesting[usize::from(bytes[i])] {
+            i += 1;
+            continue;
+        }
         if bytes[i] == b'{' {
             out.push_str(&text[copied..=i]);
             out.push('{');
@@ -342,7 +363,6 @@ fn template(text: &str, values: &[(&'static str, &str)]) -> String {
         i += 1;
     }
     out.push_str(&text[copied..]);
-    out
 }
 
 /// A template with its placeholders filled from `resource` (version 1's resource object and
