@@ -82,6 +82,26 @@ impl Bytes {
         })
     }
 
+    /// Reads the input from its start to its end a megabyte at a time, handing each piece to
+    /// `each`; stops at the first error, `each`'s or a read error made by `unreadable`.
+    fn each_piece<E>(
+        &mut self,
+        unreadable: impl Fn(std::io::Error) -> E,
+        mut each: impl FnMut(&[u8]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut reader = self.reader().map_err(&unreadable)?;
+        let mut buf = vec![0; 1 << 20];
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => return Ok(()),
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(unreadable(e)),
+            };
+            each(&buf[..n])?;
+        }
+    }
+
     /// The bytes `start..end`, appended to `out`; from any thread (a file is read at an
     /// offset, not from a shared position).
     fn read(&self, start: u64, end: u64, out: &mut Vec<u8>) -> std::io::Result<()> {
@@ -106,44 +126,40 @@ impl Stream {
     /// (at LF, CRLF or a lone CR), each written as LF. Read in one pass, a megabyte at a time;
     /// the result holds the named lines and one line end per line of the input.
     pub fn lines_for_frames(&mut self, lines: &[usize]) -> std::io::Result<String> {
-        let mut reader = self.bytes.reader()?;
         let mut out = Vec::new();
         let mut wanted = lines.iter().copied().peekable();
         let mut line = 1;
         let mut keep = wanted.next_if_eq(&1).is_some();
         let mut cr = false;
-        let mut buf = vec![0; 1 << 20];
-        loop {
-            let n = match reader.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            // Every line end is written as LF: a lone CR written as it is could meet the LF
-            // of the next (empty) line and make one line end of two.
-            let mut ends = |out: &mut Vec<u8>, keep: &mut bool, line: &mut usize| {
-                out.push(b'\n');
-                *line += 1;
-                while wanted.next_if(|&l| l < *line).is_some() {}
-                *keep = wanted.next_if_eq(line).is_some();
-            };
-            for &b in &buf[..n] {
-                if cr {
-                    cr = false;
-                    ends(&mut out, &mut keep, &mut line);
-                    if b == b'\n' {
-                        continue;
+        self.bytes.each_piece(
+            |e| e,
+            |piece| {
+                // Every line end is written as LF: a lone CR written as it is could meet the
+                // LF of the next (empty) line and make one line end of two.
+                let mut ends = |out: &mut Vec<u8>, keep: &mut bool, line: &mut usize| {
+                    out.push(b'\n');
+                    *line += 1;
+                    while wanted.next_if(|&l| l < *line).is_some() {}
+                    *keep = wanted.next_if_eq(line).is_some();
+                };
+                for &b in piece {
+                    if cr {
+                        cr = false;
+                        ends(&mut out, &mut keep, &mut line);
+                        if b == b'\n' {
+                            continue;
+                        }
+                    }
+                    match b {
+                        b'\r' => cr = true,
+                        b'\n' => ends(&mut out, &mut keep, &mut line),
+                        _ if keep => out.push(b),
+                        _ => {}
                     }
                 }
-                match b {
-                    b'\r' => cr = true,
-                    b'\n' => ends(&mut out, &mut keep, &mut line),
-                    _ if keep => out.push(b),
-                    _ => {}
-                }
-            }
-        }
+                Ok(())
+            },
+        )?;
         if cr {
             out.push(b'\n');
         }
@@ -737,22 +753,12 @@ fn item(element: &mut Option<Start>, values: &mut usize, end: u64) -> Option<Uni
 fn scan(bytes: &mut Bytes, format: Format) -> Result<Scanned, InputMessage> {
     let unreadable =
         |e: std::io::Error| Start::default().message(format!("cannot read the input: {e}"));
-    let mut reader = bytes.reader().map_err(unreadable)?;
     let mut json = Scanner::new();
     let mut yaml = Documents::new();
-    let mut buf = vec![0; 1 << 20];
-    loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(unreadable(e)),
-        };
-        match format {
-            Format::GcloudYaml => yaml.bytes(&buf[..n])?,
-            _ => json.bytes(&buf[..n])?,
-        }
-    }
+    bytes.each_piece(unreadable, |piece| match format {
+        Format::GcloudYaml => yaml.bytes(piece),
+        _ => json.bytes(piece),
+    })?;
     match format {
         Format::GcloudYaml => yaml.finish(),
         _ => json.finish(),
