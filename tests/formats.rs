@@ -21,6 +21,19 @@ fn run(args: &[&str], stdin: &str) -> (String, String, i32) {
 const TUTORIAL: &str = "tests/fixtures/terraform/tutorial";
 const GCLOUD: &str = "www/examples/vulnerable-cluster.json";
 
+/// `gkecheck check --baseline BEFORE FILE`.
+fn with_baseline(before: &Path, file: &Path) -> (String, String, i32) {
+    run(
+        &[
+            "check",
+            "--baseline",
+            before.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+        "",
+    )
+}
+
 /// A Terraform file with a waived pool, an unknown one and a failing one.
 fn waived_dir(test: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("gkecheck-formats-{test}-{}", std::process::id()));
@@ -513,15 +526,7 @@ fn a_baseline_leaves_out_what_an_earlier_report_had() {
     );
     std::fs::write(&before, out).unwrap();
     // Unchanged: nothing new, so nothing fails.
-    let (out, err, code) = run(
-        &[
-            "check",
-            "--baseline",
-            before.to_str().unwrap(),
-            file.to_str().unwrap(),
-        ],
-        "",
-    );
+    let (out, err, code) = with_baseline(&before, &file);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         err.contains("already in") && err.contains("--baseline"),
@@ -566,15 +571,7 @@ fn a_baseline_leaves_out_what_an_earlier_report_had() {
     );
     // Not a report: a usage error that says what was expected.
     std::fs::write(&before, "{\"clusters\": []}").unwrap();
-    let (_, err, code) = run(
-        &[
-            "check",
-            "--baseline",
-            before.to_str().unwrap(),
-            file.to_str().unwrap(),
-        ],
-        "",
-    );
+    let (_, err, code) = with_baseline(&before, &file);
     assert_eq!(code, 64);
     assert!(err.contains("expected a gkecheck JSON report"), "{err}");
     std::fs::remove_dir_all(dir).unwrap();
@@ -684,30 +681,14 @@ fn the_json_report_of_version_2_expands_to_version_1_and_serves_as_a_baseline() 
         "",
     );
     std::fs::write(&before, &out).unwrap();
-    let (out, err, code) = run(
-        &[
-            "check",
-            "--baseline",
-            before.to_str().unwrap(),
-            file.to_str().unwrap(),
-        ],
-        "",
-    );
+    let (out, err, code) = with_baseline(&before, &file);
     assert_eq!(code, 0, "{out}{err}");
     assert!(err.contains("already in"), "{err}");
     // One that is broken says so, and where.
     let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&before).unwrap()).unwrap();
     doc["results"][0]["resource"] = 1000.into();
     std::fs::write(&before, doc.to_string()).unwrap();
-    let (_, err, code) = run(
-        &[
-            "check",
-            "--baseline",
-            before.to_str().unwrap(),
-            file.to_str().unwrap(),
-        ],
-        "",
-    );
+    let (_, err, code) = with_baseline(&before, &file);
     assert_eq!(code, 64);
     assert!(
         err.contains("version 2") && err.contains("result 1: its resource"),
