@@ -63,7 +63,7 @@ impl<'a> ResourceEntry<'a> {
         // `projects/P/locations/L/...`: the project and location gcloud commands name.
         let mut parts = resource.address.split('/');
         let (project, location) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
-            (Some("projects"), Some(p), Some("locations" | "zones"), Some(l))
+            (Some("projects"), Some(p), Some("locations"), Some(l))
                 if !p.is_empty() && !l.is_empty() =>
             {
                 (Some(p), Some(l))
@@ -119,8 +119,7 @@ struct StepEntry {
 #[derive(Serialize)]
 struct ResultEntry<'a> {
     rule: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<Status>,
+    status: Status,
     /// Only where it is not the rule's (as `rules` gives it).
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<&'static str>,
@@ -227,7 +226,7 @@ impl<'a> Tables<'a> {
         let values = self.resources[resource].values();
         ResultEntry {
             rule: f.rule,
-            status: Some(f.status),
+            status: f.status,
             name,
             severity,
             resource,
@@ -250,10 +249,10 @@ impl<'a> ReportV2<'a> {
             report.results.iter().map(|f| tables.result(f)).collect();
         let first_pass = results
             .iter()
-            .position(|r| r.status == Some(Status::Pass))
+            .position(|r| r.status == Status::Pass)
             .unwrap_or(results.len());
         let plain = results[first_pass..].iter().all(|r| {
-            r.status == Some(Status::Pass)
+            r.status == Status::Pass
                 && r.name.is_none()
                 && r.severity.is_none()
                 && r.remediation.is_none()
