@@ -293,7 +293,8 @@ pub struct Model {
     /// other parts of an input read in parts): a policy is taken to be one project's only
     /// when all of them are of that project.
     pub projects_beside: Vec<String>,
-    /// The outputs asked for show no remediation: the rules draft none.
+    /// The outputs asked for show no remediation: the rules need not draft it (most do not;
+    /// the report leaves out whatever is drafted).
     pub without_remediation: bool,
 }
 
