@@ -55,7 +55,11 @@ export function expandReport(report) {
     if (typeof r.status !== 'string') fail(`${where}: no status`);
     const resource = at(resources, r.resource, `${where}: its resource`);
     const text = (index, what) => fill(at(texts, index, `${where}: ${what}`), resource, where);
-    const steps = (list) => list.map((s) => ({
+    const list = (value, what) => {
+      if (!Array.isArray(value)) fail(`${where}: no ${what}`);
+      return value;
+    };
+    const steps = (value, what) => list(value, what).map((s) => ({
       title: text(s.title, "a step's title"),
       code: text(s.code, "a step's code"),
       language: s.language,
@@ -66,9 +70,9 @@ export function expandReport(report) {
       const m = at(remediations, r.remediation, `${where}: its remediation`);
       remediation = {
         summary: text(m.summary, "a remediation's summary"),
-        steps: steps(m.steps),
-        warnings: m.warnings.map((w) => text(w, 'a warning')),
-        verify: steps(m.verify),
+        steps: steps(m.steps, 'steps'),
+        warnings: list(m.warnings, 'warnings').map((w) => text(w, 'a warning')),
+        verify: steps(m.verify, 'verify'),
       };
     }
     return {

@@ -74,6 +74,7 @@ test('a broken version 2 report is refused, the place named', { skip }, async ()
   assert.match(broken((d) => { d.results[1].location = [0, 1]; }), /result 2: a location is seven numbers/);
   assert.match(broken((d) => { d.texts[d.results[0].message] = 'see {nothing}'; }), /\{nothing\}/);
   assert.match(broken((d) => { d.texts[d.results[0].message] = 'open {'; }), /\{ without \}/);
+  assert.match(broken((d) => { delete d.remediations[d.results[0].remediation].warnings; }), /result 1: no warnings/);
 });
 
 test('real version 2 reports are what gkecheck.d.ts declares', { skip }, () => {
