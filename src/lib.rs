@@ -209,6 +209,9 @@ fn analyze_keeping(
     if let Some((index, problem)) = bound(&mut model, limit) {
         problems.entry(index).or_insert(problem);
     }
+    // The model is held to the end: without the room its lists grew into.
+    model.clusters.shrink_to_fit();
+    model.node_pools.shrink_to_fit();
     let parse = clock.lap();
     let mut outcomes = rules::run_keeping(&model, keep);
     // Resource by resource, in the order the input holds them (a cluster before its pools),
@@ -293,7 +296,7 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
     // What passes, resource by resource (of the rules that run): each headline says how many
     // passing results it has. Counted only, passing outcomes are dropped as each rule gives
     // them, but GKE001's, which the headline reads.
-    let mut passing = Vec::new();
+    let mut passing = Passing::default();
     let Analysis {
         formats,
         model,
@@ -307,7 +310,7 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
             return true;
         }
         if options.runs(o.rule) {
-            passing.push(o.subject);
+            passing.add(o.subject);
         }
         o.rule.id == "GKE001"
     });
@@ -369,86 +372,90 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
         .collect();
     let mut used = vec![false; waivers.len()];
     let mut expired = vec![false; waivers.len()];
-    let results: Vec<Finding> = outcomes
-        .into_iter()
-        .filter(|o| options.runs(o.rule))
-        .filter(|o| {
-            if o.status != report::Status::Pass {
-                return true;
-            }
-            if !counted {
-                passing.push(o.subject);
-            }
-            !counted
-        })
-        .map(|mut o| {
-            let mut suppression = None;
-            if o.status != report::Status::Pass {
-                if let Some(w) = waivers.iter().position(|w| applies(w, &o, &model, inputs)) {
-                    used[w] = true;
-                    let waiver = &waivers[w];
-                    let place = waiver.at.map(|at| locate((at.0, Span::new(at.1, at.1))));
-                    let where_ = place.as_ref().map_or(".gkecheck.toml".to_string(), |l| {
-                        format!("{}:{}", l.input, l.line)
-                    });
-                    let lapsed = match (&waiver.until, &options.today) {
-                        (Some(until), Some(today)) => until < today,
-                        _ => false,
-                    };
-                    if lapsed {
-                        expired[w] = true;
-                        o.message = format!(
-                            "The waiver at {where_} ended on {}: {}",
-                            waiver.until.as_deref().unwrap_or(""),
-                            o.message
-                        );
-                    } else {
-                        o.status = report::Status::Suppressed;
-                        suppression = Some(report::Suppression {
-                            source: waiver.source.clone(),
-                            reason: waiver.reason.clone(),
-                            until: waiver.until.clone(),
-                            location: place,
-                        });
-                    }
+    // Kept in place first, so that the findings are made into a list of the exact size: an
+    // organization's export has hundreds of thousands, and both lists are held for a moment.
+    let mut outcomes = outcomes;
+    outcomes.retain(|o| {
+        if !options.runs(o.rule) {
+            return false;
+        }
+        if o.status != report::Status::Pass {
+            return true;
+        }
+        if !counted {
+            passing.add(o.subject);
+        }
+        !counted
+    });
+    let mut results: Vec<Finding> = Vec::with_capacity(outcomes.len());
+    results.extend(outcomes.into_iter().map(|mut o| {
+        let mut suppression = None;
+        if o.status != report::Status::Pass {
+            if let Some(w) = waivers.iter().position(|w| applies(w, &o, &model, inputs)) {
+                used[w] = true;
+                let waiver = &waivers[w];
+                let place = waiver.at.map(|at| locate((at.0, Span::new(at.1, at.1))));
+                let where_ = place.as_ref().map_or(".gkecheck.toml".to_string(), |l| {
+                    format!("{}:{}", l.input, l.line)
+                });
+                let lapsed = match (&waiver.until, &options.today) {
+                    (Some(until), Some(today)) => until < today,
+                    _ => false,
+                };
+                if lapsed {
+                    expired[w] = true;
+                    o.message = format!(
+                        "The waiver at {where_} ended on {}: {}",
+                        waiver.until.as_deref().unwrap_or(""),
+                        o.message
+                    );
+                } else {
+                    o.status = report::Status::Suppressed;
+                    suppression = Some(Box::new(report::Suppression {
+                        source: waiver.source.clone(),
+                        reason: waiver.reason.clone(),
+                        until: waiver.until.clone(),
+                        location: place,
+                    }));
                 }
             }
-            let resource = resource(&model, o.subject);
-            let step = |s: rules::DraftStep| Step {
-                title: s.title,
-                code: s.code,
-                language: s.language,
-                location: s.at.map(locate),
-            };
-            Finding {
-                rule: o.rule.id,
-                name: o.rule.name,
-                status: o.status,
-                severity: options.severity_of(o.rule),
-                message: clip_message(&o.message),
-                resource,
-                location: locate(o.at),
-                remediation: o
-                    .remediation
-                    .filter(|_| !options.without_remediation)
-                    .map(|d| Remediation {
+        }
+        let resource = resource(&model, o.subject);
+        let step = |s: rules::DraftStep| Step {
+            title: s.title,
+            code: s.code,
+            language: s.language,
+            location: s.at.map(locate),
+        };
+        Finding {
+            rule: o.rule.id,
+            name: o.rule.name,
+            status: o.status,
+            severity: options.severity_of(o.rule),
+            message: clip_message(o.message),
+            resource,
+            location: locate(o.at),
+            remediation: o
+                .remediation
+                .filter(|_| !options.without_remediation)
+                .map(|d| {
+                    Box::new(Remediation {
                         summary: d.summary,
                         steps: d.steps.into_iter().map(step).collect(),
                         warnings: d.warnings,
                         verify: d.verify.into_iter().map(step).collect(),
-                    }),
-                suppression,
-            }
-        })
-        .collect();
-    let mut results = results;
+                    })
+                }),
+            suppression,
+        }
+    }));
     rank(&mut results, inputs.iter().map(|i| i.name.as_str()));
     let mut summary = Summary::of(
         &results,
         reports.iter().filter(|r| r.error.is_some()).count(),
     );
     if counted {
-        summary.pass = passing.len();
+        summary.pass = passing.total;
     }
     let waivers = waivers
         .into_iter()
@@ -502,11 +509,34 @@ pub(crate) fn rank<'a>(results: &mut Vec<Finding>, names: impl Iterator<Item = &
 /// status and message).
 type HeadlineGroup = (Option<String>, bool, Vec<(String, report::Status, String)>);
 
+/// Passing results counted by resource: what the headlines and the summary say of them (a
+/// count per resource, not an entry per result, as an organization's export has millions).
+#[derive(Default)]
+struct Passing {
+    clusters: Vec<u32>,
+    pools: Vec<u32>,
+    total: usize,
+}
+
+impl Passing {
+    fn add(&mut self, subject: rules::Subject) {
+        let (counts, i) = match subject {
+            rules::Subject::Cluster(i) => (&mut self.clusters, i),
+            rules::Subject::NodePool(i) => (&mut self.pools, i),
+        };
+        if counts.len() <= i {
+            counts.resize(i + 1, 0);
+        }
+        counts[i] += 1;
+        self.total += 1;
+    }
+}
+
 /// The workload-metadata answer, cluster by cluster, from GKE001's outcomes for each pool.
 fn headlines(
     model: &model::Model,
     metadata: &[(usize, report::Status, String)],
-    passing: &[rules::Subject],
+    passing: &Passing,
 ) -> Vec<report::Headline> {
     // Clusters in input order, then the pools whose cluster is not in the input, by the name
     // they give it.
@@ -543,19 +573,19 @@ fn headlines(
     // Each passing result's group: its cluster's, or the group of pools naming a cluster that
     // is not in the input (every pool has one: GKE001 judges every pool).
     let mut passes = vec![0; groups.len()];
-    for subject in passing {
-        let group = match subject {
-            rules::Subject::Cluster(c) => Some(*c),
-            rules::Subject::NodePool(p) => match &model.node_pools[*p].cluster {
-                model::ClusterLink::Index(c) => Some(*c),
-                model::ClusterLink::Missing { name, .. } => {
-                    let key = Some(name.clone().unwrap_or_default()).filter(|n| !n.is_empty());
-                    (clusters..groups.len()).find(|&g| groups[g].0 == key)
-                }
-            },
+    for (c, n) in passing.clusters.iter().enumerate() {
+        passes[c] += *n as usize;
+    }
+    for (p, n) in passing.pools.iter().enumerate().filter(|(_, n)| **n > 0) {
+        let group = match &model.node_pools[p].cluster {
+            model::ClusterLink::Index(c) => Some(*c),
+            model::ClusterLink::Missing { name, .. } => {
+                let key = Some(name.clone().unwrap_or_default()).filter(|n| !n.is_empty());
+                (clusters..groups.len()).find(|&g| groups[g].0 == key)
+            }
         };
         if let Some(g) = group {
-            passes[g] += 1;
+            passes[g] += *n as usize;
         }
     }
     groups
@@ -710,13 +740,13 @@ fn applies(w: &waiver::Waiver, o: &rules::Outcome, model: &model::Model, inputs:
 const MAX_MESSAGE_BYTES: usize = 4_000;
 const MAX_WORD_BYTES: usize = 300;
 
-fn clip_message(message: &str) -> String {
+fn clip_message(message: String) -> String {
     let long_word = message.split_whitespace().any(|w| w.len() > MAX_WORD_BYTES);
     if message.len() <= MAX_MESSAGE_BYTES && !long_word {
-        return message.to_string();
+        return message;
     }
     let mut out = String::new();
-    let mut rest = message;
+    let mut rest = message.as_str();
     while !rest.is_empty() {
         let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
         let (word, after) = rest.split_at(end);

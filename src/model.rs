@@ -224,6 +224,11 @@ pub enum Value {
 pub struct Settings(Vec<(Key, Field<Value>)>);
 
 impl Settings {
+    /// Gives back the room the list grew into: a model holds one per cluster and pool.
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+
     pub fn get(&self, key: Key) -> &Field<Value> {
         static ABSENT: Field<Value> = Field::Absent;
         self.0

@@ -304,6 +304,7 @@ pub fn from_json(doc: &Json, specs: &[Spec]) -> Settings {
         }
         settings.set(s.key, json_field(doc, s));
     }
+    settings.shrink_to_fit();
     settings
 }
 
@@ -361,6 +362,7 @@ pub fn from_view<V: View>(view: &V, specs: &[Spec], only_node_config: bool) -> S
         }
         settings.set(s.key, view_field(view, s.path, s.shape));
     }
+    settings.shrink_to_fit();
     settings
 }
 

@@ -168,9 +168,11 @@ pub struct Finding {
     pub message: String,
     pub resource: Resource,
     pub location: Location,
-    pub remediation: Option<Remediation>,
+    /// Boxed, as most results have none: a report of an organization holds a few hundred
+    /// thousand findings.
+    pub remediation: Option<Box<Remediation>>,
     /// For a suppressed result: the waiver.
-    pub suppression: Option<Suppression>,
+    pub suppression: Option<Box<Suppression>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]

@@ -233,7 +233,7 @@ impl<'a> Tables<'a> {
             message: self.text(&f.message, &values),
             location: self.place(&f.location),
             remediation: f.remediation.as_ref().map(|r| self.remediation(r, &values)),
-            suppression: f.suppression.as_ref(),
+            suppression: f.suppression.as_deref(),
         }
     }
 }

@@ -394,5 +394,7 @@ pub fn run_keeping(model: &Model, keep: &mut dyn FnMut(&Outcome) -> bool) -> Vec
         (rule.check)(model, &mut batch);
         out.extend(batch.drain(..).filter(|o| keep(o)));
     }
+    // The room the list grew into is given back before the findings are made from it.
+    out.shrink_to_fit();
     out
 }
