@@ -32,35 +32,76 @@ const POOL_KEYS: &[&str] = &[
     "podIpv4CidrSize",
 ];
 
+/// How far the model's lists reach: what a document added lies beyond.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Mark(usize, usize, usize);
+
+impl Mark {
+    pub fn of(model: &Model) -> Mark {
+        Mark(
+            model.clusters.len(),
+            model.node_pools.len(),
+            model.iam.len(),
+        )
+    }
+
+    /// Takes back what was added since.
+    pub fn truncate(self, model: &mut Model) {
+        model.clusters.truncate(self.0);
+        model.node_pools.truncate(self.1);
+        model.iam.truncate(self.2);
+    }
+}
+
 /// Adds what one JSON document describes to the model. Returns a description of the
 /// document when it holds no cluster or node pool.
 pub fn load(input: usize, doc: &Json, model: &mut Model) -> Result<(), String> {
-    let before = (
-        model.clusters.len(),
-        model.node_pools.len(),
-        model.iam.len(),
-    );
-    // Proto-style JSON writes the same fields in snake_case (`node_pools`).
-    let camel;
-    let doc = if has_snake_keys(doc) {
-        camel = camel_case_keys(doc);
-        &camel
+    let mark = Mark::of(model);
+    load_rest(input, doc, 0, mark, model)
+}
+
+/// Proto-style JSON writes the same fields in snake_case (`node_pools`): the tree with its keys
+/// in camelCase, when it has such keys.
+fn camel_cased(doc: &Json) -> std::borrow::Cow<'_, Json> {
+    if has_snake_keys(doc) {
+        std::borrow::Cow::Owned(camel_case_keys(doc))
     } else {
-        doc
-    };
-    visit(input, doc, model);
-    if (
-        model.clusters.len(),
-        model.node_pools.len(),
-        model.iam.len(),
-    ) == before
-    {
-        return Err(describe(doc));
+        std::borrow::Cow::Borrowed(doc)
+    }
+}
+
+/// Adds an item of a list read on its own (see `json::each_part`) to the model, as reading
+/// its list would.
+pub fn load_item(input: usize, item: &Json, model: &mut Model) {
+    visit(input, &camel_cased(item), model);
+}
+
+/// Adds the rest of a document whose list's `listed` items went to [`load_item`] since `mark`:
+/// `doc` with that list left empty. An object that is not a list (a cluster, a node pool, an
+/// asset, a policy) has no list to read, so what its `clusters` added is taken back, as reading
+/// it whole would never have added it. Returns a description of the document when it holds no
+/// cluster or node pool.
+pub fn load_rest(
+    input: usize,
+    doc: &Json,
+    listed: usize,
+    mark: Mark,
+    model: &mut Model,
+) -> Result<(), String> {
+    let doc = camel_cased(doc);
+    let mut listed = listed;
+    if listed > 0 && doc.as_object().is_some() && !matches!(object_kind(&doc), Object::Lists) {
+        mark.truncate(model);
+        listed = 0;
+    }
+    visit(input, &doc, model);
+    if Mark::of(model) == mark {
+        return Err(describe(&doc, listed));
     }
     Ok(())
 }
 
-fn describe(doc: &Json) -> String {
+fn describe(doc: &Json, listed: usize) -> String {
     match &doc.kind {
         Kind::Object(members) => {
             let keys: Vec<&str> = members.iter().take(6).map(|m| m.key.as_str()).collect();
@@ -69,13 +110,49 @@ fn describe(doc: &Json) -> String {
                 keys.join(", ")
             )
         }
-        Kind::Array(items) if items.is_empty() => {
+        Kind::Array(items) if items.is_empty() && listed == 0 => {
             "found an empty list: gcloud listed no clusters or node pools".into()
         }
         _ => format!(
             "expected the output of `gcloud container clusters describe --format=json` (an object) or a list of clusters or node pools, found {}",
             doc.type_name()
         ),
+    }
+}
+
+/// What a JSON object of gcloud output is.
+enum Object<'a> {
+    /// A Cloud Asset Inventory asset: `{"name", "assetType", "resource": {"data": {...}}}`.
+    Asset(&'a Json),
+    /// `gcloud projects get-iam-policy PROJECT`: `{"bindings": [...], "etag", "version"}`.
+    Iam(&'a [Json]),
+    Cluster,
+    Pool,
+    /// Anything else: its `clusters` and `nodePools` are read (the API's list responses).
+    Lists,
+}
+
+fn object_kind(doc: &Json) -> Object<'_> {
+    if let Some(data) = doc.path(&["resource", "data"]) {
+        if doc.get("assetType").is_some() {
+            return Object::Asset(data);
+        }
+    }
+    if let (Some(bindings), None) = (
+        doc.get("bindings").and_then(Json::as_array),
+        doc.get("name"),
+    ) {
+        return Object::Iam(bindings);
+    }
+    let has = |keys: &[&str]| keys.iter().any(|k| doc.get(k).is_some());
+    if doc.get("name").is_some() && has(CLUSTER_KEYS) {
+        Object::Cluster
+    } else if doc.get("name").is_some()
+        && (has(POOL_KEYS) || self_link(doc).is_some_and(|l| l.pool.is_some()))
+    {
+        Object::Pool
+    } else {
+        Object::Lists
     }
 }
 
@@ -86,57 +163,41 @@ fn visit(input: usize, doc: &Json, model: &mut Model) {
                 visit(input, item, model);
             }
         }
-        Kind::Object(_) => {
-            if let Some(data) = doc.path(&["resource", "data"]) {
-                // Cloud Asset Inventory: {"name", "asset_type", "resource": {"data": {...}}}
-                if doc.get("assetType").is_some() {
-                    visit(input, data, model);
-                    return;
-                }
-            }
-            // `gcloud projects get-iam-policy PROJECT`: {"bindings": [...], "etag", "version"}
-            if let (Some(bindings), None) = (
-                doc.get("bindings").and_then(Json::as_array),
-                doc.get("name"),
-            ) {
-                model.iam.push(crate::model::IamPolicy {
-                    input,
-                    bindings: bindings
-                        .iter()
-                        .filter_map(|b| {
-                            let role = b.get("role")?;
-                            Some(crate::model::IamBinding {
-                                role: role.as_str()?.to_string(),
-                                span: role.span,
-                                members: b
-                                    .get("members")
-                                    .and_then(Json::as_array)
-                                    .unwrap_or_default()
-                                    .iter()
-                                    .filter_map(|m| m.as_str().map(str::to_string))
-                                    .collect(),
-                            })
+        Kind::Object(_) => match object_kind(doc) {
+            Object::Asset(data) => visit(input, data, model),
+            Object::Iam(bindings) => model.iam.push(crate::model::IamPolicy {
+                input,
+                bindings: bindings
+                    .iter()
+                    .filter_map(|b| {
+                        let role = b.get("role")?;
+                        Some(crate::model::IamBinding {
+                            role: role.as_str()?.to_string(),
+                            span: role.span,
+                            members: b
+                                .get("members")
+                                .and_then(Json::as_array)
+                                .unwrap_or_default()
+                                .iter()
+                                .filter_map(|m| m.as_str().map(str::to_string))
+                                .collect(),
                         })
-                        .collect(),
-                });
-                return;
-            }
-            let has = |keys: &[&str]| keys.iter().any(|k| doc.get(k).is_some());
-            if doc.get("name").is_some() && has(CLUSTER_KEYS) {
-                load_cluster(input, doc, model);
-            } else if doc.get("name").is_some()
-                && (has(POOL_KEYS) || self_link(doc).is_some_and(|l| l.pool.is_some()))
-            {
+                    })
+                    .collect(),
+            }),
+            Object::Cluster => load_cluster(input, doc, model),
+            Object::Pool => {
                 let pool = load_pool(input, doc, None, model);
                 model.node_pools.push(pool);
-            } else {
+            }
+            Object::Lists => {
                 for key in ["clusters", "nodePools"] {
                     if let Some(list) = doc.get(key) {
                         visit(input, list, model);
                     }
                 }
             }
-        }
+        },
         _ => {}
     }
 }

@@ -147,6 +147,66 @@ pub fn each_value(text: &str, mut each: impl FnMut(Json)) -> Result<(), ParseErr
     }
 }
 
+/// What [`each_part`] hands on, in the order of the text.
+pub enum Part {
+    /// A top-level value begins.
+    Start,
+    /// An item of a top-level array, or of the `clusters` array of a top-level object, read
+    /// on its own.
+    Item(Json),
+    /// The top-level value, with the array whose items went as `Item`s left empty, and how
+    /// many items went.
+    End { value: Json, items: usize },
+}
+
+/// Reads a stream of JSON values as [`each_value`] does, but hands on the items of the lists
+/// gcloud output is made of (a top-level array, as `clusters list` prints; the `clusters` of a
+/// top-level object, as the API's list response has them) one at a time, before the next is
+/// read: a list of a large project never holds more than one cluster's tree.
+pub fn each_part(text: &str, mut each: impl FnMut(Part)) -> Result<(), ParseError> {
+    let mut parser = Parser {
+        bytes: text.as_bytes(),
+        text,
+        pos: 0,
+        depth: 0,
+    };
+    if text.starts_with('\u{feff}') {
+        parser.pos = 3;
+    }
+    loop {
+        parser.skip_ws();
+        let start = parser.pos;
+        let (kind, items) = match parser.bytes.get(start) {
+            None => return Ok(()),
+            Some(b'[') => {
+                each(Part::Start);
+                parser.depth += 1;
+                let items = parser.items(&mut |item| each(Part::Item(item)))?;
+                parser.depth -= 1;
+                (Kind::Array(Vec::new()), items)
+            }
+            Some(b'{') => {
+                each(Part::Start);
+                parser.depth += 1;
+                let read = parser.object_with(Some(&mut |item| each(Part::Item(item))))?;
+                parser.depth -= 1;
+                read
+            }
+            Some(_) => {
+                let value = parser.value()?;
+                each(Part::Start);
+                each(Part::End { value, items: 0 });
+                continue;
+            }
+        };
+        let value = Json {
+            kind,
+            span: Span::new(start, parser.pos),
+        };
+        each(Part::End { value, items });
+    }
+}
+
 /// Every value of a stream of JSON values (see `each_value`).
 pub fn parse_stream(text: &str) -> Result<Vec<Json>, ParseError> {
     let mut values = Vec::new();
@@ -361,24 +421,33 @@ impl Parser<'_> {
     }
 
     fn array(&mut self) -> Result<Kind, ParseError> {
-        self.pos += 1;
         let mut items = Vec::new();
+        self.items(&mut |item| items.push(item))?;
+        // Without the room the list grew into: a tree of gcloud output holds thousands of
+        // lists, and their spare room is a quarter of its memory.
+        items.shrink_to_fit();
+        Ok(Kind::Array(items))
+    }
+
+    /// Reads an array (at its `[`), handing each item to `each` as it is read; returns how
+    /// many there were.
+    fn items(&mut self, each: &mut dyn FnMut(Json)) -> Result<usize, ParseError> {
+        self.pos += 1;
+        let mut count = 0;
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b']') {
             self.pos += 1;
-            return Ok(Kind::Array(items));
+            return Ok(count);
         }
         loop {
-            items.push(self.value()?);
+            each(self.value()?);
+            count += 1;
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    // Without the room the list grew into: a tree of gcloud output holds
-                    // thousands of lists, and their spare room is a quarter of its memory.
-                    items.shrink_to_fit();
-                    return Ok(Kind::Array(items));
+                    return Ok(count);
                 }
                 _ => {
                     return self.error(
@@ -394,12 +463,23 @@ impl Parser<'_> {
     }
 
     fn object(&mut self) -> Result<Kind, ParseError> {
+        self.object_with(None).map(|(kind, _)| kind)
+    }
+
+    /// Reads an object (at its `{`). With `listed`, the items of a member `clusters` that is
+    /// an array go to it as they are read, and the member is left an empty array; the count
+    /// is how many items went.
+    fn object_with(
+        &mut self,
+        mut listed: Option<&mut dyn FnMut(Json)>,
+    ) -> Result<(Kind, usize), ParseError> {
+        let mut count = 0;
         self.pos += 1;
         let mut members = Vec::new();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
-            return Ok(Kind::Object(members));
+            return Ok((Kind::Object(members), count));
         }
         loop {
             self.skip_ws();
@@ -423,7 +503,18 @@ impl Parser<'_> {
                 );
             }
             self.pos += 1;
-            let value = self.value()?;
+            self.skip_ws();
+            let value = match listed.as_mut() {
+                Some(each) if key == "clusters" && self.bytes.get(self.pos) == Some(&b'[') => {
+                    let start = self.pos;
+                    count += self.items(*each)?;
+                    Json {
+                        kind: Kind::Array(Vec::new()),
+                        span: Span::new(start, self.pos),
+                    }
+                }
+                _ => self.value()?,
+            };
             members.push(Member {
                 key,
                 key_span,
@@ -435,7 +526,7 @@ impl Parser<'_> {
                 Some(b'}') => {
                     self.pos += 1;
                     members.shrink_to_fit();
-                    return Ok(Kind::Object(members));
+                    return Ok((Kind::Object(members), count));
                 }
                 _ => {
                     return self.error(

@@ -284,7 +284,15 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
                     model.iam.len(),
                 );
                 let mut gcloud = GcloudLoad::new(model);
-                match json::each_value(source.text, |doc| gcloud.doc(index, &doc, model)) {
+                let mut mark = gcloud::Mark::of(model);
+                let read = json::each_part(source.text, |part| match part {
+                    json::Part::Start => mark = gcloud::Mark::of(model),
+                    json::Part::Item(item) => gcloud::load_item(index, &item, model),
+                    json::Part::End { value, items } => {
+                        gcloud.rest(index, &value, items, mark, model)
+                    }
+                });
+                match read {
                     Err(e) => {
                         model.clusters.truncate(clusters);
                         model.node_pools.truncate(pools);
@@ -524,7 +532,8 @@ fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
 fn load_gcloud(index: usize, docs: &[json::Json], model: &mut Model, loaded: &mut Loaded) {
     let mut gcloud = GcloudLoad::new(model);
     for doc in docs {
-        gcloud.doc(index, doc, model);
+        let mark = gcloud::Mark::of(model);
+        gcloud.rest(index, doc, 0, mark, model);
     }
     gcloud.finish(index, model, loaded);
 }
@@ -545,9 +554,18 @@ impl GcloudLoad {
         }
     }
 
-    fn doc(&mut self, index: usize, doc: &json::Json, model: &mut Model) {
+    /// The rest of a document whose list items were read apart since `mark` (see
+    /// `json::each_part`).
+    fn rest(
+        &mut self,
+        index: usize,
+        doc: &json::Json,
+        listed: usize,
+        mark: gcloud::Mark,
+        model: &mut Model,
+    ) {
         self.documents += 1;
-        if let Err(message) = gcloud::load(index, doc, model) {
+        if let Err(message) = gcloud::load_rest(index, doc, listed, mark, model) {
             self.skipped.push(Problem::at(doc.span.start, message));
         }
     }
