@@ -118,7 +118,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             message,
             subject: Subject::NodePool(i),
             at,
-            remediation,
+            remediation: remediation.map(Box::new),
         });
     }
 }

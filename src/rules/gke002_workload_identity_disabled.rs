@@ -108,7 +108,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             message,
             subject: Subject::Cluster(i),
             at,
-            remediation,
+            remediation: remediation.map(Box::new),
         });
     }
 }

@@ -134,7 +134,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             message,
             subject: Subject::NodePool(i),
             at,
-            remediation,
+            remediation: remediation.map(Box::new),
         });
     }
     for (i, cluster) in model.clusters.iter().enumerate() {
@@ -166,7 +166,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             message,
             subject: Subject::Cluster(i),
             at,
-            remediation,
+            remediation: remediation.map(Box::new),
         });
     }
 }

@@ -104,7 +104,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             message,
             subject: Subject::Cluster(i),
             at,
-            remediation,
+            remediation: remediation.map(Box::new),
         });
     }
 }

@@ -74,7 +74,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             message,
             subject: Subject::NodePool(i),
             at,
-            remediation,
+            remediation: remediation.map(Box::new),
         });
     }
 }

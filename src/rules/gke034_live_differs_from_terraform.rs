@@ -295,7 +295,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 ),
                 subject: Subject::NodePool(*pi),
                 at: (pool.site.input, pool.site.head),
-                remediation: Some(Draft {
+                remediation: Some(Box::new(Draft {
                     summary: format!("Bring node pool {name} under Terraform (terraform import), or delete it if nobody needs it."),
                     steps: vec![DraftStep::shell(
                         "Who made it and when: the pool's creation in the audit log",
@@ -307,7 +307,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     )],
                     warnings: vec![format!("Deleting node pool {name} deletes its nodes and evicts their pods.")],
                     verify: vec![],
-                }),
+                })),
             });
         }
         // Declared pools the live cluster lacks (only when the live output lists pools).
@@ -334,7 +334,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                         ),
                         subject: Subject::NodePool(*pi),
                         at: (pool.site.input, pool.site.head),
-                        remediation: Some(Draft {
+                        remediation: Some(Box::new(Draft {
                             summary: format!("Apply the configuration (terraform apply creates node pool {name}), or take the pool out of it if it was deleted on purpose."),
                             steps: vec![],
                             warnings: vec![],
@@ -342,7 +342,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                                 "Terraform lists the pool it would create",
                                 "terraform plan",
                             )],
-                        }),
+                        })),
                     });
                 }
                 continue;
@@ -407,6 +407,6 @@ fn outcome(
         ),
         subject,
         at: (input, differences[0].at),
-        remediation: Some(remedy(site, differences, &whole)),
+        remediation: Some(Box::new(remedy(site, differences, &whole))),
     }
 }

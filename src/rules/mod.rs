@@ -150,7 +150,7 @@ pub struct Outcome {
     pub subject: Subject,
     /// Input index and span the finding points at.
     pub at: (usize, Span),
-    pub remediation: Option<fix::Draft>,
+    pub remediation: Option<Box<fix::Draft>>,
 }
 
 /// Which resource an outcome is about (an index into the model).
@@ -334,7 +334,7 @@ pub fn each_cluster(
             message: f.message,
             subject: Subject::Cluster(i),
             at: (cluster.site.input, at),
-            remediation,
+            remediation: remediation.map(Box::new),
         });
     }
 }
@@ -367,7 +367,7 @@ pub fn each_pool(
             message,
             subject: Subject::NodePool(i),
             at: (pool.site.input, at),
-            remediation,
+            remediation: remediation.map(Box::new),
         });
     }
 }
