@@ -275,42 +275,12 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
     for source in sources {
         let index = source.index;
         match source.format {
-            Format::GcloudJson => {
-                // One value at a time (a stream of clusters holds one tree at a time); an
-                // error anywhere leaves nothing of this input in the model, as before.
-                let (clusters, pools, iam) = (
-                    model.clusters.len(),
-                    model.node_pools.len(),
-                    model.iam.len(),
-                );
-                let mut gcloud = GcloudLoad::new(model);
-                let mut mark = gcloud::Mark::of(model);
-                let read = json::each_part(source.text, |part| match part {
-                    json::Part::Start => mark = gcloud::Mark::of(model),
-                    json::Part::Item(item) => gcloud::load_item(index, &item, model),
-                    json::Part::End { value, items } => {
-                        gcloud.rest(index, &value, items, mark, model)
-                    }
-                });
-                match read {
-                    Err(e) => {
-                        model.clusters.truncate(clusters);
-                        model.node_pools.truncate(pools);
-                        model.iam.truncate(iam);
-                        loaded.problem(index, Problem::at(e.offset, e.message));
-                    }
-                    Ok(()) => gcloud.finish(index, model, &mut loaded),
-                }
-            }
-            Format::GcloudYaml => match yaml::parse(source.text) {
-                Err(e) => loaded.problem(index, Problem::at(e.offset, e.message)),
-                Ok(p) => {
-                    for r in p.repairs {
-                        loaded.note(index, r.offset, r.message);
-                    }
-                    load_gcloud(index, &p.documents, model, &mut loaded);
-                }
-            },
+            Format::GcloudJson => load_parts(index, model, &mut loaded, |each| {
+                json::each_part(source.text, each).map(|()| Vec::new())
+            }),
+            Format::GcloudYaml => load_parts(index, model, &mut loaded, |each| {
+                yaml::each_part(source.text, each)
+            }),
             Format::Terminal => {
                 let pasted = paste::split(source.text);
                 let mut notes = pasted.notes.into_iter();
@@ -527,6 +497,37 @@ fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
     }
 }
 
+/// Adds one gcloud input to the model as it is read, document by document and list item by
+/// list item (see `json::each_part`), so that one cluster's tree is held at a time; a syntax
+/// error anywhere leaves nothing of the input in the model.
+fn load_parts(
+    index: usize,
+    model: &mut Model,
+    loaded: &mut Loaded,
+    read: impl FnOnce(&mut dyn FnMut(json::Part)) -> Result<Vec<yaml::Repair>, json::ParseError>,
+) {
+    let start = gcloud::Mark::of(model);
+    let mut gcloud = GcloudLoad::new(model);
+    let mut mark = start;
+    let read = read(&mut |part| match part {
+        json::Part::Start => mark = gcloud::Mark::of(model),
+        json::Part::Item(item) => gcloud::load_item(index, &item, model),
+        json::Part::End { value, items } => gcloud.rest(index, &value, items, mark, model),
+    });
+    match read {
+        Err(e) => {
+            start.truncate(model);
+            loaded.problem(index, Problem::at(e.offset, e.message));
+        }
+        Ok(repairs) => {
+            for r in repairs {
+                loaded.note(index, r.offset, r.message);
+            }
+            gcloud.finish(index, model, loaded);
+        }
+    }
+}
+
 /// Adds gcloud documents to the model. A document that holds no cluster or node pool is
 /// noted as skipped; when none holds one, that is the input's problem.
 fn load_gcloud(index: usize, docs: &[json::Json], model: &mut Model, loaded: &mut Loaded) {
@@ -599,6 +600,226 @@ impl GcloudLoad {
             }
         } else if let Some(last) = skipped.pop() {
             loaded.problem(index, last);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! gcloud output read item by item (`load_parts`) gives what reading it whole gives: the
+    //! same model, the same problems and notes, whatever the shape of the lists.
+    use super::*;
+    use serde_json::Value;
+
+    const CLUSTER: &str = include_str!("../../www/examples/vulnerable-cluster.json");
+    const HARDENED: &str = include_str!("../../www/examples/hardened-cluster.json");
+    const POLICY: &str = include_str!("../../www/examples/vulnerable-iam-policy.json");
+
+    type Read = (
+        Model,
+        BTreeMap<usize, Problem>,
+        BTreeMap<usize, Vec<Problem>>,
+    );
+
+    /// The input parsed whole, then loaded document by document.
+    fn whole(format: Format, text: &str) -> Read {
+        let mut model = Model::default();
+        let mut loaded = Loaded::default();
+        let docs = match format {
+            Format::GcloudJson => json::parse_stream(text),
+            _ => yaml::parse(text).map(|p| {
+                for r in p.repairs {
+                    loaded.note(0, r.offset, r.message);
+                }
+                p.documents
+            }),
+        };
+        match docs {
+            Err(e) => loaded.problem(0, Problem::at(e.offset, e.message)),
+            Ok(docs) => load_gcloud(0, &docs, &mut model, &mut loaded),
+        }
+        (model, loaded.problems, loaded.notes)
+    }
+
+    /// The input as the check reads it.
+    fn parts(format: Format, text: &str) -> Read {
+        let mut model = Model::default();
+        let source = Source {
+            index: 0,
+            name: "input",
+            text,
+            format,
+        };
+        let loaded = load(&[source], &mut model);
+        (model, loaded.problems, loaded.notes)
+    }
+
+    fn value(text: &str) -> Value {
+        serde_json::from_str(text).unwrap()
+    }
+
+    /// Block-style YAML of `v`, as gcloud writes it: a list under its key at the key's
+    /// indentation, an object in a list starting on the `- ` line.
+    fn yaml(v: &Value) -> String {
+        fn scalar(v: &Value) -> String {
+            match v {
+                Value::Object(_) => "{}".into(),
+                Value::Array(_) => "[]".into(),
+                other => serde_json::to_string(other).unwrap(),
+            }
+        }
+        fn block(v: &Value) -> bool {
+            match v {
+                Value::Object(m) => !m.is_empty(),
+                Value::Array(a) => !a.is_empty(),
+                _ => false,
+            }
+        }
+        fn node(v: &Value, indent: usize, out: &mut String) {
+            let pad = " ".repeat(indent);
+            match v {
+                Value::Object(m) => {
+                    for (k, val) in m {
+                        out.push_str(&format!("{pad}{}:", serde_json::to_string(k).unwrap()));
+                        match val {
+                            Value::Object(_) if block(val) => {
+                                out.push('\n');
+                                node(val, indent + 2, out);
+                            }
+                            Value::Array(_) if block(val) => {
+                                out.push('\n');
+                                node(val, indent, out);
+                            }
+                            _ => out.push_str(&format!(" {}\n", scalar(val))),
+                        }
+                    }
+                }
+                Value::Array(items) => {
+                    for item in items {
+                        if let Value::Object(_) = item.clone() {
+                            if block(item) {
+                                let mut inner = String::new();
+                                node(item, indent + 2, &mut inner);
+                                out.push_str(&format!("{pad}- {}", &inner[indent + 2..]));
+                                continue;
+                            }
+                        }
+                        if block(item) {
+                            out.push_str(&format!("{pad}-\n"));
+                            node(item, indent + 2, out);
+                        } else {
+                            out.push_str(&format!("{pad}- {}\n", scalar(item)));
+                        }
+                    }
+                }
+                other => out.push_str(&format!("{pad}{}\n", scalar(other))),
+            }
+        }
+        let mut out = String::new();
+        node(v, 0, &mut out);
+        out
+    }
+
+    fn named(cluster: &str, name: &str) -> Value {
+        let mut v = value(cluster);
+        v["name"] = Value::String(name.into());
+        v
+    }
+
+    /// Each shape, as JSON (one document, and as a stream with another after it) and as
+    /// YAML: read whole and read in parts agree.
+    #[test]
+    fn lists_read_item_by_item_give_what_the_whole_list_gives() {
+        let a = named(CLUSTER, "a");
+        let b = named(HARDENED, "b");
+        let pool = a["nodePools"][0].clone();
+        let policy = value(POLICY);
+        let snake = {
+            let text = serde_json::to_string(&a)
+                .unwrap()
+                .replace("\"nodePools\"", "\"node_pools\"")
+                .replace("\"workloadMetadataConfig\"", "\"workload_metadata_config\"");
+            value(&text)
+        };
+        let asset = serde_json::json!({
+            "name": "//container.googleapis.com/projects/p/locations/l/clusters/a",
+            "assetType": "container.googleapis.com/Cluster",
+            "resource": {"data": a},
+            "clusters": [b],
+        });
+        let shapes: Vec<(&str, Value)> = vec![
+            ("a list of clusters", serde_json::json!([a, b])),
+            (
+                "a list response",
+                serde_json::json!({"clusters": [a, b], "missingZones": []}),
+            ),
+            (
+                "pools listed before clusters",
+                serde_json::json!({"nodePools": [pool], "clusters": [b]}),
+            ),
+            ("a list of pools", serde_json::json!([pool])),
+            ("a cluster that also has clusters", {
+                let mut c = a.clone();
+                c["clusters"] = serde_json::json!([b]);
+                c
+            }),
+            ("an asset that also has clusters", asset),
+            ("a policy in a list", serde_json::json!([a, policy])),
+            ("lists in a list", serde_json::json!([[a], [b]])),
+            ("proto-style keys", serde_json::json!({"clusters": [snake]})),
+            ("an empty list", serde_json::json!([])),
+            ("a list of numbers", serde_json::json!([1, 2])),
+            (
+                "a list response of nothing",
+                serde_json::json!({"clusters": []}),
+            ),
+            (
+                "a list response of numbers",
+                serde_json::json!({"clusters": [1]}),
+            ),
+            ("a list of strangers", serde_json::json!([{"foo": 1}])),
+            ("one cluster", a.clone()),
+        ];
+        let mut checked = 0;
+        for (what, doc) in &shapes {
+            let one = serde_json::to_string_pretty(doc).unwrap();
+            let stream = format!("{one}\n{}\n", serde_json::to_string(&b).unwrap());
+            let block = yaml(doc);
+            let documents = format!("{block}---\n{}", yaml(&b));
+            for (format, text) in [
+                (Format::GcloudJson, &one),
+                (Format::GcloudJson, &stream),
+                (Format::GcloudYaml, &block),
+                (Format::GcloudYaml, &documents),
+            ] {
+                let expected = whole(format, text);
+                assert_eq!(parts(format, text), expected, "{what}, {format:?}:\n{text}");
+                checked += usize::from(!expected.0.node_pools.is_empty());
+            }
+        }
+        // Most shapes hold pools (the test compares something).
+        assert!(checked >= 40, "{checked}");
+    }
+
+    /// A syntax error after items were read leaves nothing of the input, as before.
+    #[test]
+    fn an_error_after_items_takes_them_back() {
+        let a = serde_json::to_string(&named(CLUSTER, "a")).unwrap();
+        for (format, text) in [
+            (Format::GcloudJson, format!("[{a}, {a}, ")),
+            (
+                Format::GcloudJson,
+                format!("{{\"clusters\": [{a}], \"x\": }}"),
+            ),
+            (
+                Format::GcloudYaml,
+                format!("{}  bad: [\n", yaml(&value(&format!("[{a}]")))),
+            ),
+        ] {
+            let (model, problems, _) = parts(format, &text);
+            assert_eq!(model, Model::default(), "{text}");
+            assert!(problems.contains_key(&0), "{text}");
+            assert_eq!(whole(format, &text).1, problems);
         }
     }
 }

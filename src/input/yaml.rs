@@ -5,7 +5,7 @@
 //! Anchors, aliases and tags are refused with a located error: gcloud never prints them, and
 //! refusing them keeps alias bombs out.
 
-use crate::input::json::{Json, Kind, Member, ParseError};
+use crate::input::json::{Json, Kind, Member, ParseError, Part};
 use crate::span::Span;
 
 /// The deepest nesting accepted, as for JSON.
@@ -36,13 +36,28 @@ pub struct Parsed {
 /// Parses every document in the text.
 pub fn parse(text: &str) -> Result<Parsed, ParseError> {
     let mut documents = Vec::new();
+    let repairs = read(text, false, &mut |part| {
+        if let Part::End { value, .. } = part {
+            documents.push(value);
+        }
+    })?;
+    Ok(Parsed { documents, repairs })
+}
+
+/// Reads the documents of the text as [`parse`] does, one at a time, handing each on before the
+/// next is read, and the items of the lists gcloud output is made of (a top-level list; the
+/// `clusters` of a top-level mapping) one at a time too, as `json::each_part` does: a long
+/// list never holds more than one cluster's tree. Returns what was repaired.
+pub fn each_part(text: &str, mut each: impl FnMut(Part)) -> Result<Vec<Repair>, ParseError> {
+    read(text, true, &mut each)
+}
+
+/// The documents of `text`, each as `Start`, its list's items when `listed`, `End`.
+fn read(text: &str, listed: bool, each: &mut dyn FnMut(Part)) -> Result<Vec<Repair>, ParseError> {
     let mut repairs = Vec::new();
     let mut current: Vec<Line> = Vec::new();
     let mut offset = 0;
-    let flush = |lines: &mut Vec<Line>,
-                 docs: &mut Vec<Json>,
-                 repairs: &mut Vec<Repair>|
-     -> Result<(), ParseError> {
+    let mut flush = |lines: &mut Vec<Line>, repairs: &mut Vec<Repair>| -> Result<(), ParseError> {
         if lines.iter().any(|l| !l.text.is_empty()) {
             let mut p = Parser {
                 lines: std::mem::take(lines),
@@ -50,9 +65,14 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
                 depth: 0,
                 repairs: Vec::new(),
             };
-            let doc = p.document()?;
+            each(Part::Start);
+            let (value, items) = if listed {
+                p.document(Some(&mut |item| each(Part::Item(item))))?
+            } else {
+                p.document(None)?
+            };
             repairs.extend(p.repairs);
-            docs.push(doc);
+            each(Part::End { value, items });
         }
         lines.clear();
         Ok(())
@@ -69,7 +89,7 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
         let shift = raw.len() - raw.trim_start_matches('\u{feff}').len();
         let line_start = if line_start == 0 { shift } else { line_start };
         if body == "---" || body.starts_with("--- ") || body == "..." {
-            flush(&mut current, &mut documents, &mut repairs).map_err(|e| advise(text, e))?;
+            flush(&mut current, &mut repairs).map_err(|e| advise(text, e))?;
             continue;
         }
         if body.starts_with('%') && current.iter().all(|l| l.text.is_empty()) {
@@ -91,8 +111,8 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
             text: content.trim_end(),
         });
     }
-    flush(&mut current, &mut documents, &mut repairs).map_err(|e| advise(text, e))?;
-    Ok(Parsed { documents, repairs })
+    flush(&mut current, &mut repairs).map_err(|e| advise(text, e))?;
+    Ok(repairs)
 }
 
 /// Adds advice when the line an error is on looks like a piece of a hard-wrapped base64
@@ -155,10 +175,37 @@ fn is_base64_run(s: &str) -> bool {
 }
 
 impl<'a> Parser<'a> {
-    fn document(&mut self) -> Result<Json, ParseError> {
+    /// The document; with `listed`, the items of a top-level list, or of a top-level
+    /// mapping's `clusters` list, go to it as they are read and the list is left empty (the
+    /// count is how many went).
+    fn document(
+        &mut self,
+        listed: Option<&mut dyn FnMut(Json)>,
+    ) -> Result<(Json, usize), ParseError> {
         self.skip_blank();
         let first = self.lines[self.pos].clone();
-        let value = self.block(first.indent)?;
+        let (value, items) = match listed {
+            Some(each) if is_item(first.text) => {
+                self.depth += 1;
+                let read = self.sequence_items(first.indent, each);
+                self.depth -= 1;
+                let (span, items) = read?;
+                (
+                    Json {
+                        kind: Kind::Array(Vec::new()),
+                        span,
+                    },
+                    items,
+                )
+            }
+            Some(each) if split_key(first.text).is_some() => {
+                self.depth += 1;
+                let read = self.mapping_with(first.indent, Some(each));
+                self.depth -= 1;
+                read?
+            }
+            _ => (self.block(first.indent)?, 0),
+        };
         self.skip_blank();
         if let Some(line) = self.lines.get(self.pos) {
             return err(
@@ -170,7 +217,7 @@ impl<'a> Parser<'a> {
                 },
             );
         }
-        Ok(value)
+        Ok((value, items))
     }
 
     fn skip_blank(&mut self) {
@@ -216,6 +263,16 @@ impl<'a> Parser<'a> {
     }
 
     fn mapping(&mut self, indent: usize) -> Result<Json, ParseError> {
+        self.mapping_with(indent, None).map(|(json, _)| json)
+    }
+
+    /// A mapping; with `listed`, the items of its `clusters` list go to it (see `document`).
+    fn mapping_with(
+        &mut self,
+        indent: usize,
+        mut listed: Option<&mut dyn FnMut(Json)>,
+    ) -> Result<(Json, usize), ParseError> {
+        let mut count = 0;
         let start = self.lines[self.pos].at;
         let mut members: Vec<Member> = Vec::new();
         let mut end = start;
@@ -247,17 +304,32 @@ impl<'a> Parser<'a> {
             let rest = line.text[colon + 1..].trim_start();
             let rest_at = line.at + line.text.len() - rest.len();
             self.pos += 1;
+            // A list below the key, or at its indentation.
+            let list_below = |next: &Line| is_item(next.text) && next.indent >= indent;
             let value = if rest.is_empty() {
-                match self.peek() {
-                    Some(next) if next.indent > indent => self.block(next.indent)?,
-                    // A list may sit at the same indentation as its key.
-                    Some(next) if next.indent == indent && is_item(next.text) => {
+                match (self.peek(), listed.as_mut()) {
+                    (Some(next), Some(each)) if key == "clusters" && list_below(&next) => {
                         self.depth += 1;
-                        let seq = self.sequence(indent);
+                        let read = self.sequence_items(next.indent, *each);
                         self.depth -= 1;
-                        seq?
+                        let (span, items) = read?;
+                        count += items;
+                        Json {
+                            kind: Kind::Array(Vec::new()),
+                            span,
+                        }
                     }
-                    _ => null_at(line.at + colon + 1),
+                    (next, _) => match next {
+                        Some(next) if next.indent > indent => self.block(next.indent)?,
+                        // A list may sit at the same indentation as its key.
+                        Some(next) if next.indent == indent && is_item(next.text) => {
+                            self.depth += 1;
+                            let seq = self.sequence(indent);
+                            self.depth -= 1;
+                            seq?
+                        }
+                        _ => null_at(line.at + colon + 1),
+                    },
                 }
             } else {
                 self.inline_value(rest, rest_at, indent)?
@@ -269,15 +341,35 @@ impl<'a> Parser<'a> {
                 value,
             });
         }
-        Ok(Json {
-            kind: Kind::Object(members),
-            span: Span::new(start, end),
-        })
+        members.shrink_to_fit();
+        Ok((
+            Json {
+                kind: Kind::Object(members),
+                span: Span::new(start, end),
+            },
+            count,
+        ))
     }
 
     fn sequence(&mut self, indent: usize) -> Result<Json, ParseError> {
-        let start = self.lines[self.pos].at;
         let mut items = Vec::new();
+        let (span, _) = self.sequence_items(indent, &mut |item| items.push(item))?;
+        items.shrink_to_fit();
+        Ok(Json {
+            kind: Kind::Array(items),
+            span,
+        })
+    }
+
+    /// Reads a block sequence, handing each item to `each` as it is read; returns its span
+    /// and how many items it had.
+    fn sequence_items(
+        &mut self,
+        indent: usize,
+        each: &mut dyn FnMut(Json),
+    ) -> Result<(Span, usize), ParseError> {
+        let start = self.lines[self.pos].at;
+        let mut count = 0;
         let mut end = start;
         while let Some(line) = self.peek() {
             if line.indent != indent || !is_item(line.text) {
@@ -308,12 +400,10 @@ impl<'a> Parser<'a> {
                 self.block(column)?
             };
             end = item.span.end;
-            items.push(item);
+            each(item);
+            count += 1;
         }
-        Ok(Json {
-            kind: Kind::Array(items),
-            span: Span::new(start, end),
-        })
+        Ok((Span::new(start, end), count))
     }
 
     /// A value that starts on a line after `key: ` or `- `: flow collection, quoted or block
