@@ -300,16 +300,11 @@ fn cases(quick: bool) -> Vec<Case> {
     out
 }
 
-/// The run of median wall time of `runs` runs (a refused one at once): one run on this
-/// machine moves by a fifth or so.
-fn median_of(runs: usize, mut run: impl FnMut() -> Result<Value, String>) -> Result<Value, String> {
-    let mut all = Vec::new();
-    for _ in 0..runs {
-        let one = run()?;
-        if one.get("refused").is_some() {
-            return Ok(one);
-        }
-        all.push(one);
+/// The run of median wall time (a refused one, if any was): one run on this machine moves by
+/// a fifth or so.
+fn median(mut all: Vec<Value>) -> Value {
+    if let Some(i) = all.iter().position(|r| r.get("refused").is_some()) {
+        return all.swap_remove(i);
     }
     all.sort_by(|a, b| {
         a["wall_ms"]
@@ -317,7 +312,7 @@ fn median_of(runs: usize, mut run: impl FnMut() -> Result<Value, String>) -> Res
             .partial_cmp(&b["wall_ms"].as_f64())
             .unwrap()
     });
-    Ok(all.swap_remove(all.len() / 2))
+    all.swap_remove(all.len() / 2)
 }
 
 /// One native run with `format` (and its options): wall time, the `--timings` line, the
@@ -482,15 +477,26 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     while let Some(a) = rest.next() {
         match a.as_str() {
             "--quick" | "--keep" => {}
-            "--out" if rest.next().is_some() => {}
+            "--out" | "--only" if rest.next().is_some() => {}
             other => {
                 return Err(format!(
-                    "bench: unexpected {other:?} (expected --quick, --keep, --out FILE)"
+                    "bench: unexpected {other:?} (expected --quick, --keep, --out FILE, --only NAMES)"
                 ))
             }
         }
     }
     let quick = args.iter().any(|a| a == "--quick");
+    // `--only gcloud-json,stream,page`: the inputs whose names start with one of these, and
+    // the page's bench when `page` is one.
+    let only: Option<Vec<String>> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(|names| names.split(',').map(str::to_string).collect());
+    let chosen = |name: &str| {
+        only.as_ref()
+            .is_none_or(|o| o.iter().any(|n| name.starts_with(n.as_str())))
+    };
     let keep = args.iter().any(|a| a == "--keep");
     let out_path = args
         .iter()
@@ -508,7 +514,6 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     run(&mut build)?;
     let bin = root().join("target").join(profile).join("gkecheck");
     let work = root().join("target/bench/inputs");
-    let _ = std::fs::remove_dir_all(&work);
 
     let mut rows = Vec::new();
     println!(
@@ -526,20 +531,26 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         "wasm ms",
         "checkov ms"
     );
-    for case in cases(quick) {
+    for case in cases(quick).into_iter().filter(|c| chosen(&c.name)) {
         let dir = work.join(&case.name);
+        // Each input afresh (the others kept, for `--only`).
+        let _ = std::fs::remove_dir_all(&dir);
         for (name, text) in &case.files {
             let path = dir.join(name);
             std::fs::create_dir_all(path.parent().unwrap()).map_err(|e| e.to_string())?;
             std::fs::write(&path, text).map_err(|e| e.to_string())?;
         }
         let bytes = case.bytes();
+        // The three outputs in turn, run after run, so that a spell of a busier machine
+        // weighs on all three alike: their ratios are what the table is read for.
         let runs = if quick { 1 } else { 3 };
-        let text = median_of(runs, || native(&bin, &dir, &["concise"]))?;
-        let json_run = median_of(runs, || native(&bin, &dir, &["json"]))?;
-        let json2_run = median_of(runs, || {
-            native(&bin, &dir, &["json", "--report-version", "2"])
-        })?;
+        let (mut texts, mut jsons, mut json2s) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..runs {
+            texts.push(native(&bin, &dir, &["concise"])?);
+            jsons.push(native(&bin, &dir, &["json"])?);
+            json2s.push(native(&bin, &dir, &["json", "--report-version", "2"])?);
+        }
+        let (text, json_run, json2_run) = (median(texts), median(jsons), median(json2s));
         let wasm_run = if bytes <= PAGE_LIMIT_BYTES {
             wasm(&dir, &case.files)?
         } else {
@@ -588,7 +599,11 @@ pub fn bench(args: &[String]) -> Result<(), String> {
             "checkov_ms": checkov_ms,
         }));
     }
-    let page = page_bench(quick)?;
+    let page = if chosen("page") {
+        page_bench(quick)?
+    } else {
+        json!({"skipped": "not chosen (--only)"})
+    };
     let report = json!({"profile": profile, "quick": quick, "rows": rows, "page": page});
     if let Some(dir) = out_path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;

@@ -37,13 +37,14 @@ const HELP: &str = "cargo xtask <task>
                   installs the nightly toolchain and cargo-fuzz when they are missing. A crash
                   fails the task and leaves its input in fuzz/artifacts/TARGET/: minimise it
                   (cargo +nightly fuzz tmin TARGET FILE) and keep it in tests/fuzz-regressions/
-  bench [--quick] [--keep] [--out FILE]
+  bench [--quick] [--keep] [--out FILE] [--only NAMES]
                   time gkecheck on generated inputs (gcloud JSON and YAML of 1 to 20,000 pools,
                   one-line API output, a JSON stream, an asset export, Terraform in one file and
                   in many, a plan): parse, check with text and JSON output, peak memory, the Wasm
                   under Node (after dist) and Checkov when it is on PATH; prints a table and
                   writes target/bench/bench.json. --quick: small inputs, debug build (CI);
-                  --keep: leave the inputs in target/bench/inputs
+                  --keep: leave the inputs in target/bench/inputs; --only stream,gcloud-json:
+                  only the inputs whose names start so (and the page's bench, with `page`)
   hooks           run the pre-commit hooks (.pre-commit-hooks.yaml) with pre-commit itself
                   (installed from PyPI into target/pre-commit-venv) on a sample repository:
                   a failing Terraform file stops the commit, a hardened one passes
