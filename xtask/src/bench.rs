@@ -478,11 +478,9 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         match a.as_str() {
             "--quick" | "--keep" => {}
             "--out" | "--only" if rest.next().is_some() => {}
-            other => {
-                return Err(format!(
-                    "bench: unexpected {other:?} (expected --quick, --keep, --out FILE, --only NAMES)"
-                ))
-            }
+            other => return Err(format!(
+                "bench: unexpected {other:?} (expected --quick, --keep, --out FILE, --only NAMES)"
+            )),
         }
     }
     let quick = args.iter().any(|a| a == "--quick");
