@@ -1239,8 +1239,23 @@ fn walk(
         {
             // Only files that look like gcloud output or a plan: a configuration repository
             // holds other JSON and YAML too.
-            let text = std::fs::read(&path).unwrap_or_default();
-            let text = String::from_utf8_lossy(&text[..text.len().min(1 << 20)]);
+            // Its first megabyte is enough to tell (and an export can be gigabytes).
+            let mut head = Vec::new();
+            if let Ok(file) = std::fs::File::open(&path) {
+                let _ =
+                    std::io::Read::read_to_end(&mut std::io::Read::take(file, 1 << 20), &mut head);
+            }
+            // (Bytes that are not UTF-8 made U+FFFD; a character the megabyte cuts through
+            // is left out.)
+            let text = match std::str::from_utf8(&head) {
+                Ok(text) => std::borrow::Cow::Borrowed(text),
+                Err(e) if head.len() - e.valid_up_to() < 4 && e.error_len().is_none() => {
+                    std::borrow::Cow::Borrowed(
+                        std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+                    )
+                }
+                Err(_) => String::from_utf8_lossy(&head),
+            };
             const MARKERS: &[&str] = &[
                 "nodePools",
                 "node_pools",

@@ -478,9 +478,11 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         match a.as_str() {
             "--quick" | "--keep" => {}
             "--out" | "--only" if rest.next().is_some() => {}
-            other => return Err(format!(
+            other => {
+                return Err(format!(
                 "bench: unexpected {other:?} (expected --quick, --keep, --out FILE, --only NAMES)"
-            )),
+            ))
+            }
         }
     }
     let quick = args.iter().any(|a| a == "--quick");
