@@ -1,4 +1,4 @@
-import { call, EngineError, startFailure } from './engine-client.js';
+import { call, EngineError, engineWarm, startFailure } from './engine-client.js';
 import { $, copy, el } from './dom.js';
 import { docs, editorHooks, goto, input, keepEdits, currentInputs, place, replaceText, LARGE_TEXT, shownLength, updateFileSelect, updateGutter } from './editor.js';
 import { exerciseActive, exerciseView, updateExercise } from './exercises.js';
@@ -313,6 +313,9 @@ Promise.all([call('maxInputBytes'), preload().catch(() => {}), listRules()]).the
   maxInputBytes = limit;
   ready = true;
   document.documentElement.dataset.ready = '';
+  engineWarm.then(() => {
+    document.documentElement.dataset.warm = '';
+  });
   if (!fromFragment()) {
     if (input.value.trim() === '') {
       loadExample(DEFAULT_EXAMPLE, 'auto').catch((e) => { statusLine.textContent = `The example could not be loaded: ${e.message}`; });

@@ -18,6 +18,15 @@ let workerAnswered = false;
 
 export class EngineError extends Error {}
 
+let markWarm;
+/**
+ * Resolves when the engine in the worker is warm (worker.js: the browser has optimised its
+ * code); never where the engine runs on the page's thread.
+ */
+export const engineWarm = new Promise((resolve) => {
+  markWarm = resolve;
+});
+
 function failAll(message) {
   for (const { reject } of pending.values()) reject(new EngineError(message));
   pending.clear();
@@ -33,7 +42,11 @@ function startWorker() {
   }
   worker.onmessage = (event) => {
     workerAnswered = true;
-    const { id, ok, value, error, restart } = event.data;
+    const { id, ok, value, error, restart, warm } = event.data;
+    if (warm) {
+      markWarm();
+      return;
+    }
     const call = pending.get(id);
     pending.delete(id);
     if (restart) {

@@ -51,3 +51,41 @@ export function invoke(module, method, args) {
   }
   return module[method](...args);
 }
+
+/**
+ * gcloud output of a few clusters (about 24 KB) for warming an engine: pools that pass and
+ * pools that fail, so that a check of it runs the code a pasted cluster list runs (the
+ * reader, the rules, the remediation, the report).
+ */
+export function warmUpInput() {
+  const clusters = [];
+  for (let c = 0; c < 6; c += 1) {
+    clusters.push({
+      name: `warm-up-${c}`,
+      location: 'europe-west1',
+      selfLink: `https://container.googleapis.com/v1/projects/warm-up/locations/europe-west1/clusters/warm-up-${c}`,
+      currentMasterVersion: '1.30.5-gke.1014001',
+      workloadIdentityConfig: c % 2 === 0 ? { workloadPool: 'warm-up.svc.id.goog' } : undefined,
+      privateClusterConfig: { enablePrivateNodes: c % 3 !== 0 },
+      masterAuthorizedNetworksConfig: { enabled: true, cidrBlocks: [{ cidrBlock: '10.0.0.0/8' }] },
+      networkPolicy: { enabled: c % 2 === 1, provider: 'CALICO' },
+      releaseChannel: { channel: 'REGULAR' },
+      nodePools: Array.from({ length: 4 }, (_, i) => ({
+        name: `pool-${i}`,
+        config: {
+          machineType: 'e2-standard-4',
+          imageType: i === 3 ? 'UBUNTU_CONTAINERD' : 'COS_CONTAINERD',
+          oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+          serviceAccount: i % 2 === 0 ? 'default' : 'gke-nodes@warm-up.iam.gserviceaccount.com',
+          metadata: { 'disable-legacy-endpoints': 'true' },
+          workloadMetadataConfig: (c + i) % 3 === 0 ? undefined : { mode: 'GKE_METADATA' },
+          shieldedInstanceConfig: { enableSecureBoot: i !== 1, enableIntegrityMonitoring: true },
+        },
+        management: { autoUpgrade: true, autoRepair: i !== 2 },
+        locations: ['europe-west1-b', 'europe-west1-c'],
+        status: 'RUNNING',
+      })),
+    });
+  }
+  return JSON.stringify([{ name: 'warm-up.json', text: JSON.stringify({ clusters }, null, 2), format: 'auto' }]);
+}

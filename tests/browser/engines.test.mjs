@@ -69,3 +69,21 @@ test('the first engine hands Terraform, fixes and Terraform exercises to the ful
   handsOn(() => first.exercise(scenario, ''));
   assert.ok(!('scenarioError' in JSON.parse(full.exercise(scenario, ''))));
 });
+
+test('the warm-up input is gcloud output the first engine reads whole, with pools that fail and pass', async () => {
+  const first = await load('pkg-gcloud');
+  const { warmUpInput } = await import(new URL(`file://${DIST}/engines.js`).href);
+  const input = warmUpInput();
+  const text = JSON.parse(input)[0].text;
+  assert.ok(text.length > 20000 && text.length < 40000, `${text.length} bytes`);
+  const report = JSON.parse(first.checkInputs(input, JSON.stringify({ passing: 'counted' })));
+  assert.equal(report.summary.errors, 0);
+  assert.deepEqual(report.inputs.map((i) => [i.format, i.error ?? null]), [['gcloud-json', null]]);
+  assert.equal(report.headline.length, 6);
+  const failing = report.results.filter((r) => r.status === 'fail');
+  // The metadata rule fails some pools and passes others; fixes are drafted for the failures.
+  assert.ok(failing.some((r) => r.rule === 'GKE001'));
+  assert.ok(report.headline.every((h) => h.pools_total === 4), JSON.stringify(report.headline[0]));
+  assert.ok(report.summary.pass > 50, `${report.summary.pass}`);
+  assert.ok(failing.every((r) => r.remediation), 'every failure has its fix');
+});
