@@ -309,7 +309,7 @@ fn verify(
                     .results
                     .iter()
                     .find(|r| r.rule == *rule && r.resource.address == *address)
-                    .map(|r| r.location.input.as_str())
+                    .map(|r| &*r.location.input)
                     .unwrap_or_default();
                 report.applied.iter().filter(|a| a.input == input).collect()
             }

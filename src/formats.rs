@@ -41,7 +41,7 @@ fn uri(name: &str) -> String {
 
 /// Whether a result came from standard input, which has no file to point at.
 fn from_stdin(r: &Finding) -> bool {
-    r.location.input == "<stdin>"
+    &*r.location.input == "<stdin>"
 }
 
 fn rule_of(id: &str) -> Option<&'static Rule> {

@@ -344,13 +344,15 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
         sort::sort_by_key(&mut notes, |n| n.offset);
         reports[index].notes = notes.into_iter().map(|n| message(index, n)).collect();
     }
+    // Each input's name once, shared by its findings.
+    let names: Vec<std::sync::Arc<str>> = inputs.iter().map(|i| i.name.as_str().into()).collect();
     let locate = |(input, span): (usize, Span)| -> Location {
         let (a, b) = (
             indexes[input].position(span.start),
             indexes[input].position(span.end),
         );
         Location {
-            input: inputs[input].name.clone(),
+            input: names[input].clone(),
             line: a.line,
             column: a.column,
             end_line: b.line,
@@ -499,7 +501,7 @@ pub(crate) fn rank<'a>(results: &mut Vec<Finding>, names: impl Iterator<Item = &
             r.status.rank(),
             r.severity,
             r.rule,
-            order.get(r.location.input.as_str()).copied(),
+            order.get(&*r.location.input).copied(),
             r.location.offset,
         )
     });

@@ -286,7 +286,9 @@ pub fn framed_lines(report: &Report, name: &str) -> Vec<usize> {
     let results = report
         .results
         .iter()
-        .filter(|r| r.location.input == name && matches!(r.status, Status::Fail | Status::Unknown))
+        .filter(|r| {
+            &*r.location.input == name && matches!(r.status, Status::Fail | Status::Unknown)
+        })
         .map(|r| r.location.line);
     let errors = report
         .inputs

@@ -104,7 +104,7 @@ fn a_hand_made_pool_a_missing_pool_and_switched_off_settings() {
         cluster.message
     );
     // The place is Terraform's own setting, where a fix would go.
-    assert_eq!(cluster.location.input, "infra/main.tf");
+    assert_eq!(&*cluster.location.input, "infra/main.tf");
     assert_eq!(cluster.location.line, 9);
 
     let web = find("google_container_node_pool.web");
@@ -140,7 +140,7 @@ fn a_hand_made_pool_a_missing_pool_and_switched_off_settings() {
         .find(|r| r.resource.name == "debug")
         .expect("the hand-made pool");
     assert_eq!(debug.status, Status::Fail);
-    assert_eq!(debug.location.input, "live/shop.json");
+    assert_eq!(&*debug.location.input, "live/shop.json");
     assert!(
         debug.message.contains("declares no pool of that name"),
         "{}",

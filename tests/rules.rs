@@ -411,7 +411,7 @@ fn terraform_location_points_at_the_mode() {
     let report = tf(&pool);
     let l = &result(&report, "GKE001", APPS).location;
     assert_eq!((l.line, l.column, l.end_line, l.end_column), (6, 14, 6, 28));
-    assert_eq!(l.input, "main.tf");
+    assert_eq!(&*l.input, "main.tf");
 }
 
 #[test]
@@ -854,7 +854,7 @@ fn terraform_files_of_one_directory_form_one_module() {
     let r = result(&report, "GKE001", APPS);
     assert_eq!(r.status, Status::Pass);
     assert_eq!(r.resource.cluster.as_deref(), Some("prod"));
-    assert_eq!(r.location.input, "infra/pools.tf");
+    assert_eq!(&*r.location.input, "infra/pools.tf");
     // Another directory is another module: the cluster is not there.
     let report = run(&[("a/cluster.tf", CLUSTER_WI), ("b/pools.tf", &pool)]);
     assert_status(&report, "GKE001", APPS, Status::Fail, "not in the input");

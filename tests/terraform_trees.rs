@@ -42,7 +42,10 @@ fn local_modules_get_their_callers_arguments_and_addresses() {
     );
     assert_eq!(web.status, Status::Pass);
     assert_eq!(web.resource.cluster.as_deref(), Some("shop"));
-    assert_eq!(web.location.input, format!("{REPO}/modules/gke/main.tf"));
+    assert_eq!(
+        &*web.location.input,
+        format!("{REPO}/modules/gke/main.tf").as_str()
+    );
     let cluster = result(
         &report,
         "GKE002",

@@ -190,7 +190,8 @@ pub struct Resource {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Location {
-    pub input: String,
+    /// Shared by every finding of the input: an export has hundreds of thousands.
+    pub input: std::sync::Arc<str>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,

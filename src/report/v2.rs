@@ -153,10 +153,7 @@ struct Tables<'a> {
 impl<'a> Tables<'a> {
     fn place(&mut self, location: &'a Location) -> Place {
         let next = self.files.len();
-        let file = *self
-            .file_index
-            .entry(location.input.as_str())
-            .or_insert(next);
+        let file = *self.file_index.entry(&*location.input).or_insert(next);
         if file == next {
             self.files.push(&location.input);
         }

@@ -630,7 +630,12 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     if keep {
         println!("inputs kept in {}", work.display());
     } else {
-        let _ = std::fs::remove_dir_all(&work);
+        // The inputs of this run (those of others kept with --keep stay).
+        for row in &rows {
+            if let Some(name) = row["input"].as_str() {
+                let _ = std::fs::remove_dir_all(work.join(name));
+            }
+        }
     }
     Ok(())
 }
