@@ -85,9 +85,26 @@ pub fn check_pair(data: &[u8]) {
 /// The JSON and YAML readers alone.
 pub fn readers(data: &[u8]) {
     let Some(text) = text(data) else { return };
-    let _ = crate::input::json::parse_stream(text);
-    let _ = crate::input::yaml::parse(text);
+    let whole = crate::input::json::parse_stream(text);
+    let yaml = crate::input::yaml::parse(text);
     let _ = crate::input::paste::split(text);
+    // Read item by item, each reader agrees with itself read whole: the same error, or as
+    // many top-level values.
+    let mut ends = 0;
+    let parts = crate::input::json::each_part(text, |p| {
+        ends += usize::from(matches!(p, crate::input::json::Part::End { .. }))
+    });
+    assert_eq!(parts.err(), whole.as_ref().err().cloned());
+    assert!(whole.is_err() || whole.as_ref().is_ok_and(|v| v.len() == ends));
+    let mut ends = 0;
+    let parts = crate::input::yaml::each_part(text, |p| {
+        ends += usize::from(matches!(p, crate::input::json::Part::End { .. }))
+    });
+    match (parts, &yaml) {
+        (Ok(repairs), Ok(p)) => assert_eq!((repairs, ends), (p.repairs.clone(), p.documents.len())),
+        (Err(a), Err(b)) => assert_eq!(&a, b),
+        (a, b) => panic!("read in parts {a:?}, whole {b:?}"),
+    }
 }
 
 /// The Terraform evaluator on an expression, in every place that decides a verdict: `count`,

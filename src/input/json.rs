@@ -128,16 +128,7 @@ pub fn parse(text: &str) -> Result<Json, ParseError> {
 /// Reads a stream of JSON values one at a time, handing each to `each` before reading the
 /// next: a long stream never holds more than one value's tree.
 pub fn each_value(text: &str, mut each: impl FnMut(Json)) -> Result<(), ParseError> {
-    let mut parser = Parser {
-        bytes: text.as_bytes(),
-        text,
-        pos: 0,
-        depth: 0,
-    };
-    // A byte-order mark is sometimes left at the start of a saved file.
-    if text.starts_with('\u{feff}') {
-        parser.pos = 3;
-    }
+    let mut parser = Parser::new(text);
     loop {
         parser.skip_ws();
         if parser.pos >= parser.bytes.len() {
@@ -164,15 +155,7 @@ pub enum Part {
 /// top-level object, as the API's list response has them) one at a time, before the next is
 /// read: a list of a large project never holds more than one cluster's tree.
 pub fn each_part(text: &str, mut each: impl FnMut(Part)) -> Result<(), ParseError> {
-    let mut parser = Parser {
-        bytes: text.as_bytes(),
-        text,
-        pos: 0,
-        depth: 0,
-    };
-    if text.starts_with('\u{feff}') {
-        parser.pos = 3;
-    }
+    let mut parser = Parser::new(text);
     loop {
         parser.skip_ws();
         let start = parser.pos;
@@ -222,6 +205,16 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
+    fn new(text: &str) -> Parser<'_> {
+        Parser {
+            bytes: text.as_bytes(),
+            text,
+            // A byte-order mark is sometimes left at the start of a saved file.
+            pos: if text.starts_with('\u{feff}') { 3 } else { 0 },
+            depth: 0,
+        }
+    }
+
     fn error<T>(&self, offset: usize, message: impl Into<String>) -> Result<T, ParseError> {
         Err(ParseError {
             offset,
@@ -507,7 +500,11 @@ impl Parser<'_> {
             let value = match listed.as_mut() {
                 Some(each) if key == "clusters" && self.bytes.get(self.pos) == Some(&b'[') => {
                     let start = self.pos;
-                    count += self.items(*each)?;
+                    // As deep as the list read whole would be.
+                    self.depth += 1;
+                    let read = self.items(*each);
+                    self.depth -= 1;
+                    count += read?;
                     Json {
                         kind: Kind::Array(Vec::new()),
                         span: Span::new(start, self.pos),
@@ -576,6 +573,28 @@ mod tests {
         assert!(parse("-").is_err());
         assert!(parse("tru").is_err());
         assert!(parse("\"\\x\"").is_err());
+    }
+
+    #[test]
+    fn read_item_by_item_it_fails_where_read_whole_it_does() {
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        for text in [
+            format!("{{\"clusters\": {}}}", nested(MAX_DEPTH - 1)),
+            format!("{{\"clusters\": {}}}", nested(MAX_DEPTH)),
+            nested(MAX_DEPTH),
+            nested(MAX_DEPTH + 1),
+            "[1, 2".into(),
+            "{\"clusters\": [1,}".into(),
+            "{\"clusters\": [1]} [2] 3 \"x\"".into(),
+        ] {
+            let whole = parse_stream(&text).map(|v| v.len());
+            let mut ends = 0;
+            let parts = each_part(&text, |p| {
+                ends += usize::from(matches!(p, Part::End { .. }))
+            })
+            .map(|()| ends);
+            assert_eq!(parts, whole, "{text}");
+        }
     }
 
     #[test]
