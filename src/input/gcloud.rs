@@ -57,7 +57,23 @@ impl Mark {
 /// document when it holds no cluster or node pool.
 pub fn load(input: usize, doc: &Json, model: &mut Model) -> Result<(), String> {
     let mark = Mark::of(model);
-    load_rest(input, doc, 0, mark, model)
+    load_rest(input, doc, 0, mark, &Later::none(), model)
+}
+
+/// The items of a document's `nodePools` read apart (`json::Part::Later`): their places in
+/// `text`, read again when the rest of the document is known.
+pub struct Later<'t> {
+    pub text: &'t str,
+    pub spans: Vec<crate::span::Span>,
+}
+
+impl Later<'_> {
+    pub fn none() -> Later<'static> {
+        Later {
+            text: "",
+            spans: Vec::new(),
+        }
+    }
 }
 
 /// Proto-style JSON writes the same fields in snake_case (`node_pools`): the tree with its keys
@@ -76,25 +92,49 @@ pub fn load_item(input: usize, item: &Json, model: &mut Model) {
     visit(input, &camel_cased(item), model);
 }
 
-/// Adds the rest of a document whose list's `listed` items went to [`load_item`] since `mark`:
-/// `doc` with that list left empty. An object that is not a list (a cluster, a node pool, an
-/// asset, a policy) has no list to read, so what its `clusters` added is taken back, as reading
-/// it whole would never have added it. Returns a description of the document when it holds no
-/// cluster or node pool.
+/// Adds the rest of a document whose list's `listed` items went to [`load_item`] since `mark`,
+/// and whose `nodePools` items are `later`: `doc` with those lists left empty. An object that
+/// is not a list (a cluster, a node pool, an asset, a policy) has no list to read, so what its
+/// `clusters` added is taken back, as reading it whole would never have added it; a cluster's
+/// `nodePools` are its pools, a list's are pools of their own, and no other object's are read.
+/// Returns a description of the document when it holds no cluster or node pool.
 pub fn load_rest(
     input: usize,
     doc: &Json,
     listed: usize,
     mark: Mark,
+    later: &Later,
     model: &mut Model,
 ) -> Result<(), String> {
     let doc = camel_cased(doc);
     let mut listed = listed;
-    if listed > 0 && doc.as_object().is_some() && !matches!(object_kind(&doc), Object::Lists) {
+    let kind = doc.as_object().map(|_| object_kind(&doc));
+    if listed > 0 && kind.as_ref().is_some_and(|k| !matches!(k, Object::Lists)) {
         mark.truncate(model);
         listed = 0;
     }
     visit(input, &doc, model);
+    let cluster = match kind {
+        // The one `load_cluster` just added.
+        Some(Object::Cluster) => Some(Some(model.clusters.len() - 1)),
+        Some(Object::Lists) => Some(None),
+        _ => None,
+    };
+    for span in later.spans.iter().filter(|_| cluster.is_some()) {
+        // Read once already, so it reads again.
+        let Ok(item) = crate::input::json::parse_at(later.text, *span) else {
+            continue;
+        };
+        let item = camel_cased(&item);
+        match cluster.flatten() {
+            Some(c) if item.as_object().is_some() => {
+                let pool = load_pool(input, &item, Some(c), model);
+                model.node_pools.push(pool);
+            }
+            Some(_) => {}
+            None => visit(input, &item, model),
+        }
+    }
     if Mark::of(model) == mark {
         return Err(describe(&doc, listed));
     }

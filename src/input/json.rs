@@ -145,15 +145,20 @@ pub enum Part {
     /// An item of a top-level array, or of the `clusters` array of a top-level object, read
     /// on its own.
     Item(Json),
-    /// The top-level value, with the array whose items went as `Item`s left empty, and how
-    /// many items went.
+    /// An item of a top-level object's `nodePools` list: read (its syntax is checked) and let
+    /// go, its place kept to read it again once the rest of the object is known (a cluster's
+    /// pools are added after the cluster, whose fields gcloud writes after `nodePools`).
+    Later(Span),
+    /// The top-level value, with the arrays whose items went as `Item`s or `Later`s left
+    /// empty, and how many went as `Item`s.
     End { value: Json, items: usize },
 }
 
 /// Reads a stream of JSON values as [`each_value`] does, but hands on the items of the lists
 /// gcloud output is made of (a top-level array, as `clusters list` prints; the `clusters` of a
 /// top-level object, as the API's list response has them) one at a time, before the next is
-/// read: a list of a large project never holds more than one cluster's tree.
+/// read: a list of a large project never holds more than one cluster's tree, and a cluster not
+/// more than one pool's.
 pub fn each_part(text: &str, mut each: impl FnMut(Part)) -> Result<(), ParseError> {
     let mut parser = Parser::new(text);
     loop {
@@ -171,7 +176,7 @@ pub fn each_part(text: &str, mut each: impl FnMut(Part)) -> Result<(), ParseErro
             Some(b'{') => {
                 each(Part::Start);
                 parser.depth += 1;
-                let read = parser.object_with(Some(&mut |item| each(Part::Item(item))))?;
+                let read = parser.object_with(Some(&mut each))?;
                 parser.depth -= 1;
                 read
             }
@@ -188,6 +193,13 @@ pub fn each_part(text: &str, mut each: impl FnMut(Part)) -> Result<(), ParseErro
         };
         each(Part::End { value, items });
     }
+}
+
+/// The value at `span` of `text` (a `Part::Later`), its places those of `text`.
+pub fn parse_at(text: &str, span: Span) -> Result<Json, ParseError> {
+    let mut parser = Parser::new(text);
+    parser.pos = span.start;
+    parser.value()
 }
 
 /// Every value of a stream of JSON values (see `each_value`).
@@ -460,11 +472,12 @@ impl Parser<'_> {
     }
 
     /// Reads an object (at its `{`). With `listed`, the items of a member `clusters` that is
-    /// an array go to it as they are read, and the member is left an empty array; the count
-    /// is how many items went.
+    /// an array go to it as they are read (`Part::Item`), the places of those of a member
+    /// `nodePools` too (`Part::Later`), and each such member is left an empty array; the count
+    /// is how many items went as items.
     fn object_with(
         &mut self,
-        mut listed: Option<&mut dyn FnMut(Json)>,
+        mut listed: Option<&mut dyn FnMut(Part)>,
     ) -> Result<(Kind, usize), ParseError> {
         let mut count = 0;
         self.pos += 1;
@@ -498,11 +511,19 @@ impl Parser<'_> {
             self.pos += 1;
             self.skip_ws();
             let value = match listed.as_mut() {
-                Some(each) if key == "clusters" && self.bytes.get(self.pos) == Some(&b'[') => {
+                Some(each)
+                    if (key == "clusters" || key == "nodePools")
+                        && self.bytes.get(self.pos) == Some(&b'[') =>
+                {
                     let start = self.pos;
                     // As deep as the list read whole would be.
                     self.depth += 1;
-                    let read = self.items(*each);
+                    let read = if key == "clusters" {
+                        self.items(&mut |item| each(Part::Item(item)))
+                    } else {
+                        self.items(&mut |item| each(Part::Later(item.span)))
+                            .map(|_| 0)
+                    };
                     self.depth -= 1;
                     count += read?;
                     Json {

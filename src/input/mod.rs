@@ -275,10 +275,10 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
     for source in sources {
         let index = source.index;
         match source.format {
-            Format::GcloudJson => load_parts(index, model, &mut loaded, |each| {
+            Format::GcloudJson => load_parts(index, source.text, model, &mut loaded, |each| {
                 json::each_part(source.text, each).map(|()| Vec::new())
             }),
-            Format::GcloudYaml => load_parts(index, model, &mut loaded, |each| {
+            Format::GcloudYaml => load_parts(index, source.text, model, &mut loaded, |each| {
                 yaml::each_part(source.text, each)
             }),
             Format::Terminal => {
@@ -502,6 +502,7 @@ fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
 /// error anywhere leaves nothing of the input in the model.
 fn load_parts(
     index: usize,
+    text: &str,
     model: &mut Model,
     loaded: &mut Loaded,
     read: impl FnOnce(&mut dyn FnMut(json::Part)) -> Result<Vec<yaml::Repair>, json::ParseError>,
@@ -509,10 +510,18 @@ fn load_parts(
     let start = gcloud::Mark::of(model);
     let mut gcloud = GcloudLoad::new(model);
     let mut mark = start;
+    let mut later = gcloud::Later {
+        text,
+        spans: Vec::new(),
+    };
     let read = read(&mut |part| match part {
-        json::Part::Start => mark = gcloud::Mark::of(model),
+        json::Part::Start => {
+            mark = gcloud::Mark::of(model);
+            later.spans.clear();
+        }
         json::Part::Item(item) => gcloud::load_item(index, &item, model),
-        json::Part::End { value, items } => gcloud.rest(index, &value, items, mark, model),
+        json::Part::Later(span) => later.spans.push(span),
+        json::Part::End { value, items } => gcloud.rest(index, &value, items, mark, &later, model),
     });
     match read {
         Err(e) => {
@@ -534,7 +543,7 @@ fn load_gcloud(index: usize, docs: &[json::Json], model: &mut Model, loaded: &mu
     let mut gcloud = GcloudLoad::new(model);
     for doc in docs {
         let mark = gcloud::Mark::of(model);
-        gcloud.rest(index, doc, 0, mark, model);
+        gcloud.rest(index, doc, 0, mark, &gcloud::Later::none(), model);
     }
     gcloud.finish(index, model, loaded);
 }
@@ -563,10 +572,11 @@ impl GcloudLoad {
         doc: &json::Json,
         listed: usize,
         mark: gcloud::Mark,
+        later: &gcloud::Later,
         model: &mut Model,
     ) {
         self.documents += 1;
-        if let Err(message) = gcloud::load_rest(index, doc, listed, mark, model) {
+        if let Err(message) = gcloud::load_rest(index, doc, listed, mark, later, model) {
             self.skipped.push(Problem::at(doc.span.start, message));
         }
     }
@@ -799,6 +809,33 @@ mod tests {
         }
         // Most shapes hold pools (the test compares something).
         assert!(checked >= 40, "{checked}");
+    }
+
+    /// Members in the order written (gcloud writes a cluster's `nodePools` before `selfLink`
+    /// and `zone`): a cluster's pools read after the cluster, a list's after its clusters,
+    /// another object's not at all.
+    #[test]
+    fn node_pools_read_again_after_the_rest_give_what_reading_whole_gives() {
+        let pool = serde_json::to_string(&value(CLUSTER)["nodePools"][0]).unwrap();
+        let a = serde_json::to_string(&named(CLUSTER, "a")).unwrap();
+        for text in [
+            format!(
+                r#"{{"nodePools": [{pool}, 7, {pool}], "name": "solo", "zone": "europe-west1-b", "selfLink": "https://container.googleapis.com/v1/projects/p/zones/europe-west1-b/clusters/solo"}}"#
+            ),
+            format!(r#"{{"nodePools": [{pool}, 7, [{pool}]], "clusters": [{a}]}}"#),
+            format!(r#"{{"nodePools": [{pool}]}} {{"nodePools": []}} {a}"#),
+            format!(
+                r#"{{"assetType": "container.googleapis.com/Cluster", "name": "//x", "resource": {{"data": {a}}}, "nodePools": [{pool}]}}"#
+            ),
+            format!(r#"{{"bindings": [], "nodePools": [{pool}]}}"#),
+            format!(r#"{{"nodePools": [{pool}], "name": "p", "config": {{}}}}"#),
+            format!(
+                r#"{{"nodePools": [{{"name": "x", "config": {{"workload_metadata_config": {{"mode": "GKE_METADATA"}}}}}}], "name": "snake", "current_master_version": "1"}}"#
+            ),
+        ] {
+            let expected = whole(Format::GcloudJson, &text);
+            assert_eq!(parts(Format::GcloudJson, &text), expected, "{text}");
+        }
     }
 
     /// A syntax error after items were read leaves nothing of the input, as before.
