@@ -829,9 +829,8 @@ mod tests {
             ),
             format!(r#"{{"bindings": [], "nodePools": [{pool}]}}"#),
             format!(r#"{{"nodePools": [{pool}], "name": "p", "config": {{}}}}"#),
-            format!(
-                r#"{{"nodePools": [{{"name": "x", "config": {{"workload_metadata_config": {{"mode": "GKE_METADATA"}}}}}}], "name": "snake", "current_master_version": "1"}}"#
-            ),
+            r#"{"nodePools": [{"name": "x", "config": {"workload_metadata_config": {"mode": "GKE_METADATA"}}}], "name": "snake", "current_master_version": "1"}"#
+                .to_string(),
         ] {
             let expected = whole(Format::GcloudJson, &text);
             assert_eq!(parts(Format::GcloudJson, &text), expected, "{text}");
