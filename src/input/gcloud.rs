@@ -107,33 +107,31 @@ pub fn load_rest(
     model: &mut Model,
 ) -> Result<(), String> {
     let doc = camel_cased(doc);
-    let mut listed = listed;
     let kind = doc.as_object().map(|_| object_kind(&doc));
     if listed > 0 && kind.as_ref().is_some_and(|k| !matches!(k, Object::Lists)) {
         mark.truncate(model);
-        listed = 0;
     }
     visit(input, &doc, model);
-    let cluster = match kind {
-        // The one `load_cluster` just added.
-        Some(Object::Cluster) => Some(Some(model.clusters.len() - 1)),
-        Some(Object::Lists) => Some(None),
-        _ => None,
-    };
-    for span in later.spans.iter().filter(|_| cluster.is_some()) {
-        // Read once already, so it reads again.
-        let Ok(item) = crate::input::json::parse_at(later.text, *span) else {
-            continue;
-        };
-        let item = camel_cased(&item);
-        match cluster.flatten() {
-            Some(c) if item.as_object().is_some() => {
-                let pool = load_pool(input, &item, Some(c), model);
+    // Read once already, so each reads again.
+    let items = later.spans.iter().filter_map(|span| {
+        crate::input::json::parse_at(later.text, *span)
+            .ok()
+            .map(|item| match has_snake_keys(&item) {
+                true => camel_case_keys(&item),
+                false => item,
+            })
+    });
+    match kind {
+        Some(Object::Cluster) => {
+            // The one `load_cluster` just added.
+            let cluster = model.clusters.len() - 1;
+            for item in items.filter(|i| i.as_object().is_some()) {
+                let pool = load_pool(input, &item, Some(cluster), model);
                 model.node_pools.push(pool);
             }
-            Some(_) => {}
-            None => visit(input, &item, model),
         }
+        Some(Object::Lists) => items.for_each(|item| visit(input, &item, model)),
+        _ => {}
     }
     if Mark::of(model) == mark {
         return Err(describe(&doc, listed));

@@ -149,6 +149,10 @@ pub enum Part {
     /// go, its place kept to read it again once the rest of the object is known (a cluster's
     /// pools are added after the cluster, whose fields gcloud writes after `nodePools`).
     Later(Span),
+    /// A member of the top-level object named as a list whose items went before (`true`:
+    /// `clusters`, as `Item`s; `false`: `nodePools`, as `Later`s): a name's last member is its
+    /// value, so what those items gave is taken back.
+    Repeated { clusters: bool },
     /// The top-level value, with the arrays whose items went as `Item`s or `Later`s left
     /// empty, and how many went as `Item`s.
     End { value: Json, items: usize },
@@ -164,32 +168,26 @@ pub fn each_part(text: &str, mut each: impl FnMut(Part)) -> Result<(), ParseErro
     loop {
         parser.skip_ws();
         let start = parser.pos;
-        let (kind, items) = match parser.bytes.get(start) {
-            None => return Ok(()),
-            Some(b'[') => {
-                each(Part::Start);
-                parser.depth += 1;
-                let items = parser.items(&mut |item| each(Part::Item(item)))?;
-                parser.depth -= 1;
-                (Kind::Array(Vec::new()), items)
-            }
-            Some(b'{') => {
-                each(Part::Start);
-                parser.depth += 1;
-                let read = parser.object_with(Some(&mut each))?;
-                parser.depth -= 1;
-                read
-            }
-            Some(_) => {
-                let value = parser.value()?;
-                each(Part::Start);
-                each(Part::End { value, items: 0 });
-                continue;
-            }
+        let Some(&first) = parser.bytes.get(start) else {
+            return Ok(());
         };
-        let value = Json {
-            kind,
-            span: Span::new(start, parser.pos),
+        each(Part::Start);
+        let (value, items) = match first {
+            b'[' | b'{' => {
+                parser.depth += 1;
+                let read = if first == b'[' {
+                    parser
+                        .items(&mut |item| each(Part::Item(item)))
+                        .map(|items| (Kind::Array(Vec::new()), items))
+                } else {
+                    parser.object_with(Some(&mut each))
+                };
+                parser.depth -= 1;
+                let (kind, items) = read?;
+                let span = Span::new(start, parser.pos);
+                (Json { kind, span }, items)
+            }
+            _ => (parser.value()?, 0),
         };
         each(Part::End { value, items });
     }
@@ -467,6 +465,31 @@ impl Parser<'_> {
         }
     }
 
+    /// Reads a list (at its `[`) whose items go to `each` as they are read, as `Item`s
+    /// (`clusters`, counted in `count`) or as the places of `Later`s; the list is left empty.
+    fn list_apart(
+        &mut self,
+        clusters: bool,
+        each: &mut dyn FnMut(Part),
+        count: &mut usize,
+    ) -> Result<Json, ParseError> {
+        let start = self.pos;
+        // As deep as the list read whole would be.
+        self.depth += 1;
+        let read = if clusters {
+            self.items(&mut |item| each(Part::Item(item)))
+        } else {
+            self.items(&mut |item| each(Part::Later(item.span)))
+                .map(|_| 0)
+        };
+        self.depth -= 1;
+        *count += read?;
+        Ok(Json {
+            kind: Kind::Array(Vec::new()),
+            span: Span::new(start, self.pos),
+        })
+    }
+
     fn object(&mut self) -> Result<Kind, ParseError> {
         self.object_with(None).map(|(kind, _)| kind)
     }
@@ -480,6 +503,8 @@ impl Parser<'_> {
         mut listed: Option<&mut dyn FnMut(Part)>,
     ) -> Result<(Kind, usize), ParseError> {
         let mut count = 0;
+        // Whether the items of `clusters` and of `nodePools` went.
+        let mut went = [false, false];
         self.pos += 1;
         let mut members = Vec::new();
         self.skip_ws();
@@ -510,25 +535,21 @@ impl Parser<'_> {
             }
             self.pos += 1;
             self.skip_ws();
-            let value = match listed.as_mut() {
-                Some(each)
-                    if (key == "clusters" || key == "nodePools")
-                        && self.bytes.get(self.pos) == Some(&b'[') =>
-                {
-                    let start = self.pos;
-                    // As deep as the list read whole would be.
-                    self.depth += 1;
-                    let read = if key == "clusters" {
-                        self.items(&mut |item| each(Part::Item(item)))
+            let list = ["clusters", "nodePools"].iter().position(|k| key == *k);
+            let value = match (listed.as_mut(), list) {
+                (Some(each), Some(i)) => {
+                    if went[i] {
+                        went[i] = false;
+                        each(Part::Repeated { clusters: i == 0 });
+                        if i == 0 {
+                            count = 0;
+                        }
+                    }
+                    if self.bytes.get(self.pos) == Some(&b'[') {
+                        went[i] = true;
+                        self.list_apart(i == 0, &mut **each, &mut count)?
                     } else {
-                        self.items(&mut |item| each(Part::Later(item.span)))
-                            .map(|_| 0)
-                    };
-                    self.depth -= 1;
-                    count += read?;
-                    Json {
-                        kind: Kind::Array(Vec::new()),
-                        span: Span::new(start, self.pos),
+                        self.value()?
                     }
                 }
                 _ => self.value()?,

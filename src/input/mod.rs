@@ -521,7 +521,13 @@ fn load_parts(
         }
         json::Part::Item(item) => gcloud::load_item(index, &item, model),
         json::Part::Later(span) => later.spans.push(span),
-        json::Part::End { value, items } => gcloud.rest(index, &value, items, mark, &later, model),
+        // Only the list's items were added since the document began.
+        json::Part::Repeated { clusters: true } => mark.truncate(model),
+        json::Part::Repeated { clusters: false } => later.spans.clear(),
+        json::Part::End { value, items } => gcloud.record(
+            value.span.start,
+            gcloud::load_rest(index, &value, items, mark, &later, model),
+        ),
     });
     match read {
         Err(e) => {
@@ -542,8 +548,7 @@ fn load_parts(
 fn load_gcloud(index: usize, docs: &[json::Json], model: &mut Model, loaded: &mut Loaded) {
     let mut gcloud = GcloudLoad::new(model);
     for doc in docs {
-        let mark = gcloud::Mark::of(model);
-        gcloud.rest(index, doc, 0, mark, &gcloud::Later::none(), model);
+        gcloud.record(doc.span.start, gcloud::load(index, doc, model));
     }
     gcloud.finish(index, model, loaded);
 }
@@ -564,20 +569,11 @@ impl GcloudLoad {
         }
     }
 
-    /// The rest of a document whose list items were read apart since `mark` (see
-    /// `json::each_part`).
-    fn rest(
-        &mut self,
-        index: usize,
-        doc: &json::Json,
-        listed: usize,
-        mark: gcloud::Mark,
-        later: &gcloud::Later,
-        model: &mut Model,
-    ) {
+    /// One document read, at `offset`: skipped when it described nothing.
+    fn record(&mut self, offset: usize, loaded: Result<(), String>) {
         self.documents += 1;
-        if let Err(message) = gcloud::load_rest(index, doc, listed, mark, later, model) {
-            self.skipped.push(Problem::at(doc.span.start, message));
+        if let Err(message) = loaded {
+            self.skipped.push(Problem::at(offset, message));
         }
     }
 
@@ -813,11 +809,12 @@ mod tests {
 
     /// Members in the order written (gcloud writes a cluster's `nodePools` before `selfLink`
     /// and `zone`): a cluster's pools read after the cluster, a list's after its clusters,
-    /// another object's not at all.
+    /// another object's not at all; of a name given twice, the last.
     #[test]
     fn node_pools_read_again_after_the_rest_give_what_reading_whole_gives() {
         let pool = serde_json::to_string(&value(CLUSTER)["nodePools"][0]).unwrap();
         let a = serde_json::to_string(&named(CLUSTER, "a")).unwrap();
+        let b = serde_json::to_string(&named(HARDENED, "b")).unwrap();
         for text in [
             format!(
                 r#"{{"nodePools": [{pool}, 7, {pool}], "name": "solo", "zone": "europe-west1-b", "selfLink": "https://container.googleapis.com/v1/projects/p/zones/europe-west1-b/clusters/solo"}}"#
@@ -831,9 +828,26 @@ mod tests {
             format!(r#"{{"nodePools": [{pool}], "name": "p", "config": {{}}}}"#),
             r#"{"nodePools": [{"name": "x", "config": {"workload_metadata_config": {"mode": "GKE_METADATA"}}}], "name": "snake", "current_master_version": "1"}"#
                 .to_string(),
+            // A name given twice: its last member is its value.
+            format!(r#"{{"clusters": [{a}], "clusters": null}}"#),
+            format!(r#"{{"clusters": [{a}], "clusters": [{b}], "nodePools": [{pool}]}}"#),
+            format!(r#"{{"clusters": null, "clusters": [{a}]}}"#),
+            format!(r#"{{"nodePools": [{pool}], "name": "solo", "nodePools": [], "zone": "z"}}"#),
+            format!(r#"{{"nodePools": [{pool}, {pool}], "name": "solo", "nodePools": [{pool}]}}"#),
         ] {
             let expected = whole(Format::GcloudJson, &text);
             assert_eq!(parts(Format::GcloudJson, &text), expected, "{text}");
+        }
+        let cluster = |name: &str| {
+            format!("- name: {name}\n  currentMasterVersion: '1'\n  nodePools:\n  - name: p\n    config: {{}}\n")
+        };
+        for text in [
+            format!("clusters:\n{}clusters: null\n", cluster("a")),
+            format!("clusters:\n{}clusters:\n{}", cluster("a"), cluster("b")),
+            format!("clusters: []\nclusters:\n{}", cluster("b")),
+        ] {
+            let expected = whole(Format::GcloudYaml, &text);
+            assert_eq!(parts(Format::GcloudYaml, &text), expected, "{text}");
         }
     }
 

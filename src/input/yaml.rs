@@ -67,7 +67,7 @@ fn read(text: &str, listed: bool, each: &mut dyn FnMut(Part)) -> Result<Vec<Repa
             };
             each(Part::Start);
             let (value, items) = if listed {
-                p.document(Some(&mut |item| each(Part::Item(item))))?
+                p.document(Some(&mut *each))?
             } else {
                 p.document(None)?
             };
@@ -180,14 +180,14 @@ impl<'a> Parser<'a> {
     /// count is how many went).
     fn document(
         &mut self,
-        listed: Option<&mut dyn FnMut(Json)>,
+        listed: Option<&mut dyn FnMut(Part)>,
     ) -> Result<(Json, usize), ParseError> {
         self.skip_blank();
         let first = self.lines[self.pos].clone();
         let (value, items) = match listed {
             Some(each) if is_item(first.text) => {
                 self.depth += 1;
-                let read = self.sequence_items(first.indent, each);
+                let read = self.sequence_items(first.indent, &mut |item| each(Part::Item(item)));
                 self.depth -= 1;
                 let (span, items) = read?;
                 (
@@ -266,13 +266,15 @@ impl<'a> Parser<'a> {
         self.mapping_with(indent, None).map(|(json, _)| json)
     }
 
-    /// A mapping; with `listed`, the items of its `clusters` list go to it (see `document`).
+    /// A mapping; with `listed`, the items of its `clusters` list go to it (see `document`),
+    /// taken back (`Part::Repeated`) when another `clusters` follows.
     fn mapping_with(
         &mut self,
         indent: usize,
-        mut listed: Option<&mut dyn FnMut(Json)>,
+        mut listed: Option<&mut dyn FnMut(Part)>,
     ) -> Result<(Json, usize), ParseError> {
         let mut count = 0;
+        let mut went = false;
         let start = self.lines[self.pos].at;
         let mut members: Vec<Member> = Vec::new();
         let mut end = start;
@@ -306,11 +308,17 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             // A list below the key, or at its indentation.
             let list_below = |next: &Line| is_item(next.text) && next.indent >= indent;
+            if let (Some(each), true) = (listed.as_mut(), went && key == "clusters") {
+                each(Part::Repeated { clusters: true });
+                (went, count) = (false, 0);
+            }
             let value = if rest.is_empty() {
                 match (self.peek(), listed.as_mut()) {
                     (Some(next), Some(each)) if key == "clusters" && list_below(&next) => {
+                        went = true;
                         self.depth += 1;
-                        let read = self.sequence_items(next.indent, *each);
+                        let read =
+                            self.sequence_items(next.indent, &mut |item| each(Part::Item(item)));
                         self.depth -= 1;
                         let (span, items) = read?;
                         count += items;
