@@ -300,7 +300,7 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
     let Analysis {
         formats,
         model,
-        outcomes,
+        mut outcomes,
         problems,
         notes,
         phases,
@@ -376,7 +376,6 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
     let mut expired = vec![false; waivers.len()];
     // Kept in place first, so that the findings are made into a list of the exact size: an
     // organization's export has hundreds of thousands, and both lists are held for a moment.
-    let mut outcomes = outcomes;
     outcomes.retain(|o| {
         if !options.runs(o.rule) {
             return false;
@@ -457,7 +456,7 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
         reports.iter().filter(|r| r.error.is_some()).count(),
     );
     if counted {
-        summary.pass = passing.total;
+        summary.pass = passing.total();
     }
     let waivers = waivers
         .into_iter()
@@ -517,10 +516,17 @@ type HeadlineGroup = (Option<String>, bool, Vec<(String, report::Status, String)
 struct Passing {
     clusters: Vec<u32>,
     pools: Vec<u32>,
-    total: usize,
 }
 
 impl Passing {
+    fn total(&self) -> usize {
+        self.clusters
+            .iter()
+            .chain(&self.pools)
+            .map(|&n| n as usize)
+            .sum()
+    }
+
     fn add(&mut self, subject: rules::Subject) {
         let (counts, i) = match subject {
             rules::Subject::Cluster(i) => (&mut self.clusters, i),
@@ -530,7 +536,6 @@ impl Passing {
             counts.resize(i + 1, 0);
         }
         counts[i] += 1;
-        self.total += 1;
     }
 }
 
