@@ -21,7 +21,14 @@ function warmUp() {
       await engine('checkInputs', [input, options]);
     }
     self.postMessage({ warm: true });
-  })().catch(() => {});
+  })().catch((error) => {
+    // A trap here ends this worker as a trap in a call does (below); the page starts a fresh
+    // one for its next call. The input is the engine's own, so nothing else is expected.
+    if (error instanceof WebAssembly.RuntimeError) {
+      self.postMessage({ ok: false, error: String(error.message), restart: true });
+      self.close();
+    }
+  });
 }
 
 self.onmessage = async (event) => {
