@@ -748,7 +748,9 @@ const MAX_MESSAGE_BYTES: usize = 4_000;
 const MAX_WORD_BYTES: usize = 300;
 
 fn clip_message(message: String) -> String {
-    let long_word = message.split_whitespace().any(|w| w.len() > MAX_WORD_BYTES);
+    // A message no longer than the longest word has no word too long (nearly all of them).
+    let long_word = message.len() > MAX_WORD_BYTES
+        && message.split_whitespace().any(|w| w.len() > MAX_WORD_BYTES);
     if message.len() <= MAX_MESSAGE_BYTES && !long_word {
         return message;
     }
@@ -816,5 +818,31 @@ fn resource(model: &model::Model, subject: rules::Subject) -> Resource {
                 address: p.site.address.clone(),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{clip_message, MAX_MESSAGE_BYTES, MAX_WORD_BYTES};
+
+    #[test]
+    fn messages_keep_their_words_and_lose_only_what_is_too_long() {
+        // Short, and as long as a word may be: as they were.
+        for message in ["Pool p has no GKE_METADATA.".to_string(), "w".repeat(MAX_WORD_BYTES)] {
+            assert_eq!(clip_message(message.clone()), message);
+        }
+        // One word too long in a short message: quoted, the rest kept.
+        let long = "v".repeat(MAX_WORD_BYTES + 1);
+        let clipped = clip_message(format!("value {long} here"));
+        assert!(clipped.starts_with("value vvv"), "{clipped}");
+        assert!(clipped.ends_with("vvv here"), "{clipped}");
+        assert!(clipped.contains(&format!("({} bytes)", MAX_WORD_BYTES + 1 - 150)), "{clipped}");
+        // Many short words past the longest message: cut, saying how much was left out.
+        let many = "word ".repeat(MAX_MESSAGE_BYTES);
+        let clipped = clip_message(many.clone());
+        assert!(clipped.len() < MAX_MESSAGE_BYTES + 40, "{}", clipped.len());
+        let kept = clipped.find('…').unwrap();
+        assert_eq!(&clipped[..kept], &many[..kept]);
+        assert!(clipped.ends_with(&format!("({} bytes more)", many.len() - kept)), "{clipped}");
     }
 }
