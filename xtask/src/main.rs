@@ -196,15 +196,25 @@ fn dist() -> Result<u64, String> {
     Ok(first_load)
 }
 
+/// How far LLVM may inline into the first engine (the size profile's own limit is a few
+/// instructions).
+const FIRST_ENGINE_INLINING: u32 = 50;
+
 /// Builds the engine (with or without the `terraform` feature) and its JavaScript glue into
 /// `out`.
+///
+/// The first engine is built with its own profile and lets LLVM inline more than the size
+/// profile does (`FIRST_ENGINE_INLINING`): it checks what people paste, and a check of 140 KB
+/// of gcloud JSON took 8.6 ms under Node without, 6.4 ms with, for 10 KiB gzipped. The full
+/// engine stays as small as it can be: the single-file page carries it.
 fn engine(out: &Path, terraform: bool) -> Result<(), String> {
+    let profile = if terraform { "wasm" } else { "wasm-first" };
     let mut build = cargo();
     build.args([
         "build",
         "--lib",
         "--profile",
-        "wasm",
+        profile,
         "--target",
         WASM_TARGET,
         "-p",
@@ -212,9 +222,17 @@ fn engine(out: &Path, terraform: bool) -> Result<(), String> {
     ]);
     if !terraform {
         build.arg("--no-default-features");
+        // For every crate of this profile (its own directory), so the dependencies are built
+        // with it too.
+        build.args([
+            "--config",
+            &format!(
+                "target.{WASM_TARGET}.rustflags = [\"-Cllvm-args=-inline-threshold={FIRST_ENGINE_INLINING}\"]"
+            ),
+        ]);
     }
     run(&mut build)?;
-    let wasm = root().join(format!("target/{WASM_TARGET}/wasm/gkecheck.wasm"));
+    let wasm = root().join(format!("target/{WASM_TARGET}/{profile}/gkecheck.wasm"));
     std::fs::create_dir_all(out).map_err(|e| e.to_string())?;
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&wasm)
