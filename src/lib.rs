@@ -828,7 +828,10 @@ mod tests {
     #[test]
     fn messages_keep_their_words_and_lose_only_what_is_too_long() {
         // Short, and as long as a word may be: as they were.
-        for message in ["Pool p has no GKE_METADATA.".to_string(), "w".repeat(MAX_WORD_BYTES)] {
+        for message in [
+            "Pool p has no GKE_METADATA.".to_string(),
+            "w".repeat(MAX_WORD_BYTES),
+        ] {
             assert_eq!(clip_message(message.clone()), message);
         }
         // One word too long in a short message: quoted, the rest kept.
@@ -836,13 +839,19 @@ mod tests {
         let clipped = clip_message(format!("value {long} here"));
         assert!(clipped.starts_with("value vvv"), "{clipped}");
         assert!(clipped.ends_with("vvv here"), "{clipped}");
-        assert!(clipped.contains(&format!("({} bytes)", MAX_WORD_BYTES + 1 - 150)), "{clipped}");
+        assert!(
+            clipped.contains(&format!("({} bytes)", MAX_WORD_BYTES + 1 - 150)),
+            "{clipped}"
+        );
         // Many short words past the longest message: cut, saying how much was left out.
         let many = "word ".repeat(MAX_MESSAGE_BYTES);
         let clipped = clip_message(many.clone());
         assert!(clipped.len() < MAX_MESSAGE_BYTES + 40, "{}", clipped.len());
         let kept = clipped.find('…').unwrap();
         assert_eq!(&clipped[..kept], &many[..kept]);
-        assert!(clipped.ends_with(&format!("({} bytes more)", many.len() - kept)), "{clipped}");
+        assert!(
+            clipped.ends_with(&format!("({} bytes more)", many.len() - kept)),
+            "{clipped}"
+        );
     }
 }

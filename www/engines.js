@@ -53,13 +53,13 @@ export function invoke(module, method, args) {
 }
 
 /**
- * gcloud output of a few clusters (about 24 KB) for warming an engine: pools that pass and
+ * gcloud output of `count` clusters (about 4 KB each) for warming an engine: pools that pass and
  * pools that fail, so that a check of it runs the code a pasted cluster list runs (the
  * reader, the rules, the remediation, the report).
  */
-export function warmUpInput() {
+export function warmUpInput(count = 6) {
   const clusters = [];
-  for (let c = 0; c < 6; c += 1) {
+  for (let c = 0; c < count; c += 1) {
     clusters.push({
       name: `warm-up-${c}`,
       location: 'europe-west1',

@@ -111,8 +111,12 @@ export function renderHeadline(box, report, { results, shown = report.results } 
  *   passing             when `results` does not list passing results (a report with
  *                       passing_listed false), its headline: each cluster's passing count,
  *                       and every cluster, shown even when nothing of it fails
- *   limit               lay out at most this many findings at once (worst first), the rest on
- *                       request, group by group
+ *   limit               lay out at most this many findings (worst first), the rest on request,
+ *                       group by group
+ * The first FIRST_LAID_OUT findings are laid out at once, the rest in tasks of a few
+ * milliseconds each, so that the worst are on screen sooner and typing is never blocked for
+ * long; `box` has the attribute data-laying-out until the last is in. A later call for the same
+ * box stops what is left of an earlier one.
  */
 export function renderResults(box, results, host) {
   const groups = new Map();
@@ -128,9 +132,10 @@ export function renderResults(box, results, host) {
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(r);
   }
-  const sections = [];
-  // Laid out at once: the worst findings, up to the limit; each group offers the rest. A large
-  // input gives tens of thousands of findings, and laying them all out blocks the page.
+  // Each step appends one thing, in the order the findings are shown. Laid out at all: the
+  // worst findings, up to the limit; each group offers the rest. A large input gives tens of
+  // thousands of findings, and laying them all out blocks the page.
+  const steps = [];
   let budget = host.limit ?? 400;
   for (let [cluster, list] of groups) {
     const section = el('section', 'cluster-group');
@@ -144,18 +149,52 @@ export function renderResults(box, results, host) {
     }
     const limit = Math.max(budget, 0);
     budget -= Math.min(list.length, limit);
-    for (const r of list.slice(0, limit)) section.append(resultElement(r, host));
+    steps.push({ run: () => box.append(section) });
+    for (const r of list.slice(0, limit)) steps.push({ finding: true, run: () => section.append(resultElement(r, host)) });
     if (list.length > limit) {
       const rest = list.slice(limit);
-      const more = button('show-more', `Show ${rest.length} more results`, () => {
-        more.replaceWith(...rest.map((r) => resultElement(r, host)));
-      });
-      section.append(more);
+      steps.push({ run: () => {
+        const more = button('show-more', `Show ${rest.length} more results`, () => {
+          more.replaceWith(...rest.map((r) => resultElement(r, host)));
+        });
+        section.append(more);
+      } });
     }
-    sections.push(section);
   }
-  box.replaceChildren(...sections);
+  box.replaceChildren();
+  const run = {};
+  layingOut.set(box, run);
+  box.dataset.layingOut = '';
+  let next = 0;
+  const finished = () => {
+    if (next < steps.length) return false;
+    layingOut.delete(box);
+    delete box.dataset.layingOut;
+    return true;
+  };
+  // At once: the steps up to the FIRST_LAID_OUT-th finding.
+  for (let found = 0; next < steps.length && found < FIRST_LAID_OUT; next += 1) {
+    steps[next].run();
+    if (steps[next].finding) found += 1;
+  }
+  const rest = () => {
+    if (layingOut.get(box) !== run) return;
+    const until = performance.now() + SLICE_MS;
+    while (next < steps.length && performance.now() < until) {
+      steps[next].run();
+      next += 1;
+    }
+    if (!finished()) setTimeout(rest, 0);
+  };
+  if (!finished()) setTimeout(rest, 0);
 }
+
+// How many findings are laid out at once (more than a screen holds), and how long each later
+// task lays out more: 400 findings took 30 ms of script and as long again of layout at once.
+const FIRST_LAID_OUT = 40;
+const SLICE_MS = 6;
+// The run of renderResults each box is laying out, if any.
+const layingOut = new WeakMap();
 
 /** One finding: compact, with its fix (and a waiver, where offered) one click away. */
 export function resultElement(r, host) {

@@ -73,6 +73,10 @@ test('the first engine hands Terraform, fixes and Terraform exercises to the ful
 test('the warm-up input is gcloud output the first engine reads whole, with pools that fail and pass', async () => {
   const first = await load('pkg-gcloud');
   const { warmUpInput } = await import(new URL(`file://${DIST}/engines.js`).href);
+  // The large one the worker checks last: about 160 KB, the size of a large paste.
+  const large = warmUpInput(40);
+  assert.ok(JSON.parse(large)[0].text.length > 150000, `${JSON.parse(large)[0].text.length} bytes`);
+  assert.equal(JSON.parse(first.checkInputs(large, JSON.stringify({ passing: 'counted' }))).headline.length, 40);
   const input = warmUpInput();
   const text = JSON.parse(input)[0].text;
   assert.ok(text.length > 20000 && text.length < 40000, `${text.length} bytes`);

@@ -598,6 +598,46 @@ test('keyboard only, words not just colour, AA contrast in light and dark, phone
   await context.close();
 });
 
+test('many findings: the worst laid out at once, the rest in short tasks in the order given; a new list stops the old', async () => {
+  const { page, errors } = await open('', { showPassing: false });
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const seen = await page.evaluate(async () => {
+    const { renderResults } = await import('./report-view.js');
+    const finding = (cluster, i) => ({
+      rule: 'GKE001', name: 'n', status: 'fail', severity: 'high', message: `m ${cluster} ${i}`,
+      resource: { kind: 'node_pool', name: `pool-${i}`, cluster: `c-${cluster}`, address: `a-${cluster}-${i}` },
+      location: { input: 'input', line: i + 1, column: 1, end_line: i + 1, end_column: 2, offset: 0, end_offset: 1 },
+      remediation: null, suppression: null,
+    });
+    const many = [];
+    for (let c = 0; c < 60; c += 1) for (let i = 0; i < 10; i += 1) many.push(finding(c, i));
+    const host = { place: (input, line) => `Line ${line}`, limit: 400 };
+    const box = document.createElement('div');
+    document.body.append(box);
+    const names = () => [...box.querySelectorAll('.result')].map((e) => e.querySelector('.message').textContent);
+    renderResults(box, many, host);
+    const atOnce = { count: names().length, layingOut: box.dataset.layingOut !== undefined, first: names()[0] };
+    while (box.dataset.layingOut !== undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+    const all = names();
+    const more = [...box.querySelectorAll('.show-more')].map((b) => b.textContent);
+    // A second list while the first is being laid out: only the second is shown in the end.
+    renderResults(box, many, host);
+    renderResults(box, many.slice(0, 3), host);
+    while (box.dataset.layingOut !== undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const after = names();
+    box.remove();
+    return { atOnce, all, more, after, expected: many.slice(0, 400).map((r) => r.message) };
+  });
+  assert.deepEqual(seen.atOnce, { count: 40, layingOut: true, first: 'm 0 0' });
+  assert.deepEqual(seen.all, seen.expected, 'every finding up to the limit, in the order given');
+  // The 40 groups of 10 fill the limit; each of the other 20 offers its findings.
+  assert.deepEqual(seen.more, Array(20).fill('Show 10 more results'), 'the groups past the limit offer the rest');
+  assert.deepEqual(seen.after, ['m 0 0', 'm 0 1', 'm 0 2']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a 5 MB plan is checked in the Web Worker, and the status line gives the time', async () => {
   const { page, requests } = await open();
   await result(page, 'GKE001', 'fail', 'batch').waitFor();

@@ -417,18 +417,19 @@ fn page_bench(quick: bool) -> Result<Value, String> {
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect();
     println!(
-        "\n{:<12} {:>10} {:>22} {:>16} {:>17} {:>8}",
+        "\n{:<12} {:>10} {:>22} {:>16} {:>14} {:>17} {:>15}",
         "page paste",
         "engine ms",
         "on screen after pause",
         "(fastest-slowest)",
+        "all laid out",
         "longest task ms",
-        "results"
+        "results, first"
     );
     for r in &rows {
         let range = &r["on_screen_range_ms"];
         println!(
-            "{:<12} {:>10.1} {:>22.1} {:>16} {:>17.1} {:>8}",
+            "{:<12} {:>10.1} {:>22.1} {:>16} {:>14.1} {:>17.1} {:>15}",
             format!("{:.1} MB", r["bytes"].as_f64().unwrap_or(0.0) / 1e6),
             r["engine_ms"].as_f64().unwrap_or(f64::NAN),
             r["on_screen_after_pause_ms"].as_f64().unwrap_or(f64::NAN),
@@ -437,8 +438,11 @@ fn page_bench(quick: bool) -> Result<Value, String> {
                 range[0].as_f64().unwrap_or(f64::NAN),
                 range[1].as_f64().unwrap_or(f64::NAN)
             ),
+            r["all_laid_out_after_pause_ms"]
+                .as_f64()
+                .unwrap_or(f64::NAN),
             r["longest_task_ms"].as_f64().unwrap_or(f64::NAN),
-            r["results_shown"]
+            format!("{}, {}", r["results_shown"], r["results_first"])
         );
     }
     if rows.len() != sizes.len() {
