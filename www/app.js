@@ -4,7 +4,7 @@ import { docs, editorHooks, goto, input, keepEdits, currentInputs, place, replac
 import { exerciseActive, exerciseView, updateExercise } from './exercises.js';
 import { fromFragment } from './share.js';
 import { loadExample, preload } from './files.js';
-import { countsText, filterResults, renderHeadline, renderResults } from './report-view.js';
+import { clearResults, countsText, filterResults, renderHeadline, renderResults } from './report-view.js';
 import { listRules, showRule } from './rules-reference.js';
 import { setUpPolicy } from './policy.js';
 import './fix-dialog.js';
@@ -61,13 +61,16 @@ function megabytes(n) {
 }
 
 async function runCheck() {
-  updateGutter();
-  if (!ready) return;
+  if (!ready) {
+    updateGutter();
+    return;
+  }
   keepEdits();
   const number = ++checkNumber;
   if (docs.list.every((d) => d.text.trim() === '')) {
+    updateGutter();
     errorsBox.replaceChildren();
-    resultsBox.replaceChildren();
+    clearResults(resultsBox);
     $('headline').replaceChildren();
     $('headline').hidden = true;
     detected.textContent = '';
@@ -79,7 +82,10 @@ async function runCheck() {
   // While passing results are hidden, the engine only counts them: a smaller report, sooner.
   const passing = passingShown() ? 'listed' : 'counted';
   const request = JSON.stringify(inputs);
-  if (request + passing === failedRequest) return;
+  if (request + passing === failedRequest) {
+    updateGutter();
+    return;
+  }
   const started = performance.now();
   // A large input takes a moment: the status line says what is happening meanwhile.
   const size = inputs.reduce((n, i) => n + i.text.length, 0);
@@ -88,8 +94,12 @@ async function runCheck() {
       statusLine.textContent = `Checking ${megabytes(size)}… ${((performance.now() - started) / 1000).toFixed(1)} s`;
     }
   }, 250);
+  // Sent first: the engine checks while this thread lays out the text and its line numbers
+  // (a pasted 100 KB takes the browser 100 ms or more to lay out).
+  const checked = call('checkInputs', request, JSON.stringify({ passing }));
+  updateGutter();
   try {
-    const report = JSON.parse(await call('checkInputs', request, JSON.stringify({ passing })));
+    const report = JSON.parse(await checked);
     if (number !== checkNumber) return;
     failedRequest = null;
     render(exerciseView(report), performance.now() - started);
@@ -237,14 +247,16 @@ function pasted(event) {
   replaceText(whole);
   notice.replaceChildren();
   failedRequest = null;
-  scheduleCheck();
+  scheduleCheck(0);
 }
 input.addEventListener('paste', pasted);
 $('viewer').addEventListener('paste', pasted);
-input.addEventListener('input', () => {
+// Typing is checked after a pause in it; a paste or a drop is a whole change, checked at once.
+const WHOLE_CHANGES = ['insertFromPaste', 'insertFromDrop'];
+input.addEventListener('input', (event) => {
   notice.replaceChildren();
   failedRequest = null;
-  scheduleCheck();
+  scheduleCheck(WHOLE_CHANGES.includes(event.inputType) ? 0 : undefined);
 });
 $('format').addEventListener('change', () => scheduleCheck(0));
 

@@ -196,6 +196,13 @@ const SLICE_MS = 6;
 // The run of renderResults each box is laying out, if any.
 const layingOut = new WeakMap();
 
+/** Empties a box of findings, stopping what renderResults had left to lay out in it. */
+export function clearResults(box) {
+  layingOut.delete(box);
+  delete box.dataset.layingOut;
+  box.replaceChildren();
+}
+
 /** One finding: compact, with its fix (and a waiver, where offered) one click away. */
 export function resultElement(r, host) {
   const item = el('article', 'result');

@@ -598,6 +598,45 @@ test('keyboard only, words not just colour, AA contrast in light and dark, phone
   await context.close();
 });
 
+test('typing is checked after a pause in it; a paste at once', async () => {
+  const context = await browser.newContext();
+  // The page's timers on a clock the test moves (no test waits on real time), and the checks
+  // sent to the engine counted.
+  await context.clock.install();
+  await context.addInitScript(() => {
+    const post = Worker.prototype.postMessage;
+    window.checksSent = 0;
+    Worker.prototype.postMessage = function count(message, ...rest) {
+      if (message?.method === 'checkInputs') window.checksSent += 1;
+      return post.call(this, message, ...rest);
+    };
+  });
+  const { page, errors } = await openUrl(context, URL_);
+  await page.locator('#results .result[data-rule="GKE001"][data-status="fail"][data-name="batch"]').waitFor();
+  await page.clock.pauseAt(Date.now() + 60_000);
+  const sent = () => page.evaluate(() => window.checksSent);
+  const before = await sent();
+
+  await page.focus('#input');
+  await page.keyboard.press('End');
+  await page.keyboard.type(' ');
+  await page.clock.runFor(60);
+  assert.equal(await sent(), before, 'checked in the middle of typing');
+  await page.clock.runFor(100);
+  assert.equal(await sent(), before + 1, 'checked after the pause');
+
+  await page.evaluate(() => {
+    const input = document.getElementById('input');
+    input.value = input.value.replaceAll('batch', 'pasted');
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  });
+  await page.clock.runFor(1);
+  assert.equal(await sent(), before + 2, 'a paste checked at once');
+  await page.locator('#results .result[data-rule="GKE001"][data-status="fail"][data-name="pasted"]').waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('many findings: the worst laid out at once, the rest in short tasks in the order given; a new list stops the old', async () => {
   const { page, errors } = await open('', { showPassing: false });
   await result(page, 'GKE001', 'fail', 'batch').waitFor();
