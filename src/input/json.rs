@@ -212,6 +212,13 @@ struct Parser<'a> {
     text: &'a str,
     pos: usize,
     depth: usize,
+    /// The members of the objects being read, innermost last: each object's are moved into a
+    /// list of its exact size when it ends (lists grown a member at a time, then shrunk, cost
+    /// two or three copies of every member).
+    members: Vec<Member>,
+    /// The same for arrays' items: lent to the array being read (one inside it starts
+    /// another), the larger kept.
+    items: Vec<Json>,
 }
 
 impl Parser<'_> {
@@ -222,6 +229,8 @@ impl Parser<'_> {
             // A byte-order mark is sometimes left at the start of a saved file.
             pos: if text.starts_with('\u{feff}') { 3 } else { 0 },
             depth: 0,
+            members: Vec::new(),
+            items: Vec::new(),
         }
     }
 
@@ -424,12 +433,17 @@ impl Parser<'_> {
     }
 
     fn array(&mut self) -> Result<Kind, ParseError> {
-        let mut items = Vec::new();
-        self.items(&mut |item| items.push(item))?;
-        // Without the room the list grew into: a tree of gcloud output holds thousands of
-        // lists, and their spare room is a quarter of its memory.
-        items.shrink_to_fit();
-        Ok(Kind::Array(items))
+        // Made at its exact size: a tree of gcloud output holds thousands of lists, and the
+        // spare room of lists grown item by item was a quarter of its memory.
+        let mut items = std::mem::take(&mut self.items);
+        let base = items.len();
+        let read = self.items(&mut |item| items.push(item));
+        let list: Vec<Json> = items.drain(base..).collect();
+        if items.capacity() > self.items.capacity() {
+            self.items = items;
+        }
+        read?;
+        Ok(Kind::Array(list))
     }
 
     /// Reads an array (at its `[`), handing each item to `each` as it is read; returns how
@@ -506,11 +520,11 @@ impl Parser<'_> {
         // Whether the items of `clusters` and of `nodePools` went.
         let mut went = [false, false];
         self.pos += 1;
-        let mut members = Vec::new();
+        let base = self.members.len();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
-            return Ok((Kind::Object(members), count));
+            return Ok((Kind::Object(Vec::new()), count));
         }
         loop {
             self.skip_ws();
@@ -554,7 +568,7 @@ impl Parser<'_> {
                 }
                 _ => self.value()?,
             };
-            members.push(Member {
+            self.members.push(Member {
                 key,
                 key_span,
                 value,
@@ -564,7 +578,7 @@ impl Parser<'_> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    members.shrink_to_fit();
+                    let members = self.members.drain(base..).collect();
                     return Ok((Kind::Object(members), count));
                 }
                 _ => {
