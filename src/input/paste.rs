@@ -23,7 +23,7 @@ pub struct Paste {
     pub notes: Vec<Note>,
 }
 
-const COMMANDS: &[&str] = &[
+const COMMANDS: &[&str; 6] = &[
     "gcloud ",
     "kubectl ",
     "terraform ",
@@ -63,14 +63,12 @@ fn classify(line: &str) -> Class {
     if MESSAGES.iter().any(|m| t.starts_with(m)) {
         return Class::Message;
     }
-    for command in COMMANDS {
-        if let Some(i) = t.find(command) {
-            let prefix = &t[..i];
-            if (prefix.is_empty() && line.len() == t.len() && !t.contains(": "))
-                || (PROMPT_ENDS.iter().any(|p| prefix.ends_with(p)) && prefix.len() < 120)
-            {
-                return Class::Prompt;
-            }
+    for i in first_places(t, COMMANDS).into_iter().flatten() {
+        let prefix = &t[..i];
+        if (prefix.is_empty() && line.len() == t.len() && !colon_space(t))
+            || (PROMPT_ENDS.iter().any(|p| prefix.ends_with(p)) && prefix.len() < 120)
+        {
+            return Class::Prompt;
         }
     }
     if is_bare_prompt(t) {
@@ -82,16 +80,47 @@ fn classify(line: &str) -> Class {
     Class::Data
 }
 
+/// Where each of `words` first occurs in `text`, found in one pass over its bytes: every line
+/// of a paste is looked at, and a searcher set up per word and line cost more than reading the
+/// line as YAML (in the page's engine, most of a check of 140 KB).
+fn first_places<const N: usize>(text: &str, words: &[&str; N]) -> [Option<usize>; N] {
+    let mut found = [None; N];
+    let mut left = N;
+    // The words' first bytes (ASCII), as bits: most bytes start none of them.
+    let firsts = words
+        .iter()
+        .fold(0u128, |m, w| m | 1 << (w.as_bytes()[0] & 0x7f));
+    for (i, b) in text.bytes().enumerate() {
+        if b >= 0x80 || firsts >> b & 1 == 0 {
+            continue;
+        }
+        for (w, word) in words.iter().enumerate() {
+            if found[w].is_none()
+                && word.as_bytes()[0] == b
+                && text.as_bytes()[i..].starts_with(word.as_bytes())
+            {
+                found[w] = Some(i);
+                left -= 1;
+            }
+        }
+        if left == 0 {
+            break;
+        }
+    }
+    found
+}
+
+/// Whether `text` holds `: ` (a YAML mapping's key and value).
+fn colon_space(text: &str) -> bool {
+    text.as_bytes().windows(2).any(|w| w == b": ")
+}
+
 /// A prompt with no command after it, as a paste ends (or pauses) with: `$`, `%`, `❯`,
 /// `alex@cloudshell:~ (proj)$`, `root@host:~#`, `PS C:\Users\kim>`. Never a YAML line: those
 /// hold `: ` or start with `- ` or `#`.
 fn is_bare_prompt(line: &str) -> bool {
     let t = line.trim();
-    if t.is_empty()
-        || t.len() > 120
-        || t.contains(": ")
-        || t.starts_with("- ")
-        || t.starts_with('#')
+    if t.is_empty() || t.len() > 120 || colon_space(t) || t.starts_with("- ") || t.starts_with('#')
     {
         return false;
     }
@@ -108,6 +137,16 @@ fn is_bare_prompt(line: &str) -> bool {
 
 /// `NAME  LOCATION  MASTER_VERSION ...`: upper-case column names two or more spaces apart.
 fn is_table_header(t: &str) -> bool {
+    let column_byte = |b: u8| {
+        b.is_ascii_uppercase() || b.is_ascii_digit() || matches!(b, b'_' | b'(' | b')' | b' ')
+    };
+    // Every byte of the line is in a column or is space around one: a line with another
+    // ASCII byte, or that starts otherwise than with a capital (nearly every line), is not a
+    // header. Other bytes are left to the columns' own test below.
+    let possible = |b: u8| b >= 0x80 || column_byte(b) || b.is_ascii_whitespace() || b == 0x0b;
+    if !t.bytes().next().is_some_and(|b| b.is_ascii_uppercase()) || !t.bytes().all(possible) {
+        return false;
+    }
     let columns: Vec<&str> = t
         .split("  ")
         .map(str::trim)
@@ -250,6 +289,97 @@ pub fn masked(text: &str, range: &Range<usize>) -> String {
 mod tests {
     use super::*;
 
+    /// `classify` as it was written first, each word searched for on its own.
+    fn classify_by_searching(line: &str) -> Class {
+        let t = line.trim_start();
+        if t.is_empty() {
+            return Class::Blank;
+        }
+        if MESSAGES.iter().any(|m| t.starts_with(m)) {
+            return Class::Message;
+        }
+        for command in COMMANDS {
+            if let Some(i) = t.find(command) {
+                let prefix = &t[..i];
+                if (prefix.is_empty() && line.len() == t.len() && !t.contains(": "))
+                    || (PROMPT_ENDS.iter().any(|p| prefix.ends_with(p)) && prefix.len() < 120)
+                {
+                    return Class::Prompt;
+                }
+            }
+        }
+        if is_bare_prompt(t) {
+            return Class::Prompt;
+        }
+        let columns: Vec<&str> = t
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        let header = columns.len() >= 3
+            && columns.iter().all(|c| {
+                c.bytes().all(|b| {
+                    b.is_ascii_uppercase()
+                        || matches!(b, b'_' | b'(' | b')' | b' ')
+                        || b.is_ascii_digit()
+                }) && c.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+            });
+        if header {
+            return Class::TableHeader;
+        }
+        Class::Data
+    }
+
+    #[test]
+    fn classify_agrees_with_searching_word_by_word() {
+        let pieces = [
+            "gcloud ",
+            "kubectl ",
+            "cat ",
+            "jq ",
+            "$ ",
+            "# ",
+            "❯ ",
+            "> ",
+            ": ",
+            "- ",
+            "NAME",
+            "  ",
+            "STATUS",
+            "\t",
+            "\r",
+            "\u{a0}",
+            "x",
+            "gcloudx ",
+            "user@host:~",
+            "$",
+            "(",
+            "_",
+            "1",
+            "WARNING:",
+            "é",
+            "terraform ",
+            " ",
+        ];
+        // Every line of up to four pieces, and some longer ones.
+        let mut lines = vec![String::new()];
+        for _ in 0..4 {
+            let mut longer = Vec::new();
+            for line in &lines {
+                for piece in pieces {
+                    longer.push(format!("{line}{piece}"));
+                }
+            }
+            lines.extend(longer);
+        }
+        lines.push("NAME  LOCATION  MASTER_VERSION  NUM_NODES\n".into());
+        lines.push("prompt text $ gcloud container clusters list".into());
+        lines.push(format!("{} $ gcloud x", "p".repeat(130)));
+        for line in &lines {
+            assert_eq!(classify(line), classify_by_searching(line), "{line:?}");
+        }
+    }
+
     #[test]
     fn finds_outputs_between_prompts_and_notes_what_it_skips() {
         let text = "❯ gcloud container clusters list\nNAME  LOCATION  MASTER_VERSION  MASTER_IP  MACHINE_TYPE  NODE_VERSION  NUM_NODES  STATUS\nprod  europe-west1  1.31.5  34.1.2.3  e2-standard-4  1.31.5  3  RUNNING\n\n$ gcloud container clusters describe prod --location=europe-west1\nWARNING: something\nname: prod\nnodePools:\n- name: apps\n\nuser@host:~$ gcloud container node-pools describe apps --cluster=prod --format=json\n{\"name\": \"apps\"}\n$ kubectl get nodes\nNAME   STATUS   ROLES    AGE   VERSION\ngke-prod-apps-1   Ready    <none>   5d    v1.31.5\n";
@@ -262,10 +392,14 @@ mod tests {
             text[paste.parts[1].range.clone()].trim(),
             "{\"name\": \"apps\"}"
         );
-        assert_eq!(paste.notes.len(), 2);
-        assert!(paste.notes[0]
-            .message
-            .contains("gcloud container clusters list --format=json"));
+        assert_eq!(paste.notes.len(), 2, "{:?}", paste.notes);
+        assert!(
+            paste.notes[0]
+                .message
+                .contains("gcloud container clusters list --format=json"),
+            "{:?}",
+            paste.notes
+        );
         assert!(paste.notes[1].message.contains("kubectl get nodes"));
         assert!(is_terminal_paste(text));
         assert!(!is_terminal_paste("name: prod\nnodePools: []\n"));
