@@ -48,11 +48,14 @@ fn read_inputs(inputs_json: &str) -> Result<Vec<Input>, JsError> {
 fn readable(name: &str, text: &str, format: Option<Format>) -> Result<(), JsError> {
     #[cfg(not(feature = "terraform"))]
     {
-        let format = format.map_or_else(|| crate::input::detect(name, text).ok(), Some);
-        if matches!(
-            format,
-            Some(Format::Terraform | Format::TerraformVars | Format::TerraformModules)
-        ) {
+        let terraform = match format {
+            Some(f) => matches!(
+                f,
+                Format::Terraform | Format::TerraformVars | Format::TerraformModules
+            ),
+            None => crate::input::is_terraform(name, text),
+        };
+        if terraform {
             return Err(JsError::new(crate::input::NEEDS_TERRAFORM));
         }
     }

@@ -86,15 +86,56 @@ impl Problem {
 
 /// Tells an input's kind from its name and text.
 pub fn detect(name: &str, text: &str) -> Result<Format, Problem> {
+    if let Some(format) = detect_by_start(name, text)? {
+        return Ok(format);
+    }
+    if paste::is_terminal_paste(text) {
+        return Ok(Format::Terminal);
+    }
+    let lower = name.to_ascii_lowercase();
+    let yaml = lower.ends_with(".yaml")
+        || lower.ends_with(".yml")
+        || text.lines().any(|l| {
+            let l = l.trim_end();
+            l == "---"
+                || l.split_once(": ")
+                    .is_some_and(|(k, _)| !k.is_empty() && !k.contains(' '))
+                || l.ends_with(':') && !l.contains(' ')
+        });
+    if yaml {
+        return Ok(Format::GcloudYaml);
+    }
+    let start = text.len() - text.trim_start_matches('\u{feff}').trim_start().len();
+    Err(Problem::at(
+        start,
+        "expected gcloud output (`gcloud container clusters describe CLUSTER`, JSON or YAML) or Terraform configuration",
+    ))
+}
+
+/// Whether an input is Terraform (configuration, variables or the module manifest), as
+/// [`detect`] tells it, without looking at every line for a terminal's prompts: the page's
+/// first engine asks this of every input, and leaves Terraform to the full engine.
+pub fn is_terraform(name: &str, text: &str) -> bool {
+    matches!(
+        detect_by_start(name, text),
+        Ok(Some(
+            Format::Terraform | Format::TerraformVars | Format::TerraformModules
+        ))
+    )
+}
+
+/// What [`detect`] tells from the name, the first characters and the lines that start HCL
+/// blocks: every Terraform format and JSON; None when it takes a look at every line.
+fn detect_by_start(name: &str, text: &str) -> Result<Option<Format>, Problem> {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".tf") {
-        return Ok(Format::Terraform);
+        return Ok(Some(Format::Terraform));
     }
     if lower.ends_with(".tfvars") {
-        return Ok(Format::TerraformVars);
+        return Ok(Some(Format::TerraformVars));
     }
     if is_module_manifest(name) {
-        return Ok(Format::TerraformModules);
+        return Ok(Some(Format::TerraformModules));
     }
     if lower.ends_with(".tf.json") {
         return Err(Problem::at(
@@ -103,7 +144,6 @@ pub fn detect(name: &str, text: &str) -> Result<Format, Problem> {
         ));
     }
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    let start = text.len() - trimmed.len();
     if trimmed.is_empty() {
         return Err(Problem::at(
             0,
@@ -119,11 +159,11 @@ pub fn detect(name: &str, text: &str) -> Result<Format, Problem> {
         let head = &trimmed[..cut];
         let plan = head.contains("\"format_version\"")
             && (head.contains("\"terraform_version\"") || trimmed.contains("\"planned_values\""));
-        return Ok(if plan {
+        return Ok(Some(if plan {
             Format::TerraformPlan
         } else {
             Format::GcloudJson
-        });
+        }));
     }
     const HCL_STARTS: &[&str] = &[
         "resource ",
@@ -140,28 +180,7 @@ pub fn detect(name: &str, text: &str) -> Result<Format, Problem> {
     let hcl = text
         .lines()
         .any(|line| HCL_STARTS.iter().any(|s| line.starts_with(s)));
-    if hcl {
-        return Ok(Format::Terraform);
-    }
-    if paste::is_terminal_paste(text) {
-        return Ok(Format::Terminal);
-    }
-    let yaml = lower.ends_with(".yaml")
-        || lower.ends_with(".yml")
-        || text.lines().any(|l| {
-            let l = l.trim_end();
-            l == "---"
-                || l.split_once(": ")
-                    .is_some_and(|(k, _)| !k.is_empty() && !k.contains(' '))
-                || l.ends_with(':') && !l.contains(' ')
-        });
-    if yaml {
-        return Ok(Format::GcloudYaml);
-    }
-    Err(Problem::at(
-        start,
-        "expected gcloud output (`gcloud container clusters describe CLUSTER`, JSON or YAML) or Terraform configuration",
-    ))
+    Ok(hcl.then_some(Format::Terraform))
 }
 
 /// One input as the engine sees it.
@@ -616,6 +635,42 @@ mod tests {
     //! same model, the same problems and notes, whatever the shape of the lists.
     use super::*;
     use serde_json::Value;
+
+    #[test]
+    fn is_terraform_says_what_detect_says() {
+        let texts = [
+            "",
+            "  \n",
+            "resource \"google_container_cluster\" \"a\" {}\n",
+            "name: prod\nnodePools:\n- name: a\n",
+            "$ gcloud container clusters describe prod\nname: prod\n",
+            "{\"name\": \"prod\"}",
+            "{\"format_version\": \"1.2\", \"terraform_version\": \"1.9\"}",
+            "variable \"x\" {}\n",
+            "locals{\n}\n",
+            "project_id = \"p\"\n",
+            "plain words\n",
+            "NAME  LOCATION  STATUS\nprod  eu  RUNNING\n",
+        ];
+        let names = [
+            "input",
+            "main.tf",
+            "a.tfvars",
+            "x.tf.json",
+            "c.yaml",
+            "c.json",
+            ".terraform/modules/modules.json",
+        ];
+        for name in names {
+            for text in texts {
+                let told = matches!(
+                    detect(name, text),
+                    Ok(Format::Terraform | Format::TerraformVars | Format::TerraformModules)
+                );
+                assert_eq!(is_terraform(name, text), told, "{name}: {text:?}");
+            }
+        }
+    }
 
     const CLUSTER: &str = include_str!("../../www/examples/vulnerable-cluster.json");
     const HARDENED: &str = include_str!("../../www/examples/hardened-cluster.json");
