@@ -216,9 +216,28 @@ struct Parser<'a> {
     /// list of its exact size when it ends (lists grown a member at a time, then shrunk, cost
     /// two or three copies of every member).
     members: Vec<Member>,
-    /// The same for arrays' items: lent to the array being read (one inside it starts
-    /// another), the larger kept.
-    items: Vec<Json>,
+    /// Room for arrays' items, lent to each array as it is read (see [`gathered`]).
+    spare_items: Vec<Json>,
+}
+
+/// The items `read` pushes onto a list lent from `spare(parser)`, in a list of their exact
+/// size: a tree of gcloud output holds thousands of lists, and lists grown an item at a time
+/// (then shrunk) cost copies of every item and a quarter of the tree's memory in spare room. A
+/// list read inside `read` is lent another; the larger of the two is kept for the next.
+pub(super) fn gathered<P, T, R>(
+    parser: &mut P,
+    spare: fn(&mut P) -> &mut Vec<T>,
+    read: impl FnOnce(&mut P, &mut Vec<T>) -> R,
+) -> (Vec<T>, R) {
+    let mut lent = std::mem::take(spare(parser));
+    let base = lent.len();
+    let result = read(parser, &mut lent);
+    let list = lent.drain(base..).collect();
+    let kept = spare(parser);
+    if lent.capacity() > kept.capacity() {
+        *kept = lent;
+    }
+    (list, result)
 }
 
 impl Parser<'_> {
@@ -230,7 +249,7 @@ impl Parser<'_> {
             pos: if text.starts_with('\u{feff}') { 3 } else { 0 },
             depth: 0,
             members: Vec::new(),
-            items: Vec::new(),
+            spare_items: Vec::new(),
         }
     }
 
@@ -433,15 +452,11 @@ impl Parser<'_> {
     }
 
     fn array(&mut self) -> Result<Kind, ParseError> {
-        // Made at its exact size: a tree of gcloud output holds thousands of lists, and the
-        // spare room of lists grown item by item was a quarter of its memory.
-        let mut items = std::mem::take(&mut self.items);
-        let base = items.len();
-        let read = self.items(&mut |item| items.push(item));
-        let list: Vec<Json> = items.drain(base..).collect();
-        if items.capacity() > self.items.capacity() {
-            self.items = items;
-        }
+        let (list, read) = gathered(
+            self,
+            |p| &mut p.spare_items,
+            |p, list| p.items(&mut |item| list.push(item)),
+        );
         read?;
         Ok(Kind::Array(list))
     }

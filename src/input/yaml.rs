@@ -5,7 +5,7 @@
 //! Anchors, aliases and tags are refused with a located error: gcloud never prints them, and
 //! refusing them keeps alias bombs out.
 
-use crate::input::json::{Json, Kind, Member, ParseError, Part};
+use crate::input::json::{self, Json, Kind, Member, ParseError, Part};
 use crate::span::Span;
 
 /// The deepest nesting accepted, as for JSON.
@@ -65,7 +65,7 @@ fn read(text: &str, listed: bool, each: &mut dyn FnMut(Part)) -> Result<Vec<Repa
                 depth: 0,
                 repairs: Vec::new(),
                 members: Vec::new(),
-                items: Vec::new(),
+                spare_items: Vec::new(),
             };
             each(Part::Start);
             let (value, items) = if listed {
@@ -161,11 +161,12 @@ struct Parser<'a> {
     pos: usize,
     depth: usize,
     repairs: Vec<Repair>,
-    /// The members of the mappings being read and the items of the sequences, innermost last:
-    /// each is moved into a list of its exact size when it ends (lists grown one member at a
-    /// time, and then shrunk, were a sixth of reading YAML).
+    /// The members of the mappings being read, innermost last: each mapping's are moved into
+    /// a list of their exact size when it ends (lists grown one member at a time, and then
+    /// shrunk, were a sixth of reading YAML).
     members: Vec<Member>,
-    items: Vec<Json>,
+    /// Room for sequences' items, lent to each as it is read (see [`json::gathered`]).
+    spare_items: Vec<Json>,
 }
 
 fn err<T>(offset: usize, message: impl Into<String>) -> Result<T, ParseError> {
@@ -367,17 +368,12 @@ impl<'a> Parser<'a> {
     }
 
     fn sequence(&mut self, indent: usize) -> Result<Json, ParseError> {
-        // The scratch list is lent to this sequence while it is read (a sequence inside it
-        // starts another), and the larger of the two is kept for the next.
-        let mut items = std::mem::take(&mut self.items);
-        let base = items.len();
-        let read = self.sequence_items(indent, &mut |item| items.push(item));
-        let list: Vec<Json> = items.drain(base..).collect();
-        if items.capacity() > self.items.capacity() {
-            self.items = items;
-        }
+        let (items, read) = json::gathered(
+            self,
+            |p| &mut p.spare_items,
+            |p, list| p.sequence_items(indent, &mut |item| list.push(item)),
+        );
         let (span, _) = read?;
-        let items = list;
         Ok(Json {
             kind: Kind::Array(items),
             span,
