@@ -60,15 +60,20 @@ function megabytes(n) {
   return `${(n / 1048576).toFixed(1)} MB`;
 }
 
-async function runCheck() {
-  if (!ready) {
-    updateGutter();
-    return;
-  }
+// The check is sent first, and the line numbers drawn after: the engine checks while this
+// thread lays out the text (a pasted 100 KB takes the browser 100 ms or more to lay out).
+// sendCheck runs up to the engine's call before it returns.
+function runCheck() {
+  const checking = sendCheck();
+  updateGutter();
+  return checking;
+}
+
+async function sendCheck() {
+  if (!ready) return;
   keepEdits();
   const number = ++checkNumber;
   if (docs.list.every((d) => d.text.trim() === '')) {
-    updateGutter();
     errorsBox.replaceChildren();
     clearResults(resultsBox);
     $('headline').replaceChildren();
@@ -82,10 +87,7 @@ async function runCheck() {
   // While passing results are hidden, the engine only counts them: a smaller report, sooner.
   const passing = passingShown() ? 'listed' : 'counted';
   const request = JSON.stringify(inputs);
-  if (request + passing === failedRequest) {
-    updateGutter();
-    return;
-  }
+  if (request + passing === failedRequest) return;
   const started = performance.now();
   // A large input takes a moment: the status line says what is happening meanwhile.
   const size = inputs.reduce((n, i) => n + i.text.length, 0);
@@ -94,12 +96,8 @@ async function runCheck() {
       statusLine.textContent = `Checking ${megabytes(size)}… ${((performance.now() - started) / 1000).toFixed(1)} s`;
     }
   }, 250);
-  // Sent first: the engine checks while this thread lays out the text and its line numbers
-  // (a pasted 100 KB takes the browser 100 ms or more to lay out).
-  const checked = call('checkInputs', request, JSON.stringify({ passing }));
-  updateGutter();
   try {
-    const report = JSON.parse(await checked);
+    const report = JSON.parse(await call('checkInputs', request, JSON.stringify({ passing })));
     if (number !== checkNumber) return;
     failedRequest = null;
     render(exerciseView(report), performance.now() - started);
