@@ -86,6 +86,9 @@ pub struct Options {
     /// The most clusters and node pools one check reads: `MAX_RESOURCES` (the page's, for the
     /// memory of a browser tab) when none; the command line reads `CLI_MAX_RESOURCES`.
     pub max_resources: Option<usize>,
+    /// The largest Terraform plan one check reads, in bytes: `input::MAX_INPUT_BYTES` (the
+    /// page's limit for every input) when none; the command line reads `CLI_MAX_PLAN_BYTES`.
+    pub max_plan_bytes: Option<usize>,
 }
 
 impl Options {
@@ -173,13 +176,38 @@ fn analyze_keeping(
     let mut problems = std::collections::BTreeMap::new();
     let mut sources = Vec::new();
     for (index, input) in inputs.iter().enumerate() {
-        let detected = if input.text.len() > input::MAX_INPUT_BYTES {
+        let len = input.text.len();
+        // Of a plan, only the clusters' and node pools' resources are built (`json::parse_plan`):
+        // the command line reads larger plans than other inputs.
+        let plan_limit = options.max_plan_bytes.unwrap_or(input::MAX_INPUT_BYTES);
+        let plan = len > input::MAX_INPUT_BYTES
+            && match input.format {
+                Some(format) => format == Format::TerraformPlan,
+                None => input::is_plan(&input.name, &input.text),
+            };
+        let detected = if len > input::MAX_INPUT_BYTES && !(plan && len <= plan_limit) {
+            let mib = |bytes: usize| bytes / (1024 * 1024);
+            let advice = if !plan {
+                "split the input (a cluster's describe output is usually well under 1 MiB)".into()
+            } else if plan_limit < CLI_MAX_PLAN_BYTES {
+                format!(
+                    "the command line (`gkecheck check PLAN.json`) reads a plan of up to {} MiB",
+                    mib(CLI_MAX_PLAN_BYTES)
+                )
+            } else {
+                "check the plans of smaller root modules".into()
+            };
+            let limit = if plan {
+                plan_limit
+            } else {
+                input::MAX_INPUT_BYTES
+            };
             Err(input::Problem {
                 offset: 0,
                 message: format!(
-                    "expected at most {} MiB, found {} MiB: split the input (a cluster's describe output is usually well under 1 MiB)",
-                    input::MAX_INPUT_BYTES / (1024 * 1024),
-                    mebibytes(input.text.len())
+                    "expected at most {} MiB, found {} MiB: {advice}",
+                    mib(limit),
+                    mebibytes(len)
                 ),
             })
         } else {
@@ -255,6 +283,9 @@ pub const MAX_RESOURCES: usize = 20_000;
 /// The most the command line reads in one check (an input read in parts: in each part), about
 /// 400 MB of memory for the whole check at most.
 pub const CLI_MAX_RESOURCES: usize = 60_000;
+
+/// The largest Terraform plan the command line reads (the page reads 32 MiB of any input).
+pub const CLI_MAX_PLAN_BYTES: usize = 512 * 1024 * 1024;
 
 /// Keeps the model within `limit` resources: those past it are dropped, and the input of the
 /// first of them gets an error naming the limit.

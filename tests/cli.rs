@@ -215,6 +215,102 @@ fn input_format_can_be_forced() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// A plan of an estate of `others` resources besides one cluster and its pool (whose pool
+/// reads the node's metadata server), each resource in `planned_values` and
+/// `resource_changes`.
+fn estate_plan(others: usize) -> String {
+    let other = |i: usize| {
+        format!(
+            r#"{{"address": "google_storage_bucket.b{i}", "mode": "managed", "type": "google_storage_bucket", "name": "b{i}", "provider_name": "registry.terraform.io/hashicorp/google", "values": {{"name": "bucket-{i}", "location": "EU", "labels": {{"team": "data", "env": "prod"}}, "uniform_bucket_level_access": true}}}}"#
+        )
+    };
+    let change = |i: usize| {
+        format!(
+            r#"{{"address": "google_storage_bucket.b{i}", "mode": "managed", "type": "google_storage_bucket", "name": "b{i}", "change": {{"actions": ["no-op"], "after_unknown": {{}}}}}}"#
+        )
+    };
+    let mut resources = vec![
+        r#"{"address": "google_container_cluster.c", "mode": "managed", "type": "google_container_cluster", "name": "c", "values": {"name": "prod", "location": "europe-west1", "project": "p", "remove_default_node_pool": true}}"#.to_string(),
+        r#"{"address": "google_container_node_pool.apps", "mode": "managed", "type": "google_container_node_pool", "name": "apps", "values": {"name": "apps", "cluster": "prod", "location": "europe-west1", "project": "p", "node_config": [{"workload_metadata_config": [{"mode": "GCE_METADATA"}]}]}}"#.to_string(),
+    ];
+    resources.extend((0..others).map(other));
+    let changes: Vec<String> = (0..others).map(change).collect();
+    format!(
+        "{{\"format_version\": \"1.2\", \"terraform_version\": \"1.9.5\",\n\"planned_values\": {{\"root_module\": {{\"resources\": [\n{}\n]}}}},\n\"resource_changes\": [\n{}\n]}}\n",
+        resources.join(",\n"),
+        changes.join(",\n")
+    )
+}
+
+#[test]
+fn a_plan_over_the_pages_limit_is_read_by_the_command_line() {
+    let plan = estate_plan(90_000);
+    let limit = gkecheck::input::MAX_INPUT_BYTES;
+    assert!(
+        plan.len() > limit && plan.len() < 2 * limit,
+        "{}",
+        plan.len()
+    );
+    let dir = temp_dir("plan");
+    let path = dir.join("plan.json");
+    std::fs::write(&path, &plan).unwrap();
+    let out = gkecheck(
+        &[
+            "check",
+            "--format=json",
+            "--select=GKE001",
+            path.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    assert!(
+        report["inputs"][0]["error"].is_null(),
+        "{}",
+        report["inputs"][0]
+    );
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{results:?}");
+    let pool = &results[0];
+    assert_eq!(pool["status"], "fail");
+    // Placed in the plan as read whole: line 4, the pool's entry.
+    assert_eq!(pool["location"]["line"], 4);
+    assert_eq!(
+        pool["resource"]["address"], "google_container_node_pool.apps",
+        "{pool}"
+    );
+    // From standard input too.
+    let out = gkecheck(
+        &["check", "--format=json", "--select=GKE001", "-"],
+        Some(plan.as_bytes()),
+    );
+    assert_eq!(json(&out)["results"].as_array().unwrap().len(), 1);
+
+    // The page reads 32 MiB of any input, and says where a larger plan is read.
+    let report = gkecheck::check(
+        &[gkecheck::Input::new("plan.json", plan)],
+        &gkecheck::Options::default(),
+    );
+    let error = report.inputs[0].error.as_ref().unwrap();
+    assert!(
+        error.message.contains("expected at most 32 MiB, found "),
+        "{}",
+        error.message
+    );
+    assert!(
+        error.message.contains("reads a plan of up to 512 MiB"),
+        "{}",
+        error.message
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn hostile_input_gets_a_located_error_not_a_crash() {
     let deep_json = "[".repeat(200_000);

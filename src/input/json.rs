@@ -110,7 +110,20 @@ impl Json {
 
 /// Parses one JSON document (surrounding white space allowed).
 pub fn parse(text: &str) -> Result<Json, ParseError> {
-    let mut values = parse_stream(text)?;
+    one_document(Parser::new(text))
+}
+
+/// The one value a parser's text holds: every value is read, so that what follows the first
+/// is placed as the error.
+fn one_document(mut parser: Parser) -> Result<Json, ParseError> {
+    let mut values = Vec::new();
+    loop {
+        parser.skip_ws();
+        if parser.pos >= parser.bytes.len() {
+            break;
+        }
+        values.push(parser.value()?);
+    }
     match values.len() {
         1 => Ok(values.remove(0)),
         0 => Err(ParseError {
@@ -124,8 +137,34 @@ pub fn parse(text: &str) -> Result<Json, ParseError> {
     }
 }
 
-/// Parses a sequence of JSON values separated by white space, as `jq` prints them.
-/// Reads a stream of JSON values one at a time, handing each to `each` before reading the
+/// The lists of a Terraform plan that hold resources: the modules' `resources` (in
+/// `planned_values`, `prior_state` and `configuration`), `resource_changes` and
+/// `resource_drift`.
+const RESOURCE_LISTS: [&str; 3] = ["resources", "resource_changes", "resource_drift"];
+
+/// Parses a Terraform plan (one JSON document, as [`parse`] does), keeping of its resource
+/// lists ([`RESOURCE_LISTS`]) only the clusters' and node pools' entries: a plan of a large
+/// estate is mostly other resources, which no check reads, and each is let go as soon as it
+/// is read. Everything is read, so a syntax error is found and placed as [`parse`] finds it;
+/// what is kept is what [`parse`] gives, with its places, and lists inside a kept resource
+/// are kept whole.
+pub fn parse_plan(text: &str) -> Result<Json, ParseError> {
+    let mut parser = Parser::new(text);
+    parser.gke_only = true;
+    one_document(parser)
+}
+
+/// Whether a plan's resource entry is some other resource than a GKE cluster or node pool:
+/// an object with an `address`, a `mode` and a `type`, of another type (a value inside a
+/// resource has never all three).
+fn other_resource(entry: &Json) -> bool {
+    let text = |key| entry.get(key).and_then(Json::as_str);
+    text("address").is_some()
+        && matches!(text("mode"), Some("managed" | "data"))
+        && text("type").is_some_and(|t| !t.starts_with("google_container_"))
+}
+
+/// Reads a sequence of JSON values separated by white space, as `jq` prints them, of JSON values one at a time, handing each to `each` before reading the
 /// next: a long stream never holds more than one value's tree.
 pub fn each_value(text: &str, mut each: impl FnMut(Json)) -> Result<(), ParseError> {
     let mut parser = Parser::new(text);
@@ -218,6 +257,9 @@ struct Parser<'a> {
     members: Vec<Member>,
     /// Room for arrays' items, lent to each array as it is read (see [`gathered`]).
     spare_items: Vec<Json>,
+    /// Whether other resources than GKE's are left out of a plan's resource lists (see
+    /// [`parse_plan`]).
+    gke_only: bool,
 }
 
 /// The items `read` pushes onto a list lent from `spare(parser)`, in a list of their exact
@@ -250,6 +292,7 @@ impl Parser<'_> {
             depth: 0,
             members: Vec::new(),
             spare_items: Vec::new(),
+            gke_only: false,
         }
     }
 
@@ -461,6 +504,26 @@ impl Parser<'_> {
         Ok(Kind::Array(list))
     }
 
+    /// Reads a plan's resource list (at its `[`), keeping only GKE's entries, and each entry
+    /// whole: a resource's values are never left out of.
+    fn gke_resources(&mut self) -> Result<Kind, ParseError> {
+        self.gke_only = false;
+        let (list, read) = gathered(
+            self,
+            |p| &mut p.spare_items,
+            |p, list| {
+                p.items(&mut |entry| {
+                    if !other_resource(&entry) {
+                        list.push(entry);
+                    }
+                })
+            },
+        );
+        self.gke_only = true;
+        read?;
+        Ok(Kind::Array(list))
+    }
+
     /// Reads an array (at its `[`), handing each item to `each` as it is read; returns how
     /// many there were.
     fn items(&mut self, each: &mut dyn FnMut(Json)) -> Result<usize, ParseError> {
@@ -581,6 +644,17 @@ impl Parser<'_> {
                         self.value()?
                     }
                 }
+                _ if self.gke_only
+                    && self.bytes.get(self.pos) == Some(&b'[')
+                    && RESOURCE_LISTS.contains(&key.as_str()) =>
+                {
+                    let start = self.pos;
+                    let kind = self.nested(Self::gke_resources)?;
+                    Json {
+                        kind,
+                        span: Span::new(start, self.pos),
+                    }
+                }
                 _ => self.value()?,
             };
             self.members.push(Member {
@@ -676,6 +750,127 @@ mod tests {
         assert!(e.message.contains("at most 256 levels"));
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn a_plan_keeps_only_gke_resources_of_its_resource_lists() {
+        let entry = |address: &str, mode: &str, kind: &str| {
+            format!(
+                r#"{{"address": "{address}", "mode": "{mode}", "type": "{kind}", "values": {{}}}}"#
+            )
+        };
+        let network = entry(
+            "google_compute_network.n",
+            "managed",
+            "google_compute_network",
+        );
+        let cluster = entry(
+            "google_container_cluster.c",
+            "managed",
+            "google_container_cluster",
+        );
+        let pool = entry(
+            "module.m.google_container_node_pool.p",
+            "managed",
+            "google_container_node_pool",
+        );
+        let read = entry(
+            "data.google_container_cluster.d",
+            "data",
+            "google_container_cluster",
+        );
+        let client = entry(
+            "data.google_client_config.x",
+            "data",
+            "google_client_config",
+        );
+        let text = format!(
+            r#"{{"format_version": "1.2",
+            "planned_values": {{"root_module": {{"resources": [{network}, {cluster}],
+                "child_modules": [{{"address": "module.m", "resources": [{client}, {pool}, {read}]}}]}}}},
+            "resource_changes": [{network}, {pool}],
+            "resource_drift": [{network}],
+            "prior_state": {{"values": {{"root_module": {{"resources": [{network}, {cluster}]}}}}}},
+            "configuration": {{"root_module": {{"resources": [
+                {{"address": "google_compute_network.n", "mode": "managed", "type": "google_compute_network",
+                  "expressions": {{"resources": [{client}]}}}},
+                {{"address": "google_container_cluster.c", "mode": "managed", "type": "google_container_cluster",
+                  "expressions": {{"resources": [{client}]}}}},
+                {{"note": "not a resource"}}, 7]}}}}}}"#
+        );
+        let whole = parse(&text).unwrap();
+        let plan = parse_plan(&text).unwrap();
+        let types = |doc: &Json, path: &[&str]| -> Vec<String> {
+            doc.path(path)
+                .and_then(Json::as_array)
+                .unwrap()
+                .iter()
+                .map(|e| match e.get("type").and_then(Json::as_str) {
+                    Some(t) => t.to_string(),
+                    None => e.type_name().to_string(),
+                })
+                .collect()
+        };
+        let gke = ["google_container_cluster", "google_container_node_pool"];
+        assert_eq!(
+            types(&plan, &["planned_values", "root_module", "resources"]),
+            [gke[0]]
+        );
+        let child = &plan
+            .path(&["planned_values", "root_module", "child_modules"])
+            .unwrap()
+            .as_array()
+            .unwrap()[0];
+        assert_eq!(types(child, &["resources"]), [gke[1], gke[0]]);
+        assert_eq!(types(&plan, &["resource_changes"]), [gke[1]]);
+        assert!(types(&plan, &["resource_drift"]).is_empty());
+        assert_eq!(
+            types(
+                &plan,
+                &["prior_state", "values", "root_module", "resources"]
+            ),
+            [gke[0]]
+        );
+        let config = ["configuration", "root_module", "resources"];
+        assert_eq!(types(&plan, &config), [gke[0], "an object", "a number"]);
+        // What is kept is what reading it whole gives, places and all, values inside a kept
+        // resource untouched (a list named `resources` in it included).
+        let kept = &plan.path(&config).unwrap().as_array().unwrap()[0];
+        assert_eq!(kept, &whole.path(&config).unwrap().as_array().unwrap()[1]);
+        assert_eq!(
+            types(kept, &["expressions", "resources"]),
+            ["google_client_config"]
+        );
+        assert_eq!(plan.span, whole.span);
+        // Read whole, nothing is left out.
+        assert_eq!(types(&whole, &["resource_changes"]).len(), 2);
+    }
+
+    #[test]
+    fn a_plan_fails_where_read_whole_it_does() {
+        let network = r#"{"address": "n", "mode": "managed", "type": "google_compute_network", "values": {"x": tru}}"#;
+        for text in [
+            String::new(),
+            "  ".into(),
+            format!(r#"{{"resource_changes": [{network}]}}"#),
+            r#"{"resources": [{"address": "n", "mode": "managed", "type": "t"} {}]}"#.into(),
+            r#"{"resources": [1, 2"#.into(),
+            r#"{"resources": []} {"resources": [}"#.into(),
+            r#"{"resources": []} 1"#.into(),
+            format!(
+                r#"{{"resources": {}{}}}"#,
+                "[".repeat(MAX_DEPTH),
+                "]".repeat(MAX_DEPTH)
+            ),
+            format!(
+                r#"{{"resources": {}{}}}"#,
+                "[".repeat(MAX_DEPTH - 1),
+                "]".repeat(MAX_DEPTH - 1)
+            ),
+        ] {
+            let plan = parse_plan(&text).map(|v| v.span);
+            assert_eq!(plan, parse(&text).map(|v| v.span), "{text}");
+        }
     }
 
     #[test]

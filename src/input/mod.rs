@@ -124,6 +124,11 @@ pub fn is_terraform(name: &str, text: &str) -> bool {
     )
 }
 
+/// Whether an input is a Terraform plan, as [`detect`] tells it (from its start).
+pub fn is_plan(name: &str, text: &str) -> bool {
+    matches!(detect_by_start(name, text), Ok(Some(Format::TerraformPlan)))
+}
+
 /// What [`detect`] tells from the name, the first characters and the lines that start HCL
 /// blocks: every Terraform format and JSON; None when it takes a look at every line.
 fn detect_by_start(name: &str, text: &str) -> Result<Option<Format>, Problem> {
@@ -350,7 +355,7 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
                     Err(problem) => loaded.problem(index, problem),
                 },
             },
-            Format::TerraformPlan => match json::parse(source.text) {
+            Format::TerraformPlan => match json::parse_plan(source.text) {
                 Err(e) => loaded.problem(index, Problem::at(e.offset, e.message)),
                 Ok(doc) => {
                     if !plan::is_plan(&doc) {

@@ -387,6 +387,92 @@ impl View for PlanView<'_> {
 #[cfg(test)]
 mod tests {
     use super::module_names;
+    use crate::input::json;
+    use crate::model::Model;
+    use serde_json::Value;
+
+    /// Each resource list of a plan with other resources between GKE's, as a plan of a whole
+    /// estate has them: each entry's twin of another type before it (and its `values`), and
+    /// a data source after the last.
+    fn among_others(value: &mut Value) -> usize {
+        let mut added = 0;
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    let list =
+                        ["resources", "resource_changes", "resource_drift"].contains(&key.as_str());
+                    match v {
+                        Value::Array(entries) if list => {
+                            let mut mixed = Vec::new();
+                            for entry in entries.drain(..) {
+                                let mut twin = entry.clone();
+                                twin["type"] = "google_compute_instance".into();
+                                let address = format!(
+                                    "google_compute_instance.{}",
+                                    twin["name"].as_str().unwrap_or("x")
+                                );
+                                twin["address"] = address.into();
+                                mixed.extend([twin, entry]);
+                                added += 1;
+                            }
+                            mixed.push(serde_json::json!({"address": "data.google_client_config.c",
+                                "mode": "data", "type": "google_client_config", "name": "c", "values": {}}));
+                            *entries = mixed;
+                            added += 1;
+                            // Modules nest in `child_modules` and `module_calls`, not in resources.
+                        }
+                        _ => added += among_others(v),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| added += among_others(i)),
+            _ => {}
+        }
+        added
+    }
+
+    #[test]
+    fn a_plan_among_other_resources_gives_the_model_it_gives_read_whole() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut paths = vec![root.join("tests/fixtures/plans/module-pools.tfplan.json")];
+        match std::fs::read_dir(root.join("../shared/corpus/plans")) {
+            Ok(dir) => paths.extend(dir.flatten().map(|e| e.path())),
+            Err(_) => eprintln!("../shared/corpus/plans not found: the fixture plan only"),
+        }
+        let mut read = 0;
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut doc: Value = serde_json::from_str(&text).unwrap();
+            assert!(among_others(&mut doc) > 0, "{}", path.display());
+            let mixed = serde_json::to_string_pretty(&doc).unwrap();
+            let load = |doc: json::Json| {
+                let mut model = Model::default();
+                super::load(0, &mixed, &doc, &mut model).unwrap();
+                model
+            };
+            let whole = load(json::parse(&mixed).unwrap());
+            let plan = json::parse_plan(&mixed).unwrap();
+            let kept = plan
+                .get("resource_changes")
+                .and_then(json::Json::as_array)
+                .map_or(0, <[_]>::len);
+            let all = doc["resource_changes"].as_array().map_or(0, Vec::len);
+            assert!(
+                kept < all || all == 0,
+                "{}: nothing left out",
+                path.display()
+            );
+            let model = load(plan);
+            assert!(
+                !model.clusters.is_empty() || !model.node_pools.is_empty(),
+                "{}",
+                path.display()
+            );
+            assert_eq!(model, whole, "{}", path.display());
+            read += 1;
+        }
+        assert!(read >= 1);
+    }
 
     #[test]
     fn module_addresses_become_module_call_names() {
