@@ -1268,7 +1268,8 @@ fn walk(
                 "\"bindings\"",
                 "\nbindings:",
             ];
-            if MARKERS.iter().any(|m| text.contains(m)) {
+            if MARKERS.iter().any(|m| text.contains(m)) || gkecheck::input::starts_like_plan(&text)
+            {
                 files.push((shown, None));
             } else {
                 skipped.push(shown);

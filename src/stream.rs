@@ -210,7 +210,11 @@ pub fn streams(len: u64, head: &[u8]) -> Option<Format> {
         Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
     };
     match crate::input::detect("", text) {
-        Ok(Format::GcloudJson) if !text.contains("\"format_version\"") => Some(Format::GcloudJson),
+        Ok(Format::GcloudJson)
+            if !text.contains("\"format_version\"") && !crate::input::starts_like_plan(text) =>
+        {
+            Some(Format::GcloudJson)
+        }
         Ok(Format::GcloudYaml) => Some(Format::GcloudYaml),
         _ => None,
     }

@@ -291,6 +291,40 @@ fn a_plan_over_the_pages_limit_is_read_by_the_command_line() {
         Some(plan.as_bytes()),
     );
     assert_eq!(json(&out)["results"].as_array().unwrap().len(), 1);
+    // Its members in another order (re-written by a tool, keys sorted), in a directory: told
+    // a plan by its first member, not read in parts as gcloud output.
+    let (head, changes) = plan.split_once("\n\"resource_changes\"").unwrap();
+    let reordered = format!(
+        "{{\"resource_changes\"{},\n{}}}\n",
+        changes.trim_end().trim_end_matches('}'),
+        head.trim_end()
+            .trim_end_matches(',')
+            .trim_start_matches('{')
+    );
+    let sorted_dir = dir.join("sorted");
+    std::fs::create_dir_all(&sorted_dir).unwrap();
+    std::fs::write(sorted_dir.join("plan.json"), &reordered).unwrap();
+    let out = gkecheck(
+        &[
+            "check",
+            "--format=json",
+            "--select=GKE001",
+            sorted_dir.to_str().unwrap(),
+        ],
+        None,
+    );
+    let report = json(&out);
+    assert!(
+        report["inputs"][0]["error"].is_null(),
+        "{}",
+        report["inputs"][0]
+    );
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{results:?}");
+    assert_eq!(
+        results[0]["resource"]["address"],
+        "google_container_node_pool.apps"
+    );
 
     // The page reads 32 MiB of any input, and says where a larger plan is read.
     let report = gkecheck::check(

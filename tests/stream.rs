@@ -514,6 +514,14 @@ fn only_gcloud_json_and_yaml_over_the_limit_are_read_in_parts() {
         ),
         None
     );
+    // A plan whose keys were sorted (`jq -S`): another of its own members first.
+    assert_eq!(
+        stream::streams(
+            limit + 1,
+            b"{\n  \"configuration\": {\n    \"root_module\": {"
+        ),
+        None
+    );
     assert_eq!(
         stream::streams(limit + 1, b"resource \"google_container_cluster\" \"c\" {"),
         None

@@ -124,6 +124,41 @@ pub fn is_terraform(name: &str, text: &str) -> bool {
     )
 }
 
+/// The members Terraform writes at the top of a plan (`terraform show -json`), none of which
+/// gcloud writes at the top of its output.
+const PLAN_MEMBERS: [&str; 15] = [
+    "applyable",
+    "checks",
+    "complete",
+    "configuration",
+    "errored",
+    "format_version",
+    "output_changes",
+    "planned_values",
+    "prior_state",
+    "relevant_attributes",
+    "resource_changes",
+    "resource_drift",
+    "terraform_version",
+    "timestamp",
+    "variables",
+];
+
+/// Whether a JSON text (its start will do) opens with one of a plan's own top-level members,
+/// whatever their order: how a plan whose keys were sorted (`jq -S`) is told from gcloud
+/// output by its start.
+pub fn starts_like_plan(text: &str) -> bool {
+    let rest = text.trim_start_matches('\u{feff}').trim_start();
+    let Some(rest) = rest.strip_prefix('{') else {
+        return false;
+    };
+    let Some(rest) = rest.trim_start().strip_prefix('"') else {
+        return false;
+    };
+    rest.split_once('"')
+        .is_some_and(|(key, _)| PLAN_MEMBERS.contains(&key))
+}
+
 /// Whether an input is a Terraform plan, as [`detect`] tells it (from its start).
 pub fn is_plan(name: &str, text: &str) -> bool {
     matches!(detect_by_start(name, text), Ok(Some(Format::TerraformPlan)))
@@ -162,8 +197,11 @@ fn detect_by_start(name: &str, text: &str) -> Result<Option<Format>, Problem> {
             cut -= 1;
         }
         let head = &trimmed[..cut];
+        // Terraform writes `format_version` first; JSON re-written with sorted keys (`jq -S`)
+        // starts with another of the plan's own members.
         let plan = head.contains("\"format_version\"")
-            && (head.contains("\"terraform_version\"") || trimmed.contains("\"planned_values\""));
+            && (head.contains("\"terraform_version\"") || trimmed.contains("\"planned_values\""))
+            || starts_like_plan(trimmed) && trimmed.contains("\"format_version\"");
         return Ok(Some(if plan {
             Format::TerraformPlan
         } else {
@@ -640,6 +678,45 @@ mod tests {
     //! same model, the same problems and notes, whatever the shape of the lists.
     use super::*;
     use serde_json::Value;
+
+    #[test]
+    fn a_plan_is_told_whatever_the_order_of_its_members() {
+        // The configuration first when sorted, and longer than the start `detect` looks at.
+        let configuration = format!(
+            r#""configuration": {{"root_module": {{"resources": [{}{{}}]}}}}"#,
+            "{}, ".repeat(2_000)
+        );
+        let members = [
+            r#""format_version": "1.2""#.to_string(),
+            r#""terraform_version": "1.9.5""#.to_string(),
+            r#""planned_values": {"root_module": {}}"#.to_string(),
+            configuration,
+        ];
+        for sorted in [false, true] {
+            let mut list = members.to_vec();
+            if sorted {
+                list.sort();
+                assert!(list[0].starts_with("\"configuration\""));
+            }
+            let text = format!("{{{}}}", list.join(",\n"));
+            assert_eq!(
+                detect("x.json", &text),
+                Ok(Format::TerraformPlan),
+                "{sorted}"
+            );
+            assert!(is_plan("x.json", &text));
+        }
+        // gcloud output, sorted or not, is not a plan.
+        for text in [
+            r#"{"addonsConfig": {}, "name": "c"}"#,
+            r#"{"clusters": []}"#,
+            "[{\"name\": \"c\"}]",
+        ] {
+            assert!(!starts_like_plan(text), "{text}");
+            assert_eq!(detect("x.json", text), Ok(Format::GcloudJson));
+        }
+        assert!(starts_like_plan("\u{feff} {\n  \"applyable\": true"));
+    }
 
     #[test]
     fn is_terraform_says_what_detect_says() {

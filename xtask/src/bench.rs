@@ -168,15 +168,18 @@ fn terraform(pools: usize, split: bool) -> Vec<(String, String)> {
     files
 }
 
-/// A plan (`terraform show -json`) of the same clusters, to about `bytes`.
-fn plan(pools: usize) -> String {
+/// A plan (`terraform show -json`) of an estate: clusters with `pools` node pools among
+/// `others` other resources (buckets, instances, service accounts, IAM members), each in
+/// `planned_values`, in `resource_changes` (before and after) and in `configuration`, as
+/// Terraform writes them.
+fn plan(pools: usize, others: usize) -> String {
     let per = 7;
     let mut resources = Vec::new();
     for c in 0..pools.div_ceil(per) {
         resources.push(json!({
             "address": format!("google_container_cluster.c{c}"), "mode": "managed",
             "type": "google_container_cluster", "name": format!("c{c}"),
-            "provider_name": "registry.terraform.io/hashicorp/google",
+            "provider_name": "registry.terraform.io/hashicorp/google", "schema_version": 2,
             "values": {"name": format!("cluster-{c}"), "location": "europe-west1", "project": format!("project-{c}"),
                 "remove_default_node_pool": true,
                 "workload_identity_config": [{"workload_pool": format!("project-{c}.svc.id.goog")}],
@@ -191,7 +194,7 @@ fn plan(pools: usize) -> String {
             resources.push(json!({
                 "address": format!("google_container_node_pool.c{c}_p{i}"), "mode": "managed",
                 "type": "google_container_node_pool", "name": format!("c{c}_p{i}"),
-                "provider_name": "registry.terraform.io/hashicorp/google",
+                "provider_name": "registry.terraform.io/hashicorp/google", "schema_version": 1,
                 "values": {"name": format!("pool-{i}"), "cluster": format!("cluster-{c}"), "location": "europe-west1",
                     "project": format!("project-{c}"),
                     "node_config": [{"machine_type": "e2-standard-4",
@@ -203,9 +206,72 @@ fn plan(pools: usize) -> String {
             }));
         }
     }
-    json!({"format_version": "1.2", "terraform_version": "1.9.5",
-        "planned_values": {"root_module": {"resources": resources}}})
-    .to_string()
+    for o in 0..others {
+        let project = format!("project-{}", o % 300);
+        let (kind, values) = match o % 4 {
+            0 => (
+                "google_storage_bucket",
+                json!({"name": format!("bucket-{o}"), "location": "EU",
+                "project": project, "storage_class": "STANDARD", "uniform_bucket_level_access": true,
+                "labels": {"team": format!("team-{}", o % 7), "env": "prod"}, "force_destroy": false,
+                "versioning": [{"enabled": true}], "public_access_prevention": "enforced"}),
+            ),
+            1 => (
+                "google_compute_instance",
+                json!({"name": format!("vm-{o}"), "zone": "europe-west1-b",
+                "project": project, "machine_type": "e2-medium", "can_ip_forward": false,
+                "boot_disk": [{"auto_delete": true, "initialize_params": [{"image": "debian-cloud/debian-12", "size": 20}]}],
+                "network_interface": [{"network": "default", "subnetwork": format!("subnet-{}", o % 40)}],
+                "labels": {"team": format!("team-{}", o % 7)}, "metadata": {"enable-oslogin": "TRUE"}}),
+            ),
+            2 => (
+                "google_service_account",
+                json!({"account_id": format!("sa-{o}"),
+                "display_name": format!("Service account {o}"), "project": project, "disabled": false}),
+            ),
+            _ => (
+                "google_project_iam_member",
+                json!({"project": project, "role": "roles/storage.objectViewer",
+                "member": format!("serviceAccount:sa-{}@{project}.iam.gserviceaccount.com", o - 1), "condition": []}),
+            ),
+        };
+        resources.push(json!({
+            "address": format!("{kind}.r{o}"), "mode": "managed", "type": kind, "name": format!("r{o}"),
+            "provider_name": "registry.terraform.io/hashicorp/google", "schema_version": 0,
+            "values": values,
+        }));
+    }
+    let changes: Vec<Value> = resources
+        .iter()
+        .map(|r| {
+            json!({"address": r["address"], "mode": "managed", "type": r["type"], "name": r["name"],
+                "provider_name": r["provider_name"],
+                "change": {"actions": ["no-op"], "before": r["values"], "after": r["values"],
+                    "after_unknown": {}, "before_sensitive": {}, "after_sensitive": {}}})
+        })
+        .collect();
+    let configured: Vec<Value> = resources
+        .iter()
+        .map(|r| {
+            let expressions: serde_json::Map<String, Value> = r["values"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(_, v)| v.is_string())
+                .map(|(k, v)| (k.clone(), json!({"constant_value": v})))
+                .collect();
+            json!({"address": r["address"], "mode": "managed", "type": r["type"], "name": r["name"],
+                "provider_config_key": "google", "expressions": expressions, "schema_version": r["schema_version"]})
+        })
+        .collect();
+    // In Terraform's order of the top-level members (a JSON object here would sort them).
+    format!(
+        r#"{{"format_version":"1.2","terraform_version":"1.9.5","planned_values":{},"resource_changes":{},"configuration":{}}}"#,
+        json!({"root_module": {"resources": resources}}),
+        Value::Array(changes),
+        json!({"provider_config": {"google": {"name": "google", "full_name": "registry.terraform.io/hashicorp/google"}},
+            "root_module": {"resources": configured}}),
+    )
 }
 
 fn cases(quick: bool) -> Vec<Case> {
@@ -291,11 +357,12 @@ fn cases(quick: bool) -> Vec<Case> {
         kind: "Terraform, file per cluster",
         files: terraform(split_pools, true),
     });
-    let plan_pools = if quick { 70 } else { 70_000 };
+    // An estate's plan: GKE is a small part of what a large plan holds.
+    let (plan_pools, others) = if quick { (70, 100) } else { (2_000, 36_000) };
     out.push(Case {
-        name: format!("plan-{plan_pools}"),
+        name: format!("plan-{plan_pools}-among-{others}"),
         kind: "Terraform plan",
-        files: vec![("plan.json".into(), plan(plan_pools))],
+        files: vec![("plan.json".into(), plan(plan_pools, others))],
     });
     out
 }
