@@ -46,7 +46,10 @@ pub fn load<'j>(
             ))
         })
         .collect();
-    let config_root = doc.path(&["configuration", "root_module"]);
+    let mut configured = HashMap::new();
+    if let Some(root) = doc.path(&["configuration", "root_module"]) {
+        configuration(root, &mut Vec::new(), &mut configured);
+    }
     let view = |r: &Resource<'j>| -> Option<PlanView<'j>> {
         let values = r.json.get("values")?;
         let head = r
@@ -58,7 +61,10 @@ pub fn load<'j>(
             text,
             values,
             unknown: unknown.get(r.address.as_str()).copied(),
-            config: config_root.and_then(|c| expressions(c, &r.module, r.kind, &r.label)),
+            config: configured
+                .get(&(r.module.clone(), r.kind, r.label.as_str()))
+                .copied()
+                .flatten(),
             head: Some(head),
             whole: r.json.span,
         })
@@ -165,22 +171,44 @@ fn module_names(address: &str) -> Vec<String> {
     names
 }
 
-/// The configuration's `expressions` for a resource, following `module_calls`.
-fn expressions<'j>(root: &'j Json, module: &[String], kind: &str, label: &str) -> Option<&'j Json> {
-    let mut current = root;
-    for name in module {
-        current = current.path(&["module_calls", name, "module"])?;
+/// A resource's `expressions` in the configuration, if it has them, by its module's path (the
+/// names of the module calls), its type and its name: the first of each, data sources left
+/// out. Found once for all resources (looking each one up in its module's list took time
+/// growing with the square of a plan's clusters and pools).
+type Configured<'j> = HashMap<(Vec<String>, &'j str, &'j str), Option<&'j Json>>;
+
+/// Adds the resources of a configuration's module (and of the modules it calls, through
+/// `module_calls`) to `out`; `path` is the module's.
+fn configuration<'j>(module: &'j Json, path: &mut Vec<String>, out: &mut Configured<'j>) {
+    for r in module
+        .get("resources")
+        .and_then(Json::as_array)
+        .unwrap_or_default()
+    {
+        let field = |k: &str| r.get(k).and_then(Json::as_str);
+        if field("mode") == Some("data") {
+            continue;
+        }
+        if let (Some(kind), Some(label)) = (field("type"), field("name")) {
+            out.entry((path.clone(), kind, label))
+                .or_insert(r.get("expressions"));
+        }
     }
-    current
-        .get("resources")?
-        .as_array()?
+    // The last of a repeated name first: a name's last member is its value.
+    for call in module
+        .get("module_calls")
+        .and_then(Json::as_object)
+        .unwrap_or_default()
         .iter()
-        .find(|r| {
-            r.get("type").and_then(Json::as_str) == Some(kind)
-                && r.get("name").and_then(Json::as_str) == Some(label)
-                && r.get("mode").and_then(Json::as_str) != Some("data")
-        })?
-        .get("expressions")
+        .rev()
+    {
+        let Some(child) = call.value.get("module") else {
+            continue;
+        };
+        path.push(call.key.clone());
+        configuration(child, path, out);
+        path.pop();
+    }
 }
 
 /// Joins a pool to its cluster through the configuration's reference
