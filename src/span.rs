@@ -58,6 +58,39 @@ pub fn floor_boundary(text: &str, offset: usize) -> usize {
     offset
 }
 
+/// The white space `str::trim` removes that is ASCII (`char::is_whitespace` holds for these
+/// and for characters past ASCII only).
+fn ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+}
+
+/// `text.trim_start()`, a byte at a time over ASCII: the readers trim every line, and the
+/// standard one decodes and tests each character through a searcher (in the browser's engine,
+/// a tenth of reading YAML).
+pub fn trim_start(text: &str) -> &str {
+    let n = text.bytes().take_while(|&b| ascii_space(b)).count();
+    let rest = &text[n..];
+    match rest.as_bytes().first() {
+        Some(&b) if b >= 0x80 => rest.trim_start(),
+        _ => rest,
+    }
+}
+
+/// `text.trim_end()`, as [`trim_start`] does it.
+pub fn trim_end(text: &str) -> &str {
+    let n = text.bytes().rev().take_while(|&b| ascii_space(b)).count();
+    let rest = &text[..text.len() - n];
+    match rest.as_bytes().last() {
+        Some(&b) if b >= 0x80 => rest.trim_end(),
+        _ => rest,
+    }
+}
+
+/// `text.trim()`, as [`trim_start`] does it.
+pub fn trim(text: &str) -> &str {
+    trim_end(trim_start(text))
+}
+
 /// How many bytes apart the checkpoints inside a long line are: a position is counted from the
 /// nearest one, so a one-line input of megabytes costs no more per position than a short line.
 const CHECKPOINT_BYTES: usize = 512;
@@ -101,6 +134,53 @@ fn line_feeds(bytes: &[u8], mut found: impl FnMut(usize)) {
             found(at + i);
         }
     }
+}
+
+/// The offset of the first line feed in `bytes` at or after `from`, eight bytes at a time (see
+/// [`line_feeds`]).
+fn next_line_feed(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut at = from;
+    while let Some(word) = bytes.get(at..at + 8) {
+        let w = u64::from_le_bytes(word.try_into().unwrap()) ^ (ONES * u64::from(b'\n'));
+        // The lowest byte marked is a line feed (a byte marked wrongly is above a true one).
+        let marked = w.wrapping_sub(ONES) & !w & HIGH;
+        if marked != 0 {
+            return Some(at + (marked.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    bytes[at..].iter().position(|&b| b == b'\n').map(|i| at + i)
+}
+
+/// The lines of `text`, each with its line feed: `text.split_inclusive('\n')`, found eight
+/// bytes at a time (the readers split every input into lines; in the browser's engine a byte
+/// search per line cost more than looking at the line).
+pub fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= text.len() {
+            return None;
+        }
+        let end = next_line_feed(text.as_bytes(), at).map_or(text.len(), |i| i + 1);
+        let line = &text[at..end];
+        at = end;
+        Some(line)
+    })
+}
+
+/// The lines of `text` as `text.lines()` gives them (without `\n` or `\r\n`), found as
+/// [`lines_inclusive`] finds them.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    lines_inclusive(text).map(|line| {
+        let cut = match line.as_bytes() {
+            [.., b'\r', b'\n'] => 2,
+            [.., b'\n'] => 1,
+            _ => 0,
+        };
+        &line[..line.len() - cut]
+    })
 }
 
 /// Converts byte offsets of one text into positions. Built once per input in O(n). A line ends
@@ -277,6 +357,67 @@ impl<'a> LineIndex<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_as_the_standard_library_splits_them() {
+        // Bytes next to a line feed's value (tab, vertical tab, 0x8a in 'Ċ') too.
+        let pieces = [
+            "",
+            "\n",
+            "\r",
+            "\r\n",
+            "a",
+            "é",
+            "\n\n",
+            "abcdefgh",
+            "\t\x0bĊ\x0b\tĊ",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in pieces {
+                        let text = format!("{a}{b}{c}{d}");
+                        let mine: Vec<&str> = lines_inclusive(&text).collect();
+                        let theirs: Vec<&str> = text.split_inclusive('\n').collect();
+                        assert_eq!(mine, theirs, "{text:?}");
+                        let mine: Vec<&str> = lines(&text).collect();
+                        let theirs: Vec<&str> = text.lines().collect();
+                        assert_eq!(mine, theirs, "{text:?}");
+                    }
+                }
+            }
+        }
+        // Line feeds at every place in and around a word of eight bytes.
+        for i in 0..24 {
+            let mut text = "x".repeat(24);
+            text.replace_range(i..=i, "\n");
+            assert_eq!(lines_inclusive(&text).next().unwrap().len(), i + 1);
+            assert_eq!(next_line_feed(text.as_bytes(), 0), Some(i));
+        }
+    }
+
+    #[test]
+    fn trims_as_the_standard_library_does() {
+        let pieces = [
+            "", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\u{a0}", "\u{85}", "\u{2003}", "\u{3000}",
+            "\u{feff}", "x", "é", "😀", "- ", ":",
+        ];
+        let mut checked = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in pieces {
+                        let text = format!("{a}{b}{c}{d}");
+                        assert_eq!(trim_start(&text), text.trim_start(), "{text:?}");
+                        assert_eq!(trim_end(&text), text.trim_end(), "{text:?}");
+                        assert_eq!(trim(&text), text.trim(), "{text:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, pieces.len().pow(4));
+    }
 
     #[test]
     fn positions_count_characters_and_utf16_units() {

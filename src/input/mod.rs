@@ -220,9 +220,12 @@ fn detect_by_start(name: &str, text: &str) -> Result<Option<Format>, Problem> {
         "terraform{",
         "output ",
     ];
-    let hcl = text
-        .lines()
-        .any(|line| HCL_STARTS.iter().any(|s| line.starts_with(s)));
+    let hcl = crate::span::lines(text).any(|line| {
+        let first = line.as_bytes().first();
+        HCL_STARTS
+            .iter()
+            .any(|s| first == Some(&s.as_bytes()[0]) && line.starts_with(s))
+    });
     Ok(hcl.then_some(Format::Terraform))
 }
 

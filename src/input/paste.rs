@@ -56,11 +56,14 @@ enum Class {
 }
 
 fn classify(line: &str) -> Class {
-    let t = line.trim_start();
-    if t.is_empty() {
+    let t = crate::span::trim_start(line);
+    let Some(&first) = t.as_bytes().first() else {
         return Class::Blank;
-    }
-    if MESSAGES.iter().any(|m| t.starts_with(m)) {
+    };
+    if MESSAGES
+        .iter()
+        .any(|m| m.as_bytes()[0] == first && t.starts_with(m))
+    {
         return Class::Message;
     }
     for i in first_places(t, COMMANDS).into_iter().flatten() {
@@ -86,12 +89,15 @@ fn classify(line: &str) -> Class {
 fn first_places<const N: usize>(text: &str, words: &[&str; N]) -> [Option<usize>; N] {
     let mut found = [None; N];
     let mut left = N;
-    // The words' first bytes (ASCII), as bits: most bytes start none of them.
-    let firsts = words
-        .iter()
-        .fold(0u128, |m, w| m | 1 << (w.as_bytes()[0] & 0x7f));
+    // The words' first bytes (ASCII), as bits: most bytes start none of them. Two words of 64
+    // bits, not one of 128, whose shifts are calls in the browser's engine.
+    let mut firsts = [0u64; 2];
+    for w in words {
+        let b = w.as_bytes()[0] & 0x7f;
+        firsts[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
     for (i, b) in text.bytes().enumerate() {
-        if b >= 0x80 || firsts >> b & 1 == 0 {
+        if b >= 0x80 || firsts[usize::from(b >> 6)] >> (b & 63) & 1 == 0 {
             continue;
         }
         for (w, word) in words.iter().enumerate() {
@@ -119,7 +125,7 @@ fn colon_space(text: &str) -> bool {
 /// `alex@cloudshell:~ (proj)$`, `root@host:~#`, `PS C:\Users\kim>`. Never a YAML line: those
 /// hold `: ` or start with `- ` or `#`.
 fn is_bare_prompt(line: &str) -> bool {
-    let t = line.trim();
+    let t = crate::span::trim(line);
     if t.is_empty() || t.len() > 120 || colon_space(t) || t.starts_with("- ") || t.starts_with('#')
     {
         return false;
@@ -180,7 +186,7 @@ fn table_note(header: &str) -> String {
 
 /// Whether the text holds anything other than one document: prompts, messages or tables.
 pub fn is_terminal_paste(text: &str) -> bool {
-    text.lines().take(5000).any(|l| {
+    crate::span::lines(text).take(5000).any(|l| {
         matches!(
             classify(l),
             Class::Prompt | Class::Message | Class::TableHeader
