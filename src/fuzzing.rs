@@ -88,6 +88,10 @@ pub fn readers(data: &[u8]) {
     let whole = crate::input::json::parse_stream(text);
     let yaml = crate::input::yaml::parse(text);
     let _ = crate::input::paste::split(text);
+    // A plan read keeping GKE's resources only fails where read whole it fails, and spans
+    // what it spans.
+    let plan = crate::input::json::parse_plan(text).map(|v| v.span);
+    assert_eq!(plan, crate::input::json::parse(text).map(|v| v.span));
     // Read item by item, each reader agrees with itself read whole: the same error, or as
     // many top-level values.
     let mut ends = 0;
