@@ -63,8 +63,8 @@ An input holds at most 32 MiB, except gcloud output in JSON (a stream of values,
 list, an asset export of a whole organization) or YAML (documents between --- lines), which is
 read in parts, up to a million values: each part a few megabytes, a pool listed on its own kept
 with its cluster. Such an input is checked on its own, not related to the other inputs (a note
-says so). A Terraform plan may hold up to 512 MiB: of its resources, only the
-clusters and node pools are kept as it is read.
+says so). A Terraform plan may hold up to 512 MiB: of its resources, only the clusters and
+node pools are kept as it is read.
 
 Waived results have the status suppressed and do not fail the run; an expired waiver fails with
 its own message, and a waiver that matches nothing is reported.
