@@ -73,6 +73,12 @@ async function measure(text) {
   // A person pastes seconds after the page opens, by when the engine is warm (worker.js).
   await page.waitForSelector('html[data-warm]', { timeout: 10000 });
   const measured = await page.evaluate(async (pasted) => {
+    // The clipboard's data is made ready first, in a task of its own: handing this script
+    // megabytes and copying them into a DataTransfer is the harness's work, not the page's,
+    // and a long task counted from here would hold it.
+    const data = new DataTransfer();
+    data.setData('text/plain', pasted);
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const longest = { ms: 0 };
     const observer = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) longest.ms = Math.max(longest.ms, e.duration);
@@ -85,8 +91,6 @@ async function measure(text) {
     // A paste over the whole text, as a person makes it: the page takes a large one into its
     // viewer; otherwise the browser puts it in the text area, as done here.
     input.select();
-    const data = new DataTransfer();
-    data.setData('text/plain', pasted);
     const paste = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
     input.dispatchEvent(paste);
     if (!paste.defaultPrevented) {
