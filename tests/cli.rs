@@ -254,28 +254,23 @@ fn a_plan_over_the_pages_limit_is_read_by_the_command_line() {
     let dir = temp_dir("plan");
     let path = dir.join("plan.json");
     std::fs::write(&path, &plan).unwrap();
-    let out = gkecheck(
-        &[
+    // The results of GKE001 for a path (`-`: `stdin`), the check's error if there is one.
+    let failing_pools = |path: &std::path::Path, stdin: Option<&[u8]>| {
+        let args = [
             "check",
             "--format=json",
             "--select=GKE001",
             path.to_str().unwrap(),
-        ],
-        None,
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report = json(&out);
-    assert!(
-        report["inputs"][0]["error"].is_null(),
-        "{}",
-        report["inputs"][0]
-    );
-    let results = report["results"].as_array().unwrap();
+        ];
+        let out = gkecheck(&args, stdin);
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        let report = json(&out);
+        let input = &report["inputs"][0];
+        assert!(input["error"].is_null(), "{input}");
+        report["results"].as_array().unwrap().clone()
+    };
+    let results = failing_pools(&path, None);
     assert_eq!(results.len(), 1, "{results:?}");
     let pool = &results[0];
     assert_eq!(pool["status"], "fail");
@@ -286,11 +281,10 @@ fn a_plan_over_the_pages_limit_is_read_by_the_command_line() {
         "{pool}"
     );
     // From standard input too.
-    let out = gkecheck(
-        &["check", "--format=json", "--select=GKE001", "-"],
-        Some(plan.as_bytes()),
-    );
-    assert_eq!(json(&out)["results"].as_array().unwrap().len(), 1);
+    let mut from_stdin = failing_pools(std::path::Path::new("-"), Some(plan.as_bytes()));
+    assert_eq!(from_stdin[0]["location"]["input"], "<stdin>");
+    from_stdin[0]["location"]["input"] = pool["location"]["input"].clone();
+    assert_eq!(from_stdin, results);
     // Its members in another order (re-written by a tool, keys sorted), in a directory: told
     // a plan by its first member, not read in parts as gcloud output.
     let (head, changes) = plan.split_once("\n\"resource_changes\"").unwrap();
@@ -304,22 +298,7 @@ fn a_plan_over_the_pages_limit_is_read_by_the_command_line() {
     let sorted_dir = dir.join("sorted");
     std::fs::create_dir_all(&sorted_dir).unwrap();
     std::fs::write(sorted_dir.join("plan.json"), &reordered).unwrap();
-    let out = gkecheck(
-        &[
-            "check",
-            "--format=json",
-            "--select=GKE001",
-            sorted_dir.to_str().unwrap(),
-        ],
-        None,
-    );
-    let report = json(&out);
-    assert!(
-        report["inputs"][0]["error"].is_null(),
-        "{}",
-        report["inputs"][0]
-    );
-    let results = report["results"].as_array().unwrap();
+    let results = failing_pools(&sorted_dir, None);
     assert_eq!(results.len(), 1, "{results:?}");
     assert_eq!(
         results[0]["resource"]["address"],

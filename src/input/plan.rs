@@ -119,21 +119,24 @@ pub fn load<'j>(
     Ok(())
 }
 
+/// A module's resources (in `planned_values` or in `configuration`) that are not data sources.
+fn managed(module: &Json) -> impl Iterator<Item = &Json> {
+    module
+        .get("resources")
+        .and_then(Json::as_array)
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.get("mode").and_then(Json::as_str) != Some("data"))
+}
+
 fn collect<'j>(module: &'j Json, out: &mut Vec<Resource<'j>>) {
     let path = module
         .get("address")
         .and_then(Json::as_str)
         .map(module_names)
         .unwrap_or_default();
-    for r in module
-        .get("resources")
-        .and_then(Json::as_array)
-        .unwrap_or_default()
-    {
+    for r in managed(module) {
         let field = |k: &str| r.get(k).and_then(Json::as_str);
-        if field("mode") == Some("data") {
-            continue;
-        }
         if let (Some(address), Some(kind), Some(label)) =
             (field("address"), field("type"), field("name"))
         {
@@ -180,15 +183,8 @@ type Configured<'j> = HashMap<(Vec<String>, &'j str, &'j str), Option<&'j Json>>
 /// Adds the resources of a configuration's module (and of the modules it calls, through
 /// `module_calls`) to `out`; `path` is the module's.
 fn configuration<'j>(module: &'j Json, path: &mut Vec<String>, out: &mut Configured<'j>) {
-    for r in module
-        .get("resources")
-        .and_then(Json::as_array)
-        .unwrap_or_default()
-    {
+    for r in managed(module) {
         let field = |k: &str| r.get(k).and_then(Json::as_str);
-        if field("mode") == Some("data") {
-            continue;
-        }
         if let (Some(kind), Some(label)) = (field("type"), field("name")) {
             out.entry((path.clone(), kind, label))
                 .or_insert(r.get("expressions"));
