@@ -189,7 +189,7 @@ fn analyze_keeping(
             let mib = |bytes: usize| bytes / (1024 * 1024);
             let advice = if !plan {
                 "split the input (a cluster's describe output is usually well under 1 MiB)".into()
-            } else if plan_limit < CLI_MAX_PLAN_BYTES {
+            } else if options.max_plan_bytes.is_none() {
                 format!(
                     "the command line (`gkecheck check PLAN.json`) reads a plan of up to {} MiB",
                     mib(CLI_MAX_PLAN_BYTES)

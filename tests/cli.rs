@@ -306,20 +306,24 @@ fn a_plan_over_the_pages_limit_is_read_by_the_command_line() {
     );
 
     // The page reads 32 MiB of any input, and says where a larger plan is read.
-    let report = gkecheck::check(
-        &[gkecheck::Input::new("plan.json", plan)],
-        &gkecheck::Options::default(),
-    );
-    let error = report.inputs[0].error.as_ref().unwrap();
+    // A plan over the command line's own limit (here one of 33 MiB) is refused with advice of
+    // its own.
+    let inputs = [gkecheck::Input::new("plan.json", plan)];
+    let refused = |options: &gkecheck::Options| {
+        let report = gkecheck::check(&inputs, options);
+        report.inputs[0].error.as_ref().unwrap().message.clone()
+    };
+    let page = refused(&gkecheck::Options::default());
+    assert!(page.contains("expected at most 32 MiB, found "), "{page}");
+    assert!(page.contains("reads a plan of up to 512 MiB"), "{page}");
+    let cli = refused(&gkecheck::Options {
+        max_plan_bytes: Some(limit + (1 << 20)),
+        ..gkecheck::Options::default()
+    });
+    assert!(cli.contains("expected at most 33 MiB, found "), "{cli}");
     assert!(
-        error.message.contains("expected at most 32 MiB, found "),
-        "{}",
-        error.message
-    );
-    assert!(
-        error.message.contains("reads a plan of up to 512 MiB"),
-        "{}",
-        error.message
+        cli.contains("check the plans of smaller root modules"),
+        "{cli}"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
