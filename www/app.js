@@ -31,8 +31,15 @@ let ready = false;
 let maxInputBytes = 32 * 1024 * 1024;
 // Each check has a number; a result that arrives after a newer check started is dropped.
 let checkNumber = 0;
-// The text that last made the engine fail, so that the same text is not retried forever.
+// The request (inputs and passing) that last made the engine fail, so that the same text is
+// not retried forever.
 let failedRequest = null;
+
+/** Whether two requests hold the same inputs, each with the same name, text and format. */
+function sameRequest(a, b) {
+  return a !== null && b !== null && a.passing === b.passing && a.inputs.length === b.inputs.length &&
+    a.inputs.every((x, i) => x.name === b.inputs[i].name && x.text === b.inputs[i].text && x.format === b.inputs[i].format);
+}
 // Where Escape takes the reader back to: the finding whose "Line N" or "About" they followed.
 let returnTo = null;
 
@@ -86,8 +93,9 @@ async function sendCheck() {
   const inputs = currentInputs();
   // While passing results are hidden, the engine only counts them: a smaller report, sooner.
   const passing = passingShown() ? 'listed' : 'counted';
-  const request = JSON.stringify(inputs);
-  if (request + passing === failedRequest) return;
+  // Sent as objects: the engine's caller makes them JSON text in the worker, off this thread.
+  const request = { inputs, passing };
+  if (sameRequest(request, failedRequest)) return;
   const started = performance.now();
   // A large input takes a moment: the status line says what is happening meanwhile.
   const size = inputs.reduce((n, i) => n + i.text.length, 0);
@@ -97,7 +105,7 @@ async function sendCheck() {
     }
   }, 250);
   try {
-    const report = JSON.parse(await call('checkInputs', request, JSON.stringify({ passing })));
+    const report = JSON.parse(await call('checkInputs', inputs, JSON.stringify({ passing })));
     if (number !== checkNumber) return;
     failedRequest = null;
     render(exerciseView(report), performance.now() - started);
@@ -108,8 +116,8 @@ async function sendCheck() {
     if (!(error instanceof EngineError)) throw error;
     showInternalError(error);
     // Once more with a fresh engine; the same text is not retried after that.
-    if (failedRequest !== request + passing) {
-      failedRequest = request + passing;
+    if (!sameRequest(request, failedRequest)) {
+      failedRequest = request;
       scheduleCheck(0);
     }
   } finally {
@@ -284,7 +292,7 @@ document.addEventListener('keydown', (event) => {
 // For pages and tests that drive the checker directly.
 window.gkecheck = {
   /** Resolves to the report for one text (`format`: auto, gcloud-json, terraform, ...). */
-  check: (text, format = 'auto') => call('checkInputs', JSON.stringify([{ name: 'input', text, format }])).then(JSON.parse),
+  check: (text, format = 'auto') => call('checkInputs', [{ name: 'input', text, format }]).then(JSON.parse),
   rules: () => call('rulesJson').then(JSON.parse),
   // Makes the engine panic, to show that the page recovers: resolves to true when it did.
   selfTestPanic: () => call('panicTest').then(() => false, (error) => {

@@ -93,7 +93,7 @@ async function directEngine() {
 
 let useWorker = null;
 
-/** Calls an engine export (`checkInputs`, `rulesJson`, `redact`, ...) and resolves to its result. */
+/** Calls an engine export (`checkInputs`, `rulesJson`, `redact`, ...) and resolves to its result; `checkInputs` takes the inputs as JSON text or as the objects. */
 export async function call(method, ...args) {
   if (useWorker === null) useWorker = startWorker();
   if (useWorker) {
@@ -137,5 +137,5 @@ export function startFailure(error) {
 
 /** Checks inputs `[{name, text, format}]` and resolves to the report object. */
 export async function check(inputs) {
-  return JSON.parse(await call('checkInputs', JSON.stringify(inputs)));
+  return JSON.parse(await call('checkInputs', inputs));
 }
