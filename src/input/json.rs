@@ -115,15 +115,9 @@ pub fn parse(text: &str) -> Result<Json, ParseError> {
 
 /// The one value a parser's text holds: every value is read, so that what follows the first
 /// is placed as the error.
-fn one_document(mut parser: Parser) -> Result<Json, ParseError> {
+fn one_document(parser: Parser) -> Result<Json, ParseError> {
     let mut values = Vec::new();
-    loop {
-        parser.skip_ws();
-        if parser.pos >= parser.bytes.len() {
-            break;
-        }
-        values.push(parser.value()?);
-    }
+    values_of(parser, |v| values.push(v))?;
     match values.len() {
         1 => Ok(values.remove(0)),
         0 => Err(ParseError {
@@ -164,10 +158,15 @@ fn other_resource(entry: &Json) -> bool {
         && text("type").is_some_and(|t| !t.starts_with("google_container_"))
 }
 
-/// Reads a sequence of JSON values separated by white space, as `jq` prints them, of JSON values one at a time, handing each to `each` before reading the
-/// next: a long stream never holds more than one value's tree.
-pub fn each_value(text: &str, mut each: impl FnMut(Json)) -> Result<(), ParseError> {
-    let mut parser = Parser::new(text);
+/// Reads a stream of JSON values separated by white space, as `jq` prints them, one at a time,
+/// handing each to `each` before reading the next: a long stream never holds more than one
+/// value's tree.
+pub fn each_value(text: &str, each: impl FnMut(Json)) -> Result<(), ParseError> {
+    values_of(Parser::new(text), each)
+}
+
+/// Every value a parser's text holds, each handed to `each` as it is read.
+fn values_of(mut parser: Parser, mut each: impl FnMut(Json)) -> Result<(), ParseError> {
     loop {
         parser.skip_ws();
         if parser.pos >= parser.bytes.len() {
