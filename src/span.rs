@@ -112,32 +112,14 @@ struct Checkpoint {
 /// the browser's engine too, which has no vector search (a byte search per line cost more
 /// than the rest of reading a short line there).
 fn line_feeds(bytes: &[u8], mut found: impl FnMut(usize)) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut words = bytes.chunks_exact(8);
-    let mut at = 0;
-    for word in words.by_ref() {
-        let w = u64::from_le_bytes(word.try_into().unwrap()) ^ (ONES * u64::from(b'\n'));
-        // A byte of `w` is zero where the text has a line feed; this sets the high bit of
-        // every zero byte, and perhaps of a byte just above one (checked below).
-        if w.wrapping_sub(ONES) & !w & HIGH != 0 {
-            for (i, b) in word.iter().enumerate() {
-                if *b == b'\n' {
-                    found(at + i);
-                }
-            }
-        }
-        at += 8;
-    }
-    for (i, b) in words.remainder().iter().enumerate() {
-        if *b == b'\n' {
-            found(at + i);
-        }
+    let mut from = 0;
+    while let Some(at) = next_line_feed(bytes, from) {
+        found(at);
+        from = at + 1;
     }
 }
 
-/// The offset of the first line feed in `bytes` at or after `from`, eight bytes at a time (see
-/// [`line_feeds`]).
+/// The offset of the first line feed in `bytes` at or after `from`, eight bytes at a time.
 fn next_line_feed(bytes: &[u8], from: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
