@@ -66,21 +66,18 @@ fn classify(line: &str) -> Class {
     {
         return Class::Message;
     }
-    // Every prompt ends with `$`, `#`, `%`, `>` or a character past ASCII: a line with none of
-    // them (nearly every line of YAML) is a prompt only as a command at its very start.
+    // A command at the very start of an unindented line, with no YAML `: ` in it.
+    if line.len() == t.len() && COMMANDS.iter().any(|c| t.starts_with(c)) && !colon_space(t) {
+        return Class::Prompt;
+    }
+    // Any other prompt ends with `$`, `#`, `%`, `>` or a character past ASCII: a line with none
+    // of them (nearly every line of YAML) is not searched for commands.
     let marked = t
         .bytes()
         .any(|b| matches!(b, b'$' | b'#' | b'%' | b'>') || b >= 0x80);
-    if !marked {
-        if line.len() == t.len() && COMMANDS.iter().any(|c| t.starts_with(c)) && !colon_space(t) {
-            return Class::Prompt;
-        }
-    } else {
+    if marked {
         for i in first_places(t, COMMANDS).into_iter().flatten() {
-            let prefix = &t[..i];
-            if (prefix.is_empty() && line.len() == t.len() && !colon_space(t))
-                || (PROMPT_ENDS.iter().any(|p| prefix.ends_with(p)) && prefix.len() < 120)
-            {
+            if PROMPT_ENDS.iter().any(|p| t[..i].ends_with(p)) && i < 120 {
                 return Class::Prompt;
             }
         }
