@@ -176,40 +176,8 @@ fn analyze_keeping(
     let mut problems = std::collections::BTreeMap::new();
     let mut sources = Vec::new();
     for (index, input) in inputs.iter().enumerate() {
-        let len = input.text.len();
-        // Of a plan, only the clusters' and node pools' resources are built (`json::parse_plan`):
-        // the command line reads larger plans than other inputs.
-        let plan_limit = options.max_plan_bytes.unwrap_or(input::MAX_INPUT_BYTES);
-        let plan = len > input::MAX_INPUT_BYTES
-            && match input.format {
-                Some(format) => format == Format::TerraformPlan,
-                None => input::is_plan(&input.name, &input.text),
-            };
-        let detected = if len > input::MAX_INPUT_BYTES && !(plan && len <= plan_limit) {
-            let mib = |bytes: usize| bytes / (1024 * 1024);
-            let advice = if !plan {
-                "split the input (a cluster's describe output is usually well under 1 MiB)".into()
-            } else if options.max_plan_bytes.is_none() {
-                format!(
-                    "the command line (`gkecheck check PLAN.json`) reads a plan of up to {} MiB",
-                    mib(CLI_MAX_PLAN_BYTES)
-                )
-            } else {
-                "check the plans of smaller root modules".into()
-            };
-            let limit = if plan {
-                plan_limit
-            } else {
-                input::MAX_INPUT_BYTES
-            };
-            Err(input::Problem {
-                offset: 0,
-                message: format!(
-                    "expected at most {} MiB, found {} MiB: {advice}",
-                    mib(limit),
-                    mebibytes(len)
-                ),
-            })
+        let detected = if let Some(problem) = too_large(input, options) {
+            Err(problem)
         } else {
             input
                 .format
@@ -267,6 +235,43 @@ fn analyze_keeping(
             report: std::time::Duration::ZERO,
         },
     }
+}
+
+/// Why an input is too large to read, if it is: over 32 MiB, or, for a Terraform plan (of
+/// which only the clusters' and node pools' resources are built, `json::parse_plan`), over
+/// `options.max_plan_bytes`.
+fn too_large(input: &Input, options: &Options) -> Option<input::Problem> {
+    let len = input.text.len();
+    if len <= input::MAX_INPUT_BYTES {
+        return None;
+    }
+    let plan = match input.format {
+        Some(format) => format == Format::TerraformPlan,
+        None => input::is_plan(&input.name, &input.text),
+    };
+    let mib = |bytes: usize| bytes / (1024 * 1024);
+    let (limit, advice) = match (plan, options.max_plan_bytes) {
+        (false, _) => (
+            input::MAX_INPUT_BYTES,
+            "split the input (a cluster's describe output is usually well under 1 MiB)".into(),
+        ),
+        (true, None) => (
+            input::MAX_INPUT_BYTES,
+            format!(
+                "the command line (`gkecheck check PLAN.json`) reads a plan of up to {} MiB",
+                mib(CLI_MAX_PLAN_BYTES)
+            ),
+        ),
+        (true, Some(limit)) => (limit, "check the plans of smaller root modules".to_string()),
+    };
+    (len > limit).then(|| input::Problem {
+        offset: 0,
+        message: format!(
+            "expected at most {} MiB, found {} MiB: {advice}",
+            mib(limit),
+            mebibytes(len)
+        ),
+    })
 }
 
 /// Bytes as mebibytes with one decimal ("38.3"), in integers: the engine in the page carries
