@@ -10,12 +10,16 @@ mod bench;
 
 /// What a browser loads before the page's first check (HTML, JS, CSS, the first engine,
 /// examples; not the full engine, which comes when an input needs it, nor the TypeScript
-/// declarations), gzipped file by file, must stay within this; so must the single-file page.
+/// declarations), gzipped file by file, must stay within this.
 const BUDGET_GZIP_BYTES: u64 = 400 * 1024;
 /// The page's first engine (gcloud output and plans), gzipped.
 const FIRST_ENGINE_BUDGET: u64 = 250 * 1024;
 /// The full engine (Terraform configuration and fixes too), gzipped.
 const FULL_ENGINE_BUDGET: u64 = 400 * 1024;
+/// The single-file page carries the full engine and the page's own modules, styles, examples
+/// and scenarios (43 KiB of it in December 2026): the engine's budget and 48 KiB for the page,
+/// so that it is the engine's budget, not this one, that holds the engine.
+const SINGLE_FILE_BUDGET: u64 = FULL_ENGINE_BUDGET + 48 * 1024;
 /// Where dist/ holds the full engine, and the page's first one.
 const FULL_ENGINE: &str = "pkg";
 const FIRST_ENGINE: &str = "pkg-gcloud";
@@ -176,7 +180,7 @@ fn dist() -> Result<u64, String> {
         (
             format!("dist/{SINGLE_FILE} (the whole app in one file, counted on its own)"),
             gz(SINGLE_FILE)?,
-            BUDGET_GZIP_BYTES,
+            SINGLE_FILE_BUDGET,
         ),
     ];
     for (what, size, budget) in &checks {
