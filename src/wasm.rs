@@ -76,22 +76,41 @@ fn options() -> Options {
 /// Checks `[{"name", "text", "format"?}, ...]` and returns the report as JSON, the same
 /// object `gkecheck check --format json` prints.
 ///
-/// `options_json`, when given, is `{"passing": "listed" | "counted"}`: "counted" leaves the
-/// passing results out of `results` and only counts them (`passing_listed` is then false).
+/// `options_json`, when given, is `{"passing": "listed" | "counted", "parts": bytes}`, each
+/// member optional: "counted" leaves the passing results out of `results` and only counts them
+/// (`passing_listed` is then false); `parts` returns the report as JSON lines instead (the
+/// report with `results` empty, then arrays of the results of about that many bytes each,
+/// `Report::into_json_parts`), so that a large report can be parsed a piece at a time.
 #[wasm_bindgen(js_name = checkInputs)]
 pub fn check_inputs(inputs_json: &str, options_json: Option<String>) -> Result<String, JsError> {
     let mut options = options();
+    let mut parts = None;
     if let Some(text) = options_json.as_deref().filter(|t| !t.is_empty()) {
-        let wrong = |why: &str| JsError::new(&format!("expected {{\"passing\"}} ({why})"));
+        let wrong =
+            |why: &str| JsError::new(&format!("expected {{\"passing\", \"parts\"}} ({why})"));
         let doc = crate::input::json::parse(text).map_err(|e| wrong(&e.message))?;
         options.passing_counted_only = match doc.get("passing").and_then(|v| v.as_str()) {
             None | Some("listed") => false,
             Some("counted") => true,
             Some(_) => return Err(wrong("passing is listed or counted")),
         };
+        parts = match doc.get("parts") {
+            None => None,
+            Some(v) => match &v.kind {
+                crate::input::json::Kind::Number(n) => match n.parse::<usize>() {
+                    Ok(bytes) if bytes > 0 => Some(bytes),
+                    _ => return Err(wrong("parts is a whole number of bytes above 0")),
+                },
+                _ => return Err(wrong("parts is a number of bytes")),
+            },
+        };
     }
     let report = check(&read_inputs(inputs_json)?, &options);
-    serde_json::to_string(&report).map_err(|e| JsError::new(&e.to_string()))
+    match parts {
+        Some(bytes) => report.to_json_parts(bytes),
+        None => serde_json::to_string(&report),
+    }
+    .map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// The fixes for the same inputs, as `gkecheck fix` makes them: `{"files": [{"name", "text",
