@@ -1,6 +1,6 @@
-import { call, EngineError, engineWarm, startFailure } from './engine-client.js';
+import { call, check, EngineError, engineWarm, startFailure } from './engine-client.js';
 import { $, copy, el } from './dom.js';
-import { docs, editorHooks, goto, input, keepEdits, currentInputs, place, replaceText, LARGE_TEXT, shownLength, updateFileSelect, updateGutter } from './editor.js';
+import { docs, editorHooks, goto, input, keepEdits, currentInputs, place, replaceText, deferText, showDeferred, DEFERRED_TEXT, LARGE_TEXT, shownLength, updateFileSelect, updateGutter } from './editor.js';
 import { exerciseActive, exerciseView, updateExercise } from './exercises.js';
 import { fromFragment } from './share.js';
 import { loadExample, preload } from './files.js';
@@ -105,10 +105,13 @@ async function sendCheck() {
     }
   }, 250);
   try {
-    const report = JSON.parse(await call('checkInputs', inputs, JSON.stringify({ passing })));
+    const report = await check(inputs, { passing });
     if (number !== checkNumber) return;
     failedRequest = null;
     render(exerciseView(report), performance.now() - started);
+    // A deferred paste goes in the text area once the results are painted: after the frame
+    // that paints them and the next one's start.
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(showDeferred, 0)));
     // The reader asked for the passing results while this check ran: check again with them.
     if (!report.passing_listed && passingShown()) scheduleCheck(0);
     await updateExercise();
@@ -227,7 +230,8 @@ function render(report, ms) {
 
 // A paste larger than the engine reads is refused before it reaches the text area, which
 // would take a long time to lay out tens of megabytes; one over LARGE_TEXT characters goes to
-// the read-only viewer instead of the text area (a paste into the viewer replaces its text).
+// the read-only viewer instead of the text area (a paste into the viewer replaces its text);
+// one over DEFERRED_TEXT goes in the text area once its results are drawn.
 function pasted(event) {
   const text = event.clipboardData?.getData('text/plain') ?? '';
   const limit = maxInputBytes;
@@ -245,15 +249,20 @@ function pasted(event) {
     return;
   }
   const intoTextArea = event.currentTarget === input;
-  if (intoTextArea && text.length <= LARGE_TEXT) return;
+  if (intoTextArea && text.length <= DEFERRED_TEXT) return;
   event.preventDefault();
-  const whole = intoTextArea
-    ? input.value.slice(0, input.selectionStart) + text + input.value.slice(input.selectionEnd)
-    : text;
-  replaceText(whole);
+  // The text area's line ends, as the browser's paste makes them.
+  const plain = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  if (intoTextArea) showDeferred();
+  const before = intoTextArea ? input.value.slice(0, input.selectionStart) : '';
+  const whole = intoTextArea ? before + plain + input.value.slice(input.selectionEnd) : plain;
+  if (intoTextArea && whole.length <= LARGE_TEXT) deferText(whole, before.length + plain.length);
+  else replaceText(whole);
   notice.replaceChildren();
   failedRequest = null;
-  scheduleCheck(0);
+  // Sent now, not in a task of its own: a frame could be drawn before that task.
+  clearTimeout(timer);
+  runCheck();
 }
 input.addEventListener('paste', pasted);
 $('viewer').addEventListener('paste', pasted);
@@ -292,7 +301,7 @@ document.addEventListener('keydown', (event) => {
 // For pages and tests that drive the checker directly.
 window.gkecheck = {
   /** Resolves to the report for one text (`format`: auto, gcloud-json, terraform, ...). */
-  check: (text, format = 'auto') => call('checkInputs', [{ name: 'input', text, format }]).then(JSON.parse),
+  check: (text, format = 'auto') => check([{ name: 'input', text, format }]),
   rules: () => call('rulesJson').then(JSON.parse),
   // Makes the engine panic, to show that the page recovers: resolves to true when it did.
   selfTestPanic: () => call('panicTest').then(() => false, (error) => {

@@ -26,6 +26,12 @@ export const LARGE_TEXT = 500_000;
 const MAX_DRAWN = 10_000;
 // The text the viewer shows (line starts, longest line), or null for the text area.
 let large = null;
+// A paste of over DEFERRED_TEXT characters (and up to LARGE_TEXT) is put in the text area only
+// once its results are on screen: laying out 140 KB in a text area takes the browser 100 to
+// 150 ms, which otherwise comes before the answer. Until then the document holds the text and
+// this says where the text area's caret goes: {text, caret}.
+export const DEFERRED_TEXT = 30_000;
+let deferred = null;
 // The place selected in it (UTF-16 offsets), drawn as a mark.
 let marked = null;
 
@@ -75,6 +81,7 @@ function drawViewer() {
 
 /** Shows `text` in the viewer (over LARGE_TEXT characters, unless `editable`) or the text area. */
 function display(text, editable = false) {
+  deferred = null;
   if (text.length > LARGE_TEXT && !editable) {
     // Drawn with a lone carriage return (old Mac line ends) as a line feed, as the engine
     // reads it: the same length, so every offset is the document's own.
@@ -123,9 +130,35 @@ export function replaceText(text) {
   display(plain);
 }
 
+/**
+ * Puts a pasted text in the document shown at once and in the text area later
+ * (`showDeferred`, after the check's results are drawn); `caret` is where the paste ends.
+ */
+export function deferText(text, caret) {
+  docs.list[docs.current].text = text;
+  deferred = { text, caret };
+  // However the check fares, the text is in the text area soon.
+  setTimeout(showDeferred, 500);
+}
+
+/** Puts a deferred paste in the text area, the caret after it, as the browser's paste does. */
+export function showDeferred() {
+  if (!deferred) return;
+  const { text, caret } = deferred;
+  deferred = null;
+  input.value = text;
+  input.setSelectionRange(caret, caret);
+  updateGutter();
+}
+
+/** The text the text area shows, or will once a deferred paste is in it. */
+function areaText() {
+  return deferred ? deferred.text : input.value;
+}
+
 /** The length of the document shown, in UTF-16 code units. */
 export function shownLength() {
-  return large ? large.text.length : input.value.length;
+  return large ? large.text.length : areaText().length;
 }
 
 // The line numbers: only those of the lines in view are drawn (laying out tens of thousands
@@ -139,7 +172,7 @@ export function updateGutter() {
     lineCount = large.starts.length;
   } else {
     let lines = 1;
-    const text = input.value;
+    const text = areaText();
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines += 1;
     lineCount = lines;
   }
@@ -191,7 +224,7 @@ export function show(index, keep = true) {
 
 /** Stores the text area's text in the document it shows (the viewer's cannot change). */
 export function keepEdits() {
-  if (!large) docs.list[docs.current].text = input.value;
+  if (!large) docs.list[docs.current].text = areaText();
 }
 
 /** The inputs to check: every document, with the chosen format when there is one. */
@@ -213,6 +246,7 @@ export function place(inputName, line) {
 
 /** Shows the named input and selects a place in it (a report location: UTF-16 offsets). */
 export function goto(location) {
+  showDeferred();
   const index = docs.list.findIndex((d) => d.name === location.input);
   if (index >= 0 && index !== docs.current) show(index);
   if (large) {
@@ -246,6 +280,8 @@ export function updateFileSelect(report) {
 }
 
 input.addEventListener('scroll', drawGutter);
+// What a person does in the text area acts on the pasted text, not on the one it replaces.
+for (const type of ['keydown', 'pointerdown', 'beforeinput']) input.addEventListener(type, showDeferred);
 new ResizeObserver(drawGutter).observe(input);
 viewer.addEventListener('scroll', () => {
   drawViewer();

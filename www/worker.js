@@ -1,6 +1,7 @@
 // The gkecheck engine in a Web Worker: the page and every embed on it send inputs here, so a
-// large input never blocks typing. Messages: {id, method, args} in, {id, ok, value|error} out,
-// and {warm: true} once the engine is warm (below).
+// large input never blocks typing. Messages: {id, method, args, parts?} in, {id, ok,
+// value|error} out (after {id, part} for each line of the answer, with `parts`), and
+// {warm: true} once the engine is warm (below).
 
 import { engines, warmUpInput } from './engines.js';
 
@@ -35,9 +36,18 @@ function warmUp() {
 }
 
 self.onmessage = async (event) => {
-  const { id, method, args } = event.data;
+  const { id, method, args, parts } = event.data;
   try {
-    self.postMessage({ id, ok: true, value: await engine(method, args) });
+    const value = await engine(method, args);
+    if (parts) {
+      // A report in parts (JSON lines): a message each, so that the page parses each in a
+      // task of its own; then the count.
+      const lines = value.split('\n');
+      for (const part of lines) self.postMessage({ id, part });
+      self.postMessage({ id, ok: true, value: lines.length });
+    } else {
+      self.postMessage({ id, ok: true, value });
+    }
     // After the first check (the page's example), which must not wait for it.
     if (method === 'checkInputs') warmUp();
   } catch (error) {

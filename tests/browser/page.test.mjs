@@ -668,7 +668,7 @@ test('many findings: the worst laid out at once, the rest in short tasks in the 
     box.remove();
     return { atOnce, all, more, after, expected: many.slice(0, 400).map((r) => r.message) };
   });
-  assert.deepEqual(seen.atOnce, { count: 40, layingOut: true, first: 'm 0 0' });
+  assert.deepEqual(seen.atOnce, { count: 16, layingOut: true, first: 'm 0 0' });
   assert.deepEqual(seen.all, seen.expected, 'every finding up to the limit, in the order given');
   // The 40 groups of 10 fill the limit; each of the other 20 offers its findings.
   assert.deepEqual(seen.more, Array(20).fill('Show 10 more results'), 'the groups past the limit offer the rest');
@@ -982,6 +982,106 @@ test('line numbers follow the text area, drawing only the lines in view', async 
   assert.ok(level < 1, `the numbers are ${level}px off their lines`);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('a paste of tens of kilobytes: the answer first, then the text in the text area, the report in parts', async () => {
+  const context = await browser.newContext();
+  // Each message from the engine's worker that carries a part of a report, counted.
+  await context.addInitScript(() => {
+    window.partsReceived = 0;
+    const Original = window.Worker;
+    window.Worker = class extends Original {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', (event) => {
+          if (event.data?.part !== undefined) window.partsReceived += 1;
+        });
+      }
+    };
+  });
+  const { page, errors } = await openUrl(context, URL_);
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  // Twelve clusters of six pools (about 60 KB): in each, pool-0 exposes the node's token.
+  const text = await page.evaluate(() => {
+    const clusters = Array.from({ length: 12 }, (_, c) => ({
+      name: `deferred-${c}`, location: 'europe-west1', workloadIdentityConfig: { workloadPool: 'p.svc.id.goog' },
+      nodePools: Array.from({ length: 6 }, (__, p) => ({
+        name: `pool-${p}`,
+        config: { machineType: 'e2-standard-4', description: 'z'.repeat(400), workloadMetadataConfig: { mode: p === 0 ? 'GCE_METADATA' : 'GKE_METADATA' } },
+      })),
+    }));
+    return JSON.stringify({ clusters }, null, 2);
+  });
+  assert.ok(text.length > 30_000 && text.length < 500_000, `${text.length} characters`);
+  // Pasted between two line feeds: the text area keeps what is around it, and the caret goes
+  // after the paste, as the browser's own paste does.
+  const pasted = await page.evaluate((t) => {
+    const input = document.getElementById('input');
+    input.value = '\n\n';
+    input.setSelectionRange(1, 1);
+    window.partsReceived = 0;
+    const data = new DataTransfer();
+    data.setData('text/plain', t.replaceAll('\n', '\r\n'));
+    const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+    input.dispatchEvent(event);
+    return { prevented: event.defaultPrevented, value: input.value };
+  }, text);
+  assert.ok(pasted.prevented, 'the page puts the text in the text area itself');
+  assert.equal(pasted.value, '\n\n', 'not before the check');
+  await result(page, 'GKE001', 'fail', 'pool-0').first().waitFor();
+  await page.waitForFunction((length) => document.getElementById('input').value.length === length, text.length + 2);
+  const shown = await page.evaluate(() => {
+    const input = document.getElementById('input');
+    return { value: input.value, caret: [input.selectionStart, input.selectionEnd], focused: document.activeElement.id };
+  });
+  assert.equal(shown.value, `\n${text}\n`, 'the text area holds the paste, line ends as LF');
+  assert.deepEqual(shown.caret, [text.length + 1, text.length + 1]);
+  assert.equal(await page.getAttribute('#headline', 'data-pools-total'), '72');
+  assert.equal(await page.getAttribute('#headline', 'data-pools-exposed'), '12');
+
+  // Twelve clusters: their sum first, the clusters that expose the token next, eight at once.
+  const answers = () => page.$$eval('#headline .answer', (list) => list.map((p) => p.textContent));
+  let lines = await answers();
+  assert.equal(lines[0], "Workload metadata, 12 clusters: 60 of 72 node pools run the GKE metadata server; 12 expose the node's token, in 12 clusters.");
+  assert.equal(lines.length, 9);
+  assert.match(lines[1], /cluster deferred-0: 5 of 6 node pools run the GKE metadata server; 1 exposes the node's token: pool-0\./);
+  await page.click('#headline .headline-more');
+  lines = await answers();
+  assert.equal(lines.length, 13);
+  assert.match(lines[12], /cluster deferred-11:/);
+
+  // The report came in parts when it is large: the same report as the engine's whole one.
+  const report = await page.evaluate(async (t) => {
+    const { call, check } = await import('./engine-client.js');
+    const before = window.partsReceived;
+    const inParts = await check([{ name: 'input', text: t, format: 'auto' }], { passing: 'listed' });
+    const whole = JSON.parse(await call('checkInputs', [{ name: 'input', text: t, format: 'auto' }], JSON.stringify({ passing: 'listed' })));
+    return { parts: window.partsReceived - before, same: JSON.stringify(inParts) === JSON.stringify(whole), results: whole.results.length, bytes: JSON.stringify(whole).length };
+  }, text);
+  assert.ok(report.same, 'the parts make the whole report');
+  // A head, then the results in parts of 256 KB and a result more at most.
+  const parts = `${report.parts} parts for ${report.bytes} bytes (${report.results} results)`;
+  assert.ok(report.bytes > 600_000, parts);
+  assert.ok(report.parts >= 3 && report.parts <= 1 + Math.ceil(report.bytes / 262_144), parts);
+
+  // A key pressed before the results puts the paste in the text area first.
+  const other = text.replaceAll('deferred-', 'early-');
+  const early = await page.evaluate((t) => {
+    const input = document.getElementById('input');
+    input.select();
+    const data = new DataTransfer();
+    data.setData('text/plain', t);
+    input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    const before = input.value.length;
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true }));
+    return { before, after: input.value.length };
+  }, other);
+  assert.equal(early.after, other.length);
+  assert.notEqual(early.before, other.length);
+  await result(page, 'GKE001', 'fail', 'pool-0').first().waitFor();
+  await page.waitForSelector('#headline .answer[data-cluster="early-0"]');
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test('a paste of megabytes is shown read-only, the lines in view only, and findings select their place in it', async () => {
