@@ -80,6 +80,10 @@ pub struct Options {
     /// Build no remediation for the findings: for outputs that do not show it (the concise
     /// text, SARIF, GitHub, GitLab, JUnit), which then hold a few hundred bytes a finding.
     pub without_remediation: bool,
+    /// List no remediation, but mark each finding that has one (`remediation_on_request`):
+    /// for the page, which asks for a finding's remediation when a reader opens it (the
+    /// remediation is most of a report: 32 MB of an 8 MB paste's 35).
+    pub remediation_on_request: bool,
     /// Projects of the clusters and node pools of the rest of the check, when this is one part
     /// of it (an input read in parts): what the IAM policies' project is told from.
     pub projects_beside: Vec<String>,
@@ -472,9 +476,12 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
             message: clip_message(o.message),
             resource,
             location: locate(o.at),
+            remediation_on_request: options.remediation_on_request
+                && !options.without_remediation
+                && o.remediation.is_some(),
             remediation: o
                 .remediation
-                .filter(|_| !options.without_remediation)
+                .filter(|_| !options.without_remediation && !options.remediation_on_request)
                 .map(|d| {
                     Box::new(Remediation {
                         summary: d.summary,

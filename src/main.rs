@@ -550,6 +550,7 @@ fn prepare(common: &Common, mut paths: Vec<String>, streaming: bool) -> Result<P
         severity: common.severity.clone(),
         passing_counted_only: false,
         without_remediation: false,
+        remediation_on_request: false,
         projects_beside: Vec::new(),
         max_resources: Some(gkecheck::CLI_MAX_RESOURCES),
         max_plan_bytes: Some(gkecheck::CLI_MAX_PLAN_BYTES),

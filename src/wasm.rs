@@ -76,24 +76,45 @@ fn options() -> Options {
 /// Checks `[{"name", "text", "format"?}, ...]` and returns the report as JSON, the same
 /// object `gkecheck check --format json` prints.
 ///
-/// `options_json`, when given, is `{"passing": "listed" | "counted", "parts": bytes}`, each
-/// member optional: "counted" leaves the passing results out of `results` and only counts them
-/// (`passing_listed` is then false); `parts` returns the report as JSON lines instead (the
-/// report with `results` empty, then arrays of the results of about that many bytes each,
-/// `Report::into_json_parts`), so that a large report can be parsed a piece at a time.
+/// `options_json`, when given, is `{"passing", "remediation", "rules", "parts"}`, each member
+/// optional:
+/// - `passing`: "listed" (the default) or "counted", which leaves the passing results out of
+///   `results` and only counts them (`passing_listed` is then false);
+/// - `remediation`: "listed" (the default) or "on-request", which leaves each finding's
+///   remediation out and marks the findings that have one (`remediation_on_request`);
+/// - `rules`: the only rules to run, by id or name (all when absent);
+/// - `parts`: a number of bytes; the report then comes as JSON lines (the report with
+///   `results` empty, then arrays of the results of about that many bytes each,
+///   `Report::to_json_parts`), so that a large report can be parsed a piece at a time.
 #[wasm_bindgen(js_name = checkInputs)]
 pub fn check_inputs(inputs_json: &str, options_json: Option<String>) -> Result<String, JsError> {
     let mut options = options();
     let mut parts = None;
     if let Some(text) = options_json.as_deref().filter(|t| !t.is_empty()) {
-        let wrong =
-            |why: &str| JsError::new(&format!("expected {{\"passing\", \"parts\"}} ({why})"));
+        let wrong = |why: &str| {
+            JsError::new(&format!(
+                "expected {{\"passing\", \"remediation\", \"rules\", \"parts\"}} ({why})"
+            ))
+        };
         let doc = crate::input::json::parse(text).map_err(|e| wrong(&e.message))?;
         options.passing_counted_only = match doc.get("passing").and_then(|v| v.as_str()) {
             None | Some("listed") => false,
             Some("counted") => true,
             Some(_) => return Err(wrong("passing is listed or counted")),
         };
+        options.remediation_on_request = match doc.get("remediation").and_then(|v| v.as_str()) {
+            None | Some("listed") => false,
+            Some("on-request") => true,
+            Some(_) => return Err(wrong("remediation is listed or on-request")),
+        };
+        if let Some(rules) = doc.get("rules") {
+            let list = rules.as_array().ok_or_else(|| wrong("rules is a list"))?;
+            options.select = list
+                .iter()
+                .map(|r| r.as_str().map(str::to_string))
+                .collect::<Option<_>>()
+                .ok_or_else(|| wrong("rules is a list of rule ids or names"))?;
+        }
         parts = match doc.get("parts") {
             None => None,
             Some(v) => match &v.kind {

@@ -152,6 +152,73 @@ fn counting_passing_results_changes_nothing_else() {
             gkecheck::formats::gitlab(&bare),
             gkecheck::formats::gitlab(&all)
         );
+        // Remediation on request, as the page asks: each finding as it was, its remediation
+        // left out and marked, and nothing else of the report changed.
+        let on_request = check(
+            &inputs,
+            &Options {
+                passing_counted_only: true,
+                remediation_on_request: true,
+                ..Options::default()
+            },
+        );
+        assert_eq!(on_request.results.len(), counted.results.len(), "{names:?}");
+        for (asked, whole) in on_request.results.iter().zip(&counted.results) {
+            assert!(asked.remediation.is_none(), "{names:?}");
+            assert_eq!(
+                asked.remediation_on_request,
+                whole.remediation.is_some(),
+                "{names:?}"
+            );
+            let back = gkecheck::report::Finding {
+                remediation: whole.remediation.clone(),
+                remediation_on_request: false,
+                ..asked.clone()
+            };
+            assert_eq!(&back, whole, "{names:?}");
+        }
+        assert!(counted.results.iter().all(|r| !r.remediation_on_request));
+        assert_eq!(on_request.summary, counted.summary, "{names:?}");
+        assert_eq!(on_request.headline, counted.headline, "{names:?}");
+        assert_eq!(on_request.inputs, counted.inputs, "{names:?}");
+        assert_eq!(on_request.waivers, counted.waivers, "{names:?}");
+        let json = serde_json::to_string(&on_request).unwrap();
+        assert_eq!(
+            json.matches("\"remediation_on_request\":true").count(),
+            counted
+                .results
+                .iter()
+                .filter(|r| r.remediation.is_some())
+                .count(),
+            "{names:?}"
+        );
+        assert!(!serde_json::to_string(&counted)
+            .unwrap()
+            .contains("remediation_on_request"));
+        // What the page then asks for a finding's remediation: a check of its rule alone
+        // gives the same finding, with the same remediation.
+        for rule in on_request
+            .results
+            .iter()
+            .filter(|r| r.remediation_on_request)
+            .map(|r| r.rule)
+        {
+            let alone = check(
+                &inputs,
+                &Options {
+                    passing_counted_only: true,
+                    select: vec![rule.to_string()],
+                    ..Options::default()
+                },
+            );
+            let of_rule: Vec<_> = counted
+                .results
+                .iter()
+                .filter(|r| r.rule == rule)
+                .cloned()
+                .collect();
+            assert_eq!(alone.results, of_rule, "{names:?} {rule}");
+        }
         // JUnit lists what passes too.
         let bare_listed = check(
             &inputs,

@@ -105,9 +105,12 @@ async function sendCheck() {
     }
   }, 250);
   try {
-    const report = await check(inputs, { passing });
+    // Each finding's remediation is asked for when it is opened (remediationOf): most of a
+    // report is remediation, and most is never opened.
+    const report = await check(inputs, { passing, remediation: 'on-request' });
     if (number !== checkNumber) return;
     failedRequest = null;
+    checkedInputs = inputs;
     render(exerciseView(report), performance.now() - started);
     // A deferred paste goes in the text area once the results are painted: after the frame
     // that paints them and the next one's start.
@@ -149,6 +152,20 @@ for (const id of ['hide-passing', 'filter-status', 'filter-severity', 'filter-ru
   });
 }
 
+// The inputs of the report shown, for its findings' remediation.
+let checkedInputs = [];
+
+/**
+ * A finding's remediation, from a check of the same inputs by its rule alone (the same
+ * findings, with their remediation), or null when the finding is not there.
+ */
+async function remediationOf(finding) {
+  const report = await check(checkedInputs, { passing: 'counted', rules: [finding.rule] });
+  const same = report.results.find((r) => r.status === finding.status && r.resource.address === finding.resource.address &&
+    r.location.input === finding.location.input && r.location.offset === finding.location.offset && r.message === finding.message);
+  return same?.remediation ?? null;
+}
+
 // How the page's findings link back: "Line N" selects the place in the editor and "About"
 // opens the rules reference; Escape returns to the finding.
 const HOST = {
@@ -161,6 +178,7 @@ const HOST = {
     returnTo = from;
     showRule(rule);
   },
+  remediation: remediationOf,
   waivers: true,
 };
 

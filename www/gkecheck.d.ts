@@ -82,6 +82,11 @@ export interface Finding {
   location: Location;
   /** For failing and unknown results. */
   remediation: Remediation | null;
+  /**
+   * Present (true) only in a report made with `{"remediation": "on-request"}`: this result has
+   * a remediation, left out of the report.
+   */
+  remediation_on_request?: true;
   suppression: Suppression | null;
 }
 

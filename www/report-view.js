@@ -145,6 +145,8 @@ function manyClusters(lines) {
  *   place(input, line)  the words for a place ("Line 3", "main.tf, line 3")
  *   goto(location)      selects a place in the input; no "Line N" button without it
  *   about(rule, from)   opens the rule's documentation; no "About" button without it
+ *   remediation(r)      resolves to a finding's remediation, for a report made with
+ *                       remediation on request (the fix is asked for when first opened)
  *   waivers             offer "Accept this risk" on failures
  *   hidePassing         leave passing results out, saying how many
  *   passing             when `results` does not list passing results (a report with
@@ -177,18 +179,24 @@ export function renderResults(box, results, host) {
   const steps = [];
   let budget = host.limit ?? 400;
   for (let [cluster, list] of groups) {
-    const section = el('section', 'cluster-group');
-    section.dataset.cluster = cluster;
+    // Each group's elements are made in its first step: a list of a thousand clusters would
+    // otherwise make them all before the first is shown.
+    let section = null;
     const worst = list.some((r) => r.status === 'fail') ? 'failing' : list.some((r) => r.status === 'unknown') ? 'unknown' : 'passing';
-    section.append(el('h3', '', cluster ? `Cluster ${cluster} (${worst})` : `Node pools whose cluster is not in the input (${worst})`));
+    let passing = 0;
     if (host.hidePassing) {
-      const passing = counted.get(cluster) ?? list.filter((r) => r.status === 'pass').length;
+      passing = counted.get(cluster) ?? list.filter((r) => r.status === 'pass').length;
       list = list.filter((r) => r.status !== 'pass');
-      if (passing) section.append(el('p', 'hidden-passing', `${passing} passing not shown.`));
     }
     const limit = Math.max(budget, 0);
     budget -= Math.min(list.length, limit);
-    steps.push({ run: () => box.append(section) });
+    steps.push({ run: () => {
+      section = el('section', 'cluster-group');
+      section.dataset.cluster = cluster;
+      section.append(el('h3', '', cluster ? `Cluster ${cluster} (${worst})` : `Node pools whose cluster is not in the input (${worst})`));
+      if (passing) section.append(el('p', 'hidden-passing', `${passing} passing not shown.`));
+      box.append(section);
+    } });
     for (const r of list.slice(0, limit)) steps.push({ finding: true, run: () => section.append(resultElement(r, host)) });
     if (list.length > limit) {
       const rest = list.slice(limit);
@@ -275,8 +283,8 @@ export function resultElement(r, host) {
     const w = r.suppression;
     item.append(el('p', 'waived', `Waived by ${w.source}${w.until ? ` until ${w.until}` : ''}: ${w.reason}`));
   }
-  if (r.remediation && r.status !== 'suppressed') {
-    item.append(fixElement(r.remediation, host));
+  if ((r.remediation || r.remediation_on_request) && r.status !== 'suppressed') {
+    item.append(fixElement(r, host));
     if (host.waivers) item.append(waiverElement(r, host));
   }
   return item;
@@ -294,10 +302,29 @@ function lazy(box, fill) {
   return box;
 }
 
-function fixElement(fix, host) {
+// A finding of a report made with remediation on request has none in it: the host's
+// remediation(finding) resolves to it when the fix is first opened.
+function fixElement(r, host) {
   const box = el('details', 'fix');
   box.append(el('summary', '', 'How to fix'));
-  return lazy(box, () => fillFix(box, fix, host));
+  return lazy(box, () => {
+    if (r.remediation) {
+      fillFix(box, r.remediation, host);
+      return;
+    }
+    box.querySelector('.fix-waiting')?.remove();
+    const waiting = el('p', 'fix-waiting', 'Preparing the fix…');
+    box.append(waiting);
+    Promise.resolve(host.remediation?.(r)).then((fix) => {
+      if (!fix) throw new Error('the input changed since it was checked');
+      waiting.remove();
+      r.remediation = fix;
+      fillFix(box, fix, host);
+    }).catch((error) => {
+      waiting.textContent = `The fix could not be made (${error?.message ?? error}): close and open it again.`;
+      delete box.dataset.filled;
+    });
+  });
 }
 
 function fillFix(box, fix, host) {

@@ -171,6 +171,10 @@ pub struct Finding {
     /// Boxed, as most results have none: a report of an organization holds a few hundred
     /// thousand findings.
     pub remediation: Option<Box<Remediation>>,
+    /// The finding has a remediation, left out of this report to be asked for when it is
+    /// shown (`Options::remediation_on_request`, the page's); written only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub remediation_on_request: bool,
     /// For a suppressed result: the waiver.
     pub suppression: Option<Box<Suppression>>,
 }
