@@ -14,9 +14,10 @@ const load = async (dir) => {
 };
 const inputs = JSON.stringify(files.map((f) => ({ name: basename(f), text: readFileSync(f, 'utf8'), format: 'auto' })));
 const { NEEDS_FULL } = await import(new URL(`file://${dist}/engines.js`).href);
-// The page's own call: passing results counted, not listed (the page's default). The first
-// call includes compiling the Wasm to fast code; the figure is the median of three more.
-const options = JSON.stringify({ passing: 'counted' });
+// The page's own call: passing results counted, not listed (the page's default), each
+// finding's remediation left for when it is opened, the report in parts. The first call
+// includes compiling the Wasm to fast code; the figure is the median of three more.
+const options = JSON.stringify({ passing: 'counted', remediation: 'on-request', parts: 262144 });
 try {
   let engine = 'pkg-gcloud';
   let glue = await load(engine);
@@ -36,7 +37,9 @@ try {
   }
   // Three more when each takes under two seconds.
   const warm = first.ms < 2000 ? [call(), call(), call()].map((r) => r.ms).sort((a, b) => a - b) : [first.ms];
-  const parsed = JSON.parse(first.report);
+  // The report in parts (JSON lines), put together as the page does.
+  const [parsed, ...parts] = first.report.split('\n').map((line) => JSON.parse(line));
+  parsed.results = parts.flat();
   console.log(JSON.stringify({
     engine,
     first_ms: first.ms,
