@@ -117,7 +117,7 @@ export function renderHeadline(box, report, { results, shown = report.results } 
 }
 
 // The most clusters whose answers the headline gives at once (each its own line).
-const HEADLINE_CLUSTERS = 8;
+const HEADLINE_CLUSTERS = 5;
 
 /** 1,234,567: a count in thousands (toLocaleString's first call takes 30 ms, loading locale data). */
 function grouped(n) {
@@ -236,9 +236,10 @@ export function renderResults(box, results, host) {
   if (!finished()) setTimeout(rest, 0);
 }
 
-// How many findings are laid out at once (more than a screen holds), and how long each later
-// task lays out more: 400 findings took 30 ms of script and as long again of layout at once.
-const FIRST_LAID_OUT = 16;
+// How many findings are laid out at once (what the results panel shows on a large screen, below
+// the headline), and how long each later task lays out more: 400 findings took 30 ms of script
+// and as long again of layout at once.
+const FIRST_LAID_OUT = 8;
 const SLICE_MS = 6;
 // The run of renderResults each box is laying out, if any.
 const layingOut = new WeakMap();
