@@ -106,6 +106,20 @@ test('pasting a cluster checks it, the fix can be copied, and a click selects th
   assert.ok(commands.includes('gcloud container node-pools update batch --cluster=shop-prod --location=europe-west1 --project=acme-shop-prod --workload-metadata=GKE_METADATA'), commands.join('\n'));
   assert.ok(commands.includes('gcloud container clusters update shop-prod --location=europe-west1 --project=acme-shop-prod --workload-pool=acme-shop-prod.svc.id.goog'));
 
+  // Terraform's fix comes from the full engine, asked for when it is opened, as gcloud's.
+  await paste(page, example('terraform-cluster.tf'));
+  await page.waitForFunction(() => document.getElementById('detected').textContent === 'Detected: Terraform');
+  const tfBatch = result(page, 'GKE001', 'fail', 'batch');
+  await tfBatch.locator('details.fix summary').first().click();
+  await tfBatch.locator('details.fix pre').first().waitFor();
+  const hcl = await tfBatch.locator('pre').allTextContents();
+  assert.ok(hcl.includes('workload_metadata_config {\n  mode = "GKE_METADATA"\n}'), hcl.join('\n---\n'));
+  // The full engine is all it fetched.
+  assert.deepEqual(requests.slice(loaded).map((u) => new URL(u).pathname), ['/pkg/gkecheck.js', '/pkg/gkecheck_bg.wasm']);
+  const withFull = requests.length;
+  await paste(page, text);
+  await page.waitForFunction(() => document.getElementById('detected').textContent === 'Detected: gcloud JSON');
+
   await batch.locator('button.goto').first().click();
   const selected = await page.evaluate(() => {
     const input = document.getElementById('input');
@@ -117,7 +131,7 @@ test('pasting a cluster checks it, the fix can be copied, and a click selects th
   await page.locator('#input').press('End');
   await page.keyboard.type(' ');
   await page.waitForTimeout(300);
-  assert.deepEqual(requests.slice(loaded), [], 'no request after load');
+  assert.deepEqual(requests.slice(withFull), [], 'no request after load');
   assert.deepEqual(requests.filter((u) => new URL(u).origin !== ORIGIN), []);
   assert.deepEqual(errors, []);
   await page.close();
