@@ -82,7 +82,7 @@ pub struct Options {
     pub without_remediation: bool,
     /// List no remediation, but mark each finding that has one (`remediation_on_request`):
     /// for the page, which asks for a finding's remediation when a reader opens it (the
-    /// remediation is most of a report: 32 MB of an 8 MB paste's 35).
+    /// remediation is most of a report: 19 MB of the 32 MB report of an 8 MB paste).
     pub remediation_on_request: bool,
     /// Projects of the clusters and node pools of the rest of the check, when this is one part
     /// of it (an input read in parts): what the IAM policies' project is told from.

@@ -364,7 +364,9 @@ impl Report {
     }
 }
 
-/// `whole`, a report written by serde_json (compact), as `Report::to_json_parts` gives it.
+/// Cuts `whole`, a report serde_json wrote compactly, into the JSON lines
+/// `Report::to_json_parts` gives: at the commas between the results, found by a scan that
+/// skips what is inside strings.
 fn json_parts(whole: &str, part_bytes: usize) -> String {
     let bytes = whole.as_bytes();
     // The places of the commas between the results, and the results' brackets.
