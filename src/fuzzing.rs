@@ -44,6 +44,20 @@ pub fn check_auto(data: &[u8]) {
         v1,
         "version 2 expands to version 1"
     );
+    // The page's report in parts: every line one JSON value, the results joined the whole.
+    let parts = report.to_json_parts(1 + text.len() % 4096).expect("the parts serialise");
+    let mut lines = parts.split('\n');
+    let mut joined: serde_json::Value =
+        serde_json::from_str(lines.next().expect("a first line")).expect("the head is JSON");
+    let mut results = Vec::new();
+    for line in lines {
+        match serde_json::from_str(line).expect("each part is JSON") {
+            serde_json::Value::Array(list) => results.extend(list),
+            other => panic!("a part that is not a list: {other}"),
+        }
+    }
+    joined["results"] = serde_json::Value::Array(results);
+    assert_eq!(joined, v1, "the parts join to the report");
     write_text(&report, &[Input::new("input", text)]);
     let _ = crate::script::script(&report);
     let _ = crate::redact::redact("input", text, None);
