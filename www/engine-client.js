@@ -3,7 +3,7 @@
 // own thread. Either way an internal error in the engine rejects that call and the next call
 // gets a fresh engine.
 
-import { engines, invoke } from './engines.js';
+import { engines, invoke, PART_BYTES } from './engines.js';
 
 const here = import.meta.url;
 let worker = null;
@@ -160,10 +160,9 @@ export function startFailure(error) {
   return null;
 }
 
-// The size of each part of a report (bytes of JSON): the page's thread parses one in a few
-// milliseconds, where the whole report of an 8 MB paste (32 MB: every failing result with its
-// remediation) took it 150 ms, with typing blocked.
-const PART_BYTES = 256 * 1024;
+// PART_BYTES, the size of each part of a report (bytes of JSON): the page's thread parses one
+// in a few milliseconds, where the whole report of an 8 MB paste (32 MB: every failing result
+// with its remediation) took it 150 ms, with typing blocked.
 
 /**
  * Checks inputs `[{name, text, format}]` and resolves to the report object; `options` are

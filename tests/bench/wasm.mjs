@@ -13,11 +13,11 @@ const load = async (dir) => {
   return glue;
 };
 const inputs = JSON.stringify(files.map((f) => ({ name: basename(f), text: readFileSync(f, 'utf8'), format: 'auto' })));
-const { NEEDS_FULL } = await import(new URL(`file://${dist}/engines.js`).href);
+const { NEEDS_FULL, PAGE_CHECK } = await import(new URL(`file://${dist}/engines.js`).href);
 // The page's own call: passing results counted, not listed (the page's default), each
 // finding's remediation left for when it is opened, the report in parts. The first call
 // includes compiling the Wasm to fast code; the figure is the median of three more.
-const options = JSON.stringify({ passing: 'counted', remediation: 'on-request', parts: 262144 });
+const options = JSON.stringify(PAGE_CHECK);
 try {
   let engine = 'pkg-gcloud';
   let glue = await load(engine);
