@@ -45,7 +45,9 @@ pub fn check_auto(data: &[u8]) {
         "version 2 expands to version 1"
     );
     // The page's report in parts: every line one JSON value, the results joined the whole.
-    let parts = report.to_json_parts(1 + text.len() % 4096).expect("the parts serialise");
+    let parts = report
+        .to_json_parts(1 + text.len() % 4096)
+        .expect("the parts serialise");
     let mut lines = parts.split('\n');
     let mut joined: serde_json::Value =
         serde_json::from_str(lines.next().expect("a first line")).expect("the head is JSON");
