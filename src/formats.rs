@@ -447,17 +447,26 @@ fn xml(text: &str) -> String {
 /// `<failure>` with the message and place; an unknown result an `<error>` (it could not be
 /// judged); a waived one `<skipped>` with the waiver's reason.
 pub fn junit(report: &Report) -> String {
+    let mut out = Vec::new();
+    junit_to(report, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("the report's texts are UTF-8")
+}
+
+/// [`junit`], written to `out` as it is made: JUnit lists every passing result, and the XML of
+/// an organization's export is a few hundred megabytes the command line need not hold.
+pub fn junit_to<W: std::io::Write>(report: &Report, out: &mut W) -> std::io::Result<()> {
     let mut ids: Vec<&str> = report.results.iter().map(|r| r.rule).collect();
     ids.sort_unstable();
     ids.dedup();
     let count = |s: Status| report.results.iter().filter(|r| r.status == s).count();
-    let mut out = format!(
+    write!(
+        out,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gkecheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
         report.results.len(),
         count(Status::Fail),
         count(Status::Unknown),
         count(Status::Suppressed)
-    );
+    )?;
     for id in ids {
         let mut cases: Vec<&Finding> = report.results.iter().filter(|r| r.rule == id).collect();
         cases.sort_by(|a, b| {
@@ -469,55 +478,60 @@ pub fn junit(report: &Report) -> String {
         });
         let of = |s: Status| cases.iter().filter(|r| r.status == s).count();
         let title = rule_of(id).map_or("", |r| r.title);
-        out.push_str(&format!(
-            "  <testsuite name=\"{id} {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
+        writeln!(
+            out,
+            "  <testsuite name=\"{id} {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
             xml(cases.first().map_or("", |r| r.name)),
             cases.len(),
             of(Status::Fail),
             of(Status::Unknown),
             of(Status::Suppressed)
-        ));
+        )?;
         for r in cases {
-            let place = format!(
-                "{}:{}:{}",
-                r.location.input, r.location.line, r.location.column
-            );
-            out.push_str(&format!(
+            write!(
+                out,
                 "    <testcase classname=\"{id}\" name=\"{}\" file=\"{}\" line=\"{}\">",
                 xml(&r.resource.address),
                 xml(&r.location.input),
                 r.location.line
-            ));
-            let body = format!("{place}: {}\n{}", text(r), title);
+            )?;
+            let body = || {
+                format!(
+                    "{}:{}:{}: {}\n{}",
+                    r.location.input,
+                    r.location.line,
+                    r.location.column,
+                    text(r),
+                    title
+                )
+            };
             match r.status {
                 Status::Pass => {}
-                Status::Fail => out.push_str(&format!(
+                Status::Fail => write!(
+                    out,
                     "\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    ",
                     xml(&r.message),
                     r.severity.as_str(),
-                    xml(&body)
-                )),
-                Status::Unknown => out.push_str(&format!(
+                    xml(&body())
+                )?,
+                Status::Unknown => write!(
+                    out,
                     "\n      <error message=\"{}\" type=\"unknown\">{}</error>\n    ",
                     xml(&text(r)),
-                    xml(&body)
-                )),
+                    xml(&body())
+                )?,
                 Status::Suppressed => {
                     let why = r.suppression.as_ref().map_or(String::new(), |s| {
                         format!("waived by {}: {}", s.source, s.reason)
                     });
-                    out.push_str(&format!(
-                        "\n      <skipped message=\"{}\"/>\n    ",
-                        xml(&why)
-                    ));
+                    write!(out, "\n      <skipped message=\"{}\"/>\n    ", xml(&why))?;
                 }
             }
-            out.push_str("</testcase>\n");
+            out.write_all(b"</testcase>\n")?;
         }
-        out.push_str("  </testsuite>\n");
+        out.write_all(b"  </testsuite>\n")?;
     }
-    out.push_str("</testsuites>\n");
-    out
+    out.write_all(b"</testsuites>\n")
 }
 
 /// A workflow command's data: `%`, CR and LF escaped.

@@ -820,6 +820,8 @@ fn peak_kib() -> Option<u64> {
 enum Written {
     Text(String),
     Report(u8),
+    /// JUnit XML, written as it is made.
+    Junit,
 }
 
 impl Written {
@@ -842,6 +844,7 @@ impl Written {
                 serde_json::to_writer(&mut *out, &compact).map_err(std::io::Error::from)?;
                 out.write_all(b"\n")?;
             }
+            Written::Junit => gkecheck::formats::junit_to(report, out)?,
         }
         out.flush()
     }
@@ -892,7 +895,7 @@ fn write_report(
                 env!("CARGO_PKG_VERSION"),
                 emit.rule_docs,
             )),
-            OutputFormat::Junit => Written::Text(gkecheck::formats::junit(report)),
+            OutputFormat::Junit => Written::Junit,
             OutputFormat::Github => Written::Text(gkecheck::formats::github(report)),
             OutputFormat::Gitlab => Written::Text(gkecheck::formats::gitlab(report)),
         })
