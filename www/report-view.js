@@ -132,11 +132,15 @@ function manyClusters(lines) {
   const total = sum((h) => h.pools_total);
   const exposed = sum((h) => h.pools_exposed.length);
   const unknown = sum((h) => h.pools_unknown.length);
-  let text = `Workload metadata, ${count(lines.length, 'cluster')}: ${grouped(sum((h) => h.pools_protected))} of ${count(total, 'node pool')} ${total === 1 ? 'runs' : 'run'} the GKE metadata server`;
-  if (exposed) text += `; ${grouped(exposed)} ${exposed === 1 ? 'exposes' : 'expose'} the node's token, in ${count(clusters((h) => h.pools_exposed.length), 'cluster')}`;
-  if (unknown) text += `; ${grouped(unknown)} unknown, in ${count(clusters((h) => h.pools_unknown.length), 'cluster')}`;
+  const autopilot = lines.filter((h) => h.autopilot).length;
+  const parts = [];
+  if (total) parts.push(`${grouped(sum((h) => h.pools_protected))} of ${count(total, 'node pool')} ${total === 1 ? 'runs' : 'run'} the GKE metadata server`);
+  if (autopilot) parts.push(`${count(autopilot, 'Autopilot cluster')} ${autopilot === 1 ? 'runs' : 'run'} ${total ? 'it' : 'the GKE metadata server'} on every node`);
+  if (!total && !autopilot) parts.push('no node pool in the input');
+  if (exposed) parts.push(`${grouped(exposed)} ${exposed === 1 ? 'exposes' : 'expose'} the node's token, in ${count(clusters((h) => h.pools_exposed.length), 'cluster')}`);
+  if (unknown) parts.push(`${grouped(unknown)} unknown, in ${count(clusters((h) => h.pools_unknown.length), 'cluster')}`);
   const state = exposed ? 'exposed' : unknown ? 'unknown' : 'protected';
-  return el('p', `answer ${state} answer-sum`, `${text}.`);
+  return el('p', `answer ${state} answer-sum`, `Workload metadata, ${count(lines.length, 'cluster')}: ${parts.join('; ')}.`);
 }
 
 /**
