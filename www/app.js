@@ -1,4 +1,5 @@
 import { call, check, EngineError, engineWarm, startFailure } from './engine-client.js';
+import { PAGE_CHECK } from './engines.js';
 import { $, copy, el } from './dom.js';
 import { docs, editorHooks, goto, input, keepEdits, currentInputs, place, replaceText, deferText, showDeferred, DEFERRED_TEXT, LARGE_TEXT, shownLength, updateFileSelect, updateGutter } from './editor.js';
 import { exerciseActive, exerciseView, updateExercise } from './exercises.js';
@@ -105,9 +106,10 @@ async function sendCheck() {
     }
   }, 250);
   try {
-    // Each finding's remediation is asked for when it is opened (remediationOf): most of a
-    // report is remediation, and most is never opened.
-    const report = await check(inputs, { passing, remediation: 'on-request' });
+    // The page's own check (PAGE_CHECK, which the worker's warm-up and the bench make too):
+    // each finding's remediation is asked for when it is opened (remediationOf), as most of a
+    // report is remediation and most is never opened.
+    const report = await check(inputs, { ...PAGE_CHECK, passing });
     if (number !== checkNumber) return;
     failedRequest = null;
     checkedInputs = inputs;
