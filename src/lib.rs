@@ -15,6 +15,7 @@ pub mod exercise;
 pub mod formats;
 #[cfg(all(feature = "terraform", not(target_arch = "wasm32")))]
 pub mod fuzzing;
+pub mod hash;
 pub mod input;
 pub mod model;
 // Organization policy constraints, written by the command line and the page.

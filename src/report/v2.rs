@@ -7,9 +7,10 @@
 
 use super::{Finding, Headline, InputReport, Location, Report, Resource, Severity, Status};
 use super::{Remediation, Step, Summary, Suppression, WaiverReport};
+use crate::hash::FastMap;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// The fields of a resource a template may name, in the order they are tried where two
 /// values of the same length match at one place.
@@ -139,15 +140,15 @@ struct ResultEntry<'a> {
 #[derive(Default)]
 struct Tables<'a> {
     files: Vec<&'a str>,
-    file_index: HashMap<&'a str, usize>,
+    file_index: FastMap<&'a str, usize>,
     rules: BTreeMap<&'static str, RuleEntry>,
     resources: Vec<ResourceEntry<'a>>,
-    resource_index: HashMap<&'a Resource, usize>,
+    resource_index: FastMap<&'a Resource, usize>,
     texts: Vec<String>,
-    text_index: HashMap<String, usize>,
+    text_index: FastMap<String, usize>,
     scratch: String,
     remediations: Vec<RemediationEntry>,
-    remediation_index: HashMap<RemediationEntry, usize>,
+    remediation_index: FastMap<RemediationEntry, usize>,
 }
 
 impl<'a> Tables<'a> {
