@@ -34,7 +34,7 @@ fn write_text(report: &crate::report::Report, inputs: &[Input]) {
 /// 2 expands to version 1 exactly; redaction works.
 pub fn check_auto(data: &[u8]) {
     let Some(text) = text(data) else { return };
-    let report = check(&[Input::new("input", text)], &Options::default());
+    let mut report = check(&[Input::new("input", text)], &Options::default());
     let v1: serde_json::Value = serde_json::to_value(&report).expect("the report serialises");
     let v2 = serde_json::to_string(&crate::report::v2::ReportV2::of(&report))
         .expect("version 2 serialises");

@@ -126,7 +126,7 @@ pub fn check_inputs(inputs_json: &str, options_json: Option<String>) -> Result<S
             },
         };
     }
-    let report = check(&read_inputs(inputs_json)?, &options);
+    let mut report = check(&read_inputs(inputs_json)?, &options);
     match parts {
         Some(bytes) => report.to_json_parts(bytes),
         None => serde_json::to_string(&report),

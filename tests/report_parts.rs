@@ -43,6 +43,23 @@ fn joined(parts: &str) -> (Value, Vec<usize>) {
     (report, lengths)
 }
 
+/// The whole report's text put back from its parts: the results' arrays joined into the
+/// first line's empty `results`. Compact JSON escapes every quote inside a string, so
+/// `"results":[]` is the key and its empty list.
+fn rebuilt(parts: &str) -> String {
+    let mut lines = parts.split('\n');
+    let head = lines.next().unwrap();
+    let results: Vec<&str> = lines
+        .map(|l| l.strip_prefix('[').unwrap().strip_suffix(']').unwrap())
+        .collect();
+    assert_eq!(head.matches("\"results\":[]").count(), 1, "{head}");
+    head.replacen(
+        "\"results\":[]",
+        &format!("\"results\":[{}]", results.join(",")),
+        1,
+    )
+}
+
 #[test]
 fn parts_join_to_the_whole_report() {
     let inputs = example_inputs();
@@ -51,7 +68,7 @@ fn parts_join_to_the_whole_report() {
             passing_counted_only,
             ..Options::default()
         };
-        let report = check(&inputs, &options);
+        let mut report = check(&inputs, &options);
         let whole: Value = serde_json::to_value(&report).unwrap();
         let results = report.results.len();
         assert!(results > 20, "the examples give {results} results");
@@ -60,12 +77,28 @@ fn parts_join_to_the_whole_report() {
             let parts = report.to_json_parts(part_bytes).unwrap();
             let (back, lengths) = joined(&parts);
             assert_eq!(back, whole, "part size {part_bytes}");
+            // Byte for byte the report `to_string` writes, cut between results.
+            assert_eq!(
+                rebuilt(&parts),
+                serde_json::to_string(&report).unwrap(),
+                "part size {part_bytes}"
+            );
             // Each line but the last holds the part size, and one result less would not.
-            for &length in &lengths[..lengths.len() - 1] {
+            for (line, &length) in parts.split('\n').skip(1).zip(&lengths[..lengths.len() - 1]) {
                 assert!(
                     length >= part_bytes,
                     "a part of {length} bytes, size {part_bytes}"
                 );
+                // Its content without its last result (and that result's comma) is short of it.
+                let list: Vec<Value> = serde_json::from_str(line).unwrap();
+                if list.len() > 1 {
+                    let last = serde_json::to_string(list.last().unwrap()).unwrap().len();
+                    let content = length - 2;
+                    assert!(
+                        content - last - 1 < part_bytes,
+                        "a part that would have held the size without its last result, size {part_bytes}"
+                    );
+                }
             }
             let expected = match part_bytes {
                 1 => results..=results,
@@ -84,7 +117,7 @@ fn parts_join_to_the_whole_report() {
 
 #[test]
 fn a_report_without_results_is_one_line() {
-    let report = check(&[Input::new("empty.json", "{}")], &Options::default());
+    let mut report = check(&[Input::new("empty.json", "{}")], &Options::default());
     assert!(report.results.is_empty());
     let whole = serde_json::to_string(&report).unwrap();
     assert_eq!(report.to_json_parts(100).unwrap(), whole);
@@ -103,7 +136,7 @@ fn texts_that_look_like_the_report_stay_inside_their_result() {
         let text = format!(
             "{{\"name\": \"{name}\", \"nodePools\": [{{\"name\": \"{name}\", \"config\": {{}}}}, {{\"name\": \"two\", \"config\": {{}}}}]}}"
         );
-        let report = check(&[Input::new("in.json", text.as_str())], &Options::default());
+        let mut report = check(&[Input::new("in.json", text.as_str())], &Options::default());
         assert!(
             report.results.len() > 4,
             "{name}: {} results",
@@ -111,8 +144,10 @@ fn texts_that_look_like_the_report_stay_inside_their_result() {
         );
         let whole: Value = serde_json::to_value(&report).unwrap();
         for part_bytes in [1, 300, 100_000] {
-            let (back, _) = joined(&report.to_json_parts(part_bytes).unwrap());
+            let parts = report.to_json_parts(part_bytes).unwrap();
+            let (back, _) = joined(&parts);
             assert_eq!(back, whole, "{name}, part size {part_bytes}");
+            assert_eq!(rebuilt(&parts), serde_json::to_string(&report).unwrap());
         }
     }
 }

@@ -335,11 +335,32 @@ impl Report {
     /// follow, in order, starting a new line once one holds `part_bytes` or more. Compact JSON
     /// escapes every line feed inside a string, so each line is one JSON value, and the results
     /// of every line, joined, are the report's `results`.
-    pub fn to_json_parts(&self, part_bytes: usize) -> serde_json::Result<String> {
-        // Written whole, as `to_string` writes it, then cut at the results' own commas: one
-        // copy of the report's serializer in the page's engine, not a second for the parts.
-        let whole = serde_json::to_string(self)?;
-        Ok(json_parts(&whole, part_bytes))
+    pub fn to_json_parts(&mut self, part_bytes: usize) -> serde_json::Result<String> {
+        // The report with its results taken out, then each result written after it: the
+        // results' serializer is the one the whole report uses, so the page's engine carries
+        // no second copy, and nothing is written twice or searched for commas.
+        let results = std::mem::take(&mut self.results);
+        let head = serde_json::to_vec(&*self);
+        self.results = results;
+        let mut out = head?;
+        let mut line = 0;
+        for (i, result) in self.results.iter().enumerate() {
+            if i == 0 || out.len() - line >= part_bytes {
+                if i > 0 {
+                    out.push(b']');
+                }
+                out.extend_from_slice(b"\n[");
+                line = out.len();
+            } else {
+                out.push(b',');
+            }
+            serde_json::to_writer(&mut out, result)?;
+        }
+        if !self.results.is_empty() {
+            out.push(b']');
+        }
+        // serde_json writes UTF-8 only; the check is for the type's sake.
+        String::from_utf8(out).map_err(serde::ser::Error::custom)
     }
 
     /// The process exit code the CLI uses: 2 when an input could not be read, else 1 when a
@@ -362,75 +383,4 @@ impl Report {
             0
         }
     }
-}
-
-/// Cuts `whole`, a report serde_json wrote compactly, into the JSON lines
-/// `Report::to_json_parts` gives: at the commas between the results, found by a scan that
-/// skips what is inside strings.
-fn json_parts(whole: &str, part_bytes: usize) -> String {
-    let bytes = whole.as_bytes();
-    // The places of the commas between the results, and the results' brackets.
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut key_start = None;
-    let mut open = None;
-    let mut commas = Vec::new();
-    let mut close = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
-        match b {
-            b'"' => {
-                in_string = true;
-                if depth == 1 {
-                    key_start = Some(i);
-                }
-            }
-            b'[' | b'{' => {
-                if depth == 1
-                    && b == b'['
-                    && key_start.is_some_and(|k| bytes[k..i].starts_with(b"\"results\":"))
-                {
-                    open = Some(i);
-                }
-                depth += 1;
-            }
-            b']' | b'}' => {
-                depth -= 1;
-                if depth == 1 && open.is_some() && close.is_none() {
-                    close = Some(i);
-                }
-            }
-            b',' if depth == 2 && open.is_some() && close.is_none() => commas.push(i),
-            _ => {}
-        }
-    }
-    let (Some(open), Some(close)) = (open, close) else {
-        return whole.to_string();
-    };
-    if close == open + 1 {
-        return whole.to_string();
-    }
-    let mut out = String::with_capacity(whole.len() + 16);
-    out.push_str(&whole[..=open]);
-    out.push_str(&whole[close..]);
-    let mut start = open + 1;
-    for &comma in commas.iter().chain([&close]) {
-        if comma - start >= part_bytes || comma == close {
-            out.push_str("\n[");
-            out.push_str(&whole[start..comma]);
-            out.push(']');
-            start = comma + 1;
-        }
-    }
-    out
 }
