@@ -134,6 +134,21 @@ pub fn check_inputs(inputs_json: &str, options_json: Option<String>) -> Result<S
     .map_err(|e| JsError::new(&e.to_string()))
 }
 
+/// `checkInputs` with the inputs' JSON as UTF-8 bytes (`new TextEncoder().encode(json)`): the
+/// same check and report. The page calls this one: bytes are copied into the engine at once,
+/// where a string is copied a character at a time by the bindings' JavaScript (140 KB took
+/// 0.4 to 0.7 ms of a 5 ms check, TextEncoder 0.01).
+#[wasm_bindgen(js_name = checkInputsUtf8)]
+pub fn check_inputs_utf8(inputs: &[u8], options_json: Option<String>) -> Result<String, JsError> {
+    let text = std::str::from_utf8(inputs).map_err(|e| {
+        JsError::new(&format!(
+            "expected the inputs' JSON as UTF-8 (byte {} is not)",
+            e.valid_up_to()
+        ))
+    })?;
+    check_inputs(text, options_json)
+}
+
 /// The fixes for the same inputs, as `gkecheck fix` makes them: `{"files": [{"name", "text",
 /// "diff"}], "applied", "left_out", "skipped"}` as JSON. `choice_json` is `{"unsafe": bool,
 /// "only": [ids] | null}` (empty or absent: the safe fixes, as `gkecheck fix` does).

@@ -91,3 +91,28 @@ test('the warm-up input is gcloud output the first engine reads whole, with pool
   assert.ok(report.summary.pass > 50, `${report.summary.pass}`);
   assert.ok(failing.every((r) => r.remediation), 'every failure has its fix');
 });
+
+test('the inputs as UTF-8 bytes give the report the text gives, and bytes that are not UTF-8 a clear error', async () => {
+  const { invoke, PAGE_CHECK } = await import(new URL(`file://${DIST}/engines.js`).href);
+  const encode = (text) => new TextEncoder().encode(text);
+  // Names and text past ASCII: the bytes are UTF-8, the report's offsets UTF-16 either way.
+  const list = [
+    ['cluster é.json', read('www/examples/vulnerable-cluster.json').replace('"shop-prod"', '"shop-prod-été-🚀"')],
+    ['iam.json', read('www/examples/vulnerable-iam-policy.json')],
+  ];
+  const options = JSON.stringify(PAGE_CHECK);
+  for (const engine of [await load('pkg-gcloud'), await load('pkg')]) {
+    const text = inputs(...list);
+    const report = engine.checkInputs(text, options);
+    assert.match(report, /été-🚀/);
+    assert.equal(engine.checkInputsUtf8(encode(text), options), report);
+    assert.equal(engine.checkInputsUtf8(encode(text)), engine.checkInputs(text));
+    // The page's own call goes through invoke, with the inputs as objects or as text.
+    assert.equal(invoke(engine, 'checkInputs', [text, options]), report);
+    assert.equal(invoke(engine, 'checkInputs', [JSON.parse(text), options]), report);
+    const broken = encode(text);
+    const at = broken.indexOf(0xc3);
+    broken[at] = 0xff;
+    assert.throws(() => engine.checkInputsUtf8(broken, options), (e) => e.message === `expected the inputs' JSON as UTF-8 (byte ${at} is not)`);
+  }
+});
