@@ -836,7 +836,8 @@ impl Written {
         match self {
             Written::Text(text) => out.write_all(text.as_bytes())?,
             Written::Report(1) => {
-                serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::from)?;
+                gkecheck::report::pretty::to_writer(&mut *out, report)
+                    .map_err(std::io::Error::from)?;
                 out.write_all(b"\n")?;
             }
             Written::Report(_) => {

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod pretty;
 pub mod v2;
 
 #[derive(
