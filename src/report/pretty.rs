@@ -133,4 +133,23 @@ mod tests {
         }
         both(&deep);
     }
+
+    #[test]
+    fn writes_a_report_as_the_standard_printer_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/examples");
+        let mut inputs = Vec::new();
+        for entry in std::fs::read_dir(root).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            inputs.push(crate::Input::new(name, std::fs::read_to_string(&path).unwrap()));
+        }
+        let report = crate::check(&inputs, &crate::Options::default());
+        assert!(report.results.len() > 50);
+        let mut ours = Vec::new();
+        to_writer(&mut ours, &report).unwrap();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            serde_json::to_string_pretty(&report).unwrap()
+        );
+    }
 }
