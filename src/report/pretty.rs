@@ -141,7 +141,10 @@ mod tests {
         for entry in std::fs::read_dir(root).unwrap() {
             let path = entry.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            inputs.push(crate::Input::new(name, std::fs::read_to_string(&path).unwrap()));
+            inputs.push(crate::Input::new(
+                name,
+                std::fs::read_to_string(&path).unwrap(),
+            ));
         }
         let report = crate::check(&inputs, &crate::Options::default());
         assert!(report.results.len() > 50);
