@@ -261,7 +261,7 @@ fn verify(
         let mut map: std::collections::HashMap<(&str, &str), (Status, &str)> =
             std::collections::HashMap::new();
         for r in &report.results {
-            let key = (r.rule, r.resource.address.as_str());
+            let key = (r.rule, &*r.resource.address);
             let bad = !matches!(r.status, Status::Pass | Status::Suppressed);
             match map.get(&key) {
                 Some((s, _)) if !matches!(s, Status::Pass | Status::Suppressed) || !bad => {}
@@ -308,7 +308,7 @@ fn verify(
                 let input = after
                     .results
                     .iter()
-                    .find(|r| r.rule == *rule && r.resource.address == *address)
+                    .find(|r| r.rule == *rule && &*r.resource.address == *address)
                     .map(|r| &*r.location.input)
                     .unwrap_or_default();
                 report.applied.iter().filter(|a| a.input == input).collect()

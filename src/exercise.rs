@@ -138,7 +138,7 @@ pub fn evaluate(scenario: &Scenario, text: &str) -> Progress {
                     .filter(|r| {
                         goal.resource
                             .as_ref()
-                            .is_none_or(|name| &r.resource.name == name)
+                            .is_none_or(|name| *r.resource.name == **name)
                     })
                     .collect();
                 error.is_none()

@@ -430,6 +430,7 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
         !counted
     });
     let mut results: Vec<Finding> = Vec::with_capacity(outcomes.len());
+    let mut resources = Resources::new(&model);
     results.extend(outcomes.into_iter().map(|mut o| {
         let mut suppression = None;
         if o.status != report::Status::Pass {
@@ -462,7 +463,7 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
                 }
             }
         }
-        let resource = resource(&model, o.subject);
+        let resource = resources.of(o.subject);
         let step = |s: rules::DraftStep| Step {
             title: s.title,
             code: s.code,
@@ -843,25 +844,51 @@ fn resource(model: &model::Model, subject: rules::Subject) -> Resource {
             let c = &model.clusters[i];
             Resource {
                 kind: "cluster",
-                name: c.display_name(),
+                name: c.display_name().into(),
                 cluster: None,
-                address: c.site.address.clone(),
+                address: c.site.address.as_str().into(),
             }
         }
         rules::Subject::NodePool(i) => {
             let p = &model.node_pools[i];
             let cluster = match (model.cluster_of(p), &p.cluster) {
-                (Some(c), _) => Some(c.display_name()),
-                (None, model::ClusterLink::Missing { name, .. }) => name.clone(),
+                (Some(c), _) => Some(c.display_name().into()),
+                (None, model::ClusterLink::Missing { name, .. }) => name.as_deref().map(Into::into),
                 (None, model::ClusterLink::Index(_)) => None,
             };
             Resource {
                 kind: "node-pool",
-                name: p.display_name(),
+                name: p.display_name().into(),
                 cluster,
-                address: p.site.address.clone(),
+                address: p.site.address.as_str().into(),
             }
         }
+    }
+}
+
+/// Each subject's resource, made once and shared by its findings (a rule each).
+struct Resources<'m> {
+    model: &'m model::Model,
+    clusters: Vec<Option<Resource>>,
+    pools: Vec<Option<Resource>>,
+}
+
+impl<'m> Resources<'m> {
+    fn new(model: &'m model::Model) -> Self {
+        Resources {
+            model,
+            clusters: vec![None; model.clusters.len()],
+            pools: vec![None; model.node_pools.len()],
+        }
+    }
+
+    fn of(&mut self, subject: rules::Subject) -> Resource {
+        let model = self.model;
+        let slot = match subject {
+            rules::Subject::Cluster(i) => &mut self.clusters[i],
+            rules::Subject::NodePool(i) => &mut self.pools[i],
+        };
+        slot.get_or_insert_with(|| resource(model, subject)).clone()
     }
 }
 

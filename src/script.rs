@@ -173,7 +173,7 @@ pub fn script(report: &Report) -> String {
                 .filter(|_| r.resource.address.starts_with("projects/"))
                 .unwrap_or("PROJECT_ID")
                 .to_string();
-            let entry = (r.resource.name.clone(), project);
+            let entry = (r.resource.name.to_string(), project);
             if identity_listed.insert(entry.clone()) {
                 identity_pools.push(entry);
             }

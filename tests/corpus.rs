@@ -19,10 +19,10 @@ fn key(file: &str, r: &Finding) -> String {
                 r.resource.cluster.as_deref().unwrap_or("-"),
                 r.resource.name
             ),
-            _ => r.resource.name.clone(),
+            _ => r.resource.name.to_string(),
         }
     } else {
-        r.resource.address.clone()
+        r.resource.address.to_string()
     }
 }
 
@@ -41,14 +41,14 @@ fn meets(
             .copied()
             .filter(|r| {
                 r.resource.cluster.as_deref() == Some(cluster)
-                    || (r.resource.kind == "cluster" && r.resource.name == cluster)
+                    || (r.resource.kind == "cluster" && &*r.resource.name == cluster)
             })
             .collect()
     } else if let Some(pool) = resource.strip_prefix("-/") {
         results
             .iter()
             .copied()
-            .filter(|r| r.resource.kind == "node-pool" && r.resource.name == pool)
+            .filter(|r| r.resource.kind == "node-pool" && &*r.resource.name == pool)
             .collect()
     } else {
         results

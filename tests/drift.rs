@@ -83,7 +83,7 @@ fn a_hand_made_pool_a_missing_pool_and_switched_off_settings() {
         report
             .results
             .iter()
-            .find(|r| r.resource.address == address)
+            .find(|r| &*r.resource.address == address)
             .unwrap_or_else(|| panic!("no GKE034 result for {address}: {:#?}", report.results))
     };
     let cluster = find("google_container_cluster.shop");
@@ -137,7 +137,7 @@ fn a_hand_made_pool_a_missing_pool_and_switched_off_settings() {
     let debug = report
         .results
         .iter()
-        .find(|r| r.resource.name == "debug")
+        .find(|r| &*r.resource.name == "debug")
         .expect("the hand-made pool");
     assert_eq!(debug.status, Status::Fail);
     assert_eq!(&*debug.location.input, "live/shop.json");
@@ -205,7 +205,7 @@ fn expected_differences_are_never_reported() {
     let prefixed = TERRAFORM.replace("name     = \"batch\"", "name_prefix = \"batch-\"");
     let report = run(&[("main.tf", &prefixed), ("live.json", LIVE)]);
     assert!(
-        report.results.iter().all(|r| r.resource.name != "debug"),
+        report.results.iter().all(|r| &*r.resource.name != "debug"),
         "{:#?}",
         report.results
     );

@@ -70,7 +70,7 @@ fn statuses(report: &Report) -> Vec<(String, String, Status)> {
     report
         .results
         .iter()
-        .map(|r| (r.rule.to_string(), r.resource.address.clone(), r.status))
+        .map(|r| (r.rule.to_string(), r.resource.address.to_string(), r.status))
         .collect()
 }
 
@@ -104,7 +104,7 @@ fn holds(label: &str, inputs: &[Input], choice: &FixOptions) -> FixReport {
         for r in after
             .results
             .iter()
-            .filter(|r| r.rule == a.rule && r.resource.address == a.address)
+            .filter(|r| r.rule == a.rule && &*r.resource.address == a.address)
         {
             assert_eq!(
                 r.status,

@@ -205,7 +205,7 @@ fn findings_on_one_pool_agree() {
         report
             .results
             .iter()
-            .find(|r| r.rule == "GKE005" && r.resource.name == name)
+            .find(|r| r.rule == "GKE005" && &*r.resource.name == name)
             .unwrap()
             .message
             .clone()

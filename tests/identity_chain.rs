@@ -61,7 +61,7 @@ fn two_files_gcloud_json_and_a_yaml_policy() {
     assert_eq!(chains.len(), 1);
     let chain = chains[0];
     assert_eq!(
-        (chain.status, chain.severity, chain.resource.name.as_str()),
+        (chain.status, chain.severity, &*chain.resource.name),
         (Status::Fail, Severity::Critical, "apps")
     );
     assert!(chain.message.contains("169.254.169.254") && chain.message.contains("roles/editor"));

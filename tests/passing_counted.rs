@@ -78,7 +78,7 @@ fn counting_passing_results_changes_nothing_else() {
                 .filter(|r| r.status == Status::Pass)
                 .filter(|r| {
                     let cluster = if r.resource.kind == "cluster" {
-                        Some(r.resource.name.as_str())
+                        Some(&*r.resource.name)
                     } else {
                         r.resource.cluster.as_deref()
                     };

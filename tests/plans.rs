@@ -46,7 +46,7 @@ fn module_instances_after_unknown_and_locations() {
     assert_eq!(covered(&text, web), "\"GCE_METADATA\"");
     // The pool's cluster is known only after apply: joined through the configuration.
     assert_eq!(web.resource.cluster.as_deref(), Some("shop-prod"));
-    assert_eq!(web.resource.name, "web");
+    assert_eq!(&*web.resource.name, "web");
     let fix = web.remediation.as_ref().unwrap();
     assert_eq!(
         fix.steps.len(),
@@ -97,7 +97,7 @@ fn module_instances_after_unknown_and_locations() {
     assert_eq!(covered(&text, cluster), "\"acme-shop-prod.svc.id.goog\"");
     // The default pool is removed: no verdict for it.
     assert!(report.results.iter().all(|r| !(r.rule == "GKE001"
-        && r.resource.address == "module.gke.google_container_cluster.primary")));
+        && &*r.resource.address == "module.gke.google_container_cluster.primary")));
 }
 
 #[test]

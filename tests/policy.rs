@@ -94,7 +94,7 @@ fn each_constraint_denies_what_its_rule_fails() {
                     let status = report
                         .results
                         .iter()
-                        .find(|r| r.resource.kind == "node-pool" && r.resource.name == name)
+                        .find(|r| r.resource.kind == "node-pool" && &*r.resource.name == name)
                         .map(|r| r.status)
                         .filter(|s| *s != Status::Unknown);
                     cases.push((format!("{source}: pool {name}"), pool, status));

@@ -341,7 +341,8 @@ fn run(rule: &str, format: &str, text: &str, resource: &str, status: Status, at:
         .results
         .iter()
         .filter(|r| {
-            r.resource.address == resource || r.resource.address.ends_with(&format!("/{resource}"))
+            &*r.resource.address == resource
+                || r.resource.address.ends_with(&format!("/{resource}"))
         })
         .collect();
     assert_eq!(
@@ -475,7 +476,7 @@ fn plans_read_the_same_settings() {
         report
             .results
             .iter()
-            .find(|r| r.rule == rule && r.resource.address == address)
+            .find(|r| r.rule == rule && &*r.resource.address == address)
             .unwrap_or_else(|| panic!("no {rule} result for {address}"))
             .status
     };
@@ -531,7 +532,7 @@ resource "google_container_cluster" "gone" {
         report
             .results
             .iter()
-            .filter(|r| r.resource.address == address && r.rule == rule)
+            .filter(|r| &*r.resource.address == address && r.rule == rule)
             .map(|r| r.status)
             .collect::<Vec<_>>()
     };

@@ -652,7 +652,7 @@ fn terraform_autopilot_removed_default_and_inline_pools() {
     let report = tf("resource \"google_container_cluster\" \"c\" {\n  node_config {\n    workload_metadata_config {\n      mode = \"GKE_METADATA\"\n    }\n  }\n}\n");
     let r = result(&report, "GKE001", "google_container_cluster.c");
     assert_eq!(
-        (r.status, r.resource.name.as_str(), r.resource.kind),
+        (r.status, &*r.resource.name, r.resource.kind),
         (Status::Pass, "default-pool", "node-pool")
     );
 
@@ -697,7 +697,8 @@ fn terraform_autopilot_removed_default_and_inline_pools() {
     assert_eq!(
         result(&report, "GKE001", "google_container_cluster.c.node_pool[0]")
             .resource
-            .name,
+            .name
+            .as_ref(),
         "a"
     );
 
@@ -710,7 +711,7 @@ fn terraform_autopilot_removed_default_and_inline_pools() {
     assert!(report
         .results
         .iter()
-        .all(|r| r.resource.address != "google_container_cluster.c.node_pool[0]"));
+        .all(|r| &*r.resource.address != "google_container_cluster.c.node_pool[0]"));
     assert_status(
         &report,
         "GKE001",
@@ -835,7 +836,8 @@ resource "google_container_node_pool" "u" {
     assert_eq!(
         result(&report, "GKE001", "google_container_node_pool.n[1]")
             .resource
-            .name,
+            .name
+            .as_ref(),
         "n-1"
     );
     assert_status(
@@ -886,19 +888,17 @@ fn terraform_joins_pools_by_cluster_name_or_id() {
 fn terraform_names_and_addresses() {
     let report = tf(&format!("{CLUSTER_WI}{}", tf_pool("")));
     let r = result(&report, "GKE001", APPS);
-    assert_eq!(r.resource.name, "apps");
+    assert_eq!(&*r.resource.name, "apps");
     assert_eq!(r.resource.kind, "node-pool");
     let r = result(&report, "GKE002", "google_container_cluster.prod");
-    assert_eq!(
-        (r.resource.name.as_str(), r.resource.kind),
-        ("prod", "cluster")
-    );
+    assert_eq!((&*r.resource.name, r.resource.kind), ("prod", "cluster"));
     // The label when the name is not known.
     let report = tf("resource \"google_container_cluster\" \"primary\" {\n  name = var.n\n}\n");
     assert_eq!(
         result(&report, "GKE002", "google_container_cluster.primary")
             .resource
-            .name,
+            .name
+            .as_ref(),
         "primary"
     );
 }

@@ -13,7 +13,7 @@ fn find<'a>(report: &'a Report, rule: &str, name: &str) -> &'a Finding {
     report
         .results
         .iter()
-        .find(|r| r.rule == rule && r.resource.name == name)
+        .find(|r| r.rule == rule && &*r.resource.name == name)
         .unwrap_or_else(|| panic!("no {rule} result for {name}: {:#?}", report.results))
 }
 
@@ -69,7 +69,7 @@ fn yaml_describe_output_with_exact_places() {
     assert_eq!(batch.status, Status::Fail);
     assert_eq!(place(batch), (18, 13, 18, 25));
     assert_eq!(
-        batch.resource.address,
+        &*batch.resource.address,
         "projects/acme/locations/europe-west1/clusters/shop-prod/nodePools/batch"
     );
     let web = find(&report, "GKE001", "web");

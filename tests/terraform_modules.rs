@@ -18,8 +18,8 @@ fn pools(report: &Report) -> Vec<(String, Option<String>, Status, String)> {
         .filter(|r| r.resource.address.contains("node_pool"))
         .map(|r| {
             (
-                r.resource.address.clone(),
-                r.resource.cluster.clone(),
+                r.resource.address.to_string(),
+                r.resource.cluster.as_deref().map(str::to_string),
                 r.status,
                 r.message.clone(),
             )
@@ -355,7 +355,7 @@ resource "google_container_cluster" "beta" {
         let r = report
             .results
             .iter()
-            .find(|r| r.resource.address == address)
+            .find(|r| &*r.resource.address == address)
             .unwrap_or_else(|| panic!("no {address}"));
         r.remediation
             .as_ref()

@@ -9,7 +9,7 @@ pub fn result<'a>(report: &'a Report, rule: &str, address: &str) -> &'a Finding 
     let found: Vec<&Finding> = report
         .results
         .iter()
-        .filter(|r| r.rule == rule && r.resource.address == address)
+        .filter(|r| r.rule == rule && &*r.resource.address == address)
         .collect();
     assert_eq!(
         found.len(),
