@@ -60,7 +60,7 @@ fn round_trip_with(inputs: &[Input], select: &[&str]) -> FixReport {
         let results: Vec<_> = after
             .results
             .iter()
-            .filter(|r| r.rule == a.rule && (&*r.resource.address == a.address))
+            .filter(|r| r.rule == a.rule && (*r.resource.address == a.address))
             .collect();
         assert!(
             !results.is_empty(),

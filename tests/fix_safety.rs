@@ -104,7 +104,7 @@ fn holds(label: &str, inputs: &[Input], choice: &FixOptions) -> FixReport {
         for r in after
             .results
             .iter()
-            .filter(|r| r.rule == a.rule && &*r.resource.address == a.address)
+            .filter(|r| r.rule == a.rule && *r.resource.address == a.address)
         {
             assert_eq!(
                 r.status,
