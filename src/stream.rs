@@ -876,7 +876,27 @@ impl Documents {
         if self.position.next.byte == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
             self.bom = 3;
         }
-        for &b in bytes {
+        let mut i = 0;
+        while i < bytes.len() {
+            // The rest of a line whose first bytes are read changes nothing but its length,
+            // whether it holds more than white space, and the place: passed over at once.
+            if self.bom == 0 && !self.position.cr && self.unit.is_some() && self.length >= 4 {
+                let rest = &bytes[i..];
+                let run = rest
+                    .iter()
+                    .position(|&c| c == b'\n' || c == b'\r')
+                    .unwrap_or(rest.len());
+                if run > 1 {
+                    let run = &rest[..run];
+                    self.length += run.len();
+                    self.content |= run.iter().any(|&c| !matches!(c, b' ' | b'\t'));
+                    self.position.skip(run);
+                    i += run.len();
+                    continue;
+                }
+            }
+            let b = bytes[i];
+            i += 1;
             let cr = self.position.cr;
             let here = self.position.at(b);
             if cr && b != b'\n' {
@@ -1633,6 +1653,45 @@ mod tests {
             all.skip(&run);
             assert_eq!(one.next, all.next, "{:?}", String::from_utf8_lossy(&run));
         }
+    }
+
+    #[test]
+    fn yaml_documents_are_found_the_same_however_the_bytes_come() {
+        // Marker lines of each kind, line ends of both kinds, long lines, wide characters,
+        // blank documents, a marker-looking line inside a document's text.
+        let text = "name: a\r\nnodePools:\n- name: p \u{1f680} long long long line\n--- \nname: b\u{e9}\r---\n\n...\nname: c\n  text: '--- not a marker'\n---\n";
+        let scan = |calls: &mut dyn FnMut(&mut Documents)| {
+            let mut d = Documents::new();
+            calls(&mut d);
+            d.finish()
+                .unwrap()
+                .units
+                .iter()
+                .map(|u| (u.start, u.end))
+                .collect::<Vec<_>>()
+        };
+        let whole = scan(&mut |d| d.bytes(text.as_bytes()).unwrap());
+        let one_by_one = scan(&mut |d| {
+            for b in text.as_bytes() {
+                d.bytes(std::slice::from_ref(b)).unwrap();
+            }
+        });
+        assert_eq!(whole, one_by_one);
+        // Three documents with content: a, b and c, each starting after its marker line (the
+        // blank document between `---` and `...` is passed over).
+        let starts: Vec<usize> = whole.iter().map(|(s, _)| s.byte as usize).collect();
+        let expected = vec![
+            0,
+            text.find("name: b").unwrap(),
+            text.find("name: c").unwrap(),
+        ];
+        assert_eq!(starts, expected);
+        let c = whole[2].0;
+        let before = &text[..c.byte as usize];
+        let line_ends = before.matches('\n').count() + before.matches('\r').count()
+            - before.matches("\r\n").count();
+        assert_eq!((c.line, c.column), (1 + line_ends, 1));
+        assert_eq!(c.utf16, text[..c.byte as usize].encode_utf16().count());
     }
 
     #[test]
