@@ -60,10 +60,7 @@ export function invoke(module, method, args) {
     // (8 MB took 40 ms there). The text goes to the engine as UTF-8 bytes, which are copied
     // at once, where the bindings copy a string a character at a time (140 KB: 0.4 to 0.7 ms).
     const json = typeof args[0] === 'string' ? args[0] : JSON.stringify(args[0]);
-    if (typeof module.checkInputsUtf8 === 'function') {
-      return module.checkInputsUtf8(utf8.encode(json), ...args.slice(1));
-    }
-    return module.checkInputs(json, ...args.slice(1));
+    return module.checkInputsUtf8(utf8.encode(json), ...args.slice(1));
   }
   return module[method](...args);
 }

@@ -160,8 +160,8 @@ function manyClusters(lines) {
  *                       group by group
  * The first FIRST_LAID_OUT findings are laid out at once, the rest in tasks of a few
  * milliseconds each once the first are on screen, so that the worst are on screen sooner and
- * typing is never blocked for long; `box` has the attribute data-laying-out until the last is in. A later call for the same
- * box stops what is left of an earlier one.
+ * typing is never blocked for long; `box` has the attribute data-laying-out until the last is
+ * in. A later call for the same box stops what is left of an earlier one.
  */
 export function renderResults(box, results, host) {
   const groups = new Map();
