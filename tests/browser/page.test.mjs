@@ -691,6 +691,59 @@ test('many findings: the worst laid out at once, the rest in short tasks in the 
   await page.close();
 });
 
+test('many findings: the rest waits for the first to be painted, and comes without frames too (a hidden tab)', async () => {
+  const { page, errors } = await open('', { showPassing: false });
+  await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  const seen = await page.evaluate(async () => {
+    const { renderResults } = await import('./report-view.js');
+    const many = Array.from({ length: 100 }, (_, i) => ({
+      rule: 'GKE001', name: 'n', status: 'fail', severity: 'high', message: `m ${i}`,
+      resource: { kind: 'node_pool', name: `pool-${i}`, cluster: 'c', address: `a-${i}` },
+      location: { input: 'input', line: i + 1, column: 1, end_line: i + 1, end_column: 2, offset: 0, end_offset: 1 },
+      remediation: null, suppression: null,
+    }));
+    const host = { place: (input, line) => `Line ${line}` };
+    const box = document.createElement('div');
+    document.body.append(box);
+    const count = () => box.querySelectorAll('.result').length;
+    const laidOut = async () => {
+      const until = performance.now() + 5000;
+      while (box.dataset.layingOut !== undefined && performance.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return count();
+    };
+    // In the first frame after the call, the first findings alone (unless 100 ms passed first,
+    // when the rest starts without waiting for frames).
+    // A task queued just after the call runs after any the call queued itself: there too.
+    const called = performance.now();
+    renderResults(box, many, host);
+    const nextTask = new Promise((resolve) => setTimeout(() => resolve({ count: count(), ms: performance.now() - called }), 0));
+    const inFirstFrame = await new Promise((resolve) => requestAnimationFrame(() => resolve({ count: count(), ms: performance.now() - called })));
+    const inNextTask = await nextTask;
+    const withFrames = await laidOut();
+    // No frames at all: the rest is laid out all the same.
+    const frame = window.requestAnimationFrame;
+    window.requestAnimationFrame = () => 0;
+    let withoutFrames;
+    try {
+      renderResults(box, many, host);
+      withoutFrames = await laidOut();
+    } finally {
+      window.requestAnimationFrame = frame;
+    }
+    box.remove();
+    return { inFirstFrame, inNextTask, withFrames, withoutFrames };
+  });
+  for (const at of [seen.inFirstFrame, seen.inNextTask]) {
+    if (at.ms < 100) assert.equal(at.count, 8, `${at.ms} ms`);
+  }
+  assert.equal(seen.withFrames, 100);
+  assert.equal(seen.withoutFrames, 100);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a 5 MB plan is checked in the Web Worker, and the status line gives the time', async () => {
   const { page, requests } = await open();
   await result(page, 'GKE001', 'fail', 'batch').waitFor();
