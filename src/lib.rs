@@ -135,7 +135,8 @@ pub(crate) struct Analysis {
 /// How long each phase of a check took (zero in the browser, whose Wasm has no clock here).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Phases {
-    /// Telling each input's kind, parsing it and building the model.
+    /// Telling each input's kind, parsing it and building the model (for an input read in
+    /// parts, its first pass and the parts' share of their wall time spent parsing them).
     pub parse: std::time::Duration,
     /// Running the rules.
     pub rules: std::time::Duration,
@@ -281,7 +282,7 @@ fn too_large(input: &Input, options: &Options) -> Option<input::Problem> {
 
 /// Bytes as mebibytes with one decimal ("38.3"), in integers: the engine in the page carries
 /// no formatting of floating-point numbers to a precision.
-fn mebibytes(bytes: usize) -> String {
+pub(crate) fn mebibytes(bytes: usize) -> String {
     let tenths = (bytes as u64 * 10 + (1 << 19)) >> 20;
     format!("{}.{}", tenths / 10, tenths % 10)
 }

@@ -164,7 +164,9 @@ enum Command {
         #[arg(long, value_name = "LEVEL", value_parser = parse_severity)]
         fail_on: Option<gkecheck::report::Severity>,
         /// Print how long each phase took, and the peak memory, to standard error as one JSON
-        /// line (read, parse, rules, report, output in milliseconds; peak_kib): for benchmarks
+        /// line (read, parse, rules, report, output in milliseconds; peak_kib): for benchmarks.
+        /// An input read in parts parses twice (its first pass, then each part, on every core):
+        /// its parse is the first pass and the parts' share of their wall time
         #[arg(long)]
         timings: bool,
         /// Files or directories to read; - (or nothing) reads standard input

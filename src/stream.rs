@@ -236,7 +236,7 @@ pub fn check(
         let checked = check_stream(stream, options, parts, alone);
         phases.parse += checked.phases.parse;
         phases.rules += checked.phases.rules;
-        // Merging the parts' reports, after the first pass and the parts.
+        // The parts' reports, and merging them after the first pass and the parts.
         phases.report += clock
             .elapsed()
             .saturating_sub(checked.phases.parse + checked.phases.rules);
@@ -1021,13 +1021,21 @@ struct Facts {
     clusters: usize,
     pools: usize,
     iam: bool,
+    /// Over the limit of one check (32 MiB): not read, and refused in a part of its own.
+    oversized: bool,
 }
 
 impl Facts {
-    /// It holds a cluster or a node pool (and so belongs to a part).
+    /// It holds a cluster or a node pool, or is too large to read (and so belongs to a part,
+    /// where it is refused).
     fn described(&self) -> bool {
-        self.clusters + self.pools > 0
+        self.clusters + self.pools > 0 || self.oversized
     }
+}
+
+/// A unit over the limit of one check: each part is checked as one input, at most 32 MiB.
+fn oversized(unit: &Unit) -> bool {
+    unit.end - unit.start.byte > crate::input::MAX_INPUT_BYTES as u64
 }
 
 /// A cluster's location and project.
@@ -1118,6 +1126,15 @@ fn survey_units(
     let mut buf = Vec::new();
     for u in range {
         let unit = &units[u];
+        if oversized(unit) {
+            // Read whole, it would take ten times its size and seconds, only to be refused.
+            survey.facts.push(Facts {
+                documents: 1,
+                oversized: true,
+                ..Facts::default()
+            });
+            continue;
+        }
         let text = text_of(bytes, unit, &mut buf)?;
         let plain = crate::input::for_parsers(&text);
         let place = |offset: usize| match offset {
@@ -1176,6 +1193,7 @@ fn survey_units(
             clusters: model.clusters.len(),
             pools: model.node_pools.len(),
             iam: !model.iam.is_empty(),
+            oversized: false,
         });
     }
     Ok(survey)
@@ -1323,6 +1341,11 @@ fn check_part(
     part: &[usize],
     options: &Options,
 ) -> PartChecked {
+    // Such a unit is a part of its own (with the IAM policies every part has).
+    if let Some(&u) = part.iter().find(|&&u| oversized(&units[u])) {
+        return Ok(refused(name, format, &units[u], options));
+    }
+    let clock = std::time::Instant::now();
     let mut text = String::new();
     let mut offsets = Vec::with_capacity(part.len());
     let mut buf = Vec::new();
@@ -1353,9 +1376,40 @@ fn check_part(
         text,
         format: Some(format),
     };
+    // Reading the part's units is part of its parse; mapping its places, of its report.
+    let read = clock.elapsed();
     let (mut report, phases) = crate::check_timed(std::slice::from_ref(&input), options);
+    let mapping = std::time::Instant::now();
     map_report(&mut report, &places);
+    let phases = Phases {
+        parse: read + phases.parse,
+        report: phases.report + mapping.elapsed(),
+        ..phases
+    };
     Ok((report, phases))
+}
+
+/// The report of a part that is one unit over the limit of one check: its input's error, at
+/// the unit's start; nothing of it is read.
+fn refused(name: &str, format: Format, unit: &Unit, options: &Options) -> (Report, Phases) {
+    let (mut report, phases) = crate::check_timed(&[], options);
+    let how = match format {
+        Format::GcloudYaml => "as YAML documents (`gcloud container clusters list --format=yaml`)",
+        _ => "as a JSON list (`gcloud container clusters list --format=json`)",
+    };
+    let size = usize::try_from(unit.end - unit.start.byte).unwrap_or(usize::MAX);
+    report.inputs.push(InputReport {
+        name: name.to_string(),
+        format: format.as_str(),
+        error: Some(unit.start.message(format!(
+            "expected at most {} MiB in one value, found {} MiB: an input over {0} MiB is read a value at a time (each cluster, node pool or document), and this one value is over the limit of one check; list the clusters {how}",
+            crate::input::MAX_INPUT_BYTES >> 20,
+            crate::mebibytes(size),
+        ))),
+        notes: Vec::new(),
+    });
+    report.summary.errors = 1;
+    (report, phases)
 }
 
 /// A part's report, or why it could not be read.
@@ -1487,12 +1541,7 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
         )));
     }
     let (planned, missing_first) = plan(&survey, parts);
-    // Wall times: the first pass as the parse, the parts' checks (parsing again, on every core)
-    // as the rules.
-    let mut phases = Phases {
-        parse: clock.elapsed(),
-        ..Phases::default()
-    };
+    let first_pass = clock.elapsed();
     let mut report: Option<Report> = None;
     // Each headline group with the unit it comes from, to put them in the input's order.
     let mut headline_clusters: Vec<(usize, Headline)> = Vec::new();
@@ -1516,7 +1565,16 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
         &planned,
         options,
     );
-    phases.rules = parts_clock.elapsed();
+    // Wall times: the parts run on every core at once, so their wall time is shared out among
+    // the phases as the parts' own times are (each part parses its units, then runs the rules
+    // and builds its report); the parse is the first pass and the parts' share of parsing.
+    let phases = share_out(
+        first_pass,
+        parts_clock.elapsed(),
+        checked_parts
+            .iter()
+            .filter_map(|c| c.as_ref().ok().map(|c| c.1)),
+    );
     for (part, checked) in planned.iter().zip(checked_parts) {
         let (mut checked, _) = match checked {
             Ok(checked) => checked,
@@ -1570,6 +1628,35 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
     Checked { report, phases }
 }
 
+/// The phases of an input read in parts: the first pass, then `parts_wall` (the parts, run on
+/// every core) shared out among parse, rules and report as the parts' own phases are.
+fn share_out(
+    first_pass: std::time::Duration,
+    parts_wall: std::time::Duration,
+    parts: impl Iterator<Item = Phases>,
+) -> Phases {
+    let sum = parts.fold(Phases::default(), |sum, p| Phases {
+        parse: sum.parse + p.parse,
+        rules: sum.rules + p.rules,
+        report: sum.report + p.report,
+    });
+    let total = (sum.parse + sum.rules + sum.report).as_secs_f64();
+    if total == 0.0 {
+        return Phases {
+            parse: first_pass,
+            rules: parts_wall,
+            ..Phases::default()
+        };
+    }
+    let parse = parts_wall.mul_f64(sum.parse.as_secs_f64() / total);
+    let rules = parts_wall.mul_f64(sum.rules.as_secs_f64() / total);
+    Phases {
+        parse: first_pass + parse,
+        rules,
+        report: parts_wall.saturating_sub(parse + rules),
+    }
+}
+
 /// Maps every place in a part's report to the input's own: `places` holds, for each unit of
 /// the part, the line and UTF-16 offset it starts at in the part and where it starts in the
 /// input.
@@ -1615,6 +1702,31 @@ fn map_report(report: &mut Report, places: &[(usize, usize, Start)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_parts_wall_time_is_shared_out_as_their_own_phases_are() {
+        let ms = std::time::Duration::from_millis;
+        let part = |parse, rules, report| Phases {
+            parse: ms(parse),
+            rules: ms(rules),
+            report: ms(report),
+        };
+        // Two cores: 600 ms of the parts' own time in 300 ms of wall time, half of it parsing.
+        let phases = share_out(
+            ms(100),
+            ms(300),
+            [part(200, 60, 40), part(100, 140, 60)].into_iter(),
+        );
+        assert_eq!(phases.parse, ms(100 + 150));
+        assert_eq!(phases.rules, ms(100));
+        assert_eq!(phases.report, ms(50));
+        // No part checked (every one failed): the first pass is the parse, the rest the rules.
+        let phases = share_out(ms(100), ms(7), std::iter::empty());
+        assert_eq!(
+            (phases.parse, phases.rules, phases.report),
+            (ms(100), ms(7), ms(0))
+        );
+    }
 
     #[test]
     fn a_run_passed_at_once_counts_as_byte_by_byte() {

@@ -654,3 +654,53 @@ fn yaml_documents_read_the_same_in_parts() {
         }
     }
 }
+
+#[test]
+fn a_value_over_the_limit_is_refused_unread_and_the_others_are_checked() {
+    let good = |name: &str| cluster("acme", "eu", name, &[("p", None)]);
+    let mut big_yaml = String::from("clusters:\n- name: big\n");
+    // Not even YAML: the value is refused for its size before anything reads it.
+    while big_yaml.len() <= 33 << 20 {
+        big_yaml.push_str("  : [ {{ not yaml\n");
+    }
+    let mut a = String::new();
+    yaml(&good("a"), 0, &mut a);
+    let mut c = String::new();
+    yaml(&good("c"), 0, &mut c);
+    let yaml_text = format!("{a}---\n{big_yaml}---\n{c}");
+    let big_json = json!({"name": "big", "description": "x".repeat(33 << 20)});
+    let json_text = format!("[{},\n{big_json},\n{}]\n", good("a"), good("c"));
+    for (name, text, line, column, how) in [
+        (
+            "big.yaml",
+            &yaml_text,
+            a.lines().count() + 2,
+            1,
+            "as YAML documents",
+        ),
+        ("big.json", &json_text, 2, 1, "as a JSON list"),
+    ] {
+        let report = in_parts(name, text, &options(true), PARTS[1]);
+        let error = report.inputs[0].error.as_ref().expect("an error");
+        assert_eq!((error.line, error.column), (line, column), "{name}");
+        assert!(
+            error
+                .message
+                .starts_with("expected at most 32 MiB in one value, found 33.0 MiB:"),
+            "{name}: {}",
+            error.message
+        );
+        assert!(error.message.contains(how), "{name}: {}", error.message);
+        assert_eq!(report.summary.errors, 1);
+        let clusters: std::collections::BTreeSet<&str> = report
+            .results
+            .iter()
+            .filter_map(|r| r.resource.cluster.as_deref())
+            .collect();
+        assert_eq!(
+            clusters,
+            ["a", "c"].into(),
+            "{name}: the other values are checked"
+        );
+    }
+}
