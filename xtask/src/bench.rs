@@ -300,6 +300,21 @@ fn cases(quick: bool) -> Vec<Case> {
             files: vec![("clusters.yaml".into(), text)],
         });
     }
+    // `gcloud container clusters list --format=yaml`: a document per cluster (read in parts
+    // past 32 MiB).
+    let yaml_pools = if quick { 70 } else { 30_000 };
+    let mut documents = String::new();
+    for c in clusters(yaml_pools) {
+        if !documents.is_empty() {
+            documents.push_str("---\n");
+        }
+        yaml(&c, 0, &mut documents);
+    }
+    out.push(Case {
+        name: format!("yaml-documents-{yaml_pools}"),
+        kind: "gcloud YAML documents",
+        files: vec![("clusters.yaml".into(), documents)],
+    });
     // One line, as `jq -c`, the REST API and exports write it: positions on long lines.
     let big = if quick { 100 } else { 2_100 };
     out.push(Case {
