@@ -243,7 +243,13 @@ pub fn check(
         let part = checked.report;
         pass += part.summary.pass;
         report.inputs.extend(part.inputs);
-        report.results.extend(part.results);
+        // Moved, not copied, when the stream is the only input (its results are most of the
+        // memory of a large check: 104 MB for an organization's export, listing every result).
+        if report.results.is_empty() {
+            report.results = part.results;
+        } else {
+            report.results.extend(part.results);
+        }
         report.headline.extend(part.headline);
         merge_waivers(&mut report, part.waivers);
     }
@@ -1415,7 +1421,8 @@ fn refused(name: &str, format: Format, unit: &Unit, options: &Options) -> (Repor
 /// A part's report, or why it could not be read.
 type PartChecked = Result<(Report, Phases), InputMessage>;
 
-/// Each part checked, on every core; the reports in the parts' order.
+/// Each part checked, on every core; `take` is given each part and its report in the parts'
+/// order, on this thread, as soon as the part and those before it are checked.
 fn check_parts(
     name: &str,
     format: Format,
@@ -1423,32 +1430,40 @@ fn check_parts(
     units: &[Unit],
     planned: &[Vec<usize>],
     options: &Options,
-) -> Vec<PartChecked> {
+    take: &mut dyn FnMut(&[usize], PartChecked),
+) {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = cores().min(planned.len()).max(1);
-    let mut done: Vec<(usize, PartChecked)> = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
+        let (done, checked) = std::sync::mpsc::channel();
         let running: Vec<_> = (0..threads)
             .map(|_| {
-                let next = &next;
-                scope.spawn(move || {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(part) = planned.get(i) else { break };
-                        let checked = check_part(name, format, bytes, units, part, options);
-                        mine.push((i, checked));
+                let (next, done) = (&next, done.clone());
+                scope.spawn(move || loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(part) = planned.get(i) else { break };
+                    let report = check_part(name, format, bytes, units, part, options);
+                    if done.send((i, report)).is_err() {
+                        break;
                     }
-                    mine
                 })
             })
             .collect();
-        running
-            .into_iter()
-            .flat_map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+        drop(done);
+        // Parts checked before an earlier one wait for it (a few at most: one per core).
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut due = 0;
+        for (i, report) in checked {
+            waiting.insert(i, report);
+            while let Some(report) = waiting.remove(&due) {
+                take(&planned[due], report);
+                due += 1;
+            }
+        }
+        for r in running {
+            r.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        }
     });
-    crate::sort::sort_by_key(&mut done, |d| d.0);
-    done.into_iter().map(|d| d.1).collect()
 }
 
 /// The first pass, then the parts; the stream's report.
@@ -1557,29 +1572,20 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
         })
         .collect();
     let parts_clock = std::time::Instant::now();
-    let checked_parts = check_parts(
-        &stream.name,
-        stream.format,
-        &stream.bytes,
-        &survey.units,
-        &planned,
-        options,
-    );
-    // Wall times: the parts run on every core at once, so their wall time is shared out among
-    // the phases as the parts' own times are (each part parses its units, then runs the rules
-    // and builds its report); the parse is the first pass and the parts' share of parsing.
-    let phases = share_out(
-        first_pass,
-        parts_clock.elapsed(),
-        checked_parts
-            .iter()
-            .filter_map(|c| c.as_ref().ok().map(|c| c.1)),
-    );
-    for (part, checked) in planned.iter().zip(checked_parts) {
-        let (mut checked, _) = match checked {
-            Ok(checked) => checked,
-            Err(e) => return failed(input, e),
+    // Each part's report is taken as soon as it and those before it are checked, so the
+    // parts' reports are not all held beside the one they become.
+    let mut part_phases = Vec::with_capacity(planned.len());
+    let mut error = None;
+    let mut take = |part: &[usize], checked: PartChecked| {
+        let (mut checked, phases) = match checked {
+            Ok(checked) if error.is_none() => checked,
+            Ok(_) => return,
+            Err(e) => {
+                error.get_or_insert(e);
+                return;
+            }
         };
+        part_phases.push(phases);
         let mut part_input = checked.inputs.pop().expect("one input, one input report");
         if input.error.is_none() {
             input.error = part_input.error.take();
@@ -1608,7 +1614,23 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
                 merge_waivers(report, checked.waivers);
             }
         }
+    };
+    check_parts(
+        &stream.name,
+        stream.format,
+        &stream.bytes,
+        &survey.units,
+        &planned,
+        options,
+        &mut take,
+    );
+    if let Some(e) = error {
+        return failed(input, e);
     }
+    // Wall times: the parts run on every core at once, so their wall time is shared out among
+    // the phases as the parts' own times are (each part parses its units, then runs the rules
+    // and builds its report); the parse is the first pass and the parts' share of parsing.
+    let phases = share_out(first_pass, parts_clock.elapsed(), part_phases.into_iter());
     let mut report = report.unwrap_or_else(|| crate::check_timed(&[], options).0);
     // A note each part gave (an IAM policy's, in every part) once, in the input's order.
     crate::sort::sort_by_key(&mut input.notes, |n| n.offset);
