@@ -466,8 +466,8 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
         }
         let resource = resources.of(o.subject);
         let step = |s: rules::DraftStep| Step {
-            title: s.title,
-            code: s.code,
+            title: tight(s.title),
+            code: tight(s.code),
             language: s.language,
             location: s.at.map(locate),
         };
@@ -476,7 +476,7 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
             name: o.rule.name,
             status: o.status,
             severity: options.severity_of(o.rule),
-            message: clip_message(o.message),
+            message: tight(clip_message(o.message)),
             resource,
             location: locate(o.at),
             remediation_on_request: options.remediation_on_request
@@ -487,9 +487,9 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
                 .filter(|_| !options.without_remediation && !options.remediation_on_request)
                 .map(|d| {
                     Box::new(Remediation {
-                        summary: d.summary,
+                        summary: tight(d.summary),
                         steps: d.steps.into_iter().map(step).collect(),
-                        warnings: d.warnings,
+                        warnings: d.warnings.into_iter().map(tight).collect(),
                         verify: d.verify.into_iter().map(step).collect(),
                     })
                 }),
@@ -540,16 +540,33 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
 pub(crate) fn rank<'a>(results: &mut Vec<Finding>, names: impl Iterator<Item = &'a str>) {
     let order: std::collections::HashMap<&str, usize> =
         names.enumerate().map(|(i, name)| (name, i)).collect();
-    // Each key computed once (the input's position is a lookup by name).
-    sort::sort_by_cached_key(results, |r| {
-        (
-            r.status.rank(),
-            r.severity,
-            r.rule,
-            order.get(&*r.location.input).copied(),
-            r.location.offset,
-        )
-    });
+    // Rules in the order of their ids, as small numbers.
+    let mut ids: Vec<&str> = rules::RULES.iter().map(|r| r.id).collect();
+    sort::sort(&mut ids);
+    let rules: std::collections::HashMap<&str, u64> = ids.into_iter().zip(0..).collect();
+    // Each key computed once (the input's position is a lookup by name), in two words: the
+    // status, severity, rule and input, then the offset (a report of an organization holds
+    // half a million results, and a key of each is held while they are sorted).
+    sort::sort_by_cached_key(results, |r| rank_key(r, &rules, &order));
+}
+
+/// The order of results: status, severity, rule id, input (by position; none first), offset.
+fn rank_key(
+    r: &Finding,
+    rules: &std::collections::HashMap<&str, u64>,
+    inputs: &std::collections::HashMap<&str, usize>,
+) -> (u64, u64) {
+    let status = u64::from(r.status.rank());
+    let severity = r.severity as u64;
+    // An id not among the rules (none is) after every rule's.
+    let rule = rules.get(r.rule).copied().unwrap_or(0xfff).min(0xfff);
+    let input = inputs
+        .get(&*r.location.input)
+        .map_or(0, |&i| (i as u64 + 1).min((1 << 44) - 1));
+    (
+        status << 58 | severity << 56 | rule << 44 | input,
+        r.location.offset as u64,
+    )
 }
 
 /// One cluster's pools for the headline: (cluster name, Autopilot, each pool's name, GKE001
@@ -793,6 +810,13 @@ fn applies(w: &waiver::Waiver, o: &rules::Outcome, model: &model::Model, inputs:
 const MAX_MESSAGE_BYTES: usize = 4_000;
 const MAX_WORD_BYTES: usize = 300;
 
+/// A text with no room to grow: a report of an organization holds half a million of them, and
+/// `format!` leaves room for about as much again as its literal text.
+fn tight(mut text: String) -> String {
+    text.shrink_to_fit();
+    text
+}
+
 fn clip_message(message: String) -> String {
     // A message no longer than the longest word has no word too long (nearly all of them).
     let long_word = message.len() > MAX_WORD_BYTES
@@ -870,8 +894,8 @@ fn resource(model: &model::Model, subject: rules::Subject) -> Resource {
 /// Each subject's resource, made once and shared by its findings (a rule each).
 struct Resources<'m> {
     model: &'m model::Model,
-    clusters: Vec<Option<Resource>>,
-    pools: Vec<Option<Resource>>,
+    clusters: Vec<Option<std::sync::Arc<Resource>>>,
+    pools: Vec<Option<std::sync::Arc<Resource>>>,
 }
 
 impl<'m> Resources<'m> {
@@ -883,19 +907,88 @@ impl<'m> Resources<'m> {
         }
     }
 
-    fn of(&mut self, subject: rules::Subject) -> Resource {
+    fn of(&mut self, subject: rules::Subject) -> std::sync::Arc<Resource> {
         let model = self.model;
         let slot = match subject {
             rules::Subject::Cluster(i) => &mut self.clusters[i],
             rules::Subject::NodePool(i) => &mut self.pools[i],
         };
-        slot.get_or_insert_with(|| resource(model, subject)).clone()
+        slot.get_or_insert_with(|| resource(model, subject).into())
+            .clone()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::{clip_message, MAX_MESSAGE_BYTES, MAX_WORD_BYTES};
+    use crate::report::{Finding, Location, Resource, Severity, Status};
+
+    #[test]
+    fn results_rank_by_status_severity_rule_input_and_offset() {
+        let statuses = [
+            Status::Pass,
+            Status::Suppressed,
+            Status::Unknown,
+            Status::Fail,
+        ];
+        let severities = [
+            Severity::Low,
+            Severity::Critical,
+            Severity::Medium,
+            Severity::High,
+        ];
+        let inputs = ["b.tf", "a.json", "not-named.yaml"];
+        let rules = crate::rules::RULES;
+        // Every mix, in an order of their own (a step prime to the count).
+        let mut results = Vec::new();
+        let n = 4 * 4 * 3 * rules.len() * 3;
+        for k in 0..n {
+            let i = (k * 7919) % n;
+            let rule = rules[i % rules.len()];
+            results.push(Finding {
+                rule: rule.id,
+                name: rule.name,
+                status: statuses[i / rules.len() % 4],
+                severity: severities[i / (rules.len() * 4) % 4],
+                message: format!("result {k}"),
+                resource: Resource {
+                    kind: "cluster",
+                    name: "c".into(),
+                    cluster: None,
+                    address: "c".into(),
+                }
+                .into(),
+                location: Location {
+                    input: inputs[i / (rules.len() * 16) % 3].into(),
+                    line: 1,
+                    column: 1,
+                    end_line: 1,
+                    end_column: 1,
+                    // Offsets past 32 bits too, and equal ones (kept in their order).
+                    offset: [0, 5, 1 << 33][i / (rules.len() * 48) % 3] + k % 2,
+                    end_offset: 0,
+                },
+                remediation: None,
+                remediation_on_request: false,
+                suppression: None,
+            });
+        }
+        let named = ["a.json", "b.tf"];
+        let position = |name: &str| named.iter().position(|n| *n == name);
+        let mut expected = results.clone();
+        expected.sort_by_key(|r| {
+            (
+                r.status.rank(),
+                r.severity,
+                r.rule,
+                position(&r.location.input),
+                r.location.offset,
+            )
+        });
+        super::rank(&mut results, named.into_iter());
+        let messages = |r: &[Finding]| r.iter().map(|f| f.message.clone()).collect::<Vec<_>>();
+        assert_eq!(messages(&results), messages(&expected));
+    }
 
     #[test]
     fn messages_keep_their_words_and_lose_only_what_is_too_long() {

@@ -77,10 +77,10 @@ pub struct Problem {
 
 impl Problem {
     fn at(offset: usize, message: impl Into<String>) -> Problem {
-        Problem {
-            offset,
-            message: message.into(),
-        }
+        // With no room to grow: an asset export has a note for each of its node pools.
+        let mut message = message.into();
+        message.shrink_to_fit();
+        Problem { offset, message }
     }
 }
 

@@ -168,7 +168,8 @@ pub struct Finding {
     pub status: Status,
     pub severity: Severity,
     pub message: String,
-    pub resource: Resource,
+    /// Shared by every finding of the resource (a rule each).
+    pub resource: std::sync::Arc<Resource>,
     pub location: Location,
     /// Boxed, as most results have none: a report of an organization holds a few hundred
     /// thousand findings.
