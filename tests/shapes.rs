@@ -333,4 +333,26 @@ fn a_pool_listed_in_its_cluster_and_on_its_own_is_checked_once() {
         Some("c")
     );
     assert_eq!(report.headline[0].pools_total, 2);
+    // Listed on its own twice, before or after its cluster, and not in it: checked once, as
+    // read first; no note says its cluster is missing.
+    for text in [
+        format!("{cluster}\n{}\n{}\n", pool("batch"), pool("batch")),
+        format!("{}\n{}\n{cluster}\n", pool("batch"), pool("batch")),
+    ] {
+        let report = run(&text);
+        let batch = report
+            .results
+            .iter()
+            .filter(|r| r.rule == "GKE001" && &*r.resource.name == "batch")
+            .count();
+        assert_eq!(batch, 1, "{text}");
+        assert_eq!(report.headline[0].pools_total, 2, "{text}");
+        let notes = notes_of(&report);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].starts_with("node pool batch of cluster c is described twice in the input")
+                && notes[0].ends_with("it is checked once, as read first"),
+            "{notes:?}"
+        );
+    }
 }

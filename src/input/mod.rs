@@ -504,7 +504,29 @@ fn load_terraform(
 /// once, from the cluster's, with a note.
 fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
     use crate::model::{ClusterLink, Origin};
-    let mut twice = Vec::new();
+    use std::collections::{HashMap, HashSet};
+    // Indexes, so that an export of thousands of clusters, each pool listed twice, is joined in
+    // time proportional to its size: the live clusters by name, and the first live pool of each
+    // cluster by name (kept up to date as pools are joined).
+    let mut clusters_named: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (c, cluster) in model.clusters.iter().enumerate() {
+        if let (Origin::Live, Some(name)) = (cluster.origin, cluster.name.as_str()) {
+            clusters_named.entry(name).or_default().push(c);
+        }
+    }
+    let mut first_pool: HashMap<(usize, String), usize> = HashMap::new();
+    for (q, pool) in model.node_pools.iter().enumerate() {
+        if let (ClusterLink::Index(c), Origin::Live, Some(name)) =
+            (&pool.cluster, pool.origin, pool.name.as_str())
+        {
+            first_pool.entry((*c, name.to_string())).or_insert(q);
+        }
+    }
+    let mut twice: Vec<usize> = Vec::new();
+    // The notes that said a cluster was missing no longer hold (by input and place), and the
+    // notes to add once they are gone.
+    let mut stale: HashSet<(usize, usize)> = HashSet::new();
+    let mut added: Vec<(usize, usize, String)> = Vec::new();
     for p in 0..model.node_pools.len() {
         let pool = &model.node_pools[p];
         let ClusterLink::Missing {
@@ -520,12 +542,14 @@ fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
             (Some(a), Some(b)) => a == b,
             _ => true,
         };
-        let fits: Vec<usize> = (0..model.clusters.len())
+        let fits: Vec<usize> = clusters_named
+            .get(name.as_str())
+            .into_iter()
+            .flatten()
+            .copied()
             .filter(|&c| {
                 let cluster = &model.clusters[c];
-                cluster.origin == Origin::Live
-                    && cluster.name.as_str() == Some(name.as_str())
-                    && agrees(pool.location.as_str(), cluster.location.as_str())
+                agrees(pool.location.as_str(), cluster.location.as_str())
                     && agrees(pool.project.as_str(), cluster.project.as_str())
             })
             .collect();
@@ -533,16 +557,12 @@ fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
         let cluster = &model.clusters[c];
         let by_name_only = cluster.project.as_str().is_none() && pool.project.as_str().is_some();
         let (input, head, pool_name) = (pool.site.input, pool.site.head.start, pool.display_name());
-        // The note that said the cluster was missing no longer holds.
-        if let Some(notes) = loaded.notes.get_mut(&input) {
-            notes.retain(|n| !(n.offset == head && n.message.starts_with("node pool ")));
-        }
-        let held = model.node_pools.iter().find(|q| {
-            q.cluster == ClusterLink::Index(c)
-                && q.origin == Origin::Live
-                && q.name.as_str().is_some()
-                && q.name.as_str() == pool.name.as_str()
-        });
+        stale.insert((input, head));
+        let held = pool
+            .name
+            .as_str()
+            .and_then(|n| first_pool.get(&(c, n.to_string())))
+            .map(|&q| &model.node_pools[q]);
         if let Some(held) = held {
             let outer = &cluster.site;
             let embedded = held.site.input == outer.input
@@ -553,26 +573,43 @@ fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
             } else {
                 "as read first"
             };
-            loaded.note(
+            added.push((
                 input,
                 head,
                 format!("node pool {pool_name} of cluster {name} is described twice in the input (an asset export lists each pool in its cluster and as a NodePool asset): it is checked once, {read}"),
-            );
+            ));
             twice.push(p);
             continue;
         }
         if by_name_only {
-            loaded.note(
+            added.push((
                 input,
                 head,
                 format!("node pool {pool_name} joined to cluster {name} by its name and location: the cluster's output gives no project to match"),
-            );
+            ));
+        }
+        if let Some(n) = pool.name.as_str() {
+            let first = first_pool.entry((c, n.to_string())).or_insert(p);
+            *first = (*first).min(p);
         }
         model.node_pools[p].cluster = ClusterLink::Index(c);
     }
-    for p in twice.into_iter().rev() {
-        model.node_pools.remove(p);
+    for (&input, notes) in loaded.notes.iter_mut() {
+        notes.retain(|n| {
+            !(stale.contains(&(input, n.offset)) && n.message.starts_with("node pool "))
+        });
     }
+    for (input, head, message) in added {
+        loaded.note(input, head, message);
+    }
+    // In increasing order: each pool is kept or not as the next of them says.
+    let mut twice = twice.into_iter().peekable();
+    let mut p = 0;
+    model.node_pools.retain(|_| {
+        let drop = twice.next_if_eq(&p).is_some();
+        p += 1;
+        !drop
+    });
 }
 
 /// Adds one gcloud input to the model as it is read, document by document and list item by

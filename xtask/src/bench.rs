@@ -274,6 +274,31 @@ fn plan(pools: usize, others: usize) -> String {
     )
 }
 
+/// A Cloud Asset Inventory export of `clusters` clusters of 3 pools, a line per asset, each
+/// pool listed before its cluster as a NodePool asset and again in its cluster.
+fn export(clusters: usize) -> String {
+    let mut export = String::new();
+    for c in 0..clusters {
+        let data = cluster(c, 3);
+        let name = format!("//container.googleapis.com/projects/project-{c}/locations/europe-west1/clusters/cluster-{c}");
+        for pool in data["nodePools"].as_array().unwrap() {
+            let asset = json!({
+                "name": format!("{name}/nodePools/{}", pool["name"].as_str().unwrap()),
+                "assetType": "container.googleapis.com/NodePool",
+                "resource": {"version": "v1", "data": pool},
+            });
+            export.push_str(&format!("{asset}\n"));
+        }
+        let asset = json!({
+            "name": name,
+            "assetType": "container.googleapis.com/Cluster",
+            "resource": {"version": "v1", "data": data},
+        });
+        export.push_str(&format!("{asset}\n"));
+    }
+    export
+}
+
 fn cases(quick: bool) -> Vec<Case> {
     let sizes: &[usize] = if quick {
         &[1, 100]
@@ -334,31 +359,19 @@ fn cases(quick: bool) -> Vec<Case> {
         files: vec![("clusters.jsonl".into(), stream)],
     });
     // An organization's Cloud Asset Inventory export, a line per asset: each cluster with its
-    // node pools, and each pool again as a NodePool asset (read in parts past 32 MiB).
+    // node pools, and each pool again as a NodePool asset (read in parts past 32 MiB); and a
+    // project's, read whole (in the page too).
     let export_clusters = if quick { 10 } else { 10_000 };
-    let mut export = String::new();
-    for c in 0..export_clusters {
-        let data = cluster(c, 3);
-        let name = format!("//container.googleapis.com/projects/project-{c}/locations/europe-west1/clusters/cluster-{c}");
-        for pool in data["nodePools"].as_array().unwrap() {
-            let asset = json!({
-                "name": format!("{name}/nodePools/{}", pool["name"].as_str().unwrap()),
-                "assetType": "container.googleapis.com/NodePool",
-                "resource": {"version": "v1", "data": pool},
-            });
-            export.push_str(&format!("{asset}\n"));
-        }
-        let asset = json!({
-            "name": name,
-            "assetType": "container.googleapis.com/Cluster",
-            "resource": {"version": "v1", "data": data},
-        });
-        export.push_str(&format!("{asset}\n"));
-    }
     out.push(Case {
         name: format!("asset-export-{export_clusters}"),
         kind: "CAI export",
-        files: vec![("assets.json".into(), export)],
+        files: vec![("assets.json".into(), export(export_clusters))],
+    });
+    let whole_clusters = if quick { 5 } else { 3_000 };
+    out.push(Case {
+        name: format!("asset-export-whole-{whole_clusters}"),
+        kind: "CAI export",
+        files: vec![("assets.json".into(), export(whole_clusters))],
     });
     let tf_pools = if quick { 70 } else { 2_000 };
     out.push(Case {
