@@ -621,20 +621,25 @@ fn headlines(
             )
         })
         .collect();
+    // The group of each name a pool gives a cluster that is not in the input (none: no name).
+    let mut missing: std::collections::HashMap<Option<&str>, usize> =
+        std::collections::HashMap::new();
+    fn missing_key(name: &Option<String>) -> Option<&str> {
+        name.as_deref().filter(|n| !n.is_empty())
+    }
     for (pool, status, message) in metadata {
         let p = &model.node_pools[*pool];
         let entry = (p.display_name(), *status, message.clone());
         match &p.cluster {
             model::ClusterLink::Index(c) => groups[*c].2.push(entry),
             model::ClusterLink::Missing { name, .. } => {
-                let key = Some(name.clone().unwrap_or_default()).filter(|n| !n.is_empty());
-                match groups
-                    .iter_mut()
-                    .skip(model.clusters.len())
-                    .find(|g| g.0 == key)
-                {
-                    Some(g) => g.2.push(entry),
-                    None => groups.push((key, false, vec![entry])),
+                let key = missing_key(name);
+                match missing.get(&key) {
+                    Some(&g) => groups[g].2.push(entry),
+                    None => {
+                        missing.insert(key, groups.len());
+                        groups.push((key.map(str::to_string), false, vec![entry]));
+                    }
                 }
             }
         }
@@ -649,10 +654,7 @@ fn headlines(
     for (p, n) in passing.pools.iter().enumerate().filter(|(_, n)| **n > 0) {
         let group = match &model.node_pools[p].cluster {
             model::ClusterLink::Index(c) => Some(*c),
-            model::ClusterLink::Missing { name, .. } => {
-                let key = Some(name.clone().unwrap_or_default()).filter(|n| !n.is_empty());
-                (clusters..groups.len()).find(|&g| groups[g].0 == key)
-            }
+            model::ClusterLink::Missing { name, .. } => missing.get(&missing_key(name)).copied(),
         };
         if let Some(g) = group {
             passes[g] += *n as usize;

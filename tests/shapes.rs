@@ -356,3 +356,69 @@ fn a_pool_listed_in_its_cluster_and_on_its_own_is_checked_once() {
         );
     }
 }
+
+/// Pools listed apart whose clusters are not in the input: a headline group for each cluster
+/// they name, in the order first named, and one for the pools that name none.
+#[test]
+fn pools_of_clusters_not_in_the_input_are_grouped_by_the_cluster_they_name() {
+    let api = "https://container.googleapis.com/v1/projects/p/locations/europe-west1/clusters";
+    let pool = |name: &str, cluster: Option<&str>, mode: &str| {
+        let link = cluster.map_or(String::new(), |c| {
+            format!(r#","selfLink":"{api}/{c}/nodePools/{name}""#)
+        });
+        format!(
+            r#"{{"name":"{name}","config":{{"workloadMetadataConfig":{{"mode":"{mode}"}}}}{link}}}"#
+        )
+    };
+    let text = [
+        pool("a1", Some("x"), "GKE_METADATA"),
+        pool("b1", Some("y"), "GCE_METADATA"),
+        pool("n1", None, "GCE_METADATA"),
+        pool("a2", Some("x"), "GCE_METADATA"),
+        pool("b2", Some("y"), "GKE_METADATA"),
+        pool("a3", Some("x"), "GKE_METADATA"),
+    ]
+    .join("\n");
+    let report = check(
+        &[Input::new("pools.json", &text)],
+        &Options {
+            passing_counted_only: true,
+            ..Options::default()
+        },
+    );
+    let groups: Vec<(Option<&str>, usize, usize, Vec<&str>)> = report
+        .headline
+        .iter()
+        .map(|h| {
+            (
+                h.cluster.as_deref(),
+                h.pools_total,
+                h.pools_protected,
+                h.pools_exposed.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            (Some("x"), 3, 2, vec!["a2"]),
+            (Some("y"), 2, 1, vec!["b1"]),
+            (None, 1, 0, vec!["n1"]),
+        ]
+    );
+    assert!(
+        report.headline[0]
+            .text
+            .contains("cluster x (not in the input)"),
+        "{}",
+        report.headline[0].text
+    );
+    // Each group counts its own pools' passing results.
+    let passing: usize = report.headline.iter().map(|h| h.passing).sum();
+    assert_eq!(passing, report.summary.pass);
+    assert!(
+        report.headline.iter().all(|h| h.passing > 0),
+        "{:?}",
+        report.headline
+    );
+}
