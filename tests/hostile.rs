@@ -78,6 +78,41 @@ fn twenty_thousand_resources_are_read() {
 }
 
 #[test]
+fn a_module_of_many_clusters_whose_pools_name_them_is_read_in_full() {
+    // Each pool names its cluster's attributes: a name costs the value it reaches, not every
+    // cluster of the module (which ran out of work and left pools unknown).
+    let tf: String = (0..1_500)
+        .map(|c| {
+            format!(
+                "resource \"google_container_cluster\" \"c{c}\" {{\n  name     = \"cluster-{c}\"\n  location = \"europe-west1\"\n  project  = \"proj-{p}\"\n  remove_default_node_pool = true\n  initial_node_count       = 1\n}}\n\nresource \"google_container_node_pool\" \"p{c}\" {{\n  name     = \"pool-{c}\"\n  cluster  = google_container_cluster.c{c}.name\n  location = google_container_cluster.c{c}.location\n  project  = google_container_cluster.c{c}.project\n  node_config {{\n    workload_metadata_config {{\n      mode = \"GCE_METADATA\"\n    }}\n  }}\n}}\n\n",
+                p = c % 7
+            )
+        })
+        .collect();
+    let report = one("main.tf", &tf);
+    assert!(
+        report.inputs[0].notes.is_empty(),
+        "{:?}",
+        report.inputs[0].notes
+    );
+    let gke001: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.rule == "GKE001")
+        .collect();
+    assert_eq!(gke001.len(), 1_500);
+    for r in gke001 {
+        assert_eq!(r.status, Status::Fail, "{}: {}", r.resource.name, r.message);
+        let c = r.resource.name.strip_prefix("pool-");
+        assert!(c.is_some(), "{}: {}", r.resource.name, r.message);
+        assert_eq!(
+            r.resource.cluster.as_deref(),
+            c.map(|c| format!("cluster-{c}")).as_deref()
+        );
+    }
+}
+
+#[test]
 fn huge_counts_and_collections_name_the_limit() {
     for count in ["1e9", "1e300", "1000000", "-1", "1.5"] {
         let tf = format!("resource \"google_container_node_pool\" \"p\" {{\n  count   = {count}\n  cluster = \"c\"\n}}\n");

@@ -529,7 +529,27 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                 match self.roots.borrow().get(root.as_str()) {
                     Some(known) => {
                         applied = true;
-                        (self.copied(known.clone()), &ops[..])
+                        // The attributes and elements named are found in place, and only the
+                        // value they reach is copied: a module of a thousand clusters whose
+                        // pools each name their cluster copied every cluster for each name, and
+                        // ran out of work (its pools unknown).
+                        let mut at = known;
+                        let mut walked = 0;
+                        for op in &ops {
+                            let next = match (op, at) {
+                                (TraversalOperator::GetAttr(name), Val::Map(m)) => {
+                                    m.get(name.as_str())
+                                }
+                                (TraversalOperator::LegacyIndex(n), Val::List(items)) => {
+                                    usize::try_from(*n.value()).ok().and_then(|i| items.get(i))
+                                }
+                                _ => None,
+                            };
+                            let Some(next) = next else { break };
+                            at = next;
+                            walked += 1;
+                        }
+                        (self.copied(at.clone()), &ops[walked..])
                     }
                     // data.*, other resources' attributes, path.*, terraform.*: only known
                     // at plan or apply time.
