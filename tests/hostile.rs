@@ -113,6 +113,52 @@ fn a_module_of_many_clusters_whose_pools_name_them_is_read_in_full() {
 }
 
 #[test]
+fn many_pools_naming_one_large_local_or_variable_are_read_in_full() {
+    // A map of 1,500 clusters' settings, in a local or a variable's default, each pool naming
+    // its own entry three times: each name costs the entry, not the map.
+    let entries: String = (0..1_500)
+        .map(|c| format!("    c{c} = {{ name = \"cluster-{c}\", location = \"europe-west1\", mode = \"GCE_METADATA\" }}\n"))
+        .collect();
+    for (head, root) in [
+        (
+            format!("locals {{\n  clusters = {{\n{entries}  }}\n}}\n"),
+            "local",
+        ),
+        (
+            format!("variable \"clusters\" {{\n  default = {{\n{entries}  }}\n}}\n"),
+            "var",
+        ),
+    ] {
+        let pools: String = (0..1_500)
+            .map(|c| {
+                format!("resource \"google_container_node_pool\" \"p{c}\" {{\n  name     = \"pool-{c}\"\n  cluster  = {root}.clusters.c{c}.name\n  location = {root}.clusters.c{c}.location\n  node_config {{\n    workload_metadata_config {{\n      mode = {root}.clusters.c{c}.mode\n    }}\n  }}\n}}\n")
+            })
+            .collect();
+        let report = one("main.tf", &format!("{head}{pools}"));
+        assert!(
+            report.inputs[0].notes.is_empty(),
+            "{root}: {:?}",
+            report.inputs[0].notes
+        );
+        let gke001: Vec<_> = report
+            .results
+            .iter()
+            .filter(|r| r.rule == "GKE001")
+            .collect();
+        assert_eq!(gke001.len(), 1_500, "{root}");
+        for r in gke001 {
+            assert_eq!(
+                r.status,
+                Status::Fail,
+                "{root}: {}: {}",
+                r.resource.name,
+                r.message
+            );
+        }
+    }
+}
+
+#[test]
 fn huge_counts_and_collections_name_the_limit() {
     for count in ["1e9", "1e300", "1000000", "-1", "1.5"] {
         let tf = format!("resource \"google_container_node_pool\" \"p\" {{\n  count   = {count}\n  cluster = \"c\"\n}}\n");

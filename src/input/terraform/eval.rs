@@ -520,35 +520,22 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         let mut applied = false;
         let (value, rest) = match (&t.expr, first_attr) {
             (Expression::Variable(root), Some(attr)) if root.as_str() == "var" => {
-                (self.variable(attr), &ops[1..])
+                match self.reach_cached(&self.variables, attr, &ops[1..]) {
+                    Some((v, walked)) => (v, &ops[1 + walked..]),
+                    None => (self.variable(attr), &ops[1..]),
+                }
             }
             (Expression::Variable(root), Some(attr)) if root.as_str() == "local" => {
-                (self.local(attr), &ops[1..])
+                match self.reach_cached(&self.locals, attr, &ops[1..]) {
+                    Some((v, walked)) => (v, &ops[1 + walked..]),
+                    None => (self.local(attr), &ops[1..]),
+                }
             }
             (Expression::Variable(root), _) if !scope.iter().any(|(n, _)| n == root.as_str()) => {
                 match self.roots.borrow().get(root.as_str()) {
                     Some(known) => {
                         applied = true;
-                        // The attributes and elements named are found in place, and only the
-                        // value they reach is copied: a module of a thousand clusters whose
-                        // pools each name their cluster copied every cluster for each name, and
-                        // ran out of work (its pools unknown).
-                        let mut at = known;
-                        let mut walked = 0;
-                        for op in &ops {
-                            let next = match (op, at) {
-                                (TraversalOperator::GetAttr(name), Val::Map(m)) => {
-                                    m.get(name.as_str())
-                                }
-                                (TraversalOperator::LegacyIndex(n), Val::List(items)) => {
-                                    usize::try_from(*n.value()).ok().and_then(|i| items.get(i))
-                                }
-                                _ => None,
-                            };
-                            let Some(next) = next else { break };
-                            at = next;
-                            walked += 1;
-                        }
+                        let (at, walked) = reach(known, &ops);
                         (self.copied(at.clone()), &ops[walked..])
                     }
                     // data.*, other resources' attributes, path.*, terraform.*: only known
@@ -613,6 +600,19 @@ impl<'m, 'a> Evaluator<'m, 'a> {
 
     /// A variable's value: the one given (tfvars, module argument) or its default, converted
     /// to its declared type as Terraform does (optional attributes' defaults filled in).
+    /// The part of a value already worked out (a variable's, a local's) that the leading
+    /// operators name, copied, with how many operators it took; `None` while it is not known.
+    fn reach_cached(
+        &self,
+        cache: &RefCell<HashMap<String, Val>>,
+        name: &str,
+        ops: &[&TraversalOperator],
+    ) -> Option<(Val, usize)> {
+        let cache = cache.borrow();
+        let (at, walked) = reach(cache.get(name)?, ops);
+        Some((self.copied(at.clone()), walked))
+    }
+
     fn variable(&self, name: &str) -> Val {
         if let Some(v) = self.variables.borrow().get(name) {
             return self.copied(v.clone());
@@ -1113,6 +1113,28 @@ fn loose_eq(a: &Val, b: &Val) -> bool {
 }
 
 /// `collection[key]`, or an error naming what is missing.
+/// The value the leading operators of a traversal name (attributes of objects, elements of
+/// lists by a literal index), found in place, with how many of them it took: only what a
+/// reference reaches is copied (a module of a thousand clusters whose pools each named their
+/// cluster's attributes copied every cluster for each name, ran out of work and left its pools
+/// unknown). The operators after those are applied to the copy, as to any value.
+fn reach<'v>(mut at: &'v Val, ops: &[&TraversalOperator]) -> (&'v Val, usize) {
+    let mut walked = 0;
+    for op in ops {
+        let next = match (op, at) {
+            (TraversalOperator::GetAttr(name), Val::Map(m)) => m.get(name.as_str()),
+            (TraversalOperator::LegacyIndex(n), Val::List(items)) => {
+                usize::try_from(*n.value()).ok().and_then(|i| items.get(i))
+            }
+            _ => None,
+        };
+        let Some(next) = next else { break };
+        at = next;
+        walked += 1;
+    }
+    (at, walked)
+}
+
 pub fn index(collection: &Val, key: &Val) -> Val {
     match (collection, key) {
         (Val::Map(m), k) => match k.as_text() {
