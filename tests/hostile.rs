@@ -159,6 +159,52 @@ fn many_pools_naming_one_large_local_or_variable_are_read_in_full() {
 }
 
 #[test]
+fn counted_pools_indexing_large_lists_are_read_in_full() {
+    // Four resources of 1,000 pools each, each pool picking its element of two lists of 1,000
+    // (`local.names[count.index]`) three times: each pick costs the element, not the list.
+    let list = |item: &dyn Fn(usize) -> String| (0..1_000).map(item).collect::<Vec<_>>().join(", ");
+    let mut tf = format!(
+        "locals {{\n  names = [{}]\n  modes = [{}]\n}}\n",
+        list(&|i| format!("\"pool-{i}\"")),
+        list(&|_| "\"GCE_METADATA\"".to_string())
+    );
+    for r in 0..4 {
+        tf.push_str(&format!("resource \"google_container_node_pool\" \"p{r}\" {{\n  count   = 1000\n  name    = \"${{local.names[count.index]}}-{r}\"\n  cluster = \"c\"\n  node_config {{\n    machine_type = local.names[count.index]\n    workload_metadata_config {{\n      mode = local.modes[count.index]\n    }}\n  }}\n}}\n"));
+    }
+    let report = one("main.tf", &tf);
+    let gke001: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.rule == "GKE001")
+        .collect();
+    assert_eq!(gke001.len(), 4_000);
+    for r in &gke001 {
+        assert_eq!(r.status, Status::Fail, "{}: {}", r.resource.name, r.message);
+    }
+    assert!(gke001.iter().any(|r| &*r.resource.name == "pool-999-3"));
+    // A key that names nothing still says why, as before; `try` moves past it.
+    let with_mode = |mode: &str| {
+        let tf = format!("locals {{\n  modes = [\"GKE_METADATA\"]\n  m = {{ a = \"GKE_METADATA\" }}\n}}\nresource \"google_container_node_pool\" \"p\" {{\n  cluster = \"c\"\n  node_config {{\n    workload_metadata_config {{\n      mode = {mode}\n    }}\n  }}\n}}\n");
+        let pool = one("main.tf", &tf)
+            .results
+            .into_iter()
+            .find(|r| r.rule == "GKE001")
+            .unwrap();
+        (pool.status, pool.message)
+    };
+    for (mode, why) in [
+        ("local.m.b", "`local.m.b (no key \"b\")`"),
+        ("local.modes[3]", "`local.modes[3] (no element 3)`"),
+    ] {
+        let (status, message) = with_mode(mode);
+        assert_eq!(status, Status::Unknown, "{message}");
+        assert!(message.contains(why), "{message}");
+    }
+    let (status, message) = with_mode("try(local.modes[3], local.m.b, local.m[\"a\"])");
+    assert_eq!(status, Status::Pass, "{message}");
+}
+
+#[test]
 fn huge_counts_and_collections_name_the_limit() {
     for count in ["1e9", "1e300", "1000000", "-1", "1.5"] {
         let tf = format!("resource \"google_container_node_pool\" \"p\" {{\n  count   = {count}\n  cluster = \"c\"\n}}\n");

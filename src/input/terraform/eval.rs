@@ -520,22 +520,25 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         let mut applied = false;
         let (value, rest) = match (&t.expr, first_attr) {
             (Expression::Variable(root), Some(attr)) if root.as_str() == "var" => {
-                match self.reach_cached(&self.variables, attr, &ops[1..]) {
+                let keys = self.leading_keys(file, scope, &ops[1..]);
+                match self.reach_cached(&self.variables, attr, &keys) {
                     Some((v, walked)) => (v, &ops[1 + walked..]),
                     None => (self.variable(attr), &ops[1..]),
                 }
             }
             (Expression::Variable(root), Some(attr)) if root.as_str() == "local" => {
-                match self.reach_cached(&self.locals, attr, &ops[1..]) {
+                let keys = self.leading_keys(file, scope, &ops[1..]);
+                match self.reach_cached(&self.locals, attr, &keys) {
                     Some((v, walked)) => (v, &ops[1 + walked..]),
                     None => (self.local(attr), &ops[1..]),
                 }
             }
             (Expression::Variable(root), _) if !scope.iter().any(|(n, _)| n == root.as_str()) => {
+                let keys = self.leading_keys(file, scope, &ops);
                 match self.roots.borrow().get(root.as_str()) {
                     Some(known) => {
                         applied = true;
-                        let (at, walked) = reach(known, &ops);
+                        let (at, walked) = reach(known, &keys);
                         (self.copied(at.clone()), &ops[walked..])
                     }
                     // data.*, other resources' attributes, path.*, terraform.*: only known
@@ -606,11 +609,31 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         &self,
         cache: &RefCell<HashMap<String, Val>>,
         name: &str,
-        ops: &[&TraversalOperator],
+        keys: &[Val],
     ) -> Option<(Val, usize)> {
         let cache = cache.borrow();
-        let (at, walked) = reach(cache.get(name)?, ops);
+        let (at, walked) = reach(cache.get(name)?, keys);
         Some((self.copied(at.clone()), walked))
+    }
+
+    /// The keys of a traversal's leading operators that each pick one element: attribute
+    /// names, literal indexes and index expressions, evaluated (before any value is borrowed:
+    /// an index may be a local still to work out), up to a splat or a key not known.
+    fn leading_keys(&self, file: usize, scope: &Scope, ops: &[&TraversalOperator]) -> Vec<Val> {
+        let mut keys = Vec::new();
+        for op in ops {
+            let key = match op {
+                TraversalOperator::GetAttr(name) => Val::Str(name.as_str().into()),
+                TraversalOperator::LegacyIndex(n) => Val::Num(*n.value() as f64),
+                TraversalOperator::Index(e) => match self.eval(file, scope, e).settle() {
+                    key if key.is_unknown() => break,
+                    key => key,
+                },
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => break,
+            };
+            keys.push(key);
+        }
+        keys
     }
 
     fn variable(&self, name: &str) -> Val {
@@ -1113,40 +1136,43 @@ fn loose_eq(a: &Val, b: &Val) -> bool {
 }
 
 /// `collection[key]`, or an error naming what is missing.
-/// The value the leading operators of a traversal name (attributes of objects, elements of
-/// lists by a literal index), found in place, with how many of them it took: only what a
-/// reference reaches is copied (a module of a thousand clusters whose pools each named their
-/// cluster's attributes copied every cluster for each name, ran out of work and left its pools
-/// unknown). The operators after those are applied to the copy, as to any value.
-fn reach<'v>(mut at: &'v Val, ops: &[&TraversalOperator]) -> (&'v Val, usize) {
-    let mut walked = 0;
-    for op in ops {
-        let next = match (op, at) {
-            (TraversalOperator::GetAttr(name), Val::Map(m)) => m.get(name.as_str()),
-            (TraversalOperator::LegacyIndex(n), Val::List(items)) => {
-                usize::try_from(*n.value()).ok().and_then(|i| items.get(i))
-            }
-            _ => None,
-        };
-        let Some(next) = next else { break };
-        at = next;
-        walked += 1;
+/// The value that keys name in turn (see `Evaluator::leading_keys`), found in place, with how
+/// many keys it took: only what a reference reaches is copied (a module of a thousand clusters
+/// whose pools each named their cluster's attributes copied every cluster for each name, ran
+/// out of work and left its pools unknown). The operators after those are applied to the copy,
+/// as to any value; a key that finds nothing is left to them, to say why.
+fn reach<'v>(mut at: &'v Val, keys: &[Val]) -> (&'v Val, usize) {
+    for (walked, key) in keys.iter().enumerate() {
+        match lookup(at, key) {
+            Some(next) => at = next,
+            None => return (at, walked),
+        }
     }
-    (at, walked)
+    (at, keys.len())
+}
+
+/// The element of a map or list a key names, if there is one (as `index` finds it).
+fn lookup<'v>(collection: &'v Val, key: &Val) -> Option<&'v Val> {
+    match collection {
+        Val::Map(m) => m.get(&key.as_text()?),
+        Val::List(items) => match key.as_num() {
+            Some(i) if i >= 0.0 && (i as usize) < items.len() => Some(&items[i as usize]),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 pub fn index(collection: &Val, key: &Val) -> Val {
     match (collection, key) {
-        (Val::Map(m), k) => match k.as_text() {
-            Some(k) => m
-                .get(&k)
-                .cloned()
-                .unwrap_or_else(|| Val::Error(format!("no key \"{k}\""))),
-            None => Val::Error("the key is not a string".into()),
+        (Val::Map(_), k) => match (lookup(collection, k), k.as_text()) {
+            (Some(v), _) => v.clone(),
+            (None, Some(k)) => Val::Error(format!("no key \"{k}\"")),
+            (None, None) => Val::Error("the key is not a string".into()),
         },
-        (Val::List(items), k) => match k.as_num() {
-            Some(i) if i >= 0.0 && (i as usize) < items.len() => items[i as usize].clone(),
-            _ => Val::Error(format!("no element {}", k.as_text().unwrap_or_default())),
+        (Val::List(_), k) => match lookup(collection, k) {
+            Some(v) => v.clone(),
+            None => Val::Error(format!("no element {}", k.as_text().unwrap_or_default())),
         },
         (Val::Unknown { .. }, _) => collection.clone(),
         (Val::Null, _) => Val::Error("the value is null".into()),
