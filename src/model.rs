@@ -316,6 +316,21 @@ impl Model {
             .iter()
             .filter(move |p| p.cluster == ClusterLink::Index(cluster_index))
     }
+
+    /// Each cluster's pools (their indexes, in the model's order), in one pass: for rules that
+    /// look at every cluster's pools, which `pools_of` would find by going over every pool
+    /// for each cluster.
+    pub fn pools_by_cluster(&self) -> Vec<Vec<usize>> {
+        let mut by_cluster = vec![Vec::new(); self.clusters.len()];
+        for (p, pool) in self.node_pools.iter().enumerate() {
+            if let ClusterLink::Index(c) = pool.cluster {
+                if let Some(pools) = by_cluster.get_mut(c) {
+                    pools.push(p);
+                }
+            }
+        }
+        by_cluster
+    }
 }
 
 impl Cluster {

@@ -92,8 +92,9 @@ resource "google_container_node_pool" "apps" {
 };
 
 fn check(model: &Model, out: &mut Vec<Outcome>) {
+    let pools = model.pools_by_cluster();
     for (i, cluster) in model.clusters.iter().enumerate() {
-        if is_autopilot(cluster) && model.pools_of(i).next().is_none() {
+        if is_autopilot(cluster) && pools[i].is_empty() {
             out.push(Outcome {
                 rule: &RULE,
                 status: Status::Pass,

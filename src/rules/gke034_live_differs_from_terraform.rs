@@ -4,7 +4,7 @@
 
 use super::fix::{Draft, DraftStep};
 use super::{Example, Outcome, Rule, Subject};
-use crate::model::{Cluster, ClusterLink, Field, Key, Model, NodePool, Origin, PoolKind, Value};
+use crate::model::{Cluster, Field, Key, Model, NodePool, Origin, PoolKind, Value};
 use crate::report::{Applicability, Severity, Status};
 use crate::span::Span;
 
@@ -168,22 +168,33 @@ fn text_difference(
 
 /// The live cluster a Terraform cluster describes: the one live cluster with its name and
 /// location (and project, where both say it).
-fn live_of(model: &Model, config: &Cluster) -> Option<usize> {
+/// The live clusters by name and location.
+type LiveIndex<'m> = std::collections::HashMap<(&'m str, &'m str), Vec<usize>>;
+
+fn live_index(model: &Model) -> LiveIndex<'_> {
+    let mut index = LiveIndex::new();
+    for (i, c) in model.clusters.iter().enumerate() {
+        if let (Origin::Live, Some(name), Some(location)) =
+            (c.origin, c.name.as_str(), c.location.as_str())
+        {
+            index.entry((name, location)).or_default().push(i);
+        }
+    }
+    index
+}
+
+fn live_of(model: &Model, live: &LiveIndex, config: &Cluster) -> Option<usize> {
     let (name, location) = (config.name.as_str()?, config.location.as_str()?);
-    let found: Vec<usize> = model
-        .clusters
+    let found: Vec<usize> = live
+        .get(&(name, location))?
         .iter()
-        .enumerate()
-        .filter(|(_, c)| {
-            c.origin == Origin::Live
-                && c.name.as_str() == Some(name)
-                && c.location.as_str() == Some(location)
-                && match (c.project.as_str(), config.project.as_str()) {
-                    (Some(a), Some(b)) => a == b,
-                    _ => true,
-                }
-        })
-        .map(|(i, _)| i)
+        .copied()
+        .filter(
+            |&i| match (model.clusters[i].project.as_str(), config.project.as_str()) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            },
+        )
         .collect();
     match found.as_slice() {
         [one] => Some(*one),
@@ -200,12 +211,14 @@ fn gke_name(pool: &NodePool) -> Option<String> {
     }
 }
 
-fn pools_of(model: &Model, cluster: usize) -> Vec<(usize, &NodePool)> {
-    model
-        .node_pools
+fn pools_of<'m>(
+    model: &'m Model,
+    by_cluster: &[Vec<usize>],
+    cluster: usize,
+) -> Vec<(usize, &'m NodePool)> {
+    by_cluster[cluster]
         .iter()
-        .enumerate()
-        .filter(|(_, p)| matches!(p.cluster, ClusterLink::Index(c) if c == cluster))
+        .map(|&p| (p, &model.node_pools[p]))
         .collect()
 }
 
@@ -232,11 +245,16 @@ fn remedy(site: &crate::model::Site, differences: &[Difference], whole: &str) ->
 }
 
 fn check(model: &Model, out: &mut Vec<Outcome>) {
+    if !model.clusters.iter().any(|c| c.origin == Origin::Config) {
+        return;
+    }
+    let live_clusters = live_index(model);
+    let by_cluster = model.pools_by_cluster();
     for (ci, config) in model.clusters.iter().enumerate() {
         if config.origin != Origin::Config {
             continue;
         }
-        let Some(li) = live_of(model, config) else {
+        let Some(li) = live_of(model, &live_clusters, config) else {
             continue;
         };
         let live = &model.clusters[li];
@@ -266,8 +284,8 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         if autopilot(config) || autopilot(live) {
             continue;
         }
-        let declared = pools_of(model, ci);
-        let running = pools_of(model, li);
+        let declared = pools_of(model, &by_cluster, ci);
+        let running = pools_of(model, &by_cluster, li);
         let names_fixed = declared
             .iter()
             .all(|(_, p)| p.uncertain.is_none() && gke_name(p).is_some());
