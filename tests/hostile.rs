@@ -5,7 +5,7 @@
 mod common;
 
 use common::gkecheck;
-use gkecheck::report::{Report, Status};
+use gkecheck::report::{Finding, Report, Status};
 use gkecheck::{check, Input, Options};
 
 fn run(inputs: &[Input]) -> Report {
@@ -77,6 +77,32 @@ fn twenty_thousand_resources_are_read() {
     assert!(report.results.iter().any(|r| r.rule == "GKE001"));
 }
 
+/// The GKE001 results of a large module whose every pool should be judged: as many as
+/// expected, each failing (none unknown for want of evaluation work), and no note.
+fn every_pool_judged<'r>(report: &'r Report, pools: usize, what: &str) -> Vec<&'r Finding> {
+    assert!(
+        report.inputs[0].notes.is_empty(),
+        "{what}: {:?}",
+        report.inputs[0].notes
+    );
+    let gke001: Vec<&Finding> = report
+        .results
+        .iter()
+        .filter(|r| r.rule == "GKE001")
+        .collect();
+    assert_eq!(gke001.len(), pools, "{what}");
+    for r in &gke001 {
+        assert_eq!(
+            r.status,
+            Status::Fail,
+            "{what}: {}: {}",
+            r.resource.name,
+            r.message
+        );
+    }
+    gke001
+}
+
 #[test]
 fn a_module_of_many_clusters_whose_pools_name_them_is_read_in_full() {
     // Each pool names its cluster's attributes: a name costs the value it reaches, not every
@@ -90,19 +116,7 @@ fn a_module_of_many_clusters_whose_pools_name_them_is_read_in_full() {
         })
         .collect();
     let report = one("main.tf", &tf);
-    assert!(
-        report.inputs[0].notes.is_empty(),
-        "{:?}",
-        report.inputs[0].notes
-    );
-    let gke001: Vec<_> = report
-        .results
-        .iter()
-        .filter(|r| r.rule == "GKE001")
-        .collect();
-    assert_eq!(gke001.len(), 1_500);
-    for r in gke001 {
-        assert_eq!(r.status, Status::Fail, "{}: {}", r.resource.name, r.message);
+    for r in every_pool_judged(&report, 1_500, "clusters") {
         let c = r.resource.name.strip_prefix("pool-");
         assert!(c.is_some(), "{}: {}", r.resource.name, r.message);
         assert_eq!(
@@ -135,26 +149,7 @@ fn many_pools_naming_one_large_local_or_variable_are_read_in_full() {
             })
             .collect();
         let report = one("main.tf", &format!("{head}{pools}"));
-        assert!(
-            report.inputs[0].notes.is_empty(),
-            "{root}: {:?}",
-            report.inputs[0].notes
-        );
-        let gke001: Vec<_> = report
-            .results
-            .iter()
-            .filter(|r| r.rule == "GKE001")
-            .collect();
-        assert_eq!(gke001.len(), 1_500, "{root}");
-        for r in gke001 {
-            assert_eq!(
-                r.status,
-                Status::Fail,
-                "{root}: {}: {}",
-                r.resource.name,
-                r.message
-            );
-        }
+        every_pool_judged(&report, 1_500, root);
     }
 }
 
@@ -172,15 +167,7 @@ fn counted_pools_indexing_large_lists_are_read_in_full() {
         tf.push_str(&format!("resource \"google_container_node_pool\" \"p{r}\" {{\n  count   = 1000\n  name    = \"${{local.names[count.index]}}-{r}\"\n  cluster = \"c\"\n  node_config {{\n    machine_type = local.names[count.index]\n    workload_metadata_config {{\n      mode = local.modes[count.index]\n    }}\n  }}\n}}\n"));
     }
     let report = one("main.tf", &tf);
-    let gke001: Vec<_> = report
-        .results
-        .iter()
-        .filter(|r| r.rule == "GKE001")
-        .collect();
-    assert_eq!(gke001.len(), 4_000);
-    for r in &gke001 {
-        assert_eq!(r.status, Status::Fail, "{}: {}", r.resource.name, r.message);
-    }
+    let gke001 = every_pool_judged(&report, 4_000, "counted pools");
     assert!(gke001.iter().any(|r| &*r.resource.name == "pool-999-3"));
     // A key that names nothing still says why, as before; `try` moves past it.
     let with_mode = |mode: &str| {
