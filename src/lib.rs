@@ -334,6 +334,42 @@ pub fn check(inputs: &[Input], options: &Options) -> Report {
 
 /// `check`, with how long each phase took.
 pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
+    let (mut report, phases) = check_every_note(inputs, options);
+    for input in &mut report.inputs {
+        collapse_notes(&mut input.notes);
+    }
+    (report, phases)
+}
+
+/// Notes that say the same of many node pools, as an asset export describes each pool twice
+/// (tens of thousands in an organization's): the first few as they are, then one that counts
+/// the rest, at the place of the first of those. Notes are in the input's order.
+pub(crate) fn collapse_notes(notes: &mut Vec<report::InputMessage>) {
+    const SHOWN: usize = 3;
+    let twice = |n: &report::InputMessage| {
+        n.message.starts_with("node pool ")
+            && n.message.contains(" is described twice in the input ")
+    };
+    let total = notes.iter().filter(|n| twice(n)).count();
+    if total <= SHOWN + 1 {
+        return;
+    }
+    let mut seen = 0;
+    notes.retain_mut(|n| {
+        if !twice(n) {
+            return true;
+        }
+        seen += 1;
+        if seen == SHOWN + 1 {
+            n.message = format!("{} more node pools from here on are described twice in the input (an asset export lists each pool in its cluster and as a NodePool asset): each is checked once", total - SHOWN);
+        }
+        seen <= SHOWN + 1
+    });
+}
+
+/// `check_timed` with every note as it was made: each part of an input read in parts (whose
+/// notes are collapsed once the parts' are together).
+pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, Phases) {
     let counted = options.passing_counted_only;
     // What passes, resource by resource (of the rules that run): each headline says how many
     // passing results it has. Counted only, passing outcomes are dropped as each rule gives

@@ -1384,7 +1384,7 @@ fn check_part(
     };
     // Reading the part's units is part of its parse; mapping its places, of its report.
     let read = clock.elapsed();
-    let (mut report, phases) = crate::check_timed(std::slice::from_ref(&input), options);
+    let (mut report, phases) = crate::check_every_note(std::slice::from_ref(&input), options);
     let mapping = std::time::Instant::now();
     map_report(&mut report, &places);
     let phases = Phases {
@@ -1638,6 +1638,7 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
     input
         .notes
         .retain(|n| seen.insert((n.offset, n.message.clone())));
+    crate::collapse_notes(&mut input.notes);
     report.inputs = vec![input];
     crate::sort::sort_by_key(&mut headline_clusters, |h| h.0);
     crate::sort::sort_by_key(&mut headline_missing, |h| h.0);

@@ -357,6 +357,44 @@ fn a_pool_listed_in_its_cluster_and_on_its_own_is_checked_once() {
     }
 }
 
+/// An asset export describes every pool twice: a note says so of the first few, and one more
+/// counts the rest, at the place of the first of them, not a note for each pool.
+#[test]
+fn an_export_s_pools_described_twice_are_noted_a_few_then_counted() {
+    let api = "https://container.googleapis.com/v1/projects/p/locations/europe-west1/clusters";
+    let mut text = String::new();
+    for c in 0..10 {
+        let pools: Vec<String> = (0..3)
+            .map(|p| format!(r#"{{"name":"p{p}","selfLink":"{api}/c{c}/nodePools/p{p}"}}"#))
+            .collect();
+        for pool in &pools {
+            text.push_str(&format!(r#"{{"name":"//container.googleapis.com/x","assetType":"container.googleapis.com/NodePool","resource":{{"data":{pool}}}}}"#));
+            text.push('\n');
+        }
+        text.push_str(&format!(r#"{{"name":"//container.googleapis.com/y","assetType":"container.googleapis.com/Cluster","resource":{{"data":{{"name":"c{c}","location":"europe-west1","selfLink":"{api}/c{c}","nodePools":[{}]}}}}}}"#, pools.join(",")));
+        text.push('\n');
+    }
+    let report = check(&[Input::new("assets.json", &text)], &Options::default());
+    assert_eq!(report.headline.len(), 10);
+    assert!(report.headline.iter().all(|h| h.pools_total == 3));
+    let notes = &report.inputs[0].notes;
+    let messages: Vec<&str> = notes.iter().map(|n| n.message.as_str()).collect();
+    assert_eq!(notes.len(), 4, "{messages:?}");
+    assert!(messages[..3]
+        .iter()
+        .all(|m| m.contains("is described twice in the input")));
+    assert!(
+        messages[0].starts_with("node pool p0 of cluster c0 "),
+        "{messages:?}"
+    );
+    assert_eq!(
+        messages[3],
+        "27 more node pools from here on are described twice in the input (an asset export lists each pool in its cluster and as a NodePool asset): each is checked once"
+    );
+    // At the fourth pool's place: line 5, the first NodePool asset of the second cluster.
+    assert_eq!(notes[3].line, 5);
+}
+
 /// Pools listed apart whose clusters are not in the input: a headline group for each cluster
 /// they name, in the order first named, and one for the pools that name none.
 #[test]
