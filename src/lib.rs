@@ -39,6 +39,7 @@ use report::{
     Finding, InputMessage, InputReport, Location, Remediation, Report, Resource, Step, Summary,
 };
 use span::{LineIndex, Span};
+use std::collections::HashMap;
 
 /// One text to check.
 #[derive(Clone, Debug)]
@@ -451,6 +452,7 @@ pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, 
         })
         .collect();
     let mut used = vec![false; waivers.len()];
+    let waiver_index = WaiverIndex::new(&waivers);
     let mut expired = vec![false; waivers.len()];
     // Kept in place first, so that the findings are made into a list of the exact size: an
     // organization's export has hundreds of thousands, and both lists are held for a moment.
@@ -471,7 +473,7 @@ pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, 
     results.extend(outcomes.into_iter().map(|mut o| {
         let mut suppression = None;
         if o.status != report::Status::Pass {
-            if let Some(w) = waivers.iter().position(|w| applies(w, &o, &model, inputs)) {
+            if let Some(w) = waiver_index.first_applying(&waivers, &o, &model, inputs) {
                 used[w] = true;
                 let waiver = &waivers[w];
                 let place = waiver.at.map(|at| locate((at.0, Span::new(at.1, at.1))));
@@ -811,6 +813,86 @@ pub(crate) fn is_waived(
 
 /// Whether a waiver is for this outcome: the rule matches, and the waiver stands on or
 /// inside the resource's block (a comment) or names the resource (a config entry).
+/// The waivers that could apply to a result, by its rule: those for a resource by the resource
+/// they name, those written as comments by the input they stand in. A scheduled scan's waivers
+/// of thousands of pools were each tried on every failing result.
+struct WaiverIndex<'w> {
+    by_resource: HashMap<(&'static str, &'w str), usize>,
+    by_input: HashMap<(&'static str, usize), Vec<usize>>,
+}
+
+impl<'w> WaiverIndex<'w> {
+    fn new(waivers: &'w [waiver::Waiver]) -> Self {
+        let mut index = WaiverIndex {
+            by_resource: HashMap::new(),
+            by_input: HashMap::new(),
+        };
+        for (i, w) in waivers.iter().enumerate() {
+            if w.problem.is_some() {
+                continue;
+            }
+            for &rule in &w.rules {
+                match (&w.resource, w.at) {
+                    // The first of those for the same resource is the one used.
+                    (Some(resource), _) => {
+                        index.by_resource.entry((rule, resource)).or_insert(i);
+                    }
+                    (None, Some((input, _))) => {
+                        index.by_input.entry((rule, input)).or_default().push(i)
+                    }
+                    (None, None) => {}
+                }
+            }
+        }
+        index
+    }
+
+    /// The first waiver, in their order, that applies to the result (as `applies` says).
+    fn first_applying(
+        &self,
+        waivers: &[waiver::Waiver],
+        o: &rules::Outcome,
+        model: &model::Model,
+        inputs: &[Input],
+    ) -> Option<usize> {
+        let rule = o.rule.id;
+        let (site, name) = match o.subject {
+            rules::Subject::Cluster(i) => {
+                (&model.clusters[i].site, model.clusters[i].display_name())
+            }
+            rules::Subject::NodePool(i) => (
+                &model.node_pools[i].site,
+                model.node_pools[i].display_name(),
+            ),
+        };
+        let mut first = [site.address.as_str(), name.as_str()]
+            .into_iter()
+            .filter_map(|r| self.by_resource.get(&(rule, r)).copied())
+            .min();
+        // Comment waivers stand in the input of the resource (or of an inline pool's cluster).
+        let mut inputs_of = vec![site.input];
+        if let rules::Subject::NodePool(i) = o.subject {
+            if let Some(c) = model.cluster_of(&model.node_pools[i]) {
+                inputs_of.push(c.site.input);
+            }
+        }
+        inputs_of.dedup();
+        for input in inputs_of {
+            let candidates = self.by_input.get(&(rule, input)).into_iter().flatten();
+            for &i in candidates {
+                if first.is_some_and(|f| i > f) {
+                    break;
+                }
+                if applies(&waivers[i], o, model, inputs) {
+                    first = Some(first.map_or(i, |f| f.min(i)));
+                    break;
+                }
+            }
+        }
+        first
+    }
+}
+
 fn applies(w: &waiver::Waiver, o: &rules::Outcome, model: &model::Model, inputs: &[Input]) -> bool {
     if w.problem.is_some() || !w.rules.contains(&o.rule.id) {
         return false;

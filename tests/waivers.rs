@@ -217,3 +217,75 @@ fn a_waived_pool_still_exposes_the_token_in_the_headline() {
         .text
         .contains("1 exposes the node's token: batch"));
 }
+
+/// Of the waivers that apply to a result (by address, by name, as a comment; whichever comes
+/// first among them is used), one is used and the others are reported unused, whatever their
+/// number: a scheduled scan's configuration may waive thousands of pools.
+#[test]
+fn the_first_waiver_that_applies_is_used() {
+    let tf = "resource \"google_container_node_pool\" \"legacy\" {\n  # gkecheck:ignore GKE001 by comment\n  name    = \"legacy-pool\"\n  cluster = \"c\"\n}\n\nresource \"google_container_node_pool\" \"other\" {\n  name    = \"other-pool\"\n  cluster = \"c\"\n}\n";
+    let waiver = |resource: &str, reason: &str| ConfigWaiver {
+        rule: "GKE001".into(),
+        resource: resource.into(),
+        reason: reason.into(),
+        until: None,
+    };
+    let mut waivers: Vec<ConfigWaiver> = (0..2_000)
+        .map(|i| waiver(&format!("pool-{i}"), "many others"))
+        .collect();
+    waivers.extend([
+        waiver("legacy-pool", ""),
+        waiver("legacy-pool", "by name"),
+        waiver("google_container_node_pool.legacy", "by address"),
+        waiver("legacy-pool", "by name again"),
+    ]);
+    let options = Options {
+        waivers,
+        ..today("2026-11-27")
+    };
+    let report = check(&[Input::new("main.tf", tf)], &options);
+    let legacy = result(&report, "GKE001", "google_container_node_pool.legacy");
+    assert_eq!(legacy.status, Status::Suppressed);
+    let applicable = ["by comment", "by name", "by address", "by name again"];
+    // Comments come before the configuration's waivers.
+    assert_eq!(legacy.suppression.as_ref().unwrap().reason, "by comment");
+    let first = report
+        .waivers
+        .iter()
+        .find(|w| applicable.contains(&w.reason.as_str()))
+        .unwrap();
+    assert_eq!(
+        legacy.suppression.as_ref().unwrap().reason,
+        first.reason,
+        "{:#?}",
+        report.waivers
+    );
+    let used: Vec<&str> = report
+        .waivers
+        .iter()
+        .filter(|w| w.used)
+        .map(|w| w.reason.as_str())
+        .collect();
+    assert_eq!(used, [first.reason.as_str()]);
+    // The waiver without a reason is reported as unusable, not used.
+    assert!(report
+        .waivers
+        .iter()
+        .any(|w| w.reason.is_empty() && w.problem.is_some() && !w.used));
+    assert_eq!(
+        result(&report, "GKE001", "google_container_node_pool.other").status,
+        Status::Fail
+    );
+    // Without the comment: the waiver by name, before the one by address.
+    let tf = tf.replace("  # gkecheck:ignore GKE001 by comment\n", "");
+    let report = check(&[Input::new("main.tf", &tf)], &options);
+    let legacy = result(&report, "GKE001", "google_container_node_pool.legacy");
+    assert_eq!(legacy.suppression.as_ref().unwrap().reason, "by name");
+    let used: Vec<&str> = report
+        .waivers
+        .iter()
+        .filter(|w| w.used)
+        .map(|w| w.reason.as_str())
+        .collect();
+    assert_eq!(used, ["by name"]);
+}
