@@ -460,3 +460,35 @@ fn pools_of_clusters_not_in_the_input_are_grouped_by_the_cluster_they_name() {
         report.headline
     );
 }
+
+/// Clusters of one name in one module, and a pool naming that name: the pool's location tells
+/// which; without it, the pool is joined to none of them, with a note, the same on every run
+/// (the first found hung on a hash's order).
+#[test]
+fn a_pool_naming_one_of_several_clusters_of_a_name_is_joined_by_its_location() {
+    let clusters: String = ["europe-west1", "us-central1", "asia-east1"]
+        .iter()
+        .enumerate()
+        .map(|(i, location)| {
+            format!("resource \"google_container_cluster\" \"c{i}\" {{\n  name     = \"prod\"\n  location = \"{location}\"\n  remove_default_node_pool = true\n  initial_node_count       = 1\n}}\n")
+        })
+        .collect();
+    let pool = |location: &str| {
+        format!("resource \"google_container_node_pool\" \"p\" {{\n  name    = \"pool\"\n  cluster = \"prod\"\n{location}}}\n")
+    };
+    let pools_of =
+        |report: &Report| -> Vec<usize> { report.headline.iter().map(|h| h.pools_total).collect() };
+    let tf = format!("{clusters}{}", pool("  location = \"us-central1\"\n"));
+    let report = check(&[Input::new("main.tf", &tf)], &Options::default());
+    assert_eq!(pools_of(&report), [0, 1, 0]);
+    assert!(notes_of(&report).is_empty(), "{:?}", notes_of(&report));
+    let tf = format!("{clusters}{}", pool(""));
+    for _ in 0..5 {
+        let report = check(&[Input::new("main.tf", &tf)], &Options::default());
+        assert_eq!(pools_of(&report), [0, 0, 0, 1]);
+        assert_eq!(
+            notes_of(&report),
+            ["node pool p names cluster prod, and 3 clusters of that name are in this module, which the pool's location and project do not tell apart: it is joined to none of them (give the pool's location to say which)"]
+        );
+    }
+}

@@ -80,15 +80,19 @@ pub fn load<'j>(
             clusters.insert(r.address.clone(), index);
         }
     }
+    let named = build::Named::of(model, before..model.clusters.len());
     for r in resources
         .iter()
         .filter(|r| r.kind == "google_container_node_pool")
     {
         let Some(v) = view(r) else { continue };
         let link = match v.string("cluster") {
-            Field::Known { value, .. } => {
-                build::by_name(model, before..model.clusters.len(), &value)
-            }
+            Field::Known { value, .. } => named.find(
+                model,
+                &value,
+                v.string("project").as_str(),
+                v.string("location").as_str(),
+            ),
             _ => by_reference(&v, &r.module, &clusters),
         };
         let base = match link {

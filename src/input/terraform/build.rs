@@ -273,22 +273,71 @@ fn or(field: Field<String>, fallback: &Field<String>) -> Field<String> {
     }
 }
 
-/// Joins a pool to a cluster by a known name or id (`projects/P/locations/L/clusters/NAME`),
-/// among `candidates` (model indexes).
-pub fn by_name(
-    model: &Model,
-    candidates: impl Iterator<Item = usize>,
-    reference: &str,
-) -> ClusterLink {
-    let name = reference.rsplit('/').next().unwrap_or(reference);
-    for i in candidates {
-        if model.clusters[i].name.as_str() == Some(name) {
-            return ClusterLink::Index(i);
+/// Clusters by name (model indexes, in order), to join pools to them by a known name or id
+/// (`projects/P/locations/L/clusters/NAME`): made once for all of a module's or a plan's pools.
+pub struct Named(std::collections::HashMap<String, Vec<usize>>);
+
+impl Named {
+    pub fn of(model: &Model, candidates: impl Iterator<Item = usize>) -> Named {
+        let mut named: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for i in candidates {
+            if let Some(name) = model.clusters[i].name.as_str() {
+                named.entry(name.to_string()).or_default().push(i);
+            }
         }
+        Named(named)
     }
-    ClusterLink::Missing {
-        name: Some(name.to_string()),
-        reference: Some(reference.to_string()),
-        module: None,
+
+    /// How many of the clusters have this name.
+    pub fn count(&self, name: &str) -> usize {
+        self.0.get(name).map_or(0, Vec::len)
+    }
+
+    /// The cluster a name or id names: the one of that name, or, of several, the one that
+    /// agrees with the id's project and location, or else the pool's (`project`, `location`,
+    /// when known). Two that fit are not guessed between: the link is missing, naming the
+    /// cluster (it was the first found, which hung on a hash's order).
+    pub fn find(
+        &self,
+        model: &Model,
+        reference: &str,
+        project: Option<&str>,
+        location: Option<&str>,
+    ) -> ClusterLink {
+        let parts: Vec<&str> = reference.split('/').collect();
+        let (name, project, location) = match parts.as_slice() {
+            [.., "projects", p, "locations" | "zones", l, "clusters", n] => {
+                (*n, Some(*p), Some(*l))
+            }
+            _ => (
+                reference.rsplit('/').next().unwrap_or(reference),
+                project,
+                location,
+            ),
+        };
+        let agrees = |field: &Field<String>, wanted: Option<&str>| match (field.as_str(), wanted) {
+            (Some(have), Some(want)) => have == want,
+            _ => true,
+        };
+        let fits: Vec<usize> = match self.0.get(name).map(Vec::as_slice) {
+            Some([one]) => vec![*one],
+            Some(several) => several
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let c = &model.clusters[i];
+                    agrees(&c.project, project) && agrees(&c.location, location)
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        match fits.as_slice() {
+            [one] => ClusterLink::Index(*one),
+            _ => ClusterLink::Missing {
+                name: Some(name.to_string()),
+                reference: Some(reference.to_string()),
+                module: None,
+            },
+        }
     }
 }

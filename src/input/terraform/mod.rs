@@ -492,6 +492,9 @@ fn load_module(
         }
     }
     ev.set_root("module", instances_value(module_values.into_iter()));
+    let mut module_clusters: Vec<usize> = clusters.values().copied().collect();
+    module_clusters.sort_unstable();
+    let named = build::Named::of(model, module_clusters.into_iter());
     for (f, block) in pools {
         let label = block.labels[1].as_str();
         let Some(list) = expanded(&ev, f, block, &mut loaded.problems) else {
@@ -505,7 +508,7 @@ fn load_module(
                 &scope,
                 block,
                 prefix,
-                (&clusters, loaded.root_clusters),
+                (&clusters, &named, loaded.root_clusters),
                 model,
             );
             let view = HclView::of_block(&ev, f, block, scope);
@@ -530,6 +533,19 @@ fn load_module(
                 address,
                 editable: true,
             };
+            if let ClusterLink::Missing {
+                name: Some(name), ..
+            } = &base.cluster
+            {
+                let alike = named.count(name);
+                if alike > 1 {
+                    loaded.notes.push(Note {
+                        input: site.input,
+                        offset: site.head.start,
+                        message: format!("node pool {label} names cluster {name}, and {alike} clusters of that name are in this module, which the pool's location and project do not tell apart: it is joined to none of them (give the pool's location to say which)"),
+                    });
+                }
+            }
             let mut pool = build::pool(&view, &base, site, PoolKind::Separate, None);
             pool.label = Some(label.to_string());
             model.node_pools.push(pool);
@@ -1116,7 +1132,7 @@ fn cluster_link(
     scope: &Scope,
     block: &Block,
     prefix: &str,
-    (clusters, first): (&HashMap<String, usize>, usize),
+    (clusters, named, first): (&HashMap<String, usize>, &build::Named, usize),
     model: &Model,
 ) -> ClusterLink {
     let Some(attr) = block.body.get_attribute("cluster") else {
@@ -1178,7 +1194,7 @@ fn cluster_link(
     match ev.eval(file, scope, &attr.value).settle() {
         // A name, or an id such as projects/P/locations/L/clusters/NAME: a cluster of this
         // module, or one the caller passed in (`cluster = google_container_cluster.x.name`).
-        Val::Str(s) => match build::by_name(model, clusters.values().copied(), &s) {
+        Val::Str(s) => match named.find(model, &s, None, None) {
             ClusterLink::Index(i) => ClusterLink::Index(i),
             missing => match anywhere(ev, file, scope, block, model, first, &s) {
                 link @ ClusterLink::Index(_) => link,
