@@ -601,8 +601,6 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         value
     }
 
-    /// A variable's value: the one given (tfvars, module argument) or its default, converted
-    /// to its declared type as Terraform does (optional attributes' defaults filled in).
     /// The part of a value already worked out (a variable's, a local's) that the leading
     /// operators name, copied, with how many operators it took; `None` while it is not known.
     fn reach_cached(
@@ -636,6 +634,8 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         keys
     }
 
+    /// A variable's value: the one given (tfvars, module argument) or its default, converted
+    /// to its declared type as Terraform does (optional attributes' defaults filled in).
     fn variable(&self, name: &str) -> Val {
         if let Some(v) = self.variables.borrow().get(name) {
             return self.copied(v.clone());
@@ -1135,7 +1135,6 @@ fn loose_eq(a: &Val, b: &Val) -> bool {
     a == b
 }
 
-/// `collection[key]`, or an error naming what is missing.
 /// The value that keys name in turn (see `Evaluator::leading_keys`), found in place, with how
 /// many keys it took: only what a reference reaches is copied (a module of a thousand clusters
 /// whose pools each named their cluster's attributes copied every cluster for each name, ran
@@ -1163,6 +1162,7 @@ fn lookup<'v>(collection: &'v Val, key: &Val) -> Option<&'v Val> {
     }
 }
 
+/// `collection[key]`, or an error naming what is missing.
 pub fn index(collection: &Val, key: &Val) -> Val {
     match (collection, key) {
         (Val::Map(_), k) => match (lookup(collection, k), k.as_text()) {
