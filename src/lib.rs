@@ -348,8 +348,7 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
 pub(crate) fn collapse_notes(notes: &mut Vec<report::InputMessage>) {
     const SHOWN: usize = 3;
     let twice = |n: &report::InputMessage| {
-        n.message.starts_with("node pool ")
-            && n.message.contains(" is described twice in the input ")
+        n.message.starts_with("node pool ") && n.message.contains(input::DESCRIBED_TWICE)
     };
     let total = notes.iter().filter(|n| twice(n)).count();
     if total <= SHOWN + 1 {
@@ -362,7 +361,9 @@ pub(crate) fn collapse_notes(notes: &mut Vec<report::InputMessage>) {
         }
         seen += 1;
         if seen == SHOWN + 1 {
-            n.message = format!("{} more node pools from here on are described twice in the input (an asset export lists each pool in its cluster and as a NodePool asset): each is checked once", total - SHOWN);
+            let more = total - SHOWN;
+            let what = input::DESCRIBED_TWICE.replacen("is described", "are described", 1);
+            n.message = format!("{more} more node pools from here on {what}: each is checked once");
         }
         seen <= SHOWN + 1
     });
@@ -576,12 +577,11 @@ pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, 
 /// One ranking everywhere: failing, unknown, suppressed, passing; then by severity (the
 /// critical chain first), rule, and place (inputs in the order `names` gives them).
 pub(crate) fn rank<'a>(results: &mut Vec<Finding>, names: impl Iterator<Item = &'a str>) {
-    let order: std::collections::HashMap<&str, usize> =
-        names.enumerate().map(|(i, name)| (name, i)).collect();
+    let order: HashMap<&str, usize> = names.enumerate().map(|(i, name)| (name, i)).collect();
     // Rules in the order of their ids, as small numbers.
     let mut ids: Vec<&str> = rules::RULES.iter().map(|r| r.id).collect();
     sort::sort(&mut ids);
-    let rules: std::collections::HashMap<&str, u64> = ids.into_iter().zip(0..).collect();
+    let rules: HashMap<&str, u64> = ids.into_iter().zip(0..).collect();
     // Each key computed once (the input's position is a lookup by name), in two words: the
     // status, severity, rule and input, then the offset (a report of an organization holds
     // half a million results, and a key of each is held while they are sorted).
@@ -589,11 +589,7 @@ pub(crate) fn rank<'a>(results: &mut Vec<Finding>, names: impl Iterator<Item = &
 }
 
 /// The order of results: status, severity, rule id, input (by position; none first), offset.
-fn rank_key(
-    r: &Finding,
-    rules: &std::collections::HashMap<&str, u64>,
-    inputs: &std::collections::HashMap<&str, usize>,
-) -> (u64, u64) {
+fn rank_key(r: &Finding, rules: &HashMap<&str, u64>, inputs: &HashMap<&str, usize>) -> (u64, u64) {
     let status = u64::from(r.status.rank());
     let severity = r.severity as u64;
     // An id not among the rules (none is) after every rule's.
@@ -660,8 +656,7 @@ fn headlines(
         })
         .collect();
     // The group of each name a pool gives a cluster that is not in the input (none: no name).
-    let mut missing: std::collections::HashMap<Option<&str>, usize> =
-        std::collections::HashMap::new();
+    let mut missing: HashMap<Option<&str>, usize> = HashMap::new();
     fn missing_key(name: &Option<String>) -> Option<&str> {
         name.as_deref().filter(|n| !n.is_empty())
     }

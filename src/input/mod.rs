@@ -502,6 +502,10 @@ fn load_terraform(
 /// guessed between. A pool that its cluster's description already holds (a Cloud Asset
 /// Inventory export lists each pool twice: in its cluster and as a NodePool asset) is read
 /// once, from the cluster's, with a note.
+/// What the note on a pool described twice says after naming the pool and its cluster, and
+/// why (`collapse_notes` in lib.rs counts these notes past the first few by it).
+pub(crate) const DESCRIBED_TWICE: &str = "is described twice in the input (an asset export lists each pool in its cluster and as a NodePool asset)";
+
 fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
     use crate::model::{ClusterLink, Origin};
     use std::collections::{HashMap, HashSet};
@@ -576,7 +580,7 @@ fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
             added.push((
                 input,
                 head,
-                format!("node pool {pool_name} of cluster {name} is described twice in the input (an asset export lists each pool in its cluster and as a NodePool asset): it is checked once, {read}"),
+                format!("node pool {pool_name} of cluster {name} {DESCRIBED_TWICE}: it is checked once, {read}"),
             ));
             twice.push(p);
             continue;
