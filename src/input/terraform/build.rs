@@ -304,20 +304,13 @@ impl Named {
         project: Option<&str>,
         location: Option<&str>,
     ) -> ClusterLink {
-        let parts: Vec<&str> = reference.split('/').collect();
-        let (name, project, location) = match parts.as_slice() {
-            [.., "projects", p, "locations" | "zones", l, "clusters", n] => {
-                (*n, Some(*p), Some(*l))
-            }
-            _ => (
+        let (name, project, location) = match cluster_id(reference) {
+            Some((p, l, n)) => (n, Some(p), Some(l)),
+            None => (
                 reference.rsplit('/').next().unwrap_or(reference),
                 project,
                 location,
             ),
-        };
-        let agrees = |field: &Field<String>, wanted: Option<&str>| match (field.as_str(), wanted) {
-            (Some(have), Some(want)) => have == want,
-            _ => true,
         };
         let fits: Vec<usize> = match self.0.get(name).map(Vec::as_slice) {
             Some([one]) => vec![*one],
@@ -339,5 +332,23 @@ impl Named {
                 module: None,
             },
         }
+    }
+}
+
+/// A cluster's id, `projects/P/locations/L/clusters/N` (or `zones/L`), as its parts: project,
+/// location, name.
+pub fn cluster_id(reference: &str) -> Option<(&str, &str, &str)> {
+    let parts: Vec<&str> = reference.split('/').collect();
+    match parts.as_slice() {
+        [.., "projects", p, "locations" | "zones", l, "clusters", n] => Some((p, l, n)),
+        _ => None,
+    }
+}
+
+/// A cluster's field agrees with what a pool wants of it when either is not known.
+pub fn agrees(field: &Field<String>, wanted: Option<&str>) -> bool {
+    match (field.as_str(), wanted) {
+        (Some(have), Some(want)) => have == want,
+        _ => true,
     }
 }

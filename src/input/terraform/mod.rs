@@ -1228,23 +1228,16 @@ fn anywhere(
             .and_then(|a| ev.eval(file, scope, &a.value).settle().as_text())
     };
     // projects/P/locations/L/clusters/N says all three.
-    let parts: Vec<&str> = reference.split('/').collect();
-    let (project, location, name) = match parts.as_slice() {
-        [.., "projects", p, "locations" | "zones", l, "clusters", n] => {
-            (Some(p.to_string()), Some(l.to_string()), n.to_string())
-        }
-        _ => (known("project"), known("location"), reference.to_string()),
-    };
-    let agrees = |field: &Field<String>, wanted: &Option<String>| match (field.as_str(), wanted) {
-        (Some(have), Some(want)) => have == want,
-        _ => true,
+    let (project, location, name) = match build::cluster_id(reference) {
+        Some((p, l, n)) => (Some(p.to_string()), Some(l.to_string()), n.to_string()),
+        None => (known("project"), known("location"), reference.to_string()),
     };
     let candidates: Vec<usize> = (first..model.clusters.len())
         .filter(|&i| {
             let c = &model.clusters[i];
             c.name.as_str() == Some(name.as_str())
-                && agrees(&c.location, &location)
-                && agrees(&c.project, &project)
+                && build::agrees(&c.location, location.as_deref())
+                && build::agrees(&c.project, project.as_deref())
         })
         .collect();
     match candidates.as_slice() {
