@@ -221,6 +221,16 @@ fn a_waived_pool_still_exposes_the_token_in_the_headline() {
 /// Of the waivers that apply to a result (by address, by name, as a comment; whichever comes
 /// first among them is used), one is used and the others are reported unused, whatever their
 /// number: a scheduled scan's configuration may waive thousands of pools.
+/// The reasons of the waivers a report used, in their order.
+fn used_reasons(report: &gkecheck::report::Report) -> Vec<&str> {
+    report
+        .waivers
+        .iter()
+        .filter(|w| w.used)
+        .map(|w| w.reason.as_str())
+        .collect()
+}
+
 #[test]
 fn the_first_waiver_that_applies_is_used() {
     let tf = "resource \"google_container_node_pool\" \"legacy\" {\n  # gkecheck:ignore GKE001 by comment\n  name    = \"legacy-pool\"\n  cluster = \"c\"\n}\n\nresource \"google_container_node_pool\" \"other\" {\n  name    = \"other-pool\"\n  cluster = \"c\"\n}\n";
@@ -260,13 +270,7 @@ fn the_first_waiver_that_applies_is_used() {
         "{:#?}",
         report.waivers
     );
-    let used: Vec<&str> = report
-        .waivers
-        .iter()
-        .filter(|w| w.used)
-        .map(|w| w.reason.as_str())
-        .collect();
-    assert_eq!(used, [first.reason.as_str()]);
+    assert_eq!(used_reasons(&report), [first.reason.as_str()]);
     // The waiver without a reason is reported as unusable, not used.
     assert!(report
         .waivers
@@ -281,11 +285,5 @@ fn the_first_waiver_that_applies_is_used() {
     let report = check(&[Input::new("main.tf", &tf)], &options);
     let legacy = result(&report, "GKE001", "google_container_node_pool.legacy");
     assert_eq!(legacy.suppression.as_ref().unwrap().reason, "by name");
-    let used: Vec<&str> = report
-        .waivers
-        .iter()
-        .filter(|w| w.used)
-        .map(|w| w.reason.as_str())
-        .collect();
-    assert_eq!(used, ["by name"]);
+    assert_eq!(used_reasons(&report), ["by name"]);
 }
