@@ -192,6 +192,38 @@ fn counted_pools_indexing_large_lists_are_read_in_full() {
 }
 
 #[test]
+fn a_large_map_given_whole_to_each_module_instance_is_read_in_full() {
+    // 1,000 instances of a module (`for_each` over a local map of 1,000 clusters' settings,
+    // 20 of them each), every instance given the whole map, untyped and typed, and its own
+    // entry through `lookup`: the map is one value shared by every instance, not a copy each
+    // (which ran out of work and left most pools unknown), and converted to the type once.
+    let fields: String = (0..20).map(|f| format!(", f{f} = \"v{f}\"")).collect();
+    let entries: String = (0..1_000)
+        .map(|c| {
+            format!(
+                "    c{c} = {{ location = \"europe-west1\", mode = \"GCE_METADATA\"{fields} }}\n"
+            )
+        })
+        .collect();
+    let root = format!("locals {{\n  clusters = {{\n{entries}  }}\n}}\nmodule \"gke\" {{\n  source   = \"./modules/gke\"\n  for_each = local.clusters\n  name     = each.key\n  all      = local.clusters\n  settings = lookup(local.clusters, each.key)\n}}\n");
+    for ty in [
+        "",
+        "\n  type = map(object({ location = string, mode = string }))\n",
+    ] {
+        let module = format!("variable \"name\" {{}}\nvariable \"settings\" {{}}\nvariable \"all\" {{{ty}}}\nresource \"google_container_cluster\" \"c\" {{\n  name     = var.name\n  location = var.all[var.name].location\n  project  = \"p\"\n  remove_default_node_pool = true\n  initial_node_count       = 1\n}}\nresource \"google_container_node_pool\" \"p\" {{\n  name     = \"pool-${{var.name}}\"\n  cluster  = google_container_cluster.c.name\n  location = google_container_cluster.c.location\n  project  = \"p\"\n  node_config {{\n    workload_metadata_config {{\n      mode = var.all[var.name].mode == var.settings.mode ? var.settings.mode : \"\"\n    }}\n  }}\n}}\n");
+        let report = run(&[
+            Input::new("main.tf", root.as_str()),
+            Input::new("modules/gke/main.tf", module),
+        ]);
+        let what = if ty.is_empty() { "untyped" } else { "typed" };
+        for r in every_pool_judged(&report, 1_000, what) {
+            let c = r.resource.name.strip_prefix("pool-");
+            assert_eq!(r.resource.cluster.as_deref(), c, "{what}");
+        }
+    }
+}
+
+#[test]
 fn huge_counts_and_collections_name_the_limit() {
     for count in ["1e9", "1e300", "1000000", "-1", "1.5"] {
         let tf = format!("resource \"google_container_node_pool\" \"p\" {{\n  count   = {count}\n  cluster = \"c\"\n}}\n");

@@ -8,6 +8,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::Body;
@@ -16,8 +17,9 @@ use hcl_edit::template::{Element, Template};
 /// How deep references may chain (`local.a` → `local.b` → ...) before evaluation gives up.
 const MAX_EVAL_DEPTH: usize = 128;
 
-/// The work one module's evaluation may do, in steps and copied values: past it, what is left
-/// is unknown, naming the limit. Real modules need a few thousand.
+/// The work one module's evaluation may do, in steps and copied strings (lists and maps are
+/// shared, not copied): past it, what is left is unknown, naming the limit. Real modules need
+/// a few thousand.
 pub const MAX_EVAL_WORK: u64 = 5_000_000;
 
 /// The largest value evaluation builds (list and map elements, and strings by 64 bytes): a
@@ -33,8 +35,10 @@ pub enum Val {
     Bool(bool),
     Num(f64),
     Str(String),
-    List(Vec<Val>),
-    Map(BTreeMap<String, Val>),
+    /// Lists and maps are shared, not copied: a value passed whole to each of a thousand
+    /// module instances, or named by each of a thousand resources, is one value.
+    List(Rc<Vec<Val>>),
+    Map(Rc<BTreeMap<String, Val>>),
     /// Not known before apply, or not known to gkecheck. `expr` names what could not be
     /// evaluated; `nonempty` says the value is certainly a non-empty string.
     Unknown {
@@ -46,6 +50,14 @@ pub enum Val {
 }
 
 impl Val {
+    pub fn list(items: Vec<Val>) -> Val {
+        Val::List(Rc::new(items))
+    }
+
+    pub fn map(map: BTreeMap<String, Val>) -> Val {
+        Val::Map(Rc::new(map))
+    }
+
     pub fn unknown(expr: impl Into<String>) -> Val {
         Val::Unknown {
             expr: expr.into(),
@@ -132,7 +144,15 @@ pub struct Module<'a> {
     /// Values given to variables from outside: `.tfvars` files, or a module call's arguments.
     /// `None` names the source of a value that is set but cannot be evaluated.
     given: HashMap<String, Val>,
+    /// Given lists and maps converted to their variables' types, shared by every instance of
+    /// every module loaded together (`share_conversions`): a map passed whole to a thousand
+    /// instances is converted once, not a thousand times.
+    conversions: Conversions,
 }
+
+/// Conversions of given values to types: by the value's list or map (its address, the value
+/// kept so the address is not reused) and the type expression's address, the converted value.
+pub type Conversions = Rc<RefCell<HashMap<(usize, usize), (Val, Val)>>>;
 
 /// A `variable` block: its file, `default`, `type` and whether `nullable = false`.
 struct Declared<'a> {
@@ -179,7 +199,13 @@ impl<'a> Module<'a> {
             variables,
             locals,
             given,
+            conversions: Conversions::default(),
         }
+    }
+
+    /// Converts given values through `conversions`, shared with other modules.
+    pub fn share_conversions(&mut self, conversions: &Conversions) {
+        self.conversions = conversions.clone();
     }
 }
 
@@ -208,7 +234,7 @@ pub fn weight(v: &Val, cap: usize) -> usize {
         match v {
             Val::Str(s) => *acc += s.len() / 64,
             Val::List(items) => {
-                for i in items {
+                for i in items.iter() {
                     if *acc > cap {
                         return;
                     }
@@ -216,7 +242,7 @@ pub fn weight(v: &Val, cap: usize) -> usize {
                 }
             }
             Val::Map(m) => {
-                for (k, i) in m {
+                for (k, i) in m.iter() {
                     if *acc > cap {
                         return;
                     }
@@ -270,10 +296,14 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         self.work.get() == 0
     }
 
-    /// A value copied out of a variable, local or iterator: its copy is work too.
+    /// A value copied out of a variable, local or iterator: its copy is work too, a string by
+    /// its length; a list or map is shared, not copied (one step, whatever its size).
     fn copied(&self, v: Val) -> Val {
-        let cap = self.work.get().min(MAX_VALUE_WEIGHT as u64 * 4) as usize;
-        if self.spend(weight(&v, cap) as u64) {
+        let cost = match &v {
+            Val::Str(s) => 1 + s.len() / 64,
+            _ => 1,
+        };
+        if self.spend(cost as u64) {
             v
         } else {
             self.stopped()
@@ -345,7 +375,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                     };
                     map.insert(key, self.eval(file, scope, value.expr()));
                 }
-                bounded(Val::Map(map))
+                bounded(Val::map(map))
             }
             Expression::StringTemplate(t) => self.template(file, scope, t, expr),
             Expression::HeredocTemplate(h) => self.template(file, scope, &h.template, expr),
@@ -446,9 +476,9 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                     };
                     if f.grouping {
                         if let Val::List(items) =
-                            map.entry(key).or_insert_with(|| Val::List(Vec::new()))
+                            map.entry(key).or_insert_with(|| Val::list(Vec::new()))
                         {
-                            items.push(value);
+                            Rc::make_mut(items).push(value);
                         }
                     } else {
                         map.insert(key, value);
@@ -457,9 +487,9 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             }
         }
         if f.key_expr.is_some() {
-            bounded(Val::Map(map))
+            bounded(Val::map(map))
         } else {
-            bounded(Val::List(list))
+            bounded(Val::list(list))
         }
     }
 
@@ -585,7 +615,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                 TraversalOperator::LegacyIndex(n) => index(&value, &Val::Num(*n.value() as f64)),
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
                     let items = match value {
-                        Val::List(items) => items,
+                        Val::List(items) => Rc::unwrap_or_clone(items),
                         Val::Null => Vec::new(),
                         single => vec![single],
                     };
@@ -664,13 +694,34 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         };
         let v = match declared.ty {
             Some(ty) => {
-                let eval = |e: &Expression| self.eval(declared.file, &Vec::new(), e).settle();
-                match super::types::parse(ty, &eval) {
-                    Some(ty) => match super::types::convert(v, &ty) {
-                        Val::Error(e) => Val::unknown(format!("var.{name} ({e})")),
-                        v => v,
-                    },
-                    None => v,
+                let shared = match &v {
+                    Val::List(items) => Some(Rc::as_ptr(items) as usize),
+                    Val::Map(map) => Some(Rc::as_ptr(map) as usize),
+                    _ => None,
+                };
+                let key = shared.map(|at| (at, ty as *const Expression as usize));
+                let done = key.and_then(|k| self.module.conversions.borrow().get(&k).cloned());
+                match done {
+                    Some((_, converted)) => converted,
+                    None => {
+                        let given = v.clone();
+                        let eval =
+                            |e: &Expression| self.eval(declared.file, &Vec::new(), e).settle();
+                        let converted = match super::types::parse(ty, &eval) {
+                            Some(ty) => match super::types::convert(v, &ty) {
+                                Val::Error(e) => Val::unknown(format!("var.{name} ({e})")),
+                                v => v,
+                            },
+                            None => v,
+                        };
+                        if let Some(key) = key {
+                            self.module
+                                .conversions
+                                .borrow_mut()
+                                .insert(key, (given, converted.clone()));
+                        }
+                        converted
+                    }
                 }
             }
             None => v,
@@ -801,7 +852,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             | "nonsensitive" => {
                 let v = eval(0);
                 match (name, v) {
-                    ("toset", Val::List(items)) => set_of(items),
+                    ("toset", Val::List(items)) => set_of(Rc::unwrap_or_clone(items)),
                     ("tobool", v) => v.truthy().map_or(unknown(), Val::Bool),
                     ("tonumber", v) => v.as_num().map_or(unknown(), Val::Num),
                     (_, v) => v,
@@ -842,22 +893,22 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                 let mut out = Vec::new();
                 for i in 0..args.len() {
                     match eval(i).settle() {
-                        Val::List(items) => out.extend(items),
+                        Val::List(items) => out.extend(Rc::unwrap_or_clone(items)),
                         v => return unknown_or(v, unknown_text(self, file, whole)),
                     }
                 }
-                bounded(Val::List(out))
+                bounded(Val::list(out))
             }
             "merge" => {
                 let mut out = BTreeMap::new();
                 for i in 0..args.len() {
                     match eval(i).settle() {
-                        Val::Map(m) => out.extend(m),
+                        Val::Map(m) => out.extend(Rc::unwrap_or_clone(m)),
                         Val::Null => {}
                         v => return unknown_or(v, unknown_text(self, file, whole)),
                     }
                 }
-                bounded(Val::Map(out))
+                bounded(Val::map(out))
             }
             "length" => match eval(0).settle() {
                 Val::List(items) => Val::Num(items.len() as f64),
@@ -878,7 +929,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                 ),
             },
             "keys" | "values" => match eval(0).settle() {
-                Val::Map(m) => Val::List(if name == "keys" {
+                Val::Map(m) => Val::list(if name == "keys" {
                     m.keys().map(|k| Val::Str(k.clone())).collect()
                 } else {
                     m.values().cloned().collect()
@@ -902,7 +953,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                     fn flat(items: Vec<Val>, out: &mut Vec<Val>) -> Result<(), Val> {
                         for item in items {
                             match item {
-                                Val::List(inner) => flat(inner, out)?,
+                                Val::List(inner) => flat(Rc::unwrap_or_clone(inner), out)?,
                                 v if v.is_unknown() => return Err(v),
                                 v => out.push(v),
                             }
@@ -910,8 +961,8 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                         Ok(())
                     }
                     let mut out = Vec::new();
-                    match flat(items, &mut out) {
-                        Ok(()) => bounded(Val::List(out)),
+                    match flat(Rc::unwrap_or_clone(items), &mut out) {
+                        Ok(()) => bounded(Val::list(out)),
                         Err(v) => unknown_or(v, unknown_text(self, file, whole)),
                     }
                 }
@@ -931,14 +982,17 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             // The one element of a list of at most one (null when empty).
             "one" => match eval(0).settle() {
                 Val::List(items) if items.is_empty() => Val::Null,
-                Val::List(mut items) if items.len() == 1 => items.remove(0),
+                Val::List(items) if items.len() == 1 => items[0].clone(),
                 Val::List(_) => Val::Error("one() of a list with more than one element".into()),
                 v => unknown_or(v, unknown_text(self, file, whole)),
             },
             "zipmap" => match (eval(0).settle(), eval(1).settle()) {
                 (Val::List(keys), Val::List(values)) if keys.len() == values.len() => {
                     let mut map = BTreeMap::new();
-                    for (k, v) in keys.into_iter().zip(values) {
+                    for (k, v) in Rc::unwrap_or_clone(keys)
+                        .into_iter()
+                        .zip(Rc::unwrap_or_clone(values))
+                    {
                         match k.as_text() {
                             Some(k) => {
                                 map.insert(k, v);
@@ -946,7 +1000,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                             None => return unknown_or(k, unknown_text(self, file, whole)),
                         }
                     }
-                    bounded(Val::Map(map))
+                    bounded(Val::map(map))
                 }
                 (a, b) => unknown_or(
                     if a.is_unknown() { a } else { b },
@@ -954,7 +1008,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                 ),
             },
             "split" => match (eval(0).settle(), eval(1).settle()) {
-                (Val::Str(sep), Val::Str(text)) if !sep.is_empty() => bounded(Val::List(
+                (Val::Str(sep), Val::Str(text)) if !sep.is_empty() => bounded(Val::list(
                     text.split(sep.as_str())
                         .map(|p| Val::Str(p.to_string()))
                         .collect(),
@@ -985,20 +1039,20 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             "distinct" => match eval(0).settle() {
                 Val::List(items) => {
                     let mut out: Vec<Val> = Vec::new();
-                    for item in items {
+                    for item in Rc::unwrap_or_clone(items) {
                         if !out.contains(&item) {
                             out.push(item);
                         }
                     }
-                    Val::List(out)
+                    Val::list(out)
                 }
                 v => unknown_or(v, unknown_text(self, file, whole)),
             },
             "compact" => match eval(0).settle() {
-                Val::List(items) if !items.iter().any(Val::is_unknown) => Val::List(
-                    items
+                Val::List(items) if !items.iter().any(Val::is_unknown) => Val::list(
+                    Rc::unwrap_or_clone(items)
                         .into_iter()
-                        .filter(|v| !matches!(v, Val::Null) && *v != Val::Str(String::new()))
+                        .filter(|v| !matches!(v, Val::Null) && v != &Val::Str(String::new()))
                         .collect(),
                 ),
                 v => unknown_or(v, unknown_text(self, file, whole)),
@@ -1021,7 +1075,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                     return too_large();
                 }
                 let count = count.max(0.0) as usize;
-                Val::List(
+                Val::list(
                     (0..count)
                         .map(|i| Val::Num(start + step * i as f64))
                         .collect(),
@@ -1106,11 +1160,11 @@ pub fn set_of(items: Vec<Val>) -> Val {
     if out.iter().all(|v| matches!(v, Val::Str(_))) {
         crate::sort::sort_by_key(&mut out, Val::as_text);
     }
-    Val::List(out)
+    Val::list(out)
 }
 
 fn collect_list(items: impl Iterator<Item = Val>) -> Val {
-    bounded(Val::List(items.collect()))
+    bounded(Val::list(items.collect()))
 }
 
 /// The value, or an error when it is heavier than `MAX_VALUE_WEIGHT`.

@@ -6,6 +6,7 @@ pub mod eval;
 pub mod types;
 
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Body, Structure};
@@ -140,6 +141,8 @@ pub struct Loaded {
     /// The first cluster of the root module being loaded: a pool joins clusters of its own
     /// configuration (any of its modules), never those of another root or of live output.
     root_clusters: usize,
+    /// Given values converted to variables' types, for every module loaded.
+    conversions: eval::Conversions,
 }
 
 /// Adds the clusters and node pools of every root module to the model. A directory is a root
@@ -304,7 +307,8 @@ fn load_module(
         }
     }
     let given = given.into_iter().map(|(k, (v, ..))| (k, v)).collect();
-    let module = Module::new(files, given);
+    let mut module = Module::new(files, given);
+    module.share_conversions(&loaded.conversions);
     let ev = Evaluator::new(&module);
     let provider = match (&at.provider, depth) {
         (_, 0) => Some(provider_defaults(&ev, &module)),
@@ -563,7 +567,7 @@ fn load_module(
             }
         }
     }
-    Val::Map(outputs)
+    Val::map(outputs)
 }
 
 /// Where a module instance is called from: the manifest of its root configuration, the key of
@@ -638,7 +642,7 @@ fn instances_value(items: impl Iterator<Item = (String, Option<Val>, Val)>) -> V
         let value = match list.first() {
             Some((None, _)) if list.len() == 1 => list.pop().map(|(_, v)| v).unwrap_or(Val::Null),
             // `count` instances come in index order.
-            Some((Some(Val::Num(_)), _)) => Val::List(list.into_iter().map(|(_, v)| v).collect()),
+            Some((Some(Val::Num(_)), _)) => Val::list(list.into_iter().map(|(_, v)| v).collect()),
             Some((Some(Val::Str(_)), _)) => {
                 let mut map = BTreeMap::new();
                 for (key, v) in list {
@@ -646,14 +650,14 @@ fn instances_value(items: impl Iterator<Item = (String, Option<Val>, Val)>) -> V
                         map.insert(key, v);
                     }
                 }
-                Val::Map(map)
+                Val::map(map)
             }
             // Instances whose keys are not known: references to them stay unknown.
             _ => continue,
         };
         out.insert(label, value);
     }
-    Val::Map(out)
+    Val::map(out)
 }
 
 /// What a reference to a cluster can know: its name, location, project and id, when the
@@ -687,7 +691,7 @@ fn cluster_value(cluster: &crate::model::Cluster) -> Val {
             Val::Str(format!("projects/{p}/locations/{l}/clusters/{n}")),
         );
     }
-    Val::Map(out)
+    Val::map(out)
 }
 
 /// An HCL block (or attribute-syntax object) seen through the evaluator.
@@ -736,8 +740,8 @@ impl View for HclView<'_, '_, '_> {
             None | Some((Val::Null, _)) => Field::Absent,
             Some((Val::List(items), span)) => {
                 let mut out = Vec::new();
-                for item in items {
-                    match item.settle() {
+                for item in items.iter() {
+                    match item.clone().settle() {
                         Val::Unknown { expr, .. } => {
                             return Field::Unknown {
                                 expr,
@@ -893,7 +897,7 @@ fn value_blocks<'a>(v: Val, span: Span) -> Blocks<'a> {
     match v {
         Val::Null => Blocks::Known(Vec::new()),
         Val::List(items) => Blocks::Known(
-            items
+            Rc::unwrap_or_clone(items)
                 .into_iter()
                 .map(|val| Node::Value { val, span })
                 .collect(),
@@ -959,7 +963,7 @@ fn dynamic_blocks<'a>(
                 let mut scope = scope.clone();
                 let bound =
                     BTreeMap::from([("key".to_string(), key), ("value".to_string(), value)]);
-                scope.push((iterator.clone(), Val::Map(bound)));
+                scope.push((iterator.clone(), Val::map(bound)));
                 Node::Block {
                     file,
                     body: &content.body,
@@ -1024,7 +1028,7 @@ fn instances(ev: &Evaluator, file: usize, block: &Block) -> Result<Vec<(String, 
                     let index = BTreeMap::from([("index".to_string(), Val::Num(i as f64))]);
                     (
                         format!("[{i}]"),
-                        vec![("count".to_string(), Val::Map(index))],
+                        vec![("count".to_string(), Val::map(index))],
                     )
                 })
                 .collect());
@@ -1046,7 +1050,7 @@ fn instances(ev: &Evaluator, file: usize, block: &Block) -> Result<Vec<(String, 
                         BTreeMap::from([("key".to_string(), key), ("value".to_string(), value)]);
                     (
                         format!("[{text:?}]"),
-                        vec![("each".to_string(), Val::Map(bound))],
+                        vec![("each".to_string(), Val::map(bound))],
                     )
                 })
                 .collect());

@@ -3,6 +3,7 @@
 //! (Terraform 1.3 and later), nested objects and collections of objects included.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use hcl_edit::expr::{Expression, ObjectKey};
 
@@ -127,18 +128,24 @@ pub fn convert(value: Val, ty: &Type) -> Val {
         },
         (Type::Bool, Val::Bool(b)) => Val::Bool(b),
         (Type::Bool, Val::Str(s)) if s == "true" || s == "false" => Val::Bool(s == "true"),
-        (Type::List(inner), Val::List(items)) => {
-            collect(items.into_iter().map(|v| convert(v, inner)))
-        }
+        (Type::List(inner), Val::List(items)) => collect(
+            Rc::unwrap_or_clone(items)
+                .into_iter()
+                .map(|v| convert(v, inner)),
+        ),
         (Type::Set(inner), Val::List(items)) => {
-            match collect(items.into_iter().map(|v| convert(v, inner))) {
-                Val::List(items) => set_of(items),
+            match collect(
+                Rc::unwrap_or_clone(items)
+                    .into_iter()
+                    .map(|v| convert(v, inner)),
+            ) {
+                Val::List(items) => set_of(Rc::unwrap_or_clone(items)),
                 error => error,
             }
         }
         (Type::Map(inner), Val::Map(map)) => {
             let mut out = BTreeMap::new();
-            for (k, v) in map {
+            for (k, v) in Rc::unwrap_or_clone(map) {
                 match convert(v, inner) {
                     e @ Val::Error(_) => return e,
                     v => {
@@ -146,11 +153,14 @@ pub fn convert(value: Val, ty: &Type) -> Val {
                     }
                 }
             }
-            Val::Map(out)
+            Val::map(out)
         }
-        (Type::Tuple(types), Val::List(items)) if types.len() == items.len() => {
-            collect(items.into_iter().zip(types).map(|(v, t)| convert(v, t)))
-        }
+        (Type::Tuple(types), Val::List(items)) if types.len() == items.len() => collect(
+            Rc::unwrap_or_clone(items)
+                .into_iter()
+                .zip(types)
+                .map(|(v, t)| convert(v, t)),
+        ),
         (Type::Object(attributes), Val::Map(map)) => {
             let mut out = BTreeMap::new();
             for a in attributes {
@@ -173,7 +183,7 @@ pub fn convert(value: Val, ty: &Type) -> Val {
                 out.insert(a.name.clone(), value);
             }
             // Attributes the type does not declare are dropped, as Terraform does.
-            Val::Map(out)
+            Val::map(out)
         }
         (ty, v) => mismatch(describe(ty), &v),
     }
@@ -187,7 +197,7 @@ fn collect(items: impl Iterator<Item = Val>) -> Val {
         }
         out.push(item);
     }
-    Val::List(out)
+    Val::list(out)
 }
 
 fn describe(ty: &Type) -> &'static str {
