@@ -274,6 +274,28 @@ fn values_that_double_stop_at_the_limit() {
 }
 
 #[test]
+fn work_spent_on_the_arguments_of_module_calls_is_noted() {
+    // The module's own clusters and pools are cheap; the arguments of the 100 instances it
+    // calls spend the work (the note was looked for before the calls were evaluated).
+    let root = "module \"m\" {\n  source   = \"./modules/m\"\n  for_each = toset([for i in range(100) : \"k${i}\"])\n  n        = length([for i in range(100000) : i])\n}\n";
+    let report = run(&[
+        Input::new("main.tf", root),
+        Input::new("modules/m/main.tf", "variable \"n\" {}\n"),
+    ]);
+    let notes: Vec<&str> = report.inputs[0]
+        .notes
+        .iter()
+        .map(|n| n.message.as_str())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|m| m.contains("stopped after 5000000 steps of work")),
+        "{notes:?}"
+    );
+}
+
+#[test]
 fn modules_that_call_each_other_stop_at_the_limit() {
     let a = "module \"b\" {\n  source = \"../b\"\n  count  = 4\n}\nresource \"google_container_node_pool\" \"p\" {\n  cluster = \"c\"\n}\n";
     let b = "module \"a\" {\n  source = \"../a\"\n  count  = 4\n}\n";

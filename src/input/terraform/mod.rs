@@ -390,16 +390,6 @@ fn load_module(
                 .map(|(label, key, i)| (label, key, cluster_value(&model.clusters[i]))),
         ),
     );
-    if ev.exhausted() && !module.files.is_empty() {
-        loaded.notes.push(Note {
-            input: ev.input_of(0),
-            offset: 0,
-            message: format!(
-                "evaluating this module stopped after {} steps of work (gkecheck's limit): the results that depend on what was left are unknown, naming the limit",
-                eval::MAX_EVAL_WORK
-            ),
-        });
-    }
     let mut module_values = Vec::new();
     for (f, block) in calls {
         let name = block.labels[0].as_str();
@@ -566,6 +556,18 @@ fn load_module(
                 outputs.insert(label.as_str().to_string(), v);
             }
         }
+    }
+    // Once everything of the module is evaluated: its clusters, the arguments of the modules
+    // it calls, its node pools and its outputs.
+    if ev.exhausted() && !module.files.is_empty() {
+        loaded.notes.push(Note {
+            input: ev.input_of(0),
+            offset: 0,
+            message: format!(
+                "evaluating this module stopped after {} steps of work (gkecheck's limit): the results that depend on what was left are unknown, naming the limit",
+                eval::MAX_EVAL_WORK
+            ),
+        });
     }
     Val::map(outputs)
 }
