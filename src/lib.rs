@@ -693,6 +693,18 @@ fn headlines(
             passes[g] += *n as usize;
         }
     }
+    // For each group of pools of a missing cluster, how many clusters of the input fit the
+    // name it gives and were not told apart (the most of any of its pools): that cluster may
+    // well be in the input, and the headline says so.
+    let mut alike = vec![0; groups.len()];
+    for (pool, ..) in metadata {
+        if let model::ClusterLink::Missing { name, alike: n, .. } = &model.node_pools[*pool].cluster
+        {
+            if let Some(&g) = missing.get(&missing_key(name)) {
+                alike[g] = alike[g].max(*n);
+            }
+        }
+    }
     groups
         .into_iter()
         .enumerate()
@@ -714,6 +726,10 @@ fn headlines(
                 .collect();
             let whose = match (&cluster, i < clusters) {
                 (Some(name), true) => format!("cluster {name}"),
+                (Some(name), false) if alike[i] > 1 => format!(
+                    "cluster {name} ({} clusters of that name in the input fit, not told apart)",
+                    alike[i]
+                ),
                 (Some(name), false) => format!("cluster {name} (not in the input)"),
                 (None, _) => "node pools whose cluster is not in the input".to_string(),
             };

@@ -131,6 +131,9 @@ pub enum ClusterLink {
         name: Option<String>,
         reference: Option<String>,
         module: Option<String>,
+        /// How many clusters of the input fit the name (and the pool's project and location,
+        /// where known) and were not told apart; 0 when none does.
+        alike: usize,
     },
 }
 

@@ -490,5 +490,18 @@ fn a_pool_naming_one_of_several_clusters_of_a_name_is_joined_by_its_location() {
             notes_of(&report),
             ["node pool p names cluster prod, and 3 clusters of that name are in this module, which the pool's location and project do not tell apart: it is joined to none of them (give the pool's location to say which)"]
         );
+        // Neither the headline nor the result says the cluster is missing: three of that name
+        // are here.
+        let text = &report.headline[3].text;
+        assert!(
+            text.starts_with("Workload metadata, cluster prod (3 clusters of that name in the input fit, not told apart): "),
+            "{text}"
+        );
+        let gke001 = report.results.iter().find(|r| r.rule == "GKE001").unwrap();
+        assert!(
+            gke001.message.contains("its cluster (`prod`) fits 3 clusters of the input, which its location and project do not tell apart"),
+            "{}",
+            gke001.message
+        );
     }
 }

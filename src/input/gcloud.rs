@@ -471,6 +471,7 @@ fn load_pool(input: usize, doc: &Json, cluster: Option<usize>, model: &Model) ->
                 .and_then(Json::as_str)
                 .map(str::to_string),
             module: None,
+            alike: 0,
         },
     };
     let cluster_name = match (parent, &cluster_link) {

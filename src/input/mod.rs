@@ -557,7 +557,12 @@ fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
                     && agrees(pool.project.as_str(), cluster.project.as_str())
             })
             .collect();
-        let [c] = fits[..] else { continue };
+        let [c] = fits[..] else {
+            if let ClusterLink::Missing { alike, .. } = &mut model.node_pools[p].cluster {
+                *alike = fits.len();
+            }
+            continue;
+        };
         let cluster = &model.clusters[c];
         let by_name_only = cluster.project.as_str().is_none() && pool.project.as_str().is_some();
         let (input, head, pool_name) = (pool.site.input, pool.site.head.start, pool.display_name());

@@ -241,6 +241,7 @@ fn by_reference(
         name: None,
         reference: refs.first().map(|r| r.to_string()),
         module: None,
+        alike: 0,
     }
 }
 

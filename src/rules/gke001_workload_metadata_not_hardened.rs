@@ -208,6 +208,7 @@ fn absent(model: &Model, pool: &NodePool) -> (Status, String, (usize, crate::spa
                     );
                 }
                 let named = match &pool.cluster {
+                    ClusterLink::Missing { reference: Some(r), alike, .. } if *alike > 1 => format!("its cluster (`{r}`) fits {alike} clusters of the input, which its location and project do not tell apart"),
                     ClusterLink::Missing { reference: Some(r), .. } => format!("its cluster (`{r}`) is not in the input"),
                     _ => "it names no cluster in the input".to_string(),
                 };

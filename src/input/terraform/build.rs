@@ -330,6 +330,7 @@ impl Named {
                 name: Some(name.to_string()),
                 reference: Some(reference.to_string()),
                 module: None,
+                alike: fits.len(),
             },
         }
     }

@@ -1146,6 +1146,7 @@ fn cluster_link(
             name: None,
             reference: None,
             module: None,
+            alike: 0,
         };
     };
     let reference = Some(ev.text(file, &attr.value));
@@ -1169,6 +1170,7 @@ fn cluster_link(
                     name: None,
                     reference,
                     module,
+                    alike: 0,
                 };
             }
             if root.as_str() == "google_container_cluster" {
@@ -1192,6 +1194,7 @@ fn cluster_link(
                         name: None,
                         reference,
                         module: None,
+                        alike: 0,
                     };
                 }
             }
@@ -1211,6 +1214,7 @@ fn cluster_link(
             name: None,
             reference,
             module: None,
+            alike: 0,
         },
     }
 }
@@ -1252,6 +1256,7 @@ fn anywhere(
             name: Some(name),
             reference: Some(reference.to_string()),
             module: None,
+            alike: 0,
         },
     }
 }
