@@ -488,7 +488,7 @@ fn a_pool_naming_one_of_several_clusters_of_a_name_is_joined_by_its_location() {
         assert_eq!(pools_of(&report), [0, 0, 0, 1]);
         assert_eq!(
             notes_of(&report),
-            ["node pool p names cluster prod, and 3 clusters of that name are in this module, which the pool's location and project do not tell apart: it is joined to none of them (give the pool's location to say which)"]
+            ["node pool p names cluster prod, and 3 clusters of that name are in the input, which the pool's location and project do not tell apart: it is joined to none of them (give the pool's location and project to say which)"]
         );
         // Neither the headline nor the result says the cluster is missing: three of that name
         // are here.
@@ -504,4 +504,15 @@ fn a_pool_naming_one_of_several_clusters_of_a_name_is_joined_by_its_location() {
             gke001.message
         );
     }
+    // A location none of them has: that cluster is not in the input, and nothing is said of
+    // the three.
+    let tf = format!("{clusters}{}", pool("  location = \"africa-south1\"\n"));
+    let report = check(&[Input::new("main.tf", &tf)], &Options::default());
+    assert_eq!(pools_of(&report), [0, 0, 0, 1]);
+    assert!(notes_of(&report).is_empty(), "{:?}", notes_of(&report));
+    let text = &report.headline[3].text;
+    assert!(
+        text.starts_with("Workload metadata, cluster prod (not in the input): "),
+        "{text}"
+    );
 }

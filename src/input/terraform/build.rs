@@ -288,11 +288,6 @@ impl Named {
         Named(named)
     }
 
-    /// How many of the clusters have this name.
-    pub fn count(&self, name: &str) -> usize {
-        self.0.get(name).map_or(0, Vec::len)
-    }
-
     /// The cluster a name or id names: the one of that name, or, of several, the one that
     /// agrees with the id's project and location, or else the pool's (`project`, `location`,
     /// when known). Two that fit are not guessed between: the link is missing, naming the

@@ -528,15 +528,16 @@ fn load_module(
                 editable: true,
             };
             if let ClusterLink::Missing {
-                name: Some(name), ..
+                name: Some(name),
+                alike,
+                ..
             } = &base.cluster
             {
-                let alike = named.count(name);
-                if alike > 1 {
+                if *alike > 1 {
                     loaded.notes.push(Note {
                         input: site.input,
                         offset: site.head.start,
-                        message: format!("node pool {label} names cluster {name}, and {alike} clusters of that name are in this module, which the pool's location and project do not tell apart: it is joined to none of them (give the pool's location to say which)"),
+                        message: format!("node pool {label} names cluster {name}, and {alike} clusters of that name are in the input, which the pool's location and project do not tell apart: it is joined to none of them (give the pool's location and project to say which)"),
                     });
                 }
             }
@@ -1203,12 +1204,10 @@ fn cluster_link(
     match ev.eval(file, scope, &attr.value).settle() {
         // A name, or an id such as projects/P/locations/L/clusters/NAME: a cluster of this
         // module, or one the caller passed in (`cluster = google_container_cluster.x.name`).
+        // Of several, or none in this module, the pool's location and project choose.
         Val::Str(s) => match named.find(model, &s, None, None) {
             ClusterLink::Index(i) => ClusterLink::Index(i),
-            missing => match anywhere(ev, file, scope, block, model, first, &s) {
-                link @ ClusterLink::Index(_) => link,
-                _ => missing,
-            },
+            _ => anywhere(ev, file, scope, block, model, first, &s),
         },
         _ => ClusterLink::Missing {
             name: None,
@@ -1221,7 +1220,7 @@ fn cluster_link(
 
 /// The one cluster of the whole input a pool's `cluster` names, from any module: by id, or by
 /// name and the pool's `location` (and `project`) where they are known. Several candidates
-/// (the same name in two locations, and no location to choose) join none.
+/// (the same name in two locations, and no location to choose) join none, counted (`alike`).
 fn anywhere(
     ev: &Evaluator,
     file: usize,
@@ -1256,7 +1255,7 @@ fn anywhere(
             name: Some(name),
             reference: Some(reference.to_string()),
             module: None,
-            alike: 0,
+            alike: candidates.len(),
         },
     }
 }
