@@ -515,4 +515,17 @@ fn a_pool_naming_one_of_several_clusters_of_a_name_is_joined_by_its_location() {
         text.starts_with("Workload metadata, cluster prod (not in the input): "),
         "{text}"
     );
+    // One cluster of the name: a pool in its location, or in none said, is its pool; a pool
+    // in another location is another cluster's (it was joined by the name alone).
+    let one = clusters.split_inclusive("}\n").next().unwrap();
+    for (location, joined) in [
+        ("  location = \"europe-west1\"\n", true),
+        ("", true),
+        ("  location = \"us-central1\"\n", false),
+    ] {
+        let tf = format!("{one}{}", pool(location));
+        let report = check(&[Input::new("main.tf", &tf)], &Options::default());
+        let expected: &[usize] = if joined { &[1] } else { &[0, 1] };
+        assert_eq!(pools_of(&report), expected, "{location}");
+    }
 }

@@ -288,10 +288,11 @@ impl Named {
         Named(named)
     }
 
-    /// The cluster a name or id names: the one of that name, or, of several, the one that
-    /// agrees with the id's project and location, or else the pool's (`project`, `location`,
-    /// when known). Two that fit are not guessed between: the link is missing, naming the
-    /// cluster (it was the first found, which hung on a hash's order).
+    /// The cluster a name or id names: the one of that name that agrees with the id's project
+    /// and location, or else the pool's (`project`, `location`, when known; a pool in another
+    /// location than the one cluster of its name names another cluster). Two that fit are not
+    /// guessed between: the link is missing, naming the cluster, with how many fit (it was the
+    /// first found, which hung on a hash's order).
     pub fn find(
         &self,
         model: &Model,
@@ -307,18 +308,17 @@ impl Named {
                 location,
             ),
         };
-        let fits: Vec<usize> = match self.0.get(name).map(Vec::as_slice) {
-            Some([one]) => vec![*one],
-            Some(several) => several
-                .iter()
-                .copied()
-                .filter(|&i| {
-                    let c = &model.clusters[i];
-                    agrees(&c.project, project) && agrees(&c.location, location)
-                })
-                .collect(),
-            None => Vec::new(),
-        };
+        let fits: Vec<usize> = self
+            .0
+            .get(name)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| {
+                let c = &model.clusters[i];
+                agrees(&c.project, project) && agrees(&c.location, location)
+            })
+            .collect();
         match fits.as_slice() {
             [one] => ClusterLink::Index(*one),
             _ => ClusterLink::Missing {

@@ -1204,11 +1204,15 @@ fn cluster_link(
     match ev.eval(file, scope, &attr.value).settle() {
         // A name, or an id such as projects/P/locations/L/clusters/NAME: a cluster of this
         // module, or one the caller passed in (`cluster = google_container_cluster.x.name`).
-        // Of several, or none in this module, the pool's location and project choose.
-        Val::Str(s) => match named.find(model, &s, None, None) {
-            ClusterLink::Index(i) => ClusterLink::Index(i),
-            _ => anywhere(ev, file, scope, block, model, first, &s),
-        },
+        // The one of this module that fits the pool's location and project (where known), else
+        // the one of its configuration.
+        Val::Str(s) => {
+            let (project, location) = pool_place(ev, file, scope, block);
+            match named.find(model, &s, project.as_deref(), location.as_deref()) {
+                ClusterLink::Index(i) => ClusterLink::Index(i),
+                _ => anywhere(ev, file, scope, block, model, first, &s),
+            }
+        }
         _ => ClusterLink::Missing {
             name: None,
             reference,
@@ -1216,6 +1220,22 @@ fn cluster_link(
             alike: 0,
         },
     }
+}
+
+/// A pool's own `project` and `location`, where they are known.
+fn pool_place(
+    ev: &Evaluator,
+    file: usize,
+    scope: &Scope,
+    block: &Block,
+) -> (Option<String>, Option<String>) {
+    let known = |key: &str| {
+        block
+            .body
+            .get_attribute(key)
+            .and_then(|a| ev.eval(file, scope, &a.value).settle().as_text())
+    };
+    (known("project"), known("location"))
 }
 
 /// The one cluster of the whole input a pool's `cluster` names, from any module: by id, or by
@@ -1230,16 +1250,13 @@ fn anywhere(
     first: usize,
     reference: &str,
 ) -> ClusterLink {
-    let known = |key: &str| {
-        block
-            .body
-            .get_attribute(key)
-            .and_then(|a| ev.eval(file, scope, &a.value).settle().as_text())
-    };
     // projects/P/locations/L/clusters/N says all three.
     let (project, location, name) = match build::cluster_id(reference) {
         Some((p, l, n)) => (Some(p.to_string()), Some(l.to_string()), n.to_string()),
-        None => (known("project"), known("location"), reference.to_string()),
+        None => {
+            let (project, location) = pool_place(ev, file, scope, block);
+            (project, location, reference.to_string())
+        }
     };
     let candidates: Vec<usize> = (first..model.clusters.len())
         .filter(|&i| {
