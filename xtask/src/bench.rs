@@ -168,6 +168,28 @@ fn terraform(pools: usize, split: bool) -> Vec<(String, String)> {
     files
 }
 
+/// Terraform calling a module for each of `clusters` clusters (`for_each` over a local map of
+/// their settings), each call given the whole map and its own entry, as estates configure their
+/// clusters from one table: each instance makes a cluster and two node pools.
+fn terraform_modules(clusters: usize) -> Vec<(String, String)> {
+    let entries: String = (0..clusters)
+        .map(|c| {
+            let mode = if c.is_multiple_of(5) {
+                "GCE_METADATA"
+            } else {
+                "GKE_METADATA"
+            };
+            format!("    cluster-{c} = {{ project = \"project-{c}\", location = \"europe-west1\", mode = \"{mode}\", machine_type = \"e2-standard-4\", min_nodes = 1, max_nodes = 10, team = \"team-{}\" }}\n", c % 7)
+        })
+        .collect();
+    let root = format!("locals {{\n  clusters = {{\n{entries}  }}\n}}\n\nmodule \"gke\" {{\n  source   = \"./modules/gke\"\n  for_each = local.clusters\n  name     = each.key\n  all      = local.clusters\n  settings = lookup(local.clusters, each.key)\n}}\n");
+    let module = "variable \"name\" {}\nvariable \"settings\" {}\nvariable \"all\" {\n  type = map(object({ project = string, location = string, mode = string, machine_type = string, min_nodes = number, max_nodes = number, team = string }))\n}\n\nresource \"google_container_cluster\" \"c\" {\n  name     = var.name\n  location = var.all[var.name].location\n  project  = var.all[var.name].project\n  remove_default_node_pool = true\n  initial_node_count       = 1\n  release_channel {\n    channel = \"REGULAR\"\n  }\n  workload_identity_config {\n    workload_pool = \"${var.settings.project}.svc.id.goog\"\n  }\n  private_cluster_config {\n    enable_private_nodes    = true\n    master_ipv4_cidr_block = \"172.16.0.0/28\"\n  }\n  network_policy {\n    enabled = true\n  }\n}\n\nresource \"google_container_node_pool\" \"p\" {\n  for_each = toset([\"general\", \"batch\"])\n  name     = each.key\n  cluster  = google_container_cluster.c.name\n  location = google_container_cluster.c.location\n  project  = google_container_cluster.c.project\n  autoscaling {\n    min_node_count = var.settings.min_nodes\n    max_node_count = var.settings.max_nodes\n  }\n  node_config {\n    machine_type    = var.settings.machine_type\n    service_account = \"gke-nodes@${var.settings.project}.iam.gserviceaccount.com\"\n    oauth_scopes    = [\"https://www.googleapis.com/auth/cloud-platform\"]\n    labels = {\n      team = var.all[var.name].team\n    }\n    shielded_instance_config {\n      enable_secure_boot = true\n    }\n    workload_metadata_config {\n      mode = var.all[var.name].mode\n    }\n  }\n}\n";
+    vec![
+        ("main.tf".into(), root),
+        ("modules/gke/main.tf".into(), module.to_string()),
+    ]
+}
+
 /// A plan (`terraform show -json`) of an estate: clusters with `pools` node pools among
 /// `others` other resources (buckets, instances, service accounts, IAM members), each in
 /// `planned_values`, in `resource_changes` (before and after) and in `configuration`, as
@@ -384,6 +406,13 @@ fn cases(quick: bool) -> Vec<Case> {
         name: format!("terraform-files-{split_pools}"),
         kind: "Terraform, file per cluster",
         files: terraform(split_pools, true),
+    });
+    // The most module instances one check reads (see the README's Limits).
+    let module_clusters = if quick { 10 } else { 1_000 };
+    out.push(Case {
+        name: format!("terraform-modules-{module_clusters}"),
+        kind: "Terraform, a module per cluster",
+        files: terraform_modules(module_clusters),
     });
     // An estate's plan: GKE is a small part of what a large plan holds.
     let (plan_pools, others) = if quick { (70, 100) } else { (2_000, 36_000) };
