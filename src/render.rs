@@ -1,5 +1,6 @@
 //! The report as text for a terminal, with a code frame at each finding.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use crate::report::{Finding, Report, Status, Step};
@@ -256,17 +257,24 @@ fn text_inner(report: &Report, inputs: &[Input], show_passing: bool) -> String {
         }
     }
     out.push_str(&summary_line(report));
-    printable(&out)
+    match printable(&out) {
+        Cow::Borrowed(_) => out,
+        Cow::Owned(escaped) => escaped,
+    }
 }
 
 /// The text with control characters other than line feeds and tabs written as escapes
-/// (`\u{0}`, `\u{1b}`): input text never reaches a terminal as raw control codes.
-pub fn printable(text: &str) -> String {
-    if !text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return text.to_string();
+/// (`\u{0}`, `\u{1b}`): input text never reaches a terminal as raw control codes. Text without
+/// one (nearly all) is given back as it is, found so a byte at a time: the control characters
+/// are U+0000 to U+001F, U+007F and U+0080 to U+009F (0xC2 then 0x80 to 0x9F in UTF-8).
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let control = |i: usize| match bytes[i] {
+        b'\n' | b'\t' => false,
+        b => b < 0x20 || b == 0x7f || (b == 0xc2 && matches!(bytes.get(i + 1), Some(0x80..=0x9f))),
+    };
+    if !(0..bytes.len()).any(control) {
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -276,7 +284,7 @@ pub fn printable(text: &str) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// The lines of input `name` that [`full`] draws code frames from (sorted, once each): those of
@@ -534,4 +542,24 @@ pub fn rules_index() -> String {
     }
     out.push_str("\n_Generated from `src/rules/` by `cargo xtask docs`._\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_escapes_exactly_the_control_characters() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let text = format!("a{c}é");
+            let escaped = c.is_control() && c != '\n' && c != '\t';
+            match printable(&text) {
+                Cow::Borrowed(same) => assert!(!escaped && same == text, "{c:?}"),
+                Cow::Owned(out) => {
+                    assert!(escaped, "{c:?}");
+                    assert_eq!(out, format!("a\\u{{{:x}}}é", c as u32));
+                }
+            }
+        }
+    }
 }
