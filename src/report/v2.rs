@@ -100,7 +100,7 @@ impl<'a> ResourceEntry<'a> {
     }
 }
 
-#[derive(Clone, Serialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Default, Serialize, PartialEq, Eq, Hash)]
 struct RemediationEntry {
     summary: usize,
     steps: Vec<StepEntry>,
@@ -144,11 +144,62 @@ struct Tables<'a> {
     rules: BTreeMap<&'static str, RuleEntry>,
     resources: Vec<ResourceEntry<'a>>,
     resource_index: FastMap<&'a Resource, usize>,
-    texts: Vec<String>,
-    text_index: FastMap<String, usize>,
+    texts: Kept<String>,
     scratch: String,
-    remediations: Vec<RemediationEntry>,
-    remediation_index: FastMap<RemediationEntry, usize>,
+    remediations: Kept<RemediationEntry>,
+    /// The remediation being made, its lists' room kept from one result to the next.
+    scratch_remediation: RemediationEntry,
+}
+
+/// Values each kept once, in the order first seen, and found by their hash: a map from value
+/// to index would hold each a second time (most of a large report's remediations and many of
+/// its texts are its own, as Terraform's name their resource's place).
+struct Kept<T> {
+    items: Vec<T>,
+    /// The first item of each hash; `more`, any other of the same hash.
+    first: FastMap<u64, usize>,
+    more: FastMap<u64, Vec<usize>>,
+}
+
+impl<T> Default for Kept<T> {
+    fn default() -> Self {
+        Kept {
+            items: Vec::new(),
+            first: FastMap::default(),
+            more: FastMap::default(),
+        }
+    }
+}
+
+impl<T> Kept<T> {
+    /// The index of the item `key` stands for (`same` tells), made by `make` and kept when new.
+    fn index<Q: std::hash::Hash + ?Sized>(
+        &mut self,
+        key: &Q,
+        same: impl Fn(&T) -> bool,
+        make: impl FnOnce() -> T,
+    ) -> usize {
+        use std::hash::BuildHasher;
+        let hash =
+            std::hash::BuildHasherDefault::<crate::hash::FastHasher>::default().hash_one(key);
+        let next = self.items.len();
+        match self.first.entry(hash) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(next);
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let found = std::iter::once(*o.get())
+                    .chain(self.more.get(&hash).into_iter().flatten().copied())
+                    .find(|&i| same(&self.items[i]));
+                if let Some(i) = found {
+                    return i;
+                }
+                self.more.entry(hash).or_default().push(next);
+            }
+        }
+        self.items.push(make());
+        next
+    }
 }
 
 impl<'a> Tables<'a> {
@@ -173,13 +224,8 @@ impl<'a> Tables<'a> {
         // Made in one buffer, kept only when new: most texts are seen before.
         self.scratch.clear();
         template_into(&mut self.scratch, text, values);
-        if let Some(&i) = self.text_index.get(self.scratch.as_str()) {
-            return i;
-        }
-        let next = self.texts.len();
-        self.text_index.insert(self.scratch.clone(), next);
-        self.texts.push(self.scratch.clone());
-        next
+        let made = self.scratch.as_str();
+        self.texts.index(made, |t| t == made, || made.to_string())
     }
 
     fn step(&mut self, step: &'a Step, values: &[(&'static str, &str)]) -> StepEntry {
@@ -192,21 +238,28 @@ impl<'a> Tables<'a> {
     }
 
     fn remediation(&mut self, r: &'a Remediation, values: &[(&'static str, &str)]) -> usize {
-        let entry = RemediationEntry {
-            summary: self.text(&r.summary, values),
-            steps: r.steps.iter().map(|s| self.step(s, values)).collect(),
-            warnings: r.warnings.iter().map(|w| self.text(w, values)).collect(),
-            verify: r.verify.iter().map(|s| self.step(s, values)).collect(),
-        };
-        let next = self.remediations.len();
-        match self.remediation_index.get(&entry) {
-            Some(&i) => i,
-            None => {
-                self.remediations.push(entry.clone());
-                self.remediation_index.insert(entry, next);
-                next
-            }
+        let mut entry = std::mem::take(&mut self.scratch_remediation);
+        entry.summary = self.text(&r.summary, values);
+        entry.steps.clear();
+        for s in &r.steps {
+            let step = self.step(s, values);
+            entry.steps.push(step);
         }
+        entry.warnings.clear();
+        for w in &r.warnings {
+            let text = self.text(w, values);
+            entry.warnings.push(text);
+        }
+        entry.verify.clear();
+        for s in &r.verify {
+            let step = self.step(s, values);
+            entry.verify.push(step);
+        }
+        let i = self
+            .remediations
+            .index(&entry, |e| *e == entry, || entry.clone());
+        self.scratch_remediation = entry;
+        i
     }
 
     fn result(&mut self, f: &'a Finding) -> ResultEntry<'a> {
@@ -273,8 +326,8 @@ impl<'a> ReportV2<'a> {
             files: tables.files,
             rules: tables.rules,
             resources: tables.resources,
-            texts: tables.texts,
-            remediations: tables.remediations,
+            texts: tables.texts.items,
+            remediations: tables.remediations.items,
             results,
             passing,
             waivers: &report.waivers,
@@ -567,6 +620,27 @@ pub fn expand(doc: &Value) -> Result<Value, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kept_values_are_found_whatever_their_hashes() {
+        // Every key hashes alike: each is still kept once, and found by its value.
+        struct Alike;
+        impl std::hash::Hash for Alike {
+            fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+        }
+        let mut kept = Kept::<u32>::default();
+        let indexes: Vec<usize> = [1, 2, 1, 3, 2, 3, 4]
+            .iter()
+            .map(|&n| kept.index(&Alike, |&k| k == n, || n))
+            .collect();
+        assert_eq!(indexes, [0, 1, 0, 2, 1, 2, 3]);
+        assert_eq!(kept.items, [1, 2, 3, 4]);
+        // And with hashes of their own.
+        let mut texts = Kept::<String>::default();
+        for (text, i) in [("a", 0), ("b", 1), ("a", 0), ("", 2)] {
+            assert_eq!(texts.index(text, |t| t == text, || text.to_string()), i);
+        }
+    }
 
     fn round_trip(text: &str, values: &[(&'static str, &str)]) -> String {
         let resource: Map<String, Value> = values
