@@ -339,7 +339,25 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
     for input in &mut report.inputs {
         collapse_notes(&mut input.notes);
     }
+    no_pool_read(&mut report);
     (report, phases)
+}
+
+/// What a headline says of a cluster without node pools.
+const NO_POOL: &str = "no node pool in the input.";
+
+/// Where an input stopped at an error, its pools may be in what was not read (a directory's
+/// `pools.tf` that does not parse, beside its `clusters.tf`): a cluster without pools does not
+/// have none in the input, it has none read.
+pub(crate) fn no_pool_read(report: &mut Report) {
+    if !report.inputs.iter().any(|i| i.error.is_some()) {
+        return;
+    }
+    for h in &mut report.headline {
+        if let Some(start) = h.text.strip_suffix(NO_POOL) {
+            h.text = format!("{start}no node pool read (an input stopped at an error).");
+        }
+    }
 }
 
 /// Notes that say the same of many node pools, as an asset export describes each pool twice
@@ -749,7 +767,7 @@ fn headlines(
             let text = if autopilot {
                 format!("Workload metadata, {whose}: Autopilot runs the GKE metadata server on every node; no pod can take the node's token.")
             } else if pools.is_empty() {
-                format!("Workload metadata, {whose}: no node pool in the input.")
+                format!("Workload metadata, {whose}: {NO_POOL}")
             } else {
                 let mut text = format!(
                     "Workload metadata, {whose}: {protected} of {} node pool{} run{} the GKE metadata server",

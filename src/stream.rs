@@ -1648,6 +1648,7 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
         .map(|(_, h)| h)
         .collect();
     count(&mut report, pass);
+    crate::no_pool_read(&mut report);
     Checked { report, phases }
 }
 

@@ -529,3 +529,28 @@ fn a_pool_naming_one_of_several_clusters_of_a_name_is_joined_by_its_location() {
         assert_eq!(pools_of(&report), expected, "{location}");
     }
 }
+
+/// A cluster whose pools are in a file that does not parse: the headline does not say the
+/// input has no pool, only that none was read.
+#[test]
+fn a_cluster_whose_pools_could_not_be_read_is_not_said_to_have_none() {
+    let clusters = "resource \"google_container_cluster\" \"c\" {\n  name     = \"prod\"\n  location = \"europe-west1\"\n  remove_default_node_pool = true\n  initial_node_count       = 1\n}\n";
+    let pools = "resource \"google_container_node_pool\" \"p\" {\n  name    = \"p\"\n  cluster = google_container_cluster.c.name\n  node_config {\n    oops =\n  }\n}\n";
+    let report = check(
+        &[
+            Input::new("clusters.tf", clusters),
+            Input::new("pools.tf", pools),
+        ],
+        &Options::default(),
+    );
+    assert!(report.inputs[1].error.is_some());
+    assert_eq!(
+        report.headline[0].text,
+        "Workload metadata, cluster prod: no node pool read (an input stopped at an error)."
+    );
+    let report = check(&[Input::new("clusters.tf", clusters)], &Options::default());
+    assert_eq!(
+        report.headline[0].text,
+        "Workload metadata, cluster prod: no node pool in the input."
+    );
+}

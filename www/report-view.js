@@ -87,7 +87,7 @@ export function renderHeadline(box, report, { results, shown = report.results } 
     // Many clusters (a project's or an organization's list): their sum first, then the
     // clusters that expose the token, those unknown and those protected, a few at once and
     // the rest on request (a line each for a thousand clusters took 75 ms to lay out).
-    items = [manyClusters(lines)];
+    items = [manyClusters(lines, (report.inputs ?? []).some((i) => i.error))];
     const ranked = ['exposed', 'unknown', 'protected'].flatMap((state) => lines.filter((h) => stateOf(h) === state));
     items.push(...ranked.slice(0, HEADLINE_CLUSTERS).map(answer));
     const rest = ranked.slice(HEADLINE_CLUSTERS);
@@ -124,8 +124,11 @@ function grouped(n) {
   return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
-/** The workload-metadata answer summed over many clusters' headlines. */
-function manyClusters(lines) {
+/**
+ * The workload-metadata answer summed over many clusters' headlines. `stopped`: an input
+ * stopped at an error, so pools may be in what was not read (as the engine's headlines say).
+ */
+function manyClusters(lines, stopped) {
   const sum = (f) => lines.reduce((n, h) => n + f(h), 0);
   const clusters = (f) => lines.filter((h) => f(h) > 0).length;
   const count = (n, one) => `${grouped(n)} ${n === 1 ? one : `${one}s`}`;
@@ -136,7 +139,7 @@ function manyClusters(lines) {
   const parts = [];
   if (total) parts.push(`${grouped(sum((h) => h.pools_protected))} of ${count(total, 'node pool')} ${total === 1 ? 'runs' : 'run'} the GKE metadata server`);
   if (autopilot) parts.push(`${count(autopilot, 'Autopilot cluster')} ${autopilot === 1 ? 'runs' : 'run'} ${total ? 'it' : 'the GKE metadata server'} on every node`);
-  if (!total && !autopilot) parts.push('no node pool in the input');
+  if (!total && !autopilot) parts.push(stopped ? 'no node pool read (an input stopped at an error)' : 'no node pool in the input');
   if (exposed) parts.push(`${grouped(exposed)} ${exposed === 1 ? 'exposes' : 'expose'} the node's token, in ${count(clusters((h) => h.pools_exposed.length), 'cluster')}`);
   if (unknown) parts.push(`${grouped(unknown)} unknown, in ${count(clusters((h) => h.pools_unknown.length), 'cluster')}`);
   const state = exposed ? 'exposed' : unknown ? 'unknown' : 'protected';

@@ -1123,21 +1123,25 @@ test('a paste of tens of kilobytes: the answer first, then the text in the text 
       cluster, autopilot, pools_total: pools, pools_protected: pools - exposed,
       pools_exposed: Array.from({ length: exposed }, (_, i) => `p${i}`), pools_unknown: [], passing: 0, text: cluster,
     });
-    const sum = (headline) => {
+    const sum = (headline, inputs = []) => {
       const box = document.createElement('div');
-      renderHeadline(box, { headline, results: [] });
+      renderHeadline(box, { headline, inputs, results: [] });
       return box.querySelector('.answer-sum').textContent;
     };
+    const stopped = [{ name: 'pools.tf', error: { message: 'expected valid Terraform (HCL)', line: 6, column: 12, offset: 90 } }];
     return [
       sum(Array.from({ length: 6 }, (_, i) => line(`ap-${i}`, true, 0, 0))),
       sum([...Array.from({ length: 5 }, (_, i) => line(`std-${i}`, false, 3, i === 0 ? 1 : 0)), line('ap', true, 0, 0)]),
       sum(Array.from({ length: 6 }, (_, i) => line(`empty-${i}`, false, 0, 0))),
+      sum(Array.from({ length: 6 }, (_, i) => line(`empty-${i}`, false, 0, 0)), stopped),
     ];
   });
   assert.deepEqual(sums, [
     'Workload metadata, 6 clusters: 6 Autopilot clusters run the GKE metadata server on every node.',
     "Workload metadata, 6 clusters: 14 of 15 node pools run the GKE metadata server; 1 Autopilot cluster runs it on every node; 1 exposes the node's token, in 1 cluster.",
     'Workload metadata, 6 clusters: no node pool in the input.',
+    // Where an input stopped at an error, its pools may be in what was not read.
+    'Workload metadata, 6 clusters: no node pool read (an input stopped at an error).',
   ]);
 
   // The report came in parts when it is large: the same report as the engine's whole one.
