@@ -274,6 +274,38 @@ fn values_that_double_stop_at_the_limit() {
 }
 
 #[test]
+fn values_built_from_large_shared_ones_are_work() {
+    // A thousand pools each joining a list of 6,000 to another into a new one: a list named
+    // is shared (one step), but one made is work by its size, so the module stops at its
+    // limit, naming it, where it would otherwise make a thousand large lists.
+    let items: Vec<String> = (0..6_000).map(|i| format!("\"v{i}\"")).collect();
+    let tf = format!("locals {{\n  big = [{}]\n}}\nresource \"google_container_node_pool\" \"p\" {{\n  count   = 1000\n  name    = \"p${{count.index}}\"\n  cluster = \"c\"\n  node_config {{\n    workload_metadata_config {{\n      mode = length(concat(local.big, [count.index])) > 0 ? \"GKE_METADATA\" : \"\"\n    }}\n  }}\n}}\n", items.join(", "));
+    let report = one("main.tf", &tf);
+    let gke001: Vec<&Finding> = report
+        .results
+        .iter()
+        .filter(|r| r.rule == "GKE001")
+        .collect();
+    assert_eq!(gke001.len(), 1_000);
+    let stopped = gke001
+        .iter()
+        .filter(|r| r.status == Status::Unknown && r.message.contains("gkecheck's limit"))
+        .count();
+    assert!(
+        stopped > 0,
+        "every pool judged: the lists made were not work"
+    );
+    assert!(
+        report.inputs[0]
+            .notes
+            .iter()
+            .any(|n| n.message.contains("stopped after 5000000 steps of work")),
+        "{:?}",
+        report.inputs[0].notes
+    );
+}
+
+#[test]
 fn work_spent_on_the_arguments_of_module_calls_is_noted() {
     // The module's own clusters and pools are cheap; the arguments of the 100 instances it
     // calls spend the work (the note was looked for before the calls were evaluated).

@@ -310,6 +310,25 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         }
     }
 
+    /// A list or map evaluation made (an object, a `for`, `merge`, `concat`...), or an error
+    /// when it is heavier than `MAX_VALUE_WEIGHT`. Making it is work by its weight: what it
+    /// holds is shared, but a thousand instances each merging a large map into a new one
+    /// would otherwise make a thousand large maps for one step each.
+    fn built(&self, v: Val) -> Val {
+        let w = weight(&v, MAX_VALUE_WEIGHT);
+        if w > MAX_VALUE_WEIGHT {
+            too_large()
+        } else if self.spend(w as u64) {
+            v
+        } else {
+            self.stopped()
+        }
+    }
+
+    fn listed(&self, items: impl Iterator<Item = Val>) -> Val {
+        self.built(Val::list(items.collect()))
+    }
+
     fn stopped(&self) -> Val {
         Val::unknown(format!(
             "evaluation stopped after {MAX_EVAL_WORK} steps of work (gkecheck's limit)"
@@ -361,7 +380,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             Expression::Number(n) => n.value().as_f64().map_or(Val::Null, Val::Num),
             Expression::String(s) => Val::Str(s.value().clone()),
             Expression::Array(items) => {
-                collect_list(items.iter().map(|e| self.eval(file, scope, e)))
+                self.listed(items.iter().map(|e| self.eval(file, scope, e)))
             }
             Expression::Object(object) => {
                 let mut map = BTreeMap::new();
@@ -375,7 +394,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                     };
                     map.insert(key, self.eval(file, scope, value.expr()));
                 }
-                bounded(Val::map(map))
+                self.built(Val::map(map))
             }
             Expression::StringTemplate(t) => self.template(file, scope, t, expr),
             Expression::HeredocTemplate(h) => self.template(file, scope, &h.template, expr),
@@ -487,9 +506,9 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             }
         }
         if f.key_expr.is_some() {
-            bounded(Val::map(map))
+            self.built(Val::map(map))
         } else {
-            bounded(Val::list(list))
+            self.built(Val::list(list))
         }
     }
 
@@ -620,7 +639,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                         single => vec![single],
                     };
                     let rest = &ops[i + 1..];
-                    return collect_list(
+                    return self.listed(
                         items
                             .into_iter()
                             .map(|item| self.apply(file, scope, item, rest, whole)),
@@ -852,7 +871,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             | "nonsensitive" => {
                 let v = eval(0);
                 match (name, v) {
-                    ("toset", Val::List(items)) => set_of(Rc::unwrap_or_clone(items)),
+                    ("toset", Val::List(items)) => self.built(set_of(Rc::unwrap_or_clone(items))),
                     ("tobool", v) => v.truthy().map_or(unknown(), Val::Bool),
                     ("tonumber", v) => v.as_num().map_or(unknown(), Val::Num),
                     (_, v) => v,
@@ -873,6 +892,9 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             "format" => self.format(file, scope, args, whole),
             "join" => match (eval(0).settle(), eval(1).settle()) {
                 (Val::Str(sep), Val::List(items)) => {
+                    if !self.spend(items.len() as u64) {
+                        return self.stopped();
+                    }
                     let parts: Option<Vec<String>> = items.iter().map(Val::as_text).collect();
                     parts.map_or(unknown(), |p| {
                         let total: usize =
@@ -897,7 +919,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                         v => return unknown_or(v, unknown_text(self, file, whole)),
                     }
                 }
-                bounded(Val::list(out))
+                self.built(Val::list(out))
             }
             "merge" => {
                 let mut out = BTreeMap::new();
@@ -908,7 +930,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                         v => return unknown_or(v, unknown_text(self, file, whole)),
                     }
                 }
-                bounded(Val::map(out))
+                self.built(Val::map(out))
             }
             "length" => match eval(0).settle() {
                 Val::List(items) => Val::Num(items.len() as f64),
@@ -918,6 +940,9 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             },
             "contains" => match (eval(0).settle(), eval(1).settle()) {
                 (Val::List(items), v) if !v.is_unknown() => {
+                    if !self.spend(items.len() as u64) {
+                        return self.stopped();
+                    }
                     match items.iter().find(|i| i.is_unknown()) {
                         Some(u) => unknown_or(u.clone(), unknown_text(self, file, whole)),
                         None => Val::Bool(items.iter().any(|i| loose_eq(i, &v))),
@@ -929,11 +954,11 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                 ),
             },
             "keys" | "values" => match eval(0).settle() {
-                Val::Map(m) => Val::list(if name == "keys" {
+                Val::Map(m) => self.built(Val::list(if name == "keys" {
                     m.keys().map(|k| Val::Str(k.clone())).collect()
                 } else {
                     m.values().cloned().collect()
-                }),
+                })),
                 v => unknown_or(v, unknown_text(self, file, whole)),
             },
             "element" => match (eval(0).settle(), eval(1).settle()) {
@@ -962,7 +987,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                     }
                     let mut out = Vec::new();
                     match flat(Rc::unwrap_or_clone(items), &mut out) {
-                        Ok(()) => bounded(Val::list(out)),
+                        Ok(()) => self.built(Val::list(out)),
                         Err(v) => unknown_or(v, unknown_text(self, file, whole)),
                     }
                 }
@@ -1000,7 +1025,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                             None => return unknown_or(k, unknown_text(self, file, whole)),
                         }
                     }
-                    bounded(Val::map(map))
+                    self.built(Val::map(map))
                 }
                 (a, b) => unknown_or(
                     if a.is_unknown() { a } else { b },
@@ -1008,7 +1033,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                 ),
             },
             "split" => match (eval(0).settle(), eval(1).settle()) {
-                (Val::Str(sep), Val::Str(text)) if !sep.is_empty() => bounded(Val::list(
+                (Val::Str(sep), Val::Str(text)) if !sep.is_empty() => self.built(Val::list(
                     text.split(sep.as_str())
                         .map(|p| Val::Str(p.to_string()))
                         .collect(),
@@ -1044,17 +1069,17 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                             out.push(item);
                         }
                     }
-                    Val::list(out)
+                    self.built(Val::list(out))
                 }
                 v => unknown_or(v, unknown_text(self, file, whole)),
             },
             "compact" => match eval(0).settle() {
-                Val::List(items) if !items.iter().any(Val::is_unknown) => Val::list(
+                Val::List(items) if !items.iter().any(Val::is_unknown) => self.built(Val::list(
                     Rc::unwrap_or_clone(items)
                         .into_iter()
                         .filter(|v| !matches!(v, Val::Null) && v != &Val::Str(String::new()))
                         .collect(),
-                ),
+                )),
                 v => unknown_or(v, unknown_text(self, file, whole)),
             },
             // range(end), range(start, end), range(start, end, step): at most the value limit.
@@ -1075,11 +1100,11 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                     return too_large();
                 }
                 let count = count.max(0.0) as usize;
-                Val::list(
+                self.built(Val::list(
                     (0..count)
                         .map(|i| Val::Num(start + step * i as f64))
                         .collect(),
-                )
+                ))
             }
             _ => unknown(),
         }
@@ -1161,19 +1186,6 @@ pub fn set_of(items: Vec<Val>) -> Val {
         crate::sort::sort_by_key(&mut out, Val::as_text);
     }
     Val::list(out)
-}
-
-fn collect_list(items: impl Iterator<Item = Val>) -> Val {
-    bounded(Val::list(items.collect()))
-}
-
-/// The value, or an error when it is heavier than `MAX_VALUE_WEIGHT`.
-fn bounded(v: Val) -> Val {
-    if weight(&v, MAX_VALUE_WEIGHT) > MAX_VALUE_WEIGHT {
-        too_large()
-    } else {
-        v
-    }
 }
 
 /// The error a string past `MAX_STRING_BYTES` becomes.
