@@ -17,9 +17,9 @@ use hcl_edit::template::{Element, Template};
 /// How deep references may chain (`local.a` → `local.b` → ...) before evaluation gives up.
 const MAX_EVAL_DEPTH: usize = 128;
 
-/// The work one module's evaluation may do, in steps and copied strings (lists and maps are
-/// shared, not copied): past it, what is left is unknown, naming the limit. Real modules need
-/// a few thousand.
+/// The work one module's evaluation may do, in steps, copied strings and the lists and maps
+/// it makes (those it names are shared, not copied): past it, what is left is unknown, naming
+/// the limit. Real modules need a few thousand.
 pub const MAX_EVAL_WORK: u64 = 5_000_000;
 
 /// The largest value evaluation builds (list and map elements, and strings by 64 bytes): a
