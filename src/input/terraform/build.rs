@@ -275,17 +275,22 @@ fn or(field: Field<String>, fallback: &Field<String>) -> Field<String> {
 
 /// Clusters by name (model indexes, in order), to join pools to them by a known name or id
 /// (`projects/P/locations/L/clusters/NAME`): made once for all of a module's or a plan's pools.
+#[derive(Default)]
 pub struct Named(std::collections::HashMap<String, Vec<usize>>);
 
 impl Named {
     pub fn of(model: &Model, candidates: impl Iterator<Item = usize>) -> Named {
-        let mut named: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        let mut named = Named::default();
         for i in candidates {
-            if let Some(name) = model.clusters[i].name.as_str() {
-                named.entry(name.to_string()).or_default().push(i);
-            }
+            named.add(model, i);
         }
-        Named(named)
+        named
+    }
+
+    fn add(&mut self, model: &Model, i: usize) {
+        if let Some(name) = model.clusters[i].name.as_str() {
+            self.0.entry(name.to_string()).or_default().push(i);
+        }
     }
 
     /// The cluster a name or id names: the one of that name that agrees with the id's project
@@ -328,6 +333,34 @@ impl Named {
                 alike: fits.len(),
             },
         }
+    }
+}
+
+/// The clusters of a configuration (of the model's clusters from its first on) by name, kept up
+/// to date as its modules add clusters: each module's pools that name a cluster outside their
+/// module look it up here, where they went over every cluster of the configuration.
+#[derive(Default)]
+pub struct Everywhere {
+    from: usize,
+    upto: usize,
+    named: Named,
+}
+
+impl Everywhere {
+    /// The index of the clusters from `first` on (another configuration's from another first).
+    pub fn of_configuration(&mut self, model: &Model, first: usize) -> &Named {
+        if self.from != first || self.upto < first {
+            *self = Everywhere {
+                from: first,
+                upto: first,
+                named: Named::default(),
+            };
+        }
+        for i in self.upto..model.clusters.len() {
+            self.named.add(model, i);
+        }
+        self.upto = model.clusters.len();
+        &self.named
     }
 }
 

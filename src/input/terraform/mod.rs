@@ -143,6 +143,8 @@ pub struct Loaded {
     root_clusters: usize,
     /// Given values converted to variables' types, for every module loaded.
     conversions: eval::Conversions,
+    /// The clusters of the configuration being loaded, by name.
+    everywhere: build::Everywhere,
 }
 
 /// Adds the clusters and node pools of every root module to the model. A directory is a root
@@ -489,6 +491,9 @@ fn load_module(
     let mut module_clusters: Vec<usize> = clusters.values().copied().collect();
     module_clusters.sort_unstable();
     let named = build::Named::of(model, module_clusters.into_iter());
+    let everywhere = loaded
+        .everywhere
+        .of_configuration(model, loaded.root_clusters);
     for (f, block) in pools {
         let label = block.labels[1].as_str();
         let Some(list) = expanded(&ev, f, block, &mut loaded.problems) else {
@@ -502,7 +507,7 @@ fn load_module(
                 &scope,
                 block,
                 prefix,
-                (&clusters, &named, loaded.root_clusters),
+                (&clusters, &named, everywhere),
                 model,
             );
             let view = HclView::of_block(&ev, f, block, scope);
@@ -631,13 +636,17 @@ type Instance = (Option<Val>, Val);
 /// Instances by label as Terraform's references see them: one object, a list (`count`) or a
 /// map (`for_each`).
 fn instances_value(items: impl Iterator<Item = (String, Option<Val>, Val)>) -> Val {
-    // Grouped by label in first-seen order (few labels: a list, not a map, keeps the engine
-    // small).
+    // Grouped by label in first-seen order (a module of thousands of cluster resources has as
+    // many labels: each is found by its name, not looked for in the list).
     let mut by_label: Vec<(String, Vec<Instance>)> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
     for (label, key, value) in items {
-        match by_label.iter_mut().find(|(l, _)| *l == label) {
-            Some((_, list)) => list.push((key, value)),
-            None => by_label.push((label, vec![(key, value)])),
+        match at.get(&label) {
+            Some(&i) => by_label[i].1.push((key, value)),
+            None => {
+                at.insert(label.clone(), by_label.len());
+                by_label.push((label, vec![(key, value)]));
+            }
         }
     }
     let mut out = BTreeMap::new();
@@ -1132,14 +1141,14 @@ fn lone_interpolation(expr: &Expression) -> &Expression {
 
 /// Joins a `google_container_node_pool` to its cluster: by reference
 /// (`google_container_cluster.X.id|name|self_link`) to `clusters` of its module, or by a known
-/// name or id, among them first, then among the clusters of its configuration from `first` on.
+/// name or id, among them first, then among the clusters of its configuration (`everywhere`).
 fn cluster_link(
     ev: &Evaluator,
     file: usize,
     scope: &Scope,
     block: &Block,
     prefix: &str,
-    (clusters, named, first): (&HashMap<String, usize>, &build::Named, usize),
+    (clusters, named, everywhere): (&HashMap<String, usize>, &build::Named, &build::Named),
     model: &Model,
 ) -> ClusterLink {
     let Some(attr) = block.body.get_attribute("cluster") else {
@@ -1158,7 +1167,7 @@ fn cluster_link(
                 // a cluster of the input.
                 if let Val::Str(s) = ev.eval(file, scope, &attr.value).settle() {
                     if let link @ ClusterLink::Index(_) =
-                        anywhere(ev, file, scope, block, model, first, &s)
+                        anywhere(ev, file, scope, block, model, everywhere, &s)
                     {
                         return link;
                     }
@@ -1210,7 +1219,7 @@ fn cluster_link(
             let (project, location) = pool_place(ev, file, scope, block);
             match named.find(model, &s, project.as_deref(), location.as_deref()) {
                 ClusterLink::Index(i) => ClusterLink::Index(i),
-                _ => anywhere(ev, file, scope, block, model, first, &s),
+                _ => anywhere(ev, file, scope, block, model, everywhere, &s),
             }
         }
         _ => ClusterLink::Missing {
@@ -1247,32 +1256,13 @@ fn anywhere(
     scope: &Scope,
     block: &Block,
     model: &Model,
-    first: usize,
+    everywhere: &build::Named,
     reference: &str,
 ) -> ClusterLink {
     // projects/P/locations/L/clusters/N says all three.
-    let (project, location, name) = match build::cluster_id(reference) {
-        Some((p, l, n)) => (Some(p.to_string()), Some(l.to_string()), n.to_string()),
-        None => {
-            let (project, location) = pool_place(ev, file, scope, block);
-            (project, location, reference.to_string())
-        }
+    let (project, location) = match build::cluster_id(reference) {
+        Some(_) => (None, None),
+        None => pool_place(ev, file, scope, block),
     };
-    let candidates: Vec<usize> = (first..model.clusters.len())
-        .filter(|&i| {
-            let c = &model.clusters[i];
-            c.name.as_str() == Some(name.as_str())
-                && build::agrees(&c.location, location.as_deref())
-                && build::agrees(&c.project, project.as_deref())
-        })
-        .collect();
-    match candidates.as_slice() {
-        [one] => ClusterLink::Index(*one),
-        _ => ClusterLink::Missing {
-            name: Some(name),
-            reference: Some(reference.to_string()),
-            module: None,
-            alike: candidates.len(),
-        },
-    }
+    everywhere.find(model, reference, project.as_deref(), location.as_deref())
 }
