@@ -840,8 +840,6 @@ pub(crate) fn is_waived(
         })
 }
 
-/// Whether a waiver is for this outcome: the rule matches, and the waiver stands on or
-/// inside the resource's block (a comment) or names the resource (a config entry).
 /// The waivers that could apply to a result, by its rule: those for a resource by the resource
 /// they name, those written as comments by the input they stand in. A scheduled scan's waivers
 /// of thousands of pools were each tried on every failing result.
@@ -922,6 +920,8 @@ impl<'w> WaiverIndex<'w> {
     }
 }
 
+/// Whether a waiver is for this outcome: the rule matches, and the waiver stands on or
+/// inside the resource's block (a comment) or names the resource (a config entry).
 fn applies(w: &waiver::Waiver, o: &rules::Outcome, model: &model::Model, inputs: &[Input]) -> bool {
     if w.problem.is_some() || !w.rules.contains(&o.rule.id) {
         return false;

@@ -495,6 +495,10 @@ fn load_terraform(
         .collect();
 }
 
+/// What the note on a pool described twice says after naming the pool and its cluster, and
+/// why (`collapse_notes` in lib.rs counts these notes past the first few by it).
+pub(crate) const DESCRIBED_TWICE: &str = "is described twice in the input (an asset export lists each pool in its cluster and as a NodePool asset)";
+
 /// Joins node pools listed on their own (`gcloud container node-pools list|describe`) to a
 /// cluster described in the inputs: by project, location and name from the pool's `selfLink`;
 /// or, when the cluster's output leaves its project out (a `--format="json(name,location,...)"`
@@ -502,10 +506,6 @@ fn load_terraform(
 /// guessed between. A pool that its cluster's description already holds (a Cloud Asset
 /// Inventory export lists each pool twice: in its cluster and as a NodePool asset) is read
 /// once, from the cluster's, with a note.
-/// What the note on a pool described twice says after naming the pool and its cluster, and
-/// why (`collapse_notes` in lib.rs counts these notes past the first few by it).
-pub(crate) const DESCRIBED_TWICE: &str = "is described twice in the input (an asset export lists each pool in its cluster and as a NodePool asset)";
-
 fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
     use crate::model::{ClusterLink, Origin};
     use std::collections::{HashMap, HashSet};

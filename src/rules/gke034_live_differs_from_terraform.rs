@@ -166,8 +166,6 @@ fn text_difference(
     }
 }
 
-/// The live cluster a Terraform cluster describes: the one live cluster with its name and
-/// location (and project, where both say it).
 /// The live clusters by name and location.
 type LiveIndex<'m> = std::collections::HashMap<(&'m str, &'m str), Vec<usize>>;
 
@@ -183,6 +181,8 @@ fn live_index(model: &Model) -> LiveIndex<'_> {
     index
 }
 
+/// The live cluster a Terraform cluster describes: the one live cluster with its name and
+/// location (and project, where both say it).
 fn live_of(model: &Model, live: &LiveIndex, config: &Cluster) -> Option<usize> {
     let (name, location) = (config.name.as_str()?, config.location.as_str()?);
     let found: Vec<usize> = live
