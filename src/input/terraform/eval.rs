@@ -712,43 +712,44 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             None => default(),
         };
         let v = match declared.ty {
-            Some(ty) => {
-                let shared = match &v {
-                    Val::List(items) => Some(Rc::as_ptr(items) as usize),
-                    Val::Map(map) => Some(Rc::as_ptr(map) as usize),
-                    _ => None,
-                };
-                let key = shared.map(|at| (at, ty as *const Expression as usize));
-                let done = key.and_then(|k| self.module.conversions.borrow().get(&k).cloned());
-                match done {
-                    Some((_, converted)) => converted,
-                    None => {
-                        let given = v.clone();
-                        let eval =
-                            |e: &Expression| self.eval(declared.file, &Vec::new(), e).settle();
-                        let converted = match super::types::parse(ty, &eval) {
-                            Some(ty) => match super::types::convert(v, &ty) {
-                                Val::Error(e) => Val::unknown(format!("var.{name} ({e})")),
-                                v => v,
-                            },
-                            None => v,
-                        };
-                        if let Some(key) = key {
-                            self.module
-                                .conversions
-                                .borrow_mut()
-                                .insert(key, (given, converted.clone()));
-                        }
-                        converted
-                    }
-                }
-            }
+            Some(ty) => self.typed(name, declared, ty, v),
             None => v,
         };
         self.variables
             .borrow_mut()
             .insert(name.to_string(), v.clone());
         v
+    }
+
+    /// A variable's value converted to its declared type; a given list or map once for every
+    /// module that is given it (see `Conversions`).
+    fn typed(&self, name: &str, declared: &Declared, ty: &Expression, v: Val) -> Val {
+        let shared = match &v {
+            Val::List(items) => Some(Rc::as_ptr(items) as usize),
+            Val::Map(map) => Some(Rc::as_ptr(map) as usize),
+            _ => None,
+        };
+        let key = shared.map(|at| (at, ty as *const Expression as usize));
+        if let Some((_, done)) = key.and_then(|k| self.module.conversions.borrow().get(&k).cloned())
+        {
+            return done;
+        }
+        let given = v.clone();
+        let eval = |e: &Expression| self.eval(declared.file, &Vec::new(), e).settle();
+        let converted = match super::types::parse(ty, &eval) {
+            Some(ty) => match super::types::convert(v, &ty) {
+                Val::Error(e) => Val::unknown(format!("var.{name} ({e})")),
+                v => v,
+            },
+            None => v,
+        };
+        if let Some(key) = key {
+            self.module
+                .conversions
+                .borrow_mut()
+                .insert(key, (given, converted.clone()));
+        }
+        converted
     }
 
     fn local(&self, name: &str) -> Val {
