@@ -229,12 +229,25 @@ pub fn stream(data: &[u8]) {
     }
 }
 
+/// A Terraform file checked split into its top-level blocks (what `check` does) and parsed
+/// whole (what `fix` does): the same model, errors and notes.
+pub fn terraform_split(data: &[u8]) {
+    let Some(text) = text(data) else { return };
+    let inputs = [Input::new("main.tf", text)];
+    let [split, whole] = [false, true].map(|whole| {
+        let a = crate::analyze_keeping(&inputs, &Options::default(), whole, &mut |_| true);
+        format!("{:#?}\n{:#?}\n{:#?}", a.model, a.problems, a.notes)
+    });
+    assert!(split == whole, "split:\n{split}\nwhole:\n{whole}");
+}
+
 pub const TARGETS: &[(&str, Target)] = &[
     ("check_auto", check_auto),
     ("check_format", check_format),
     ("check_pair", check_pair),
     ("readers", readers),
     ("terraform_eval", terraform_eval),
+    ("terraform_split", terraform_split),
     ("fix", fix),
     ("stream", stream),
 ];

@@ -168,14 +168,16 @@ impl Clock {
 /// Reads the inputs and runs the rules, keeping every outcome (what `gkecheck fix` plans on).
 #[cfg(feature = "terraform")]
 pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
-    analyze_keeping(inputs, &Options::default(), &mut |_| true)
+    analyze_keeping(inputs, &Options::default(), true, &mut |_| true)
 }
 
 /// `analyze`, keeping only the rules' outcomes that `keep` says (of the options, the
-/// projects beside and the most resources read count here).
+/// projects beside and the most resources read count here). `whole_trees`: Terraform files
+/// parsed whole, their trees kept for fixes (see `input::load`).
 fn analyze_keeping(
     inputs: &[Input],
     options: &Options,
+    whole_trees: bool,
     keep: &mut dyn FnMut(&rules::Outcome) -> bool,
 ) -> Analysis {
     let clock = Clock::start();
@@ -204,7 +206,7 @@ fn analyze_keeping(
         }
     }
     let mut model = model::Model::default();
-    let loaded = input::load(&sources, &mut model);
+    let loaded = input::load(&sources, whole_trees, &mut model);
     model.projects_beside = options.projects_beside.clone();
     model.without_remediation = options.without_remediation;
     problems.extend(loaded.problems);
@@ -403,7 +405,7 @@ pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, 
         notes,
         phases,
         ..
-    } = analyze_keeping(inputs, options, &mut |o| {
+    } = analyze_keeping(inputs, options, false, &mut |o| {
         if !counted || o.status != report::Status::Pass {
             return true;
         }

@@ -319,8 +319,13 @@ pub fn for_parsers(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Parses the inputs into one model. An input with a problem adds what it could, and the
-/// others are still read.
-pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
+/// others are still read. `whole_trees`: Terraform files are parsed whole and their trees kept
+/// (`Loaded::bodies`, what fixes edit); otherwise each is split into its top-level blocks, and
+/// of a cluster or node pool only the one being built is held.
+pub fn load(sources: &[Source<'_>], whole_trees: bool, model: &mut Model) -> Loaded {
+    // The engine without Terraform reads no Terraform.
+    #[cfg(not(feature = "terraform"))]
+    let _ = whole_trees;
     let mut loaded = Loaded::default();
     // The parsers read each text with a byte-order mark and old Mac line ends made plain,
     // byte for byte, so every offset is still the input's own.
@@ -333,7 +338,7 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
     let sources = &sources[..];
     // Terraform files form modules, one per directory.
     #[cfg(feature = "terraform")]
-    let mut parsed: Vec<(&Source, hcl_edit::structure::Body)> = Vec::new();
+    let mut parsed: Vec<(&Source, terraform::split::Parsed)> = Vec::new();
     // The manifests of `terraform init`, by the directory it ran in.
     #[cfg(feature = "terraform")]
     let mut manifests: BTreeMap<String, terraform::Manifest> = BTreeMap::new();
@@ -408,61 +413,92 @@ pub fn load(sources: &[Source<'_>], model: &mut Model) -> Loaded {
             },
             #[cfg(feature = "terraform")]
             Format::Terraform | Format::TerraformVars => {
-                match hcl_edit::parser::parse_body(source.text) {
-                    Err(e) => {
-                        let offset = e.location().offset();
-                        let message = format!("expected valid Terraform (HCL): {}", e.message());
-                        loaded.problem(index, Problem::at(offset, message));
-                    }
-                    Ok(mut body) => {
-                        // The parser's lists grow by doubling, and most of a file's tree is
-                        // such lists (a block's body, each entry a large value): a copy of each
-                        // top-level block holds exactly what it needs. Files are kept until every
-                        // file is read, so a directory of many files keeps a third less (3,500
-                        // pools in a file per cluster: 76 -> 53 MB at the peak); one file's own
-                        // parse is still its peak.
-                        for i in 0..body.len() {
-                            if let Some(structure) = body.get_mut(i) {
-                                *structure = structure.clone();
-                            }
-                        }
-                        parsed.push((source, body))
-                    }
+                // A variable file is attributes, not blocks: parsed whole.
+                let whole = whole_trees || source.format == Format::TerraformVars;
+                match terraform::split::parse_file(source.text, whole) {
+                    Err((offset, message)) => loaded.problem(index, Problem::at(offset, message)),
+                    Ok(file) => parsed.push((source, file)),
                 }
             }
         }
     }
     join_listed_pools(model, &mut loaded);
     #[cfg(feature = "terraform")]
-    load_terraform(parsed, &manifests, model, &mut loaded);
+    load_terraform(parsed, &manifests, whole_trees, model, &mut loaded);
     loaded
 }
 
 /// Terraform: one module per directory; variable files named like the ones Terraform loads
-/// by itself apply to their directory, others (like -var-file) to every root module.
+/// by itself apply to their directory, others (like -var-file) to every root module. A cluster
+/// or node pool that does not parse when it is built (its file was split into blocks) makes
+/// its file the input's error, as parsing the file whole does: the file is parsed whole to say
+/// where, and the Terraform read again without it.
 #[cfg(feature = "terraform")]
 fn load_terraform(
-    parsed: Vec<(&Source, hcl_edit::structure::Body)>,
+    mut parsed: Vec<(&Source, terraform::split::Parsed)>,
     manifests: &BTreeMap<String, terraform::Manifest>,
+    whole_trees: bool,
     model: &mut Model,
     loaded: &mut Loaded,
 ) {
+    let before = (model.clusters.len(), model.node_pools.len());
+    loop {
+        let terraform = load_modules(&parsed, manifests, model);
+        let Some(broken) = terraform.parsed.broken else {
+            for note in terraform.notes {
+                loaded.note(note.input, note.offset, note.message);
+            }
+            for problem in terraform.problems {
+                loaded.problem(problem.input, Problem::at(problem.offset, problem.message));
+            }
+            loaded.var_sources = terraform.sources;
+            break;
+        };
+        model.clusters.truncate(before.0);
+        model.node_pools.truncate(before.1);
+        let Some(at) = parsed.iter().position(|(s, _)| s.index == broken) else {
+            break;
+        };
+        match terraform::split::parse_file(parsed[at].0.text, true) {
+            Ok(whole) => parsed[at].1 = whole,
+            Err((offset, message)) => {
+                loaded.problem(broken, Problem::at(offset, message));
+                parsed.remove(at);
+            }
+        }
+    }
+    if whole_trees {
+        loaded.bodies = parsed
+            .into_iter()
+            .map(|(source, file)| (source.index, file.body))
+            .collect();
+    }
+}
+
+/// One reading of the Terraform files' modules into the model.
+#[cfg(feature = "terraform")]
+fn load_modules(
+    parsed: &[(&Source, terraform::split::Parsed)],
+    manifests: &BTreeMap<String, terraform::Manifest>,
+    model: &mut Model,
+) -> terraform::Loaded {
     let mut dirs: BTreeMap<String, terraform::Dir> = BTreeMap::new();
     let mut auto_vars = Vec::new();
     let mut var_files = Vec::new();
-    for (source, body) in &parsed {
-        let (dir, file) = (dir_of(source.name), file_of(source.name));
+    for (source, file) in parsed {
+        let (dir, name) = (dir_of(source.name), file_of(source.name));
         let module_file = terraform::eval::ModuleFile {
             input: source.index,
             text: source.text,
-            body,
+            body: &file.body,
+            deferred: &file.deferred,
         };
         match source.format {
             Format::TerraformVars
-                if file == "terraform.tfvars" || file.ends_with(".auto.tfvars") =>
+                if name == "terraform.tfvars" || name.ends_with(".auto.tfvars") =>
             {
                 // terraform.tfvars first, then *.auto.tfvars in name order.
-                let order = (file != "terraform.tfvars", file.to_string());
+                let order = (name != "terraform.tfvars", name.to_string());
                 auto_vars.push((dir, order, module_file));
             }
             Format::TerraformVars => var_files.push(module_file),
@@ -470,29 +506,23 @@ fn load_terraform(
         }
     }
     crate::sort::sort_by(&mut auto_vars, |a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    let mut unused = Vec::new();
     for (dir, _, file) in auto_vars {
         match dirs.get_mut(&dir) {
             Some(d) => d.vars.push(file),
-            None => loaded.note(
-                file.input,
-                0,
-                "not used: no Terraform configuration (.tf) from this directory is in the input",
-            ),
+            None => unused.push(terraform::Note {
+                input: file.input,
+                offset: 0,
+                message:
+                    "not used: no Terraform configuration (.tf) from this directory is in the input"
+                        .into(),
+            }),
         }
     }
-    let terraform = terraform::load_all(&dirs, &var_files, manifests, model);
-    for note in terraform.notes {
-        loaded.note(note.input, note.offset, note.message);
-    }
-    for problem in terraform.problems {
-        loaded.problem(problem.input, Problem::at(problem.offset, problem.message));
-    }
-    loaded.var_sources = terraform.sources;
-    drop(dirs);
-    loaded.bodies = parsed
-        .into_iter()
-        .map(|(source, body)| (source.index, body))
-        .collect();
+    let mut loaded = terraform::load_all(&dirs, &var_files, manifests, model);
+    unused.append(&mut loaded.notes);
+    loaded.notes = unused;
+    loaded
 }
 
 /// What the note on a pool described twice says after naming the pool and its cluster, and
@@ -855,7 +885,7 @@ mod tests {
             text,
             format,
         };
-        let loaded = load(&[source], &mut model);
+        let loaded = load(&[source], false, &mut model);
         (model, loaded.problems, loaded.notes)
     }
 

@@ -14,6 +14,9 @@ use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, U
 use hcl_edit::structure::Body;
 use hcl_edit::template::{Element, Template};
 
+use super::split::Deferred;
+use crate::span::Span;
+
 /// How deep references may chain (`local.a` → `local.b` → ...) before evaluation gives up.
 const MAX_EVAL_DEPTH: usize = 128;
 
@@ -139,6 +142,9 @@ pub fn format_number(n: f64) -> String {
 /// The files of one Terraform module (one directory), and what they declare.
 pub struct Module<'a> {
     pub files: Vec<ModuleFile<'a>>,
+    /// The files' clusters and node pools not parsed yet: file `files.len() + k` to the
+    /// evaluator is the `k`th, its spans counted from where it starts.
+    pub pieces: Vec<Piece<'a>>,
     variables: HashMap<String, Declared<'a>>,
     locals: HashMap<String, (usize, &'a Expression)>,
     /// Values given to variables from outside: `.tfvars` files, or a module call's arguments.
@@ -165,7 +171,20 @@ struct Declared<'a> {
 pub struct ModuleFile<'a> {
     pub input: usize,
     pub text: &'a str,
+    /// The file's kept blocks (all of them when it was parsed whole).
     pub body: &'a Body,
+    /// Its clusters and node pools, parsed when built.
+    pub deferred: &'a [Deferred],
+}
+
+/// A cluster or node pool of a module file, parsed when it is built.
+pub struct Piece<'a> {
+    /// Its file, of the module's.
+    pub file: usize,
+    pub input: usize,
+    /// Its file's text.
+    pub text: &'a str,
+    pub deferred: &'a Deferred,
 }
 
 impl<'a> Module<'a> {
@@ -194,8 +213,21 @@ impl<'a> Module<'a> {
                 }
             }
         }
+        let pieces = files
+            .iter()
+            .enumerate()
+            .flat_map(|(f, file)| {
+                file.deferred.iter().map(move |deferred| Piece {
+                    file: f,
+                    input: file.input,
+                    text: file.text,
+                    deferred,
+                })
+            })
+            .collect();
         Module {
             files,
+            pieces,
             variables,
             locals,
             given,
@@ -335,21 +367,41 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         ))
     }
 
+    /// A module file's (or piece's) input, text, and the offset its tree's spans count from.
+    fn place(&self, file: usize) -> (usize, &'a str, usize) {
+        let files = &self.module.files;
+        match files.get(file) {
+            Some(f) => (f.input, f.text, 0),
+            None => {
+                let piece = &self.module.pieces[file - files.len()];
+                (piece.input, piece.text, piece.deferred.range.start)
+            }
+        }
+    }
+
     /// The input index of a module file.
     pub fn input_of(&self, file: usize) -> usize {
-        self.module.files[file].input
+        self.place(file).0
     }
 
     /// The source text of a module file.
     pub fn source(&self, file: usize) -> &'a str {
-        self.module.files[file].text
+        self.place(file).1
+    }
+
+    /// Where a part of a module file's tree is in its input.
+    pub fn span(&self, file: usize, item: &impl hcl_edit::Span) -> Span {
+        let base = self.place(file).2;
+        item.span()
+            .map(|r| Span::new(base + r.start, base + r.end))
+            .unwrap_or_default()
     }
 
     /// An expression's text, for messages: long ones are cut in the middle.
     pub fn text(&self, file: usize, expr: &impl hcl_edit::Span) -> String {
-        let text = self.module.files[file].text;
+        let (_, text, base) = self.place(file);
         match expr.span() {
-            Some(r) => quote(text.get(r).unwrap_or("").trim()),
+            Some(r) => quote(text.get(base + r.start..base + r.end).unwrap_or("").trim()),
             None => String::new(),
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod eval;
+pub mod split;
 pub mod types;
 
 use std::collections::{BTreeMap, HashMap};
@@ -145,6 +146,19 @@ pub struct Loaded {
     conversions: eval::Conversions,
     /// The clusters of the configuration being loaded, by name.
     everywhere: build::Everywhere,
+    /// Clusters and node pools parsed as they are built.
+    pub parsed: Trees,
+}
+
+/// What parsing clusters and node pools as they are built found.
+#[derive(Default)]
+pub struct Trees {
+    /// An input whose cluster or node pool did not parse: what was loaded is to be loaded
+    /// again with that file parsed whole (see `split`).
+    pub broken: Option<usize>,
+    /// The trees of modules called by others, by their `Deferred`'s address: each instance
+    /// of such a module builds them.
+    trees: HashMap<usize, Rc<Body>>,
 }
 
 /// Adds the clusters and node pools of every root module to the model. A directory is a root
@@ -196,6 +210,21 @@ pub fn load_all(
             provider: None,
         };
         load_module(dirs, key, given, &at, model, &mut loaded);
+        if loaded.parsed.broken.is_some() {
+            return loaded;
+        }
+    }
+    // A cluster or node pool no instance built (of a module called with `count = 0`, say)
+    // is parsed all the same: a file's syntax is checked whole, as Terraform does.
+    for dir in dirs.values() {
+        for file in &dir.files {
+            for deferred in file.deferred.iter().filter(|d| !d.parsed.get()) {
+                if split::parse_deferred(file.text, deferred).is_none() {
+                    loaded.parsed.broken = Some(file.input);
+                    return loaded;
+                }
+            }
+        }
     }
     loaded
 }
@@ -209,6 +238,7 @@ fn variable_values<'f, 'a: 'f>(files: impl Iterator<Item = &'f ModuleFile<'a>>) 
                 input: file.input,
                 text: file.text,
                 body: file.body,
+                deferred: &[],
             }],
             HashMap::new(),
         );
@@ -278,6 +308,7 @@ fn load_module(
             input: f.input,
             text: f.text,
             body: f.body,
+            deferred: f.deferred,
         })
         .collect();
     // Where each declared variable gets its value, for fixes.
@@ -322,64 +353,88 @@ fn load_module(
     let mut cluster_values: Vec<(String, Option<Val>, usize)> = Vec::new();
     let mut pools = Vec::new();
     let mut calls = Vec::new();
+    // The module's resources in the order of its files: those of a file's tree, and the
+    // clusters and node pools left to parse, by where they start.
+    let mut resources: Vec<((usize, usize), usize, Resource)> = Vec::new();
     for (f, file) in module.files.iter().enumerate() {
         for block in file.body.blocks() {
             if block.ident.as_str() == "module" && block.labels.len() == 1 {
                 calls.push((f, block));
             }
-            if block.ident.as_str() != "resource" || block.labels.len() != 2 {
-                continue;
+            if block.ident.as_str() == "resource" && block.labels.len() == 2 {
+                let cluster = match block.labels[0].as_str() {
+                    "google_container_cluster" => true,
+                    "google_container_node_pool" => false,
+                    _ => continue,
+                };
+                let label = block.labels[1].as_str();
+                let at = (f, span_of(block).start);
+                resources.push((at, f, Resource::Parsed(block, cluster, label)));
             }
-            let label = block.labels[1].as_str();
-            match block.labels[0].as_str() {
-                "google_container_cluster" => {
-                    let Some(list) = expanded(&ev, f, block, &mut loaded.problems) else {
-                        continue;
+        }
+    }
+    for (k, piece) in module.pieces.iter().enumerate() {
+        let d = piece.deferred;
+        let at = (piece.file, d.range.start);
+        let resource = Resource::Deferred(k, d.cluster, d.label.as_str());
+        resources.push((at, module.files.len() + k, resource));
+    }
+    crate::sort::sort_by_key(&mut resources, |r| r.0);
+    let cache = depth > 0;
+    for (_, f, resource) in resources {
+        if !resource.cluster() {
+            pools.push((f, resource));
+            continue;
+        }
+        let Some(tree) = resource.tree(&module, cache, &mut loaded.parsed) else {
+            return Val::Null;
+        };
+        let Some(block) = tree.block() else {
+            continue;
+        };
+        let label = resource.label();
+        let Some(list) = expanded(&ev, f, block, &mut loaded.problems) else {
+            continue;
+        };
+        for (suffix, scope) in list {
+            let address = format!("{prefix}google_container_cluster.{label}{suffix}");
+            let instance = instance_key(&scope);
+            let view = HclView::of_block(&ev, f, block, scope);
+            let head = view.head();
+            let index = build::cluster(
+                &view,
+                ev.input_of(f),
+                &address,
+                Some(label.to_string()),
+                model,
+            );
+            // What the cluster leaves out, the provider gives it.
+            let cluster = &mut model.clusters[index];
+            let inherit = |field: &mut Field<String>, value: &Option<String>| {
+                if let (Field::Absent, Some(value)) = (&*field, value) {
+                    *field = Field::Known {
+                        value: value.clone(),
+                        span: head,
                     };
-                    for (suffix, scope) in list {
-                        let address = format!("{prefix}google_container_cluster.{label}{suffix}");
-                        let instance = instance_key(&scope);
-                        let view = HclView::of_block(&ev, f, block, scope);
-                        let head = view.head();
-                        let index = build::cluster(
-                            &view,
-                            ev.input_of(f),
-                            &address,
-                            Some(label.to_string()),
-                            model,
-                        );
-                        // What the cluster leaves out, the provider gives it.
-                        let cluster = &mut model.clusters[index];
-                        let inherit = |field: &mut Field<String>, value: &Option<String>| {
-                            if let (Field::Absent, Some(value)) = (&*field, value) {
-                                *field = Field::Known {
-                                    value: value.clone(),
-                                    span: head,
-                                };
-                            }
-                        };
-                        // A cluster on another provider (`google-beta`, an alias) has its
-                        // own defaults, not read here.
-                        let default_provider = block
-                            .body
-                            .get_attribute("provider")
-                            .is_none_or(|a| ev.text(f, &a.value) == "google");
-                        if let Some(p) = provider.as_ref().filter(|_| default_provider) {
-                            inherit(&mut cluster.project, &p.project);
-                            inherit(&mut cluster.location, &p.zone);
-                        }
-                        cluster_values.push((label.to_string(), instance, index));
-                        if clusters.insert(address.clone(), index).is_some() {
-                            loaded.notes.push(Note {
-                                input: ev.input_of(f),
-                                offset: span_of(block).start,
-                                message: format!("{address} is declared more than once in this directory's files (Terraform rejects that); node pools are joined to the last one"),
-                            });
-                        }
-                    }
                 }
-                "google_container_node_pool" => pools.push((f, block)),
-                _ => {}
+            };
+            // A cluster on another provider (`google-beta`, an alias) has its own defaults,
+            // not read here.
+            let default_provider = block
+                .body
+                .get_attribute("provider")
+                .is_none_or(|a| ev.text(f, &a.value) == "google");
+            if let Some(p) = provider.as_ref().filter(|_| default_provider) {
+                inherit(&mut cluster.project, &p.project);
+                inherit(&mut cluster.location, &p.zone);
+            }
+            cluster_values.push((label.to_string(), instance, index));
+            if clusters.insert(address.clone(), index).is_some() {
+                loaded.notes.push(Note {
+                    input: ev.input_of(f),
+                    offset: ev.span(f, block).start,
+                    message: format!("{address} is declared more than once in this directory's files (Terraform rejects that); node pools are joined to the last one"),
+                });
             }
         }
     }
@@ -395,7 +450,7 @@ fn load_module(
     let mut module_values = Vec::new();
     for (f, block) in calls {
         let name = block.labels[0].as_str();
-        let head = head_span(ev.source(f), span_of(block));
+        let head = head_span(ev.source(f), ev.span(f, block));
         let note = |message: String| Note {
             input: ev.input_of(f),
             offset: head.start,
@@ -484,6 +539,9 @@ fn load_module(
                     .filter(|_| block.body.get_attribute("providers").is_none()),
             };
             let outputs = load_module(dirs, &child, args, &inner, model, loaded);
+            if loaded.parsed.broken.is_some() {
+                return Val::Null;
+            }
             module_values.push((name.to_string(), instance, outputs));
         }
     }
@@ -494,8 +552,14 @@ fn load_module(
     let everywhere = loaded
         .everywhere
         .of_configuration(model, loaded.root_clusters);
-    for (f, block) in pools {
-        let label = block.labels[1].as_str();
+    for (f, resource) in pools {
+        let Some(tree) = resource.tree(&module, cache, &mut loaded.parsed) else {
+            return Val::Null;
+        };
+        let Some(block) = tree.block() else {
+            continue;
+        };
+        let label = resource.label();
         let Some(list) = expanded(&ev, f, block, &mut loaded.problems) else {
             continue;
         };
@@ -576,6 +640,70 @@ fn load_module(
         });
     }
     Val::map(outputs)
+}
+
+/// A cluster or node pool resource of a module: a block of a file's tree, or a piece of a
+/// file parsed when it is built. Each with whether it is a cluster, and its label.
+#[derive(Clone, Copy)]
+enum Resource<'a> {
+    Parsed(&'a Block, bool, &'a str),
+    /// The module's piece of that index.
+    Deferred(usize, bool, &'a str),
+}
+
+/// A resource's block, borrowed from its file's tree or parsed for the time it is built.
+enum Tree<'a> {
+    Borrowed(&'a Block),
+    Owned(Rc<Body>),
+}
+
+impl Tree<'_> {
+    fn block(&self) -> Option<&Block> {
+        match self {
+            Tree::Borrowed(block) => Some(block),
+            Tree::Owned(body) => body.blocks().next(),
+        }
+    }
+}
+
+impl<'a> Resource<'a> {
+    fn cluster(&self) -> bool {
+        match self {
+            Resource::Parsed(_, cluster, _) | Resource::Deferred(_, cluster, _) => *cluster,
+        }
+    }
+
+    fn label(&self) -> &'a str {
+        match self {
+            Resource::Parsed(_, _, label) | Resource::Deferred(_, _, label) => label,
+        }
+    }
+
+    /// The resource's block. A piece is parsed: its tree kept for the rest of the check when
+    /// `keep` (a module called several times builds its resources once per instance), let go
+    /// after it is built otherwise. `None` when it does not parse: `broken` says which input,
+    /// to read again parsed whole.
+    fn tree(&self, module: &Module<'a>, keep: bool, parsed: &mut Trees) -> Option<Tree<'a>> {
+        match *self {
+            Resource::Parsed(block, ..) => Some(Tree::Borrowed(block)),
+            Resource::Deferred(k, ..) => {
+                let piece = &module.pieces[k];
+                let key = std::ptr::from_ref(piece.deferred) as usize;
+                if let Some(tree) = parsed.trees.get(&key) {
+                    return Some(Tree::Owned(tree.clone()));
+                }
+                let Some(body) = split::parse_deferred(piece.text, piece.deferred) else {
+                    parsed.broken.get_or_insert(piece.input);
+                    return None;
+                };
+                let body = Rc::new(body);
+                if keep {
+                    parsed.trees.insert(key, body.clone());
+                }
+                Some(Tree::Owned(body))
+            }
+        }
+    }
 }
 
 /// Where a module instance is called from: the manifest of its root configuration, the key of
@@ -707,14 +835,14 @@ fn cluster_value(cluster: &crate::model::Cluster) -> Val {
 }
 
 /// An HCL block (or attribute-syntax object) seen through the evaluator.
-struct HclView<'e, 'm, 'a> {
+struct HclView<'e, 'm, 'a, 'b> {
     ev: &'e Evaluator<'m, 'a>,
     file: usize,
-    node: Node<'a>,
+    node: Node<'b>,
 }
 
-impl<'e, 'm, 'a> HclView<'e, 'm, 'a> {
-    fn of_block(ev: &'e Evaluator<'m, 'a>, file: usize, block: &'a Block, scope: Scope) -> Self {
+impl<'e, 'm, 'a, 'b> HclView<'e, 'm, 'a, 'b> {
+    fn of_block(ev: &'e Evaluator<'m, 'a>, file: usize, block: &'b Block, scope: Scope) -> Self {
         HclView {
             ev,
             file,
@@ -722,13 +850,13 @@ impl<'e, 'm, 'a> HclView<'e, 'm, 'a> {
                 file,
                 body: &block.body,
                 scope,
-                span: span_of(block),
+                span: ev.span(file, block),
             },
         }
     }
 }
 
-impl View for HclView<'_, '_, '_> {
+impl View for HclView<'_, '_, '_, '_> {
     const EDITABLE: bool = true;
 
     fn span(&self) -> Span {
@@ -847,9 +975,12 @@ impl<'a> Node<'a> {
         match self {
             Node::Block {
                 file, body, scope, ..
-            } => body
-                .get_attribute(key)
-                .map(|a| (ev.eval(*file, scope, &a.value).settle(), span_of(&a.value))),
+            } => body.get_attribute(key).map(|a| {
+                (
+                    ev.eval(*file, scope, &a.value).settle(),
+                    ev.span(*file, &a.value),
+                )
+            }),
             Node::Value { val, span } => match val {
                 Val::Map(m) => m.get(key).map(|v| (v.clone().settle(), *span)),
                 _ => None,
@@ -878,7 +1009,7 @@ impl<'a> Node<'a> {
                             file: *file,
                             body: &b.body,
                             scope: scope.clone(),
-                            span: span_of(b),
+                            span: ev.span(*file, b),
                         }),
                         Structure::Block(b)
                             if b.ident.as_str() == "dynamic"
@@ -891,7 +1022,7 @@ impl<'a> Node<'a> {
                         }
                         Structure::Attribute(a) if a.key.as_str() == name => {
                             let v = ev.eval(*file, scope, &a.value).settle();
-                            match value_blocks(v, span_of(&a.value)) {
+                            match value_blocks(v, ev.span(*file, &a.value)) {
                                 Blocks::Known(nodes) => out.extend(nodes),
                                 unknown => return unknown,
                             }
@@ -932,7 +1063,7 @@ fn dynamic_blocks<'a>(
     block: &'a Block,
     name: &str,
 ) -> Blocks<'a> {
-    let span = span_of(block);
+    let span = ev.span(file, block);
     let Some(content) = block.body.get_blocks("content").next() else {
         return Blocks::Known(Vec::new());
     };
@@ -1021,7 +1152,7 @@ fn instances(ev: &Evaluator, file: usize, block: &Block) -> Result<Vec<(String, 
     let too_many = |attr: &hcl_edit::structure::Attribute, what: String| {
         Note {
         input: ev.input_of(file),
-        offset: span_of(&attr.value).start,
+        offset: ev.span(file, &attr.value).start,
         message: format!(
             "expected a whole number of instances from 0 to {MAX_INSTANCES} (gkecheck's limit for one resource), found {what}: this resource was not checked"
         ),
