@@ -13,6 +13,7 @@ use std::cell::Cell;
 use std::ops::Range;
 
 use hcl_edit::structure::Body;
+use hcl_edit::Decorate;
 
 /// What a top-level block is to the check.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,7 +75,7 @@ pub fn split(text: &str) -> Option<Vec<Item>> {
         let close = expression(b, i + 1)?;
         i = close + 1;
         // Terraform wants a newline after a block; a comment may come first.
-        while matches!(b.get(i), Some(b' ' | b'\t')) {
+        while matches!(b.get(i), Some(b' ' | b'\t' | b'\r')) {
             i += 1;
         }
         match (b.get(i), b.get(i + 1)) {
@@ -166,7 +167,18 @@ pub fn parse_file(text: &str, whole: bool) -> Result<Parsed, (usize, String)> {
 /// their trees let go), clusters and node pools left for later; `None` when a part does not parse.
 fn parse_split(text: &str, items: Vec<Item>) -> Option<Parsed> {
     let body = match kept_text(text, &items) {
-        Some(kept) => compact(hcl_edit::parser::parse_body(&kept).ok()?),
+        Some(kept) => {
+            let mut body = compact(hcl_edit::parser::parse_body(&kept).ok()?);
+            // A kept block's decor holds what comes before it, blanked resources included
+            // (outputs after a megabyte of resources). The check reads no decor: comments
+            // are read from the text, and fixes parse files whole.
+            for i in 0..body.len() {
+                if let Some(structure) = body.get_mut(i) {
+                    structure.decor_mut().clear();
+                }
+            }
+            body
+        }
         None => Body::default(),
     };
     let mut deferred = Vec::new();
@@ -225,6 +237,15 @@ fn line_end(b: &[u8], i: usize) -> usize {
         .iter()
         .position(|&c| c == b'\n')
         .map_or(b.len(), |p| i + p)
+}
+
+/// Whether a line ends at `i` (`\n` or `\r\n`).
+fn line_ends(b: &[u8], i: usize) -> bool {
+    match b.get(i) {
+        Some(b'\n') => true,
+        Some(b'\r') => b.get(i + 1) == Some(&b'\n'),
+        _ => false,
+    }
 }
 
 /// Past the `*/` of a comment whose text starts at `i`.
@@ -299,7 +320,7 @@ fn heredoc(b: &[u8], i: usize) -> Option<usize> {
     let Some(marker) = identifier(b, at) else {
         return Some(i + 2);
     };
-    if b.get(marker.end) != Some(&b'\n') {
+    if !line_ends(b, marker.end) {
         return Some(i + 2);
     }
     let marker = &b[marker];
@@ -317,7 +338,7 @@ fn heredoc(b: &[u8], i: usize) -> Option<usize> {
             while matches!(b.get(rest), Some(b' ' | b'\t')) {
                 rest += 1;
             }
-            if matches!(b.get(rest), None | Some(b'\n')) {
+            if b.get(rest).is_none() || line_ends(b, rest) {
                 return Some(end);
             }
         }
@@ -427,6 +448,29 @@ locals {
     }
 
     #[test]
+    fn windows_line_ends_are_split_too() {
+        let text = "locals {\r\n  doc = <<EOT\r\n}\r\nEOT\r\n}\r\nresource \"google_container_cluster\" \"a\" {\r\n  name = \"a\"\r\n}\r\n";
+        let found = kinds(text).unwrap();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[1].1, Kind::Cluster("a".into()));
+        assert_eq!(parse_file(text, false).unwrap().deferred.len(), 1);
+        same(&[crate::Input::new("main.tf", text)]);
+    }
+
+    #[test]
+    fn kept_blocks_hold_no_blanked_text() {
+        let resource = "resource \"google_compute_network\" \"n\" {\n  name = \"n\"\n}\n";
+        let text = format!(
+            "{}output \"x\" {{\n  value = 1\n}}\n",
+            resource.repeat(1000)
+        );
+        let parsed = parse_file(&text, false).unwrap();
+        let output = parsed.body.iter().next().unwrap();
+        assert!(output.decor().prefix().is_none());
+        assert_eq!(parsed.body.len(), 1);
+    }
+
+    #[test]
     fn kept_text_blanks_the_rest_at_the_same_offsets() {
         let text = "resource \"google_container_cluster\" \"é\" {\n  a = 1\n}\nlocals {\n  x = 1\n}\nresource \"x\" \"y\" {}\n";
         let items = split(text).unwrap();
@@ -518,6 +562,12 @@ locals {
             // Two blocks on one line: the parser's own error.
             format!("{}locals {{}} locals {{}}\n", cluster("a", "")),
         ];
+        // The first two are split (the third cannot be: it is parsed whole, to its error).
+        let split: Vec<usize> = texts
+            .iter()
+            .map(|t| parse_file(t, false).map_or(0, |p| p.deferred.len()))
+            .collect();
+        assert_eq!(split, [2, 2, 0]);
         for text in texts {
             same(&[crate::Input::new("main.tf", text)]);
         }
