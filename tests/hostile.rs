@@ -310,6 +310,26 @@ fn work_spent_on_the_arguments_of_module_calls_is_noted() {
     assert!(work_ran_out(&report), "{:?}", report.inputs[0].notes);
 }
 
+#[test]
+fn a_module_whose_instances_run_out_of_work_says_so_once() {
+    // Each of the three instances makes a thousand lists of 6,001 elements: past the limit.
+    let items: Vec<String> = (0..6_000).map(|i| format!("\"v{i}\"")).collect();
+    let module = format!("locals {{\n  big = [{}]\n}}\nresource \"google_container_node_pool\" \"p\" {{\n  count   = 1000\n  cluster = \"c\"\n  node_config {{\n    workload_metadata_config {{\n      mode = length(concat(local.big, [count.index])) > 0 ? \"GKE_METADATA\" : \"\"\n    }}\n  }}\n}}\n", items.join(", "));
+    let root = "module \"m\" {\n  source = \"./m\"\n  count  = 3\n}\n";
+    let report = run(&[
+        Input::new("main.tf", root),
+        Input::new("m/main.tf", &module),
+    ]);
+    let notes: Vec<&str> = report.inputs[1]
+        .notes
+        .iter()
+        .map(|n| n.message.as_str())
+        .filter(|m| m.contains("steps of work"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].contains("in 3 of its instances"), "{notes:?}");
+}
+
 /// Whether the first input has the note that a module's evaluation ran out of work.
 fn work_ran_out(report: &Report) -> bool {
     report.inputs[0]

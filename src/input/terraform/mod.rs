@@ -148,6 +148,9 @@ pub struct Loaded {
     everywhere: build::Everywhere,
     /// Clusters and node pools parsed as they are built.
     pub parsed: Trees,
+    /// How many instances of each module (by the input of its first file) ran out of work:
+    /// one note each module says so, not one each instance.
+    exhausted: BTreeMap<usize, usize>,
 }
 
 /// What parsing clusters and node pools as they are built found.
@@ -213,6 +216,20 @@ pub fn load_all(
         if loaded.parsed.broken.is_some() {
             return loaded;
         }
+    }
+    for (&input, &instances) in &loaded.exhausted {
+        let which = match instances {
+            1 => String::new(),
+            n => format!(" in {n} of its instances"),
+        };
+        loaded.notes.push(Note {
+            input,
+            offset: 0,
+            message: format!(
+                "evaluating this module stopped after {} steps of work (gkecheck's limit){which}: the results that depend on what was left are unknown, naming the limit",
+                eval::MAX_EVAL_WORK
+            ),
+        });
     }
     // A cluster or node pool no instance built (of a module called with `count = 0`, say)
     // is parsed all the same: a file's syntax is checked whole, as Terraform does.
@@ -630,14 +647,7 @@ fn load_module(
     // Once everything of the module is evaluated: its clusters, the arguments of the modules
     // it calls, its node pools and its outputs.
     if ev.exhausted() && !module.files.is_empty() {
-        loaded.notes.push(Note {
-            input: ev.input_of(0),
-            offset: 0,
-            message: format!(
-                "evaluating this module stopped after {} steps of work (gkecheck's limit): the results that depend on what was left are unknown, naming the limit",
-                eval::MAX_EVAL_WORK
-            ),
-        });
+        *loaded.exhausted.entry(ev.input_of(0)).or_default() += 1;
     }
     Val::map(outputs)
 }
