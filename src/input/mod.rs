@@ -442,31 +442,49 @@ fn load_terraform(
     loaded: &mut Loaded,
 ) {
     let before = (model.clusters.len(), model.node_pools.len());
-    loop {
+    let terraform = loop {
         let terraform = load_modules(&parsed, manifests, model);
-        let Some(broken) = terraform.parsed.broken else {
-            for note in terraform.notes {
-                loaded.note(note.input, note.offset, note.message);
+        if terraform.parsed.broken.is_none() {
+            break terraform;
+        }
+        // Rare: every file's clusters and node pools are parsed now, and each file with one
+        // that does not parse is parsed whole (to its error), so the Terraform is read at most
+        // twice however many files are broken.
+        let mut changed = false;
+        let mut kept = Vec::with_capacity(parsed.len());
+        for (source, mut file) in parsed {
+            let text = source.text;
+            if file
+                .deferred
+                .iter()
+                .any(|d| terraform::split::parse_deferred(text, d).is_none())
+            {
+                changed = true;
+                match terraform::split::parse_file(text, true) {
+                    Ok(whole) => file = whole,
+                    Err((offset, message)) => {
+                        loaded.problem(source.index, Problem::at(offset, message));
+                        continue;
+                    }
+                }
             }
-            for problem in terraform.problems {
-                loaded.problem(problem.input, Problem::at(problem.offset, problem.message));
-            }
-            loaded.var_sources = terraform.sources;
-            break;
-        };
+            kept.push((source, file));
+        }
+        parsed = kept;
+        if !changed {
+            // Not reached: the parser says the same of a text twice.
+            break terraform;
+        }
         model.clusters.truncate(before.0);
         model.node_pools.truncate(before.1);
-        let Some(at) = parsed.iter().position(|(s, _)| s.index == broken) else {
-            break;
-        };
-        match terraform::split::parse_file(parsed[at].0.text, true) {
-            Ok(whole) => parsed[at].1 = whole,
-            Err((offset, message)) => {
-                loaded.problem(broken, Problem::at(offset, message));
-                parsed.remove(at);
-            }
-        }
+    };
+    for note in terraform.notes {
+        loaded.note(note.input, note.offset, note.message);
     }
+    for problem in terraform.problems {
+        loaded.problem(problem.input, Problem::at(problem.offset, problem.message));
+    }
+    loaded.var_sources = terraform.sources;
     if whole_trees {
         loaded.bodies = parsed
             .into_iter()

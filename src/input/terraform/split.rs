@@ -448,6 +448,25 @@ locals {
     }
 
     #[test]
+    fn many_broken_files_each_get_their_error() {
+        let broken = "resource \"google_container_node_pool\" \"p\" {\n  cluster = \"c\"\n  node_count = = 1\n}\n";
+        let good = "resource \"google_container_cluster\" \"c\" {\n  name = \"c\"\n}\n";
+        let mut inputs: Vec<crate::Input> = (0..20)
+            .map(|i| crate::Input::new(format!("d{i}/main.tf"), broken))
+            .collect();
+        inputs.push(crate::Input::new("ok/main.tf", good));
+        same(&inputs);
+        let a = crate::analyze_keeping(&inputs, &crate::Options::default(), false, &mut |_| true);
+        assert_eq!(a.problems.len(), 20);
+        assert!(a
+            .problems
+            .values()
+            .all(|p| p.offset == broken.find("= 1").unwrap()));
+        assert_eq!(a.model.clusters.len(), 1);
+        assert!(a.model.node_pools.iter().all(|p| p.site.input == 20));
+    }
+
+    #[test]
     fn windows_line_ends_are_split_too() {
         let text = "locals {\r\n  doc = <<EOT\r\n}\r\nEOT\r\n}\r\nresource \"google_container_cluster\" \"a\" {\r\n  name = \"a\"\r\n}\r\n";
         let found = kinds(text).unwrap();
