@@ -311,6 +311,36 @@ fn work_spent_on_the_arguments_of_module_calls_is_noted() {
 }
 
 #[test]
+fn an_object_of_too_many_entries_is_refused_at_its_place_and_the_rest_checked() {
+    // The parser's time grows with the square of an object's entries (50,000 took 11 s).
+    let entries: String = (0..50_000)
+        .map(|i| format!("    k{i} = \"v{i}\"\n"))
+        .collect();
+    let big = format!("locals {{\n  ips = {{\n{entries}  }}\n}}\n");
+    let cluster = "resource \"google_container_cluster\" \"c\" {\n  name = \"c\"\n}\n";
+    for name in ["big.tf", "big.tfvars"] {
+        let text = if name.ends_with(".tfvars") {
+            format!("ips = {{\n{entries}}}\n")
+        } else {
+            big.clone()
+        };
+        let report = run(&[Input::new(name, text), Input::new("other/main.tf", cluster)]);
+        let (message, line, column) = error(&report);
+        assert!(
+            message.starts_with("expected at most 20000 entries in one object")
+                && message.contains("found 50000"),
+            "{message}"
+        );
+        assert_eq!(
+            (line, column),
+            if name == "big.tf" { (2, 9) } else { (1, 7) }
+        );
+        assert!(report.inputs[1].error.is_none());
+        assert!(report.results.iter().any(|r| r.rule == "GKE002"));
+    }
+}
+
+#[test]
 fn a_module_whose_instances_run_out_of_work_says_so_once() {
     // Each of the three instances makes a thousand lists of 6,001 elements: past the limit.
     let items: Vec<String> = (0..6_000).map(|i| format!("\"v{i}\"")).collect();

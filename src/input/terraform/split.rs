@@ -37,16 +37,17 @@ pub struct Item {
     pub kind: Kind,
 }
 
-/// The top-level blocks of `text`, in order, or `None` when the text is not a sequence of
-/// blocks the scanner can follow (which then is parsed whole).
-pub fn split(text: &str) -> Option<Vec<Item>> {
+/// The top-level blocks of `text`, in order, and its widest object; `None` when the text is
+/// not a sequence of blocks the scanner can follow (which then is parsed whole).
+pub fn split(text: &str) -> Option<(Vec<Item>, Widest)> {
     let b = text.as_bytes();
     let mut items = Vec::new();
+    let mut widest = Widest::default();
     let mut i = 0;
     loop {
         i = blank(b, i)?;
         if i == b.len() {
-            return Some(items);
+            return Some((items, widest));
         }
         let start = i;
         let ident = identifier(b, i)?;
@@ -59,7 +60,7 @@ pub fn split(text: &str) -> Option<Vec<Item>> {
             match b.get(i)? {
                 b'{' => break,
                 b'"' => {
-                    let end = string(b, i + 1)?;
+                    let end = string(b, i + 1, &mut widest)?;
                     let inner = &text[i + 1..end - 1];
                     let plain = !inner.contains(['\\', '$', '%']);
                     labels.push(plain.then_some(inner));
@@ -72,7 +73,7 @@ pub fn split(text: &str) -> Option<Vec<Item>> {
                 }
             }
         }
-        let close = expression(b, i + 1)?;
+        let close = expression(b, i + 1, &mut widest)?;
         i = close + 1;
         // Terraform wants a newline after a block; a comment may come first.
         while matches!(b.get(i), Some(b' ' | b'\t' | b'\r')) {
@@ -141,14 +142,30 @@ pub struct Deferred {
     pub parsed: Cell<bool>,
 }
 
+/// The most entries one object written out may have: the HCL parser looks each new key up
+/// among those before it, so its time grows with the square of the entries (natively 20,000
+/// take 1.6 s, 40,000 7 s). Real configuration writes objects of hundreds.
+pub const MAX_OBJECT_ENTRIES: usize = 20_000;
+
 /// Parses a Terraform file: split into its top-level blocks unless `whole` (what fixes edit),
 /// or when the split does not fit (see the module's text). The error is the whole file's, at
-/// the parser's offset.
+/// the parser's offset, or at an object with more than `MAX_OBJECT_ENTRIES` entries.
 pub fn parse_file(text: &str, whole: bool) -> Result<Parsed, (usize, String)> {
-    if let Some(parsed) = split(text)
-        .filter(|_| !whole)
-        .and_then(|items| parse_split(text, items))
-    {
+    let split = if whole { None } else { split(text) };
+    let widest = match &split {
+        Some((_, widest)) => *widest,
+        None => widest_object(text),
+    };
+    if widest.entries > MAX_OBJECT_ENTRIES {
+        return Err((
+            widest.at,
+            format!(
+                "expected at most {MAX_OBJECT_ENTRIES} entries in one object (gkecheck's limit: the HCL parser's time grows with the square of an object's entries), found {}: this file was not checked",
+                widest.entries
+            ),
+        ));
+    }
+    if let Some(parsed) = split.and_then(|(items, _)| parse_split(text, items)) {
         return Ok(parsed);
     }
     let body = hcl_edit::parser::parse_body(text).map_err(|e| {
@@ -268,34 +285,139 @@ fn identifier(b: &[u8], i: usize) -> Option<Range<usize>> {
     Some(i..i + len)
 }
 
+/// The object written out with the most entries (an entry ends at a comma or a line end), and
+/// where its `{` is: the HCL parser's time grows with the square of an object's entries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Widest {
+    pub entries: usize,
+    pub at: usize,
+}
+
+/// What an expression's brackets have opened.
+enum Open {
+    /// An object (`{` after `=`, `:`, `(`, `[`, `,`, `?`, `=>` or another `{`): its entries so
+    /// far, and whether one has begun since the last comma or line end.
+    Object {
+        at: usize,
+        entries: usize,
+        begun: bool,
+    },
+    /// A block's body (`{` after its type or a label), a list or parentheses.
+    Other,
+}
+
+impl Open {
+    fn begin(open: &mut [Open]) {
+        if let Some(Open::Object { begun, .. }) = open.last_mut() {
+            *begun = true;
+        }
+    }
+
+    fn end_entry(open: &mut [Open], widest: &mut Widest) {
+        if let Some(Open::Object { at, entries, begun }) = open.last_mut() {
+            if *begun {
+                *entries += 1;
+                *begun = false;
+                if *entries > widest.entries {
+                    *widest = Widest {
+                        entries: *entries,
+                        at: *at,
+                    };
+                }
+            }
+        }
+    }
+}
+
 /// In an expression (a block's body, an interpolation): the offset of the `}` that closes it.
-fn expression(b: &[u8], mut i: usize) -> Option<usize> {
-    let mut depth = 0usize;
+/// Counts the entries of the objects on the way into `widest`.
+fn expression(b: &[u8], mut i: usize, widest: &mut Widest) -> Option<usize> {
+    let mut open: Vec<Open> = Vec::new();
+    // The last byte that is neither blank nor in a comment: what tells an object's `{` from a
+    // block's.
+    let mut prev = b'{';
     while i < b.len() {
-        match (b[i], b.get(i + 1)) {
+        let c = b[i];
+        match (c, b.get(i + 1)) {
+            (b' ' | b'\t' | b'\r', _) => {
+                i += 1;
+                continue;
+            }
+            (b'#', _) | (b'/', Some(b'/')) => {
+                i = line_end(b, i);
+                continue;
+            }
+            (b'/', Some(b'*')) => {
+                i = comment_end(b, i + 2)?;
+                continue;
+            }
             (b'{', _) => {
-                depth += 1;
+                Open::begin(&mut open);
+                let block =
+                    prev == b'"' || prev == b'_' || prev == b'-' || prev.is_ascii_alphanumeric();
+                open.push(if block {
+                    Open::Other
+                } else {
+                    Open::Object {
+                        at: i,
+                        entries: 0,
+                        begun: false,
+                    }
+                });
                 i += 1;
             }
             (b'}', _) => {
-                if depth == 0 {
+                Open::end_entry(&mut open, widest);
+                if open.pop().is_none() {
                     return Some(i);
                 }
-                depth -= 1;
                 i += 1;
             }
-            (b'"', _) => i = string(b, i + 1)?,
-            (b'#', _) | (b'/', Some(b'/')) => i = line_end(b, i),
-            (b'/', Some(b'*')) => i = comment_end(b, i + 2)?,
-            (b'<', Some(b'<')) => i = heredoc(b, i)?,
-            _ => i += 1,
+            (b'(' | b'[', _) => {
+                Open::begin(&mut open);
+                open.push(Open::Other);
+                i += 1;
+            }
+            (b')' | b']', _) => {
+                open.pop();
+                i += 1;
+            }
+            (b',' | b'\n', _) => {
+                Open::end_entry(&mut open, widest);
+                i += 1;
+                if c == b'\n' {
+                    continue;
+                }
+            }
+            (b'"', _) => {
+                Open::begin(&mut open);
+                i = string(b, i + 1, widest)?;
+            }
+            (b'<', Some(b'<')) => {
+                Open::begin(&mut open);
+                i = heredoc(b, i, widest)?;
+            }
+            _ => {
+                Open::begin(&mut open);
+                i += 1;
+            }
         }
+        prev = c;
     }
     None
 }
 
+/// The widest object of a text read whole (a variable file, or a file not split).
+pub fn widest_object(text: &str) -> Widest {
+    let (b, mut widest, mut i) = (text.as_bytes(), Widest::default(), 0);
+    while let Some(close) = expression(b, i, &mut widest) {
+        i = close + 1;
+    }
+    widest
+}
+
 /// A quoted template whose text starts at `i`: the offset past its closing quote.
-fn string(b: &[u8], mut i: usize) -> Option<usize> {
+fn string(b: &[u8], mut i: usize, widest: &mut Widest) -> Option<usize> {
     while i < b.len() {
         i = match (b[i], b.get(i + 1), b.get(i + 2)) {
             (b'\\', _, _) => i + 2,
@@ -303,7 +425,7 @@ fn string(b: &[u8], mut i: usize) -> Option<usize> {
             // A quoted string ends on its line; one that does not is not valid HCL.
             (b'\n', _, _) => return None,
             (b'$', Some(b'$'), Some(b'{')) | (b'%', Some(b'%'), Some(b'{')) => i + 3,
-            (b'$' | b'%', Some(b'{'), _) => expression(b, i + 2)? + 1,
+            (b'$' | b'%', Some(b'{'), _) => expression(b, i + 2, widest)? + 1,
             _ => i + 1,
         };
     }
@@ -312,7 +434,7 @@ fn string(b: &[u8], mut i: usize) -> Option<usize> {
 
 /// `<<MARKER` or `<<-MARKER` at `i`, then lines up to the one that holds the marker alone:
 /// the offset past the marker. Anything else at `<<` is passed over (the parser judges it).
-fn heredoc(b: &[u8], i: usize) -> Option<usize> {
+fn heredoc(b: &[u8], i: usize, widest: &mut Widest) -> Option<usize> {
     let mut at = i + 2;
     if b.get(at) == Some(&b'-') {
         at += 1;
@@ -346,7 +468,7 @@ fn heredoc(b: &[u8], i: usize) -> Option<usize> {
             match (b.get(at)?, b.get(at + 1), b.get(at + 2)) {
                 (b'\n', _, _) => break,
                 (b'$', Some(b'$'), Some(b'{')) | (b'%', Some(b'%'), Some(b'{')) => at += 3,
-                (b'$' | b'%', Some(b'{'), _) => at = expression(b, at + 2)? + 1,
+                (b'$' | b'%', Some(b'{'), _) => at = expression(b, at + 2, widest)? + 1,
                 _ => at += 1,
             }
         }
@@ -359,7 +481,7 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Option<Vec<(String, Kind)>> {
-        split(text).map(|items| {
+        split(text).map(|(items, _)| {
             items
                 .into_iter()
                 .map(|item| (text[item.range].to_string(), item.kind))
@@ -467,6 +589,50 @@ locals {
     }
 
     #[test]
+    fn objects_are_measured_by_their_entries_and_blocks_are_not() {
+        let entries = |text: &str| widest_object(text).entries;
+        assert_eq!(entries("x = {a = 1, b = 2}\n"), 2);
+        // A comma and a line end after one entry end it once; blank lines and comments are
+        // no entries.
+        assert_eq!(entries("x = {\n  a = 1,\n\n  # c\n  b = 2,\n}\n"), 2);
+        // Nested objects each count their own; lists of objects, function arguments and
+        // interpolations hold objects too.
+        assert_eq!(
+            entries("x = {\n  a = { p = 1, q = 2, r = 3 }\n  b = merge({ s = 1 }, [{ t = f(1, 2, 3) }])\n}\n"),
+            3
+        );
+        assert_eq!(
+            entries("x = \"${ { a = 1, b = 2, c = 3, d = 4 }[\"a\"] }\"\n"),
+            4
+        );
+        // A block's body is not an object, however many attributes it holds.
+        let body = format!("locals {{\n{}}}\n", "  a = 1\n".repeat(50));
+        assert_eq!(entries(&body), 0);
+        let blocks = "resource \"a\" \"b\" {\n  x = 1\n  y = 2\n  dynamic \"d\" {\n    for_each = {k = 1}\n    content {\n      z = 1\n    }\n  }\n}\n";
+        assert_eq!(entries(blocks), 1);
+        // The split reads the same.
+        assert_eq!(split(blocks).unwrap().1.entries, 1);
+        assert_eq!(widest_object("x = {a = 1, b = 2}").at, 4);
+    }
+
+    #[test]
+    fn an_object_past_the_limit_is_the_files_error_before_it_is_parsed() {
+        let n = MAX_OBJECT_ENTRIES + 1;
+        let object: String = (0..n).map(|i| format!("    k{i} = {i}\n")).collect();
+        let text = format!("locals {{\n  big = {{\n{object}  }}\n}}\n");
+        for whole in [false, true] {
+            let Err((offset, message)) = parse_file(&text, whole) else {
+                panic!("read");
+            };
+            assert_eq!(offset, text.find("= {").unwrap() + 2);
+            assert!(message.contains(&format!("found {n}")), "{message}");
+        }
+        // A block body of as many attributes is no object: read (in linear time).
+        let body: String = (0..n).map(|i| format!("  k{i} = {i}\n")).collect();
+        assert!(parse_file(&format!("locals {{\n{body}}}\n"), false).is_ok());
+    }
+
+    #[test]
     fn windows_line_ends_are_split_too() {
         let text = "locals {\r\n  doc = <<EOT\r\n}\r\nEOT\r\n}\r\nresource \"google_container_cluster\" \"a\" {\r\n  name = \"a\"\r\n}\r\n";
         let found = kinds(text).unwrap();
@@ -492,7 +658,7 @@ locals {
     #[test]
     fn kept_text_blanks_the_rest_at_the_same_offsets() {
         let text = "resource \"google_container_cluster\" \"é\" {\n  a = 1\n}\nlocals {\n  x = 1\n}\nresource \"x\" \"y\" {}\n";
-        let items = split(text).unwrap();
+        let (items, _) = split(text).unwrap();
         let kept = kept_text(text, &items).unwrap();
         let locals = &items[1].range;
         assert_eq!(&kept[locals.clone()], &text[locals.clone()]);
