@@ -379,6 +379,11 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         }
     }
 
+    /// The module this evaluates.
+    pub fn module(&self) -> &'m Module<'a> {
+        self.module
+    }
+
     /// The input index of a module file.
     pub fn input_of(&self, file: usize) -> usize {
         self.place(file).0

@@ -161,7 +161,7 @@ pub struct Trees {
     pub broken: Option<usize>,
     /// The trees of modules called by others, by their `Deferred`'s address: each instance
     /// of such a module builds them.
-    trees: HashMap<usize, Rc<Body>>,
+    trees: HashMap<usize, Rc<Block>>,
 }
 
 /// Adds the clusters and node pools of every root module to the model. A directory is a root
@@ -403,16 +403,9 @@ fn load_module(
             pools.push((f, resource));
             continue;
         }
-        let Some(tree) = resource.tree(&module, cache, &mut loaded.parsed) else {
-            return Val::Null;
-        };
-        let Some(block) = tree.block() else {
-            continue;
-        };
-        let label = resource.label();
-        let Some(list) = expanded(&ev, f, block, &mut loaded.problems) else {
-            continue;
-        };
+        let opened = resource.open(&ev, f, cache, (&mut loaded.parsed, &mut loaded.problems));
+        let Some((tree, list)) = opened else { continue };
+        let (block, label) = (tree.block(), resource.label());
         for (suffix, scope) in list {
             let address = format!("{prefix}google_container_cluster.{label}{suffix}");
             let instance = instance_key(&scope);
@@ -454,6 +447,9 @@ fn load_module(
                 });
             }
         }
+    }
+    if loaded.parsed.broken.is_some() {
+        return Val::Null;
     }
     // What the module's own expressions can know of its clusters.
     ev.set_root(
@@ -570,16 +566,9 @@ fn load_module(
         .everywhere
         .of_configuration(model, loaded.root_clusters);
     for (f, resource) in pools {
-        let Some(tree) = resource.tree(&module, cache, &mut loaded.parsed) else {
-            return Val::Null;
-        };
-        let Some(block) = tree.block() else {
-            continue;
-        };
-        let label = resource.label();
-        let Some(list) = expanded(&ev, f, block, &mut loaded.problems) else {
-            continue;
-        };
+        let opened = resource.open(&ev, f, cache, (&mut loaded.parsed, &mut loaded.problems));
+        let Some((tree, list)) = opened else { continue };
+        let (block, label) = (tree.block(), resource.label());
         for (suffix, scope) in list {
             let address = format!("{prefix}google_container_node_pool.{label}{suffix}");
             let link = cluster_link(
@@ -632,6 +621,9 @@ fn load_module(
             model.node_pools.push(pool);
         }
     }
+    if loaded.parsed.broken.is_some() {
+        return Val::Null;
+    }
     // The outputs, for the caller.
     let mut outputs = BTreeMap::new();
     for (f, file) in module.files.iter().enumerate() {
@@ -664,14 +656,14 @@ enum Resource<'a> {
 /// A resource's block, borrowed from its file's tree or parsed for the time it is built.
 enum Tree<'a> {
     Borrowed(&'a Block),
-    Owned(Rc<Body>),
+    Owned(Rc<Block>),
 }
 
 impl Tree<'_> {
-    fn block(&self) -> Option<&Block> {
+    fn block(&self) -> &Block {
         match self {
-            Tree::Borrowed(block) => Some(block),
-            Tree::Owned(body) => body.blocks().next(),
+            Tree::Borrowed(block) => block,
+            Tree::Owned(block) => block,
         }
     }
 }
@@ -689,6 +681,21 @@ impl<'a> Resource<'a> {
         }
     }
 
+    /// Its tree and its instances (see `instances`); `None` when there is nothing to build:
+    /// more instances than the limit (noted), or a piece that does not parse (`broken` says so:
+    /// its file is to be read again whole).
+    fn open(
+        &self,
+        ev: &Evaluator<'_, 'a>,
+        file: usize,
+        keep: bool,
+        (parsed, problems): (&mut Trees, &mut Vec<Note>),
+    ) -> Option<(Tree<'a>, Vec<(String, Scope)>)> {
+        let tree = self.tree(ev.module(), keep, parsed)?;
+        let list = expanded(ev, file, tree.block(), problems)?;
+        Some((tree, list))
+    }
+
     /// The resource's block. A piece is parsed: its tree kept for the rest of the check when
     /// `keep` (a module called several times builds its resources once per instance), let go
     /// after it is built otherwise. `None` when it does not parse: `broken` says which input,
@@ -702,15 +709,23 @@ impl<'a> Resource<'a> {
                 if let Some(tree) = parsed.trees.get(&key) {
                     return Some(Tree::Owned(tree.clone()));
                 }
-                let Some(body) = split::parse_deferred(piece.text, piece.deferred) else {
+                // The piece is one block (the scanner found it so): anything else, the file is
+                // read again whole.
+                let block = split::parse_deferred(piece.text, piece.deferred).and_then(|body| {
+                    let mut structures = body.into_iter();
+                    match (structures.next(), structures.next()) {
+                        (Some(Structure::Block(block)), None) => Some(Rc::new(block)),
+                        _ => None,
+                    }
+                });
+                let Some(block) = block else {
                     parsed.broken.get_or_insert(piece.input);
                     return None;
                 };
-                let body = Rc::new(body);
                 if keep {
-                    parsed.trees.insert(key, body.clone());
+                    parsed.trees.insert(key, block.clone());
                 }
-                Some(Tree::Owned(body))
+                Some(Tree::Owned(block))
             }
         }
     }
