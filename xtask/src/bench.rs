@@ -190,6 +190,29 @@ fn terraform_modules(clusters: usize) -> Vec<(String, String)> {
     ]
 }
 
+/// Terraform of an estate: the clusters of `terraform(pools, false)` in gke.tf, beside `others`
+/// other resources (buckets, instances, service accounts, IAM members) in files of a few
+/// thousand each, as a platform team's repository holds them.
+fn terraform_estate(pools: usize, others: usize) -> Vec<(String, String)> {
+    let mut files = terraform(pools, false);
+    files[0].0 = "gke.tf".into();
+    let per_file = 3_000;
+    for start in (0..others).step_by(per_file) {
+        let mut text = String::new();
+        for o in start..others.min(start + per_file) {
+            let project = format!("project-{}", o % 300);
+            text.push_str(&match o % 4 {
+                0 => format!("resource \"google_storage_bucket\" \"b{o}\" {{\n  name                        = \"bucket-{o}\"\n  location                    = \"EU\"\n  project                     = \"{project}\"\n  storage_class               = \"STANDARD\"\n  uniform_bucket_level_access = true\n  public_access_prevention    = \"enforced\"\n  labels = {{\n    team = \"team-{}\"\n    env  = \"prod\"\n  }}\n  versioning {{\n    enabled = true\n  }}\n}}\n\n", o % 7),
+                1 => format!("resource \"google_compute_instance\" \"vm{o}\" {{\n  name         = \"vm-{o}\"\n  zone         = \"europe-west1-b\"\n  project      = \"{project}\"\n  machine_type = \"e2-medium\"\n  boot_disk {{\n    initialize_params {{\n      image = \"debian-cloud/debian-12\"\n      size  = 20\n    }}\n  }}\n  network_interface {{\n    subnetwork = \"subnet-{}\"\n  }}\n  metadata = {{\n    enable-oslogin = \"TRUE\"\n  }}\n}}\n\n", o % 40),
+                2 => format!("resource \"google_service_account\" \"sa{o}\" {{\n  account_id   = \"sa-{o}\"\n  display_name = \"Service account {o}\"\n  project      = \"{project}\"\n}}\n\n"),
+                _ => format!("resource \"google_project_iam_member\" \"m{o}\" {{\n  project = \"{project}\"\n  role    = \"roles/storage.objectViewer\"\n  member  = \"serviceAccount:${{google_service_account.sa{}.email}}\"\n}}\n\n", o - 1),
+            });
+        }
+        files.push((format!("resources-{}.tf", start / per_file), text));
+    }
+    files
+}
+
 /// A plan (`terraform show -json`) of an estate: clusters with `pools` node pools among
 /// `others` other resources (buckets, instances, service accounts, IAM members), each in
 /// `planned_values`, in `resource_changes` (before and after) and in `configuration`, as
@@ -413,6 +436,14 @@ fn cases(quick: bool) -> Vec<Case> {
         name: format!("terraform-modules-{module_clusters}"),
         kind: "Terraform, a module per cluster",
         files: terraform_modules(module_clusters),
+    });
+    // An estate's configuration and its plan: GKE is a small part of what they hold (no
+    // Checkov beside it: it would take minutes).
+    let (estate_pools, estate_others) = if quick { (70, 100) } else { (2_000, 36_000) };
+    out.push(Case {
+        name: format!("terraform-estate-{estate_pools}-among-{estate_others}"),
+        kind: "Terraform estate",
+        files: terraform_estate(estate_pools, estate_others),
     });
     // An estate's plan: GKE is a small part of what a large plan holds.
     let (plan_pools, others) = if quick { (70, 100) } else { (2_000, 36_000) };
