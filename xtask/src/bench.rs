@@ -669,6 +669,10 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         build.arg("--release");
     }
     run(&mut build)?;
+    // The Wasm it measures is built afresh too (the quick pass takes CI's own, just built).
+    if !quick {
+        crate::dist()?;
+    }
     let bin = root().join("target").join(profile).join("gkecheck");
     let work = root().join("target/bench/inputs");
 
