@@ -717,11 +717,20 @@ fn headlines(
     // name it gives and were not told apart (the most of any of its pools): that cluster may
     // well be in the input, and the headline says so.
     let mut alike = vec![0; groups.len()];
+    // And how many clusters elsewhere in the input (another root configuration, live output)
+    // fit it, for pools of configuration, which are joined to their own configuration's only.
+    let mut elsewhere = vec![0; groups.len()];
     for (pool, ..) in metadata {
-        if let model::ClusterLink::Missing { name, alike: n, .. } = &model.node_pools[*pool].cluster
+        if let model::ClusterLink::Missing {
+            name,
+            alike: n,
+            elsewhere: e,
+            ..
+        } = &model.node_pools[*pool].cluster
         {
             if let Some(&g) = missing.get(&missing_key(name)) {
                 alike[g] = alike[g].max(*n);
+                elsewhere[g] = elsewhere[g].max(*e);
             }
         }
     }
@@ -749,6 +758,13 @@ fn headlines(
                 (Some(name), false) if alike[i] > 1 => format!(
                     "cluster {name} ({} clusters of that name in the input fit, not told apart)",
                     alike[i]
+                ),
+                (Some(name), false) if elsewhere[i] > 0 => format!(
+                    "cluster {name} (not in the pools' configuration; {} of that name elsewhere in the input, not joined to them)",
+                    match elsewhere[i] {
+                        1 => "one".to_string(),
+                        n => n.to_string(),
+                    }
                 ),
                 (Some(name), false) => format!("cluster {name} (not in the input)"),
                 (None, _) => "node pools whose cluster is not in the input".to_string(),

@@ -134,6 +134,11 @@ pub enum ClusterLink {
         /// How many clusters of the input fit the name (and the pool's project and location,
         /// where known) and were not told apart; 0 when none does.
         alike: usize,
+        /// Of a pool of configuration (Terraform, a plan) that fits no cluster of its own
+        /// configuration: how many clusters elsewhere in the input (another root
+        /// configuration, live output) fit its name, project and location. A pool is joined to
+        /// its own configuration's clusters only, so they are named, not joined.
+        elsewhere: usize,
     },
 }
 

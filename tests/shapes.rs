@@ -554,3 +554,50 @@ fn a_cluster_whose_pools_could_not_be_read_is_not_said_to_have_none() {
         "Workload metadata, cluster prod: no node pool in the input."
     );
 }
+
+/// A pool of one root configuration naming a cluster that another root (or live output) holds:
+/// not joined (a pool joins its own configuration's clusters), and not said to be missing from
+/// the input either.
+#[test]
+fn a_cluster_of_another_configuration_is_named_not_said_missing() {
+    let cluster = "resource \"google_container_cluster\" \"prod\" {\n  name     = \"prod\"\n  location = \"europe-west1\"\n  remove_default_node_pool = true\n  initial_node_count       = 1\n}\n";
+    let pool = |location: &str| {
+        format!("resource \"google_container_node_pool\" \"p\" {{\n  name     = \"pool\"\n  cluster  = \"prod\"\n  location = \"{location}\"\n}}\n")
+    };
+    let live = r#"{"name": "prod", "location": "europe-west1", "selfLink": "https://container.googleapis.com/v1/projects/p/locations/europe-west1/clusters/prod", "nodePools": []}"#;
+    for other in [
+        Input::new("clusters/main.tf", cluster),
+        Input::new("live.json", live),
+    ] {
+        let inputs = [other, Input::new("pools/main.tf", pool("europe-west1"))];
+        let report = check(&inputs, &Options::default());
+        let text = &report.headline[1].text;
+        assert!(
+            text.starts_with("Workload metadata, cluster prod (not in the pools' configuration; one of that name elsewhere in the input, not joined to them): "),
+            "{text}"
+        );
+        let gke001 = report
+            .results
+            .iter()
+            .find(|r| r.rule == "GKE001" && r.resource.address.contains("node_pool.p"))
+            .unwrap();
+        assert!(
+            gke001.message.contains("its cluster (`prod`) is not in its configuration (a cluster of that name elsewhere in the input, in another root configuration or live output, is not joined to it)"),
+            "{}",
+            gke001.message
+        );
+    }
+    // In another location, it is another cluster: not in the input.
+    let inputs = [
+        Input::new("clusters/main.tf", cluster),
+        Input::new("pools/main.tf", pool("us-central1")),
+    ];
+    let report = check(&inputs, &Options::default());
+    assert!(
+        report.headline[1]
+            .text
+            .starts_with("Workload metadata, cluster prod (not in the input): "),
+        "{}",
+        report.headline[1].text
+    );
+}

@@ -472,6 +472,7 @@ fn load_pool(input: usize, doc: &Json, cluster: Option<usize>, model: &Model) ->
                 .map(str::to_string),
             module: None,
             alike: 0,
+            elsewhere: 0,
         },
     };
     let cluster_name = match (parent, &cluster_link) {

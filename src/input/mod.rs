@@ -425,7 +425,57 @@ pub fn load(sources: &[Source<'_>], whole_trees: bool, model: &mut Model) -> Loa
     join_listed_pools(model, &mut loaded);
     #[cfg(feature = "terraform")]
     load_terraform(parsed, &manifests, whole_trees, model, &mut loaded);
+    clusters_elsewhere(model);
     loaded
+}
+
+/// For each pool of configuration (Terraform, a plan) whose name for its cluster fits none of
+/// its own configuration's: how many clusters elsewhere in the input (another root
+/// configuration, live output) fit that name and the pool's project and location, where known
+/// (`ClusterLink::Missing::elsewhere`), so that it is not said to be missing from the input.
+fn clusters_elsewhere(model: &mut Model) {
+    use crate::model::{ClusterLink, Origin};
+    use terraform::build::{agrees, cluster_id};
+    let mut named: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (c, cluster) in model.clusters.iter().enumerate() {
+        if let Some(name) = cluster.name.as_str() {
+            named.entry(name).or_default().push(c);
+        }
+    }
+    let mut found = Vec::new();
+    for (p, pool) in model.node_pools.iter().enumerate() {
+        let ClusterLink::Missing {
+            name: Some(name),
+            reference,
+            alike: 0,
+            ..
+        } = &pool.cluster
+        else {
+            continue;
+        };
+        if pool.origin != Origin::Config {
+            continue;
+        }
+        let (project, location) = match reference.as_deref().and_then(cluster_id) {
+            Some((p, l, _)) => (Some(p), Some(l)),
+            None => (pool.project.as_str(), pool.location.as_str()),
+        };
+        let fits = named.get(name.as_str()).map_or(0, |candidates| {
+            candidates
+                .iter()
+                .map(|&c| &model.clusters[c])
+                .filter(|c| agrees(&c.project, project) && agrees(&c.location, location))
+                .count()
+        });
+        if fits > 0 {
+            found.push((p, fits));
+        }
+    }
+    for (p, fits) in found {
+        if let ClusterLink::Missing { elsewhere, .. } = &mut model.node_pools[p].cluster {
+            *elsewhere = fits;
+        }
+    }
 }
 
 /// Terraform: one module per directory; variable files named like the ones Terraform loads

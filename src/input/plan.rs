@@ -242,6 +242,7 @@ fn by_reference(
         reference: refs.first().map(|r| r.to_string()),
         module: None,
         alike: 0,
+        elsewhere: 0,
     }
 }
 

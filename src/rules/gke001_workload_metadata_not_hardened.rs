@@ -209,6 +209,8 @@ fn absent(model: &Model, pool: &NodePool) -> (Status, String, (usize, crate::spa
                 }
                 let named = match &pool.cluster {
                     ClusterLink::Missing { reference: Some(r), alike, .. } if *alike > 1 => format!("its cluster (`{r}`) fits {alike} clusters of the input, which its location and project do not tell apart"),
+                    ClusterLink::Missing { reference: Some(r), elsewhere: 1, .. } => format!("its cluster (`{r}`) is not in its configuration (a cluster of that name elsewhere in the input, in another root configuration or live output, is not joined to it)"),
+                    ClusterLink::Missing { reference: Some(r), elsewhere, .. } if *elsewhere > 1 => format!("its cluster (`{r}`) is not in its configuration ({elsewhere} clusters of that name elsewhere in the input, in other root configurations or live output, are not joined to it)"),
                     ClusterLink::Missing { reference: Some(r), .. } => format!("its cluster (`{r}`) is not in the input"),
                     _ => "it names no cluster in the input".to_string(),
                 };

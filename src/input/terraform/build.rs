@@ -331,6 +331,7 @@ impl Named {
                 reference: Some(reference.to_string()),
                 module: None,
                 alike: fits.len(),
+                elsewhere: 0,
             },
         }
     }

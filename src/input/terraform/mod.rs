@@ -1313,6 +1313,7 @@ fn cluster_link(
             reference: None,
             module: None,
             alike: 0,
+            elsewhere: 0,
         };
     };
     let reference = Some(ev.text(file, &attr.value));
@@ -1337,6 +1338,7 @@ fn cluster_link(
                     reference,
                     module,
                     alike: 0,
+                    elsewhere: 0,
                 };
             }
             if root.as_str() == "google_container_cluster" {
@@ -1361,6 +1363,7 @@ fn cluster_link(
                         reference,
                         module: None,
                         alike: 0,
+                        elsewhere: 0,
                     };
                 }
             }
@@ -1383,6 +1386,7 @@ fn cluster_link(
             reference,
             module: None,
             alike: 0,
+            elsewhere: 0,
         },
     }
 }
