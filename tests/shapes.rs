@@ -444,13 +444,7 @@ fn pools_of_clusters_not_in_the_input_are_grouped_by_the_cluster_they_name() {
             (None, 1, 0, vec!["n1"]),
         ]
     );
-    assert!(
-        report.headline[0]
-            .text
-            .contains("cluster x (not in the input)"),
-        "{}",
-        report.headline[0].text
-    );
+    headline_says(&report, 0, "cluster x (not in the input)");
     // Each group counts its own pools' passing results.
     let passing: usize = report.headline.iter().map(|h| h.passing).sum();
     assert_eq!(passing, report.summary.pass);
@@ -571,11 +565,7 @@ fn a_cluster_of_another_configuration_is_named_not_said_missing() {
     ] {
         let inputs = [other, Input::new("pools/main.tf", pool("europe-west1"))];
         let report = check(&inputs, &Options::default());
-        let text = &report.headline[1].text;
-        assert!(
-            text.starts_with("Workload metadata, cluster prod (not in the pools' configuration; one of that name elsewhere in the input, not joined to them): "),
-            "{text}"
-        );
+        headline_says(&report, 1, "Workload metadata, cluster prod (not in the pools' configuration; one of that name elsewhere in the input, not joined to them): ");
         let gke001 = report
             .results
             .iter()
@@ -593,11 +583,15 @@ fn a_cluster_of_another_configuration_is_named_not_said_missing() {
         Input::new("pools/main.tf", pool("us-central1")),
     ];
     let report = check(&inputs, &Options::default());
-    assert!(
-        report.headline[1]
-            .text
-            .starts_with("Workload metadata, cluster prod (not in the input): "),
-        "{}",
-        report.headline[1].text
+    headline_says(
+        &report,
+        1,
+        "Workload metadata, cluster prod (not in the input): ",
     );
+}
+
+/// The `i`th headline's text holds `wanted`.
+fn headline_says(report: &Report, i: usize, wanted: &str) {
+    let text = &report.headline[i].text;
+    assert!(text.contains(wanted), "{text}");
 }
