@@ -712,8 +712,16 @@ impl<'p, 'a> Planner<'p, 'a> {
     /// needs the cluster's when it is off, and cannot be made when that is not known.
     fn identity_needs(&self, pool: &NodePool) -> Result<Vec<String>, String> {
         let model = &self.analysis.model;
-        let crate::model::ClusterLink::Index(c) = pool.cluster else {
-            return Err("GKE_METADATA needs Workload Identity on the pool's cluster, which is not in the input: check the cluster's configuration with the pool (or set the mode by hand once Workload Identity is on)".into());
+        let c = match pool.cluster {
+            crate::model::ClusterLink::Index(c) => c,
+            crate::model::ClusterLink::Missing { elsewhere, .. } => {
+                let whose = if elsewhere > 0 {
+                    "which is elsewhere in the input (another root configuration or live output), not joined to the pool"
+                } else {
+                    "which is not in the input"
+                };
+                return Err(format!("GKE_METADATA needs Workload Identity on the pool's cluster, {whose}: check the cluster's configuration with the pool (or set the mode by hand once Workload Identity is on)"));
+            }
         };
         let cluster = &model.clusters[c];
         match self.status("GKE002", Subject::Cluster(c)) {

@@ -414,6 +414,19 @@ fn the_metadata_server_is_never_written_without_workload_identity() {
     assert!(report.skipped.iter().any(|s| s.rule == "GKE001"
         && s.reason
             .contains("needs Workload Identity on the pool's cluster, which is not in the input")));
+    // Its cluster in another root configuration: there, but not joined, and so not known.
+    let cluster = "resource \"google_container_cluster\" \"prod\" {\n  name = \"prod\"\n}\n";
+    let inputs = [
+        Input::new("clusters/main.tf", cluster),
+        Input::new("pools/main.tf", alone),
+    ];
+    let report = holds("pool of another root", &inputs, &unsafe_too());
+    assert!(report
+        .files
+        .iter()
+        .all(|f| !f.text.contains("GKE_METADATA")));
+    assert!(report.skipped.iter().any(|s| s.rule == "GKE001"
+        && s.reason.contains("which is elsewhere in the input (another root configuration or live output), not joined to the pool")));
 }
 
 /// The page's dialog: only the checked fixes, and a fix whose need is unchecked is not made.
