@@ -436,6 +436,21 @@ pub fn load(sources: &[Source<'_>], whole_trees: bool, model: &mut Model) -> Loa
 fn clusters_elsewhere(model: &mut Model) {
     use crate::model::{ClusterLink, Origin};
     use terraform::build::{agrees, cluster_id};
+    let asks = |pool: &crate::model::NodePool| {
+        pool.origin == Origin::Config
+            && matches!(
+                pool.cluster,
+                ClusterLink::Missing {
+                    name: Some(_),
+                    alike: 0,
+                    ..
+                }
+            )
+    };
+    // Most checks have no such pool: no index of every cluster for them.
+    if !model.node_pools.iter().any(asks) {
+        return;
+    }
     let mut named: std::collections::HashMap<&str, Vec<usize>> = Default::default();
     for (c, cluster) in model.clusters.iter().enumerate() {
         if let Some(name) = cluster.name.as_str() {
@@ -443,19 +458,15 @@ fn clusters_elsewhere(model: &mut Model) {
         }
     }
     let mut found = Vec::new();
-    for (p, pool) in model.node_pools.iter().enumerate() {
+    for (p, pool) in model.node_pools.iter().enumerate().filter(|(_, p)| asks(p)) {
         let ClusterLink::Missing {
             name: Some(name),
             reference,
-            alike: 0,
             ..
         } = &pool.cluster
         else {
             continue;
         };
-        if pool.origin != Origin::Config {
-            continue;
-        }
         let (project, location) = match reference.as_deref().and_then(cluster_id) {
             Some((p, l, _)) => (Some(p), Some(l)),
             None => (pool.project.as_str(), pool.location.as_str()),

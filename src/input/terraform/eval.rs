@@ -181,9 +181,6 @@ pub struct ModuleFile<'a> {
 pub struct Piece<'a> {
     /// Its file, of the module's.
     pub file: usize,
-    pub input: usize,
-    /// Its file's text.
-    pub text: &'a str,
     pub deferred: &'a Deferred,
 }
 
@@ -217,12 +214,9 @@ impl<'a> Module<'a> {
             .iter()
             .enumerate()
             .flat_map(|(f, file)| {
-                file.deferred.iter().map(move |deferred| Piece {
-                    file: f,
-                    input: file.input,
-                    text: file.text,
-                    deferred,
-                })
+                file.deferred
+                    .iter()
+                    .map(move |deferred| Piece { file: f, deferred })
             })
             .collect();
         Module {
@@ -374,7 +368,8 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             Some(f) => (f.input, f.text, 0),
             None => {
                 let piece = &self.module.pieces[file - files.len()];
-                (piece.input, piece.text, piece.deferred.range.start)
+                let f = &files[piece.file];
+                (f.input, f.text, piece.deferred.range.start)
             }
         }
     }

@@ -705,13 +705,14 @@ impl<'a> Resource<'a> {
             Resource::Parsed(block, ..) => Some(Tree::Borrowed(block)),
             Resource::Deferred(k, ..) => {
                 let piece = &module.pieces[k];
+                let file = &module.files[piece.file];
                 let key = std::ptr::from_ref(piece.deferred) as usize;
                 if let Some(tree) = parsed.trees.get(&key) {
                     return Some(Tree::Owned(tree.clone()));
                 }
                 // The piece is one block (the scanner found it so): anything else, the file is
                 // read again whole.
-                let block = split::parse_deferred(piece.text, piece.deferred).and_then(|body| {
+                let block = split::parse_deferred(file.text, piece.deferred).and_then(|body| {
                     let mut structures = body.into_iter();
                     match (structures.next(), structures.next()) {
                         (Some(Structure::Block(block)), None) => Some(Rc::new(block)),
@@ -719,7 +720,7 @@ impl<'a> Resource<'a> {
                     }
                 });
                 let Some(block) = block else {
-                    parsed.broken.get_or_insert(piece.input);
+                    parsed.broken.get_or_insert(file.input);
                     return None;
                 };
                 if keep {
