@@ -150,8 +150,7 @@ enum Command {
         /// scheduled scans
         #[arg(long, value_name = "REPORT")]
         baseline: Option<String>,
-        /// List passing results too (concise, full and json version 2; they are always
-        /// counted, and version 1 of json always lists them)
+        /// List passing results too (concise, full and json; they are always counted)
         #[arg(long)]
         show_passing: bool,
         /// Print only the summary line (and errors); the exit status says the rest
@@ -451,10 +450,9 @@ fn run(command: Command) -> Result<u8, String> {
             let (inputs, mut streams, unreadable, mut options) = prepare(&common, paths, true)?;
             // What shows only failing, unknown and waived results builds nothing for what passes.
             options.passing_counted_only = match format {
-                // Version 1 always lists them; version 2, compact, as concise and full do.
-                OutputFormat::Json => report_version == Some(2) && !show_passing,
+                // JUnit has a test case for each result, passing or not.
                 OutputFormat::Junit => false,
-                OutputFormat::Concise | OutputFormat::Full => !show_passing,
+                OutputFormat::Json | OutputFormat::Concise | OutputFormat::Full => !show_passing,
                 OutputFormat::Script
                 | OutputFormat::Sarif
                 | OutputFormat::Github

@@ -102,7 +102,15 @@ fn exit_codes() {
 #[test]
 fn json_report_shape() {
     let out = gkecheck(
-        &["check", "--select", IDENTITY, "--format", "json", "-"],
+        &[
+            "check",
+            "--select",
+            IDENTITY,
+            "--format",
+            "json",
+            "--show-passing",
+            "-",
+        ],
         Some(EXPOSED.as_bytes()),
     );
     assert_eq!(out.status.code(), Some(1));
@@ -693,7 +701,8 @@ fn rules_explain_select_ignore_severity_and_fail_on() {
     );
 
     let run = |args: &[&str]| {
-        let mut all = vec!["check", "--format=json"];
+        // Passing results too: what `--ignore` leaves is listed whatever its status.
+        let mut all = vec!["check", "--format=json", "--show-passing"];
         all.extend_from_slice(args);
         all.push("-");
         let out = gkecheck(&all, Some(EXPOSED.as_bytes()));

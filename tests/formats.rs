@@ -625,7 +625,7 @@ fn the_json_report_of_version_2_expands_to_version_1_and_serves_as_a_baseline() 
             let (out, err, code) = run(&all, "");
             (out, err, code)
         };
-        let (v1, _, code1) = with(&[]);
+        let (v1, _, code1) = with(&["--show-passing"]);
         let (v2, _, code2) = with(&["--report-version", "2", "--show-passing"]);
         assert_eq!(code1, code2);
         // Compact: one line.

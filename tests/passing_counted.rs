@@ -238,31 +238,53 @@ fn counting_passing_results_changes_nothing_else() {
     );
 }
 
-/// The command line's JSON lists passing results (report version 1 always has); its text
-/// output, which does not show them, is the same as before.
+/// The command line's JSON counts passing results and lists them with `--show-passing`, as
+/// every output that lists results does, and says which it did (`passing_listed`). Failing
+/// results, the counts and the headline are the same either way.
 #[test]
-fn the_json_report_lists_passing_results_and_says_so() {
-    let out = {
+fn the_json_report_lists_passing_results_when_asked_and_says_so() {
+    let run = |extra: &[&str]| -> serde_json::Value {
         let root = env!("CARGO_MANIFEST_DIR");
-        std::process::Command::new(env!("CARGO_BIN_EXE_gkecheck"))
-            .args([
-                "check",
-                "--output-format",
-                "json",
-                "www/examples/vulnerable-cluster.json",
-            ])
+        let mut args = vec![
+            "check",
+            "--output-format",
+            "json",
+            "www/examples/vulnerable-cluster.json",
+        ];
+        args.extend_from_slice(extra);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gkecheck"))
+            .args(args)
             .current_dir(root)
             .output()
-            .unwrap()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
     };
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["passing_listed"], true);
-    let passing = report["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["status"] == "pass")
-        .count();
-    assert!(passing > 0);
-    assert_eq!(report["summary"]["pass"], passing);
+    let passing = |report: &serde_json::Value| {
+        report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["status"] == "pass")
+            .count()
+    };
+    let counted = run(&[]);
+    assert_eq!(counted["passing_listed"], false);
+    assert_eq!(passing(&counted), 0);
+    let listed = run(&["--show-passing"]);
+    assert_eq!(listed["passing_listed"], true);
+    assert!(passing(&listed) > 0);
+    assert_eq!(listed["summary"]["pass"], passing(&listed));
+    assert_eq!(counted["summary"], listed["summary"]);
+    assert_eq!(counted["headline"], listed["headline"]);
+    let not_passing = |report: &serde_json::Value| -> Vec<serde_json::Value> {
+        report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["status"] != "pass")
+            .cloned()
+            .collect()
+    };
+    assert_eq!(not_passing(&counted), not_passing(&listed));
+    assert!(!not_passing(&counted).is_empty());
 }

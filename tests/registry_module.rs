@@ -91,6 +91,7 @@ impl Layout {
                 "json",
                 "--select",
                 "GKE001,GKE002",
+                "--show-passing",
             ],
             b"",
         );

@@ -220,7 +220,12 @@ fn check_dir_reads_a_tree_of_mixed_inputs_and_reports_per_file() {
         std::fs::write(path, text).unwrap();
     }
     let out = Command::new(env!("CARGO_BIN_EXE_gkecheck"))
-        .args(["check", "--format=json", dir.to_str().unwrap()])
+        .args([
+            "check",
+            "--format=json",
+            "--show-passing",
+            dir.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
