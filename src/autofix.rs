@@ -1325,13 +1325,13 @@ impl<'a> Ctx<'a> {
                 // `workload_metadata_config = []` stands for no block: replace it.
                 if let Some(attr) = config.body.get_attribute("workload_metadata_config") {
                     let span = span_of(attr);
-                    let indent = line_indent(text, span.start);
+                    let indent = line_indent(text, span.start());
                     let block_text =
                         format!("workload_metadata_config {{\n{indent}  {line}\n{indent}}}");
                     return done(vec![Edit {
                         input,
-                        start: span.start,
-                        end: span.end,
+                        start: span.start(),
+                        end: span.end(),
                         text: block_text,
                     }]);
                 }
@@ -1357,8 +1357,8 @@ impl<'a> Ctx<'a> {
                         let span = span_of(nm);
                         return done(vec![Edit {
                             input,
-                            start: span.start,
-                            end: span.end,
+                            start: span.start(),
+                            end: span.end(),
                             text: MODE_LINE.into(),
                         }]);
                     }
@@ -1418,8 +1418,8 @@ impl<'a> Ctx<'a> {
             let span = span_of(value);
             return Ok(Edit {
                 input,
-                start: span.start,
-                end: span.end,
+                start: span.start(),
+                end: span.end(),
                 text: quoted,
             });
         }
@@ -1454,8 +1454,8 @@ impl<'a> Ctx<'a> {
         if literal(expr) {
             return Ok(Edit {
                 input: source.input,
-                start: source.span.start,
-                end: source.span.end,
+                start: source.span.start(),
+                end: source.span.end(),
                 text: quoted,
             });
         }
@@ -1475,7 +1475,7 @@ impl<'a> Ctx<'a> {
     fn place(&self, input: usize, span: Span) -> String {
         let text = &self.inputs[input].text;
         let line = crate::span::LineIndex::new(text)
-            .position(span.start.min(text.len()))
+            .position(span.start().min(text.len()))
             .line;
         format!("{}:{line}", self.inputs[input].name)
     }
@@ -1597,8 +1597,8 @@ impl<'a> Ctx<'a> {
             Ok((
                 vec![Edit {
                     input,
-                    start: span.start,
-                    end: span.end,
+                    start: span.start(),
+                    end: span.end(),
                     text,
                 }],
                 what.clone(),
@@ -1757,7 +1757,7 @@ fn expr_at(body: &Body, span: Span) -> Option<&Expression> {
             Structure::Attribute(a) if span_of(&a.value) == span => return Some(&a.value),
             Structure::Block(b) => {
                 let outer = span_of(b);
-                if outer.start <= span.start && span.end <= outer.end {
+                if outer.start() <= span.start() && span.end() <= outer.end() {
                     if let Some(e) = expr_at(&b.body, span) {
                         return Some(e);
                     }
@@ -1854,7 +1854,7 @@ fn span_of(item: &impl hcl_edit::Span) -> Span {
 
 fn span_text<'t>(text: &'t str, item: &impl hcl_edit::Span) -> &'t str {
     let span = span_of(item);
-    text.get(span.start..span.end).unwrap_or("")
+    text.get(span.range()).unwrap_or("")
 }
 
 /// The first block called `name`; an error when it is written in a way a text edit cannot
@@ -1898,15 +1898,15 @@ fn line_indent(text: &str, offset: usize) -> String {
 fn insert_block(text: &str, input: usize, block: &Block, lines: &[&str]) -> Result<Edit, String> {
     let span = span_of(block);
     let close = span
-        .end
+        .end()
         .checked_sub(1)
         .filter(|&c| text.as_bytes().get(c) == Some(&b'}'))
         .ok_or("the block's closing brace was not where expected")?;
-    let indent = line_indent(text, span.start);
+    let indent = line_indent(text, span.start());
     let inner = format!("{indent}  ");
     let body: String = lines.iter().map(|l| format!("{inner}{l}\n")).collect();
     let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
-    if text[line_start..close].trim().is_empty() && line_start > span.start {
+    if text[line_start..close].trim().is_empty() && line_start > span.start() {
         // `}` alone on its line: the new lines go just above it.
         return Ok(Edit {
             input,
@@ -1921,8 +1921,8 @@ fn insert_block(text: &str, input: usize, block: &Block, lines: &[&str]) -> Resu
         .last()
         .map(span_of)
         .unwrap_or_else(|| span_of(&block.ident))
-        .end
-        .max(span.start);
+        .end()
+        .max(span.start());
     let open = text[head_end..close]
         .find('{')
         .map(|i| head_end + i)

@@ -226,7 +226,7 @@ fn analyze_keeping(
             rules::Subject::Cluster(i) => (&model.clusters[i].site, 0),
             rules::Subject::NodePool(i) => (&model.node_pools[i].site, 1),
         };
-        (site.input, site.span.start, kind, o.rule.id)
+        (site.input, site.span.start(), kind, o.rule.id)
     });
     Analysis {
         formats,
@@ -322,7 +322,7 @@ fn bound(model: &mut model::Model, limit: usize) -> Option<(usize, input::Proble
     Some((
         first_dropped.input,
         input::Problem {
-            offset: first_dropped.head.start,
+            offset: first_dropped.head.start(),
             message: format!(
                 "expected at most {limit} clusters and node pools in one check (gkecheck's limit): this one and those after it were not checked; check fewer inputs at a time"
             ),
@@ -448,8 +448,8 @@ pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, 
     let names: Vec<std::sync::Arc<str>> = inputs.iter().map(|i| i.name.as_str().into()).collect();
     let locate = |(input, span): (usize, Span)| -> Location {
         let (a, b) = (
-            indexes[input].position(span.start),
-            indexes[input].position(span.end),
+            indexes[input].position(span.start()),
+            indexes[input].position(span.end()),
         );
         Location {
             input: names[input].clone(),
@@ -967,8 +967,8 @@ fn applies(w: &waiver::Waiver, o: &rules::Outcome, model: &model::Model, inputs:
     };
     [Some(site), outer].into_iter().flatten().any(|s| {
         s.input == input
-            && (s.span.start <= offset && offset < s.span.end
-                || just_above(&inputs[input].text, offset, s.span.start))
+            && (s.span.start() <= offset && offset < s.span.end()
+                || just_above(&inputs[input].text, offset, s.span.start()))
     })
 }
 

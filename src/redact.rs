@@ -251,13 +251,13 @@ fn url_credentials(text: &str) -> Vec<(Span, String, String)> {
 fn apply(text: &str, mut edits: Vec<(Span, String, String)>) -> Redacted {
     // Outer edits win over edits inside them; apply from the end so spans stay valid.
     crate::sort::sort_by_key(&mut edits, |(span, ..)| {
-        (span.start, std::cmp::Reverse(span.end))
+        (span.start(), std::cmp::Reverse(span.end()))
     });
     let mut kept: Vec<(Span, String, String)> = Vec::new();
     for edit in edits {
         if kept
             .last()
-            .is_some_and(|(last, ..)| edit.0.start < last.end)
+            .is_some_and(|(last, ..)| edit.0.start() < last.end())
         {
             continue;
         }
@@ -268,12 +268,12 @@ fn apply(text: &str, mut edits: Vec<(Span, String, String)>) -> Redacted {
         .iter()
         .map(|(span, _, what)| Removed {
             what: what.clone(),
-            line: index.position(span.start).line,
+            line: index.position(span.start()).line,
         })
         .collect();
     let mut out = text.to_string();
     for (span, replacement, _) in kept.iter().rev() {
-        out.replace_range(span.start..span.end, replacement);
+        out.replace_range(span.range(), replacement);
     }
     Redacted { text: out, removed }
 }

@@ -2,20 +2,51 @@
 
 use serde::Serialize;
 
-/// A half-open byte range `start..end` in one input's text.
+/// A half-open byte range `start..end` in one input's text. Offsets are held as `u32` (a
+/// model holds a few for every setting of every cluster and pool): every text the engine reads
+/// is at most `CLI_MAX_PLAN_BYTES` (512 MiB), and an input read in parts has spans within each
+/// part's text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
+// Every offset into a text the engine reads fits a span.
+const _: () = assert!(crate::CLI_MAX_PLAN_BYTES <= u32::MAX as usize);
+const _: () = assert!(crate::input::MAX_INPUT_BYTES <= u32::MAX as usize);
+
 impl Span {
+    /// Offsets past `u32::MAX` (which no text the engine reads has) are held as `u32::MAX`.
     pub const fn new(start: usize, end: usize) -> Span {
-        Span { start, end }
+        Span {
+            start: clamp(start),
+            end: clamp(end),
+        }
     }
 
     pub fn from_range(range: std::ops::Range<usize>) -> Span {
         Span::new(range.start, range.end)
+    }
+
+    pub const fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub const fn end(self) -> usize {
+        self.end as usize
+    }
+
+    pub const fn range(self) -> std::ops::Range<usize> {
+        self.start()..self.end()
+    }
+}
+
+const fn clamp(offset: usize) -> u32 {
+    if offset > u32::MAX as usize {
+        u32::MAX
+    } else {
+        offset as u32
     }
 }
 

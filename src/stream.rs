@@ -1155,7 +1155,7 @@ fn survey_units(
         let mut model = Model::default();
         for doc in &documents {
             if let Err(message) = gcloud::load(0, doc, &mut model) {
-                survey.skipped.push((u, place(doc.span.start), message));
+                survey.skipped.push((u, place(doc.span.start()), message));
             }
         }
         if model.clusters.is_empty() && model.node_pools.is_empty() && model.iam.is_empty() {

@@ -340,8 +340,8 @@ fn string_field(doc: &Json, key: &str) -> Field<String> {
 
 fn name_span(doc: &Json) -> Span {
     doc.member("name")
-        .map(|m| Span::new(m.key_span.start, m.value.span.end))
-        .unwrap_or(Span::new(doc.span.start, doc.span.start + 1))
+        .map(|m| Span::new(m.key_span.start(), m.value.span.end()))
+        .unwrap_or(Span::new(doc.span.start(), doc.span.start() + 1))
 }
 
 fn from_link(link: &Option<(String, Span)>) -> Field<String> {

@@ -125,7 +125,7 @@ fn one_document(parser: Parser) -> Result<Json, ParseError> {
             message: "expected a JSON value, found no text".into(),
         }),
         _ => Err(ParseError {
-            offset: values[1].span.start,
+            offset: values[1].span.start(),
             message: "expected the end of the input after the first JSON value".into(),
         }),
     }
@@ -234,7 +234,7 @@ pub fn each_part(text: &str, mut each: impl FnMut(Part)) -> Result<(), ParseErro
 /// The value at `span` of `text` (a `Part::Later`), its places those of `text`.
 pub fn parse_at(text: &str, span: Span) -> Result<Json, ParseError> {
     let mut parser = Parser::new(text);
-    parser.pos = span.start;
+    parser.pos = span.start();
     parser.value()
 }
 
@@ -692,11 +692,11 @@ mod tests {
         let text = r#"{"a": [1, "x\u00e9\ud83d\ude00"], "b": {"c": true}}"#;
         let v = parse(text).unwrap();
         let a = v.member("a").unwrap();
-        assert_eq!(&text[a.key_span.start..a.key_span.end], "\"a\"");
+        assert_eq!(&text[a.key_span.range()], "\"a\"");
         let items = a.value.as_array().unwrap();
         assert_eq!(items[1].as_str(), Some("xé😀"));
         let c = v.path(&["b", "c"]).unwrap();
-        assert_eq!(&text[c.span.start..c.span.end], "true");
+        assert_eq!(&text[c.span.range()], "true");
         assert_eq!(c.as_bool(), Some(true));
     }
 

@@ -405,9 +405,9 @@ pub fn load(sources: &[Source<'_>], whole_trees: bool, model: &mut Model) -> Loa
                 Err(e) => loaded.problem(index, Problem::at(e.offset, e.message)),
                 Ok(doc) => {
                     if !plan::is_plan(&doc) {
-                        loaded.problem(index, Problem::at(doc.span.start, "expected a Terraform plan (`terraform show -json PLANFILE`): this JSON has no planned_values"));
+                        loaded.problem(index, Problem::at(doc.span.start(), "expected a Terraform plan (`terraform show -json PLANFILE`): this JSON has no planned_values"));
                     } else if let Err(message) = plan::load(index, source.text, &doc, model) {
-                        loaded.problem(index, Problem::at(doc.span.start, message));
+                        loaded.problem(index, Problem::at(doc.span.start(), message));
                     }
                 }
             },
@@ -674,7 +674,8 @@ fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
         };
         let cluster = &model.clusters[c];
         let by_name_only = cluster.project.as_str().is_none() && pool.project.as_str().is_some();
-        let (input, head, pool_name) = (pool.site.input, pool.site.head.start, pool.display_name());
+        let (input, head, pool_name) =
+            (pool.site.input, pool.site.head.start(), pool.display_name());
         stale.insert((input, head));
         let held = pool
             .name
@@ -684,8 +685,8 @@ fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
         if let Some(held) = held {
             let outer = &cluster.site;
             let embedded = held.site.input == outer.input
-                && outer.span.start <= held.site.span.start
-                && held.site.span.end <= outer.span.end;
+                && outer.span.start() <= held.site.span.start()
+                && held.site.span.end() <= outer.span.end();
             let read = if embedded {
                 "as its cluster's description gives it"
             } else {
@@ -758,7 +759,7 @@ fn load_parts(
         json::Part::Repeated { clusters: true } => mark.truncate(model),
         json::Part::Repeated { clusters: false } => later.spans.clear(),
         json::Part::End { value, items } => gcloud.record(
-            value.span.start,
+            value.span.start(),
             gcloud::load_rest(index, &value, items, mark, &later, model),
         ),
     });
@@ -781,7 +782,7 @@ fn load_parts(
 fn load_gcloud(index: usize, docs: &[json::Json], model: &mut Model, loaded: &mut Loaded) {
     let mut gcloud = GcloudLoad::new(model);
     for doc in docs {
-        gcloud.record(doc.span.start, gcloud::load(index, doc, model));
+        gcloud.record(doc.span.start(), gcloud::load(index, doc, model));
     }
     gcloud.finish(index, model, loaded);
 }
@@ -825,7 +826,7 @@ impl GcloudLoad {
                     .map_or(String::from("its cluster"), |n| format!("cluster {n}"));
                 loaded.note(
                     index,
-                    pool.site.head.start,
+                    pool.site.head.start(),
                     format!(
                         "node pool {}: {cluster} is not in the input, so its Workload Identity (GKE002) and its other cluster settings could not be checked; paste `gcloud container clusters describe` output with it",
                         pool.display_name()

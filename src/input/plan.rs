@@ -55,7 +55,7 @@ pub fn load<'j>(
         let head = r
             .json
             .member("address")
-            .map(|m| Span::new(m.key_span.start, m.value.span.end))
+            .map(|m| Span::new(m.key_span.start(), m.value.span.end()))
             .unwrap_or(r.json.span);
         Some(PlanView {
             text,
@@ -284,7 +284,7 @@ impl<'j> PlanView<'j> {
     fn later<T>(&self, key: &str) -> Field<T> {
         match (self.is_unknown(key), self.configured(key)) {
             (true, Some(expr)) => Field::Unknown {
-                expr: format!("{expr} (known after apply)"),
+                expr: format!("{expr} (known after apply)").into(),
                 span: self.head(),
                 nonempty: false,
             },
@@ -326,14 +326,11 @@ impl View for PlanView<'_> {
 
     fn head(&self) -> Span {
         self.head.unwrap_or_else(|| {
-            let rest = self
-                .text
-                .get(self.whole.start..self.whole.end)
-                .unwrap_or("");
+            let rest = self.text.get(self.whole.range()).unwrap_or("");
             let end = rest.find('\n').unwrap_or(rest.len());
             Span::new(
-                self.whole.start,
-                self.whole.start + rest[..end].trim_end().len(),
+                self.whole.start(),
+                self.whole.start() + rest[..end].trim_end().len(),
             )
         })
     }
@@ -355,7 +352,7 @@ impl View for PlanView<'_> {
             Some(v) if !v.is_null() => match v.as_bool() {
                 Some(b) => Field::known(b, v.span),
                 None => Field::Unknown {
-                    expr: format!("{key} (not a boolean)"),
+                    expr: format!("{key} (not a boolean)").into(),
                     span: v.span,
                     nonempty: false,
                 },
@@ -407,7 +404,10 @@ impl View for PlanView<'_> {
                 _ => Ok(Vec::new()),
             },
             _ => match self.later::<()>(name) {
-                Field::Unknown { expr, span, .. } => Err(Unexpanded { expr, span }),
+                Field::Unknown { expr, span, .. } => Err(Unexpanded {
+                    expr: expr.into(),
+                    span,
+                }),
                 _ => Ok(Vec::new()),
             },
         }

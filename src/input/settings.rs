@@ -403,7 +403,9 @@ fn view_field<V: View>(view: &V, path: &[&str], shape: Shape) -> Field<Value> {
                 for b in &list {
                     whole = Some(match whole {
                         None => b.span(),
-                        Some(w) => Span::new(w.start.min(b.span().start), w.end.max(b.span().end)),
+                        Some(w) => {
+                            Span::new(w.start().min(b.span().start()), w.end().max(b.span().end()))
+                        }
                     });
                     match b.string(member) {
                         Field::Known { value, span } => items.push((value, span)),

@@ -351,7 +351,7 @@ impl<'a> Parser<'a> {
             } else {
                 self.inline_value(rest, rest_at, indent)?
             };
-            end = value.span.end.max(key_span.end);
+            end = value.span.end().max(key_span.end());
             self.members.push(Member {
                 key,
                 key_span,
@@ -419,7 +419,7 @@ impl<'a> Parser<'a> {
                 };
                 self.block(column)?
             };
-            end = item.span.end;
+            end = item.span.end();
             each(item);
             count += 1;
         }
@@ -878,17 +878,17 @@ mod tests {
             .path(&["config", "workloadMetadataConfig", "mode"])
             .unwrap();
         assert_eq!(mode.as_str(), Some("GKE_METADATA"));
-        assert_eq!(&text[mode.span.start..mode.span.end], "GKE_METADATA");
+        assert_eq!(&text[mode.span.range()], "GKE_METADATA");
         let max = pools[0].get("maxPods").unwrap();
         assert_eq!(
-            (max.as_str(), &text[max.span.start..max.span.end]),
+            (max.as_str(), &text[max.span.range()]),
             (Some("110"), "'110'")
         );
         assert_eq!(pools[1].get("name").unwrap().as_str(), Some("b"));
         let locs = doc.get("locations").unwrap().as_array().unwrap();
         assert_eq!(locs[1].as_str(), Some("b"));
         let key = doc.member("nodePools").unwrap();
-        assert_eq!(&text[key.key_span.start..key.key_span.end], "nodePools");
+        assert_eq!(&text[key.key_span.range()], "nodePools");
     }
 
     #[test]

@@ -137,7 +137,7 @@ pub(crate) fn broad_roles(model: &Model, pool: &NodePool) -> Option<Result<Held,
     };
     let email = match &pool.service_account {
         Field::Known { value, .. } if !value.is_empty() && value != "default" => value.clone(),
-        Field::Unknown { expr, .. } => return Some(Err(NotKnown::Account(expr.clone()))),
+        Field::Unknown { expr, .. } => return Some(Err(NotKnown::Account(expr.to_string()))),
         _ => {
             compute_default().unwrap_or_else(|| "the Compute Engine default service account".into())
         }

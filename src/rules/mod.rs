@@ -222,7 +222,7 @@ pub fn flag(field: &Field<Value>) -> Flag {
                 *span,
             ),
         },
-        Field::Unknown { expr, span, .. } => Flag::Unknown(expr.clone(), *span),
+        Field::Unknown { expr, span, .. } => Flag::Unknown(expr.to_string(), *span),
         Field::Absent => Flag::Absent,
     }
 }

@@ -36,7 +36,7 @@ pub struct Unexpanded {
 impl Unexpanded {
     pub fn field<T>(self) -> Field<T> {
         Field::Unknown {
-            expr: self.expr,
+            expr: self.expr.into(),
             span: self.span,
             nonempty: false,
         }
@@ -170,7 +170,13 @@ pub fn cluster<V: View>(
                 address: format!("{address}.node_pool[*]"),
                 editable: V::EDITABLE,
             };
-            let p = pool(view, &base, site, PoolKind::Inline(0), Some((expr, span)));
+            let p = pool(
+                view,
+                &base,
+                site,
+                PoolKind::Inline(0),
+                Some((expr.into(), span)),
+            );
             model.node_pools.push(NodePool {
                 metadata_config: Field::Absent,
                 mode: Field::Absent,
@@ -209,7 +215,7 @@ pub fn pool<V: View>(
     base: &PoolBase,
     site: Site,
     kind: PoolKind,
-    uncertain: Option<(String, Span)>,
+    uncertain: Option<(crate::model::Expr, Span)>,
 ) -> NodePool {
     let config = view.first("node_config");
     let node_config = config
@@ -219,7 +225,7 @@ pub fn pool<V: View>(
     // When node_config itself cannot be expanded, its service account is as unknown as it.
     let service_account = match &config {
         Err(u) => Field::Unknown {
-            expr: u.expr.clone(),
+            expr: u.expr.clone().into(),
             span: u.span,
             nonempty: false,
         },

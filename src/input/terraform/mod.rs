@@ -106,7 +106,7 @@ impl Manifest {
         let list = doc
             .get("Modules")
             .and_then(|m| m.as_array())
-            .ok_or_else(|| problem(doc.span.start, "expected the manifest `terraform init` writes: an object with a \"Modules\" list"))?;
+            .ok_or_else(|| problem(doc.span.start(), "expected the manifest `terraform init` writes: an object with a \"Modules\" list"))?;
         let mut modules = Vec::new();
         for entry in list {
             let (Some(key), Some(dir)) = (
@@ -114,7 +114,7 @@ impl Manifest {
                 entry.get("Dir").and_then(|d| d.as_str()),
             ) else {
                 return Err(problem(
-                    entry.span.start,
+                    entry.span.start(),
                     "expected each module of the manifest to have a \"Key\" and a \"Dir\" (strings)",
                 ));
             };
@@ -385,7 +385,7 @@ fn load_module(
                     _ => continue,
                 };
                 let label = block.labels[1].as_str();
-                let at = (f, span_of(block).start);
+                let at = (f, span_of(block).start());
                 resources.push((at, f, Resource::Parsed(block, cluster, label)));
             }
         }
@@ -442,7 +442,7 @@ fn load_module(
             if clusters.insert(address.clone(), index).is_some() {
                 loaded.notes.push(Note {
                     input: ev.input_of(f),
-                    offset: ev.span(f, block).start,
+                    offset: ev.span(f, block).start(),
                     message: format!("{address} is declared more than once in this directory's files (Terraform rejects that); node pools are joined to the last one"),
                 });
             }
@@ -466,7 +466,7 @@ fn load_module(
         let head = head_span(ev.source(f), ev.span(f, block));
         let note = |message: String| Note {
             input: ev.input_of(f),
-            offset: head.start,
+            offset: head.start(),
             message,
         };
         let source = block
@@ -611,7 +611,7 @@ fn load_module(
                 if *alike > 1 {
                     loaded.notes.push(Note {
                         input: site.input,
-                        offset: site.head.start,
+                        offset: site.head.start(),
                         message: format!("node pool {label} names cluster {name}, and {alike} clusters of that name are in the input, which the pool's location and project do not tell apart: it is joined to none of them (give the pool's location and project to say which)"),
                     });
                 }
@@ -833,7 +833,7 @@ fn cluster_value(cluster: &crate::model::Cluster) -> Val {
     let field = |f: &Field<String>| match f {
         Field::Known { value, .. } => Some(Val::Str(value.clone())),
         Field::Unknown { expr, nonempty, .. } => Some(Val::Unknown {
-            expr: expr.clone(),
+            expr: expr.to_string(),
             nonempty: *nonempty,
         }),
         Field::Absent => None,
@@ -910,7 +910,7 @@ impl View for HclView<'_, '_, '_, '_> {
                     match item.clone().settle() {
                         Val::Unknown { expr, .. } => {
                             return Field::Unknown {
-                                expr,
+                                expr: expr.into(),
                                 span,
                                 nonempty: false,
                             }
@@ -921,12 +921,12 @@ impl View for HclView<'_, '_, '_, '_> {
                 Field::known(out, span)
             }
             Some((Val::Unknown { expr, .. }, span)) => Field::Unknown {
-                expr,
+                expr: expr.into(),
                 span,
                 nonempty: false,
             },
             Some((v, span)) => Field::Unknown {
-                expr: format!("{v:?} (not a list)"),
+                expr: format!("{v:?} (not a list)").into(),
                 span,
                 nonempty: false,
             },
@@ -940,7 +940,7 @@ impl View for HclView<'_, '_, '_, '_> {
                 string_field(m.get(entry).map(|v| (v.clone().settle(), span)))
             }
             Some((Val::Unknown { expr, .. }, span)) => Field::Unknown {
-                expr,
+                expr: expr.into(),
                 span,
                 nonempty: false,
             },
@@ -1178,7 +1178,7 @@ fn instances(ev: &Evaluator, file: usize, block: &Block) -> Result<Vec<(String, 
     let too_many = |attr: &hcl_edit::structure::Attribute, what: String| {
         Note {
         input: ev.input_of(file),
-        offset: ev.span(file, &attr.value).start,
+        offset: ev.span(file, &attr.value).start(),
         message: format!(
             "expected a whole number of instances from 0 to {MAX_INSTANCES} (gkecheck's limit for one resource), found {what}: this resource was not checked"
         ),
@@ -1234,7 +1234,7 @@ fn string_field(value: Option<(Val, Span)>) -> Field<String> {
     match value {
         None | Some((Val::Null, _)) => Field::Absent,
         Some((Val::Unknown { expr, nonempty }, span)) => Field::Unknown {
-            expr,
+            expr: expr.into(),
             span,
             nonempty,
         },
@@ -1250,7 +1250,8 @@ fn string_field(value: Option<(Val, Span)>) -> Field<String> {
                     } else {
                         "list"
                     }
-                ),
+                )
+                .into(),
                 span,
                 nonempty: false,
             },
@@ -1264,12 +1265,12 @@ fn bool_field(value: Option<(Val, Span)>) -> Field<bool> {
         Some((Val::Bool(b), span)) => Field::known(b, span),
         Some((Val::Str(s), span)) if s == "true" || s == "false" => Field::known(s == "true", span),
         Some((Val::Unknown { expr, .. }, span)) => Field::Unknown {
-            expr,
+            expr: expr.into(),
             span,
             nonempty: false,
         },
         Some((v, span)) => Field::Unknown {
-            expr: format!("{v:?} (not a boolean)"),
+            expr: format!("{v:?} (not a boolean)").into(),
             span,
             nonempty: false,
         },
@@ -1278,9 +1279,9 @@ fn bool_field(value: Option<(Val, Span)>) -> Field<bool> {
 
 /// The block's header: from its start to the end of its first line.
 fn head_span(text: &str, span: Span) -> Span {
-    let rest = text.get(span.start..span.end).unwrap_or("");
+    let rest = text.get(span.range()).unwrap_or("");
     let end = rest.find('\n').unwrap_or(rest.len());
-    Span::new(span.start, span.start + rest[..end].trim_end().len())
+    Span::new(span.start(), span.start() + rest[..end].trim_end().len())
 }
 
 /// `"${x}"` (the interpolation-only syntax of Terraform before 0.12, still accepted) is `x`.
