@@ -200,8 +200,9 @@ pub fn lines(text: &str) -> impl Iterator<Item = &str> {
 /// at `\n`, `\r\n` or a lone `\r`.
 pub struct LineIndex<'a> {
     text: &'a str,
-    /// Byte offset of each line start.
-    starts: Vec<usize>,
+    /// Byte offset of each line start (as a span holds offsets: a text has a line per few
+    /// bytes, and this is held beside the report).
+    starts: Vec<u32>,
     /// Empty for ASCII text, where a byte is a character and a UTF-16 unit: positions come
     /// from the line starts alone.
     checkpoints: Vec<Checkpoint>,
@@ -214,12 +215,12 @@ impl<'a> LineIndex<'a> {
             let mut starts = vec![0];
             if !text.contains('\r') {
                 // Line feeds alone (nearly every input): found eight bytes at a time.
-                line_feeds(bytes, |at| starts.push(at + 1));
+                line_feeds(bytes, |at| starts.push(clamp(at + 1)));
             } else {
                 for (i, b) in bytes.iter().enumerate() {
                     if *b == b'\n' || (*b == b'\r' && bytes.get(i + 1).is_none_or(|n| *n != b'\n'))
                     {
-                        starts.push(i + 1);
+                        starts.push(clamp(i + 1));
                     }
                 }
             }
@@ -252,7 +253,7 @@ impl<'a> LineIndex<'a> {
             let newline =
                 b == b'\n' || (b == b'\r' && bytes.get(i + 1).is_none_or(|n| *n != b'\n'));
             if newline {
-                starts.push(i + 1);
+                starts.push(clamp(i + 1));
                 column = 0;
                 last = i + 1;
                 checkpoints.push(Checkpoint {
@@ -292,13 +293,13 @@ impl<'a> LineIndex<'a> {
     pub fn position(&self, offset: usize) -> Position {
         let offset = floor_boundary(self.text, offset);
         if self.checkpoints.is_empty() {
-            let line = match self.starts.binary_search(&offset) {
+            let line = match self.starts.binary_search(&clamp(offset)) {
                 Ok(i) => i,
                 Err(i) => i - 1,
             };
             return Position {
                 line: line + 1,
-                column: offset - self.starts[line] + 1,
+                column: offset - self.starts[line] as usize + 1,
                 utf16: offset,
             };
         }
@@ -317,8 +318,11 @@ impl<'a> LineIndex<'a> {
 
     /// The byte range of a 1-based line, without its line break.
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
-        let start = self.starts[line - 1];
-        let end = self.starts.get(line).map_or(self.text.len(), |&s| s - 1);
+        let start = self.starts[line - 1] as usize;
+        let end = self
+            .starts
+            .get(line)
+            .map_or(self.text.len(), |&s| s as usize - 1);
         let body = self.text[start..end].trim_end_matches(['\r', '\n']);
         start..start + body.len()
     }
@@ -357,8 +361,11 @@ impl<'a> LineIndex<'a> {
 
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &'a str {
-        let start = self.starts[line - 1];
-        let end = self.starts.get(line).map_or(self.text.len(), |&s| s - 1);
+        let start = self.starts[line - 1] as usize;
+        let end = self
+            .starts
+            .get(line)
+            .map_or(self.text.len(), |&s| s as usize - 1);
         self.text[start..end].trim_end_matches(['\r', '\n'])
     }
 
