@@ -122,22 +122,6 @@ pub fn trim(text: &str) -> &str {
     trim_end(trim_start(text))
 }
 
-/// How many bytes apart the checkpoints inside a long line are: a position is counted from the
-/// nearest one, so a one-line input of megabytes costs no more per position than a short line.
-const CHECKPOINT_BYTES: usize = 512;
-
-/// A place whose line, column and UTF-16 offset are known: every line start, and points
-/// inside long lines.
-#[derive(Clone, Copy)]
-struct Checkpoint {
-    byte: usize,
-    /// 0-based line.
-    line: usize,
-    /// Characters from the line's start.
-    column: usize,
-    utf16: usize,
-}
-
 /// Calls `found` with the offset of each line feed in `bytes`, in order. Eight bytes are
 /// looked at together: a word with no line feed (most of them) costs a few instructions, in
 /// the browser's engine too, which has no vector search (a byte search per line cost more
@@ -196,158 +180,239 @@ pub fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Converts byte offsets of one text into positions. Built once per input in O(n). A line ends
-/// at `\n`, `\r\n` or a lone `\r`.
+/// How far apart a line index's marks are, at least: a position is counted from the nearest
+/// mark before it, reading at most about twice this many bytes, however long the line.
+const MARK_BYTES: usize = 256;
+
+/// A place whose line, column and UTF-16 offset are known: the first line start at least
+/// `MARK_BYTES` after the mark before, and places inside a line long enough to need them.
+#[derive(Clone, Copy, Debug)]
+struct Mark {
+    byte: u32,
+    /// 0-based line.
+    line: u32,
+    /// Characters from the line's start.
+    column: u32,
+    /// UTF-16 units from the start of the text.
+    utf16: u32,
+}
+
+impl Mark {
+    fn new(byte: usize, line: usize, column: usize, utf16: usize) -> Mark {
+        Mark {
+            byte: clamp(byte),
+            line: clamp(line),
+            column: clamp(column),
+            utf16: clamp(utf16),
+        }
+    }
+}
+
+/// Converts byte offsets of one text into positions. Built once per input in O(n); it holds a
+/// mark every few hundred bytes, not every line start (a text has a line per few dozen bytes,
+/// and the index is held beside the report), so a position costs a search among the marks and
+/// a count of the line ends after the nearest: at most about `2 * MARK_BYTES` bytes, on a
+/// one-line input of megabytes too. A line ends at `\n`, `\r\n` or a lone `\r`.
 pub struct LineIndex<'a> {
     text: &'a str,
-    /// Byte offset of each line start (as a span holds offsets: a text has a line per few
-    /// bytes, and this is held beside the report).
-    starts: Vec<u32>,
-    /// Empty for ASCII text, where a byte is a character and a UTF-16 unit: positions come
-    /// from the line starts alone.
-    checkpoints: Vec<Checkpoint>,
+    /// Whether every character is one byte and one UTF-16 unit: then columns and UTF-16
+    /// offsets come from byte offsets.
+    ascii: bool,
+    /// Whether the text has a carriage return: line ends are then more than line feeds.
+    cr: bool,
+    /// Ordered by byte (and so by line and column); the first is the text's start.
+    marks: Vec<Mark>,
+    lines: usize,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> LineIndex<'a> {
-        if text.is_ascii() {
-            let bytes = text.as_bytes();
-            let mut starts = vec![0];
-            if !text.contains('\r') {
-                // Line feeds alone (nearly every input): found eight bytes at a time.
-                line_feeds(bytes, |at| starts.push(clamp(at + 1)));
-            } else {
-                for (i, b) in bytes.iter().enumerate() {
-                    if *b == b'\n' || (*b == b'\r' && bytes.get(i + 1).is_none_or(|n| *n != b'\n'))
-                    {
-                        starts.push(clamp(i + 1));
-                    }
-                }
-            }
-            return LineIndex {
-                text,
-                starts,
-                checkpoints: Vec::new(),
-            };
-        }
-        let mut starts = vec![0];
-        let mut checkpoints = vec![Checkpoint {
-            byte: 0,
-            line: 0,
-            column: 0,
-            utf16: 0,
-        }];
-        let (mut utf16, mut column, mut last) = (0, 0, 0);
         let bytes = text.as_bytes();
-        // Byte by byte: a character starts at every byte that is not a UTF-8 continuation
-        // byte, and takes two UTF-16 units when it takes four bytes.
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b & 0xC0 == 0x80 {
-                i += 1;
-                continue;
-            }
-            utf16 += if b >= 0xF0 { 2 } else { 1 };
-            column += 1;
-            let newline =
-                b == b'\n' || (b == b'\r' && bytes.get(i + 1).is_none_or(|n| *n != b'\n'));
-            if newline {
-                starts.push(clamp(i + 1));
-                column = 0;
-                last = i + 1;
-                checkpoints.push(Checkpoint {
-                    byte: i + 1,
-                    line: starts.len() - 1,
-                    column: 0,
-                    utf16,
-                });
-                i += 1;
-                continue;
-            }
-            let width = match b {
-                0..=0x7F => 1,
-                0xC0..=0xDF => 2,
-                0xE0..=0xEF => 3,
-                _ => 4,
+        let ascii = text.is_ascii();
+        let cr = bytes.contains(&b'\r');
+        let mut marks = vec![Mark::new(0, 0, 0, 0)];
+        let mut lines = 1;
+        if ascii && !cr {
+            // Line feeds alone (nearly every input): found eight bytes at a time.
+            let mut last = 0;
+            let mut line_start = 0;
+            let inside = |marks: &mut Vec<Mark>,
+                          last: &mut usize,
+                          line: usize,
+                          line_start: usize,
+                          to: usize| {
+                while to - *last >= 2 * MARK_BYTES {
+                    *last += MARK_BYTES;
+                    marks.push(Mark::new(*last, line, *last - line_start, *last));
+                }
             };
-            if i + width - last >= CHECKPOINT_BYTES {
-                last = i + width;
-                checkpoints.push(Checkpoint {
-                    byte: last,
-                    line: starts.len() - 1,
-                    column,
-                    utf16,
-                });
+            line_feeds(bytes, |at| {
+                inside(&mut marks, &mut last, lines - 1, line_start, at);
+                line_start = at + 1;
+                lines += 1;
+                if line_start - last >= MARK_BYTES {
+                    last = line_start;
+                    marks.push(Mark::new(line_start, lines - 1, 0, line_start));
+                }
+            });
+            inside(&mut marks, &mut last, lines - 1, line_start, bytes.len());
+        } else {
+            let (mut utf16, mut column, mut last, mut at_start) = (0, 0, 0, false);
+            let mut i = 0;
+            // Byte by byte: a character starts at every byte that is not a UTF-8 continuation
+            // byte, and takes two UTF-16 units when it takes four bytes.
+            while i < bytes.len() {
+                let b = bytes[i];
+                let gap = i - last;
+                if (at_start && gap >= MARK_BYTES) || gap >= 2 * MARK_BYTES {
+                    last = i;
+                    marks.push(Mark::new(i, lines - 1, column, utf16));
+                }
+                let width = match b {
+                    0..=0x7F => 1,
+                    0xC0..=0xDF => 2,
+                    0xE0..=0xEF => 3,
+                    _ => 4,
+                };
+                utf16 += if width == 4 { 2 } else { 1 };
+                at_start = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                if at_start {
+                    lines += 1;
+                    column = 0;
+                } else {
+                    column += 1;
+                }
+                i += width;
             }
-            i += width;
         }
+        marks.shrink_to_fit();
         LineIndex {
             text,
-            starts,
-            checkpoints,
+            ascii,
+            cr,
+            marks,
+            lines,
         }
+    }
+
+    /// The line ends in `from..to`, and the start of the line the last of them begins.
+    fn line_ends(&self, from: usize, to: usize) -> (usize, Option<usize>) {
+        let bytes = self.text.as_bytes();
+        if !self.cr {
+            let seg = &bytes[from..to];
+            let n = count_line_feeds(seg);
+            let last = (n > 0)
+                .then(|| seg.iter().rposition(|&b| b == b'\n'))
+                .flatten()
+                .map(|i| from + i + 1);
+            return (n, last);
+        }
+        let (mut n, mut last) = (0, None);
+        for (i, &b) in bytes[from..to].iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(from + i + 1) != Some(&b'\n')) {
+                n += 1;
+                last = Some(from + i + 1);
+            }
+        }
+        (n, last)
     }
 
     /// The position of a byte offset; offsets past the end or inside a character are clamped.
     pub fn position(&self, offset: usize) -> Position {
         let offset = floor_boundary(self.text, offset);
-        if self.checkpoints.is_empty() {
-            let line = match self.starts.binary_search(&clamp(offset)) {
-                Ok(i) => i,
-                Err(i) => i - 1,
-            };
+        let m = self.marks[self.marks.partition_point(|m| m.byte as usize <= offset) - 1];
+        let from = m.byte as usize;
+        let (ends, last) = self.line_ends(from, offset);
+        let line = m.line as usize + ends + 1;
+        if self.ascii {
+            let start = last.unwrap_or(from - m.column as usize);
             return Position {
-                line: line + 1,
-                column: offset - self.starts[line] as usize + 1,
+                line,
+                column: offset - start + 1,
                 utf16: offset,
             };
         }
-        let at = match self.checkpoints.binary_search_by_key(&offset, |c| c.byte) {
-            Ok(i) => i,
-            Err(i) => i - 1,
+        let column = match last {
+            Some(start) => self.text[start..offset].chars().count(),
+            None => m.column as usize + self.text[from..offset].chars().count(),
         };
-        let c = self.checkpoints[at];
-        let between = &self.text[c.byte..offset];
         Position {
-            line: c.line + 1,
-            column: c.column + between.chars().count() + 1,
-            utf16: c.utf16 + between.encode_utf16().count(),
+            line,
+            column: column + 1,
+            utf16: m.utf16 as usize + self.text[from..offset].encode_utf16().count(),
+        }
+    }
+
+    /// The byte offset where a 0-based line starts (the text's end past the last line).
+    fn line_start(&self, line: usize) -> usize {
+        let i = self.marks.partition_point(|m| (m.line as usize) < line);
+        if let Some(m) = self.marks.get(i) {
+            if m.line as usize == line && m.column == 0 {
+                return m.byte as usize;
+            }
+        }
+        // The line starts after the mark before (every mark from `i` on is on it or after).
+        let m = self.marks[i.saturating_sub(1)];
+        let to = self
+            .marks
+            .get(i)
+            .map_or(self.text.len(), |m| m.byte as usize);
+        let mut need = line - m.line as usize;
+        let bytes = self.text.as_bytes();
+        let mut at = m.byte as usize;
+        while need > 0 && at < to {
+            let b = bytes[at];
+            at += 1;
+            if b == b'\n' || (b == b'\r' && bytes.get(at) != Some(&b'\n')) {
+                need -= 1;
+            }
+        }
+        if need > 0 {
+            self.text.len()
+        } else {
+            at
         }
     }
 
     /// The byte range of a 1-based line, without its line break.
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
-        let start = self.starts[line - 1] as usize;
-        let end = self
-            .starts
-            .get(line)
-            .map_or(self.text.len(), |&s| s as usize - 1);
-        let body = self.text[start..end].trim_end_matches(['\r', '\n']);
-        start..start + body.len()
+        let l = line - 1;
+        let start = self.line_start(l);
+        // The line ends before the first mark of a later line: from its own last mark, or its
+        // start, at most about `2 * MARK_BYTES` bytes are read.
+        let j = self.marks.partition_point(|m| m.line as usize <= l);
+        let from = match j.checked_sub(1).map(|k| self.marks[k]) {
+            Some(m) if m.line as usize == l => start.max(m.byte as usize),
+            _ => start,
+        };
+        let end = self.text.as_bytes()[from..]
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+            .map_or(self.text.len(), |i| from + i);
+        start..end
     }
 
     /// The byte offset of a 1-based line and column (in characters), found from the nearest
-    /// checkpoint: cheap on a line of megabytes. A column past the line's end gives its end.
+    /// mark: cheap on a line of megabytes. A column past the line's end gives its end.
     pub fn byte_at(&self, line: usize, column: usize) -> usize {
-        if self.checkpoints.is_empty() {
-            let range = self.line_range(line);
-            return (range.start + column.saturating_sub(1)).min(range.end);
-        }
-        let key = (line - 1, column.saturating_sub(1));
-        let at = match self
-            .checkpoints
-            .binary_search_by_key(&key, |c| (c.line, c.column))
-        {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let c = self.checkpoints[at];
         let range = self.line_range(line);
-        let from = c.byte.max(range.start);
-        let skip = key
-            .1
-            .saturating_sub(if c.line == key.0 { c.column } else { 0 });
+        let skip = column.saturating_sub(1);
+        if self.ascii {
+            return (range.start + skip).min(range.end);
+        }
+        // The last mark on the line at or before the column.
+        let key = (line - 1, skip);
+        let i = self
+            .marks
+            .partition_point(|m| (m.line as usize, m.column as usize) <= key);
+        let (from, skip) = match i.checked_sub(1).map(|k| self.marks[k]) {
+            Some(m) if m.line as usize == key.0 => (m.byte as usize, skip - m.column as usize),
+            _ => (range.start, skip),
+        };
+        // A mark at the line feed of a CRLF is past the line's text.
+        if from >= range.end {
+            return range.end;
+        }
         self.text[from..range.end]
             .char_indices()
             .nth(skip)
@@ -361,17 +426,28 @@ impl<'a> LineIndex<'a> {
 
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &'a str {
-        let start = self.starts[line - 1] as usize;
-        let end = self
-            .starts
-            .get(line)
-            .map_or(self.text.len(), |&s| s as usize - 1);
-        self.text[start..end].trim_end_matches(['\r', '\n'])
+        &self.text[self.line_range(line)]
     }
 
     pub fn line_count(&self) -> usize {
-        self.starts.len()
+        self.lines
     }
+}
+
+/// How many line feeds `bytes` holds, eight bytes at a time (the browser's engine has no
+/// vector search).
+fn count_line_feeds(bytes: &[u8]) -> usize {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut words = bytes.chunks_exact(8);
+    let mut n = 0;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().unwrap()) ^ (ONES * u64::from(b'\n'));
+        // A byte's high bit is set unless the byte is zero (a line feed before the xor).
+        let nonzero = ((w & LOW) + LOW) | w;
+        n += (!nonzero & !LOW).count_ones() as usize;
+    }
+    n + words.remainder().iter().filter(|&&b| b == b'\n').count()
 }
 
 #[cfg(test)]
@@ -527,15 +603,32 @@ mod tests {
             &["a", "\n", "\r\n", "\r", &"z".repeat(600)][..],
             // ASCII with line feeds alone, the shortest way.
             &["a", "\n", "\n\n", &"z".repeat(600)][..],
+            // Lines of every length around the marks' spacing, and lines of megabytes' kind.
+            &[
+                "\n",
+                &"y".repeat(255),
+                &"y".repeat(256),
+                &"y".repeat(511),
+                &"y".repeat(1500),
+            ][..],
+            &[
+                "\r\n",
+                "é",
+                &"y".repeat(255),
+                &"y".repeat(512),
+                &"y".repeat(1500),
+            ][..],
         ] {
-            agrees(pieces);
+            // About 200 KB of text each.
+            let count = 200_000 / (pieces.iter().map(|p| p.len()).sum::<usize>() / pieces.len());
+            agrees(pieces, count.min(2_000));
         }
     }
 
-    fn agrees(pieces: &[&str]) {
+    fn agrees(pieces: &[&str], count: usize) {
         let mut seed = 7u64;
         let mut text = String::new();
-        for _ in 0..2_000 {
+        for _ in 0..count {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
@@ -563,6 +656,24 @@ mod tests {
             } else {
                 column += 1;
             }
+        }
+        // Every line's text, as splitting at each line end gives it.
+        let chunks: Vec<&str> = text.split('\n').collect();
+        let expected: Vec<&str> = chunks
+            .iter()
+            .enumerate()
+            .flat_map(|(k, l)| {
+                // A CR before a line feed is part of the line end; any other ends a line.
+                let l = match k + 1 < chunks.len() {
+                    true => l.strip_suffix('\r').unwrap_or(l),
+                    false => l,
+                };
+                l.split('\r')
+            })
+            .collect();
+        assert_eq!(index.line_count(), expected.len());
+        for (i, want) in expected.iter().enumerate() {
+            assert_eq!(index.line_text(i + 1), *want, "line {}", i + 1);
         }
     }
 }
