@@ -817,14 +817,21 @@ fn peak_kib() -> Option<u64> {
 
 /// What an output is: text already made, or the report itself as JSON (of version 1 or 2),
 /// serialised as it is written (no tree of values, no copy in memory).
-enum Written {
+/// The output's buffer: reports written as they are made go out in writes of this size, and a
+/// text made whole (larger) goes out as it is, not copied into the buffer first (a megabyte
+/// buffer held a second copy of a megabyte of text).
+const OUTPUT_BUFFER: usize = 64 * 1024;
+
+enum Written<'t> {
     Text(String),
+    /// The default output, written as it is made.
+    Concise(&'t render::TextOptions),
     Report(u8),
     /// JUnit XML, written as it is made.
     Junit,
 }
 
-impl Written {
+impl Written<'_> {
     /// Writes the output to `out` (a buffered writer, named by its type: the JSON writer makes
     /// a call per punctuation mark and indentation, each a virtual call through `dyn Write`,
     /// which took half of writing report version 1).
@@ -835,6 +842,30 @@ impl Written {
     ) -> std::io::Result<()> {
         match self {
             Written::Text(text) => out.write_all(text.as_bytes())?,
+            Written::Concise(options) => {
+                // Through `fmt::Write`, keeping the first error of the writer beneath.
+                struct Lines<'w, W> {
+                    out: &'w mut W,
+                    error: Option<std::io::Error>,
+                }
+                impl<W: std::io::Write> std::fmt::Write for Lines<'_, W> {
+                    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+                        self.out.write_all(s.as_bytes()).map_err(|e| {
+                            self.error = Some(e);
+                            std::fmt::Error
+                        })
+                    }
+                }
+                let mut lines = Lines {
+                    out: &mut *out,
+                    error: None,
+                };
+                if render::concise_to(report, options, &mut lines).is_err() {
+                    return Err(lines
+                        .error
+                        .unwrap_or_else(|| std::io::Error::other("the output could not be made")));
+                }
+            }
             Written::Report(1) => {
                 gkecheck::report::pretty::to_writer(&mut *out, report)
                     .map_err(std::io::Error::from)?;
@@ -892,7 +923,7 @@ fn write_report(
             OutputFormat::Json => Written::Report(emit.report_version),
             OutputFormat::Script => Written::Text(gkecheck::script::script(report)),
             OutputFormat::Full => Written::Text(render::full(report, inputs, text)),
-            OutputFormat::Concise => Written::Text(render::concise(report, text)),
+            OutputFormat::Concise => Written::Concise(text),
             OutputFormat::Sarif => Written::Text(gkecheck::formats::sarif(
                 report,
                 inputs,
@@ -910,7 +941,7 @@ fn write_report(
             let done = std::fs::File::create(path).and_then(|file| {
                 written.write(
                     report,
-                    &mut std::io::BufWriter::with_capacity(1 << 20, file),
+                    &mut std::io::BufWriter::with_capacity(OUTPUT_BUFFER, file),
                 )
             });
             if let Err(e) = done {
@@ -920,7 +951,8 @@ fn write_report(
             out!("{}", render::summary_line(report));
         }
         (Some(written), None) => {
-            let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            let mut stdout =
+                std::io::BufWriter::with_capacity(OUTPUT_BUFFER, std::io::stdout().lock());
             if let Err(e) = written.write(report, &mut stdout) {
                 stdout_failed(e);
             }

@@ -69,6 +69,17 @@ fn colour_lines(text: &str) -> String {
 /// counts by severity.
 pub fn concise(report: &Report, options: &TextOptions) -> String {
     let mut out = String::new();
+    let _ = concise_to(report, options, &mut out);
+    out
+}
+
+/// [`concise`], written to `out` line by line: the command line writes it to its output as it
+/// is made (made whole first, a megabyte of text was held beside the report).
+pub fn concise_to(
+    report: &Report,
+    options: &TextOptions,
+    out: &mut impl std::fmt::Write,
+) -> std::fmt::Result {
     let paint = |status: Status, word: &str| {
         if options.color {
             format!("{BOLD}{}{word}{RESET}", status_color(status))
@@ -77,14 +88,14 @@ pub fn concise(report: &Report, options: &TextOptions) -> String {
         }
     };
     for h in &report.headline {
-        let _ = writeln!(out, "{}", printable(&h.text));
+        writeln!(out, "{}", printable(&h.text))?;
     }
     if !report.headline.is_empty() {
-        out.push('\n');
+        out.write_char('\n')?;
     }
     for input in &report.inputs {
         if let Some(e) = &input.error {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "{}:{}:{}: {} {}",
                 printable(&input.name),
@@ -92,17 +103,17 @@ pub fn concise(report: &Report, options: &TextOptions) -> String {
                 e.column,
                 paint(Status::Fail, "error:"),
                 printable(&e.message)
-            );
+            )?;
         }
         for n in &input.notes {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "{}:{}:{}: note: {}",
                 printable(&input.name),
                 n.line,
                 n.column,
                 printable(&n.message)
-            );
+            )?;
         }
     }
     for r in &report.results {
@@ -126,7 +137,7 @@ pub fn concise(report: &Report, options: &TextOptions) -> String {
             _ => title.to_string(),
         };
         let l = &r.location;
-        let _ = writeln!(
+        writeln!(
             out,
             "{}:{}:{}: {} [{}] {} {}: {} ({})",
             printable(&l.input),
@@ -138,10 +149,9 @@ pub fn concise(report: &Report, options: &TextOptions) -> String {
             printable(&what),
             printable(&detail),
             printable(&r.resource.address)
-        );
+        )?;
     }
-    out.push_str(&summary_line(report));
-    out
+    out.write_str(&summary_line(report))
 }
 
 /// The closing line: counts by status, failures by severity, inputs.
