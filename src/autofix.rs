@@ -422,8 +422,8 @@ fn fix_once(
         .filter(|o| crate::is_waived(&waivers, o, &analysis.model, inputs, options))
         .map(|o| {
             let address = match o.subject {
-                Subject::NodePool(i) => analysis.model.node_pools[i].site.address.clone(),
-                Subject::Cluster(i) => analysis.model.clusters[i].site.address.clone(),
+                Subject::NodePool(i) => analysis.model.node_pools[i].site.address.to_string(),
+                Subject::Cluster(i) => analysis.model.clusters[i].site.address.to_string(),
             };
             (o.rule.id, address)
         })
@@ -606,8 +606,8 @@ struct Planner<'p, 'a> {
 impl<'p, 'a> Planner<'p, 'a> {
     fn address(&self, subject: Subject) -> String {
         match subject {
-            Subject::NodePool(i) => self.analysis.model.node_pools[i].site.address.clone(),
-            Subject::Cluster(i) => self.analysis.model.clusters[i].site.address.clone(),
+            Subject::NodePool(i) => self.analysis.model.node_pools[i].site.address.to_string(),
+            Subject::Cluster(i) => self.analysis.model.clusters[i].site.address.to_string(),
         }
     }
 
@@ -623,10 +623,10 @@ impl<'p, 'a> Planner<'p, 'a> {
             .collect();
         let model = &analysis.model;
         let subjects = (model.clusters.iter().enumerate())
-            .map(|(i, c)| (c.site.address.as_str(), Subject::Cluster(i)))
+            .map(|(i, c)| (&*c.site.address, Subject::Cluster(i)))
             .chain(
                 (model.node_pools.iter().enumerate())
-                    .map(|(i, p)| (p.site.address.as_str(), Subject::NodePool(i))),
+                    .map(|(i, p)| (&*p.site.address, Subject::NodePool(i))),
             )
             .collect();
         Planner {
@@ -714,8 +714,8 @@ impl<'p, 'a> Planner<'p, 'a> {
         let model = &self.analysis.model;
         let c = match pool.cluster {
             crate::model::ClusterLink::Index(c) => c,
-            crate::model::ClusterLink::Missing { elsewhere, .. } => {
-                let whose = if elsewhere > 0 {
+            crate::model::ClusterLink::Missing(ref m) => {
+                let whose = if m.elsewhere > 0 {
                     "which is elsewhere in the input (another root configuration or live output), not joined to the pool"
                 } else {
                     "which is not in the input"

@@ -178,7 +178,7 @@ fn analyze_keeping(
     inputs: &[Input],
     options: &Options,
     whole_trees: bool,
-    keep: &mut dyn FnMut(&rules::Outcome) -> bool,
+    keep: &mut dyn FnMut(&mut rules::Outcome) -> bool,
 ) -> Analysis {
     let clock = Clock::start();
     let mut formats = Vec::new();
@@ -316,7 +316,7 @@ fn bound(model: &mut model::Model, limit: usize) -> Option<(usize, input::Proble
     let clusters = model.clusters.len();
     model.node_pools.retain(|p| match p.cluster {
         model::ClusterLink::Index(c) => c < clusters,
-        model::ClusterLink::Missing { .. } => true,
+        model::ClusterLink::Missing(_) => true,
     });
     model.node_pools.truncate(limit - clusters);
     Some((
@@ -395,8 +395,10 @@ pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, 
     let counted = options.passing_counted_only;
     // What passes, resource by resource (of the rules that run): each headline says how many
     // passing results it has. Counted only, passing outcomes are dropped as each rule gives
-    // them, but GKE001's, which the headline reads.
+    // them.
     let mut passing = Passing::default();
+    // GKE001's verdict on every pool, whatever --select says: the headline answers it always.
+    let mut metadata: Vec<(usize, report::Status)> = Vec::new();
     let Analysis {
         formats,
         model,
@@ -406,13 +408,21 @@ pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, 
         phases,
         ..
     } = analyze_keeping(inputs, options, false, &mut |o| {
+        if let (true, rules::Subject::NodePool(i)) = (o.rule.id == "GKE001", o.subject) {
+            metadata.push((i, o.status));
+        }
         if !counted || o.status != report::Status::Pass {
             return true;
         }
         if options.runs(o.rule) {
             passing.add(o.subject);
         }
-        o.rule.id == "GKE001"
+        false
+    });
+    // In the order the outcomes are sorted in (`analyze_keeping`): the input's.
+    sort::sort_by_key(&mut metadata, |&(i, _)| {
+        let site = &model.node_pools[i].site;
+        (site.input, site.span.start())
     });
     let clock = Clock::start();
     let mut reports: Vec<InputReport> = inputs
@@ -463,15 +473,6 @@ pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, 
     };
 
     let waivers = collect_waivers(inputs, &formats, options);
-    // GKE001 for every pool, whatever --select says: the headline answers it always.
-    let metadata: Vec<(usize, report::Status, String)> = outcomes
-        .iter()
-        .filter(|o| o.rule.id == "GKE001")
-        .filter_map(|o| match o.subject {
-            rules::Subject::NodePool(i) => Some((i, o.status, o.message.clone())),
-            rules::Subject::Cluster(_) => None,
-        })
-        .collect();
     let mut used = vec![false; waivers.len()];
     let waiver_index = WaiverIndex::new(&waivers);
     let mut expired = vec![false; waivers.len()];
@@ -625,7 +626,9 @@ fn rank_key(r: &Finding, rules: &HashMap<&str, u64>, inputs: &HashMap<&str, usiz
 
 /// One cluster's pools for the headline: (cluster name, Autopilot, each pool's name, GKE001
 /// status and message).
-type HeadlineGroup = (Option<String>, bool, Vec<(String, report::Status, String)>);
+/// A headline's cluster name, whether it is Autopilot, and its pools (indexes into the model)
+/// with GKE001's verdict on each.
+type HeadlineGroup = (Option<String>, bool, Vec<(usize, report::Status)>);
 
 /// Passing results counted by resource: what the headlines and the summary say of them (a
 /// count per resource, not an entry per result, as an organization's export has millions).
@@ -659,7 +662,7 @@ impl Passing {
 /// The workload-metadata answer, cluster by cluster, from GKE001's outcomes for each pool.
 fn headlines(
     model: &model::Model,
-    metadata: &[(usize, report::Status, String)],
+    metadata: &[(usize, report::Status)],
     passing: &Passing,
 ) -> Vec<report::Headline> {
     // Clusters in input order, then the pools whose cluster is not in the input, by the name
@@ -680,13 +683,13 @@ fn headlines(
     fn missing_key(name: &Option<String>) -> Option<&str> {
         name.as_deref().filter(|n| !n.is_empty())
     }
-    for (pool, status, message) in metadata {
-        let p = &model.node_pools[*pool];
-        let entry = (p.display_name(), *status, message.clone());
+    for &(pool, status) in metadata {
+        let p = &model.node_pools[pool];
+        let entry = (pool, status);
         match &p.cluster {
             model::ClusterLink::Index(c) => groups[*c].2.push(entry),
-            model::ClusterLink::Missing { name, .. } => {
-                let key = missing_key(name);
+            model::ClusterLink::Missing(m) => {
+                let key = missing_key(&m.name);
                 match missing.get(&key) {
                     Some(&g) => groups[g].2.push(entry),
                     None => {
@@ -707,7 +710,7 @@ fn headlines(
     for (p, n) in passing.pools.iter().enumerate().filter(|(_, n)| **n > 0) {
         let group = match &model.node_pools[p].cluster {
             model::ClusterLink::Index(c) => Some(*c),
-            model::ClusterLink::Missing { name, .. } => missing.get(&missing_key(name)).copied(),
+            model::ClusterLink::Missing(m) => missing.get(&missing_key(&m.name)).copied(),
         };
         if let Some(g) = group {
             passes[g] += *n as usize;
@@ -721,12 +724,12 @@ fn headlines(
     // fit it, for pools of configuration, which are joined to their own configuration's only.
     let mut elsewhere = vec![0; groups.len()];
     for (pool, ..) in metadata {
-        if let model::ClusterLink::Missing {
+        if let Some(model::Missing {
             name,
             alike: n,
             elsewhere: e,
             ..
-        } = &model.node_pools[*pool].cluster
+        }) = model.node_pools[*pool].cluster.missing()
         {
             if let Some(&g) = missing.get(&missing_key(name)) {
                 alike[g] = alike[g].max(*n);
@@ -746,12 +749,12 @@ fn headlines(
                 .iter()
                 // The rule's own verdict, before waivers: a waived pool still exposes it.
                 .filter(|p| p.1 == report::Status::Fail)
-                .map(|p| p.0.clone())
+                .map(|p| model.node_pools[p.0].display_name())
                 .collect();
             let unknown: Vec<String> = pools
                 .iter()
                 .filter(|p| p.1 == report::Status::Unknown)
-                .map(|p| p.0.clone())
+                .map(|p| model.node_pools[p.0].display_name())
                 .collect();
             let whose = match (&cluster, i < clusters) {
                 (Some(name), true) => format!("cluster {name}"),
@@ -910,7 +913,7 @@ impl<'w> WaiverIndex<'w> {
                 model.node_pools[i].display_name(),
             ),
         };
-        let mut first = [site.address.as_str(), name.as_str()]
+        let mut first = [&*site.address, name.as_str()]
             .into_iter()
             .filter_map(|r| self.by_resource.get(&(rule, r)).copied())
             .min();
@@ -960,7 +963,7 @@ fn applies(w: &waiver::Waiver, o: &rules::Outcome, model: &model::Model, inputs:
             rules::Subject::Cluster(i) => model.clusters[i].display_name(),
             rules::Subject::NodePool(i) => model.node_pools[i].display_name(),
         };
-        return *resource == site.address || *resource == name;
+        return **resource == *site.address || *resource == name;
     }
     let Some((input, offset)) = w.at else {
         return false;
@@ -1030,35 +1033,8 @@ fn just_above(text: &str, offset: usize, start: usize) -> bool {
         })
 }
 
-fn resource(model: &model::Model, subject: rules::Subject) -> Resource {
-    match subject {
-        rules::Subject::Cluster(i) => {
-            let c = &model.clusters[i];
-            Resource {
-                kind: "cluster",
-                name: c.display_name().into(),
-                cluster: None,
-                address: c.site.address.as_str().into(),
-            }
-        }
-        rules::Subject::NodePool(i) => {
-            let p = &model.node_pools[i];
-            let cluster = match (model.cluster_of(p), &p.cluster) {
-                (Some(c), _) => Some(c.display_name().into()),
-                (None, model::ClusterLink::Missing { name, .. }) => name.as_deref().map(Into::into),
-                (None, model::ClusterLink::Index(_)) => None,
-            };
-            Resource {
-                kind: "node-pool",
-                name: p.display_name().into(),
-                cluster,
-                address: p.site.address.as_str().into(),
-            }
-        }
-    }
-}
-
-/// Each subject's resource, made once and shared by its findings (a rule each).
+/// Each subject's resource, made once and shared by its findings (a rule each); a pool's
+/// cluster name is its cluster's own (an export has tens of thousands of pools).
 struct Resources<'m> {
     model: &'m model::Model,
     clusters: Vec<Option<std::sync::Arc<Resource>>>,
@@ -1076,12 +1052,41 @@ impl<'m> Resources<'m> {
 
     fn of(&mut self, subject: rules::Subject) -> std::sync::Arc<Resource> {
         let model = self.model;
-        let slot = match subject {
-            rules::Subject::Cluster(i) => &mut self.clusters[i],
-            rules::Subject::NodePool(i) => &mut self.pools[i],
-        };
-        slot.get_or_insert_with(|| resource(model, subject).into())
-            .clone()
+        match subject {
+            rules::Subject::Cluster(i) => self.clusters[i]
+                .get_or_insert_with(|| {
+                    let c = &model.clusters[i];
+                    Resource {
+                        kind: "cluster",
+                        name: c.display_name().into(),
+                        cluster: None,
+                        address: c.site.address.clone(),
+                    }
+                    .into()
+                })
+                .clone(),
+            rules::Subject::NodePool(i) => {
+                if let Some(made) = &self.pools[i] {
+                    return made.clone();
+                }
+                let p = &model.node_pools[i];
+                let cluster = match &p.cluster {
+                    model::ClusterLink::Index(c) if *c < model.clusters.len() => {
+                        Some(self.of(rules::Subject::Cluster(*c)).name.clone())
+                    }
+                    model::ClusterLink::Index(_) => None,
+                    model::ClusterLink::Missing(m) => m.name.as_deref().map(Into::into),
+                };
+                let made = std::sync::Arc::new(Resource {
+                    kind: "node-pool",
+                    name: p.display_name().into(),
+                    cluster,
+                    address: p.site.address.clone(),
+                });
+                self.pools[i] = Some(made.clone());
+                made
+            }
+        }
     }
 }
 

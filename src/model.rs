@@ -134,7 +134,8 @@ pub struct Site {
     /// the `name` member in JSON).
     pub head: Span,
     /// `google_container_node_pool.apps`, `projects/P/locations/L/clusters/C/nodePools/N`.
-    pub address: String,
+    /// Shared with the report's resource, which names it too.
+    pub address: std::sync::Arc<str>,
     /// True when the input is the text a person edits to fix it (Terraform configuration);
     /// false for API output and plans, whose fix goes elsewhere.
     pub editable: bool,
@@ -187,22 +188,52 @@ pub enum PoolKind {
 pub enum ClusterLink {
     /// `Model::clusters[i]`.
     Index(usize),
-    /// The cluster is not in the input; `reference` says how the pool names it (an expression,
-    /// a `selfLink`, or nothing). `module` names the Terraform module whose output the
-    /// reference goes through (`module.gke.name`), which gkecheck does not follow.
-    Missing {
-        name: Option<String>,
-        reference: Option<String>,
-        module: Option<String>,
-        /// How many clusters of the input fit the name (and the pool's project and location,
-        /// where known) and were not told apart; 0 when none does.
-        alike: usize,
-        /// Of a pool of configuration (Terraform, a plan) that fits no cluster of its own
-        /// configuration: how many clusters elsewhere in the input (another root
-        /// configuration, live output) fit its name, project and location. A pool is joined to
-        /// its own configuration's clusters only, so they are named, not joined.
-        elsewhere: usize,
-    },
+    /// The cluster is not in the input (or not told apart). Boxed: most pools have their
+    /// cluster, and a pool is held for each of an export's tens of thousands.
+    Missing(Box<Missing>),
+}
+
+/// What a pool says of a cluster that is not in the input.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Missing {
+    /// The cluster's name, when the pool gives it.
+    pub name: Option<String>,
+    /// How the pool names it (an expression, a `selfLink`, or nothing).
+    pub reference: Option<String>,
+    /// The Terraform module whose output the reference goes through (`module.gke.name`),
+    /// which gkecheck does not follow.
+    pub module: Option<String>,
+    /// How many clusters of the input fit the name (and the pool's project and location,
+    /// where known) and were not told apart; 0 when none does.
+    pub alike: usize,
+    /// Of a pool of configuration (Terraform, a plan) that fits no cluster of its own
+    /// configuration: how many clusters elsewhere in the input (another root
+    /// configuration, live output) fit its name, project and location. A pool is joined to
+    /// its own configuration's clusters only, so they are named, not joined.
+    pub elsewhere: usize,
+}
+
+impl From<Missing> for ClusterLink {
+    fn from(missing: Missing) -> ClusterLink {
+        ClusterLink::Missing(Box::new(missing))
+    }
+}
+
+impl ClusterLink {
+    /// What the pool says of its cluster, when the cluster is not in the input.
+    pub fn missing(&self) -> Option<&Missing> {
+        match self {
+            ClusterLink::Missing(m) => Some(m),
+            ClusterLink::Index(_) => None,
+        }
+    }
+
+    pub fn missing_mut(&mut self) -> Option<&mut Missing> {
+        match self {
+            ClusterLink::Missing(m) => Some(m),
+            ClusterLink::Index(_) => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -378,7 +409,7 @@ impl Model {
     pub fn cluster_of(&self, pool: &NodePool) -> Option<&Cluster> {
         match pool.cluster {
             ClusterLink::Index(i) => self.clusters.get(i),
-            ClusterLink::Missing { .. } => None,
+            ClusterLink::Missing(_) => None,
         }
     }
 

@@ -17,7 +17,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::{Read, Seek, SeekFrom};
 
 use crate::input::{gcloud, json, Format};
-use crate::model::{ClusterLink, Model, Origin};
+use crate::model::{Model, Origin};
 use crate::report::{Headline, InputMessage, InputReport, Location, Report};
 use crate::span::LineIndex;
 use crate::{Input, Options, Phases};
@@ -1182,7 +1182,7 @@ fn survey_units(
             }
         }
         for p in &model.node_pools {
-            if let ClusterLink::Missing { name, .. } = &p.cluster {
+            if let Some(crate::model::Missing { name, .. }) = p.cluster.missing() {
                 survey
                     .pools
                     .push((u, name.clone(), key(&p.location, &p.project)));

@@ -3,7 +3,7 @@
 
 use crate::input::json::{Json, Kind};
 use crate::input::settings;
-use crate::model::{Cluster, ClusterLink, Field, Model, NodePool, Origin, PoolKind, Site};
+use crate::model::{Cluster, ClusterLink, Field, Missing, Model, NodePool, Origin, PoolKind, Site};
 use crate::span::Span;
 
 /// Keys only a cluster object has (a node pool has none of them).
@@ -402,7 +402,7 @@ fn load_cluster(input: usize, doc: &Json, model: &mut Model) {
             input,
             span: doc.span,
             head: name_span(doc),
-            address: address(&project, &location, &format!("clusters/{cluster_name}")),
+            address: address(&project, &location, &format!("clusters/{cluster_name}")).into(),
             editable: false,
         },
         origin: Origin::Live,
@@ -464,7 +464,7 @@ fn load_pool(input: usize, doc: &Json, cluster: Option<usize>, model: &Model) ->
     };
     let cluster_link = match cluster {
         Some(i) => ClusterLink::Index(i),
-        None => ClusterLink::Missing {
+        None => Missing {
             name: link.as_ref().and_then(|l| l.cluster.clone()),
             reference: doc
                 .get("selfLink")
@@ -473,11 +473,12 @@ fn load_pool(input: usize, doc: &Json, cluster: Option<usize>, model: &Model) ->
             module: None,
             alike: 0,
             elsewhere: 0,
-        },
+        }
+        .into(),
     };
     let cluster_name = match (parent, &cluster_link) {
         (Some(c), _) => c.name.as_str().unwrap_or("CLUSTER_NAME").to_string(),
-        (None, ClusterLink::Missing { name: Some(n), .. }) => n.clone(),
+        (None, ClusterLink::Missing(m)) if m.name.is_some() => m.name.clone().unwrap_or_default(),
         _ => "CLUSTER_NAME".to_string(),
     };
     let pool_name = name.as_str().unwrap_or("POOL_NAME").to_string();
@@ -491,7 +492,8 @@ fn load_pool(input: usize, doc: &Json, cluster: Option<usize>, model: &Model) ->
                 &project,
                 &location,
                 &format!("clusters/{cluster_name}/nodePools/{pool_name}"),
-            ),
+            )
+            .into(),
             editable: false,
         },
         origin: Origin::Live,

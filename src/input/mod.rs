@@ -434,17 +434,17 @@ pub fn load(sources: &[Source<'_>], whole_trees: bool, model: &mut Model) -> Loa
 /// configuration, live output) fit that name and the pool's project and location, where known
 /// (`ClusterLink::Missing::elsewhere`), so that it is not said to be missing from the input.
 fn clusters_elsewhere(model: &mut Model) {
-    use crate::model::{ClusterLink, Origin};
+    use crate::model::{Missing, Origin};
     use terraform::build::{agrees, cluster_id};
     let asks = |pool: &crate::model::NodePool| {
         pool.origin == Origin::Config
             && matches!(
-                pool.cluster,
-                ClusterLink::Missing {
+                pool.cluster.missing(),
+                Some(Missing {
                     name: Some(_),
                     alike: 0,
                     ..
-                }
+                })
             )
     };
     // Most checks have no such pool: no index of every cluster for them.
@@ -459,11 +459,11 @@ fn clusters_elsewhere(model: &mut Model) {
     }
     let mut found = Vec::new();
     for (p, pool) in model.node_pools.iter().enumerate().filter(|(_, p)| asks(p)) {
-        let ClusterLink::Missing {
+        let Some(Missing {
             name: Some(name),
             reference,
             ..
-        } = &pool.cluster
+        }) = pool.cluster.missing()
         else {
             continue;
         };
@@ -483,8 +483,8 @@ fn clusters_elsewhere(model: &mut Model) {
         }
     }
     for (p, fits) in found {
-        if let ClusterLink::Missing { elsewhere, .. } = &mut model.node_pools[p].cluster {
-            *elsewhere = fits;
+        if let Some(missing) = model.node_pools[p].cluster.missing_mut() {
+            missing.elsewhere = fits;
         }
     }
 }
@@ -642,9 +642,9 @@ fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
     let mut added: Vec<(usize, usize, String)> = Vec::new();
     for p in 0..model.node_pools.len() {
         let pool = &model.node_pools[p];
-        let ClusterLink::Missing {
+        let Some(crate::model::Missing {
             name: Some(name), ..
-        } = &pool.cluster
+        }) = pool.cluster.missing()
         else {
             continue;
         };
@@ -667,8 +667,8 @@ fn join_listed_pools(model: &mut Model, loaded: &mut Loaded) {
             })
             .collect();
         let [c] = fits[..] else {
-            if let ClusterLink::Missing { alike, .. } = &mut model.node_pools[p].cluster {
-                *alike = fits.len();
+            if let Some(missing) = model.node_pools[p].cluster.missing_mut() {
+                missing.alike = fits.len();
             }
             continue;
         };
@@ -820,7 +820,7 @@ impl GcloudLoad {
             mut skipped,
         } = self;
         for pool in &model.node_pools[first_pool..] {
-            if let crate::model::ClusterLink::Missing { name, .. } = &pool.cluster {
+            if let Some(crate::model::Missing { name, .. }) = pool.cluster.missing() {
                 let cluster = name
                     .as_deref()
                     .map_or(String::from("its cluster"), |n| format!("cluster {n}"));

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::input::json::{Json, Kind};
 use crate::input::terraform::build::{self, PoolBase, Unexpanded, View};
-use crate::model::{ClusterLink, Field, Model, PoolKind, Site};
+use crate::model::{ClusterLink, Field, Missing, Model, PoolKind, Site};
 use crate::span::Span;
 
 /// Whether a JSON document is a plan.
@@ -113,7 +113,7 @@ pub fn load<'j>(
             input,
             span: v.span(),
             head: v.head(),
-            address: r.address.clone(),
+            address: r.address.as_str().into(),
             editable: false,
         };
         let mut pool = build::pool(&v, &base, site, PoolKind::Separate, None);
@@ -237,13 +237,14 @@ fn by_reference(
             }
         }
     }
-    ClusterLink::Missing {
+    Missing {
         name: None,
         reference: refs.first().map(|r| r.to_string()),
         module: None,
         alike: 0,
         elsewhere: 0,
     }
+    .into()
 }
 
 /// A resource's planned values, or a nested block's, with the matching parts of

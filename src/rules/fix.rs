@@ -1,7 +1,7 @@
 //! Remediation built from the input: gcloud commands with the real names, or the Terraform
 //! block to write and where.
 
-use crate::model::{Cluster, ClusterLink, Field, NodePool, Origin, Site};
+use crate::model::{Cluster, Field, Missing, NodePool, Origin, Site};
 use crate::span::Span;
 
 /// A remediation before its spans become report locations.
@@ -89,9 +89,9 @@ fn known_or(field: &Field<String>, placeholder: &str) -> String {
 }
 
 pub fn names(cluster: Option<&Cluster>, pool: Option<&NodePool>) -> Names {
-    let cluster_name = match (cluster, pool.map(|p| &p.cluster)) {
+    let cluster_name = match (cluster, pool.and_then(|p| p.cluster.missing())) {
         (Some(c), _) => known_or(&c.name, "CLUSTER_NAME"),
-        (None, Some(ClusterLink::Missing { name: Some(n), .. })) => n.clone(),
+        (None, Some(Missing { name: Some(n), .. })) => n.clone(),
         _ => "CLUSTER_NAME".to_string(),
     };
     let (project, location) = match (cluster, pool) {

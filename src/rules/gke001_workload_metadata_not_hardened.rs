@@ -4,7 +4,7 @@ use super::fix::{self, Draft, DraftStep};
 use super::{
     identity, if_pool_exists, is_autopilot, pool_head, Example, Identity, Outcome, Rule, Subject,
 };
-use crate::model::{ClusterLink, Field, Model, NodePool, Origin};
+use crate::model::{Field, Missing, Model, NodePool, Origin};
 use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -200,18 +200,18 @@ fn absent(model: &Model, pool: &NodePool) -> (Status, String, (usize, crate::spa
         ),
         (Field::Absent, Origin::Config) => match model.cluster_of(pool) {
             None => {
-                if let ClusterLink::Missing { reference: Some(r), module: Some(m), .. } = &pool.cluster {
+                if let Some(Missing { reference: Some(r), module: Some(m), .. }) = pool.cluster.missing() {
                     return (
                         Status::Unknown,
                         format!("No workload_metadata_config, so the mode follows the cluster's Workload Identity, and the cluster comes from `{r}`, an output of module \"{m}\" that gkecheck does not follow. Pin mode = \"GKE_METADATA\"."),
                         head,
                     );
                 }
-                let named = match &pool.cluster {
-                    ClusterLink::Missing { reference: Some(r), alike, .. } if *alike > 1 => format!("its cluster (`{r}`) fits {alike} clusters of the input, which its location and project do not tell apart"),
-                    ClusterLink::Missing { reference: Some(r), elsewhere: 1, .. } => format!("its cluster (`{r}`) is not in its configuration (a cluster of that name elsewhere in the input, in another root configuration or live output, is not joined to it)"),
-                    ClusterLink::Missing { reference: Some(r), elsewhere, .. } if *elsewhere > 1 => format!("its cluster (`{r}`) is not in its configuration ({elsewhere} clusters of that name elsewhere in the input, in other root configurations or live output, are not joined to it)"),
-                    ClusterLink::Missing { reference: Some(r), .. } => format!("its cluster (`{r}`) is not in the input"),
+                let named = match pool.cluster.missing() {
+                    Some(Missing { reference: Some(r), alike, .. }) if *alike > 1 => format!("its cluster (`{r}`) fits {alike} clusters of the input, which its location and project do not tell apart"),
+                    Some(Missing { reference: Some(r), elsewhere: 1, .. }) => format!("its cluster (`{r}`) is not in its configuration (a cluster of that name elsewhere in the input, in another root configuration or live output, is not joined to it)"),
+                    Some(Missing { reference: Some(r), elsewhere, .. }) if *elsewhere > 1 => format!("its cluster (`{r}`) is not in its configuration ({elsewhere} clusters of that name elsewhere in the input, in other root configurations or live output, are not joined to it)"),
+                    Some(Missing { reference: Some(r), .. }) => format!("its cluster (`{r}`) is not in the input"),
                     _ => "it names no cluster in the input".to_string(),
                 };
                 (

@@ -385,16 +385,18 @@ pub fn autopilot_pool(cluster: Option<&Cluster>) -> bool {
     cluster.is_some_and(is_autopilot)
 }
 
-/// Runs every rule over the model, keeping only the outcomes `keep` says, rule by rule: what
-/// is not kept is never held for the whole model at once.
-pub fn run_keeping(model: &Model, keep: &mut dyn FnMut(&Outcome) -> bool) -> Vec<Outcome> {
+/// Runs every rule over the model, keeping only the outcomes `keep` says (which may lighten
+/// what it keeps), rule by rule: what is not kept is never held for the whole model at once.
+pub fn run_keeping(model: &Model, keep: &mut dyn FnMut(&mut Outcome) -> bool) -> Vec<Outcome> {
     let mut out = Vec::new();
     let mut batch = Vec::new();
     for rule in RULES {
         (rule.check)(model, &mut batch);
-        out.extend(batch.drain(..).filter(|o| keep(o)));
+        batch.retain_mut(|o| keep(o));
+        // Grown by what each rule adds, not doubled: the findings are made from it, and an
+        // export's list is tens of megabytes.
+        out.reserve_exact(batch.len());
+        out.append(&mut batch);
     }
-    // The room the list grew into is given back before the findings are made from it.
-    out.shrink_to_fit();
     out
 }

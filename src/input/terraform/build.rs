@@ -1,7 +1,7 @@
 //! Builds the model's clusters and node pools from Terraform resources, written once for
 //! configuration (HCL) and plans (JSON): both are read through [`View`].
 
-use crate::model::{Cluster, ClusterLink, Field, Model, NodePool, Origin, PoolKind, Site};
+use crate::model::{Cluster, ClusterLink, Field, Missing, Model, NodePool, Origin, PoolKind, Site};
 use crate::span::Span;
 
 /// A resource or nested block, as far as its source lets gkecheck know its values.
@@ -89,7 +89,7 @@ pub fn cluster<V: View>(
         input,
         span: view.span(),
         head: view.head(),
-        address: address.to_string(),
+        address: address.into(),
         editable: V::EDITABLE,
     };
     let index = model.clusters.len();
@@ -153,7 +153,7 @@ pub fn cluster<V: View>(
                     input,
                     span: p.span(),
                     head: p.head(),
-                    address: format!("{address}.node_pool[{i}]"),
+                    address: format!("{address}.node_pool[{i}]").into(),
                     editable: V::EDITABLE,
                 };
                 model
@@ -167,7 +167,7 @@ pub fn cluster<V: View>(
                 input,
                 span,
                 head: span,
-                address: format!("{address}.node_pool[*]"),
+                address: format!("{address}.node_pool[*]").into(),
                 editable: V::EDITABLE,
             };
             let p = pool(
@@ -332,13 +332,14 @@ impl Named {
             .collect();
         match fits.as_slice() {
             [one] => ClusterLink::Index(*one),
-            _ => ClusterLink::Missing {
+            _ => Missing {
                 name: Some(name.to_string()),
                 reference: Some(reference.to_string()),
                 module: None,
                 alike: fits.len(),
                 elsewhere: 0,
-            },
+            }
+            .into(),
         }
     }
 }

@@ -12,7 +12,7 @@ use std::rc::Rc;
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Body, Structure};
 
-use crate::model::{ClusterLink, Field, Model, PoolKind, Site};
+use crate::model::{ClusterLink, Field, Missing, Model, PoolKind, Site};
 use crate::span::Span;
 use build::{PoolBase, Unexpanded, View};
 use eval::{Evaluator, Module, ModuleFile, Scope, Val};
@@ -599,14 +599,14 @@ fn load_module(
                 input: ev.input_of(f),
                 span: view.span(),
                 head: view.head(),
-                address,
+                address: address.into(),
                 editable: true,
             };
-            if let ClusterLink::Missing {
+            if let Some(Missing {
                 name: Some(name),
                 alike,
                 ..
-            } = &base.cluster
+            }) = base.cluster.missing()
             {
                 if *alike > 1 {
                     loaded.notes.push(Note {
@@ -1310,13 +1310,14 @@ fn cluster_link(
     model: &Model,
 ) -> ClusterLink {
     let Some(attr) = block.body.get_attribute("cluster") else {
-        return ClusterLink::Missing {
+        return Missing {
             name: None,
             reference: None,
             module: None,
             alike: 0,
             elsewhere: 0,
-        };
+        }
+        .into();
     };
     let reference = Some(ev.text(file, &attr.value));
     if let Expression::Traversal(t) = lone_interpolation(&attr.value) {
@@ -1335,13 +1336,14 @@ fn cluster_link(
                     Some(TraversalOperator::GetAttr(name)) => Some(name.as_str().to_string()),
                     _ => None,
                 };
-                return ClusterLink::Missing {
+                return Missing {
                     name: None,
                     reference,
                     module,
                     alike: 0,
                     elsewhere: 0,
-                };
+                }
+                .into();
             }
             if root.as_str() == "google_container_cluster" {
                 let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
@@ -1360,13 +1362,14 @@ fn cluster_link(
                     if let Some(&i) = clusters.get(&address) {
                         return ClusterLink::Index(i);
                     }
-                    return ClusterLink::Missing {
+                    return Missing {
                         name: None,
                         reference,
                         module: None,
                         alike: 0,
                         elsewhere: 0,
-                    };
+                    }
+                    .into();
                 }
             }
         }
@@ -1383,13 +1386,14 @@ fn cluster_link(
                 _ => anywhere(ev, file, scope, block, model, everywhere, &s),
             }
         }
-        _ => ClusterLink::Missing {
+        _ => Missing {
             name: None,
             reference,
             module: None,
             alike: 0,
             elsewhere: 0,
-        },
+        }
+        .into(),
     }
 }
 

@@ -784,7 +784,7 @@ locals {
             .model
             .clusters
             .iter()
-            .map(|c| c.site.address.clone())
+            .map(|c| c.site.address.to_string())
             .collect();
         assert_eq!(names, ["google_container_cluster.ok"]);
         assert!(a.model.node_pools.iter().all(|p| p.site.input == 1));
