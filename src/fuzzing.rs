@@ -98,9 +98,14 @@ pub fn check_pair(data: &[u8]) {
     write_text(&report, &inputs);
 }
 
-/// The JSON and YAML readers alone.
+/// The JSON and YAML readers alone, and the line index every reader's places go through.
 pub fn readers(data: &[u8]) {
     let Some(text) = text(data) else { return };
+    // Every character is looked up: on a text of a few marks' spacing (256 bytes) and more,
+    // but not so long that the readers' own checks get few runs.
+    if text.len() <= 8 * 1024 {
+        line_index(text);
+    }
     let whole = crate::input::json::parse_stream(text);
     let yaml = crate::input::yaml::parse(text);
     let _ = crate::input::paste::split(text);
@@ -251,3 +256,50 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("fix", fix),
     ("stream", stream),
 ];
+
+/// Checks `LineIndex` on `text` against counting from the start, a character at a time: every
+/// character's position and the way back to it, and every line's text (for tests and the
+/// fuzz targets).
+pub fn line_index(text: &str) {
+    let index = crate::span::LineIndex::new(text);
+    let (mut line, mut column, mut utf16) = (1, 1, 0);
+    let mut chars = text.char_indices().peekable();
+    while let Some((offset, c)) = chars.next() {
+        let p = index.position(offset);
+        assert_eq!(
+            (p.line, p.column, p.utf16),
+            (line, column, utf16),
+            "at {offset}"
+        );
+        // The way back, except inside a CRLF (the column of its LF is the line's end).
+        if !(c == '\n' && text[..offset].ends_with('\r')) {
+            assert_eq!(index.byte_at(line, column), offset, "back to {offset}");
+        }
+        utf16 += c.len_utf16();
+        let ends = c == '\n' || (c == '\r' && chars.peek().is_none_or(|(_, n)| *n != '\n'));
+        if ends {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
+        }
+    }
+    // Every line's text, as splitting at each line end gives it.
+    let chunks: Vec<&str> = text.split('\n').collect();
+    let expected: Vec<&str> = chunks
+        .iter()
+        .enumerate()
+        .flat_map(|(k, l)| {
+            // A CR before a line feed is part of the line end; any other ends a line.
+            let l = match k + 1 < chunks.len() {
+                true => l.strip_suffix('\r').unwrap_or(l),
+                false => l,
+            };
+            l.split('\r')
+        })
+        .collect();
+    assert_eq!(index.line_count(), expected.len());
+    for (i, want) in expected.iter().enumerate() {
+        assert_eq!(index.line_text(i + 1), *want, "line {}", i + 1);
+    }
+}

@@ -140,7 +140,7 @@ enum Command {
         /// {rule} for the rule id (such as https://github.com/ORG/gkecheck/blob/main/docs/rules/{rule}.md)
         #[arg(long, value_name = "URL", value_parser = gkecheck::formats::rule_docs_url)]
         rule_docs_url: Option<String>,
-        /// For json: 1 (the default) lists every result in full, the object the web page
+        /// For json: 1 (the default) gives each result in full, the object the web page
         /// renders; 2 is the same report written compactly, each resource, rule and text once
         /// (several times smaller; README, "The JSON report, version 2")
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=2))]

@@ -634,46 +634,6 @@ mod tests {
             seed ^= seed << 17;
             text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
         }
-        let index = LineIndex::new(&text);
-        let (mut line, mut column, mut utf16) = (1, 1, 0);
-        let mut chars = text.char_indices().peekable();
-        while let Some((offset, c)) = chars.next() {
-            let p = index.position(offset);
-            assert_eq!(
-                (p.line, p.column, p.utf16),
-                (line, column, utf16),
-                "at {offset}"
-            );
-            // The way back, except inside a CRLF (the column of its LF is the line's end).
-            if !(c == '\n' && text[..offset].ends_with('\r')) {
-                assert_eq!(index.byte_at(line, column), offset, "back to {offset}");
-            }
-            utf16 += c.len_utf16();
-            let ends = c == '\n' || (c == '\r' && chars.peek().is_none_or(|(_, n)| *n != '\n'));
-            if ends {
-                line += 1;
-                column = 1;
-            } else {
-                column += 1;
-            }
-        }
-        // Every line's text, as splitting at each line end gives it.
-        let chunks: Vec<&str> = text.split('\n').collect();
-        let expected: Vec<&str> = chunks
-            .iter()
-            .enumerate()
-            .flat_map(|(k, l)| {
-                // A CR before a line feed is part of the line end; any other ends a line.
-                let l = match k + 1 < chunks.len() {
-                    true => l.strip_suffix('\r').unwrap_or(l),
-                    false => l,
-                };
-                l.split('\r')
-            })
-            .collect();
-        assert_eq!(index.line_count(), expected.len());
-        for (i, want) in expected.iter().enumerate() {
-            assert_eq!(index.line_text(i + 1), *want, "line {}", i + 1);
-        }
+        crate::fuzzing::line_index(&text);
     }
 }
