@@ -594,6 +594,22 @@ mod tests {
     }
 
     #[test]
+    fn short_texts_and_places_past_the_end() {
+        for text in ["", "\r", "\n", "\r\n", "a\r", "é\r", "\r\r\n\n", "x"] {
+            crate::fuzzing::line_index(text);
+            let index = LineIndex::new(text);
+            // Past the end: the last place, and lines past the last are empty at the end.
+            assert_eq!(index.position(text.len() + 5), index.position(text.len()));
+            let past = index.line_count() + 3;
+            assert_eq!(index.line_range(past), text.len()..text.len());
+            assert_eq!(index.byte_at(past, 4), text.len());
+            assert_eq!(index.line_text(past), "");
+        }
+        assert_eq!(LineIndex::new("").line_count(), 1);
+        assert_eq!(LineIndex::new("a\r").line_count(), 2);
+    }
+
+    #[test]
     fn every_offset_agrees_with_counting_characters() {
         // Characters of one to four bytes, every kind of line end, lines short and past a
         // checkpoint's length.
