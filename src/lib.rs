@@ -624,8 +624,6 @@ fn rank_key(r: &Finding, rules: &HashMap<&str, u64>, inputs: &HashMap<&str, usiz
     )
 }
 
-/// One cluster's pools for the headline: (cluster name, Autopilot, each pool's name, GKE001
-/// status and message).
 /// A headline's cluster name, whether it is Autopilot, and its pools (indexes into the model)
 /// with GKE001's verdict on each.
 type HeadlineGroup = (Option<String>, bool, Vec<(usize, report::Status)>);
