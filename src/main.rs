@@ -815,13 +815,13 @@ fn peak_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// What an output is: text already made, or the report itself as JSON (of version 1 or 2),
-/// serialised as it is written (no tree of values, no copy in memory).
 /// The output's buffer: reports written as they are made go out in writes of this size, and a
 /// text made whole (larger) goes out as it is, not copied into the buffer first (a megabyte
 /// buffer held a second copy of a megabyte of text).
 const OUTPUT_BUFFER: usize = 64 * 1024;
 
+/// What an output is: text already made, the concise text or the report itself as JSON (of
+/// version 1 or 2) serialised as it is written (no tree of values, no copy in memory).
 enum Written<'t> {
     Text(String),
     /// The default output, written as it is made.
