@@ -266,7 +266,7 @@ fn verify(
             match map.get(&key) {
                 Some((s, _)) if !matches!(s, Status::Pass | Status::Suppressed) || !bad => {}
                 _ => {
-                    map.insert(key, (r.status, r.message.as_str()));
+                    map.insert(key, (r.status, &*r.message));
                 }
             }
         }

@@ -71,7 +71,7 @@ fn sarif_level(s: Severity) -> &'static str {
 fn text(r: &Finding) -> String {
     match r.status {
         Status::Unknown => format!("Could not be judged: {}", r.message),
-        _ => r.message.clone(),
+        _ => r.message.to_string(),
     }
 }
 

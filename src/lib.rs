@@ -39,6 +39,7 @@ use report::{
     Finding, InputMessage, InputReport, Location, Remediation, Report, Resource, Step, Summary,
 };
 use span::{LineIndex, Span};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// One text to check.
@@ -512,7 +513,8 @@ pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, 
                         "The waiver at {where_} ended on {}: {}",
                         waiver.until.as_deref().unwrap_or(""),
                         o.message
-                    );
+                    )
+                    .into();
                 } else {
                     o.status = report::Status::Suppressed;
                     suppression = Some(Box::new(report::Suppression {
@@ -536,7 +538,7 @@ pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, 
             name: o.rule.name,
             status: o.status,
             severity: options.severity_of(o.rule),
-            message: tight(clip_message(o.message)),
+            message: report_message(o.message),
             resource,
             location: locate(o.at),
             remediation_on_request: options.remediation_on_request
@@ -985,11 +987,24 @@ fn tight(mut text: String) -> String {
     text
 }
 
-fn clip_message(message: String) -> String {
+/// A result's message as the report holds it: clipped, and without spare room (a rule's fixed
+/// text stays borrowed).
+fn report_message(message: Cow<'static, str>) -> Cow<'static, str> {
+    match message {
+        Cow::Borrowed(text) if !needs_clipping(text) => Cow::Borrowed(text),
+        message => Cow::Owned(tight(clip_message(message.into_owned()))),
+    }
+}
+
+fn needs_clipping(message: &str) -> bool {
     // A message no longer than the longest word has no word too long (nearly all of them).
     let long_word = message.len() > MAX_WORD_BYTES
         && message.split_whitespace().any(|w| w.len() > MAX_WORD_BYTES);
-    if message.len() <= MAX_MESSAGE_BYTES && !long_word {
+    message.len() > MAX_MESSAGE_BYTES || long_word
+}
+
+fn clip_message(message: String) -> String {
+    if !needs_clipping(&message) {
         return message;
     }
     let mut out = String::new();
@@ -1120,7 +1135,7 @@ mod tests {
                 name: rule.name,
                 status: statuses[i / rules.len() % 4],
                 severity: severities[i / (rules.len() * 4) % 4],
-                message: format!("result {k}"),
+                message: format!("result {k}").into(),
                 resource: Resource {
                     kind: "cluster",
                     name: "c".into(),

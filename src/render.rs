@@ -133,8 +133,8 @@ pub fn concise_to(
         // Unknown says what could not be evaluated; a waiver, why it was accepted.
         let detail = match (r.status, &r.suppression) {
             (Status::Unknown, _) => r.message.clone(),
-            (_, Some(w)) => format!("{title} (waived: {})", w.reason),
-            _ => title.to_string(),
+            (_, Some(w)) => format!("{title} (waived: {})", w.reason).into(),
+            _ => title.into(),
         };
         let l = &r.location;
         writeln!(

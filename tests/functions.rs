@@ -17,7 +17,7 @@ fn mode(expr: &str) -> (Status, String) {
         },
     );
     let r = &report.results[0];
-    (r.status, r.message.clone())
+    (r.status, r.message.to_string())
 }
 
 #[test]

@@ -21,7 +21,7 @@ fn pools(report: &Report) -> Vec<(String, Option<String>, Status, String)> {
                 r.resource.address.to_string(),
                 r.resource.cluster.as_deref().map(str::to_string),
                 r.status,
-                r.message.clone(),
+                r.message.to_string(),
             )
         })
         .collect();

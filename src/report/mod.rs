@@ -167,7 +167,8 @@ pub struct Finding {
     pub name: &'static str,
     pub status: Status,
     pub severity: Severity,
-    pub message: String,
+    /// Borrowed when it is the rule's own fixed text, as most are.
+    pub message: std::borrow::Cow<'static, str>,
     /// Shared by every finding of the resource (a rule each).
     pub resource: std::sync::Arc<Resource>,
     pub location: Location,

@@ -110,7 +110,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
     }
     for (i, pool) in model.node_pools.iter().enumerate() {
         let (status, message, at) = verdict(model, pool);
-        let (status, message) = if_pool_exists(pool, status, message);
+        let (status, message) = if_pool_exists(pool, status, message.into());
         let remediation = (status != Status::Pass && !model.without_remediation)
             .then(|| remediation(model, pool));
         out.push(Outcome {

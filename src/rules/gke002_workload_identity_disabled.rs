@@ -105,7 +105,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         out.push(Outcome {
             rule: &RULE,
             status,
-            message,
+            message: message.into(),
             subject: Subject::Cluster(i),
             at,
             remediation: remediation.map(Box::new),

@@ -124,7 +124,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 "and which the nodes themselves hold: the GKE metadata server keeps it from pods, but anything that escapes to a node has it.",
             );
         }
-        let (status, message) = if_pool_exists(pool, status, message);
+        let (status, message) = if_pool_exists(pool, status, message.into());
         let at = span.map_or(pool_head(pool), |s| (pool.site.input, s));
         let remediation =
             (status != Status::Pass && !model.without_remediation).then(|| pool_fix(model, pool));
@@ -163,7 +163,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         out.push(Outcome {
             rule: &RULE,
             status,
-            message,
+            message: message.into(),
             subject: Subject::Cluster(i),
             at,
             remediation: remediation.map(Box::new),

@@ -190,7 +190,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         out.push(Outcome {
             rule: &RULE,
             status,
-            message,
+            message: message.into(),
             subject: Subject::NodePool(i),
             at,
             remediation: remediation.map(Box::new),

@@ -71,7 +71,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         out.push(Outcome {
             rule: &RULE,
             status: Status::Fail,
-            message,
+            message: message.into(),
             subject: Subject::NodePool(i),
             at,
             remediation: remediation.map(Box::new),

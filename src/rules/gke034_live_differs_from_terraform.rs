@@ -310,7 +310,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 message: format!(
                     "Node pool {name} runs in cluster {cluster_name}, but its Terraform ({}) declares no pool of that name: it was made by hand or by another configuration, and no review of the Terraform sees it.",
                     config.site.address
-                ),
+                ).into(),
                 subject: Subject::NodePool(*pi),
                 at: (pool.site.input, pool.site.head),
                 remediation: Some(Box::new(Draft {
@@ -349,7 +349,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                         message: format!(
                             "Terraform declares node pool {name}, but the live cluster {cluster_name} has no pool of that name (it lists {}): not applied yet, or deleted outside Terraform.",
                             listed.join(", ")
-                        ),
+                        ).into(),
                         subject: Subject::NodePool(*pi),
                         at: (pool.site.input, pool.site.head),
                         remediation: Some(Box::new(Draft {
@@ -406,7 +406,7 @@ fn outcome(
         return Outcome {
             rule: &RULE,
             status: Status::Pass,
-            message: format!("The live {whole} has the settings its Terraform states."),
+            message: format!("The live {whole} has the settings its Terraform states.").into(),
             subject,
             at: (input, site.head),
             remediation: None,
@@ -422,7 +422,8 @@ fn outcome(
         message: format!(
             "The live {whole} differs from its Terraform: {}.",
             said.join("; ")
-        ),
+        )
+        .into(),
         subject,
         at: (input, differences[0].at),
         remediation: Some(Box::new(remedy(site, differences, &whole))),
