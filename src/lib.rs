@@ -528,8 +528,8 @@ pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, 
         }
         let resource = resources.of(o.subject);
         let step = |s: rules::DraftStep| Step {
-            title: tight(s.title),
-            code: tight(s.code),
+            title: tight_text(s.title),
+            code: tight_text(s.code),
             language: s.language,
             location: s.at.map(locate),
         };
@@ -549,9 +549,9 @@ pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, 
                 .filter(|_| !options.without_remediation && !options.remediation_on_request)
                 .map(|d| {
                     Box::new(Remediation {
-                        summary: tight(d.summary),
+                        summary: tight_text(d.summary),
                         steps: d.steps.into_iter().map(step).collect(),
-                        warnings: d.warnings.into_iter().map(tight).collect(),
+                        warnings: d.warnings.into_iter().map(tight_text).collect(),
                         verify: d.verify.into_iter().map(step).collect(),
                     })
                 }),
@@ -982,6 +982,14 @@ const MAX_WORD_BYTES: usize = 300;
 
 /// A text with no room to grow: a report of an organization holds half a million of them, and
 /// `format!` leaves room for about as much again as its literal text.
+/// A remediation text as the report holds it: without spare room when owned.
+fn tight_text(text: Cow<'static, str>) -> Cow<'static, str> {
+    match text {
+        Cow::Owned(text) => Cow::Owned(tight(text)),
+        borrowed => borrowed,
+    }
+}
+
 fn tight(mut text: String) -> String {
     text.shrink_to_fit();
     text

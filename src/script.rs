@@ -85,7 +85,7 @@ pub fn script(report: &Report) -> String {
                 .is_some_and(|rule| rule.fix_applicability == Applicability::Safe)
         })
         .filter_map(|r| r.remediation.as_ref())
-        .flat_map(|f| f.steps.iter().map(|s| s.code.as_str()))
+        .flat_map(|f| f.steps.iter().map(|s| &*s.code))
         .collect();
     for r in report.results.iter().filter(|r| r.status == Status::Fail) {
         let Some(fix) = &r.remediation else { continue };
@@ -98,7 +98,7 @@ pub fn script(report: &Report) -> String {
         let mut grouped: Option<bool> = None;
         let list_id = |code: &str| code.starts_with("gcloud container clusters update");
         for step in &fix.steps {
-            let code = step.code.as_str();
+            let code = &*step.code;
             if let Some(rest) = code.strip_prefix("gcloud container node-pools create ") {
                 // `NAME --cluster=C --location=L --project=P FLAGS...`
                 let words: Vec<&str> = rest.split_whitespace().collect();

@@ -92,7 +92,7 @@ fn shape(label: &str, script: &str, report: &gkecheck::report::Report) -> usize 
         .iter()
         .filter(|r| gkecheck::rules::find(r.rule).unwrap().fix_applicability == Applicability::Safe)
         .filter_map(|r| r.remediation.as_ref())
-        .flat_map(|f| f.steps.iter().map(|s| s.code.as_str()))
+        .flat_map(|f| f.steps.iter().map(|s| s.code.as_ref()))
         .collect();
     let mut live = 0;
     for line in lines

@@ -118,7 +118,7 @@ fn optional_attributes_take_their_defaults_and_pools_join_the_callers_cluster() 
         .unwrap()
         .verify
         .iter()
-        .map(|s| s.code.as_str())
+        .map(|s| s.code.as_ref())
         .collect();
     assert!(
         verify.iter().any(|c| c.contains(

@@ -212,18 +212,18 @@ pub struct Location {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Remediation {
-    pub summary: String,
+    pub summary: std::borrow::Cow<'static, str>,
     /// What to do, in order.
     pub steps: Vec<Step>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<std::borrow::Cow<'static, str>>,
     /// How to confirm the fix took effect.
     pub verify: Vec<Step>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Step {
-    pub title: String,
-    pub code: String,
+    pub title: std::borrow::Cow<'static, str>,
+    pub code: std::borrow::Cow<'static, str>,
     /// `shell` or `hcl`.
     pub language: &'static str,
     /// For Terraform: where in the input the code goes.

@@ -3,24 +3,30 @@
 
 use crate::model::{Cluster, Field, Missing, NodePool, Origin, Site};
 use crate::span::Span;
+use std::borrow::Cow;
 
 /// A remediation before its spans become report locations.
+/// A remediation as a rule drafts it. Texts are borrowed where they are fixed (warnings, most
+/// titles): a report of thousands of failing results repeats them for each.
 pub struct Draft {
-    pub summary: String,
+    pub summary: Cow<'static, str>,
     pub steps: Vec<DraftStep>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Cow<'static, str>>,
     pub verify: Vec<DraftStep>,
 }
 
 pub struct DraftStep {
-    pub title: String,
-    pub code: String,
+    pub title: Cow<'static, str>,
+    pub code: Cow<'static, str>,
     pub language: &'static str,
     pub at: Option<(usize, Span)>,
 }
 
 impl DraftStep {
-    pub fn shell(title: impl Into<String>, code: impl Into<String>) -> DraftStep {
+    pub fn shell(
+        title: impl Into<Cow<'static, str>>,
+        code: impl Into<Cow<'static, str>>,
+    ) -> DraftStep {
         DraftStep {
             title: title.into(),
             code: code.into(),
@@ -32,14 +38,16 @@ impl DraftStep {
     /// Terraform to write at `site`'s resource; the place is given when the input is the
     /// configuration itself (a plan only names the resource).
     pub fn hcl(
-        title: impl Into<String>,
-        code: impl Into<String>,
+        title: impl Into<Cow<'static, str>>,
+        code: impl Into<Cow<'static, str>>,
         site: &Site,
         at: Span,
     ) -> DraftStep {
         let mut title = title.into();
         if !site.editable {
-            title.push_str(" (in the Terraform configuration this plan was made from)");
+            title
+                .to_mut()
+                .push_str(" (in the Terraform configuration this plan was made from)");
         }
         DraftStep {
             title,
@@ -168,21 +176,21 @@ pub fn verify_steps(origin: Origin, n: &Names, pool: &str) -> Vec<DraftStep> {
 }
 
 /// What to change for a cluster-level setting.
-pub struct ClusterSetting<'a> {
+pub struct ClusterSetting {
     pub summary: String,
     /// For gcloud input: the step's title and the flags of `gcloud container clusters update`;
     /// no flags when no command changes the running cluster (the title says what to do).
-    pub gcloud: (&'a str, &'a str),
+    pub gcloud: (&'static str, &'static str),
     /// For Terraform: the step's title (after "In ADDRESS, ") and the HCL to write at `at`.
-    pub hcl: (&'a str, &'a str),
-    pub warning: &'a str,
+    pub hcl: (&'static str, &'static str),
+    pub warning: &'static str,
     /// How to verify: the step's title and the `--format=value(...)` field, when there is one.
-    pub verify: Option<(&'a str, &'a str)>,
+    pub verify: Option<(&'static str, &'static str)>,
 }
 
 /// The remediation of a cluster-level setting: a `gcloud container clusters update` for
 /// live state, or the Terraform to write at `at` for configuration.
-pub fn cluster_setting(cluster: &Cluster, at: Span, change: ClusterSetting<'_>) -> Draft {
+pub fn cluster_setting(cluster: &Cluster, at: Span, change: ClusterSetting) -> Draft {
     let n = names(Some(cluster), None);
     let step = match cluster.origin {
         // No flags: nothing changes the running cluster; the title says what to do by hand.
@@ -205,9 +213,9 @@ pub fn cluster_setting(cluster: &Cluster, at: Span, change: ClusterSetting<'_>) 
         ),
     };
     Draft {
-        summary: change.summary,
+        summary: change.summary.into(),
         steps: vec![step],
-        warnings: vec![change.warning.to_string()],
+        warnings: vec![change.warning.into()],
         verify: change
             .verify
             .map(|(title, field)| {
@@ -225,24 +233,24 @@ pub fn cluster_setting(cluster: &Cluster, at: Span, change: ClusterSetting<'_>) 
 }
 
 /// How a running pool gets the change: each with the step's title and the gcloud flags.
-pub enum PoolChange<'a> {
+pub enum PoolChange {
     /// `gcloud container node-pools update POOL ... FLAGS`.
-    Update(&'a str, &'a str),
+    Update(&'static str, &'static str),
     /// The setting cannot change on a running pool: `gcloud container node-pools create` a
     /// replacement with FLAGS.
-    Replace(&'a str, &'a str),
+    Replace(&'static str, &'static str),
 }
 
 /// What to change for a node-pool setting.
-pub struct PoolSetting<'a> {
+pub struct PoolSetting {
     pub summary: String,
     /// For gcloud input.
-    pub gcloud: PoolChange<'a>,
+    pub gcloud: PoolChange,
     /// For Terraform: the step's title (after "In ADDRESS, ") and the HCL to write at `at`.
-    pub hcl: (&'a str, &'a str),
-    pub warning: &'a str,
+    pub hcl: (&'static str, &'static str),
+    pub warning: &'static str,
     /// How to verify: the step's title and the `--format=value(...)` field of the pool.
-    pub verify: Option<(&'a str, &'a str)>,
+    pub verify: Option<(&'static str, &'static str)>,
 }
 
 /// The remediation of a node-pool setting: `gcloud container node-pools update` for live
@@ -251,7 +259,7 @@ pub fn pool_setting(
     cluster: Option<&Cluster>,
     pool: &NodePool,
     at: Span,
-    change: PoolSetting<'_>,
+    change: PoolSetting,
 ) -> Draft {
     let n = names(cluster, Some(pool));
     let name = pool.command_name();
@@ -280,9 +288,9 @@ pub fn pool_setting(
         ),
     };
     Draft {
-        summary: change.summary,
+        summary: change.summary.into(),
         steps: vec![step],
-        warnings: vec![change.warning.to_string()],
+        warnings: vec![change.warning.into()],
         verify: change
             .verify
             .map(|(title, field)| {

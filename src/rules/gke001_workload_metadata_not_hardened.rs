@@ -259,7 +259,7 @@ pub(crate) fn remediation(model: &Model, pool: &NodePool) -> Draft {
             if needs_identity {
                 let mut step = fix::enable_identity_command(&names);
                 if cluster.is_none() {
-                    step.title.push_str(
+                    step.title.to_mut().push_str(
                         " (if it is not on already: this input does not show the cluster)",
                     );
                 }
@@ -314,7 +314,7 @@ pub(crate) fn remediation(model: &Model, pool: &NodePool) -> Draft {
         )
     };
     Draft {
-        summary,
+        summary: summary.into(),
         steps,
         warnings: vec![fix::WARN_IDENTITY.into(), fix::WARN_RECREATE.into()],
         verify: fix::verify_steps(pool.origin, &names, &pool_name),

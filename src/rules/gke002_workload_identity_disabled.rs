@@ -90,7 +90,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 Origin::Config => fix::enable_identity_hcl(cluster),
             };
             Draft {
-                summary: format!("Enable Workload Identity on cluster {}, then switch each node pool to GKE_METADATA (GKE001).", names.cluster),
+                summary: format!("Enable Workload Identity on cluster {}, then switch each node pool to GKE_METADATA (GKE001).", names.cluster).into(),
                 steps: vec![step],
                 warnings: vec![fix::WARN_IDENTITY.into()],
                 verify: vec![fix::DraftStep::shell(

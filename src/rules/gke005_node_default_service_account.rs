@@ -203,7 +203,7 @@ fn pool_fix(model: &Model, pool: &NodePool) -> Draft {
         )],
     };
     Draft {
-        summary: format!("Run node pool {pool_name} as a dedicated, least-privileged service account."),
+        summary: format!("Run node pool {pool_name} as a dedicated, least-privileged service account.").into(),
         steps,
         warnings: vec![WARN_NEW_POOL.into()],
         verify: vec![DraftStep::shell(
@@ -219,7 +219,7 @@ fn pool_fix(model: &Model, pool: &NodePool) -> Draft {
 fn cluster_fix(cluster: &Cluster) -> Draft {
     let names = fix::names(Some(cluster), None);
     Draft {
-        summary: format!("Give cluster {}'s auto-provisioned nodes a dedicated, least-privileged service account.", names.cluster),
+        summary: format!("Give cluster {}'s auto-provisioned nodes a dedicated, least-privileged service account.", names.cluster).into(),
         steps: vec![match cluster.origin {
             Origin::Config => DraftStep::hcl(
                 format!("In {}, inside cluster_autoscaling", cluster.site.address),

@@ -206,9 +206,9 @@ pub(crate) fn unbind(model: &Model, pool: &NodePool, email: &str, held: &[(&str,
         .map(|(role, _)| format!("gcloud projects remove-iam-policy-binding {} --member=\"serviceAccount:{email}\" --role={role}", names.project))
         .collect();
     Draft {
-        summary: format!("Take the broad role{} away from {email}, and give the nodes an account of their own.", if held.len() == 1 { "" } else { "s" }),
+        summary: format!("Take the broad role{} away from {email}, and give the nodes an account of their own.", if held.len() == 1 { "" } else { "s" }).into(),
         steps: vec![DraftStep::shell(format!("Remove {} from the nodes' service account", held.iter().map(|(r, _)| *r).collect::<Vec<_>>().join(", ")), commands.join("\n"))],
-        warnings: vec![format!("Check first what else runs as {email}: the Compute Engine default service account is also used by VMs, which may need some of these permissions.")],
+        warnings: vec![format!("Check first what else runs as {email}: the Compute Engine default service account is also used by VMs, which may need some of these permissions.").into()],
         verify: vec![DraftStep::shell(
             "This lists the roles the account still holds",
             format!("gcloud projects get-iam-policy {} --flatten=\"bindings[].members\" --filter=\"bindings.members:serviceAccount:{email}\" --format=\"value(bindings.role)\"", names.project),

@@ -63,7 +63,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         let remediation = (!model.without_remediation).then(|| {
             let mut fix = gke001::remediation(model, pool);
             let unbind = gke006::unbind(model, pool, &email, &held);
-            fix.summary = format!("{} And: {}", fix.summary, unbind.summary);
+            fix.summary = format!("{} And: {}", fix.summary, unbind.summary).into();
             fix.steps.extend(unbind.steps);
             fix.warnings.extend(unbind.warnings);
             fix

@@ -224,7 +224,7 @@ fn pools_of<'m>(
 
 fn remedy(site: &crate::model::Site, differences: &[Difference], whole: &str) -> Draft {
     Draft {
-        summary: format!("Decide which is right for {whole}: Terraform, then apply it; or what runs, then change the configuration to match."),
+        summary: format!("Decide which is right for {whole}: Terraform, then apply it; or what runs, then change the configuration to match.").into(),
         steps: differences
             .iter()
             .map(|d| {
@@ -314,7 +314,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 subject: Subject::NodePool(*pi),
                 at: (pool.site.input, pool.site.head),
                 remediation: Some(Box::new(Draft {
-                    summary: format!("Bring node pool {name} under Terraform (terraform import), or delete it if nobody needs it."),
+                    summary: format!("Bring node pool {name} under Terraform (terraform import), or delete it if nobody needs it.").into(),
                     steps: vec![DraftStep::shell(
                         "Who made it and when: the pool's creation in the audit log",
                         format!(
@@ -323,7 +323,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                             live.project.as_str().unwrap_or("PROJECT_ID")
                         ),
                     )],
-                    warnings: vec![format!("Deleting node pool {name} deletes its nodes and evicts their pods.")],
+                    warnings: vec![format!("Deleting node pool {name} deletes its nodes and evicts their pods.").into()],
                     verify: vec![],
                 })),
             });
@@ -353,7 +353,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                         subject: Subject::NodePool(*pi),
                         at: (pool.site.input, pool.site.head),
                         remediation: Some(Box::new(Draft {
-                            summary: format!("Apply the configuration (terraform apply creates node pool {name}), or take the pool out of it if it was deleted on purpose."),
+                            summary: format!("Apply the configuration (terraform apply creates node pool {name}), or take the pool out of it if it was deleted on purpose.").into(),
                             steps: vec![],
                             warnings: vec![],
                             verify: vec![DraftStep::shell(
