@@ -141,6 +141,8 @@ test('a link with #input= fills the page and checks it, Terraform included', asy
   const tf = example('terraform-cluster.tf');
   const { page, requests } = await open(`#input=${b64url(tf)}`);
   await result(page, 'GKE001', 'fail', 'batch').waitFor();
+  // Passing results rank last, laid out after the worst: they may come a task later.
+  await result(page, 'GKE001', 'pass', 'web').waitFor({ state: 'attached' });
   assert.equal(await result(page, 'GKE001', 'pass', 'web').count(), 1);
   assert.equal(await page.inputValue('#input'), tf);
   assert.equal(await page.textContent('#detected'), 'Detected: Terraform');
@@ -388,6 +390,8 @@ test('several files can be opened or dropped, each its own input', async () => {
   const loaded = requests.length;
   await page.setInputFiles('#open-files', [fixture('plans/module-pools.tfplan.json'), fixture('terraform/repo/main.tf')]);
   await page.locator('#results .result[data-rule="GKE001"][data-input="module-pools.tfplan.json"][data-status="fail"][data-name="web"]').waitFor();
+  // Unknown results rank after the failures, which are laid out first: it may come a task later.
+  await result(page, 'GKE001', 'unknown', 'extra').waitFor({ state: 'attached' });
   assert.equal(await result(page, 'GKE001', 'unknown', 'extra').count(), 1);
 
   await page.evaluate(() => {
