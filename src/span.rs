@@ -264,7 +264,9 @@ impl<'a> LineIndex<'a> {
             while i < bytes.len() {
                 let b = bytes[i];
                 let gap = i - last;
-                if (at_start && gap >= MARK_BYTES) || gap >= 2 * MARK_BYTES {
+                // Never between a CR and its LF: the LF belongs to the line's end, not its text.
+                let crlf = b == b'\n' && i > 0 && bytes[i - 1] == b'\r';
+                if !crlf && ((at_start && gap >= MARK_BYTES) || gap >= 2 * MARK_BYTES) {
                     last = i;
                     marks.push(Mark::new(i, lines - 1, column, utf16));
                 }
@@ -275,7 +277,7 @@ impl<'a> LineIndex<'a> {
                     _ => 4,
                 };
                 utf16 += if width == 4 { 2 } else { 1 };
-                at_start = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                at_start = ends_line(bytes, i);
                 if at_start {
                     lines += 1;
                     column = 0;
@@ -308,10 +310,10 @@ impl<'a> LineIndex<'a> {
             return (n, last);
         }
         let (mut n, mut last) = (0, None);
-        for (i, &b) in bytes[from..to].iter().enumerate() {
-            if b == b'\n' || (b == b'\r' && bytes.get(from + i + 1) != Some(&b'\n')) {
+        for i in from..to {
+            if ends_line(bytes, i) {
                 n += 1;
-                last = Some(from + i + 1);
+                last = Some(i + 1);
             }
         }
         (n, last)
@@ -361,11 +363,10 @@ impl<'a> LineIndex<'a> {
         let bytes = self.text.as_bytes();
         let mut at = m.byte as usize;
         while need > 0 && at < to {
-            let b = bytes[at];
-            at += 1;
-            if b == b'\n' || (b == b'\r' && bytes.get(at) != Some(&b'\n')) {
+            if ends_line(bytes, at) {
                 need -= 1;
             }
+            at += 1;
         }
         if need > 0 {
             self.text.len()
@@ -409,10 +410,6 @@ impl<'a> LineIndex<'a> {
             Some(m) if m.line as usize == key.0 => (m.byte as usize, skip - m.column as usize),
             _ => (range.start, skip),
         };
-        // A mark at the line feed of a CRLF is past the line's text.
-        if from >= range.end {
-            return range.end;
-        }
         self.text[from..range.end]
             .char_indices()
             .nth(skip)
@@ -432,6 +429,11 @@ impl<'a> LineIndex<'a> {
     pub fn line_count(&self) -> usize {
         self.lines
     }
+}
+
+/// Whether the byte at `i` ends a line: a line feed, or a carriage return not followed by one.
+fn ends_line(bytes: &[u8], i: usize) -> bool {
+    bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
 }
 
 /// How many line feeds `bytes` holds, eight bytes at a time (the browser's engine has no
@@ -607,6 +609,17 @@ mod tests {
         }
         assert_eq!(LineIndex::new("").line_count(), 1);
         assert_eq!(LineIndex::new("a\r").line_count(), 2);
+    }
+
+    #[test]
+    fn a_mark_on_the_line_feed_of_a_crlf() {
+        // A mark falls where a long line's CR is followed by its LF (the LF a character on its
+        // own, past the line's text): the line's text ends before the CR all the same.
+        for line in ["y".repeat(511), "é".repeat(255) + "y"] {
+            let text = format!("{line}\r\nz");
+            crate::fuzzing::line_index(&text);
+            assert_eq!(LineIndex::new(&text).line_text(1), line);
+        }
     }
 
     #[test]
