@@ -980,8 +980,6 @@ fn applies(w: &waiver::Waiver, o: &rules::Outcome, model: &model::Model, inputs:
 const MAX_MESSAGE_BYTES: usize = 4_000;
 const MAX_WORD_BYTES: usize = 300;
 
-/// A text with no room to grow: a report of an organization holds half a million of them, and
-/// `format!` leaves room for about as much again as its literal text.
 /// A remediation text as the report holds it: without spare room when owned.
 fn tight_text(text: Cow<'static, str>) -> Cow<'static, str> {
     match text {
@@ -990,6 +988,8 @@ fn tight_text(text: Cow<'static, str>) -> Cow<'static, str> {
     }
 }
 
+/// A text with no room to grow: a report of an organization holds half a million of them, and
+/// `format!` leaves room for about as much again as its literal text.
 fn tight(mut text: String) -> String {
     text.shrink_to_fit();
     text
