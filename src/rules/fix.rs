@@ -5,9 +5,9 @@ use crate::model::{Cluster, Field, Missing, NodePool, Origin, Site};
 use crate::span::Span;
 use std::borrow::Cow;
 
-/// A remediation before its spans become report locations.
-/// A remediation as a rule drafts it. Texts are borrowed where they are fixed (warnings, most
-/// titles): a report of thousands of failing results repeats them for each.
+/// A remediation as a rule drafts it, before its spans become report locations. Texts are
+/// borrowed where they are fixed (warnings, most titles): a report of thousands of failing
+/// results repeats them for each.
 pub struct Draft {
     pub summary: Cow<'static, str>,
     pub steps: Vec<DraftStep>,
