@@ -476,9 +476,9 @@ fn load_pool(input: usize, doc: &Json, cluster: Option<usize>, model: &Model) ->
         }
         .into(),
     };
-    let cluster_name = match (parent, &cluster_link) {
+    let cluster_name = match (parent, cluster_link.missing()) {
         (Some(c), _) => c.name.as_str().unwrap_or("CLUSTER_NAME").to_string(),
-        (None, ClusterLink::Missing(m)) if m.name.is_some() => m.name.clone().unwrap_or_default(),
+        (None, Some(Missing { name: Some(n), .. })) => n.clone(),
         _ => "CLUSTER_NAME".to_string(),
     };
     let pool_name = name.as_str().unwrap_or("POOL_NAME").to_string();
