@@ -42,7 +42,7 @@ function startWorker() {
   }
   worker.onmessage = (event) => {
     workerAnswered = true;
-    const { id, ok, value, error, restart, warm, part } = event.data;
+    const { id, ok, value, error, restart, warm, part, engineMs } = event.data;
     if (warm) {
       markWarm();
       return;
@@ -70,7 +70,7 @@ function startWorker() {
     if (!ok) call.reject(new EngineError(error));
     else if (!call.parsed) call.resolve(value);
     else if (call.failed || call.parsed.length !== value) call.reject(new EngineError(`the report came in parts that could not be read (${call.failed?.message ?? 'parts missing'})`));
-    else call.resolve(call.parsed);
+    else call.resolve(Object.assign(call.parsed, { engineMs }));
   };
   worker.onerror = (event) => {
     event.preventDefault?.();
@@ -131,6 +131,7 @@ async function request(method, args, parts) {
   }
   const engine = await directEngine();
   let value;
+  const started = performance.now();
   try {
     value = await engine(method, args);
   } catch (error) {
@@ -138,7 +139,8 @@ async function request(method, args, parts) {
     direct = null;
     throw new EngineError(String(error?.message ?? error));
   }
-  return parts ? value.split('\n').map((line) => JSON.parse(line)) : value;
+  const engineMs = performance.now() - started;
+  return parts ? Object.assign(value.split('\n').map((line) => JSON.parse(line)), { engineMs }) : value;
 }
 
 /**
@@ -167,10 +169,21 @@ export function startFailure(error) {
 /**
  * Checks inputs `[{name, text, format}]` and resolves to the report object; `options` are
  * checkInputs' (`{passing: 'counted'}`). The report comes in parts, each parsed in a task of
- * its own, and is put together here.
+ * its own, and is put together here. `engineTime(report)` is how long the engine's own call
+ * took (in the worker, or on this thread without one).
  */
 export async function check(inputs, options = {}) {
-  const [report, ...parts] = await request('checkInputs', [inputs, JSON.stringify({ ...options, parts: PART_BYTES })], true);
+  const answer = await request('checkInputs', [inputs, JSON.stringify({ ...options, parts: PART_BYTES })], true);
+  const [report, ...parts] = answer;
   report.results = parts.length === 1 ? parts[0] : parts.flat();
+  engineTimes.set(report, answer.engineMs);
   return report;
+}
+
+// Kept beside the report, not in it: the report is the engine's own, as it is downloaded.
+const engineTimes = new WeakMap();
+
+/** Milliseconds the engine's call took for a report `check` gave, or undefined. */
+export function engineTime(report) {
+  return engineTimes.get(report);
 }

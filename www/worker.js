@@ -1,7 +1,8 @@
 // The gkecheck engine in a Web Worker: the page and every embed on it send inputs here, so a
 // large input never blocks typing. Messages: {id, method, args, parts?} in, {id, ok,
 // value|error} out (after {id, part} for each line of the answer, with `parts`), and
-// {warm: true} once the engine is warm (below).
+// {warm: true} once the engine is warm (below). The final answer carries `engineMs`, how long
+// the engine's call took in this worker (the bench reads it; the page shows the round trip).
 
 import { engines, PAGE_CHECK, warmUpInput } from './engines.js';
 
@@ -40,15 +41,17 @@ function warmUp() {
 self.onmessage = async (event) => {
   const { id, method, args, parts } = event.data;
   try {
+    const started = performance.now();
     const value = await engine(method, args);
+    const engineMs = performance.now() - started;
     if (parts) {
       // A report in parts (JSON lines): a message each, so that the page parses each in a
       // task of its own; then the count.
       const lines = value.split('\n');
       for (const part of lines) self.postMessage({ id, part });
-      self.postMessage({ id, ok: true, value: lines.length });
+      self.postMessage({ id, ok: true, value: lines.length, engineMs });
     } else {
-      self.postMessage({ id, ok: true, value });
+      self.postMessage({ id, ok: true, value, engineMs });
     }
     // After the first check (the page's example), which must not wait for it.
     if (method === 'checkInputs') warmUp();

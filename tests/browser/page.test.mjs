@@ -61,6 +61,9 @@ test('the page loads with an example and shows its failing pools', async () => {
   assert.match(await page.textContent('#status'), /^20 failing, 19 passing\. Checked locally in [\d.]+ ms\.$/);
   const ms = Number(await page.getAttribute('#results', 'data-check-ms'));
   assert.ok(ms >= 0 && ms < 5000, `data-check-ms ${ms}`);
+  // The engine's own share of the round trip, measured in the worker (the bench reads it).
+  const own = Number(await page.getAttribute('#results', 'data-engine-ms'));
+  assert.ok(own > 0 && own <= ms, `data-engine-ms ${own} of data-check-ms ${ms}`);
   // Passing results are counted, not shown (the engine only counts them), and can be shown;
   // the status line counts them either way.
   assert.equal(await page.isChecked('#hide-passing'), true);
