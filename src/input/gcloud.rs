@@ -60,10 +60,12 @@ pub fn load(input: usize, doc: &Json, model: &mut Model) -> Result<(), String> {
     load_rest(input, doc, 0, mark, &Later::none(), model)
 }
 
-/// The items of a document's `nodePools` read apart (`json::Part::Later`): their places in
-/// `text`, read again when the rest of the document is known.
+/// The items of a document's `nodePools` read apart: the first ones held
+/// (`json::Part::Held`), then the places in `text` of the rest (`json::Part::Later`), read
+/// again when the rest of the document is known.
 pub struct Later<'t> {
     pub text: &'t str,
+    pub held: Vec<Json>,
     pub spans: Vec<crate::span::Span>,
 }
 
@@ -71,8 +73,14 @@ impl Later<'_> {
     pub fn none() -> Later<'static> {
         Later {
             text: "",
+            held: Vec::new(),
             spans: Vec::new(),
         }
+    }
+
+    pub fn clear(&mut self) {
+        self.held.clear();
+        self.spans.clear();
     }
 }
 
@@ -112,15 +120,20 @@ pub fn load_rest(
         mark.truncate(model);
     }
     visit(input, &doc, model);
-    // Read once already, so each reads again.
-    let items = later.spans.iter().filter_map(|span| {
-        crate::input::json::parse_at(later.text, *span)
-            .ok()
-            .map(|item| match has_snake_keys(&item) {
-                true => camel_case_keys(&item),
-                false => item,
-            })
-    });
+    // The held items, then the rest, read once already, so each reads again.
+    let read_again = later
+        .spans
+        .iter()
+        .filter_map(|span| crate::input::json::parse_at(later.text, *span).ok());
+    let items =
+        later
+            .held
+            .iter()
+            .map(camel_cased)
+            .chain(read_again.map(|item| match has_snake_keys(&item) {
+                true => std::borrow::Cow::Owned(camel_case_keys(&item)),
+                false => std::borrow::Cow::Owned(item),
+            }));
     match kind {
         Some(Object::Cluster) => {
             // The one `load_cluster` just added.

@@ -183,9 +183,12 @@ pub enum Part {
     /// An item of a top-level array, or of the `clusters` array of a top-level object, read
     /// on its own.
     Item(Json),
-    /// An item of a top-level object's `nodePools` list: read (its syntax is checked) and let
-    /// go, its place kept to read it again once the rest of the object is known (a cluster's
-    /// pools are added after the cluster, whose fields gcloud writes after `nodePools`).
+    /// An item of a top-level object's `nodePools` list, held until the rest of the object is
+    /// known (a cluster's pools are added after the cluster, whose fields gcloud writes after
+    /// `nodePools`): the first items of the list, up to `HELD_POOL_BYTES` of its text.
+    Held(Json),
+    /// An item of that list past those: read (its syntax is checked) and let go, its place
+    /// kept to read it again once the rest of the object is known.
     Later(Span),
     /// A member of the top-level object named as a list whose items went before (`true`:
     /// `clusters`, as `Item`s; `false`: `nodePools`, as `Later`s): a name's last member is its
@@ -195,6 +198,13 @@ pub enum Part {
     /// empty, and how many went as `Item`s.
     End { value: Json, items: usize },
 }
+
+/// How much of the text of a top-level object's `nodePools` items is held as their trees
+/// until the rest of the object is known (a tree takes about three times its text); the items
+/// past it are read again then (see [`Part::Later`]). A cluster of gcloud output takes a few
+/// kilobytes a pool: a stream of clusters reads each pool once, and a `describe` of thousands of
+/// pools holds the trees of about two hundred.
+pub const HELD_POOL_BYTES: usize = 256 * 1024;
 
 /// Reads a stream of JSON values as [`each_value`] does, but hands on the items of the lists
 /// gcloud output is made of (a top-level array, as `clusters list` prints; the `clusters` of a
@@ -570,8 +580,20 @@ impl Parser<'_> {
         let read = if clusters {
             self.items(&mut |item| each(Part::Item(item)))
         } else {
-            self.items(&mut |item| each(Part::Later(item.span)))
-                .map(|_| 0)
+            // The first pools are held, the rest read again: held, a large cluster's pools
+            // would cost their trees at once; read again, a stream of small clusters would
+            // cost its pools' parsing twice.
+            let mut held: usize = 0;
+            self.items(&mut |item| {
+                held = held.saturating_add(item.span.end() - item.span.start());
+                if held <= HELD_POOL_BYTES {
+                    each(Part::Held(item));
+                } else {
+                    held = usize::MAX;
+                    each(Part::Later(item.span));
+                }
+            })
+            .map(|_| 0)
         };
         self.depth -= 1;
         *count += read?;

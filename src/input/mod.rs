@@ -746,18 +746,20 @@ fn load_parts(
     let mut mark = start;
     let mut later = gcloud::Later {
         text,
+        held: Vec::new(),
         spans: Vec::new(),
     };
     let read = read(&mut |part| match part {
         json::Part::Start => {
             mark = gcloud::Mark::of(model);
-            later.spans.clear();
+            later.clear();
         }
         json::Part::Item(item) => gcloud::load_item(index, &item, model),
+        json::Part::Held(item) => later.held.push(item),
         json::Part::Later(span) => later.spans.push(span),
         // Only the list's items were added since the document began.
         json::Part::Repeated { clusters: true } => mark.truncate(model),
-        json::Part::Repeated { clusters: false } => later.spans.clear(),
+        json::Part::Repeated { clusters: false } => later.clear(),
         json::Part::End { value, items } => gcloud.record(
             value.span.start(),
             gcloud::load_rest(index, &value, items, mark, &later, model),
@@ -1147,6 +1149,38 @@ mod tests {
             let expected = whole(Format::GcloudJson, &text);
             assert_eq!(parts(Format::GcloudJson, &text), expected, "{text}");
         }
+        // Pools past what is held (`json::HELD_POOL_BYTES`): the first held, the rest read
+        // again, in the list's order, strangers and proto-style keys on both sides.
+        let snake_pool = r#"{"name": "snaky", "config": {"workload_metadata_config": {"mode": "GKE_METADATA"}}}"#;
+        let many: Vec<String> = (0..json::HELD_POOL_BYTES / pool.len() + 50)
+            .map(|i| match i % 97 {
+                3 => "7".to_string(),
+                5 => snake_pool.replace("snaky", &format!("snaky-{i}")),
+                _ => pool.replacen(
+                    &value(CLUSTER)["nodePools"][0]["name"].to_string(),
+                    &format!("\"pool-{i}\""),
+                    1,
+                ),
+            })
+            .collect();
+        let large = format!(
+            r#"{{"nodePools": [{}], "name": "large", "zone": "europe-west1-b", "selfLink": "https://container.googleapis.com/v1/projects/p/zones/europe-west1-b/clusters/large"}}"#,
+            many.join(", ")
+        );
+        let (mut held, mut again) = (0, 0);
+        json::each_part(&large, |part| match part {
+            json::Part::Held(_) => held += 1,
+            json::Part::Later(_) => again += 1,
+            _ => {}
+        })
+        .unwrap();
+        assert!(held > 100 && again > 40, "held {held}, read again {again}");
+        let expected = whole(Format::GcloudJson, &large);
+        assert_eq!(
+            expected.0.node_pools.len(),
+            many.iter().filter(|m| *m != "7").count()
+        );
+        assert_eq!(parts(Format::GcloudJson, &large), expected);
         let cluster = |name: &str| {
             format!("- name: {name}\n  currentMasterVersion: '1'\n  nodePools:\n  - name: p\n    config: {{}}\n")
         };
