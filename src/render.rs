@@ -278,12 +278,7 @@ fn text_inner(report: &Report, inputs: &[Input], show_passing: bool) -> String {
 /// one (nearly all) is given back as it is, found so a byte at a time: the control characters
 /// are U+0000 to U+001F, U+007F and U+0080 to U+009F (0xC2 then 0x80 to 0x9F in UTF-8).
 pub fn printable(text: &str) -> Cow<'_, str> {
-    let bytes = text.as_bytes();
-    let control = |i: usize| match bytes[i] {
-        b'\n' | b'\t' => false,
-        b => b < 0x20 || b == 0x7f || (b == 0xc2 && matches!(bytes.get(i + 1), Some(0x80..=0x9f))),
-    };
-    if !(0..bytes.len()).any(control) {
+    if !has_control(text.as_bytes()) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -295,6 +290,26 @@ pub fn printable(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether `bytes` hold a control character other than a line feed or a tab. Sixteen bytes at a
+/// time are tested for a byte that could begin one, without a branch for each byte (the
+/// compiler makes it one vector test): every line of the text output passes here, and a byte at
+/// a time this was a tenth of writing it.
+fn has_control(bytes: &[u8]) -> bool {
+    let maybe = |b: u8| b < 0x20 || b == 0x7f || b == 0xc2;
+    let control = |i: usize| match bytes[i] {
+        b'\n' | b'\t' => false,
+        b => b < 0x20 || b == 0x7f || (b == 0xc2 && matches!(bytes.get(i + 1), Some(0x80..=0x9f))),
+    };
+    let mut start = 0;
+    for chunk in bytes.chunks_exact(16) {
+        if chunk.iter().fold(false, |any, &b| any | maybe(b)) && (start..start + 16).any(control) {
+            return true;
+        }
+        start += 16;
+    }
+    (start..bytes.len()).any(control)
 }
 
 /// The lines of input `name` that [`full`] draws code frames from (sorted, once each): those of
@@ -557,6 +572,30 @@ pub fn rules_index() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Wherever a control character falls among sixteen-byte chunks, and a two-byte one
+    /// across two chunks.
+    #[test]
+    fn printable_finds_a_control_character_at_every_place() {
+        for len in [0, 1, 15, 16, 17, 31, 32, 33, 50] {
+            let plain = "a".repeat(len);
+            assert!(matches!(printable(&plain), Cow::Borrowed(_)));
+            let lines = "\n\t".repeat(len);
+            assert!(matches!(printable(&lines), Cow::Borrowed(_)));
+            for at in 0..len {
+                for c in ['\u{1b}', '\u{7f}', '\u{85}', '\0'] {
+                    let text = format!("{}{c}{}", &plain[..at], &plain[at..]);
+                    let want = format!("{}\\u{{{:x}}}{}", &plain[..at], c as u32, &plain[at..]);
+                    assert_eq!(printable(&text), want, "{len} {at} {c:?}");
+                }
+                // Not controls: U+00A0 (0xC2 0xA0) and 'é' (0xC3 0xA9).
+                for c in ['\u{a0}', 'é'] {
+                    let text = format!("{}{c}{}", &plain[..at], &plain[at..]);
+                    assert!(matches!(printable(&text), Cow::Borrowed(_)), "{text:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn printable_escapes_exactly_the_control_characters() {
