@@ -120,12 +120,13 @@ pub fn concise_to(
         if r.status == Status::Pass && !options.show_passing {
             continue;
         }
-        let what = match (r.resource.kind, &r.resource.cluster) {
-            ("node-pool", Some(c)) => format!("node pool {} (cluster {})", r.resource.name, c),
-            ("node-pool", None) => format!("node pool {}", r.resource.name),
-            (_, _) => format!("cluster {}", r.resource.name),
+        let name = printable(&r.resource.name);
+        let (kind, cluster) = match (r.resource.kind, &r.resource.cluster) {
+            ("node-pool", Some(c)) => ("node pool", Some(printable(c))),
+            ("node-pool", None) => ("node pool", None),
+            (_, _) => ("cluster", None),
         };
-        let rule = crate::rules::find(r.rule);
+        let rule = crate::rules::by_id(r.rule);
         let title = match r.status {
             Status::Pass => rule.map_or("", |rule| rule.pass_title),
             _ => rule.map_or("", |rule| rule.title),
@@ -137,16 +138,22 @@ pub fn concise_to(
             _ => title.into(),
         };
         let l = &r.location;
-        writeln!(
+        write!(
             out,
-            "{}:{}:{}: {} [{}] {} {}: {} ({})",
+            "{}:{}:{}: {} [{}] {} {kind} {name}",
             printable(&l.input),
             l.line,
             l.column,
             r.rule,
             r.severity.as_str(),
             paint(r.status, r.status.as_str()),
-            printable(&what),
+        )?;
+        if let Some(cluster) = cluster {
+            write!(out, " (cluster {cluster})")?;
+        }
+        writeln!(
+            out,
+            ": {} ({})",
             printable(&detail),
             printable(&r.resource.address)
         )?;
@@ -364,7 +371,7 @@ fn finding<'a>(out: &mut String, r: &Finding, index: &dyn Fn(&str) -> Option<&'a
         return;
     }
     if r.status == Status::Pass {
-        let pass = crate::rules::find(r.rule).map_or(r.name, |rule| rule.pass_title);
+        let pass = crate::rules::by_id(r.rule).map_or(r.name, |rule| rule.pass_title);
         let _ = writeln!(
             out,
             "{status} {} {what}: {pass} ({}:{})",

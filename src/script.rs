@@ -81,7 +81,7 @@ pub fn script(report: &Report) -> String {
         .iter()
         .filter(|r| r.status == Status::Fail)
         .filter(|r| {
-            crate::rules::find(r.rule)
+            crate::rules::by_id(r.rule)
                 .is_some_and(|rule| rule.fix_applicability == Applicability::Safe)
         })
         .filter_map(|r| r.remediation.as_ref())
@@ -92,7 +92,7 @@ pub fn script(report: &Report) -> String {
         if fix.steps.iter().any(|s| s.language != "shell") {
             continue; // Terraform: `gkecheck fix` changes the configuration instead.
         }
-        let rule = crate::rules::find(r.rule);
+        let rule = crate::rules::by_id(r.rule);
         let cost = rule.map_or("", |rule| rule.fix_cost);
         // Which list the finding's last command went to, so that its next one joins it.
         let mut grouped: Option<bool> = None;

@@ -143,6 +143,12 @@ pub fn find(id_or_name: &str) -> Option<&'static Rule> {
         .find(|r| r.id.eq_ignore_ascii_case(id_or_name) || r.name == id_or_name)
 }
 
+/// The rule whose id is exactly `id` (as a report's results name it): a comparison of each
+/// id, not of each id and name in either case, as it is looked up for every result written.
+pub fn by_id(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.id == id)
+}
+
 /// What a rule found about one resource, before it is placed in the report.
 pub struct Outcome {
     pub rule: &'static Rule,
