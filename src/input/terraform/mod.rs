@@ -905,7 +905,7 @@ impl View for HclView<'_, '_, '_, '_> {
         match self.node.attr(self.ev, key) {
             None | Some((Val::Null, _)) => Field::Absent,
             Some((Val::List(items), span)) => {
-                let mut out = Vec::new();
+                let mut out = Vec::with_capacity(items.len());
                 for item in items.iter() {
                     match item.clone().settle() {
                         Val::Unknown { expr, .. } => {
