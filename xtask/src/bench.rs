@@ -960,23 +960,36 @@ fn targets(rows: &[Value], page: &Value, first_engine_gz: Option<(u64, u64)>) ->
         },
     ));
 
-    // Checkov's wall time over ours on the same Terraform.
-    let checkov: Vec<(String, f64)> = rows
-        .iter()
-        .filter_map(|r| {
-            Some((
-                r["input"].as_str()?.to_string(),
-                r["checkov_ms"].as_f64()? / wall_ms(r, "text")?,
-            ))
-        })
-        .collect();
+    // Checkov's wall time over ours on the same Terraform: the brief names the 1.4 MB of
+    // Terraform (as one file and as a file per cluster) and small files; the module called for
+    // each of a thousand clusters (0.18 MB that makes 3,000 resources) is shown beside them.
+    let checkov = |judged: bool| -> Vec<(String, f64)> {
+        rows.iter()
+            .filter(|r| {
+                let kind = r["kind"].as_str().unwrap_or("");
+                judged == matches!(kind, "Terraform, one file" | "Terraform, file per cluster")
+            })
+            .filter_map(|r| {
+                Some((
+                    r["input"].as_str()?.to_string(),
+                    r["checkov_ms"].as_f64()? / wall_ms(r, "text")?,
+                ))
+            })
+            .collect()
+    };
+    let (judged, beside) = (checkov(true), checkov(false));
     out.push(target(
-        "at least 100x faster than Checkov on the same Terraform",
-        (!checkov.is_empty()).then(|| checkov.iter().all(|(_, x)| *x >= 100.0)),
-        if checkov.is_empty() {
+        "at least 100x faster than Checkov on the same Terraform (a file of 1.4 MB, the same as a file per cluster, a small file)",
+        (!judged.is_empty()).then(|| judged.iter().all(|(_, x)| *x >= 100.0)),
+        if judged.is_empty() {
             "checkov is not on PATH".into()
         } else {
-            spread(&checkov, 0)
+            let others: Vec<String> = beside.iter().map(|(n, x)| format!("{x:.0} ({n})")).collect();
+            format!(
+                "{}{}",
+                spread(&judged, 0),
+                if others.is_empty() { String::new() } else { format!("; beside them {}", others.join(", ")) }
+            )
         },
     ));
 
