@@ -43,11 +43,13 @@ const HELP: &str = "cargo xtask <task>
                   (cargo +nightly fuzz tmin TARGET FILE) and keep it in tests/fuzz-regressions/
   bench [--quick] [--keep] [--out FILE] [--only NAMES]
                   time gkecheck on generated inputs (gcloud JSON and YAML of 1 to 20,000 pools,
-                  one-line API output, a JSON stream, an asset export, Terraform in one file and
-                  in many, an estate's, a plan): parse, check with text and JSON output, peak
-                  memory, the Wasm under Node (it builds dist first) and Checkov when it is on
-                  PATH; prints a table and writes target/bench/bench.json. --quick: small
-                  inputs, debug build, the Wasm of dist/ as it is (CI builds it just before);
+                  one-line API output, a JSON stream and the same as one list, an asset
+                  export, Terraform in one file and in many, an estate's, a plan): parse, check
+                  with text and JSON output, peak memory, the Wasm under Node (it builds dist
+                  first), pastes into the page in Chromium, and Checkov when it is on PATH;
+                  prints a table and the targets judged on the run, and writes
+                  target/bench/bench.json. --quick: small inputs, debug build, the Wasm of
+                  dist/ as it is (CI builds it just before), the targets not judged;
                   --keep: leave the inputs in target/bench/inputs; --only stream,gcloud-json:
                   only the inputs whose names start so (and the page's bench, with `page`)
   hooks           run the pre-commit hooks (.pre-commit-hooks.yaml) with pre-commit itself
