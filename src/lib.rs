@@ -96,6 +96,10 @@ pub struct Options {
     /// The largest Terraform plan one check reads, in bytes: `input::MAX_INPUT_BYTES` (the
     /// page's limit for every input) when none; the command line reads `CLI_MAX_PLAN_BYTES`.
     pub max_plan_bytes: Option<usize>,
+    /// Leave the remediation the rules draw through `rules::each_pool` and
+    /// `rules::each_cluster` to be drafted as the report is written: set by
+    /// [`check_drafting_later`], whose `Drafts` write it; other callers leave it false.
+    pub draft_later: bool,
 }
 
 impl Options {
@@ -210,6 +214,7 @@ fn analyze_keeping(
     let loaded = input::load(&sources, whole_trees, &mut model);
     model.projects_beside = options.projects_beside.clone();
     model.without_remediation = options.without_remediation;
+    model.draft_later = options.draft_later;
     problems.extend(loaded.problems);
     let limit = options.max_resources.unwrap_or(MAX_RESOURCES);
     if let Some((index, problem)) = bound(&mut model, limit) {
@@ -338,12 +343,104 @@ pub fn check(inputs: &[Input], options: &Options) -> Report {
 
 /// `check`, with how long each phase took.
 pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
-    let (mut report, phases) = check_every_note(inputs, options);
+    let options = &Options {
+        draft_later: false,
+        ..options.clone()
+    };
+    let (report, phases, _) = check_finished(inputs, options);
+    (report, phases)
+}
+
+/// `check_timed` for a report that is written once (report version 1, as the command line
+/// writes it): most failing results' remediation is left out of the report, to be drafted as
+/// each result is written, from the model [`Drafts`] keeps, and let go (`Drafts::report`).
+/// The report holds no remediation text for those results: a check's memory is then that of
+/// its findings, and the rules do not draft what the report holds until it is written.
+pub fn check_drafting_later<'a>(
+    inputs: &'a [Input],
+    options: &Options,
+) -> (Report, Phases, Drafts<'a>) {
+    let options = &Options {
+        draft_later: true,
+        ..options.clone()
+    };
+    let (report, phases, drafts) = check_finished(inputs, options);
+    (report, phases, drafts)
+}
+
+fn check_finished<'a>(inputs: &'a [Input], options: &Options) -> (Report, Phases, Drafts<'a>) {
+    let (mut report, phases, drafts) = check_keeping(inputs, options);
     for input in &mut report.inputs {
         collapse_notes(&mut input.notes);
     }
     no_pool_read(&mut report);
-    (report, phases)
+    (report, phases, drafts)
+}
+
+/// What a report of [`check_drafting_later`] drafts its remediation from: the model and each
+/// input's positions.
+pub struct Drafts<'a> {
+    model: model::Model,
+    indexes: Vec<LineIndex<'a>>,
+    names: Vec<std::sync::Arc<str>>,
+}
+
+impl Drafts<'_> {
+    /// The report as it is written, each result's remediation drafted as it is written.
+    pub fn report<'r>(&'r self, report: &'r Report) -> report::Drafted<'r> {
+        report::Drafted {
+            report,
+            draft: self,
+        }
+    }
+}
+
+impl report::Draft for Drafts<'_> {
+    /// A result's remediation left to be drafted (none for any other result).
+    fn remediation(&self, result: &Finding) -> Option<Box<Remediation>> {
+        let later = result.later.as_ref()?;
+        let draft = later.later.draft(&self.model, later.subject)?;
+        Some(Box::new(remediation_of(draft, &|at| {
+            locate(&self.indexes, &self.names, at)
+        })))
+    }
+}
+
+/// Where a span of input `input` is, as the report gives it.
+fn locate(
+    indexes: &[LineIndex],
+    names: &[std::sync::Arc<str>],
+    (input, span): (usize, Span),
+) -> Location {
+    let (a, b) = (
+        indexes[input].position(span.start()),
+        indexes[input].position(span.end()),
+    );
+    Location {
+        input: names[input].clone(),
+        line: a.line,
+        column: a.column,
+        end_line: b.line,
+        end_column: b.column,
+        offset: a.utf16,
+        end_offset: b.utf16,
+    }
+}
+
+/// A rule's draft as the report gives it: places as locations, texts without spare room.
+fn remediation_of(d: rules::Draft, locate: &dyn Fn((usize, Span)) -> Location) -> Remediation {
+    let step = |s: rules::DraftStep| Step {
+        title: tight_text(s.title),
+        code: tight_text(s.code),
+        language: s.language,
+        location: s.at.map(locate),
+    };
+    Remediation {
+        summary: tight_text(d.summary),
+        steps: d.steps.into_iter().map(step).collect(),
+        warnings: d.warnings.into_iter().map(tight_text).collect(),
+        verify: d.verify.into_iter().map(step).collect(),
+    }
 }
 
 /// What a headline says of a cluster without node pools.
@@ -392,7 +489,18 @@ pub(crate) fn collapse_notes(notes: &mut Vec<report::InputMessage>) {
 
 /// `check_timed` with every note as it was made: each part of an input read in parts (whose
 /// notes are collapsed once the parts' are together).
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, Phases) {
+    let options = &Options {
+        draft_later: false,
+        ..options.clone()
+    };
+    let (report, phases, _) = check_keeping(inputs, options);
+    (report, phases)
+}
+
+/// `check_every_note`, keeping what the report's remediation left for later is drafted from.
+fn check_keeping<'a>(inputs: &'a [Input], options: &Options) -> (Report, Phases, Drafts<'a>) {
     let counted = options.passing_counted_only;
     // What passes, resource by resource (of the rules that run): each headline says how many
     // passing results it has. Counted only, passing outcomes are dropped as each rule gives
@@ -457,21 +565,7 @@ pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, 
     }
     // Each input's name once, shared by its findings.
     let names: Vec<std::sync::Arc<str>> = inputs.iter().map(|i| i.name.as_str().into()).collect();
-    let locate = |(input, span): (usize, Span)| -> Location {
-        let (a, b) = (
-            indexes[input].position(span.start()),
-            indexes[input].position(span.end()),
-        );
-        Location {
-            input: names[input].clone(),
-            line: a.line,
-            column: a.column,
-            end_line: b.line,
-            end_column: b.column,
-            offset: a.utf16,
-            end_offset: b.utf16,
-        }
-    };
+    let locate = |at: (usize, Span)| -> Location { locate(&indexes, &names, at) };
 
     let waivers = collect_waivers(inputs, &formats, options);
     let mut used = vec![false; waivers.len()];
@@ -527,12 +621,7 @@ pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, 
             }
         }
         let resource = resources.of(o.subject);
-        let step = |s: rules::DraftStep| Step {
-            title: tight_text(s.title),
-            code: tight_text(s.code),
-            language: s.language,
-            location: s.at.map(locate),
-        };
+        let lists = !options.without_remediation && !options.remediation_on_request;
         Finding {
             rule: o.rule.id,
             name: o.rule.name,
@@ -543,18 +632,17 @@ pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, 
             location: locate(o.at),
             remediation_on_request: options.remediation_on_request
                 && !options.without_remediation
-                && o.remediation.is_some(),
+                && (o.remediation.is_some() || o.later.is_some()),
             remediation: o
                 .remediation
-                .filter(|_| !options.without_remediation && !options.remediation_on_request)
-                .map(|d| {
-                    Box::new(Remediation {
-                        summary: tight_text(d.summary),
-                        steps: d.steps.into_iter().map(step).collect(),
-                        warnings: d.warnings.into_iter().map(tight_text).collect(),
-                        verify: d.verify.into_iter().map(step).collect(),
-                    })
-                }),
+                .filter(|_| lists)
+                .map(|d| Box::new(remediation_of(*d, &locate))),
+            later: o.later.filter(|_| lists).map(|later| {
+                Box::new(report::Later {
+                    subject: o.subject,
+                    later,
+                })
+            }),
             suppression,
         }
     }));
@@ -594,7 +682,15 @@ pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, 
         report: clock.lap(),
         ..phases
     };
-    (report, phases)
+    (
+        report,
+        phases,
+        Drafts {
+            model,
+            indexes,
+            names,
+        },
+    )
 }
 
 /// One ranking everywhere: failing, unknown, suppressed, passing; then by severity (the
@@ -1164,6 +1260,7 @@ mod tests {
                 remediation: None,
                 remediation_on_request: false,
                 suppression: None,
+                later: None,
             });
         }
         let named = ["a.json", "b.tf"];

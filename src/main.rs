@@ -554,6 +554,8 @@ fn prepare(common: &Common, mut paths: Vec<String>, streaming: bool) -> Result<P
         projects_beside: Vec::new(),
         max_resources: Some(gkecheck::CLI_MAX_RESOURCES),
         max_plan_bytes: Some(gkecheck::CLI_MAX_PLAN_BYTES),
+        // `check_drafting_later` sets it where the report is written once.
+        draft_later: false,
     };
     Ok((inputs, streams, unreadable, options))
 }
@@ -739,10 +741,22 @@ fn run_check(
     options: &Options,
     emit: &Emit,
 ) -> Result<(u8, gkecheck::Phases, std::time::Duration), String> {
-    let (mut report, phases) = if streams.is_empty() {
-        gkecheck::check_timed(inputs, options)
+    // Report version 1 of inputs read whole is written once: each result's remediation is
+    // drafted as it is written, not held for the whole report.
+    let once = streams.is_empty()
+        && matches!(emit.format, OutputFormat::Json)
+        && emit.report_version == 1
+        && !emit.quiet;
+    let (mut report, phases, drafts) = if once {
+        let (report, phases, drafts) = gkecheck::check_drafting_later(inputs, options);
+        (report, phases, Some(drafts))
+    } else if streams.is_empty() {
+        let (report, phases) = gkecheck::check_timed(inputs, options);
+        (report, phases, None)
     } else {
-        gkecheck::stream::check(inputs, streams, options, Default::default())
+        let (report, phases) =
+            gkecheck::stream::check(inputs, streams, options, Default::default());
+        (report, phases, None)
     };
     let started = std::time::Instant::now();
     if let Some((known, path)) = emit.baseline {
@@ -781,9 +795,11 @@ fn run_check(
     } else {
         inputs
     };
-    let code = write_report(&report, sources, unreadable, options, emit)?;
-    // The process ends next: freeing a large report piece by piece would only cost time.
+    let code = write_report(&report, sources, unreadable, options, emit, drafts.as_ref())?;
+    // The process ends next: freeing a large report (and the model its remediation was
+    // drafted from) piece by piece would only cost time.
     std::mem::forget(report);
+    std::mem::forget(drafts);
     Ok((code, phases, started.elapsed()))
 }
 
@@ -829,6 +845,8 @@ enum Written<'t> {
     Report(u8),
     /// JUnit XML, written as it is made.
     Junit,
+    /// Report version 1, each result's remediation drafted as it is written.
+    Drafted(&'t gkecheck::Drafts<'t>),
 }
 
 impl Written<'_> {
@@ -866,6 +884,11 @@ impl Written<'_> {
                         .unwrap_or_else(|| std::io::Error::other("the output could not be made")));
                 }
             }
+            Written::Drafted(drafts) => {
+                gkecheck::report::pretty::to_writer(&mut *out, &drafts.report(report))
+                    .map_err(std::io::Error::from)?;
+                out.write_all(b"\n")?;
+            }
             Written::Report(1) => {
                 gkecheck::report::pretty::to_writer(&mut *out, report)
                     .map_err(std::io::Error::from)?;
@@ -893,6 +916,7 @@ fn write_report(
     unreadable: &[(String, String)],
     options: &Options,
     emit: &Emit,
+    drafts: Option<&gkecheck::Drafts>,
 ) -> Result<u8, String> {
     let Emit {
         format,
@@ -920,7 +944,10 @@ fn write_report(
         None
     } else {
         Some(match format {
-            OutputFormat::Json => Written::Report(emit.report_version),
+            OutputFormat::Json => match drafts {
+                Some(drafts) if emit.report_version == 1 => Written::Drafted(drafts),
+                _ => Written::Report(emit.report_version),
+            },
             OutputFormat::Script => Written::Text(gkecheck::script::script(report)),
             OutputFormat::Full => Written::Text(render::full(report, inputs, text)),
             OutputFormat::Concise => Written::Concise(text),

@@ -181,6 +181,99 @@ pub struct Finding {
     pub remediation_on_request: bool,
     /// For a suppressed result: the waiver.
     pub suppression: Option<Box<Suppression>>,
+    /// The remediation left to be drafted as the report is written (see
+    /// `crate::check_drafting_later`); never written itself.
+    #[serde(skip)]
+    pub later: Option<Box<Later>>,
+}
+
+/// A finding's remediation to draft: the rule's way, for the finding's resource.
+#[derive(Clone, Copy)]
+pub struct Later {
+    pub subject: crate::rules::Subject,
+    pub later: crate::rules::Later,
+}
+
+/// Two are alike when they are for the same resource: a rule gives one remediation each.
+impl PartialEq for Later {
+    fn eq(&self, other: &Later) -> bool {
+        self.subject == other.subject
+    }
+}
+
+impl std::fmt::Debug for Later {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Later({:?})", self.subject)
+    }
+}
+
+/// What drafts a finding's remediation left for later (`crate::Drafts`).
+pub trait Draft {
+    fn remediation(&self, result: &Finding) -> Option<Box<Remediation>>;
+}
+
+/// A report written with each result's remediation drafted as it is written (report version
+/// 1: the same bytes as the report with every remediation in it).
+pub struct Drafted<'r> {
+    pub report: &'r Report,
+    pub draft: &'r dyn Draft,
+}
+
+impl Serialize for Drafted<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        // Report's own fields, in its order.
+        let Report {
+            version,
+            passing_listed,
+            inputs,
+            results,
+            waivers,
+            headline,
+            summary,
+        } = self.report;
+        let mut out = s.serialize_struct("Report", 7)?;
+        out.serialize_field("version", version)?;
+        out.serialize_field("passing_listed", passing_listed)?;
+        out.serialize_field("inputs", inputs)?;
+        out.serialize_field(
+            "results",
+            &DraftedResults {
+                results,
+                draft: self.draft,
+            },
+        )?;
+        out.serialize_field("waivers", waivers)?;
+        out.serialize_field("headline", headline)?;
+        out.serialize_field("summary", summary)?;
+        out.end()
+    }
+}
+
+struct DraftedResults<'r> {
+    results: &'r [Finding],
+    draft: &'r dyn Draft,
+}
+
+impl Serialize for DraftedResults<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut out = s.serialize_seq(Some(self.results.len()))?;
+        for r in self.results {
+            if r.later.is_some() && r.remediation.is_none() {
+                // Drafted, written and let go.
+                let drafted = Finding {
+                    remediation: self.draft.remediation(r),
+                    later: None,
+                    ..r.clone()
+                };
+                out.serialize_element(&drafted)?;
+            } else {
+                out.serialize_element(r)?;
+            }
+        }
+        out.end()
+    }
 }
 
 /// The texts are shared by every finding of the resource (a rule each): with passing results

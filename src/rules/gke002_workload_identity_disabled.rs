@@ -103,6 +103,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             }
         });
         out.push(Outcome {
+            later: None,
             rule: &RULE,
             status,
             message: message.into(),

@@ -129,6 +129,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         let remediation =
             (status != Status::Pass && !model.without_remediation).then(|| pool_fix(model, pool));
         out.push(Outcome {
+            later: None,
             rule: &RULE,
             status,
             message,
@@ -161,6 +162,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         let remediation =
             (status != Status::Pass && !model.without_remediation).then(|| cluster_fix(cluster));
         out.push(Outcome {
+            later: None,
             rule: &RULE,
             status,
             message: message.into(),

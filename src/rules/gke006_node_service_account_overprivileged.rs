@@ -188,6 +188,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             _ => None,
         };
         out.push(Outcome {
+            later: None,
             rule: &RULE,
             status,
             message: message.into(),

@@ -305,6 +305,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 continue;
             }
             out.push(Outcome {
+                later: None,
                 rule: &RULE,
                 status: Status::Fail,
                 message: format!(
@@ -344,6 +345,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             else {
                 if !listed.is_empty() {
                     out.push(Outcome {
+                        later: None,
                         rule: &RULE,
                         status: Status::Fail,
                         message: format!(
@@ -404,6 +406,7 @@ fn outcome(
 ) -> Outcome {
     if differences.is_empty() {
         return Outcome {
+            later: None,
             rule: &RULE,
             status: Status::Pass,
             message: format!("The live {whole} has the settings its Terraform states.").into(),
@@ -417,6 +420,7 @@ fn outcome(
         .map(|d| format!("{} (Terraform: {}; live: {})", d.what, d.terraform, d.live))
         .collect();
     Outcome {
+        later: None,
         rule: &RULE,
         status: Status::Fail,
         message: format!(

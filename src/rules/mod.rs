@@ -158,6 +158,8 @@ pub struct Outcome {
     /// Input index and span the finding points at.
     pub at: (usize, Span),
     pub remediation: Option<Box<fix::Draft>>,
+    /// The remediation to draft when it is written, instead (`Model::draft_later`).
+    pub later: Option<Later>,
 }
 
 /// Which resource an outcome is about (an index into the model).
@@ -324,6 +326,32 @@ impl Finding {
     }
 }
 
+/// How a cluster rule drafts its fix, given the place it points at.
+pub type ClusterFix = fn(&Cluster, Span) -> Option<Draft>;
+/// How a node-pool rule drafts its fix, given the pool's cluster and the place.
+pub type PoolFix = fn(&NodePool, Option<&Cluster>, Span) -> Option<Draft>;
+
+/// A fix to draft when it is needed (`Model::draft_later`): how, and at which place.
+#[derive(Clone, Copy)]
+pub enum Later {
+    Cluster(ClusterFix, Span),
+    Pool(PoolFix, Span),
+}
+
+impl Later {
+    /// The draft, for the outcome's subject in `model`.
+    pub fn draft(self, model: &Model, subject: Subject) -> Option<Draft> {
+        match (self, subject) {
+            (Later::Cluster(fix, at), Subject::Cluster(i)) => fix(&model.clusters[i], at),
+            (Later::Pool(fix, at), Subject::NodePool(i)) => {
+                let pool = &model.node_pools[i];
+                fix(pool, model.cluster_of(pool), at)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Runs a cluster rule: `judge` gives each cluster's verdict (or none, when the rule does not
 /// apply), `fix` the remediation of a cluster that does not pass.
 pub fn each_cluster(
@@ -331,23 +359,28 @@ pub fn each_cluster(
     out: &mut Vec<Outcome>,
     rule: &'static Rule,
     judge: impl Fn(&Cluster) -> Option<Finding>,
-    fix: impl Fn(&Cluster, Span) -> Option<Draft>,
+    fix: ClusterFix,
 ) {
     for (i, cluster) in model.clusters.iter().enumerate() {
         let Some(f) = judge(cluster) else { continue };
         let at = f.at.unwrap_or(cluster.site.head);
-        let remediation = if f.status == Status::Pass || model.without_remediation {
-            None
-        } else {
-            fix(cluster, f.at.unwrap_or(cluster.insert_at))
-        };
+        let (mut remediation, mut later) = (None, None);
+        if f.status != Status::Pass && !model.without_remediation {
+            let place = f.at.unwrap_or(cluster.insert_at);
+            if model.draft_later {
+                later = Some(Later::Cluster(fix, place));
+            } else {
+                remediation = fix(cluster, place).map(Box::new);
+            }
+        }
         out.push(Outcome {
             rule,
             status: f.status,
             message: f.message,
             subject: Subject::Cluster(i),
             at: (cluster.site.input, at),
-            remediation: remediation.map(Box::new),
+            remediation,
+            later,
         });
     }
 }
@@ -359,7 +392,7 @@ pub fn each_pool(
     out: &mut Vec<Outcome>,
     rule: &'static Rule,
     judge: impl Fn(&NodePool, Option<&Cluster>) -> Option<Finding>,
-    fix: impl Fn(&NodePool, Option<&Cluster>, Span) -> Option<Draft>,
+    fix: PoolFix,
 ) {
     for (i, pool) in model.node_pools.iter().enumerate() {
         let cluster = model.cluster_of(pool);
@@ -368,19 +401,23 @@ pub fn each_pool(
         };
         let (status, message) = if_pool_exists(pool, f.status, f.message);
         let at = f.at.unwrap_or(pool.site.head);
-        let remediation = if status == Status::Pass || model.without_remediation {
-            None
-        } else {
+        let (mut remediation, mut later) = (None, None);
+        if status != Status::Pass && !model.without_remediation {
             let place = f.at.or(pool.node_config).unwrap_or(pool.site.span);
-            fix(pool, cluster, place)
-        };
+            if model.draft_later {
+                later = Some(Later::Pool(fix, place));
+            } else {
+                remediation = fix(pool, cluster, place).map(Box::new);
+            }
+        }
         out.push(Outcome {
             rule,
             status,
             message,
             subject: Subject::NodePool(i),
             at: (pool.site.input, at),
-            remediation: remediation.map(Box::new),
+            remediation,
+            later,
         });
     }
 }
