@@ -96,9 +96,10 @@ pub struct Options {
     /// The largest Terraform plan one check reads, in bytes: `input::MAX_INPUT_BYTES` (the
     /// page's limit for every input) when none; the command line reads `CLI_MAX_PLAN_BYTES`.
     pub max_plan_bytes: Option<usize>,
-    /// Leave the remediation the rules draw through `rules::each_pool` and
+    /// Leave the remediation the rules draft through `rules::each_pool` and
     /// `rules::each_cluster` to be drafted as the report is written: set by
-    /// [`check_drafting_later`], whose `Drafts` write it; other callers leave it false.
+    /// [`check_drafting_later`], whose `Drafts` draft it; other callers leave it false (the
+    /// checks that return a report alone set it false themselves).
     pub draft_later: bool,
 }
 
@@ -354,8 +355,8 @@ pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
 /// `check_timed` for a report that is written once (report version 1, as the command line
 /// writes it): most failing results' remediation is left out of the report, to be drafted as
 /// each result is written, from the model [`Drafts`] keeps, and let go (`Drafts::report`).
-/// The report holds no remediation text for those results: a check's memory is then that of
-/// its findings, and the rules do not draft what the report holds until it is written.
+/// The report holds no remediation text for those results, so a check's memory is that of
+/// its findings and model, not of every remediation at once.
 pub fn check_drafting_later<'a>(
     inputs: &'a [Input],
     options: &Options,
