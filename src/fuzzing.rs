@@ -240,7 +240,7 @@ pub fn terraform_split(data: &[u8]) {
     let Some(text) = text(data) else { return };
     let inputs = [Input::new("main.tf", text)];
     let [split, whole] = [false, true].map(|whole| {
-        let a = crate::analyze_keeping(&inputs, &Options::default(), whole, &mut |_| true);
+        let a = crate::analyze_keeping(&inputs, &Options::default(), whole, false, &mut |_| true);
         format!("{:#?}\n{:#?}\n{:#?}", a.model, a.problems, a.notes)
     });
     assert!(split == whole, "split:\n{split}\nwhole:\n{whole}");

@@ -96,11 +96,6 @@ pub struct Options {
     /// The largest Terraform plan one check reads, in bytes: `input::MAX_INPUT_BYTES` (the
     /// page's limit for every input) when none; the command line reads `CLI_MAX_PLAN_BYTES`.
     pub max_plan_bytes: Option<usize>,
-    /// Leave the remediation the rules draft through `rules::each_pool` and
-    /// `rules::each_cluster` to be drafted as the report is written: set by
-    /// [`check_drafting_later`], whose `Drafts` draft it; other callers leave it false (the
-    /// checks that return a report alone set it false themselves).
-    pub draft_later: bool,
 }
 
 impl Options {
@@ -174,16 +169,19 @@ impl Clock {
 /// Reads the inputs and runs the rules, keeping every outcome (what `gkecheck fix` plans on).
 #[cfg(feature = "terraform")]
 pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
-    analyze_keeping(inputs, &Options::default(), true, &mut |_| true)
+    analyze_keeping(inputs, &Options::default(), true, false, &mut |_| true)
 }
 
 /// `analyze`, keeping only the rules' outcomes that `keep` says (of the options, the
 /// projects beside and the most resources read count here). `whole_trees`: Terraform files
-/// parsed whole, their trees kept for fixes (see `input::load`).
+/// parsed whole, their trees kept for fixes (see `input::load`). `draft_later`: the rules
+/// that draft through `rules::each_pool` and `rules::each_cluster` leave their drafts to be
+/// made as the report is written (`Model::draft_later`).
 fn analyze_keeping(
     inputs: &[Input],
     options: &Options,
     whole_trees: bool,
+    draft_later: bool,
     keep: &mut dyn FnMut(&mut rules::Outcome) -> bool,
 ) -> Analysis {
     let clock = Clock::start();
@@ -215,7 +213,7 @@ fn analyze_keeping(
     let loaded = input::load(&sources, whole_trees, &mut model);
     model.projects_beside = options.projects_beside.clone();
     model.without_remediation = options.without_remediation;
-    model.draft_later = options.draft_later;
+    model.draft_later = draft_later;
     problems.extend(loaded.problems);
     let limit = options.max_resources.unwrap_or(MAX_RESOURCES);
     if let Some((index, problem)) = bound(&mut model, limit) {
@@ -344,11 +342,7 @@ pub fn check(inputs: &[Input], options: &Options) -> Report {
 
 /// `check`, with how long each phase took.
 pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
-    let options = &Options {
-        draft_later: false,
-        ..options.clone()
-    };
-    let (report, phases, _) = check_finished(inputs, options);
+    let (report, phases, _) = check_finished(inputs, options, false);
     (report, phases)
 }
 
@@ -361,16 +355,15 @@ pub fn check_drafting_later<'a>(
     inputs: &'a [Input],
     options: &Options,
 ) -> (Report, Phases, Drafts<'a>) {
-    let options = &Options {
-        draft_later: true,
-        ..options.clone()
-    };
-    let (report, phases, drafts) = check_finished(inputs, options);
-    (report, phases, drafts)
+    check_finished(inputs, options, true)
 }
 
-fn check_finished<'a>(inputs: &'a [Input], options: &Options) -> (Report, Phases, Drafts<'a>) {
-    let (mut report, phases, drafts) = check_keeping(inputs, options);
+fn check_finished<'a>(
+    inputs: &'a [Input],
+    options: &Options,
+    draft_later: bool,
+) -> (Report, Phases, Drafts<'a>) {
+    let (mut report, phases, drafts) = check_keeping(inputs, options, draft_later);
     for input in &mut report.inputs {
         collapse_notes(&mut input.notes);
     }
@@ -492,16 +485,17 @@ pub(crate) fn collapse_notes(notes: &mut Vec<report::InputMessage>) {
 /// notes are collapsed once the parts' are together).
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn check_every_note(inputs: &[Input], options: &Options) -> (Report, Phases) {
-    let options = &Options {
-        draft_later: false,
-        ..options.clone()
-    };
-    let (report, phases, _) = check_keeping(inputs, options);
+    let (report, phases, _) = check_keeping(inputs, options, false);
     (report, phases)
 }
 
-/// `check_every_note`, keeping what the report's remediation left for later is drafted from.
-fn check_keeping<'a>(inputs: &'a [Input], options: &Options) -> (Report, Phases, Drafts<'a>) {
+/// `check_every_note`, keeping what the report's remediation left for later (with
+/// `draft_later`) is drafted from.
+fn check_keeping<'a>(
+    inputs: &'a [Input],
+    options: &Options,
+    draft_later: bool,
+) -> (Report, Phases, Drafts<'a>) {
     let counted = options.passing_counted_only;
     // What passes, resource by resource (of the rules that run): each headline says how many
     // passing results it has. Counted only, passing outcomes are dropped as each rule gives
@@ -517,7 +511,7 @@ fn check_keeping<'a>(inputs: &'a [Input], options: &Options) -> (Report, Phases,
         notes,
         phases,
         ..
-    } = analyze_keeping(inputs, options, false, &mut |o| {
+    } = analyze_keeping(inputs, options, false, draft_later, &mut |o| {
         if let (true, rules::Subject::NodePool(i)) = (o.rule.id == "GKE001", o.subject) {
             metadata.push((i, o.status));
         }

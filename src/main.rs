@@ -554,8 +554,6 @@ fn prepare(common: &Common, mut paths: Vec<String>, streaming: bool) -> Result<P
         projects_beside: Vec::new(),
         max_resources: Some(gkecheck::CLI_MAX_RESOURCES),
         max_plan_bytes: Some(gkecheck::CLI_MAX_PLAN_BYTES),
-        // `check_drafting_later` sets it where the report is written once.
-        draft_later: false,
     };
     Ok((inputs, streams, unreadable, options))
 }

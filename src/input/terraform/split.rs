@@ -578,7 +578,13 @@ locals {
             .collect();
         inputs.push(crate::Input::new("ok/main.tf", good));
         same(&inputs);
-        let a = crate::analyze_keeping(&inputs, &crate::Options::default(), false, &mut |_| true);
+        let a = crate::analyze_keeping(
+            &inputs,
+            &crate::Options::default(),
+            false,
+            false,
+            &mut |_| true,
+        );
         assert_eq!(a.problems.len(), 20);
         assert!(a
             .problems
@@ -672,7 +678,7 @@ locals {
     fn both(inputs: &[crate::Input]) -> [String; 2] {
         [false, true].map(|whole| {
             let options = crate::Options::default();
-            let a = crate::analyze_keeping(inputs, &options, whole, &mut |_| true);
+            let a = crate::analyze_keeping(inputs, &options, whole, false, &mut |_| true);
             format!("{:#?}\n{:#?}\n{:#?}", a.model, a.problems, a.notes)
         })
     }
@@ -770,7 +776,13 @@ locals {
             crate::Input::new("b/m/main.tf", unused),
         ];
         same(&inputs);
-        let a = crate::analyze_keeping(&inputs, &crate::Options::default(), false, &mut |_| true);
+        let a = crate::analyze_keeping(
+            &inputs,
+            &crate::Options::default(),
+            false,
+            false,
+            &mut |_| true,
+        );
         let problem = &a.problems[&0];
         assert_eq!(problem.offset, main.find("= 1").unwrap(), "{problem:?}");
         assert!(problem
