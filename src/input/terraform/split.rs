@@ -578,13 +578,7 @@ locals {
             .collect();
         inputs.push(crate::Input::new("ok/main.tf", good));
         same(&inputs);
-        let a = crate::analyze_keeping(
-            &inputs,
-            &crate::Options::default(),
-            false,
-            false,
-            &mut |_| true,
-        );
+        let a = split_analysis(&inputs);
         assert_eq!(a.problems.len(), 20);
         assert!(a
             .problems
@@ -674,11 +668,25 @@ locals {
         assert_eq!(kept_text(text, &items[..1]), None);
     }
 
+    /// A check of `inputs`, its Terraform split or whole, every outcome kept.
+    fn analysis(inputs: &[crate::Input], whole: bool) -> crate::Analysis {
+        crate::analyze_keeping(
+            inputs,
+            &crate::Options::default(),
+            whole,
+            false,
+            &mut |_| true,
+        )
+    }
+
+    fn split_analysis(inputs: &[crate::Input]) -> crate::Analysis {
+        analysis(inputs, false)
+    }
+
     /// The model, problems and notes of a check of `inputs`, its Terraform split or whole.
     fn both(inputs: &[crate::Input]) -> [String; 2] {
         [false, true].map(|whole| {
-            let options = crate::Options::default();
-            let a = crate::analyze_keeping(inputs, &options, whole, false, &mut |_| true);
+            let a = analysis(inputs, whole);
             format!("{:#?}\n{:#?}\n{:#?}", a.model, a.problems, a.notes)
         })
     }
@@ -776,13 +784,7 @@ locals {
             crate::Input::new("b/m/main.tf", unused),
         ];
         same(&inputs);
-        let a = crate::analyze_keeping(
-            &inputs,
-            &crate::Options::default(),
-            false,
-            false,
-            &mut |_| true,
-        );
+        let a = split_analysis(&inputs);
         let problem = &a.problems[&0];
         assert_eq!(problem.offset, main.find("= 1").unwrap(), "{problem:?}");
         assert!(problem
