@@ -942,9 +942,10 @@ fn write_report(
         None
     } else {
         Some(match format {
+            // Drafts are kept for report version 1 only (`run_check`).
             OutputFormat::Json => match drafts {
-                Some(drafts) if emit.report_version == 1 => Written::Drafted(drafts),
-                _ => Written::Report(emit.report_version),
+                Some(drafts) => Written::Drafted(drafts),
+                None => Written::Report(emit.report_version),
             },
             OutputFormat::Script => Written::Text(gkecheck::script::script(report)),
             OutputFormat::Full => Written::Text(render::full(report, inputs, text)),

@@ -282,7 +282,7 @@ fn text_inner(report: &Report, inputs: &[Input], show_passing: bool) -> String {
 
 /// The text with control characters other than line feeds and tabs written as escapes
 /// (`\u{0}`, `\u{1b}`): input text never reaches a terminal as raw control codes. Text without
-/// one (nearly all) is given back as it is, found so a byte at a time: the control characters
+/// one (nearly all) is given back as it is (found by [`has_control`]): the control characters
 /// are U+0000 to U+001F, U+007F and U+0080 to U+009F (0xC2 then 0x80 to 0x9F in UTF-8).
 pub fn printable(text: &str) -> Cow<'_, str> {
     if !has_control(text.as_bytes()) {
