@@ -379,24 +379,72 @@ pub struct Drafts<'a> {
     names: Vec<std::sync::Arc<str>>,
 }
 
-impl Drafts<'_> {
-    /// The report as it is written, each result's remediation drafted as it is written.
-    pub fn report<'r>(&'r self, report: &'r Report) -> report::Drafted<'r> {
-        report::Drafted {
+impl<'a> Drafts<'a> {
+    /// The report as it is written, each result's remediation drafted as it is written
+    /// (report version 1: the same bytes as the report with every remediation in it).
+    pub fn report<'r>(&'r self, report: &'r Report) -> Drafted<'r, 'a> {
+        Drafted {
             report,
-            draft: self,
+            drafts: self,
         }
     }
-}
 
-impl report::Draft for Drafts<'_> {
     /// A result's remediation left to be drafted (none for any other result).
     fn remediation(&self, result: &Finding) -> Option<Box<Remediation>> {
-        let later = result.later.as_ref()?;
-        let draft = later.later.draft(&self.model, later.subject)?;
+        let draft = result.pending.as_ref()?.draft(&self.model)?;
         Some(Box::new(remediation_of(draft, &|at| {
             locate(&self.indexes, &self.names, at)
         })))
+    }
+}
+
+/// A report as [`Drafts::report`] writes it.
+pub struct Drafted<'r, 'a> {
+    report: &'r Report,
+    drafts: &'r Drafts<'a>,
+}
+
+impl serde::Serialize for Drafted<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeSeq, SerializeStruct};
+        // Each result as it is, or drafted, written and let go.
+        struct Results<'r, 'a>(&'r [Finding], &'r Drafts<'a>);
+        impl serde::Serialize for Results<'_, '_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut out = s.serialize_seq(Some(self.0.len()))?;
+                for r in self.0 {
+                    if r.pending.is_some() {
+                        out.serialize_element(&Finding {
+                            remediation: self.1.remediation(r),
+                            pending: None,
+                            ..r.clone()
+                        })?;
+                    } else {
+                        out.serialize_element(r)?;
+                    }
+                }
+                out.end()
+            }
+        }
+        // Report's own fields, in its order (`tests/drafted_later.rs` compares the bytes).
+        let Report {
+            version,
+            passing_listed,
+            inputs,
+            results,
+            waivers,
+            headline,
+            summary,
+        } = self.report;
+        let mut out = s.serialize_struct("Report", 7)?;
+        out.serialize_field("version", version)?;
+        out.serialize_field("passing_listed", passing_listed)?;
+        out.serialize_field("inputs", inputs)?;
+        out.serialize_field("results", &Results(results, self.drafts))?;
+        out.serialize_field("waivers", waivers)?;
+        out.serialize_field("headline", headline)?;
+        out.serialize_field("summary", summary)?;
+        out.end()
     }
 }
 
@@ -627,17 +675,12 @@ fn check_keeping<'a>(
             location: locate(o.at),
             remediation_on_request: options.remediation_on_request
                 && !options.without_remediation
-                && (o.remediation.is_some() || o.later.is_some()),
+                && (o.remediation.is_some() || o.pending.is_some()),
             remediation: o
                 .remediation
                 .filter(|_| lists)
                 .map(|d| Box::new(remediation_of(*d, &locate))),
-            later: o.later.filter(|_| lists).map(|later| {
-                Box::new(report::Later {
-                    subject: o.subject,
-                    later,
-                })
-            }),
+            pending: o.pending.filter(|_| lists).map(Box::new),
             suppression,
         }
     }));
@@ -1255,7 +1298,7 @@ mod tests {
                 remediation: None,
                 remediation_on_request: false,
                 suppression: None,
-                later: None,
+                pending: None,
             });
         }
         let named = ["a.json", "b.tf"];

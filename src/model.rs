@@ -386,7 +386,7 @@ pub struct Model {
     /// the report leaves out whatever is drafted).
     pub without_remediation: bool,
     /// The rules that draft through `rules::each_pool` and `rules::each_cluster` leave their
-    /// drafts to be made when the report is written (`rules::Later`), where they are made one
+    /// drafts to be made when the report is written (`rules::PendingFix`), where they are made one
     /// at a time and let go.
     pub draft_later: bool,
 }

@@ -96,7 +96,7 @@ fn a_report_drafted_as_it_is_written_is_the_report_drafted_whole() {
             let (report, _, drafts) = check_drafting_later(inputs, options);
             // What is left for later is not in the report until it is written.
             for r in &report.results {
-                if r.later.is_some() {
+                if r.pending.is_some() {
                     assert!(r.remediation.is_none(), "{name}: {} holds both", r.rule);
                     later += 1;
                 }

@@ -96,7 +96,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
     for (i, cluster) in model.clusters.iter().enumerate() {
         if is_autopilot(cluster) && pools[i].is_empty() {
             out.push(Outcome {
-                later: None,
+                pending: None,
                 rule: &RULE,
                 status: Status::Pass,
                 message: "Autopilot cluster: every node runs the GKE metadata server.".into(),
@@ -115,7 +115,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         let remediation = (status != Status::Pass && !model.without_remediation)
             .then(|| remediation(model, pool));
         out.push(Outcome {
-            later: None,
+            pending: None,
             rule: &RULE,
             status,
             message,

@@ -103,7 +103,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             }
         });
         out.push(Outcome {
-            later: None,
+            pending: None,
             rule: &RULE,
             status,
             message: message.into(),

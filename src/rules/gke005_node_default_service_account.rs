@@ -129,7 +129,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         let remediation =
             (status != Status::Pass && !model.without_remediation).then(|| pool_fix(model, pool));
         out.push(Outcome {
-            later: None,
+            pending: None,
             rule: &RULE,
             status,
             message,
@@ -162,7 +162,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         let remediation =
             (status != Status::Pass && !model.without_remediation).then(|| cluster_fix(cluster));
         out.push(Outcome {
-            later: None,
+            pending: None,
             rule: &RULE,
             status,
             message: message.into(),

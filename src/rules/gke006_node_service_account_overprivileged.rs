@@ -188,7 +188,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             _ => None,
         };
         out.push(Outcome {
-            later: None,
+            pending: None,
             rule: &RULE,
             status,
             message: message.into(),

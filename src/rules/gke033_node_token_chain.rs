@@ -69,7 +69,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             fix
         });
         out.push(Outcome {
-            later: None,
+            pending: None,
             rule: &RULE,
             status: Status::Fail,
             message: message.into(),

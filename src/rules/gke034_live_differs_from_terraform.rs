@@ -305,7 +305,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 continue;
             }
             out.push(Outcome {
-                later: None,
+                pending: None,
                 rule: &RULE,
                 status: Status::Fail,
                 message: format!(
@@ -345,7 +345,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             else {
                 if !listed.is_empty() {
                     out.push(Outcome {
-                        later: None,
+                        pending: None,
                         rule: &RULE,
                         status: Status::Fail,
                         message: format!(
@@ -406,7 +406,7 @@ fn outcome(
 ) -> Outcome {
     if differences.is_empty() {
         return Outcome {
-            later: None,
+            pending: None,
             rule: &RULE,
             status: Status::Pass,
             message: format!("The live {whole} has the settings its Terraform states.").into(),
@@ -420,7 +420,7 @@ fn outcome(
         .map(|d| format!("{} (Terraform: {}; live: {})", d.what, d.terraform, d.live))
         .collect();
     Outcome {
-        later: None,
+        pending: None,
         rule: &RULE,
         status: Status::Fail,
         message: format!(

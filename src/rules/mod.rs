@@ -158,8 +158,8 @@ pub struct Outcome {
     /// Input index and span the finding points at.
     pub at: (usize, Span),
     pub remediation: Option<Box<fix::Draft>>,
-    /// The remediation to draft when it is written, instead (`Model::draft_later`).
-    pub later: Option<Later>,
+    /// The remediation to draft when the report is written, instead (`Model::draft_later`).
+    pub pending: Option<PendingFix>,
 }
 
 /// Which resource an outcome is about (an index into the model).
@@ -331,24 +331,44 @@ pub type ClusterFix = fn(&Cluster, Span) -> Option<Draft>;
 /// How a node-pool rule drafts its fix, given the pool's cluster and the place.
 pub type PoolFix = fn(&NodePool, Option<&Cluster>, Span) -> Option<Draft>;
 
-/// A fix to draft when it is needed (`Model::draft_later`): how, and at which place.
+/// A fix to draft when the report is written (`Model::draft_later`): the rule's way of
+/// drafting it, the cluster or pool (an index into the model) and the place it goes.
 #[derive(Clone, Copy)]
-pub enum Later {
-    Cluster(ClusterFix, Span),
-    Pool(PoolFix, Span),
+pub enum PendingFix {
+    Cluster(ClusterFix, usize, Span),
+    Pool(PoolFix, usize, Span),
 }
 
-impl Later {
-    /// The draft, for the outcome's subject in `model`.
-    pub fn draft(self, model: &Model, subject: Subject) -> Option<Draft> {
-        match (self, subject) {
-            (Later::Cluster(fix, at), Subject::Cluster(i)) => fix(&model.clusters[i], at),
-            (Later::Pool(fix, at), Subject::NodePool(i)) => {
+impl PendingFix {
+    /// The draft, from the model the outcome was judged on.
+    pub fn draft(self, model: &Model) -> Option<Draft> {
+        match self {
+            PendingFix::Cluster(fix, i, at) => fix(&model.clusters[i], at),
+            PendingFix::Pool(fix, i, at) => {
                 let pool = &model.node_pools[i];
                 fix(pool, model.cluster_of(pool), at)
             }
-            _ => None,
         }
+    }
+
+    /// Which resource and place: what tells two apart (a rule drafts one fix for each).
+    fn key(&self) -> (bool, usize, Span) {
+        match *self {
+            PendingFix::Cluster(_, i, at) => (false, i, at),
+            PendingFix::Pool(_, i, at) => (true, i, at),
+        }
+    }
+}
+
+impl PartialEq for PendingFix {
+    fn eq(&self, other: &PendingFix) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl std::fmt::Debug for PendingFix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PendingFix{:?}", self.key())
     }
 }
 
@@ -364,11 +384,11 @@ pub fn each_cluster(
     for (i, cluster) in model.clusters.iter().enumerate() {
         let Some(f) = judge(cluster) else { continue };
         let at = f.at.unwrap_or(cluster.site.head);
-        let (mut remediation, mut later) = (None, None);
+        let (mut remediation, mut pending) = (None, None);
         if f.status != Status::Pass && !model.without_remediation {
             let place = f.at.unwrap_or(cluster.insert_at);
             if model.draft_later {
-                later = Some(Later::Cluster(fix, place));
+                pending = Some(PendingFix::Cluster(fix, i, place));
             } else {
                 remediation = fix(cluster, place).map(Box::new);
             }
@@ -380,7 +400,7 @@ pub fn each_cluster(
             subject: Subject::Cluster(i),
             at: (cluster.site.input, at),
             remediation,
-            later,
+            pending,
         });
     }
 }
@@ -401,11 +421,11 @@ pub fn each_pool(
         };
         let (status, message) = if_pool_exists(pool, f.status, f.message);
         let at = f.at.unwrap_or(pool.site.head);
-        let (mut remediation, mut later) = (None, None);
+        let (mut remediation, mut pending) = (None, None);
         if status != Status::Pass && !model.without_remediation {
             let place = f.at.or(pool.node_config).unwrap_or(pool.site.span);
             if model.draft_later {
-                later = Some(Later::Pool(fix, place));
+                pending = Some(PendingFix::Pool(fix, i, place));
             } else {
                 remediation = fix(pool, cluster, place).map(Box::new);
             }
@@ -417,7 +437,7 @@ pub fn each_pool(
             subject: Subject::NodePool(i),
             at: (pool.site.input, at),
             remediation,
-            later,
+            pending,
         });
     }
 }
