@@ -69,13 +69,18 @@ pub struct Later<'t> {
     pub spans: Vec<crate::span::Span>,
 }
 
-impl Later<'_> {
-    pub fn none() -> Later<'static> {
+impl<'t> Later<'t> {
+    /// None yet, of a document of `text`.
+    pub fn of(text: &'t str) -> Later<'t> {
         Later {
-            text: "",
+            text,
             held: Vec::new(),
             spans: Vec::new(),
         }
+    }
+
+    pub fn none() -> Later<'static> {
+        Later::of("")
     }
 
     pub fn clear(&mut self) {

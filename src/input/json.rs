@@ -191,7 +191,7 @@ pub enum Part {
     /// kept to read it again once the rest of the object is known.
     Later(Span),
     /// A member of the top-level object named as a list whose items went before (`true`:
-    /// `clusters`, as `Item`s; `false`: `nodePools`, as `Later`s): a name's last member is its
+    /// `clusters`, as `Item`s; `false`: `nodePools`, as `Held`s and `Later`s): a name's last member is its
     /// value, so what those items gave is taken back.
     Repeated { clusters: bool },
     /// The top-level value, with the arrays whose items went as `Item`s or `Later`s left

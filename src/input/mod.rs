@@ -744,11 +744,7 @@ fn load_parts(
     let start = gcloud::Mark::of(model);
     let mut gcloud = GcloudLoad::new(model);
     let mut mark = start;
-    let mut later = gcloud::Later {
-        text,
-        held: Vec::new(),
-        spans: Vec::new(),
-    };
+    let mut later = gcloud::Later::of(text);
     let read = read(&mut |part| match part {
         json::Part::Start => {
             mark = gcloud::Mark::of(model);
