@@ -12,7 +12,8 @@ const load = async (dir) => {
   glue.initSync({ module: readFileSync(`${dist}/${dir}/gkecheck_bg.wasm`) });
   return glue;
 };
-const inputs = JSON.stringify(files.map((f) => ({ name: basename(f), text: readFileSync(f, 'utf8'), format: 'auto' })));
+// As the page's worker has them: objects, which `invoke` hands to the engine as it does there.
+const inputs = files.map((f) => ({ name: basename(f), text: readFileSync(f, 'utf8'), format: 'auto' }));
 const { NEEDS_FULL, PAGE_CHECK, invoke } = await import(new URL(`file://${dist}/engines.js`).href);
 // The page's own call: passing results counted, not listed (the page's default), each
 // finding's remediation left for when it is opened, the report in parts. The first call

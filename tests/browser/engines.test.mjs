@@ -75,9 +75,9 @@ test('the warm-up input is gcloud output the first engine reads whole, with pool
   const { warmUpInput } = await import(new URL(`file://${DIST}/engines.js`).href);
   // The large one the worker checks last: about 160 KB, the size of a large paste.
   const large = warmUpInput(40);
-  assert.ok(JSON.parse(large)[0].text.length > 150000, `${JSON.parse(large)[0].text.length} bytes`);
-  assert.equal(JSON.parse(first.checkInputs(large, JSON.stringify({ passing: 'counted' }))).headline.length, 40);
-  const input = warmUpInput();
+  assert.ok(large[0].text.length > 150000, `${large[0].text.length} bytes`);
+  assert.equal(JSON.parse(first.checkInputs(JSON.stringify(large), JSON.stringify({ passing: 'counted' }))).headline.length, 40);
+  const input = JSON.stringify(warmUpInput());
   const text = JSON.parse(input)[0].text;
   assert.ok(text.length > 20000 && text.length < 40000, `${text.length} bytes`);
   const report = JSON.parse(first.checkInputs(input, JSON.stringify({ passing: 'counted' })));
@@ -107,12 +107,28 @@ test('the inputs as UTF-8 bytes give the report the text gives, and bytes that a
     assert.match(report, /été-🚀/);
     assert.equal(engine.checkInputsUtf8(encode(text), options), report);
     assert.equal(engine.checkInputsUtf8(encode(text)), engine.checkInputs(text));
+    // Each text's bytes beside a list of the names and sizes (checkTexts): the same report.
+    const texts = list.map(([, t]) => encode(t));
+    const sizes = JSON.stringify(list.map(([name], k) => ({ name, format: 'auto', bytes: texts[k].length })));
+    const both = new Uint8Array([...texts[0], ...texts[1]]);
+    assert.equal(engine.checkTexts(sizes, both, options), report);
+    assert.equal(engine.checkTexts(sizes, both), engine.checkInputs(text));
     // The page's own call goes through invoke, with the inputs as objects or as text.
     assert.equal(invoke(engine, 'checkInputs', [text, options]), report);
     assert.equal(invoke(engine, 'checkInputs', [JSON.parse(text), options]), report);
+    // Objects that are not inputs get the engine's own answer, as text would.
+    assert.throws(() => invoke(engine, 'checkInputs', [[{ name: 'x.json' }], options]), /an input without a text/);
     const broken = encode(text);
     const at = broken.indexOf(0xc3);
     broken[at] = 0xff;
     assert.throws(() => engine.checkInputsUtf8(broken, options), (e) => e.message === `expected the inputs' JSON as UTF-8 (byte ${at} is not)`);
+    const wrong = both.slice();
+    const inText = wrong.indexOf(0xc3);
+    wrong[inText] = 0xff;
+    assert.throws(() => engine.checkTexts(sizes, wrong, options), (e) => e.message === `expected the text of input cluster é.json as UTF-8 (its byte ${inText} is not)`);
+    // Sizes that do not add up to the bytes given, either way.
+    assert.throws(() => engine.checkTexts(sizes, both.subarray(1), options), /input iam\.json of \d+ bytes, where \d+ are left of the texts/);
+    assert.throws(() => engine.checkTexts(sizes, new Uint8Array([...both, 32]), options), /1 byte of texts after the last input's/);
+    assert.throws(() => engine.checkTexts('[{"name": "a.json"}]', both, options), /input a\.json without its size in bytes/);
   }
 });
