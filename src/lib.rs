@@ -213,7 +213,10 @@ fn analyze_keeping(
     let loaded = input::load(&sources, whole_trees, &mut model);
     model.projects_beside = options.projects_beside.clone();
     model.without_remediation = options.without_remediation;
-    model.draft_later = draft_later;
+    // A report that lists no remediation, only marks which findings have one, needs no draft
+    // of the fixes these rules make: each always has one (`rules::PoolFix`), so the pending fix
+    // is mark enough, and the report lets it go.
+    model.draft_later = draft_later || options.remediation_on_request;
     problems.extend(loaded.problems);
     let limit = options.max_resources.unwrap_or(MAX_RESOURCES);
     if let Some((index, problem)) = bound(&mut model, limit) {
@@ -391,7 +394,7 @@ impl<'a> Drafts<'a> {
 
     /// A result's remediation left to be drafted (none for any other result).
     fn remediation(&self, result: &Finding) -> Option<Box<Remediation>> {
-        let draft = result.pending.as_ref()?.draft(&self.model)?;
+        let draft = result.pending.as_ref()?.draft(&self.model);
         Some(Box::new(remediation_of(draft, &|at| {
             locate(&self.indexes, &self.names, at)
         })))

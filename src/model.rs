@@ -387,7 +387,8 @@ pub struct Model {
     pub without_remediation: bool,
     /// The rules that draft through `rules::each_pool` and `rules::each_cluster` leave their
     /// drafts to be made when the report is written (`rules::PendingFix`), where they are made one
-    /// at a time and let go.
+    /// at a time and let go; or never, when the report only marks the findings that have one
+    /// (`Options::remediation_on_request`).
     pub draft_later: bool,
 }
 

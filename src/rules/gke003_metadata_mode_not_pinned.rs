@@ -103,12 +103,12 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     ),
                 ),
             };
-            Some(Draft {
+            Draft {
                 summary: format!("Write node pool {}'s metadata mode down.", pool.display_name()).into(),
                 steps: vec![DraftStep::hcl(format!("In {}, {title}", pool.site.address), code, &pool.site, at)],
                 warnings: vec![format!("If the pool does not already run GKE_METADATA, this changes it: {WARN_RECREATE}").into()],
                 verify: vec![DraftStep::shell("Plan: no change to the pool's nodes when it already runs GKE_METADATA", "terraform plan")],
-            })
+            }
         },
     );
 }

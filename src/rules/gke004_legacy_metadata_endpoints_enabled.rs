@@ -75,7 +75,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             })
         },
         |pool, cluster, at| {
-            Some(fix::pool_setting(
+            fix::pool_setting(
                 cluster,
                 pool,
                 at,
@@ -86,7 +86,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "Terraform replaces the pool (its nodes are recreated). Anything that still calls /0.1/ or /v1beta1/ metadata paths must move to /v1/ with the Metadata-Flavor header.",
                     verify: Some(("This prints true", "config.metadata.disable-legacy-endpoints")),
                 },
-            ))
+            )
         },
     );
 }

@@ -93,7 +93,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             })
         },
         |pool, cluster, at| {
-            Some(fix::pool_setting(
+            fix::pool_setting(
                 cluster,
                 pool,
                 at,
@@ -107,7 +107,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "The pool is replaced: its nodes are recreated. A dedicated account needs roles/container.defaultNodeServiceAccount (or logging and monitoring writer roles) to run nodes.",
                     verify: Some(("This prints the pool's service account", "config.serviceAccount")),
                 },
-            ))
+            )
         },
     );
 }

@@ -77,7 +77,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             )))
         },
         |c, at| {
-            Some(fix::cluster_setting(
+            fix::cluster_setting(
                 c,
                 at,
                 fix::ClusterSetting {
@@ -87,7 +87,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "With ABAC off, only RBAC grants access: give users and workloads the Roles and RoleBindings they need first.",
                     verify: Some(("This prints False or nothing", "legacyAbac.enabled")),
                 },
-            ))
+            )
         },
     );
 }

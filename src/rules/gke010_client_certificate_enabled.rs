@@ -67,7 +67,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             })
         },
         |c, at| {
-            Some(fix::cluster_setting(
+            fix::cluster_setting(
                 c,
                 at,
                 fix::ClusterSetting {
@@ -80,7 +80,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "Rotating credentials or recreating the cluster interrupts whatever uses the certificate; move it to a Google identity first.",
                     verify: None,
                 },
-            ))
+            )
         },
     );
 }

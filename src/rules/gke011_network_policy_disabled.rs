@@ -123,7 +123,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     ),
                 ));
             }
-            Some(draft)
+            draft
         },
     );
 }

@@ -93,7 +93,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 ),
             })
         },
-        |c, at| Some(remedy_cluster(c, at)),
+        remedy_cluster,
     );
     // A pool that overrides its cluster's default gets its own verdict.
     each_pool(
@@ -118,7 +118,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             }
         },
         |pool, cluster, at| {
-            Some(fix::pool_setting(
+            fix::pool_setting(
                 cluster,
                 pool,
                 at,
@@ -129,7 +129,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "Private nodes reach the internet only through Cloud NAT: set it up first, or image pulls from outside Google fail.",
                     verify: Some(("This prints True", "networkConfig.enablePrivateNodes")),
                 },
-            ))
+            )
         },
     );
 }

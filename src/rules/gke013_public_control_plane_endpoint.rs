@@ -85,7 +85,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             })
         },
         |c, at| {
-            Some(fix::cluster_setting(
+            fix::cluster_setting(
                 c,
                 at,
                 fix::ClusterSetting {
@@ -95,7 +95,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "kubectl, CI and other clients outside the VPC lose the API unless they move to the DNS-based endpoint or a network inside the VPC: move them first.",
                     verify: Some(("This prints True", "privateClusterConfig.enablePrivateEndpoint")),
                 },
-            ))
+            )
         },
     );
 }

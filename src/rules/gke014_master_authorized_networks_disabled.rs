@@ -80,7 +80,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             })
         },
         |c, at| {
-            Some(fix::cluster_setting(
+            fix::cluster_setting(
                 c,
                 at,
                 fix::ClusterSetting {
@@ -96,7 +96,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "Clients outside the listed networks (CI runners, laptops, Cloud Build) lose the API: list them first.",
                     verify: Some(("This prints True", "masterAuthorizedNetworksConfig.enabled")),
                 },
-            ))
+            )
         },
     );
 }

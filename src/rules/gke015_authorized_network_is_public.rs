@@ -179,7 +179,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             })
         },
         |c, at| {
-            Some(fix::cluster_setting(
+            fix::cluster_setting(
                 c,
                 at,
                 fix::ClusterSetting {
@@ -192,7 +192,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "Clients outside the listed networks lose the API: list the ones that need it first.",
                     verify: Some(("This prints the authorized CIDR blocks", "masterAuthorizedNetworksConfig.cidrBlocks")),
                 },
-            ))
+            )
         },
     );
 }

@@ -77,7 +77,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             )))
         },
         |c, at| {
-            Some(fix::cluster_setting(
+            fix::cluster_setting(
                 c,
                 at,
                 fix::ClusterSetting {
@@ -93,7 +93,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "Turning Shielded GKE Nodes on recreates the nodes, a few at a time.",
                     verify: Some(("This prints True", "shieldedNodes.enabled")),
                 },
-            ))
+            )
         },
     );
 }

@@ -80,7 +80,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             Some(Finding::from(verdict))
         },
         |pool, cluster, at| {
-            Some(fix::pool_setting(
+            fix::pool_setting(
                 cluster,
                 pool,
                 at,
@@ -91,7 +91,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "Secure boot needs signed kernel modules: third-party unsigned drivers stop loading. Terraform replaces the pool.",
                     verify: Some(("This prints True", "config.shieldedInstanceConfig.enableSecureBoot")),
                 },
-            ))
+            )
         },
     );
 }

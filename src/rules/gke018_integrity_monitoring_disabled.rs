@@ -72,7 +72,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             )))
         },
         |pool, cluster, at| {
-            Some(fix::pool_setting(
+            fix::pool_setting(
                 cluster,
                 pool,
                 at,
@@ -95,7 +95,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                         "config.shieldedInstanceConfig.enableIntegrityMonitoring",
                     )),
                 },
-            ))
+            )
         },
     );
 }

@@ -70,7 +70,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             )))
         },
         |pool, cluster, at| {
-            Some(fix::pool_setting(
+            fix::pool_setting(
                 cluster,
                 pool,
                 at,
@@ -81,7 +81,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "Repairs drain and recreate unhealthy nodes: give workloads PodDisruptionBudgets.",
                     verify: Some(("This prints True", "management.autoRepair")),
                 },
-            ))
+            )
         },
     );
 }

@@ -71,7 +71,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             )))
         },
         |pool, cluster, at| {
-            Some(fix::pool_setting(
+            fix::pool_setting(
                 cluster,
                 pool,
                 at,
@@ -82,7 +82,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "Upgrades recreate nodes, a few at a time, in the cluster's maintenance windows: give workloads PodDisruptionBudgets.",
                     verify: Some(("This prints True", "management.autoUpgrade")),
                 },
-            ))
+            )
         },
     );
 }

@@ -93,7 +93,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 ),
                 Origin::Config => DraftStep::hcl(format!("In {}, set", pool.site.address), "image_type = \"COS_CONTAINERD\"", &pool.site, at),
             };
-            Some(Draft {
+            Draft {
                 summary: format!("Run node pool {name} on Container-Optimized OS.").into(),
                 steps: vec![step],
                 warnings: vec!["Changing the image recreates the nodes. Workloads that install host packages or rely on a writable root file system need changing first.".into()],
@@ -104,7 +104,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                         n.cluster, n.location, n.project
                     ),
                 )],
-            })
+            }
         },
     );
 }

@@ -83,7 +83,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             })
         },
         |c, at| {
-            Some(fix::cluster_setting(
+            fix::cluster_setting(
                 c,
                 at,
                 fix::ClusterSetting {
@@ -93,7 +93,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "In a channel, GKE upgrades the control plane and nodes on its schedule: set maintenance windows and exclusions to choose when.",
                     verify: Some(("This prints REGULAR", "releaseChannel.channel")),
                 },
-            ))
+            )
         },
     );
 }

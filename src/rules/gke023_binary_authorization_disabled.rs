@@ -75,7 +75,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             })
         },
         |c, at| {
-            Some(fix::cluster_setting(
+            fix::cluster_setting(
                 c,
                 at,
                 fix::ClusterSetting {
@@ -85,7 +85,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "With enforcement on, pods whose images do not meet the policy are refused: start the policy in dry-run mode and read its audit logs first.",
                     verify: Some(("This prints PROJECT_SINGLETON_POLICY_ENFORCE", "binaryAuthorization.evaluationMode")),
                 },
-            ))
+            )
         },
     );
 }

@@ -62,7 +62,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             )))
         },
         |c, at| {
-            Some(fix::cluster_setting(
+            fix::cluster_setting(
                 c,
                 at,
                 fix::ClusterSetting {
@@ -72,7 +72,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "Turning it on restarts the nodes' networking and raises flow-log volume (and cost) when flow logs are on.",
                     verify: Some(("This prints True", "networkConfig.enableIntraNodeVisibility")),
                 },
-            ))
+            )
         },
     );
 }

@@ -83,7 +83,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             ))
         },
         |c, at| {
-            Some(fix::cluster_setting(
+            fix::cluster_setting(
                 c,
                 at,
                 fix::ClusterSetting {
@@ -93,7 +93,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "Logging has a cost by volume: use exclusion filters for noisy workloads rather than turning it off.",
                     verify: Some(("This prints logging.googleapis.com/kubernetes", "loggingService")),
                 },
-            ))
+            )
         },
     );
 }

@@ -56,7 +56,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             ))
         },
         |c, at| {
-            Some(fix::cluster_setting(
+            fix::cluster_setting(
                 c,
                 at,
                 fix::ClusterSetting {
@@ -79,7 +79,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                         "monitoringService",
                     )),
                 },
-            ))
+            )
         },
     );
 }

@@ -68,7 +68,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             })
         },
         |c, at| {
-            Some(fix::cluster_setting(
+            fix::cluster_setting(
                 c,
                 at,
                 fix::ClusterSetting {
@@ -81,7 +81,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "If the key is disabled or destroyed, the cluster cannot read its Secrets: protect the key from deletion.",
                     verify: Some(("This prints ENCRYPTED", "databaseEncryption.state")),
                 },
-            ))
+            )
         },
     );
 }

@@ -100,7 +100,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         &RULE,
         |c| Some(verdict(c)),
         |c, at| {
-            Some(fix::cluster_setting(
+            fix::cluster_setting(
                 c,
                 at,
                 fix::ClusterSetting {
@@ -110,7 +110,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "People who use the dashboard lose it: the Google Cloud console's workload pages show the same, with IAM.",
                     verify: Some(("This prints True", "addonsConfig.kubernetesDashboard.disabled")),
                 },
-            ))
+            )
         },
     );
 }

@@ -70,7 +70,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             )))
         },
         |c, at| {
-            Some(fix::cluster_setting(
+            fix::cluster_setting(
                 c,
                 at,
                 fix::ClusterSetting {
@@ -83,7 +83,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "Replacing the cluster deletes it with everything in it: move workloads and data first.",
                     verify: Some(("This prints nothing or False", "enableKubernetesAlpha")),
                 },
-            ))
+            )
         },
     );
 }

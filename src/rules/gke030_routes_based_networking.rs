@@ -100,7 +100,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             })
         },
         |c, at| {
-            Some(fix::cluster_setting(
+            fix::cluster_setting(
                 c,
                 at,
                 fix::ClusterSetting {
@@ -110,7 +110,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "Replacing the cluster deletes it with everything in it: move workloads and data first.",
                     verify: Some(("This prints True", "ipAllocationPolicy.useIpAliases")),
                 },
-            ))
+            )
         },
     );
 }

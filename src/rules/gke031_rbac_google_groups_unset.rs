@@ -64,7 +64,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             })
         },
         |c, at| {
-            Some(fix::cluster_setting(
+            fix::cluster_setting(
                 c,
                 at,
                 fix::ClusterSetting {
@@ -77,7 +77,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "Changes nothing for existing bindings: move them to groups afterwards.",
                     verify: Some(("This prints the group", "authenticatorGroupsConfig.securityGroup")),
                 },
-            ))
+            )
         },
     );
 }

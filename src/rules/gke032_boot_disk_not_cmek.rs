@@ -58,7 +58,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             })
         },
         |pool, cluster, at| {
-            Some(fix::pool_setting(
+            fix::pool_setting(
                 cluster,
                 pool,
                 at,
@@ -72,7 +72,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                     warning: "If the key is disabled or destroyed, the nodes cannot boot: protect it from deletion. Terraform replaces the pool.",
                     verify: Some(("This prints the key", "config.bootDiskKmsKey")),
                 },
-            ))
+            )
         },
     );
 }

@@ -326,10 +326,12 @@ impl Finding {
     }
 }
 
-/// How a cluster rule drafts its fix, given the place it points at.
-pub type ClusterFix = fn(&Cluster, Span) -> Option<Draft>;
-/// How a node-pool rule drafts its fix, given the pool's cluster and the place.
-pub type PoolFix = fn(&NodePool, Option<&Cluster>, Span) -> Option<Draft>;
+/// How a cluster rule drafts its fix, given the place it points at. Every cluster that does
+/// not pass gets one: a pending fix (`PendingFix`) is a remediation there will be.
+pub type ClusterFix = fn(&Cluster, Span) -> Draft;
+/// How a node-pool rule drafts its fix, given the pool's cluster and the place; every pool
+/// that does not pass gets one.
+pub type PoolFix = fn(&NodePool, Option<&Cluster>, Span) -> Draft;
 
 /// A fix to draft when the report is written (`Model::draft_later`): the rule's way of
 /// drafting it, the cluster or pool (an index into the model) and the place it goes.
@@ -341,7 +343,7 @@ pub enum PendingFix {
 
 impl PendingFix {
     /// The draft, from the model the outcome was judged on.
-    pub fn draft(self, model: &Model) -> Option<Draft> {
+    pub fn draft(self, model: &Model) -> Draft {
         match self {
             PendingFix::Cluster(fix, i, at) => fix(&model.clusters[i], at),
             PendingFix::Pool(fix, i, at) => {
@@ -390,7 +392,7 @@ pub fn each_cluster(
             if model.draft_later {
                 pending = Some(PendingFix::Cluster(fix, i, place));
             } else {
-                remediation = fix(cluster, place).map(Box::new);
+                remediation = Some(Box::new(fix(cluster, place)));
             }
         }
         out.push(Outcome {
@@ -427,7 +429,7 @@ pub fn each_pool(
             if model.draft_later {
                 pending = Some(PendingFix::Pool(fix, i, place));
             } else {
-                remediation = fix(pool, cluster, place).map(Box::new);
+                remediation = Some(Box::new(fix(pool, cluster, place)));
             }
         }
         out.push(Outcome {
