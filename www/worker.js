@@ -11,18 +11,19 @@ const engine = engines(import.meta.url);
 // The first large check would run before the browser has optimised the engine's code (a check
 // of 100 KB took 30 to 40 ms then, 14 ms after), and while the engine's memory is still small.
 // So once the worker has answered its first check, it checks a generated cluster list of about
-// 24 KB three times and one of about 160 KB four times, a task each, as the page calls it: the
-// browser optimises what every check runs, and the engine's memory grows to what a large paste
-// needs, before a person has pasted anything. Chromium optimises the engine function by
-// function as each grows hot: the first real check of 140 KB in this worker took a median of
-// 16 to 18 ms (8 to 23) after one large check, 9 to 12 (7 to 13) after four, 10 after eight
-// (seven fresh pages each). A call that comes meanwhile waits for one of these checks at most
-// (a large one takes 15 to 40 ms).
+// 24 KB three times and one of about 160 KB twelve times, a task each, as the page calls it:
+// the browser optimises what every check runs, and the engine's memory grows to what a large
+// paste needs, before a person has pasted anything. Chromium optimises the engine function by
+// function as each grows hot: the first real check of 103 KB in this worker took a median of
+// 5.1 ms (2.8 to 8.7) after four large checks, 3.8 (2.6 to 6.4) after eight and 3.7 (2.6 to
+// 4.9) after twelve (sixteen fresh pages each, 2 December 2026); the twelve take the worker
+// 0.1 to 0.2 s. A call that comes meanwhile waits for one of these checks at most (a large
+// one takes 5 to 25 ms).
 let warming = null;
 function warmUp() {
   warming ??= (async () => {
     const options = JSON.stringify(PAGE_CHECK);
-    for (const count of [6, 6, 6, 40, 40, 40, 40]) {
+    for (const count of [6, 6, 6, ...Array(12).fill(40)]) {
       const input = warmUpInput(count);
       await new Promise((resolve) => setTimeout(resolve, 0));
       await engine('checkInputs', [input, options]);
