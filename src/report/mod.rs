@@ -350,27 +350,28 @@ impl Report {
         // results' serializer is the one the whole report uses, so the page's engine carries
         // no second copy, and nothing is written twice or searched for commas.
         let results = std::mem::take(&mut self.results);
-        let head = serde_json::to_vec(&*self);
+        let mut out = Bytes(Vec::new());
+        let head = serde_json::to_writer(&mut out, &*self);
         self.results = results;
-        let mut out = head?;
+        head?;
         let mut line = 0;
         for (i, result) in self.results.iter().enumerate() {
-            if i == 0 || out.len() - line >= part_bytes {
+            if i == 0 || out.0.len() - line >= part_bytes {
                 if i > 0 {
-                    out.push(b']');
+                    out.0.push(b']');
                 }
-                out.extend_from_slice(b"\n[");
-                line = out.len();
+                out.0.extend_from_slice(b"\n[");
+                line = out.0.len();
             } else {
-                out.push(b',');
+                out.0.push(b',');
             }
             serde_json::to_writer(&mut out, result)?;
         }
         if !self.results.is_empty() {
-            out.push(b']');
+            out.0.push(b']');
         }
         // serde_json writes UTF-8 only; the check is for the type's sake.
-        String::from_utf8(out).map_err(serde::ser::Error::custom)
+        String::from_utf8(out.0).map_err(serde::ser::Error::custom)
     }
 
     /// The process exit code the CLI uses: 2 when an input could not be read, else 1 when a
@@ -392,5 +393,32 @@ impl Report {
         } else {
             0
         }
+    }
+}
+
+/// Bytes written by serde_json, a piece at a time: its pieces are mostly a byte or a few (a
+/// quote, a comma, a key), and this writes them where they are written, where the page's
+/// engine (built for size) otherwise calls through to a copy for each.
+struct Bytes(Vec<u8>);
+
+impl std::io::Write for Bytes {
+    #[inline(always)]
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    #[inline(always)]
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        if let [byte] = buf {
+            self.0.push(*byte);
+        } else {
+            self.0.extend_from_slice(buf);
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
