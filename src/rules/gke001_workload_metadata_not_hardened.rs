@@ -2,7 +2,8 @@
 
 use super::fix::{self, Draft, DraftStep};
 use super::{
-    identity, if_pool_exists, is_autopilot, pool_head, Example, Identity, Outcome, Rule, Subject,
+    identity, if_pool_exists, is_autopilot, pool_head, Example, Identity, Outcome, PendingFix,
+    Rule, Subject,
 };
 use crate::model::{Field, Missing, Model, NodePool, Origin};
 use crate::report::{Applicability, Severity, Status};
@@ -112,16 +113,18 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
     for (i, pool) in model.node_pools.iter().enumerate() {
         let (status, message, at) = verdict(model, pool);
         let (status, message) = if_pool_exists(pool, status, message.into());
-        let remediation = (status != Status::Pass && !model.without_remediation)
-            .then(|| remediation(model, pool));
+        let (remediation, pending) = match status {
+            Status::Pass => (None, None),
+            _ => PendingFix::ModelPool(remediation, i).settle(model),
+        };
         out.push(Outcome {
-            pending: None,
+            pending,
             rule: &RULE,
             status,
             message,
             subject: Subject::NodePool(i),
             at,
-            remediation: remediation.map(Box::new),
+            remediation,
         });
     }
 }

@@ -1,9 +1,10 @@
 //! GKE002: a cluster without Workload Identity.
 
 use super::fix::{self, Draft};
-use super::{identity, Example, Identity, Outcome, Rule, Subject};
-use crate::model::{Field, Model, Origin};
+use super::{identity, Example, Identity, Outcome, PendingFix, Rule, Subject};
+use crate::model::{Cluster, Field, Model, Origin};
 use crate::report::{Applicability, Severity, Status};
+use crate::span::Span;
 
 pub static RULE: Rule = Rule {
     id: "GKE002",
@@ -83,33 +84,38 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 cluster.workload_pool.span().map_or(head, |s| (cluster.site.input, s)),
             ),
         };
-        let remediation = (status == Status::Fail && !model.without_remediation).then(|| {
-            let names = fix::names(Some(cluster), None);
-            let step = match cluster.origin {
-                Origin::Live => fix::enable_identity_command(&names),
-                Origin::Config => fix::enable_identity_hcl(cluster),
-            };
-            Draft {
-                summary: format!("Enable Workload Identity on cluster {}, then switch each node pool to GKE_METADATA (GKE001).", names.cluster).into(),
-                steps: vec![step],
-                warnings: vec![fix::WARN_IDENTITY.into()],
-                verify: vec![fix::DraftStep::shell(
-                    "This prints the workload pool",
-                    format!(
-                        "gcloud container clusters describe {} --location={} --project={} --format=\"value(workloadIdentityConfig.workloadPool)\"",
-                        names.cluster, names.location, names.project
-                    ),
-                )],
-            }
-        });
+        let (remediation, pending) = match status {
+            Status::Fail => PendingFix::Cluster(enable_identity, i, at.1).settle(model),
+            _ => (None, None),
+        };
         out.push(Outcome {
-            pending: None,
+            pending,
             rule: &RULE,
             status,
             message: message.into(),
             subject: Subject::Cluster(i),
             at,
-            remediation: remediation.map(Box::new),
+            remediation,
         });
+    }
+}
+
+fn enable_identity(cluster: &Cluster, _: Span) -> Draft {
+    let names = fix::names(Some(cluster), None);
+    let step = match cluster.origin {
+        Origin::Live => fix::enable_identity_command(&names),
+        Origin::Config => fix::enable_identity_hcl(cluster),
+    };
+    Draft {
+        summary: format!("Enable Workload Identity on cluster {}, then switch each node pool to GKE_METADATA (GKE001).", names.cluster).into(),
+        steps: vec![step],
+        warnings: vec![fix::WARN_IDENTITY.into()],
+        verify: vec![fix::DraftStep::shell(
+            "This prints the workload pool",
+            format!(
+                "gcloud container clusters describe {} --location={} --project={} --format=\"value(workloadIdentityConfig.workloadPool)\"",
+                names.cluster, names.location, names.project
+            ),
+        )],
     }
 }

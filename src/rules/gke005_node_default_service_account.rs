@@ -1,7 +1,7 @@
 //! GKE005: nodes that run as the Compute Engine default service account.
 
 use super::fix::{self, Draft, DraftStep};
-use super::{if_pool_exists, is_autopilot, pool_head, Example, Outcome, Rule, Subject};
+use super::{if_pool_exists, is_autopilot, pool_head, Example, Outcome, PendingFix, Rule, Subject};
 use crate::model::{Cluster, Field, Model, NodePool, Origin};
 use crate::report::{Applicability, Severity, Status};
 use crate::span::Span;
@@ -126,16 +126,18 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         }
         let (status, message) = if_pool_exists(pool, status, message.into());
         let at = span.map_or(pool_head(pool), |s| (pool.site.input, s));
-        let remediation =
-            (status != Status::Pass && !model.without_remediation).then(|| pool_fix(model, pool));
+        let (remediation, pending) = match status {
+            Status::Pass => (None, None),
+            _ => PendingFix::ModelPool(pool_fix, i).settle(model),
+        };
         out.push(Outcome {
-            pending: None,
+            pending,
             rule: &RULE,
             status,
             message,
             subject: Subject::NodePool(i),
             at,
-            remediation: remediation.map(Box::new),
+            remediation,
         });
     }
     for (i, cluster) in model.clusters.iter().enumerate() {
@@ -159,16 +161,18 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             (_, _, s) => (s, message),
         };
         let at = (cluster.site.input, span.unwrap_or(cluster.site.head));
-        let remediation =
-            (status != Status::Pass && !model.without_remediation).then(|| cluster_fix(cluster));
+        let (remediation, pending) = match status {
+            Status::Pass => (None, None),
+            _ => PendingFix::Cluster(cluster_fix, i, at.1).settle(model),
+        };
         out.push(Outcome {
-            pending: None,
+            pending,
             rule: &RULE,
             status,
             message: message.into(),
             subject: Subject::Cluster(i),
             at,
-            remediation: remediation.map(Box::new),
+            remediation,
         });
     }
 }
@@ -218,7 +222,7 @@ fn pool_fix(model: &Model, pool: &NodePool) -> Draft {
     }
 }
 
-fn cluster_fix(cluster: &Cluster) -> Draft {
+fn cluster_fix(cluster: &Cluster, _: Span) -> Draft {
     let names = fix::names(Some(cluster), None);
     Draft {
         summary: format!("Give cluster {}'s auto-provisioned nodes a dedicated, least-privileged service account.", names.cluster).into(),

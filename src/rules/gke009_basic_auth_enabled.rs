@@ -1,9 +1,10 @@
 //! GKE009: basic authentication (a static username and password) on the control plane.
 
-use super::fix;
-use super::{is_autopilot, Example, Outcome, Rule, Subject};
-use crate::model::{Field, Model};
+use super::fix::{self, Draft};
+use super::{is_autopilot, Example, Outcome, PendingFix, Rule, Subject};
+use crate::model::{Cluster, Field, Model};
 use crate::report::{Applicability, Severity, Status};
+use crate::span::Span;
 
 pub static RULE: Rule = Rule {
     id: "GKE009",
@@ -85,27 +86,32 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 head,
             )
         };
-        let remediation = (status != Status::Pass && !model.without_remediation).then(|| {
-            fix::cluster_setting(
-                cluster,
-                at.1,
-                fix::ClusterSetting {
-                    summary: format!("Remove the static credentials from cluster {}; reach the API with Google identities.", cluster.display_name()),
-                    gcloud: ("Turn basic authentication off (or upgrade the cluster: GKE 1.19 removed it)", "--no-enable-basic-auth"),
-                    hcl: ("remove username and password from master_auth", "master_auth {\n  # no username, no password\n}"),
-                    warning: "Whatever logs in with the static password stops working: move it to a Google identity with RBAC first.",
-                    verify: Some(("This prints nothing", "masterAuth.username")),
-                },
-            )
-        });
+        let (remediation, pending) = match status {
+            Status::Pass => (None, None),
+            _ => PendingFix::Cluster(remove_credentials, i, at.1).settle(model),
+        };
         out.push(Outcome {
-            pending: None,
+            pending,
             rule: &RULE,
             status,
             message: message.into(),
             subject: Subject::Cluster(i),
             at,
-            remediation: remediation.map(Box::new),
+            remediation,
         });
     }
+}
+
+fn remove_credentials(cluster: &Cluster, at: Span) -> Draft {
+    fix::cluster_setting(
+        cluster,
+        at,
+        fix::ClusterSetting {
+            summary: format!("Remove the static credentials from cluster {}; reach the API with Google identities.", cluster.display_name()),
+            gcloud: ("Turn basic authentication off (or upgrade the cluster: GKE 1.19 removed it)", "--no-enable-basic-auth"),
+            hcl: ("remove username and password from master_auth", "master_auth {\n  # no username, no password\n}"),
+            warning: "Whatever logs in with the static password stops working: move it to a Google identity with RBAC first.",
+            verify: Some(("This prints nothing", "masterAuth.username")),
+        },
+    )
 }

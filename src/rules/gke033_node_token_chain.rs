@@ -5,8 +5,8 @@ use super::{
     gke001_workload_metadata_not_hardened as gke001,
     gke006_node_service_account_overprivileged as gke006,
 };
-use super::{Example, Outcome, Rule, Subject};
-use crate::model::Model;
+use super::{Draft, Example, Outcome, PendingFix, Rule, Subject};
+use crate::model::{Model, NodePool};
 use crate::report::{Applicability, Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -60,22 +60,29 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             roles.join(" and "),
             held[0].1
         );
-        let remediation = (!model.without_remediation).then(|| {
-            let mut fix = gke001::remediation(model, pool);
-            let unbind = gke006::unbind(model, pool, &email, &held);
-            fix.summary = format!("{} And: {}", fix.summary, unbind.summary).into();
-            fix.steps.extend(unbind.steps);
-            fix.warnings.extend(unbind.warnings);
-            fix
-        });
+        let (remediation, pending) = PendingFix::ModelPool(break_chain, i).settle(model);
         out.push(Outcome {
-            pending: None,
+            pending,
             rule: &RULE,
             status: Status::Fail,
             message: message.into(),
             subject: Subject::NodePool(i),
             at,
-            remediation: remediation.map(Box::new),
+            remediation,
         });
     }
+}
+
+/// The GKE metadata server on the pool (GKE001's fix), and the broad roles taken from its
+/// service account (GKE006's).
+fn break_chain(model: &Model, pool: &NodePool) -> Draft {
+    let mut fix = gke001::remediation(model, pool);
+    // The check found the account and its roles from the same model.
+    if let Some(Ok((email, held))) = gke006::broad_roles(model, pool) {
+        let unbind = gke006::unbind(model, pool, &email, &held);
+        fix.summary = format!("{} And: {}", fix.summary, unbind.summary).into();
+        fix.steps.extend(unbind.steps);
+        fix.warnings.extend(unbind.warnings);
+    }
+    fix
 }

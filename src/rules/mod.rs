@@ -333,12 +333,18 @@ pub type ClusterFix = fn(&Cluster, Span) -> Draft;
 /// that does not pass gets one.
 pub type PoolFix = fn(&NodePool, Option<&Cluster>, Span) -> Draft;
 
+/// How a node-pool rule drafts its fix from the whole model (the pool's cluster, other pools,
+/// the IAM policies); every pool that does not pass gets one.
+pub type ModelPoolFix = fn(&Model, &NodePool) -> Draft;
+
 /// A fix to draft when the report is written (`Model::draft_later`): the rule's way of
 /// drafting it, the cluster or pool (an index into the model) and the place it goes.
 #[derive(Clone, Copy)]
 pub enum PendingFix {
     Cluster(ClusterFix, usize, Span),
     Pool(PoolFix, usize, Span),
+    /// A pool's fix drafted from the model, where the rule's own check drafted it.
+    ModelPool(ModelPoolFix, usize),
 }
 
 impl PendingFix {
@@ -350,14 +356,29 @@ impl PendingFix {
                 let pool = &model.node_pools[i];
                 fix(pool, model.cluster_of(pool), at)
             }
+            PendingFix::ModelPool(fix, i) => fix(model, &model.node_pools[i]),
+        }
+    }
+
+    /// An outcome's remediation (for an outcome that does not pass), as the model asks for
+    /// it: none (`Model::without_remediation`), this left to draft when the report is written
+    /// (`Model::draft_later`), or the draft now.
+    pub fn settle(self, model: &Model) -> (Option<Box<Draft>>, Option<PendingFix>) {
+        if model.without_remediation {
+            (None, None)
+        } else if model.draft_later {
+            (None, Some(self))
+        } else {
+            (Some(Box::new(self.draft(model))), None)
         }
     }
 
     /// Which resource and place: what tells two apart (a rule drafts one fix for each).
-    fn key(&self) -> (bool, usize, Span) {
+    fn key(&self) -> (u8, usize, Option<Span>) {
         match *self {
-            PendingFix::Cluster(_, i, at) => (false, i, at),
-            PendingFix::Pool(_, i, at) => (true, i, at),
+            PendingFix::Cluster(_, i, at) => (0, i, Some(at)),
+            PendingFix::Pool(_, i, at) => (1, i, Some(at)),
+            PendingFix::ModelPool(_, i) => (2, i, None),
         }
     }
 }
@@ -386,15 +407,10 @@ pub fn each_cluster(
     for (i, cluster) in model.clusters.iter().enumerate() {
         let Some(f) = judge(cluster) else { continue };
         let at = f.at.unwrap_or(cluster.site.head);
-        let (mut remediation, mut pending) = (None, None);
-        if f.status != Status::Pass && !model.without_remediation {
-            let place = f.at.unwrap_or(cluster.insert_at);
-            if model.draft_later {
-                pending = Some(PendingFix::Cluster(fix, i, place));
-            } else {
-                remediation = Some(Box::new(fix(cluster, place)));
-            }
-        }
+        let (remediation, pending) = match f.status {
+            Status::Pass => (None, None),
+            _ => PendingFix::Cluster(fix, i, f.at.unwrap_or(cluster.insert_at)).settle(model),
+        };
         out.push(Outcome {
             rule,
             status: f.status,
@@ -423,15 +439,13 @@ pub fn each_pool(
         };
         let (status, message) = if_pool_exists(pool, f.status, f.message);
         let at = f.at.unwrap_or(pool.site.head);
-        let (mut remediation, mut pending) = (None, None);
-        if status != Status::Pass && !model.without_remediation {
-            let place = f.at.or(pool.node_config).unwrap_or(pool.site.span);
-            if model.draft_later {
-                pending = Some(PendingFix::Pool(fix, i, place));
-            } else {
-                remediation = Some(Box::new(fix(pool, cluster, place)));
+        let (remediation, pending) = match status {
+            Status::Pass => (None, None),
+            _ => {
+                let place = f.at.or(pool.node_config).unwrap_or(pool.site.span);
+                PendingFix::Pool(fix, i, place).settle(model)
             }
-        }
+        };
         out.push(Outcome {
             rule,
             status,
