@@ -175,8 +175,7 @@ pub(crate) fn analyze(inputs: &[Input]) -> Analysis {
 /// `analyze`, keeping only the rules' outcomes that `keep` says (of the options, the
 /// projects beside and the most resources read count here). `whole_trees`: Terraform files
 /// parsed whole, their trees kept for fixes (see `input::load`). `draft_later`: the rules
-/// that draft through `rules::each_pool` and `rules::each_cluster` leave their drafts to be
-/// made as the report is written (`Model::draft_later`).
+/// leave their drafts to be made as the report is written (`Model::draft_later`).
 fn analyze_keeping(
     inputs: &[Input],
     options: &Options,
@@ -214,8 +213,8 @@ fn analyze_keeping(
     model.projects_beside = options.projects_beside.clone();
     model.without_remediation = options.without_remediation;
     // A report that lists no remediation, only marks which findings have one, needs no draft
-    // of the fixes these rules make: each always has one (`rules::PoolFix`), so the pending fix
-    // is mark enough, and the report lets it go.
+    // of the fixes left pending: a pending fix always drafts one (`rules::PendingFix::draft`),
+    // so it is mark enough, and the report lets it go.
     model.draft_later = draft_later || options.remediation_on_request;
     problems.extend(loaded.problems);
     let limit = options.max_resources.unwrap_or(MAX_RESOURCES);

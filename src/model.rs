@@ -385,10 +385,10 @@ pub struct Model {
     /// The outputs asked for show no remediation: the rules need not draft it (most do not;
     /// the report leaves out whatever is drafted).
     pub without_remediation: bool,
-    /// The rules that draft through `rules::each_pool` and `rules::each_cluster` leave their
-    /// drafts to be made when the report is written (`rules::PendingFix`), where they are made one
-    /// at a time and let go; or never, when the report only marks the findings that have one
-    /// (`Options::remediation_on_request`).
+    /// The rules leave their drafts to be made when the report is written
+    /// (`rules::PendingFix::settle`), where they are made one at a time and let go; or never,
+    /// when the report only marks the findings that have one
+    /// (`Options::remediation_on_request`). GKE006 and GKE034 draft as they judge.
     pub draft_later: bool,
 }
 

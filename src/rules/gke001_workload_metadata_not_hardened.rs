@@ -113,10 +113,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
     for (i, pool) in model.node_pools.iter().enumerate() {
         let (status, message, at) = verdict(model, pool);
         let (status, message) = if_pool_exists(pool, status, message.into());
-        let (remediation, pending) = match status {
-            Status::Pass => (None, None),
-            _ => PendingFix::ModelPool(remediation, i).settle(model),
-        };
+        let (remediation, pending) = PendingFix::ModelPool(remediation, i).settle(status, model);
         out.push(Outcome {
             pending,
             rule: &RULE,

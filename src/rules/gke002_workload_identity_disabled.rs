@@ -85,7 +85,8 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             ),
         };
         let (remediation, pending) = match status {
-            Status::Fail => PendingFix::Cluster(enable_identity, i, at.1).settle(model),
+            // An unknown one gets none: whether it needs one depends on an expression.
+            Status::Fail => PendingFix::Cluster(enable_identity, i, at.1).settle(status, model),
             _ => (None, None),
         };
         out.push(Outcome {

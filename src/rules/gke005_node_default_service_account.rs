@@ -126,10 +126,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         }
         let (status, message) = if_pool_exists(pool, status, message.into());
         let at = span.map_or(pool_head(pool), |s| (pool.site.input, s));
-        let (remediation, pending) = match status {
-            Status::Pass => (None, None),
-            _ => PendingFix::ModelPool(pool_fix, i).settle(model),
-        };
+        let (remediation, pending) = PendingFix::ModelPool(pool_fix, i).settle(status, model);
         out.push(Outcome {
             pending,
             rule: &RULE,
@@ -161,10 +158,8 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             (_, _, s) => (s, message),
         };
         let at = (cluster.site.input, span.unwrap_or(cluster.site.head));
-        let (remediation, pending) = match status {
-            Status::Pass => (None, None),
-            _ => PendingFix::Cluster(cluster_fix, i, at.1).settle(model),
-        };
+        let (remediation, pending) =
+            PendingFix::Cluster(cluster_fix, i, at.1).settle(status, model);
         out.push(Outcome {
             pending,
             rule: &RULE,

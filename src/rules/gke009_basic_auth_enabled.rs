@@ -86,10 +86,8 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 head,
             )
         };
-        let (remediation, pending) = match status {
-            Status::Pass => (None, None),
-            _ => PendingFix::Cluster(remove_credentials, i, at.1).settle(model),
-        };
+        let (remediation, pending) =
+            PendingFix::Cluster(remove_credentials, i, at.1).settle(status, model);
         out.push(Outcome {
             pending,
             rule: &RULE,

@@ -60,7 +60,8 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
             roles.join(" and "),
             held[0].1
         );
-        let (remediation, pending) = PendingFix::ModelPool(break_chain, i).settle(model);
+        let (remediation, pending) =
+            PendingFix::ModelPool(break_chain, i).settle(Status::Fail, model);
         out.push(Outcome {
             pending,
             rule: &RULE,

@@ -360,11 +360,11 @@ impl PendingFix {
         }
     }
 
-    /// An outcome's remediation (for an outcome that does not pass), as the model asks for
-    /// it: none (`Model::without_remediation`), this left to draft when the report is written
+    /// The remediation of an outcome of `status`, as the model asks for it: none (for a pass,
+    /// or with `Model::without_remediation`), this left to draft when the report is written
     /// (`Model::draft_later`), or the draft now.
-    pub fn settle(self, model: &Model) -> (Option<Box<Draft>>, Option<PendingFix>) {
-        if model.without_remediation {
+    pub fn settle(self, status: Status, model: &Model) -> (Option<Box<Draft>>, Option<PendingFix>) {
+        if status == Status::Pass || model.without_remediation {
             (None, None)
         } else if model.draft_later {
             (None, Some(self))
@@ -407,10 +407,8 @@ pub fn each_cluster(
     for (i, cluster) in model.clusters.iter().enumerate() {
         let Some(f) = judge(cluster) else { continue };
         let at = f.at.unwrap_or(cluster.site.head);
-        let (remediation, pending) = match f.status {
-            Status::Pass => (None, None),
-            _ => PendingFix::Cluster(fix, i, f.at.unwrap_or(cluster.insert_at)).settle(model),
-        };
+        let (remediation, pending) =
+            PendingFix::Cluster(fix, i, f.at.unwrap_or(cluster.insert_at)).settle(f.status, model);
         out.push(Outcome {
             rule,
             status: f.status,
@@ -439,13 +437,8 @@ pub fn each_pool(
         };
         let (status, message) = if_pool_exists(pool, f.status, f.message);
         let at = f.at.unwrap_or(pool.site.head);
-        let (remediation, pending) = match status {
-            Status::Pass => (None, None),
-            _ => {
-                let place = f.at.or(pool.node_config).unwrap_or(pool.site.span);
-                PendingFix::Pool(fix, i, place).settle(model)
-            }
-        };
+        let place = f.at.or(pool.node_config).unwrap_or(pool.site.span);
+        let (remediation, pending) = PendingFix::Pool(fix, i, place).settle(status, model);
         out.push(Outcome {
             rule,
             status,
