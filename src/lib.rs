@@ -360,6 +360,13 @@ pub fn check_drafting_later<'a>(
     check_finished(inputs, options, true)
 }
 
+/// `check_timed`, handing back what the check built beside the report (the model and each
+/// input's positions) for the caller to let go of when it chooses: the command line, whose
+/// process ends once the report is written, does not free it piece by piece.
+pub fn check_holding<'a>(inputs: &'a [Input], options: &Options) -> (Report, Phases, Drafts<'a>) {
+    check_finished(inputs, options, false)
+}
+
 fn check_finished<'a>(
     inputs: &'a [Input],
     options: &Options,

@@ -745,16 +745,17 @@ fn run_check(
         && matches!(emit.format, OutputFormat::Json)
         && emit.report_version == 1
         && !emit.quiet;
-    let (mut report, phases, drafts) = if once {
+    // `held`: the model and positions the check built, let go of with the process.
+    let (mut report, phases, drafts, held) = if once {
         let (report, phases, drafts) = gkecheck::check_drafting_later(inputs, options);
-        (report, phases, Some(drafts))
+        (report, phases, Some(drafts), None)
     } else if streams.is_empty() {
-        let (report, phases) = gkecheck::check_timed(inputs, options);
-        (report, phases, None)
+        let (report, phases, held) = gkecheck::check_holding(inputs, options);
+        (report, phases, None, Some(held))
     } else {
         let (report, phases) =
             gkecheck::stream::check(inputs, streams, options, Default::default());
-        (report, phases, None)
+        (report, phases, None, None)
     };
     let started = std::time::Instant::now();
     if let Some((known, path)) = emit.baseline {
@@ -798,6 +799,7 @@ fn run_check(
     // drafted from) piece by piece would only cost time.
     std::mem::forget(report);
     std::mem::forget(drafts);
+    std::mem::forget(held);
     Ok((code, phases, started.elapsed()))
 }
 
