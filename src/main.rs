@@ -885,18 +885,19 @@ impl Written<'_> {
                 }
             }
             Written::Drafted(drafts) => {
-                gkecheck::report::pretty::to_writer(&mut *out, &drafts.report(report))
+                gkecheck::report::json::to_writer_pretty(&mut *out, &drafts.report(report))
                     .map_err(std::io::Error::from)?;
                 out.write_all(b"\n")?;
             }
             Written::Report(1) => {
-                gkecheck::report::pretty::to_writer(&mut *out, report)
+                gkecheck::report::json::to_writer_pretty(&mut *out, report)
                     .map_err(std::io::Error::from)?;
                 out.write_all(b"\n")?;
             }
             Written::Report(_) => {
                 let compact = gkecheck::report::v2::ReportV2::of(report);
-                serde_json::to_writer(&mut *out, &compact).map_err(std::io::Error::from)?;
+                gkecheck::report::json::to_writer(&mut *out, &compact)
+                    .map_err(std::io::Error::from)?;
                 // As with the report, the process ends next: its tables are not taken apart
                 // (a text and a remediation entry per result, several hundred thousand in a
                 // large report; a tenth of writing one).

@@ -2,7 +2,8 @@
 //! (`check_drafting_later`, what `gkecheck check --format json` does for inputs read whole) is
 //! the report written with every remediation made by the check, byte for byte: on every
 //! example, fixture and (when `../shared/corpus` is there) corpus input, with passing results
-//! listed and counted, and with a waiver.
+//! listed and counted, and with a waiver. And the command line's JSON writer
+//! (`gkecheck::report::json`) writes serde_json's bytes for every such report, version 1 and 2.
 
 use std::path::{Path, PathBuf};
 
@@ -56,7 +57,13 @@ fn cases(roots: &[PathBuf]) -> Vec<(String, Vec<Input>)> {
 
 fn pretty(value: &impl serde::Serialize) -> String {
     let mut out = Vec::new();
-    gkecheck::report::pretty::to_writer(&mut out, value).unwrap();
+    gkecheck::report::json::to_writer_pretty(&mut out, value).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn compact(value: &impl serde::Serialize) -> String {
+    let mut out = Vec::new();
+    gkecheck::report::json::to_writer(&mut out, value).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -102,10 +109,22 @@ fn a_report_drafted_as_it_is_written_is_the_report_drafted_whole() {
                 }
             }
             results += report.results.len();
+            let written = pretty(&whole);
             assert_eq!(
                 pretty(&drafts.report(&report)),
-                pretty(&whole),
+                written,
                 "{name}: the report drafted as it is written differs"
+            );
+            assert_eq!(
+                written,
+                serde_json::to_string_pretty(&whole).unwrap(),
+                "{name}: report version 1 is not serde_json's bytes"
+            );
+            let v2 = gkecheck::report::v2::ReportV2::of(&whole);
+            assert_eq!(
+                compact(&v2),
+                serde_json::to_string(&v2).unwrap(),
+                "{name}: report version 2 is not serde_json's bytes"
             );
         }
     }

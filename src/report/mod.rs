@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 #[cfg(not(target_arch = "wasm32"))]
-pub mod pretty;
+pub mod json;
 pub mod v2;
 
 #[derive(

@@ -1,0 +1,1010 @@
+//! The command line's JSON writer: the bytes `serde_json::to_writer_pretty` (report version 1)
+//! and `serde_json::to_writer` (version 2) write, made faster where a report spends its time.
+//! A report is mostly strings (messages, remediation, addresses) and struct keys: each string
+//! is searched for a byte to escape eight bytes at a time and copied in one piece, each key of
+//! a struct is written as it is (the field names are plain words), and each pretty line's
+//! start (line feed, comma, indentation) is one slice. serde_json looks at every byte of
+//! every string and key on its own.
+//!
+//! `tests` holds it to serde_json's bytes for every value kind and for the reports of the
+//! examples; `tests/json_writer.rs` for every fixture's and the corpus's reports.
+
+use serde::ser::{self, Serialize};
+use std::fmt;
+use std::io::{self, Write};
+
+/// Why a value could not be written.
+#[derive(Debug)]
+pub enum Error {
+    Io(io::Error),
+    /// The value's own error, or a map key that is not a string, number or bool.
+    Message(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io(e) => e.fmt(f),
+            Error::Message(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl ser::Error for Error {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Error::Message(msg.to_string())
+    }
+}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Self {
+        Error::Io(e)
+    }
+}
+
+impl From<Error> for io::Error {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Io(e) => e,
+            Error::Message(m) => io::Error::other(m),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Writes `value` as `serde_json::to_writer_pretty` does (two spaces a level).
+pub fn to_writer_pretty<W: Write, T: ?Sized + Serialize>(out: W, value: &T) -> Result<()> {
+    value.serialize(&mut Serializer::<W, true>::new(out))
+}
+
+/// Writes `value` as `serde_json::to_writer` does (compact).
+pub fn to_writer<W: Write, T: ?Sized + Serialize>(out: W, value: &T) -> Result<()> {
+    value.serialize(&mut Serializer::<W, false>::new(out))
+}
+
+/// `",\n"` and the indentation of the deepest level written at once; deeper levels, which no
+/// report reaches, are written a level at a time.
+const LINE: &[u8; 2 + 2 * 64] = b",\n                                                                                                                                ";
+
+/// What each byte below 0x80 becomes in a JSON string: 0 for itself, `u` for `\u00XX`, else
+/// the letter after the backslash.
+const ESCAPE: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0a] = b'n';
+    table[0x0c] = b'f';
+    table[0x0d] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any of the eight bytes is a control character, a quote or a backslash (bytes of
+/// 0x80 and above never are; whether a byte is zero is exact in this form, per word).
+#[inline(always)]
+fn needs_escape(word: u64) -> bool {
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    (below_space | zero(word ^ (ONES * u64::from(b'"'))) | zero(word ^ (ONES * u64::from(b'\\'))))
+        != 0
+}
+
+/// `text` as a JSON string, quotes included.
+#[inline]
+fn string<W: ?Sized + Write>(out: &mut W, text: &str) -> io::Result<()> {
+    out.write_all(b"\"")?;
+    let bytes = text.as_bytes();
+    let mut plain = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            if !needs_escape(word) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        let escape = if b < 0x80 { ESCAPE[b as usize] } else { 0 };
+        if escape != 0 {
+            out.write_all(&bytes[plain..i])?;
+            if escape == b'u' {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.write_all(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(b >> 4)],
+                    HEX[usize::from(b & 0xf)],
+                ])?;
+            } else {
+                out.write_all(&[b'\\', escape])?;
+            }
+            plain = i + 1;
+        }
+        i += 1;
+    }
+    out.write_all(&bytes[plain..])?;
+    out.write_all(b"\"")
+}
+
+/// A JSON writer: pretty (`PRETTY`, two spaces a level) or compact.
+pub struct Serializer<W, const PRETTY: bool> {
+    out: W,
+    depth: usize,
+    /// Whether the innermost open array or object has a value yet (pretty only).
+    has_value: bool,
+}
+
+impl<W: Write, const PRETTY: bool> Serializer<W, PRETTY> {
+    pub fn new(out: W) -> Self {
+        Serializer {
+            out,
+            depth: 0,
+            has_value: false,
+        }
+    }
+
+    /// A new line at the current depth, after a comma unless `first`.
+    #[inline]
+    fn line(&mut self, first: bool) -> io::Result<()> {
+        let from = usize::from(first);
+        let spaces = 2 * self.depth;
+        if spaces <= LINE.len() - 2 {
+            return self.out.write_all(&LINE[from..2 + spaces]);
+        }
+        self.out.write_all(&LINE[from..2])?;
+        for _ in 0..self.depth {
+            self.out.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn open(&mut self, bracket: &[u8]) -> io::Result<()> {
+        if PRETTY {
+            self.depth += 1;
+            self.has_value = false;
+        }
+        self.out.write_all(bracket)
+    }
+
+    #[inline]
+    fn close(&mut self, bracket: &[u8]) -> io::Result<()> {
+        if PRETTY {
+            self.depth -= 1;
+            if self.has_value {
+                self.line(true)?;
+            }
+        }
+        self.out.write_all(bracket)
+    }
+
+    /// Before an array's value or an object's key.
+    #[inline]
+    fn item(&mut self, first: bool) -> io::Result<()> {
+        if PRETTY {
+            self.line(first)
+        } else if first {
+            Ok(())
+        } else {
+            self.out.write_all(b",")
+        }
+    }
+
+    /// Between an object's key and its value.
+    #[inline]
+    fn colon(&mut self) -> io::Result<()> {
+        self.out.write_all(if PRETTY { b": " } else { b":" })
+    }
+
+    /// After an array's value or an object's value.
+    #[inline]
+    fn done(&mut self) {
+        if PRETTY {
+            self.has_value = true;
+        }
+    }
+
+    #[inline]
+    fn plain(&mut self, bytes: &[u8]) -> Result<()> {
+        self.out.write_all(bytes).map_err(Error::Io)
+    }
+
+    /// An array or object opened: `Compound` writes its items, an empty one is closed now.
+    fn compound(&mut self, bracket: &[u8], empty: bool) -> Result<Compound<'_, W, PRETTY>> {
+        self.open(bracket)?;
+        if empty {
+            self.close(if bracket == b"[" { b"]" } else { b"}" })?;
+        }
+        Ok(Compound {
+            ser: self,
+            state: if empty { State::Empty } else { State::First },
+        })
+    }
+
+    /// `{"variant": ` of an enum's variant with data, written as its one key.
+    fn variant_key(&mut self, variant: &str) -> Result<()> {
+        self.open(b"{")?;
+        self.item(true)?;
+        string(&mut self.out, variant)?;
+        self.colon()?;
+        Ok(())
+    }
+
+    /// The `}` after the value of `variant_key`.
+    fn variant_end(&mut self) -> Result<()> {
+        self.done();
+        self.close(b"}")?;
+        Ok(())
+    }
+}
+
+#[derive(PartialEq)]
+enum State {
+    /// Opened and closed at once (its length was 0).
+    Empty,
+    First,
+    Rest,
+}
+
+/// An array or object being written.
+pub struct Compound<'a, W, const PRETTY: bool> {
+    ser: &'a mut Serializer<W, PRETTY>,
+    state: State,
+}
+
+impl<W: Write, const PRETTY: bool> Compound<'_, W, PRETTY> {
+    #[inline]
+    fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        self.ser.item(self.state == State::First)?;
+        self.state = State::Rest;
+        value.serialize(&mut *self.ser)?;
+        self.ser.done();
+        Ok(())
+    }
+
+    #[inline]
+    fn field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<()> {
+        self.ser.item(self.state == State::First)?;
+        self.state = State::Rest;
+        string(&mut self.ser.out, key)?;
+        self.ser.colon()?;
+        value.serialize(&mut *self.ser)?;
+        self.ser.done();
+        Ok(())
+    }
+
+    fn end_with(self, bracket: &[u8]) -> Result<()> {
+        if self.state != State::Empty {
+            self.ser.close(bracket)?;
+        }
+        Ok(())
+    }
+}
+
+impl<'a, W: Write, const PRETTY: bool> ser::Serializer for &'a mut Serializer<W, PRETTY> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Compound<'a, W, PRETTY>;
+    type SerializeTuple = Compound<'a, W, PRETTY>;
+    type SerializeTupleStruct = Compound<'a, W, PRETTY>;
+    type SerializeTupleVariant = Compound<'a, W, PRETTY>;
+    type SerializeMap = Compound<'a, W, PRETTY>;
+    type SerializeStruct = Compound<'a, W, PRETTY>;
+    type SerializeStructVariant = Compound<'a, W, PRETTY>;
+
+    fn serialize_bool(self, v: bool) -> Result<()> {
+        self.plain(if v { b"true" } else { b"false" })
+    }
+
+    fn serialize_i8(self, v: i8) -> Result<()> {
+        self.serialize_i64(v.into())
+    }
+
+    fn serialize_i16(self, v: i16) -> Result<()> {
+        self.serialize_i64(v.into())
+    }
+
+    fn serialize_i32(self, v: i32) -> Result<()> {
+        self.serialize_i64(v.into())
+    }
+
+    fn serialize_i64(self, v: i64) -> Result<()> {
+        self.plain(itoa::Buffer::new().format(v).as_bytes())
+    }
+
+    fn serialize_i128(self, v: i128) -> Result<()> {
+        self.plain(itoa::Buffer::new().format(v).as_bytes())
+    }
+
+    fn serialize_u8(self, v: u8) -> Result<()> {
+        self.serialize_u64(v.into())
+    }
+
+    fn serialize_u16(self, v: u16) -> Result<()> {
+        self.serialize_u64(v.into())
+    }
+
+    fn serialize_u32(self, v: u32) -> Result<()> {
+        self.serialize_u64(v.into())
+    }
+
+    fn serialize_u64(self, v: u64) -> Result<()> {
+        self.plain(itoa::Buffer::new().format(v).as_bytes())
+    }
+
+    fn serialize_u128(self, v: u128) -> Result<()> {
+        self.plain(itoa::Buffer::new().format(v).as_bytes())
+    }
+
+    fn serialize_f32(self, v: f32) -> Result<()> {
+        if v.is_finite() {
+            self.plain(zmij::Buffer::new().format_finite(v).as_bytes())
+        } else {
+            self.plain(b"null")
+        }
+    }
+
+    fn serialize_f64(self, v: f64) -> Result<()> {
+        if v.is_finite() {
+            self.plain(zmij::Buffer::new().format_finite(v).as_bytes())
+        } else {
+            self.plain(b"null")
+        }
+    }
+
+    fn serialize_char(self, v: char) -> Result<()> {
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
+    }
+
+    #[inline]
+    fn serialize_str(self, v: &str) -> Result<()> {
+        string(&mut self.out, v).map_err(Error::Io)
+    }
+
+    fn serialize_bytes(self, v: &[u8]) -> Result<()> {
+        use ser::SerializeSeq;
+        let mut seq = self.serialize_seq(Some(v.len()))?;
+        for b in v {
+            seq.serialize_element(b)?;
+        }
+        seq.end()
+    }
+
+    fn serialize_none(self) -> Result<()> {
+        self.plain(b"null")
+    }
+
+    #[inline]
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<()> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<()> {
+        self.plain(b"null")
+    }
+
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<()> {
+        self.plain(b"null")
+    }
+
+    #[inline]
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<()> {
+        self.serialize_str(variant)
+    }
+
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        self.variant_key(variant)?;
+        value.serialize(&mut *self)?;
+        self.variant_end()
+    }
+
+    #[inline]
+    fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq> {
+        self.compound(b"[", len == Some(0))
+    }
+
+    fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple> {
+        self.serialize_seq(Some(len))
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeTupleStruct> {
+        self.serialize_seq(Some(len))
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeTupleVariant> {
+        self.variant_key(variant)?;
+        self.serialize_seq(Some(len))
+    }
+
+    fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap> {
+        self.compound(b"{", len == Some(0))
+    }
+
+    #[inline]
+    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Self::SerializeStruct> {
+        self.serialize_map(Some(len))
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeStructVariant> {
+        self.variant_key(variant)?;
+        self.serialize_map(Some(len))
+    }
+}
+
+impl<W: Write, const PRETTY: bool> ser::SerializeSeq for Compound<'_, W, PRETTY> {
+    type Ok = ();
+    type Error = Error;
+
+    #[inline]
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<()> {
+        self.end_with(b"]")
+    }
+}
+
+impl<W: Write, const PRETTY: bool> ser::SerializeTuple for Compound<'_, W, PRETTY> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<()> {
+        self.end_with(b"]")
+    }
+}
+
+impl<W: Write, const PRETTY: bool> ser::SerializeTupleStruct for Compound<'_, W, PRETTY> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<()> {
+        self.end_with(b"]")
+    }
+}
+
+impl<W: Write, const PRETTY: bool> ser::SerializeTupleVariant for Compound<'_, W, PRETTY> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<()> {
+        if self.state != State::Empty {
+            self.ser.close(b"]")?;
+        }
+        self.ser.variant_end()
+    }
+}
+
+impl<W: Write, const PRETTY: bool> ser::SerializeMap for Compound<'_, W, PRETTY> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<()> {
+        self.ser.item(self.state == State::First)?;
+        self.state = State::Rest;
+        key.serialize(MapKey(&mut *self.ser))?;
+        self.ser.colon()?;
+        Ok(())
+    }
+
+    fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        value.serialize(&mut *self.ser)?;
+        self.ser.done();
+        Ok(())
+    }
+
+    fn end(self) -> Result<()> {
+        self.end_with(b"}")
+    }
+}
+
+impl<W: Write, const PRETTY: bool> ser::SerializeStruct for Compound<'_, W, PRETTY> {
+    type Ok = ();
+    type Error = Error;
+
+    #[inline]
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        self.field(key, value)
+    }
+
+    fn end(self) -> Result<()> {
+        self.end_with(b"}")
+    }
+}
+
+impl<W: Write, const PRETTY: bool> ser::SerializeStructVariant for Compound<'_, W, PRETTY> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        self.field(key, value)
+    }
+
+    fn end(self) -> Result<()> {
+        if self.state != State::Empty {
+            self.ser.close(b"}")?;
+        }
+        self.ser.variant_end()
+    }
+}
+
+/// A map's key: a string, or a number, bool or char written as one, as serde_json writes
+/// them.
+struct MapKey<'a, W, const PRETTY: bool>(&'a mut Serializer<W, PRETTY>);
+
+fn key_must_be_a_string() -> Error {
+    Error::Message("key must be a string".into())
+}
+
+impl<W: Write, const PRETTY: bool> MapKey<'_, W, PRETTY> {
+    fn quoted(self, text: &str) -> Result<()> {
+        string(&mut self.0.out, text).map_err(Error::Io)
+    }
+}
+
+impl<W: Write, const PRETTY: bool> ser::Serializer for MapKey<'_, W, PRETTY> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = ser::Impossible<(), Error>;
+    type SerializeTuple = ser::Impossible<(), Error>;
+    type SerializeTupleStruct = ser::Impossible<(), Error>;
+    type SerializeTupleVariant = ser::Impossible<(), Error>;
+    type SerializeMap = ser::Impossible<(), Error>;
+    type SerializeStruct = ser::Impossible<(), Error>;
+    type SerializeStructVariant = ser::Impossible<(), Error>;
+
+    fn serialize_bool(self, v: bool) -> Result<()> {
+        self.quoted(if v { "true" } else { "false" })
+    }
+
+    fn serialize_i8(self, v: i8) -> Result<()> {
+        self.quoted(itoa::Buffer::new().format(v))
+    }
+
+    fn serialize_i16(self, v: i16) -> Result<()> {
+        self.quoted(itoa::Buffer::new().format(v))
+    }
+
+    fn serialize_i32(self, v: i32) -> Result<()> {
+        self.quoted(itoa::Buffer::new().format(v))
+    }
+
+    fn serialize_i64(self, v: i64) -> Result<()> {
+        self.quoted(itoa::Buffer::new().format(v))
+    }
+
+    fn serialize_i128(self, v: i128) -> Result<()> {
+        self.quoted(itoa::Buffer::new().format(v))
+    }
+
+    fn serialize_u8(self, v: u8) -> Result<()> {
+        self.quoted(itoa::Buffer::new().format(v))
+    }
+
+    fn serialize_u16(self, v: u16) -> Result<()> {
+        self.quoted(itoa::Buffer::new().format(v))
+    }
+
+    fn serialize_u32(self, v: u32) -> Result<()> {
+        self.quoted(itoa::Buffer::new().format(v))
+    }
+
+    fn serialize_u64(self, v: u64) -> Result<()> {
+        self.quoted(itoa::Buffer::new().format(v))
+    }
+
+    fn serialize_u128(self, v: u128) -> Result<()> {
+        self.quoted(itoa::Buffer::new().format(v))
+    }
+
+    fn serialize_f32(self, v: f32) -> Result<()> {
+        if !v.is_finite() {
+            return Err(Error::Message("float key must be finite".into()));
+        }
+        self.quoted(zmij::Buffer::new().format_finite(v))
+    }
+
+    fn serialize_f64(self, v: f64) -> Result<()> {
+        if !v.is_finite() {
+            return Err(Error::Message("float key must be finite".into()));
+        }
+        self.quoted(zmij::Buffer::new().format_finite(v))
+    }
+
+    fn serialize_char(self, v: char) -> Result<()> {
+        self.quoted(v.encode_utf8(&mut [0; 4]))
+    }
+
+    fn serialize_str(self, v: &str) -> Result<()> {
+        self.quoted(v)
+    }
+
+    fn serialize_bytes(self, _v: &[u8]) -> Result<()> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_none(self) -> Result<()> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_some<T: ?Sized + Serialize>(self, _value: &T) -> Result<()> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_unit(self) -> Result<()> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<()> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<()> {
+        self.quoted(variant)
+    }
+
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<()> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeStruct> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant> {
+        Err(key_must_be_a_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    /// `value` written both ways by this writer and by serde_json: the same bytes.
+    fn both<T: ?Sized + Serialize>(value: &T) {
+        let mut pretty = Vec::new();
+        to_writer_pretty(&mut pretty, value).unwrap();
+        assert_eq!(
+            String::from_utf8(pretty).unwrap(),
+            serde_json::to_string_pretty(value).unwrap()
+        );
+        let mut compact = Vec::new();
+        to_writer(&mut compact, value).unwrap();
+        assert_eq!(
+            String::from_utf8(compact).unwrap(),
+            serde_json::to_string(value).unwrap()
+        );
+    }
+
+    #[test]
+    fn writes_what_serde_json_writes_for_json_values() {
+        both(&json!(null));
+        both(&json!([]));
+        both(&json!({}));
+        both(&json!({"a": [], "b": {}, "c": [1, [2, []], {"d": {}}], "e": "x\n\"y\""}));
+        both(&json!([
+            true,
+            false,
+            0,
+            -1,
+            i64::MIN,
+            u64::MAX,
+            0.1,
+            -0.0,
+            1e300,
+            2.5e-8
+        ]));
+        // Deeper than the slice of spaces reaches.
+        let mut deep = json!("bottom");
+        for i in 0..80 {
+            deep = if i % 2 == 0 {
+                json!([deep, i])
+            } else {
+                json!({"k": deep, "n": []})
+            };
+        }
+        both(&deep);
+    }
+
+    #[test]
+    fn escapes_every_string_as_serde_json_does() {
+        // Every ASCII byte, and text past ASCII, at every place of an eight-byte word.
+        let special: Vec<char> = (0u8..0x80)
+            .map(char::from)
+            .chain(['é', '\u{2028}', '😀', '\u{7f}', '\u{80}'])
+            .collect();
+        for c in &special {
+            for at in 0..20 {
+                for len in [at + 1, at + 8, 24] {
+                    let text: String = (0..len).map(|i| if i == at { *c } else { 'a' }).collect();
+                    both(&text);
+                    both(&json!({ text.clone(): text }));
+                }
+            }
+        }
+        // Mixed texts, generated.
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..2000 {
+            let mut text = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for k in 0..(seed % 40) {
+                let pick = (seed.rotate_left(k as u32 * 5) % special.len() as u64) as usize;
+                text.push(if (seed >> k) & 3 == 0 {
+                    special[pick]
+                } else {
+                    'x'
+                });
+            }
+            both(&text);
+        }
+        both(&"");
+        both(&'"');
+        both(&'\u{1f}');
+    }
+
+    #[derive(Serialize)]
+    struct Unit;
+
+    #[derive(Serialize)]
+    struct Empty {}
+
+    #[derive(Serialize)]
+    struct Pair(u8, &'static str);
+
+    #[derive(Serialize)]
+    struct Wrapped(i32);
+
+    #[derive(Serialize)]
+    enum Kinds {
+        Plain,
+        One(u16),
+        Two(i8, bool),
+        NoneInside(),
+        Named { a: Option<u32>, b: Vec<Kinds> },
+        NothingNamed {},
+    }
+
+    #[derive(Serialize)]
+    struct Everything {
+        unit: (),
+        unit_struct: Unit,
+        empty: Empty,
+        pair: Pair,
+        wrapped: Wrapped,
+        kinds: Vec<Kinds>,
+        floats: (f32, f64, f32, f64),
+        wide: (i128, u128),
+        small: (i8, i16, u8, u16, u32),
+        #[serde(skip_serializing_if = "Option::is_none")]
+        skipped: Option<u8>,
+        none: Option<u8>,
+        some: Option<&'static str>,
+        by_number: BTreeMap<i64, &'static str>,
+        by_bool: BTreeMap<bool, u8>,
+        by_char: BTreeMap<char, u8>,
+        empty_map: BTreeMap<String, u8>,
+        tuple: (),
+    }
+
+    struct Bytes(&'static [u8]);
+
+    impl Serialize for Bytes {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            s.serialize_bytes(self.0)
+        }
+    }
+
+    #[test]
+    fn writes_what_serde_json_writes_for_every_kind_of_value() {
+        let everything = Everything {
+            unit: (),
+            unit_struct: Unit,
+            empty: Empty {},
+            pair: Pair(7, "seven"),
+            wrapped: Wrapped(-3),
+            kinds: vec![
+                Kinds::Plain,
+                Kinds::One(9),
+                Kinds::Two(-1, true),
+                Kinds::NoneInside(),
+                Kinds::Named {
+                    a: Some(1),
+                    b: vec![Kinds::Plain, Kinds::Named { a: None, b: vec![] }],
+                },
+                Kinds::NothingNamed {},
+            ],
+            floats: (1.5, 0.1, f32::NAN, f64::INFINITY),
+            wide: (i128::MIN, u128::MAX),
+            small: (-8, -16, 8, 16, 32),
+            skipped: None,
+            none: None,
+            some: Some("some"),
+            by_number: [(-1, "minus one"), (10, "ten")].into(),
+            by_bool: [(false, 0), (true, 1)].into(),
+            by_char: [('"', 0), ('x', 1)].into(),
+            empty_map: BTreeMap::new(),
+            tuple: (),
+        };
+        both(&everything);
+        both(&Bytes(b""));
+        both(&Bytes(b"\x00\x01\xff"));
+        both(&[Kinds::Plain]);
+        both(&Kinds::Two(1, false));
+        both(&Kinds::NothingNamed {});
+    }
+
+    #[test]
+    fn a_key_that_is_no_string_is_an_error() {
+        let by_list: BTreeMap<Vec<u8>, u8> = [(vec![1], 1)].into();
+        let mut out = Vec::new();
+        let error = to_writer(&mut out, &by_list).unwrap_err();
+        assert_eq!(error.to_string(), "key must be a string");
+        assert!(serde_json::to_string(&by_list).is_err());
+    }
+
+    #[test]
+    fn an_error_of_the_output_is_that_error() {
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::new(
+                    io::ErrorKind::StorageFull,
+                    "the disk is full",
+                ))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let error = to_writer_pretty(Full, &json!({"a": 1})).unwrap_err();
+        assert_eq!(io::Error::from(error).kind(), io::ErrorKind::StorageFull);
+    }
+
+    #[test]
+    fn writes_a_report_as_serde_json_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/examples");
+        let mut inputs = Vec::new();
+        for entry in std::fs::read_dir(root).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            inputs.push(crate::Input::new(
+                name,
+                std::fs::read_to_string(&path).unwrap(),
+            ));
+        }
+        let report = crate::check(&inputs, &crate::Options::default());
+        assert!(report.results.len() > 50);
+        both(&report);
+        both(&crate::report::v2::ReportV2::of(&report));
+    }
+}
