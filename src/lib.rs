@@ -831,7 +831,7 @@ fn headlines(
         .iter()
         .map(|c| {
             (
-                Some(c.display_name()),
+                Some(c.display_name().to_string()),
                 c.autopilot.value() == Some(&true),
                 Vec::new(),
             )
@@ -908,12 +908,12 @@ fn headlines(
                 .iter()
                 // The rule's own verdict, before waivers: a waived pool still exposes it.
                 .filter(|p| p.1 == report::Status::Fail)
-                .map(|p| model.node_pools[p.0].display_name())
+                .map(|p| model.node_pools[p.0].display_name().to_string())
                 .collect();
             let unknown: Vec<String> = pools
                 .iter()
                 .filter(|p| p.1 == report::Status::Unknown)
-                .map(|p| model.node_pools[p.0].display_name())
+                .map(|p| model.node_pools[p.0].display_name().to_string())
                 .collect();
             let whose = match (&cluster, i < clusters) {
                 (Some(name), true) => format!("cluster {name}"),
@@ -1072,7 +1072,7 @@ impl<'w> WaiverIndex<'w> {
                 model.node_pools[i].display_name(),
             ),
         };
-        let mut first = [&*site.address, name.as_str()]
+        let mut first = [&*site.address, name]
             .into_iter()
             .filter_map(|r| self.by_resource.get(&(rule, r)).copied())
             .min();

@@ -424,7 +424,7 @@ impl Model {
 
 impl Cluster {
     /// The name to show: the `name` when known, else the Terraform label, else a placeholder.
-    pub fn display_name(&self) -> String {
+    pub fn display_name(&self) -> &str {
         display_name(&self.name, self.label.as_deref(), "CLUSTER_NAME")
     }
 }
@@ -441,18 +441,22 @@ impl NodePool {
         }
     }
 
-    pub fn display_name(&self) -> String {
+    pub fn display_name(&self) -> &str {
         match self.kind {
-            PoolKind::Default if self.name.is_absent() => "default-pool".into(),
+            PoolKind::Default if self.name.is_absent() => "default-pool",
             _ => display_name(&self.name, self.label.as_deref(), "POOL_NAME"),
         }
     }
 }
 
-fn display_name(name: &Field<String>, label: Option<&str>, placeholder: &str) -> String {
+fn display_name<'a>(
+    name: &'a Field<String>,
+    label: Option<&'a str>,
+    placeholder: &'static str,
+) -> &'a str {
     match (name.as_str(), label) {
-        (Some(n), _) if !n.is_empty() => n.to_string(),
-        (_, Some(l)) => l.to_string(),
-        _ => placeholder.to_string(),
+        (Some(n), _) if !n.is_empty() => n,
+        (_, Some(l)) => l,
+        _ => placeholder,
     }
 }

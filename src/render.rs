@@ -80,13 +80,18 @@ pub fn concise_to(
     options: &TextOptions,
     out: &mut impl std::fmt::Write,
 ) -> std::fmt::Result {
-    let paint = |status: Status, word: &str| {
-        if options.color {
-            format!("{BOLD}{}{word}{RESET}", status_color(status))
-        } else {
-            word.to_string()
+    // The status word, coloured when asked (each line has one: no text is made for it
+    // otherwise).
+    struct Painted<'w>(Option<Status>, &'w str);
+    impl std::fmt::Display for Painted<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            match self.0 {
+                Some(status) => write!(f, "{BOLD}{}{}{RESET}", status_color(status), self.1),
+                None => f.write_str(self.1),
+            }
         }
-    };
+    }
+    let paint = |status: Status, word| Painted(options.color.then_some(status), word);
     for h in &report.headline {
         writeln!(out, "{}", printable(&h.text))?;
     }

@@ -1,10 +1,10 @@
 //! The command line's JSON writer: the bytes `serde_json::to_writer_pretty` (report version 1)
 //! and `serde_json::to_writer` (version 2) write, made faster where a report spends its time.
 //! A report is mostly strings (messages, remediation, addresses) and struct keys: each string
-//! is searched for a byte to escape eight bytes at a time and copied in one piece, each key of
-//! a struct is written as it is (the field names are plain words), and each pretty line's
-//! start (line feed, comma, indentation) is one slice. serde_json looks at every byte of
-//! every string and key on its own.
+//! is searched for a byte to escape eight bytes at a time and copied in one piece, each pretty
+//! line's start (line feed, comma, indentation) is one slice, and every piece is copied into a
+//! buffer handed to the output a chunk at a time (serde_json makes a call to its output for
+//! each quote and comma, and looks at every byte of every string and key on its own).
 //!
 //! `tests` holds it to serde_json's bytes for every value kind and for the reports of the
 //! examples; `tests/json_writer.rs` for every fixture's and the corpus's reports.
@@ -57,13 +57,21 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// Writes `value` as `serde_json::to_writer_pretty` does (two spaces a level).
 pub fn to_writer_pretty<W: Write, T: ?Sized + Serialize>(out: W, value: &T) -> Result<()> {
-    value.serialize(&mut Serializer::<W, true>::new(out))
+    let mut serializer = Serializer::<W, true>::new(out);
+    value.serialize(&mut serializer)?;
+    serializer.finish()
 }
 
 /// Writes `value` as `serde_json::to_writer` does (compact).
 pub fn to_writer<W: Write, T: ?Sized + Serialize>(out: W, value: &T) -> Result<()> {
-    value.serialize(&mut Serializer::<W, false>::new(out))
+    let mut serializer = Serializer::<W, false>::new(out);
+    value.serialize(&mut serializer)?;
+    serializer.finish()
 }
+
+/// What the writer gathers before it hands it to its output: each piece (a quote, a key, a
+/// line's start) is a copy into it, not a call.
+const CHUNK: usize = 64 * 1024;
 
 /// `",\n"` and the indentation of the deepest level written at once; deeper levels, which no
 /// report reaches, are written a level at a time.
@@ -103,9 +111,10 @@ fn needs_escape(word: u64) -> bool {
 
 /// `text` as a JSON string, quotes included.
 #[inline]
-fn string<W: ?Sized + Write>(out: &mut W, text: &str) -> io::Result<()> {
-    out.write_all(b"\"")?;
+fn string(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
     let mut plain = 0;
     let mut i = 0;
     while i < bytes.len() {
@@ -119,31 +128,34 @@ fn string<W: ?Sized + Write>(out: &mut W, text: &str) -> io::Result<()> {
         let b = bytes[i];
         let escape = if b < 0x80 { ESCAPE[b as usize] } else { 0 };
         if escape != 0 {
-            out.write_all(&bytes[plain..i])?;
+            out.extend_from_slice(&bytes[plain..i]);
             if escape == b'u' {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.write_all(&[
+                out.extend_from_slice(&[
                     b'\\',
                     b'u',
                     b'0',
                     b'0',
                     HEX[usize::from(b >> 4)],
                     HEX[usize::from(b & 0xf)],
-                ])?;
+                ]);
             } else {
-                out.write_all(&[b'\\', escape])?;
+                out.extend_from_slice(&[b'\\', escape]);
             }
             plain = i + 1;
         }
         i += 1;
     }
-    out.write_all(&bytes[plain..])?;
-    out.write_all(b"\"")
+    out.extend_from_slice(&bytes[plain..]);
+    out.push(b'"');
 }
 
 /// A JSON writer: pretty (`PRETTY`, two spaces a level) or compact.
 pub struct Serializer<W, const PRETTY: bool> {
     out: W,
+    /// What is written and not yet handed to `out` (about [`CHUNK`] bytes at most, unless
+    /// one string is longer).
+    buf: Vec<u8>,
     depth: usize,
     /// Whether the innermost open array or object has a value yet (pretty only).
     has_value: bool,
@@ -153,62 +165,77 @@ impl<W: Write, const PRETTY: bool> Serializer<W, PRETTY> {
     pub fn new(out: W) -> Self {
         Serializer {
             out,
+            buf: Vec::with_capacity(CHUNK + 4096),
             depth: 0,
             has_value: false,
         }
     }
 
-    /// A new line at the current depth, after a comma unless `first`.
+    /// Hands what is gathered to the output once it is a chunk or more.
     #[inline]
-    fn line(&mut self, first: bool) -> io::Result<()> {
-        let from = usize::from(first);
-        let spaces = 2 * self.depth;
-        if spaces <= LINE.len() - 2 {
-            return self.out.write_all(&LINE[from..2 + spaces]);
-        }
-        self.out.write_all(&LINE[from..2])?;
-        for _ in 0..self.depth {
-            self.out.write_all(b"  ")?;
+    fn spill(&mut self) -> Result<()> {
+        if self.buf.len() >= CHUNK {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
         }
         Ok(())
     }
 
+    /// Hands the rest to the output.
+    pub fn finish(mut self) -> Result<()> {
+        self.out.write_all(&self.buf)?;
+        Ok(())
+    }
+
+    /// A new line at the current depth, after a comma unless `first`.
     #[inline]
-    fn open(&mut self, bracket: &[u8]) -> io::Result<()> {
+    fn line(&mut self, first: bool) {
+        let from = usize::from(first);
+        let spaces = 2 * self.depth;
+        if spaces <= LINE.len() - 2 {
+            return self.buf.extend_from_slice(&LINE[from..2 + spaces]);
+        }
+        self.buf.extend_from_slice(&LINE[from..2]);
+        for _ in 0..self.depth {
+            self.buf.extend_from_slice(b"  ");
+        }
+    }
+
+    #[inline]
+    fn open(&mut self, bracket: u8) {
         if PRETTY {
             self.depth += 1;
             self.has_value = false;
         }
-        self.out.write_all(bracket)
+        self.buf.push(bracket);
     }
 
     #[inline]
-    fn close(&mut self, bracket: &[u8]) -> io::Result<()> {
+    fn close(&mut self, bracket: u8) {
         if PRETTY {
             self.depth -= 1;
             if self.has_value {
-                self.line(true)?;
+                self.line(true);
             }
         }
-        self.out.write_all(bracket)
+        self.buf.push(bracket);
     }
 
     /// Before an array's value or an object's key.
     #[inline]
-    fn item(&mut self, first: bool) -> io::Result<()> {
+    fn item(&mut self, first: bool) {
         if PRETTY {
-            self.line(first)
-        } else if first {
-            Ok(())
-        } else {
-            self.out.write_all(b",")
+            self.line(first);
+        } else if !first {
+            self.buf.push(b',');
         }
     }
 
     /// Between an object's key and its value.
     #[inline]
-    fn colon(&mut self) -> io::Result<()> {
-        self.out.write_all(if PRETTY { b": " } else { b":" })
+    fn colon(&mut self) {
+        self.buf
+            .extend_from_slice(if PRETTY { b": " } else { b":" });
     }
 
     /// After an array's value or an object's value.
@@ -221,14 +248,15 @@ impl<W: Write, const PRETTY: bool> Serializer<W, PRETTY> {
 
     #[inline]
     fn plain(&mut self, bytes: &[u8]) -> Result<()> {
-        self.out.write_all(bytes).map_err(Error::Io)
+        self.buf.extend_from_slice(bytes);
+        Ok(())
     }
 
     /// An array or object opened: `Compound` writes its items, an empty one is closed now.
-    fn compound(&mut self, bracket: &[u8], empty: bool) -> Result<Compound<'_, W, PRETTY>> {
-        self.open(bracket)?;
+    fn compound(&mut self, bracket: u8, empty: bool) -> Result<Compound<'_, W, PRETTY>> {
+        self.open(bracket);
         if empty {
-            self.close(if bracket == b"[" { b"]" } else { b"}" })?;
+            self.close(if bracket == b'[' { b']' } else { b'}' });
         }
         Ok(Compound {
             ser: self,
@@ -237,18 +265,17 @@ impl<W: Write, const PRETTY: bool> Serializer<W, PRETTY> {
     }
 
     /// `{"variant": ` of an enum's variant with data, written as its one key.
-    fn variant_key(&mut self, variant: &str) -> Result<()> {
-        self.open(b"{")?;
-        self.item(true)?;
-        string(&mut self.out, variant)?;
-        self.colon()?;
-        Ok(())
+    fn variant_key(&mut self, variant: &str) {
+        self.open(b'{');
+        self.item(true);
+        string(&mut self.buf, variant);
+        self.colon();
     }
 
     /// The `}` after the value of `variant_key`.
     fn variant_end(&mut self) -> Result<()> {
         self.done();
-        self.close(b"}")?;
+        self.close(b'}');
         Ok(())
     }
 }
@@ -270,27 +297,27 @@ pub struct Compound<'a, W, const PRETTY: bool> {
 impl<W: Write, const PRETTY: bool> Compound<'_, W, PRETTY> {
     #[inline]
     fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.ser.item(self.state == State::First)?;
+        self.ser.item(self.state == State::First);
         self.state = State::Rest;
         value.serialize(&mut *self.ser)?;
         self.ser.done();
-        Ok(())
+        self.ser.spill()
     }
 
     #[inline]
     fn field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<()> {
-        self.ser.item(self.state == State::First)?;
+        self.ser.item(self.state == State::First);
         self.state = State::Rest;
-        string(&mut self.ser.out, key)?;
-        self.ser.colon()?;
+        string(&mut self.ser.buf, key);
+        self.ser.colon();
         value.serialize(&mut *self.ser)?;
         self.ser.done();
         Ok(())
     }
 
-    fn end_with(self, bracket: &[u8]) -> Result<()> {
+    fn end_with(self, bracket: u8) -> Result<()> {
         if self.state != State::Empty {
-            self.ser.close(bracket)?;
+            self.ser.close(bracket);
         }
         Ok(())
     }
@@ -373,7 +400,8 @@ impl<'a, W: Write, const PRETTY: bool> ser::Serializer for &'a mut Serializer<W,
 
     #[inline]
     fn serialize_str(self, v: &str) -> Result<()> {
-        string(&mut self.out, v).map_err(Error::Io)
+        string(&mut self.buf, v);
+        Ok(())
     }
 
     fn serialize_bytes(self, v: &[u8]) -> Result<()> {
@@ -427,14 +455,14 @@ impl<'a, W: Write, const PRETTY: bool> ser::Serializer for &'a mut Serializer<W,
         variant: &'static str,
         value: &T,
     ) -> Result<()> {
-        self.variant_key(variant)?;
+        self.variant_key(variant);
         value.serialize(&mut *self)?;
         self.variant_end()
     }
 
     #[inline]
     fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq> {
-        self.compound(b"[", len == Some(0))
+        self.compound(b'[', len == Some(0))
     }
 
     fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple> {
@@ -456,12 +484,12 @@ impl<'a, W: Write, const PRETTY: bool> ser::Serializer for &'a mut Serializer<W,
         variant: &'static str,
         len: usize,
     ) -> Result<Self::SerializeTupleVariant> {
-        self.variant_key(variant)?;
+        self.variant_key(variant);
         self.serialize_seq(Some(len))
     }
 
     fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap> {
-        self.compound(b"{", len == Some(0))
+        self.compound(b'{', len == Some(0))
     }
 
     #[inline]
@@ -476,7 +504,7 @@ impl<'a, W: Write, const PRETTY: bool> ser::Serializer for &'a mut Serializer<W,
         variant: &'static str,
         len: usize,
     ) -> Result<Self::SerializeStructVariant> {
-        self.variant_key(variant)?;
+        self.variant_key(variant);
         self.serialize_map(Some(len))
     }
 }
@@ -491,7 +519,7 @@ impl<W: Write, const PRETTY: bool> ser::SerializeSeq for Compound<'_, W, PRETTY>
     }
 
     fn end(self) -> Result<()> {
-        self.end_with(b"]")
+        self.end_with(b']')
     }
 }
 
@@ -504,7 +532,7 @@ impl<W: Write, const PRETTY: bool> ser::SerializeTuple for Compound<'_, W, PRETT
     }
 
     fn end(self) -> Result<()> {
-        self.end_with(b"]")
+        self.end_with(b']')
     }
 }
 
@@ -517,7 +545,7 @@ impl<W: Write, const PRETTY: bool> ser::SerializeTupleStruct for Compound<'_, W,
     }
 
     fn end(self) -> Result<()> {
-        self.end_with(b"]")
+        self.end_with(b']')
     }
 }
 
@@ -531,7 +559,7 @@ impl<W: Write, const PRETTY: bool> ser::SerializeTupleVariant for Compound<'_, W
 
     fn end(self) -> Result<()> {
         if self.state != State::Empty {
-            self.ser.close(b"]")?;
+            self.ser.close(b']');
         }
         self.ser.variant_end()
     }
@@ -542,21 +570,21 @@ impl<W: Write, const PRETTY: bool> ser::SerializeMap for Compound<'_, W, PRETTY>
     type Error = Error;
 
     fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<()> {
-        self.ser.item(self.state == State::First)?;
+        self.ser.item(self.state == State::First);
         self.state = State::Rest;
         key.serialize(MapKey(&mut *self.ser))?;
-        self.ser.colon()?;
+        self.ser.colon();
         Ok(())
     }
 
     fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
         value.serialize(&mut *self.ser)?;
         self.ser.done();
-        Ok(())
+        self.ser.spill()
     }
 
     fn end(self) -> Result<()> {
-        self.end_with(b"}")
+        self.end_with(b'}')
     }
 }
 
@@ -574,7 +602,7 @@ impl<W: Write, const PRETTY: bool> ser::SerializeStruct for Compound<'_, W, PRET
     }
 
     fn end(self) -> Result<()> {
-        self.end_with(b"}")
+        self.end_with(b'}')
     }
 }
 
@@ -592,7 +620,7 @@ impl<W: Write, const PRETTY: bool> ser::SerializeStructVariant for Compound<'_, 
 
     fn end(self) -> Result<()> {
         if self.state != State::Empty {
-            self.ser.close(b"}")?;
+            self.ser.close(b'}');
         }
         self.ser.variant_end()
     }
@@ -608,7 +636,8 @@ fn key_must_be_a_string() -> Error {
 
 impl<W: Write, const PRETTY: bool> MapKey<'_, W, PRETTY> {
     fn quoted(self, text: &str) -> Result<()> {
-        string(&mut self.0.out, text).map_err(Error::Io)
+        string(&mut self.0.buf, text);
+        Ok(())
     }
 }
 

@@ -81,31 +81,31 @@ pub const WARN_RECREATE: &str = "Changing a node pool's metadata mode recreates 
 pub const WARN_IDENTITY: &str = "Pods lose the node's service account when the GKE metadata server is on. First give each workload that calls Google APIs its own identity (a Kubernetes service account bound to an IAM service account with roles/iam.workloadIdentityUser), or it loses access.";
 
 /// The names the commands need, with clear placeholders where the input does not say.
-pub struct Names {
-    pub cluster: String,
-    pub location: String,
-    pub project: String,
+pub struct Names<'a> {
+    pub cluster: &'a str,
+    pub location: &'a str,
+    pub project: &'a str,
     /// True when the project came from the input.
     pub project_known: bool,
 }
 
-fn known_or(field: &Field<String>, placeholder: &str) -> String {
+fn known_or<'a>(field: &'a Field<String>, placeholder: &'static str) -> &'a str {
     match field.as_str() {
-        Some(v) if !v.is_empty() => v.to_string(),
-        _ => placeholder.to_string(),
+        Some(v) if !v.is_empty() => v,
+        _ => placeholder,
     }
 }
 
-pub fn names(cluster: Option<&Cluster>, pool: Option<&NodePool>) -> Names {
+pub fn names<'a>(cluster: Option<&'a Cluster>, pool: Option<&'a NodePool>) -> Names<'a> {
     let cluster_name = match (cluster, pool.and_then(|p| p.cluster.missing())) {
         (Some(c), _) => known_or(&c.name, "CLUSTER_NAME"),
-        (None, Some(Missing { name: Some(n), .. })) => n.clone(),
-        _ => "CLUSTER_NAME".to_string(),
+        (None, Some(Missing { name: Some(n), .. })) => n.as_str(),
+        _ => "CLUSTER_NAME",
     };
     let (project, location) = match (cluster, pool) {
         (Some(c), _) => (&c.project, &c.location),
         (None, Some(p)) => (&p.project, &p.location),
-        (None, None) => (&Field::Absent, &Field::Absent),
+        (None, None) => (&ABSENT, &ABSENT),
     };
     Names {
         cluster: cluster_name,
@@ -114,6 +114,9 @@ pub fn names(cluster: Option<&Cluster>, pool: Option<&NodePool>) -> Names {
         project_known: project.as_str().is_some_and(|p| !p.is_empty()),
     }
 }
+
+/// A field that is not there, for a fix of neither cluster nor pool.
+static ABSENT: Field<String> = Field::Absent;
 
 /// `gcloud container clusters update ... --workload-pool=...`
 pub fn enable_identity_command(n: &Names) -> DraftStep {

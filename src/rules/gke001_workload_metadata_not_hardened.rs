@@ -308,7 +308,7 @@ pub(crate) fn remediation(model: &Model, pool: &NodePool) -> Draft {
         }
     }
     let summary = if needs_identity {
-        format!("Enable Workload Identity on cluster {}, map workloads to their own identities, then switch node pool {} to GKE_METADATA.", cluster.map_or(names.cluster.clone(), |c| c.display_name()), pool.display_name())
+        format!("Enable Workload Identity on cluster {}, map workloads to their own identities, then switch node pool {} to GKE_METADATA.", cluster.map_or(names.cluster, |c| c.display_name()), pool.display_name())
     } else {
         format!(
             "Map workloads to their own identities, then switch node pool {} to GKE_METADATA.",

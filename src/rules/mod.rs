@@ -146,7 +146,13 @@ pub fn find(id_or_name: &str) -> Option<&'static Rule> {
 /// The rule whose id is exactly `id` (as a report's results name it): a comparison of each
 /// id, not of each id and name in either case, as it is looked up for every result written.
 pub fn by_id(id: &str) -> Option<&'static Rule> {
-    RULES.iter().copied().find(|r| r.id == id)
+    // A finding's id is its rule's own text: found by address first, as the text output
+    // asks once a line.
+    RULES
+        .iter()
+        .copied()
+        .find(|r| std::ptr::eq(r.id, id))
+        .or_else(|| RULES.iter().copied().find(|r| r.id == id))
 }
 
 /// What a rule found about one resource, before it is placed in the report.
