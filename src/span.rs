@@ -122,16 +122,36 @@ pub fn trim(text: &str) -> &str {
     trim_end(trim_start(text))
 }
 
-/// Calls `found` with the offset of each line feed in `bytes`, in order. Eight bytes are
-/// looked at together: a word with no line feed (most of them) costs a few instructions, in
-/// the browser's engine too, which has no vector search (a byte search per line cost more
-/// than the rest of reading a short line there).
-fn line_feeds(bytes: &[u8], mut found: impl FnMut(usize)) {
-    let mut from = 0;
-    while let Some(at) = next_line_feed(bytes, from) {
-        found(at);
-        from = at + 1;
+/// A byte past ASCII or a carriage return, which [`next_plain_line_feed`] stops at.
+struct NotPlain;
+
+/// [`next_line_feed`] in a text of ASCII without carriage returns: `NotPlain` at the first
+/// eight bytes it looks at that hold a byte past ASCII or a carriage return.
+fn next_plain_line_feed(bytes: &[u8], from: usize) -> Result<Option<usize>, NotPlain> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut at = from;
+    while let Some(word) = bytes.get(at..at + 8) {
+        let w = u64::from_le_bytes(word.try_into().unwrap());
+        if (w & HIGH) | zero(w ^ (ONES * u64::from(b'\r'))) != 0 {
+            return Err(NotPlain);
+        }
+        // The lowest byte marked is a line feed (a byte marked wrongly is above a true one).
+        let marked = zero(w ^ (ONES * u64::from(b'\n')));
+        if marked != 0 {
+            return Ok(Some(at + (marked.trailing_zeros() / 8) as usize));
+        }
+        at += 8;
     }
+    for (i, &b) in bytes[at..].iter().enumerate() {
+        match b {
+            b'\n' => return Ok(Some(at + i)),
+            b'\r' | 0x80.. => return Err(NotPlain),
+            _ => {}
+        }
+    }
+    Ok(None)
 }
 
 /// The offset of the first line feed in `bytes` at or after `from`, eight bytes at a time.
@@ -228,35 +248,46 @@ pub struct LineIndex<'a> {
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> LineIndex<'a> {
         let bytes = text.as_bytes();
-        let ascii = text.is_ascii();
-        let cr = bytes.contains(&b'\r');
         let mut marks = vec![Mark::new(0, 0, 0, 0)];
         let mut lines = 1;
-        if ascii && !cr {
-            // Line feeds alone (nearly every input): found eight bytes at a time.
-            let mut last = 0;
-            let mut line_start = 0;
-            let inside = |marks: &mut Vec<Mark>,
-                          last: &mut usize,
-                          line: usize,
-                          line_start: usize,
-                          to: usize| {
+        // ASCII and line feeds alone (nearly every input): the line feeds found eight bytes
+        // at a time, in the pass that finds the text is such, which stops at the first byte
+        // past ASCII or carriage return.
+        let mut last = 0;
+        let mut line_start = 0;
+        let inside =
+            |marks: &mut Vec<Mark>, last: &mut usize, line: usize, line_start: usize, to: usize| {
                 while to - *last >= 2 * MARK_BYTES {
                     *last += MARK_BYTES;
                     marks.push(Mark::new(*last, line, *last - line_start, *last));
                 }
             };
-            line_feeds(bytes, |at| {
-                inside(&mut marks, &mut last, lines - 1, line_start, at);
-                line_start = at + 1;
-                lines += 1;
-                if line_start - last >= MARK_BYTES {
-                    last = line_start;
-                    marks.push(Mark::new(line_start, lines - 1, 0, line_start));
+        let mut from = 0;
+        let plain = loop {
+            match next_plain_line_feed(bytes, from) {
+                Ok(Some(at)) => {
+                    inside(&mut marks, &mut last, lines - 1, line_start, at);
+                    line_start = at + 1;
+                    lines += 1;
+                    if line_start - last >= MARK_BYTES {
+                        last = line_start;
+                        marks.push(Mark::new(line_start, lines - 1, 0, line_start));
+                    }
+                    from = at + 1;
                 }
-            });
+                Ok(None) => break true,
+                Err(NotPlain) => break false,
+            }
+        };
+        let (ascii, cr) = if plain {
             inside(&mut marks, &mut last, lines - 1, line_start, bytes.len());
+            (true, false)
         } else {
+            (text.is_ascii(), bytes.contains(&b'\r'))
+        };
+        if !plain {
+            marks.truncate(1);
+            lines = 1;
             let (mut utf16, mut column, mut last, mut at_start) = (0, 0, 0, false);
             let mut i = 0;
             // Byte by byte: a character starts at every byte that is not a UTF-8 continuation
@@ -548,22 +579,58 @@ mod tests {
     fn line_feeds_found_word_by_word_are_every_line_feed() {
         // Bytes next to the line feed's value (a word's test can be set off by a zero byte's
         // neighbour), at every place within a word and across words, and a tail shorter than
-        // a word.
+        // a word; with bytes past ASCII and carriage returns, and without (plain).
+        const ANY: &[u8] = &[
+            b'\n',
+            0x0b,
+            0x09,
+            0x8a,
+            0x0a ^ 0x80,
+            0x00,
+            0xff,
+            b'a',
+            b'\r',
+            0x0c,
+        ];
+        const PLAIN: &[u8] = &[b'\n', 0x0b, 0x09, 0x00, 0x7f, b'a', 0x0e, 0x0c];
         let mut seed = 7u32;
         for len in 0..80 {
-            for _ in 0..40 {
+            for round in 0..80 {
+                let from_bytes = if round % 2 == 0 { ANY } else { PLAIN };
                 let bytes: Vec<u8> = (0..len)
                     .map(|_| {
                         seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                        [b'\n', 0x0b, 0x09, 0x8a, 0x0a ^ 0x80, 0x00, 0xff, b'a']
-                            [(seed >> 16) as usize % 8]
+                        from_bytes[(seed >> 16) as usize % from_bytes.len()]
                     })
                     .collect();
-                let mut found = Vec::new();
-                line_feeds(&bytes, |at| found.push(at));
+                let (mut found, mut plain, mut from) = (Vec::new(), Vec::new(), 0);
+                while let Some(at) = next_line_feed(&bytes, from) {
+                    found.push(at);
+                    from = at + 1;
+                }
+                from = 0;
+                let plain_text = loop {
+                    match next_plain_line_feed(&bytes, from) {
+                        Ok(Some(at)) => {
+                            plain.push(at);
+                            from = at + 1;
+                        }
+                        Ok(None) => break true,
+                        Err(NotPlain) => break false,
+                    }
+                };
                 let expected: Vec<usize> =
                     (0..bytes.len()).filter(|&i| bytes[i] == b'\n').collect();
                 assert_eq!(found, expected, "{bytes:?}");
+                // The plain search finds the same, or says the text is not plain.
+                assert_eq!(
+                    plain_text,
+                    bytes.iter().all(|&b| b.is_ascii() && b != b'\r'),
+                    "{bytes:?}"
+                );
+                if plain_text {
+                    assert_eq!(plain, expected, "{bytes:?}");
+                }
             }
         }
     }
@@ -651,6 +718,15 @@ mod tests {
             // About 200 KB of text each.
             let count = 200_000 / (pieces.iter().map(|p| p.len()).sum::<usize>() / pieces.len());
             agrees(pieces, count.min(2_000));
+        }
+        // Plain for many marks, then a character past ASCII or a carriage return: the index
+        // starts again the long way.
+        for late in ["é", "\r\n", "\r", "😀x\n"] {
+            crate::fuzzing::line_index(&format!(
+                "{}{late}{}",
+                "a line\n".repeat(2_000),
+                "b\n".repeat(300)
+            ));
         }
     }
 
