@@ -99,17 +99,39 @@ const ESCAPE: [u8; 128] = {
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// Whether any of the eight bytes is a control character, a quote or a backslash (bytes of
-/// 0x80 and above never are; whether a byte is zero is exact in this form, per word).
+/// The high bit of each of the eight bytes that is a control character, a quote or a
+/// backslash, and of no other: each byte is tested on its own (no carry crosses a byte), so
+/// the lowest bit set is the first byte to escape.
 #[inline(always)]
-fn needs_escape(word: u64) -> bool {
-    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    (below_space | zero(word ^ (ONES * u64::from(b'"'))) | zero(word ^ (ONES * u64::from(b'\\'))))
-        != 0
+fn escapes(word: u64) -> u64 {
+    let low = !HIGHS;
+    let zeros = |v: u64| !(((v & low) + low) | v) & HIGHS;
+    // Below 0x20: bits 5 and 6 clear, and the high bit too.
+    let control = zeros(word & (ONES * 0x60)) & !word;
+    control | zeros(word ^ (ONES * u64::from(b'"'))) | zeros(word ^ (ONES * u64::from(b'\\')))
 }
 
-/// `text` as a JSON string, quotes included.
+/// Writes the escape of byte `b` (one that [`ESCAPE`] escapes).
+#[inline]
+fn escape_byte(out: &mut Vec<u8>, b: u8) {
+    let escape = ESCAPE[usize::from(b & 0x7f)];
+    if escape == b'u' {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[usize::from(b >> 4)],
+            HEX[usize::from(b & 0xf)],
+        ]);
+    } else {
+        out.extend_from_slice(&[b'\\', escape]);
+    }
+}
+
+/// `text` as a JSON string, quotes included. Eight bytes at a time: a word with nothing to
+/// escape is passed over, and one with something goes straight to its first such byte.
 #[inline]
 fn string(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
@@ -117,34 +139,24 @@ fn string(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
     let mut plain = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            if !needs_escape(word) {
-                i += 8;
-                continue;
-            }
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let found = escapes(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])));
+        if found == 0 {
+            i += 8;
+            continue;
         }
-        let b = bytes[i];
-        let escape = if b < 0x80 { ESCAPE[b as usize] } else { 0 };
-        if escape != 0 {
-            out.extend_from_slice(&bytes[plain..i]);
-            if escape == b'u' {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(&[
-                    b'\\',
-                    b'u',
-                    b'0',
-                    b'0',
-                    HEX[usize::from(b >> 4)],
-                    HEX[usize::from(b & 0xf)],
-                ]);
-            } else {
-                out.extend_from_slice(&[b'\\', escape]);
-            }
-            plain = i + 1;
+        let at = i + (found.trailing_zeros() / 8) as usize;
+        out.extend_from_slice(&bytes[plain..at]);
+        escape_byte(out, bytes[at]);
+        plain = at + 1;
+        i = at + 1;
+    }
+    for (at, &b) in bytes.iter().enumerate().skip(i) {
+        if b < 0x80 && ESCAPE[usize::from(b)] != 0 {
+            out.extend_from_slice(&bytes[plain..at]);
+            escape_byte(out, b);
+            plain = at + 1;
         }
-        i += 1;
     }
     out.extend_from_slice(&bytes[plain..]);
     out.push(b'"');
