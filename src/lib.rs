@@ -401,9 +401,12 @@ impl<'a> Drafts<'a> {
     /// A result's remediation left to be drafted (none for any other result).
     fn remediation(&self, result: &Finding) -> Option<Box<Remediation>> {
         let draft = result.pending.as_ref()?.draft(&self.model);
-        Some(Box::new(remediation_of(draft, &|at| {
-            locate(&self.indexes, &self.names, at)
-        })))
+        // Written and let go at once (`Drafted`): its texts keep the room they were made with.
+        Some(Box::new(remediation_of(
+            draft,
+            &|at| locate(&self.indexes, &self.names, at),
+            false,
+        )))
     }
 }
 
@@ -479,17 +482,25 @@ fn locate(
 }
 
 /// A rule's draft as the report gives it: places as locations, texts without spare room.
-fn remediation_of(d: rules::Draft, locate: &dyn Fn((usize, Span)) -> Location) -> Remediation {
+/// The report's remediation from a rule's draft. `held`: the report holds it (its texts are
+/// given no spare room); otherwise it is written and let go at once, and its texts stay as
+/// they were made.
+fn remediation_of(
+    d: rules::Draft,
+    locate: &dyn Fn((usize, Span)) -> Location,
+    held: bool,
+) -> Remediation {
+    let text = |t: Cow<'static, str>| if held { tight_text(t) } else { t };
     let step = |s: rules::DraftStep| Step {
-        title: tight_text(s.title),
-        code: tight_text(s.code),
+        title: text(s.title),
+        code: text(s.code),
         language: s.language,
         location: s.at.map(locate),
     };
     Remediation {
-        summary: tight_text(d.summary),
+        summary: text(d.summary),
         steps: d.steps.into_iter().map(step).collect(),
-        warnings: d.warnings.into_iter().map(tight_text).collect(),
+        warnings: d.warnings.into_iter().map(text).collect(),
         verify: d.verify.into_iter().map(step).collect(),
     }
 }
@@ -692,7 +703,7 @@ fn check_keeping<'a>(
             remediation: o
                 .remediation
                 .filter(|_| lists)
-                .map(|d| Box::new(remediation_of(*d, &locate))),
+                .map(|d| Box::new(remediation_of(*d, &locate, true))),
             pending: o.pending.filter(|_| lists).map(Box::new),
             suppression,
         }
