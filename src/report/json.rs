@@ -264,6 +264,11 @@ impl<W: Write, const PRETTY: bool> Serializer<W, PRETTY> {
         Ok(())
     }
 
+    /// A number's digits, as a value.
+    fn number(&mut self, digits: &str) -> Result<()> {
+        self.plain(digits.as_bytes())
+    }
+
     /// An array or object opened: `Compound` writes its items, an empty one is closed now.
     fn compound(&mut self, bracket: u8, empty: bool) -> Result<Compound<'_, W, PRETTY>> {
         self.open(bracket);
@@ -335,6 +340,15 @@ impl<W: Write, const PRETTY: bool> Compound<'_, W, PRETTY> {
     }
 }
 
+/// Integers, in decimal (`number`: as a value, or in quotes as a map's key).
+macro_rules! integers {
+    ($($method:ident: $ty:ty),*) => {$(
+        fn $method(self, v: $ty) -> Result<()> {
+            self.number(itoa::Buffer::new().format(v))
+        }
+    )*};
+}
+
 impl<'a, W: Write, const PRETTY: bool> ser::Serializer for &'a mut Serializer<W, PRETTY> {
     type Ok = ();
     type Error = Error;
@@ -350,45 +364,18 @@ impl<'a, W: Write, const PRETTY: bool> ser::Serializer for &'a mut Serializer<W,
         self.plain(if v { b"true" } else { b"false" })
     }
 
-    fn serialize_i8(self, v: i8) -> Result<()> {
-        self.serialize_i64(v.into())
-    }
-
-    fn serialize_i16(self, v: i16) -> Result<()> {
-        self.serialize_i64(v.into())
-    }
-
-    fn serialize_i32(self, v: i32) -> Result<()> {
-        self.serialize_i64(v.into())
-    }
-
-    fn serialize_i64(self, v: i64) -> Result<()> {
-        self.plain(itoa::Buffer::new().format(v).as_bytes())
-    }
-
-    fn serialize_i128(self, v: i128) -> Result<()> {
-        self.plain(itoa::Buffer::new().format(v).as_bytes())
-    }
-
-    fn serialize_u8(self, v: u8) -> Result<()> {
-        self.serialize_u64(v.into())
-    }
-
-    fn serialize_u16(self, v: u16) -> Result<()> {
-        self.serialize_u64(v.into())
-    }
-
-    fn serialize_u32(self, v: u32) -> Result<()> {
-        self.serialize_u64(v.into())
-    }
-
-    fn serialize_u64(self, v: u64) -> Result<()> {
-        self.plain(itoa::Buffer::new().format(v).as_bytes())
-    }
-
-    fn serialize_u128(self, v: u128) -> Result<()> {
-        self.plain(itoa::Buffer::new().format(v).as_bytes())
-    }
+    integers!(
+        serialize_i8: i8,
+        serialize_i16: i16,
+        serialize_i32: i32,
+        serialize_i64: i64,
+        serialize_i128: i128,
+        serialize_u8: u8,
+        serialize_u16: u16,
+        serialize_u32: u32,
+        serialize_u64: u64,
+        serialize_u128: u128
+    );
 
     fn serialize_f32(self, v: f32) -> Result<()> {
         if v.is_finite() {
@@ -521,45 +508,30 @@ impl<'a, W: Write, const PRETTY: bool> ser::Serializer for &'a mut Serializer<W,
     }
 }
 
-impl<W: Write, const PRETTY: bool> ser::SerializeSeq for Compound<'_, W, PRETTY> {
-    type Ok = ();
-    type Error = Error;
+/// The array-like parts of serde's API: each element written after the last, `]` at the end.
+macro_rules! array_like {
+    ($($kind:ident :: $method:ident),*) => {$(
+        impl<W: Write, const PRETTY: bool> ser::$kind for Compound<'_, W, PRETTY> {
+            type Ok = ();
+            type Error = Error;
 
-    #[inline]
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.element(value)
-    }
+            #[inline]
+            fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+                self.element(value)
+            }
 
-    fn end(self) -> Result<()> {
-        self.end_with(b']')
-    }
+            fn end(self) -> Result<()> {
+                self.end_with(b']')
+            }
+        }
+    )*};
 }
 
-impl<W: Write, const PRETTY: bool> ser::SerializeTuple for Compound<'_, W, PRETTY> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<()> {
-        self.end_with(b']')
-    }
-}
-
-impl<W: Write, const PRETTY: bool> ser::SerializeTupleStruct for Compound<'_, W, PRETTY> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<()> {
-        self.end_with(b']')
-    }
-}
+array_like!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 impl<W: Write, const PRETTY: bool> ser::SerializeTupleVariant for Compound<'_, W, PRETTY> {
     type Ok = ();
@@ -651,6 +623,11 @@ impl<W: Write, const PRETTY: bool> MapKey<'_, W, PRETTY> {
         string(&mut self.0.buf, text);
         Ok(())
     }
+
+    /// A number's digits, in quotes: a key is a string.
+    fn number(self, digits: &str) -> Result<()> {
+        self.quoted(digits)
+    }
 }
 
 impl<W: Write, const PRETTY: bool> ser::Serializer for MapKey<'_, W, PRETTY> {
@@ -668,45 +645,18 @@ impl<W: Write, const PRETTY: bool> ser::Serializer for MapKey<'_, W, PRETTY> {
         self.quoted(if v { "true" } else { "false" })
     }
 
-    fn serialize_i8(self, v: i8) -> Result<()> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_i16(self, v: i16) -> Result<()> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_i32(self, v: i32) -> Result<()> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_i64(self, v: i64) -> Result<()> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_i128(self, v: i128) -> Result<()> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_u8(self, v: u8) -> Result<()> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_u16(self, v: u16) -> Result<()> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_u32(self, v: u32) -> Result<()> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_u64(self, v: u64) -> Result<()> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_u128(self, v: u128) -> Result<()> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
+    integers!(
+        serialize_i8: i8,
+        serialize_i16: i16,
+        serialize_i32: i32,
+        serialize_i64: i64,
+        serialize_i128: i128,
+        serialize_u8: u8,
+        serialize_u16: u16,
+        serialize_u32: u32,
+        serialize_u64: u64,
+        serialize_u128: u128
+    );
 
     fn serialize_f32(self, v: f32) -> Result<()> {
         if !v.is_finite() {
