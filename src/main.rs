@@ -850,9 +850,9 @@ enum Written<'t> {
 }
 
 impl Written<'_> {
-    /// Writes the output to `out` (a buffered writer, named by its type: the JSON writer makes
-    /// a call per punctuation mark and indentation, each a virtual call through `dyn Write`,
-    /// which took half of writing report version 1).
+    /// Writes the output to `out` (a buffered writer, named by its type: the text and JUnit
+    /// writers make a call per piece, each a virtual call through `dyn Write` otherwise; the
+    /// JSON writer gathers its pieces itself, `report::json`).
     fn write<W: std::io::Write>(
         &self,
         report: &gkecheck::report::Report,
