@@ -344,7 +344,7 @@ pub fn check(inputs: &[Input], options: &Options) -> Report {
 
 /// `check`, with how long each phase took.
 pub fn check_timed(inputs: &[Input], options: &Options) -> (Report, Phases) {
-    let (report, phases, _) = check_finished(inputs, options, false);
+    let (report, phases, _) = check_holding(inputs, options);
     (report, phases)
 }
 
@@ -481,10 +481,9 @@ fn locate(
     }
 }
 
-/// A rule's draft as the report gives it: places as locations, texts without spare room.
-/// The report's remediation from a rule's draft. `held`: the report holds it (its texts are
-/// given no spare room); otherwise it is written and let go at once, and its texts stay as
-/// they were made.
+/// A rule's draft as the report gives it: places as locations. `held`: the report holds it,
+/// and its texts are given no spare room; otherwise it is written and let go at once, and its
+/// texts stay as they were made.
 fn remediation_of(
     d: rules::Draft,
     locate: &dyn Fn((usize, Span)) -> Location,
