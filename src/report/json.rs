@@ -7,7 +7,8 @@
 //! each quote and comma, and looks at every byte of every string and key on its own).
 //!
 //! `tests` holds it to serde_json's bytes for every value kind and for the reports of the
-//! examples; `tests/json_writer.rs` for every fixture's and the corpus's reports.
+//! examples; `tests/drafted_later.rs` for every example's, fixture's and corpus input's
+//! reports.
 
 use serde::ser::{self, Serialize};
 use std::fmt;
@@ -163,7 +164,7 @@ fn string(out: &mut Vec<u8>, text: &str) {
 }
 
 /// A JSON writer: pretty (`PRETTY`, two spaces a level) or compact.
-pub struct Serializer<W, const PRETTY: bool> {
+struct Serializer<W, const PRETTY: bool> {
     out: W,
     /// What is written and not yet handed to `out` (about [`CHUNK`] bytes at most, unless
     /// one string is longer).
@@ -174,7 +175,7 @@ pub struct Serializer<W, const PRETTY: bool> {
 }
 
 impl<W: Write, const PRETTY: bool> Serializer<W, PRETTY> {
-    pub fn new(out: W) -> Self {
+    fn new(out: W) -> Self {
         Serializer {
             out,
             buf: Vec::with_capacity(CHUNK + 4096),
@@ -194,7 +195,7 @@ impl<W: Write, const PRETTY: bool> Serializer<W, PRETTY> {
     }
 
     /// Hands the rest to the output.
-    pub fn finish(mut self) -> Result<()> {
+    fn finish(mut self) -> Result<()> {
         self.out.write_all(&self.buf)?;
         Ok(())
     }
@@ -306,7 +307,7 @@ enum State {
 }
 
 /// An array or object being written.
-pub struct Compound<'a, W, const PRETTY: bool> {
+struct Compound<'a, W, const PRETTY: bool> {
     ser: &'a mut Serializer<W, PRETTY>,
     state: State,
 }
