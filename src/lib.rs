@@ -96,6 +96,10 @@ pub struct Options {
     /// The largest Terraform plan one check reads, in bytes: `input::MAX_INPUT_BYTES` (the
     /// page's limit for every input) when none; the command line reads `CLI_MAX_PLAN_BYTES`.
     pub max_plan_bytes: Option<usize>,
+    /// How many threads one check may judge a large model on: the command line gives its
+    /// cores (each part of an input read in parts, already checked on a core of its own, 1);
+    /// 0 or 1 is the calling thread alone, as in the page's engine.
+    pub threads: usize,
 }
 
 impl Options {
@@ -225,7 +229,7 @@ fn analyze_keeping(
     model.clusters.shrink_to_fit();
     model.node_pools.shrink_to_fit();
     let parse = clock.lap();
-    let mut outcomes = rules::run_keeping(&model, keep);
+    let mut outcomes = rules::run_keeping(&model, options.threads, keep);
     // Resource by resource, in the order the input holds them (a cluster before its pools),
     // then by rule.
     sort::sort_by_key(&mut outcomes, |o| {

@@ -554,6 +554,7 @@ fn prepare(common: &Common, mut paths: Vec<String>, streaming: bool) -> Result<P
         projects_beside: Vec::new(),
         max_resources: Some(gkecheck::CLI_MAX_RESOURCES),
         max_plan_bytes: Some(gkecheck::CLI_MAX_PLAN_BYTES),
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
     Ok((inputs, streams, unreadable, options))
 }

@@ -1545,8 +1545,10 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
     let iam: Vec<usize> = (0..units.len())
         .filter(|&u| survey.facts[u].iam && !survey.facts[u].described())
         .collect();
+    // Each part is checked on a core of its own.
     let options = &Options {
         projects_beside: survey.projects.iter().cloned().collect(),
+        threads: 1,
         ..options.clone()
     };
     if alone {

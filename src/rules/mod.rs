@@ -472,16 +472,74 @@ pub fn autopilot_pool(cluster: Option<&Cluster>) -> bool {
 
 /// Runs every rule over the model, keeping only the outcomes `keep` says (which may lighten
 /// what it keeps), rule by rule: what is not kept is never held for the whole model at once.
-pub fn run_keeping(model: &Model, keep: &mut dyn FnMut(&mut Outcome) -> bool) -> Vec<Outcome> {
+/// With `threads` over 1 and a model of `SHARED_RESOURCES` or more, the rules are shared out
+/// among two threads (a check of such a model is otherwise a core's alone); `keep` is called
+/// on this thread either way, and the outcomes are the same, their order apart (each rule's
+/// own in order, which is all the check's sort keeps of it).
+pub fn run_keeping(
+    model: &Model,
+    threads: usize,
+    keep: &mut dyn FnMut(&mut Outcome) -> bool,
+) -> Vec<Outcome> {
     let mut out = Vec::new();
-    let mut batch = Vec::new();
-    for rule in RULES {
-        (rule.check)(model, &mut batch);
+    let mut add = |batch: &mut Vec<Outcome>| {
         batch.retain_mut(|o| keep(o));
         // Grown by what each rule adds, not doubled: the findings are made from it, and an
         // export's list is tens of megabytes.
         out.reserve_exact(batch.len());
-        out.append(&mut batch);
+        out.append(batch);
+    };
+    #[cfg(not(target_arch = "wasm32"))]
+    if threads > 1 && model.clusters.len() + model.node_pools.len() >= SHARED_RESOURCES {
+        run_on_two(model, &mut add);
+        return out;
+    }
+    let _ = threads;
+    let mut batch = Vec::new();
+    for rule in RULES {
+        (rule.check)(model, &mut batch);
+        add(&mut batch);
     }
     out
+}
+
+/// The fewest clusters and node pools whose rules are shared out among threads: about a
+/// millisecond of judging, many times a thread's start.
+pub const SHARED_RESOURCES: usize = 256;
+
+/// Every rule over the model, each taken by whichever of two threads is free (the costly
+/// rules, over every pool, come first in `RULES`); each rule's outcomes given to `add` on
+/// this thread, the helper's as soon as this thread is between two rules.
+#[cfg(not(target_arch = "wasm32"))]
+fn run_on_two(model: &Model, add: &mut dyn FnMut(&mut Vec<Outcome>)) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let take = || RULES.get(next.fetch_add(1, Ordering::Relaxed));
+    std::thread::scope(|scope| {
+        let (judged, given) = std::sync::mpsc::channel::<Vec<Outcome>>();
+        let helper = scope.spawn(move || {
+            while let Some(rule) = take() {
+                let mut batch = Vec::new();
+                (rule.check)(model, &mut batch);
+                if judged.send(batch).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut batch = Vec::new();
+        while let Some(rule) = take() {
+            (rule.check)(model, &mut batch);
+            add(&mut batch);
+            while let Ok(mut theirs) = given.try_recv() {
+                add(&mut theirs);
+            }
+        }
+        // Until the helper is done (it drops its sender).
+        for mut theirs in given {
+            add(&mut theirs);
+        }
+        helper
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+    });
 }
