@@ -96,10 +96,43 @@ pub struct Options {
     /// The largest Terraform plan one check reads, in bytes: `input::MAX_INPUT_BYTES` (the
     /// page's limit for every input) when none; the command line reads `CLI_MAX_PLAN_BYTES`.
     pub max_plan_bytes: Option<usize>,
-    /// How many threads one check may judge a large model on: the command line gives its
-    /// cores (each part of an input read in parts, already checked on a core of its own, 1);
-    /// 0 or 1 is the calling thread alone, as in the page's engine.
-    pub threads: usize,
+    /// Whether a large check may use more than the calling thread (the command line's
+    /// [`Threads::machine`]; each part of an input read in parts, already checked on a core
+    /// of its own, keeps to it). By default, and in the page's engine, it does not.
+    pub threads: Threads,
+}
+
+/// How many threads a check may use, and from what size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Threads {
+    /// How many: 0 or 1 is the calling thread alone.
+    pub count: usize,
+    /// The fewest clusters and node pools whose rules are shared out among two threads.
+    pub resources: usize,
+    /// The fewest results of report version 1 that two threads draft and write
+    /// ([`Drafts::report_shared`]).
+    pub results: usize,
+}
+
+impl Default for Threads {
+    /// The calling thread alone (from the command line's sizes, when `count` is raised).
+    fn default() -> Self {
+        Threads {
+            count: 1,
+            resources: rules::SHARED_RESOURCES,
+            results: SHARED_RESULTS,
+        }
+    }
+}
+
+impl Threads {
+    /// As many as the machine has cores, from the command line's sizes.
+    pub fn machine() -> Self {
+        Threads {
+            count: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            ..Threads::default()
+        }
+    }
 }
 
 impl Options {
@@ -390,6 +423,7 @@ pub struct Drafts<'a> {
     model: model::Model,
     indexes: Vec<LineIndex<'a>>,
     names: Vec<std::sync::Arc<str>>,
+    threads: Threads,
 }
 
 impl<'a> Drafts<'a> {
@@ -399,6 +433,18 @@ impl<'a> Drafts<'a> {
         Drafted {
             report,
             drafts: self,
+            shared: false,
+        }
+    }
+
+    /// `report`, for [`report::json::to_writer_pretty`] alone: with the check's
+    /// `options.threads` over 1 and `threads.results` results or more, every other run of
+    /// results is drafted and written by a second thread, the runs handed to the writer in
+    /// order ([`report::json::Ahead`]); the same bytes.
+    pub fn report_shared<'r>(&'r self, report: &'r Report) -> Drafted<'r, 'a> {
+        Drafted {
+            shared: true,
+            ..self.report(report)
         }
     }
 
@@ -412,32 +458,59 @@ impl<'a> Drafts<'a> {
             false,
         )))
     }
+
+    /// A result as it is written: as it is, or with its remediation drafted.
+    fn drafted<'r>(&self, result: &'r Finding) -> Cow<'r, Finding> {
+        if result.pending.is_none() {
+            return Cow::Borrowed(result);
+        }
+        Cow::Owned(Finding {
+            remediation: self.remediation(result),
+            pending: None,
+            ..result.clone()
+        })
+    }
 }
 
 /// A report as [`Drafts::report`] writes it.
 pub struct Drafted<'r, 'a> {
     report: &'r Report,
     drafts: &'r Drafts<'a>,
+    shared: bool,
 }
+
+/// How many results a thread drafts and writes at a time, when two share them out: about a
+/// hundred kilobytes of report version 1 (three such runs are held at once).
+#[cfg(not(target_arch = "wasm32"))]
+const RESULTS_AHEAD: usize = 64;
+
+/// The fewest results two threads draft and write, on the command line: a second thread
+/// costs a megabyte or two of its own (its allocator's arena, what it drafts in), which a
+/// report of fewer results does not repay (8,192 results are about 16 MB of report version
+/// 1, and a second thread saves about 15 ms of writing them).
+pub const SHARED_RESULTS: usize = 8192;
+
+/// The depth of a report's results: in its object, in their array.
+#[cfg(not(target_arch = "wasm32"))]
+const RESULTS_DEPTH: usize = 2;
 
 impl serde::Serialize for Drafted<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{SerializeSeq, SerializeStruct};
         // Each result as it is, or drafted, written and let go.
-        struct Results<'r, 'a>(&'r [Finding], &'r Drafts<'a>);
+        struct Results<'r, 'a>(&'r [Finding], &'r Drafts<'a>, bool);
         impl serde::Serialize for Results<'_, '_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut out = s.serialize_seq(Some(self.0.len()))?;
-                for r in self.0 {
-                    if r.pending.is_some() {
-                        out.serialize_element(&Finding {
-                            remediation: self.1.remediation(r),
-                            pending: None,
-                            ..r.clone()
-                        })?;
-                    } else {
-                        out.serialize_element(r)?;
-                    }
+                let Results(results, drafts, shared) = *self;
+                let threads = drafts.threads;
+                #[cfg(not(target_arch = "wasm32"))]
+                if shared && threads.count > 1 && results.len() >= threads.results {
+                    return results_on_two(results, drafts, s);
+                }
+                let _ = (shared, threads);
+                let mut out = s.serialize_seq(Some(results.len()))?;
+                for r in results {
+                    out.serialize_element(&drafts.drafted(r))?;
                 }
                 out.end()
             }
@@ -456,12 +529,53 @@ impl serde::Serialize for Drafted<'_, '_> {
         out.serialize_field("version", version)?;
         out.serialize_field("passing_listed", passing_listed)?;
         out.serialize_field("inputs", inputs)?;
-        out.serialize_field("results", &Results(results, self.drafts))?;
+        out.serialize_field("results", &Results(results, self.drafts, self.shared))?;
         out.serialize_field("waivers", waivers)?;
         out.serialize_field("headline", headline)?;
         out.serialize_field("summary", summary)?;
         out.end()
     }
+}
+
+/// A report's results drafted and written `RESULTS_AHEAD` at a time, every other run by a
+/// second thread (each drafts, writes and lets go of its own), the runs handed to `s` in
+/// order: at most a run waits for its turn while the next is written.
+#[cfg(not(target_arch = "wasm32"))]
+fn results_on_two<S: serde::Serializer>(
+    results: &[Finding],
+    drafts: &Drafts,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::{Error, SerializeSeq};
+    let runs: Vec<&[Finding]> = results.chunks(RESULTS_AHEAD).collect();
+    let write = |run: &[Finding]| {
+        report::json::ahead(run.iter().map(|r| drafts.drafted(r)), RESULTS_DEPTH)
+            .map_err(|e| e.to_string())
+    };
+    std::thread::scope(|scope| {
+        let (written, taken) = std::sync::mpsc::sync_channel(1);
+        let runs = &runs;
+        scope.spawn(move || {
+            for run in runs.iter().skip(1).step_by(2) {
+                if written.send(write(run)).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut out = s.serialize_seq(None)?;
+        for (i, run) in runs.iter().enumerate() {
+            let ahead = if i % 2 == 0 {
+                write(run)
+            } else {
+                // The helper stopped only if it panicked (which the scope raises again).
+                taken
+                    .recv()
+                    .unwrap_or_else(|_| Err("the second thread stopped".into()))
+            };
+            out.serialize_element(&ahead.map_err(S::Error::custom)?)?;
+        }
+        out.end()
+    })
 }
 
 /// Where a span of input `input` is, as the report gives it.
@@ -766,6 +880,7 @@ fn check_keeping<'a>(
             model,
             indexes,
             names,
+            threads: options.threads,
         },
     )
 }

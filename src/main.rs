@@ -554,7 +554,7 @@ fn prepare(common: &Common, mut paths: Vec<String>, streaming: bool) -> Result<P
         projects_beside: Vec::new(),
         max_resources: Some(gkecheck::CLI_MAX_RESOURCES),
         max_plan_bytes: Some(gkecheck::CLI_MAX_PLAN_BYTES),
-        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        threads: gkecheck::Threads::machine(),
     };
     Ok((inputs, streams, unreadable, options))
 }
@@ -886,7 +886,8 @@ impl Written<'_> {
                 }
             }
             Written::Drafted(drafts) => {
-                gkecheck::report::json::to_writer_pretty(&mut *out, &drafts.report(report))
+                let report = drafts.report_shared(report);
+                gkecheck::report::json::to_writer_pretty(&mut *out, &report)
                     .map_err(std::io::Error::from)?;
                 out.write_all(b"\n")?;
             }

@@ -1548,7 +1548,10 @@ fn check_stream(stream: &mut Stream, options: &Options, parts: Parts, alone: boo
     // Each part is checked on a core of its own.
     let options = &Options {
         projects_beside: survey.projects.iter().cloned().collect(),
-        threads: 1,
+        threads: crate::Threads {
+            count: 1,
+            ..options.threads
+        },
         ..options.clone()
     };
     if alone {

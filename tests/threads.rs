@@ -1,12 +1,14 @@
-//! A check whose rules the command line shares out among threads (`Options::threads`, for a
-//! model of `rules::SHARED_RESOURCES` clusters and node pools or more) reports what a check on
-//! one thread reports, byte for byte: every example and fixture checked together, beside a
-//! list of hundreds of clusters made from the examples, with passing results listed and
-//! counted, and with each result's remediation drafted as the report is written.
+//! A check whose rules are shared out among threads (`Options::threads`, for a model of
+//! `Threads::resources` clusters and node pools or more), and a report whose results two
+//! threads draft and write (`Drafts::report_shared`, for `Threads::results` results or more),
+//! are what one thread checks and writes, byte for byte: every example and fixture checked
+//! together, beside a list of clusters made from the examples and a list of small clusters,
+//! with passing results listed and counted. (The command line's sizes are thousands; the test
+//! lowers them, as a check of thousands takes minutes in a test build.)
 
 use std::path::{Path, PathBuf};
 
-use gkecheck::{check_drafting_later, check_timed, Input, Options};
+use gkecheck::{check_drafting_later, check_timed, Input, Options, Threads};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -23,9 +25,10 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Every example and fixture, and a JSON list of `clusters` clusters: the two example
-/// clusters in turn, each with a name of its own (and so a place of its own in the report).
-fn inputs(clusters: usize) -> Vec<Input> {
+/// Every example and fixture; a JSON list of `clusters` clusters, the two example clusters in
+/// turn, each with a name of its own (and so a place of its own in the report); and a list of
+/// `small` clusters of eight pools each, of three metadata modes and two service accounts.
+fn inputs(clusters: usize, small: usize) -> Vec<Input> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut found = Vec::new();
     files(&root.join("www/examples"), &mut found);
@@ -61,6 +64,33 @@ fn inputs(clusters: usize) -> Vec<Input> {
         "clusters.json",
         serde_json::to_string_pretty(&list).unwrap(),
     ));
+    let modes = [Some("GKE_METADATA"), Some("GCE_METADATA"), None];
+    let small: Vec<serde_json::Value> = (0..small)
+        .map(|c| {
+            let pools: Vec<serde_json::Value> = (0..8)
+                .map(|p| {
+                    let mut pool = serde_json::json!({"name": format!("pool-{p}"), "config": {}});
+                    if let Some(mode) = modes[(c + p) % 3] {
+                        pool["config"]["workloadMetadataConfig"] = serde_json::json!({"mode": mode});
+                    }
+                    if p % 2 == 0 {
+                        pool["config"]["serviceAccount"] = "nodes@p.iam.gserviceaccount.com".into();
+                    }
+                    pool
+                })
+                .collect();
+            serde_json::json!({
+                "name": format!("small-{c}"),
+                "location": "europe-west1",
+                "selfLink": format!("https://container.googleapis.com/v1/projects/p/locations/europe-west1/clusters/small-{c}"),
+                "nodePools": pools,
+            })
+        })
+        .collect();
+    inputs.push(Input::new(
+        "small.json",
+        serde_json::to_string_pretty(&small).unwrap(),
+    ));
     inputs
 }
 
@@ -71,42 +101,57 @@ fn pretty(value: &impl serde::Serialize) -> String {
 }
 
 #[test]
-fn rules_shared_out_among_threads_report_what_one_thread_reports() {
-    let inputs = inputs(gkecheck::rules::SHARED_RESOURCES);
+fn rules_and_results_shared_out_among_threads_are_what_one_thread_makes() {
+    let inputs = inputs(48, 32);
+    let sizes = Threads {
+        count: 1,
+        resources: 256,
+        results: 1024,
+    };
     for counted in [false, true] {
         let one = Options {
             passing_counted_only: counted,
-            threads: 1,
+            threads: sizes,
             ..Options::default()
         };
         let (alone, _) = check_timed(&inputs, &one);
-        let pools = alone
+        let resources: std::collections::BTreeSet<_> = alone
             .results
             .iter()
-            .filter(|r| r.resource.kind == "node-pool")
-            .count();
+            .map(|r| (r.resource.kind, &r.resource.name, &r.resource.cluster))
+            .collect();
         assert!(
-            alone.results.len() > 1000 && pools > 100,
-            "{} results, {pools} on pools",
+            resources.len() >= sizes.resources,
+            "{} resources",
+            resources.len()
+        );
+        assert!(
+            alone.results.len() >= sizes.results,
+            "{} results",
             alone.results.len()
         );
         let expected = pretty(&alone);
-        for threads in [2, 3] {
+        for count in [2, 3] {
             let shared = Options {
-                threads,
+                threads: Threads { count, ..sizes },
                 ..one.clone()
             };
             let (report, _) = check_timed(&inputs, &shared);
             assert_eq!(
                 pretty(&report),
                 expected,
-                "{threads} threads, counted {counted}"
+                "{count} threads, counted {counted}"
             );
             let (report, _, drafts) = check_drafting_later(&inputs, &shared);
             assert_eq!(
                 pretty(&drafts.report(&report)),
                 expected,
-                "{threads} threads, drafted as written, counted {counted}"
+                "{count} threads, drafted as written, counted {counted}"
+            );
+            assert_eq!(
+                pretty(&drafts.report_shared(&report)),
+                expected,
+                "{count} threads, drafted and written on two, counted {counted}"
             );
         }
     }

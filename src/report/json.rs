@@ -70,6 +70,48 @@ pub fn to_writer<W: Write, T: ?Sized + Serialize>(out: W, value: &T) -> Result<(
     serializer.finish()
 }
 
+/// The name [`Ahead`] is written under, which [`to_writer_pretty`] knows.
+const AHEAD: &str = "\0gkecheck::report::json::Ahead";
+
+/// Elements of an array written ahead (pretty, at the depth they are to be written at), so
+/// that another thread can write some of an array's elements while this one writes the
+/// array: [`to_writer_pretty`] puts an `Ahead` in as its text, in the place of one element.
+/// Any other writer writes it as a string, not as the elements.
+pub struct Ahead {
+    /// The depth, `:`, then the elements, each after the last's `",\n"` and indentation.
+    text: String,
+}
+
+impl Serialize for Ahead {
+    fn serialize<S: ser::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_newtype_struct(AHEAD, &self.text)
+    }
+}
+
+/// `items` written as elements of an array whose elements are at `depth` (the number of
+/// arrays and objects around them: 2 for the results of a report).
+pub fn ahead<T: Serialize>(items: impl IntoIterator<Item = T>, depth: usize) -> Result<Ahead> {
+    // All of it gathered in `buf`, which is never handed on.
+    let mut serializer = Serializer::<io::Sink, true> {
+        out: io::sink(),
+        buf: format!("{depth}:").into_bytes(),
+        spill_at: usize::MAX,
+        depth,
+        has_value: false,
+        ahead: false,
+    };
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            serializer.line(false);
+        }
+        item.serialize(&mut serializer)?;
+    }
+    // Only strings and this writer's own bytes went in.
+    String::from_utf8(serializer.buf)
+        .map(|text| Ahead { text })
+        .map_err(|e| Error::Message(e.to_string()))
+}
+
 /// What the writer gathers before it hands it to its output: each piece (a quote, a key, a
 /// line's start) is a copy into it, not a call.
 const CHUNK: usize = 64 * 1024;
@@ -169,9 +211,13 @@ struct Serializer<W, const PRETTY: bool> {
     /// What is written and not yet handed to `out` (about [`CHUNK`] bytes at most, unless
     /// one string is longer).
     buf: Vec<u8>,
+    /// How much `buf` gathers before it is handed on: [`CHUNK`], or never.
+    spill_at: usize,
     depth: usize,
     /// Whether the innermost open array or object has a value yet (pretty only).
     has_value: bool,
+    /// Whether the next string is an [`Ahead`]'s text.
+    ahead: bool,
 }
 
 impl<W: Write, const PRETTY: bool> Serializer<W, PRETTY> {
@@ -179,15 +225,37 @@ impl<W: Write, const PRETTY: bool> Serializer<W, PRETTY> {
         Serializer {
             out,
             buf: Vec::with_capacity(CHUNK + 4096),
+            spill_at: CHUNK,
             depth: 0,
             has_value: false,
+            ahead: false,
         }
+    }
+
+    /// An [`Ahead`]'s elements, if they were written at this depth, as they are.
+    fn put_ahead(&mut self, text: &str) -> Result<()> {
+        let (depth, elements) = text.split_once(':').unwrap_or_default();
+        if !PRETTY || depth.parse() != Ok(self.depth) {
+            return Err(Error::Message(format!(
+                "elements written ahead at depth {depth} are put at depth {} ({})",
+                self.depth,
+                if PRETTY { "pretty" } else { "compact" }
+            )));
+        }
+        if elements.len() >= CHUNK {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+            self.out.write_all(elements.as_bytes())?;
+        } else {
+            self.buf.extend_from_slice(elements.as_bytes());
+        }
+        Ok(())
     }
 
     /// Hands what is gathered to the output once it is a chunk or more.
     #[inline]
     fn spill(&mut self) -> Result<()> {
-        if self.buf.len() >= CHUNK {
+        if self.buf.len() >= self.spill_at {
             self.out.write_all(&self.buf)?;
             self.buf.clear();
         }
@@ -400,6 +468,10 @@ impl<'a, W: Write, const PRETTY: bool> ser::Serializer for &'a mut Serializer<W,
 
     #[inline]
     fn serialize_str(self, v: &str) -> Result<()> {
+        if self.ahead {
+            self.ahead = false;
+            return self.put_ahead(v);
+        }
         string(&mut self.buf, v);
         Ok(())
     }
@@ -442,10 +514,14 @@ impl<'a, W: Write, const PRETTY: bool> ser::Serializer for &'a mut Serializer<W,
 
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
-        _name: &'static str,
+        name: &'static str,
         value: &T,
     ) -> Result<()> {
-        value.serialize(self)
+        // An `Ahead` is a newtype of its text.
+        self.ahead = name == AHEAD;
+        let written = value.serialize(&mut *self);
+        self.ahead = false;
+        written
     }
 
     fn serialize_newtype_variant<T: ?Sized + Serialize>(
@@ -794,6 +870,73 @@ mod tests {
             String::from_utf8(compact).unwrap(),
             serde_json::to_string(value).unwrap()
         );
+    }
+
+    /// Elements written ahead, in runs, are the array written whole; at another depth, or by
+    /// the compact writer, they are refused.
+    #[test]
+    fn elements_written_ahead_are_the_elements() {
+        let items: Vec<serde_json::Value> = (0..40)
+            .map(|i| json!({"n": i, "list": [i, {"deep": [[], {}, "x\"y"]}], "empty": []}))
+            .collect();
+        // In an object (depth 1), in an array (depth 2), as a report's results are.
+        #[derive(Serialize)]
+        struct Outer<T> {
+            first: u8,
+            items: T,
+            last: &'static str,
+        }
+        let mut whole = Vec::new();
+        to_writer_pretty(
+            &mut whole,
+            &Outer {
+                first: 1,
+                items: &items,
+                last: "end",
+            },
+        )
+        .unwrap();
+        for run in [1, 3, 40] {
+            let runs: Vec<Ahead> = items.chunks(run).map(|c| ahead(c, 2).unwrap()).collect();
+            let mut written = Vec::new();
+            to_writer_pretty(
+                &mut written,
+                &Outer {
+                    first: 1,
+                    items: &runs,
+                    last: "end",
+                },
+            )
+            .unwrap();
+            assert_eq!(
+                String::from_utf8(written).unwrap(),
+                String::from_utf8(whole.clone()).unwrap()
+            );
+        }
+        let runs = vec![ahead(&items, 1).unwrap()];
+        let mut out = Vec::new();
+        let refused = to_writer_pretty(
+            &mut out,
+            &Outer {
+                first: 1,
+                items: &runs,
+                last: "",
+            },
+        );
+        assert!(refused
+            .unwrap_err()
+            .to_string()
+            .contains("depth 1 are put at depth 2"));
+        let runs = vec![ahead(&items, 2).unwrap()];
+        let refused = to_writer(
+            &mut out,
+            &Outer {
+                first: 1,
+                items: &runs,
+                last: "",
+            },
+        );
+        assert!(refused.unwrap_err().to_string().contains("compact"));
     }
 
     #[test]

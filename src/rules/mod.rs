@@ -472,13 +472,13 @@ pub fn autopilot_pool(cluster: Option<&Cluster>) -> bool {
 
 /// Runs every rule over the model, keeping only the outcomes `keep` says (which may lighten
 /// what it keeps), rule by rule: what is not kept is never held for the whole model at once.
-/// With `threads` over 1 and a model of `SHARED_RESOURCES` or more, the rules are shared out
-/// among two threads (a check of such a model is otherwise a core's alone); `keep` is called
-/// on this thread either way, and the outcomes are the same, their order apart (each rule's
-/// own in order, which is all the check's sort keeps of it).
+/// With `threads.count` over 1 and a model of `threads.resources` clusters and pools or
+/// more, the rules are shared out among two threads (a check of such a model is otherwise a
+/// core's alone); `keep` is called on this thread either way, and the outcomes are the same,
+/// their order apart (each rule's own in order, which is all the check's sort keeps of it).
 pub fn run_keeping(
     model: &Model,
-    threads: usize,
+    threads: crate::Threads,
     keep: &mut dyn FnMut(&mut Outcome) -> bool,
 ) -> Vec<Outcome> {
     let mut out = Vec::new();
@@ -490,7 +490,7 @@ pub fn run_keeping(
         out.append(batch);
     };
     #[cfg(not(target_arch = "wasm32"))]
-    if threads > 1 && model.clusters.len() + model.node_pools.len() >= SHARED_RESOURCES {
+    if threads.count > 1 && model.clusters.len() + model.node_pools.len() >= threads.resources {
         run_on_two(model, &mut add);
         return out;
     }
@@ -503,9 +503,12 @@ pub fn run_keeping(
     out
 }
 
-/// The fewest clusters and node pools whose rules are shared out among threads: about a
-/// millisecond of judging, many times a thread's start.
-pub const SHARED_RESOURCES: usize = 256;
+/// The fewest clusters and node pools whose rules are shared out among threads on the
+/// command line (`Threads::resources`): a second
+/// thread costs a megabyte or so of its own (its allocator's arena holds what it allocates),
+/// which a smaller model does not repay (8,192 resources are about 30 ms of judging on one
+/// thread, and a second saves about 12).
+pub const SHARED_RESOURCES: usize = 8192;
 
 /// Every rule over the model, each taken by whichever of two threads is free (the costly
 /// rules, over every pool, come first in `RULES`); each rule's outcomes given to `add` on
