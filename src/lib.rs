@@ -432,8 +432,8 @@ impl<'a> Drafts<'a> {
     pub fn report<'r>(&'r self, report: &'r Report) -> Drafted<'r, 'a> {
         Drafted {
             report,
-            drafts: self,
-            shared: false,
+            drafts: Some(self),
+            threads: None,
         }
     }
 
@@ -443,7 +443,7 @@ impl<'a> Drafts<'a> {
     /// order ([`report::json::Ahead`]); the same bytes.
     pub fn report_shared<'r>(&'r self, report: &'r Report) -> Drafted<'r, 'a> {
         Drafted {
-            shared: true,
+            threads: Some(self.threads),
             ..self.report(report)
         }
     }
@@ -472,11 +472,30 @@ impl<'a> Drafts<'a> {
     }
 }
 
-/// A report as [`Drafts::report`] writes it.
+/// A report as [`Drafts::report`] writes it (or [`report_shared`]).
 pub struct Drafted<'r, 'a> {
     report: &'r Report,
-    drafts: &'r Drafts<'a>,
-    shared: bool,
+    /// What its results' remediation is drafted from, when it is left for later.
+    drafts: Option<&'r Drafts<'a>>,
+    /// When its results may be written on two threads.
+    threads: Option<Threads>,
+}
+
+/// A report that holds its remediation (of an input read in parts), for
+/// [`report::json::to_writer_pretty`] alone: with `threads.count` over 1 and
+/// `threads.results` results or more, every other run of results is written by a second
+/// thread, as [`Drafts::report_shared`] writes them; the same bytes.
+pub fn report_shared(report: &Report, threads: Threads) -> Drafted<'_, '_> {
+    Drafted {
+        report,
+        drafts: None,
+        threads: Some(threads),
+    }
+}
+
+/// A result as it is written: drafted from `drafts`, or as it is.
+fn as_written<'r>(drafts: Option<&Drafts>, result: &'r Finding) -> Cow<'r, Finding> {
+    drafts.map_or(Cow::Borrowed(result), |d| d.drafted(result))
 }
 
 /// How many results a thread drafts and writes at a time, when two share them out: about a
@@ -498,19 +517,18 @@ impl serde::Serialize for Drafted<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{SerializeSeq, SerializeStruct};
         // Each result as it is, or drafted, written and let go.
-        struct Results<'r, 'a>(&'r [Finding], &'r Drafts<'a>, bool);
+        struct Results<'r, 'a>(&'r [Finding], Option<&'r Drafts<'a>>, Option<Threads>);
         impl serde::Serialize for Results<'_, '_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let Results(results, drafts, shared) = *self;
-                let threads = drafts.threads;
+                let Results(results, drafts, threads) = *self;
                 #[cfg(not(target_arch = "wasm32"))]
-                if shared && threads.count > 1 && results.len() >= threads.results {
+                if threads.is_some_and(|t| t.count > 1 && results.len() >= t.results) {
                     return results_on_two(results, drafts, s);
                 }
-                let _ = (shared, threads);
+                let _ = threads;
                 let mut out = s.serialize_seq(Some(results.len()))?;
                 for r in results {
-                    out.serialize_element(&drafts.drafted(r))?;
+                    out.serialize_element(&as_written(drafts, r))?;
                 }
                 out.end()
             }
@@ -529,7 +547,7 @@ impl serde::Serialize for Drafted<'_, '_> {
         out.serialize_field("version", version)?;
         out.serialize_field("passing_listed", passing_listed)?;
         out.serialize_field("inputs", inputs)?;
-        out.serialize_field("results", &Results(results, self.drafts, self.shared))?;
+        out.serialize_field("results", &Results(results, self.drafts, self.threads))?;
         out.serialize_field("waivers", waivers)?;
         out.serialize_field("headline", headline)?;
         out.serialize_field("summary", summary)?;
@@ -537,19 +555,19 @@ impl serde::Serialize for Drafted<'_, '_> {
     }
 }
 
-/// A report's results drafted and written `RESULTS_AHEAD` at a time, every other run by a
-/// second thread (each drafts, writes and lets go of its own), the runs handed to `s` in
-/// order: at most a run waits for its turn while the next is written.
+/// A report's results (drafted, when they are left for later) written `RESULTS_AHEAD` at a
+/// time, every other run by a second thread (each drafts, writes and lets go of its own), the
+/// runs handed to `s` in order: at most a run waits for its turn while the next is written.
 #[cfg(not(target_arch = "wasm32"))]
 fn results_on_two<S: serde::Serializer>(
     results: &[Finding],
-    drafts: &Drafts,
+    drafts: Option<&Drafts>,
     s: S,
 ) -> Result<S::Ok, S::Error> {
     use serde::ser::{Error, SerializeSeq};
     let runs: Vec<&[Finding]> = results.chunks(RESULTS_AHEAD).collect();
     let write = |run: &[Finding]| {
-        report::json::ahead(run.iter().map(|r| drafts.drafted(r)), RESULTS_DEPTH)
+        report::json::ahead(run.iter().map(|r| as_written(drafts, r)), RESULTS_DEPTH)
             .map_err(|e| e.to_string())
     };
     std::thread::scope(|scope| {

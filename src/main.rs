@@ -843,7 +843,8 @@ enum Written<'t> {
     Text(String),
     /// The default output, written as it is made.
     Concise(&'t render::TextOptions),
-    Report(u8),
+    /// Report version 1 or 2, and the threads version 1's results may be written on.
+    Report(u8, gkecheck::Threads),
     /// JUnit XML, written as it is made.
     Junit,
     /// Report version 1, each result's remediation drafted as it is written.
@@ -891,12 +892,13 @@ impl Written<'_> {
                     .map_err(std::io::Error::from)?;
                 out.write_all(b"\n")?;
             }
-            Written::Report(1) => {
-                gkecheck::report::json::to_writer_pretty(&mut *out, report)
+            Written::Report(1, threads) => {
+                let report = gkecheck::report_shared(report, *threads);
+                gkecheck::report::json::to_writer_pretty(&mut *out, &report)
                     .map_err(std::io::Error::from)?;
                 out.write_all(b"\n")?;
             }
-            Written::Report(_) => {
+            Written::Report(_, _) => {
                 let compact = gkecheck::report::v2::ReportV2::of(report);
                 gkecheck::report::json::to_writer(&mut *out, &compact)
                     .map_err(std::io::Error::from)?;
@@ -950,7 +952,7 @@ fn write_report(
             // Drafts are kept for report version 1 only (`run_check`).
             OutputFormat::Json => match drafts {
                 Some(drafts) => Written::Drafted(drafts),
-                None => Written::Report(emit.report_version),
+                None => Written::Report(emit.report_version, options.threads),
             },
             OutputFormat::Script => Written::Text(gkecheck::script::script(report)),
             OutputFormat::Full => Written::Text(render::full(report, inputs, text)),

@@ -1,6 +1,7 @@
 //! A check whose rules are shared out among threads (`Options::threads`, for a model of
 //! `Threads::resources` clusters and node pools or more), and a report whose results two
-//! threads draft and write (`Drafts::report_shared`, for `Threads::results` results or more),
+//! threads draft and write (`Drafts::report_shared`, or `report_shared` when the report holds
+//! its remediation, for `Threads::results` results or more),
 //! are what one thread checks and writes, byte for byte: every example and fixture checked
 //! together, beside a list of clusters made from the examples and a list of small clusters,
 //! with passing results listed and counted. (The command line's sizes are thousands; the test
