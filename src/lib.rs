@@ -566,24 +566,33 @@ fn results_on_two<S: serde::Serializer>(
 ) -> Result<S::Ok, S::Error> {
     use serde::ser::{Error, SerializeSeq};
     let runs: Vec<&[Finding]> = results.chunks(RESULTS_AHEAD).collect();
-    let write = |run: &[Finding]| {
-        report::json::ahead(run.iter().map(|r| as_written(drafts, r)), RESULTS_DEPTH)
-            .map_err(|e| e.to_string())
+    // Each thread makes a run's text with room for about its last one's.
+    let write = |run: &[Finding], room: &mut usize| {
+        let ahead = report::json::ahead(
+            run.iter().map(|r| as_written(drafts, r)),
+            RESULTS_DEPTH,
+            *room,
+        )
+        .map_err(|e| e.to_string())?;
+        *room = ahead.bytes() + ahead.bytes() / 8;
+        Ok::<_, String>(ahead)
     };
     std::thread::scope(|scope| {
         let (written, taken) = std::sync::mpsc::sync_channel(1);
         let runs = &runs;
         scope.spawn(move || {
+            let mut room = 0;
             for run in runs.iter().skip(1).step_by(2) {
-                if written.send(write(run)).is_err() {
+                if written.send(write(run, &mut room)).is_err() {
                     break;
                 }
             }
         });
         let mut out = s.serialize_seq(None)?;
+        let mut room = 0;
         for (i, run) in runs.iter().enumerate() {
             let ahead = if i % 2 == 0 {
-                write(run)
+                write(run, &mut room)
             } else {
                 // The helper stopped only if it panicked (which the scope raises again).
                 taken

@@ -82,6 +82,13 @@ pub struct Ahead {
     text: String,
 }
 
+impl Ahead {
+    /// Its length in bytes.
+    pub fn bytes(&self) -> usize {
+        self.text.len()
+    }
+}
+
 impl Serialize for Ahead {
     fn serialize<S: ser::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         s.serialize_newtype_struct(AHEAD, &self.text)
@@ -89,12 +96,20 @@ impl Serialize for Ahead {
 }
 
 /// `items` written as elements of an array whose elements are at `depth` (the number of
-/// arrays and objects around them: 2 for the results of a report).
-pub fn ahead<T: Serialize>(items: impl IntoIterator<Item = T>, depth: usize) -> Result<Ahead> {
+/// arrays and objects around them: 2 for the results of a report), in a text made with room
+/// for `room` bytes (the last run's length, say: a text grown by doubling is a copy at each
+/// step, and glibc gathers its freed small blocks at each allocation past a kilobyte).
+pub fn ahead<T: Serialize>(
+    items: impl IntoIterator<Item = T>,
+    depth: usize,
+    room: usize,
+) -> Result<Ahead> {
+    let mut buf = Vec::with_capacity(room);
+    buf.extend_from_slice(format!("{depth}:").as_bytes());
     // All of it gathered in `buf`, which is never handed on.
     let mut serializer = Serializer::<io::Sink, true> {
         out: io::sink(),
-        buf: format!("{depth}:").into_bytes(),
+        buf,
         spill_at: usize::MAX,
         depth,
         has_value: false,
@@ -897,7 +912,10 @@ mod tests {
         )
         .unwrap();
         for run in [1, 3, 40] {
-            let runs: Vec<Ahead> = items.chunks(run).map(|c| ahead(c, 2).unwrap()).collect();
+            let runs: Vec<Ahead> = items
+                .chunks(run)
+                .map(|c| ahead(c, 2, 64).unwrap())
+                .collect();
             let mut written = Vec::new();
             to_writer_pretty(
                 &mut written,
@@ -913,7 +931,7 @@ mod tests {
                 String::from_utf8(whole.clone()).unwrap()
             );
         }
-        let runs = vec![ahead(&items, 1).unwrap()];
+        let runs = vec![ahead(&items, 1, 0).unwrap()];
         let mut out = Vec::new();
         let refused = to_writer_pretty(
             &mut out,
@@ -927,7 +945,7 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("depth 1 are put at depth 2"));
-        let runs = vec![ahead(&items, 2).unwrap()];
+        let runs = vec![ahead(&items, 2, 0).unwrap()];
         let refused = to_writer(
             &mut out,
             &Outer {
