@@ -76,10 +76,19 @@ const AHEAD: &str = "\0gkecheck::report::json::Ahead";
 /// Elements of an array written ahead (pretty, at the depth they are to be written at), so
 /// that another thread can write some of an array's elements while this one writes the
 /// array: [`to_writer_pretty`] puts an `Ahead` in as its text, in the place of one element.
-/// Any other writer writes it as a string, not as the elements.
+/// Any other writer writes it as bytes, not as the elements.
 pub struct Ahead {
     /// The depth, `:`, then the elements, each after the last's `",\n"` and indentation.
-    text: String,
+    text: Vec<u8>,
+}
+
+/// An `Ahead`'s text, as serde's bytes (this writer's own bytes, not checked again as UTF-8).
+struct AheadText<'a>(&'a [u8]);
+
+impl Serialize for AheadText<'_> {
+    fn serialize<S: ser::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
+    }
 }
 
 impl Ahead {
@@ -91,7 +100,7 @@ impl Ahead {
 
 impl Serialize for Ahead {
     fn serialize<S: ser::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_newtype_struct(AHEAD, &self.text)
+        s.serialize_newtype_struct(AHEAD, &AheadText(&self.text))
     }
 }
 
@@ -121,10 +130,9 @@ pub fn ahead<T: Serialize>(
         }
         item.serialize(&mut serializer)?;
     }
-    // Only strings and this writer's own bytes went in.
-    String::from_utf8(serializer.buf)
-        .map(|text| Ahead { text })
-        .map_err(|e| Error::Message(e.to_string()))
+    Ok(Ahead {
+        text: serializer.buf,
+    })
 }
 
 /// What the writer gathers before it hands it to its output: each piece (a quote, a key, a
@@ -231,7 +239,7 @@ struct Serializer<W, const PRETTY: bool> {
     depth: usize,
     /// Whether the innermost open array or object has a value yet (pretty only).
     has_value: bool,
-    /// Whether the next string is an [`Ahead`]'s text.
+    /// Whether the next bytes are an [`Ahead`]'s text.
     ahead: bool,
 }
 
@@ -248,8 +256,12 @@ impl<W: Write, const PRETTY: bool> Serializer<W, PRETTY> {
     }
 
     /// An [`Ahead`]'s elements, if they were written at this depth, as they are.
-    fn put_ahead(&mut self, text: &str) -> Result<()> {
-        let (depth, elements) = text.split_once(':').unwrap_or_default();
+    fn put_ahead(&mut self, text: &[u8]) -> Result<()> {
+        let (depth, elements) = match text.iter().position(|&b| b == b':') {
+            Some(colon) => (&text[..colon], &text[colon + 1..]),
+            None => (text, &[][..]),
+        };
+        let depth = std::str::from_utf8(depth).unwrap_or_default();
         if !PRETTY || depth.parse() != Ok(self.depth) {
             return Err(Error::Message(format!(
                 "elements written ahead at depth {depth} are put at depth {} ({})",
@@ -260,9 +272,9 @@ impl<W: Write, const PRETTY: bool> Serializer<W, PRETTY> {
         if elements.len() >= CHUNK {
             self.out.write_all(&self.buf)?;
             self.buf.clear();
-            self.out.write_all(elements.as_bytes())?;
+            self.out.write_all(elements)?;
         } else {
-            self.buf.extend_from_slice(elements.as_bytes());
+            self.buf.extend_from_slice(elements);
         }
         Ok(())
     }
@@ -483,15 +495,15 @@ impl<'a, W: Write, const PRETTY: bool> ser::Serializer for &'a mut Serializer<W,
 
     #[inline]
     fn serialize_str(self, v: &str) -> Result<()> {
-        if self.ahead {
-            self.ahead = false;
-            return self.put_ahead(v);
-        }
         string(&mut self.buf, v);
         Ok(())
     }
 
     fn serialize_bytes(self, v: &[u8]) -> Result<()> {
+        if self.ahead {
+            self.ahead = false;
+            return self.put_ahead(v);
+        }
         use ser::SerializeSeq;
         let mut seq = self.serialize_seq(Some(v.len()))?;
         for b in v {
