@@ -556,8 +556,10 @@ impl serde::Serialize for Drafted<'_, '_> {
 }
 
 /// A report's results (drafted, when they are left for later) written `RESULTS_AHEAD` at a
-/// time, every other run by a second thread (each drafts, writes and lets go of its own), the
-/// runs handed to `s` in order: at most a run waits for its turn while the next is written.
+/// time by two threads, the runs handed to `s` in order. Each run is taken by the thread that
+/// is free: the second thread writes run after run, and this one, which also hands every run
+/// on, writes the next when none is ready for it (each thread drafts, writes and lets go of
+/// its own). At most `HELD_RUNS` runs wait here, and two for this thread to take them.
 #[cfg(not(target_arch = "wasm32"))]
 fn results_on_two<S: serde::Serializer>(
     results: &[Finding],
@@ -565,7 +567,16 @@ fn results_on_two<S: serde::Serializer>(
     s: S,
 ) -> Result<S::Ok, S::Error> {
     use serde::ser::{Error, SerializeSeq};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc::TryRecvError;
+    const HELD_RUNS: usize = 2;
     let runs: Vec<&[Finding]> = results.chunks(RESULTS_AHEAD).collect();
+    let next = AtomicUsize::new(0);
+    // The next run no thread has taken, with its index.
+    let take = || {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        runs.get(i).map(|run| (i, *run))
+    };
     // Each thread makes a run's text with room for about its last one's.
     let write = |run: &[Finding], room: &mut usize| {
         let ahead = report::json::ahead(
@@ -578,28 +589,45 @@ fn results_on_two<S: serde::Serializer>(
         Ok::<_, String>(ahead)
     };
     std::thread::scope(|scope| {
-        let (written, taken) = std::sync::mpsc::sync_channel(1);
-        let runs = &runs;
+        let (written, taken) = std::sync::mpsc::sync_channel(HELD_RUNS);
         scope.spawn(move || {
             let mut room = 0;
-            for run in runs.iter().skip(1).step_by(2) {
-                if written.send(write(run, &mut room)).is_err() {
+            while let Some((i, run)) = take() {
+                if written.send((i, write(run, &mut room))).is_err() {
                     break;
                 }
             }
         });
         let mut out = s.serialize_seq(None)?;
+        let mut held = std::collections::BTreeMap::new();
         let mut room = 0;
-        for (i, run) in runs.iter().enumerate() {
-            let ahead = if i % 2 == 0 {
-                write(run, &mut room)
-            } else {
-                // The helper stopped only if it panicked (which the scope raises again).
-                taken
-                    .recv()
-                    .unwrap_or_else(|_| Err("the second thread stopped".into()))
+        let mut due = 0;
+        while due < runs.len() {
+            if let Some(ahead) = held.remove(&due) {
+                let ahead: Result<report::json::Ahead, String> = ahead;
+                out.serialize_element(&ahead.map_err(S::Error::custom)?)?;
+                due += 1;
+                continue;
+            }
+            match taken.try_recv() {
+                Ok((i, ahead)) => {
+                    held.insert(i, ahead);
+                    continue;
+                }
+                Err(TryRecvError::Empty) if held.len() < HELD_RUNS => {
+                    if let Some((i, run)) = take() {
+                        held.insert(i, write(run, &mut room));
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            // The run due is the second thread's: wait for it. That thread stops early only
+            // if it panicked (which the scope raises again).
+            match taken.recv() {
+                Ok((i, ahead)) => held.insert(i, ahead),
+                Err(_) => return Err(S::Error::custom("the second thread stopped")),
             };
-            out.serialize_element(&ahead.map_err(S::Error::custom)?)?;
         }
         out.end()
     })
