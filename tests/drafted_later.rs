@@ -7,6 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+
+use common::pretty;
 use gkecheck::{check_drafting_later, check_timed, Input, Options};
 
 /// Every file under `dir`, sorted, leaving out what `terraform init` writes.
@@ -53,12 +56,6 @@ fn cases(roots: &[PathBuf]) -> Vec<(String, Vec<Input>)> {
         cases.push((dir.display().to_string(), inputs));
     }
     cases
-}
-
-fn pretty(value: &impl serde::Serialize) -> String {
-    let mut out = Vec::new();
-    gkecheck::report::json::to_writer_pretty(&mut out, value).unwrap();
-    String::from_utf8(out).unwrap()
 }
 
 fn compact(value: &impl serde::Serialize) -> String {

@@ -9,6 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+
+use common::pretty;
 use gkecheck::{check_drafting_later, check_timed, Input, Options, Threads};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -93,12 +96,6 @@ fn inputs(clusters: usize, small: usize) -> Vec<Input> {
         serde_json::to_string_pretty(&small).unwrap(),
     ));
     inputs
-}
-
-fn pretty(value: &impl serde::Serialize) -> String {
-    let mut out = Vec::new();
-    gkecheck::report::json::to_writer_pretty(&mut out, value).unwrap();
-    String::from_utf8(out).unwrap()
 }
 
 #[test]

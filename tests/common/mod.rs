@@ -114,3 +114,11 @@ impl Rng {
         (self.next() % n.max(1) as u64) as usize
     }
 }
+
+/// `value` as the command line writes report version 1 (`report::json`, pretty).
+#[allow(dead_code)]
+pub fn pretty(value: &impl serde::Serialize) -> String {
+    let mut out = Vec::new();
+    gkecheck::report::json::to_writer_pretty(&mut out, value).unwrap();
+    String::from_utf8(out).unwrap()
+}
