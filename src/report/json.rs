@@ -436,8 +436,22 @@ impl<W: Write, const PRETTY: bool> Compound<'_, W, PRETTY> {
     }
 }
 
-/// Integers, in decimal (`number`: as a value, or in quotes as a map's key).
+/// Integers of every width, in decimal (`number`: as a value, or in quotes as a map's key).
 macro_rules! integers {
+    () => {
+        integers!(
+            serialize_i8: i8,
+            serialize_i16: i16,
+            serialize_i32: i32,
+            serialize_i64: i64,
+            serialize_i128: i128,
+            serialize_u8: u8,
+            serialize_u16: u16,
+            serialize_u32: u32,
+            serialize_u64: u64,
+            serialize_u128: u128
+        );
+    };
     ($($method:ident: $ty:ty),*) => {$(
         fn $method(self, v: $ty) -> Result<()> {
             self.number(itoa::Buffer::new().format(v))
@@ -460,18 +474,7 @@ impl<'a, W: Write, const PRETTY: bool> ser::Serializer for &'a mut Serializer<W,
         self.plain(if v { b"true" } else { b"false" })
     }
 
-    integers!(
-        serialize_i8: i8,
-        serialize_i16: i16,
-        serialize_i32: i32,
-        serialize_i64: i64,
-        serialize_i128: i128,
-        serialize_u8: u8,
-        serialize_u16: u16,
-        serialize_u32: u32,
-        serialize_u64: u64,
-        serialize_u128: u128
-    );
+    integers!();
 
     fn serialize_f32(self, v: f32) -> Result<()> {
         if v.is_finite() {
@@ -749,18 +752,7 @@ impl<W: Write, const PRETTY: bool> ser::Serializer for MapKey<'_, W, PRETTY> {
         self.quoted(if v { "true" } else { "false" })
     }
 
-    integers!(
-        serialize_i8: i8,
-        serialize_i16: i16,
-        serialize_i32: i32,
-        serialize_i64: i64,
-        serialize_i128: i128,
-        serialize_u8: u8,
-        serialize_u16: u16,
-        serialize_u32: u32,
-        serialize_u64: u64,
-        serialize_u128: u128
-    );
+    integers!();
 
     fn serialize_f32(self, v: f32) -> Result<()> {
         if !v.is_finite() {
