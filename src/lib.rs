@@ -105,7 +105,8 @@ pub struct Options {
 /// How many threads a check may use, and from what size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Threads {
-    /// How many: 0 or 1 is the calling thread alone.
+    /// How many: 0 or 1 is the calling thread alone; more, a second thread beside it (a
+    /// check never uses more than two).
     pub count: usize,
     /// The fewest clusters and node pools whose rules are shared out among two threads.
     pub resources: usize,
@@ -438,9 +439,9 @@ impl<'a> Drafts<'a> {
     }
 
     /// `report`, for [`report::json::to_writer_pretty`] alone: with the check's
-    /// `options.threads` over 1 and `threads.results` results or more, every other run of
-    /// results is drafted and written by a second thread, the runs handed to the writer in
-    /// order ([`report::json::Ahead`]); the same bytes.
+    /// `options.threads` over 1 and `threads.results` results or more, its results are
+    /// drafted and written in runs by two threads, the runs handed to the writer in order
+    /// ([`report::json::Ahead`]; see `results_on_two`); the same bytes.
     pub fn report_shared<'r>(&'r self, report: &'r Report) -> Drafted<'r, 'a> {
         Drafted {
             threads: Some(self.threads),
@@ -483,8 +484,8 @@ pub struct Drafted<'r, 'a> {
 
 /// A report that holds its remediation (of an input read in parts), for
 /// [`report::json::to_writer_pretty`] alone: with `threads.count` over 1 and
-/// `threads.results` results or more, every other run of results is written by a second
-/// thread, as [`Drafts::report_shared`] writes them; the same bytes.
+/// `threads.results` results or more, its results are written in runs by two threads, as
+/// [`Drafts::report_shared`] writes them; the same bytes.
 pub fn report_shared(report: &Report, threads: Threads) -> Drafted<'_, '_> {
     Drafted {
         report,
@@ -499,7 +500,8 @@ fn as_written<'r>(drafts: Option<&Drafts>, result: &'r Finding) -> Cow<'r, Findi
 }
 
 /// How many results a thread drafts and writes at a time, when two share them out: about a
-/// hundred kilobytes of report version 1 (three such runs are held at once).
+/// hundred kilobytes of report version 1 (a few such runs are held at once:
+/// `results_on_two`).
 #[cfg(not(target_arch = "wasm32"))]
 const RESULTS_AHEAD: usize = 64;
 
@@ -559,7 +561,8 @@ impl serde::Serialize for Drafted<'_, '_> {
 /// time by two threads, the runs handed to `s` in order. Each run is taken by the thread that
 /// is free: the second thread writes run after run, and this one, which also hands every run
 /// on, writes the next when none is ready for it (each thread drafts, writes and lets go of
-/// its own). At most `HELD_RUNS` runs wait here, and two for this thread to take them.
+/// its own). This thread writes ahead of the run due only while it holds fewer than
+/// `HELD_RUNS`, and as many wait to be taken from the second.
 #[cfg(not(target_arch = "wasm32"))]
 fn results_on_two<S: serde::Serializer>(
     results: &[Finding],
@@ -599,12 +602,12 @@ fn results_on_two<S: serde::Serializer>(
             }
         });
         let mut out = s.serialize_seq(None)?;
-        let mut held = std::collections::BTreeMap::new();
+        let mut held: std::collections::BTreeMap<usize, Result<report::json::Ahead, String>> =
+            std::collections::BTreeMap::new();
         let mut room = 0;
         let mut due = 0;
         while due < runs.len() {
             if let Some(ahead) = held.remove(&due) {
-                let ahead: Result<report::json::Ahead, String> = ahead;
                 out.serialize_element(&ahead.map_err(S::Error::custom)?)?;
                 due += 1;
                 continue;
