@@ -1,10 +1,15 @@
-//! The WebAssembly exports: a thin shell over `check`, exchanging JSON text with the page.
+//! The WebAssembly exports: a thin shell over `check`, exchanging JSON text with the page (the
+//! inputs' texts as UTF-8 bytes). The harness's build alone also has a bridge of objects
+//! (`wasm/objects.rs`, `--features bridge-objects`), which it measures against this one.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::input::Format;
 use crate::{check, rules, Input, Options};
+
+#[cfg(feature = "bridge-objects")]
+mod objects;
 
 #[wasm_bindgen]
 extern "C" {
@@ -93,9 +98,21 @@ pub fn check_inputs(inputs_json: &str, options_json: Option<String>) -> Result<S
 
 /// The check of `checkInputs`, `checkInputsUtf8` and `checkTexts`, once their inputs are read.
 fn check_read(inputs: Vec<Input>, options_json: Option<String>) -> Result<String, JsError> {
+    let (options, parts) = read_options(options_json.as_deref())?;
+    let mut report = check(&inputs, &options);
+    match parts {
+        Some(bytes) => report.to_json_parts(bytes),
+        None => serde_json::to_string(&report),
+    }
+    .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The check's options from `checkInputs`' `options_json`, and the size of the report's parts
+/// in bytes when it is to come in parts.
+fn read_options(options_json: Option<&str>) -> Result<(Options, Option<usize>), JsError> {
     let mut options = options();
     let mut parts = None;
-    if let Some(text) = options_json.as_deref().filter(|t| !t.is_empty()) {
+    if let Some(text) = options_json.filter(|t| !t.is_empty()) {
         let wrong = |why: &str| {
             JsError::new(&format!(
                 "expected {{\"passing\", \"remediation\", \"rules\", \"parts\"}} ({why})"
@@ -132,12 +149,7 @@ fn check_read(inputs: Vec<Input>, options_json: Option<String>) -> Result<String
             },
         };
     }
-    let mut report = check(&inputs, &options);
-    match parts {
-        Some(bytes) => report.to_json_parts(bytes),
-        None => serde_json::to_string(&report),
-    }
-    .map_err(|e| JsError::new(&e.to_string()))
+    Ok((options, parts))
 }
 
 /// A JSON number that is a whole number (0 or more).

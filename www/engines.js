@@ -63,15 +63,47 @@ export function invoke(module, method, args) {
     // and a line end at a time (an eighth of the check of a 100 KB paste), and the bindings
     // copy a string a character at a time, where bytes are copied at once.
     if (Array.isArray(inputs) && inputs.every((i) => typeof i?.name === 'string' && typeof i.text === 'string')) {
-      const texts = inputs.map((i) => utf8.encode(i.text));
-      const list = inputs.map((i, k) => ({ name: i.name, format: i.format, bytes: texts[k].length }));
-      return module.checkTexts(JSON.stringify(list), joined(texts), ...rest);
+      return module.checkTexts(...textsOf(inputs), ...rest);
     }
     // JSON text, or objects the engine is to say what is wrong with.
     const json = typeof inputs === 'string' ? inputs : JSON.stringify(inputs);
     return module.checkInputsUtf8(utf8.encode(json), ...rest);
   }
   return module[method](...args);
+}
+
+/**
+ * `checkTexts`' first two arguments for inputs `[{name, text, format}]`: the JSON list of their
+ * names, formats and sizes, and their texts as UTF-8 bytes one after another.
+ *
+ * The texts are encoded straight into one array (`encodeInto`): in Chromium's workers that
+ * took 13 ms for 8 MB where `encode` took 34 (1.9 against 5.2 ms for 1 MB; under Node the two
+ * are alike), and nothing is joined after. Text within ASCII takes a byte a character, so the
+ * array has one byte per UTF-16 unit; a text past ASCII that does not fit in it is encoded
+ * text by text instead, each at its own size.
+ */
+export function textsOf(inputs) {
+  const all = new Uint8Array(inputs.reduce((n, i) => n + i.text.length, 0));
+  const sizes = [];
+  let at = 0;
+  for (const { text } of inputs) {
+    const { read, written } = utf8.encodeInto(text, all.subarray(at));
+    if (read < text.length) return textsEncodedEach(inputs);
+    sizes.push(written);
+    at += written;
+  }
+  return [listOf(inputs, sizes), all.subarray(0, at)];
+}
+
+/** `textsOf`, each text encoded at its own size and then joined. */
+function textsEncodedEach(inputs) {
+  const texts = inputs.map((i) => utf8.encode(i.text));
+  return [listOf(inputs, texts.map((t) => t.length)), joined(texts)];
+}
+
+/** `checkTexts`' list: each input's name, format and size in bytes. */
+function listOf(inputs, sizes) {
+  return JSON.stringify(inputs.map((i, k) => ({ name: i.name, format: i.format, bytes: sizes[k] })));
 }
 
 /** The byte arrays one after another (the one itself when there is one). */

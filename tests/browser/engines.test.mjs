@@ -92,6 +92,28 @@ test('the warm-up input is gcloud output the first engine reads whole, with pool
   assert.ok(failing.every((r) => r.remediation), 'every failure has its fix');
 });
 
+test('the page\'s texts for checkTexts are each input\'s UTF-8, one after another, past ASCII too', async () => {
+  const { textsOf } = await import(new URL(`file://${DIST}/engines.js`).href);
+  const encode = (text) => new TextEncoder().encode(text);
+  const cases = [
+    ['ASCII alone', ['{"name": "a"}', 'name: b\n', '']],
+    ['one input', ['{"clusters": []}']],
+    ['past ASCII first', ['name: été-🚀\n', 'name: b\n']],
+    // A text past ASCII that fits in the room of the ASCII text after it, which then does not.
+    ['past ASCII, then room', ['é', 'abcdef']],
+    ['past ASCII last', ['name: a\n', 'name: ü\n']],
+    ['a lone surrogate', ['x\ud800y']],
+    ['nothing', []],
+  ];
+  for (const [what, texts] of cases) {
+    const inputs = texts.map((text, k) => ({ name: `input ${k}.yaml`, text, format: k === 0 ? 'gcloud' : undefined }));
+    const [list, bytes] = textsOf(inputs);
+    const each = texts.map(encode);
+    assert.deepEqual(JSON.parse(list), inputs.map((i, k) => ({ name: i.name, ...(i.format ? { format: i.format } : {}), bytes: each[k].length })), what);
+    assert.deepEqual([...bytes], each.flatMap((b) => [...b]), what);
+  }
+});
+
 test('the inputs as UTF-8 bytes give the report the text gives, and bytes that are not UTF-8 a clear error', async () => {
   const { invoke, PAGE_CHECK } = await import(new URL(`file://${DIST}/engines.js`).href);
   const encode = (text) => new TextEncoder().encode(text);

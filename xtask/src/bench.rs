@@ -642,6 +642,101 @@ fn page_bench(quick: bool) -> Result<Value, String> {
     Ok(Value::Array(rows))
 }
 
+/// The bridge between the page and its engine: JSON text (the page's) against
+/// serde-wasm-bindgen's objects, under Node and from a worker to a page in Chromium
+/// (`tests/bench/bridge.mjs`), with a build of the first engine that has both
+/// (`--features bridge-objects`, in target/bench/bridge). Needs the browser tests' driver;
+/// skipped without it.
+fn bridge_bench(quick: bool) -> Result<Value, String> {
+    let root = root();
+    if !root
+        .join("tests/browser/node_modules/playwright-core")
+        .exists()
+    {
+        println!("bridge: skipped (needs npm ci in tests/browser)");
+        return Ok(json!({"skipped": "the browser driver is missing"}));
+    }
+    let build = root.join("target/bench/bridge");
+    crate::bridge_engine(&build.join("pkg"))?;
+    let sizes: &[&str] = if quick {
+        &["1", "100000"]
+    } else {
+        &["1", "100000", "1000000", "8000000"]
+    };
+    let out = Command::new("node")
+        .arg(root.join("tests/bench/bridge.mjs"))
+        .arg(&build)
+        .args(sizes)
+        .env("GKECHECK_BENCH_RUNS", if quick { "1" } else { "9" })
+        .output()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "the bridge benchmark failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let rows: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    println!(
+        "\n{:<10} {:>7} | {:<28} | {:<28} | {:<28} | {:<17} | {:<17}",
+        "bridge",
+        "results",
+        "Node: engine (+ parse) ms",
+        "Chromium: round trip ms",
+        "page's thread ms",
+        "in alone, Node",
+        "in alone, Chromium"
+    );
+    println!(
+        "{:<10} {:>7} | {:>8} {:>9} {:>9} | {:>8} {:>9} {:>9} | {:>8} {:>9} {:>9} | {:>8} {:>8} | {:>8} {:>8}",
+        "",
+        "",
+        "text",
+        "obj. out",
+        "obj. in",
+        "text",
+        "obj. out",
+        "obj. in",
+        "text",
+        "obj. out",
+        "obj. in",
+        "bytes",
+        "objects",
+        "bytes",
+        "objects"
+    );
+    for r in &rows {
+        let n = |k: &str| r["node"][k].as_f64().unwrap_or(f64::NAN);
+        let c = |b: &str, k: &str| r["chromium"][b][k].as_f64().unwrap_or(f64::NAN);
+        println!(
+            "{:<10} {:>7} | {:>8} {:>9} {:>9} | {:>8.1} {:>9.1} {:>9.1} | {:>8.1} {:>9.1} {:>9.1} | {:>8.2} {:>8.2} | {:>8.1} {:>8.1}",
+            format!("{:.1} KB", r["bytes"].as_f64().unwrap_or(0.0) / 1e3),
+            r["results"].as_u64().unwrap_or(0),
+            format!("{:.1}+{:.1}", n("text_ms"), n("text_parse_ms")),
+            format!("{:.1}", n("objects_out_ms")),
+            format!("{:.1}+{:.1}", n("objects_in_ms"), n("objects_in_parse_ms")),
+            c("text", "round_trip_ms"),
+            c("objects_out", "round_trip_ms"),
+            c("objects_in", "round_trip_ms"),
+            c("text", "page_ms"),
+            c("objects_out", "page_ms"),
+            c("objects_in", "page_ms"),
+            n("read_text_ms"),
+            n("read_objects_ms"),
+            c("read", "text_ms"),
+            c("read", "objects_ms"),
+        );
+    }
+    if rows.len() != sizes.len() {
+        return Err("the bridge benchmark printed fewer results than sizes".into());
+    }
+    Ok(Value::Array(rows))
+}
+
 /// Checkov on the same Terraform, when it is installed.
 fn checkov(dir: &Path) -> Option<f64> {
     let found = Command::new("checkov").arg("--version").output().ok()?;
@@ -816,11 +911,16 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     } else {
         json!({"skipped": "not chosen (--only)"})
     };
+    let bridge = if chosen("bridge") {
+        bridge_bench(quick)?
+    } else {
+        json!({"skipped": "not chosen (--only)"})
+    };
     let first_engine_gz = crate::first_engine_gzipped().ok();
-    let judged = targets(&rows, &page, first_engine_gz);
+    let judged = targets(&rows, &page, &bridge, first_engine_gz);
     print_targets(&judged, quick);
     let report = json!({
-        "profile": profile, "quick": quick, "rows": rows, "page": page,
+        "profile": profile, "quick": quick, "rows": rows, "page": page, "bridge": bridge,
         "targets": judged, "targets_judged": !quick,
     });
     if let Some(dir) = out_path.parent() {
@@ -892,7 +992,12 @@ fn spread(values: &[(String, f64)], digits: usize) -> String {
 
 /// The targets of the harness's brief (issue 13), judged on this run's rows and page: each
 /// says what it asks, how this run measured it and whether it holds.
-fn targets(rows: &[Value], page: &Value, first_engine_gz: Option<(u64, u64)>) -> Vec<Value> {
+fn targets(
+    rows: &[Value],
+    page: &Value,
+    bridge: &Value,
+    first_engine_gz: Option<(u64, u64)>,
+) -> Vec<Value> {
     let mut out = Vec::new();
     let kind = |k: &'static str| rows.iter().filter(move |r| r["kind"] == k);
     let large = || {
@@ -1135,6 +1240,40 @@ fn targets(rows: &[Value], page: &Value, first_engine_gz: Option<(u64, u64)>) ->
         None => target("the page: an 8 MB paste", None, "not in this run".into()),
     });
 
+    // The bridge, each way: the page's JSON text and UTF-8 bytes are used only while
+    // serde-wasm-bindgen's objects are not faster, on pastes of 100 KB or more (below that
+    // each is a fraction of a millisecond).
+    let crossings: Vec<&Value> = bridge
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|r| r["bytes"].as_f64() >= Some(LARGE_BYTES / 10.0))
+                .collect()
+        })
+        .unwrap_or_default();
+    let n = |r: &Value, k: &str| r["node"][k].as_f64().unwrap_or(f64::NAN);
+    let c = |r: &Value, b: &str, k: &str| r["chromium"][b][k].as_f64().unwrap_or(f64::NAN);
+    out.push(bridge_target(
+        &crossings,
+        "the bridge out: the report as JSON text (the page's) not slower than serde-wasm-bindgen's objects, from the check's call in the worker to the last part on the page (and under Node, the text's parse counted), on pastes of 100 KB or more",
+        |r| {
+            (
+                [c(r, "text", "round_trip_ms"), c(r, "objects_out", "round_trip_ms")],
+                [n(r, "text_ms") + n(r, "text_parse_ms"), n(r, "objects_out_ms")],
+            )
+        },
+    ));
+    out.push(bridge_target(
+        &crossings,
+        "the bridge in: the inputs as UTF-8 bytes (the page's) not slower than serde-wasm-bindgen's objects, the crossing alone (in Chromium's worker and under Node), on pastes of 100 KB or more",
+        |r| {
+            (
+                [c(r, "read", "text_ms"), c(r, "read", "objects_ms")],
+                [n(r, "read_text_ms"), n(r, "read_objects_ms")],
+            )
+        },
+    ));
+
     // The engine the page loads first.
     out.push(match first_engine_gz {
         Some((size, budget)) => target(
@@ -1145,6 +1284,32 @@ fn targets(rows: &[Value], page: &Value, first_engine_gz: Option<(u64, u64)>) ->
         None => target("the Wasm engine's size", None, "dist/ is not built".into()),
     });
     out
+}
+
+/// Milliseconds of a crossing by the page's bridge and by objects, in Chromium and under Node.
+type Crossing = ([f64; 2], [f64; 2]);
+
+/// A target of the bridge: met when the page's bridge took no longer than objects on every
+/// paste of `rows`, in Chromium and under Node.
+fn bridge_target(rows: &[&Value], what: &str, measure: impl Fn(&Value) -> Crossing) -> Value {
+    if rows.is_empty() {
+        return target(what, None, "the bridge was not measured".into());
+    }
+    let mut met = true;
+    let mut measured = Vec::new();
+    for r in rows {
+        let (chromium, node) = measure(r);
+        met &= chromium[0] <= chromium[1] && node[0] <= node[1];
+        measured.push(format!(
+            "{:.1} MB: in Chromium {:.1} against {:.1} ms, under Node {:.1} against {:.1}",
+            r["bytes"].as_f64().unwrap_or(0.0) / 1e6,
+            chromium[0],
+            chromium[1],
+            node[0],
+            node[1]
+        ));
+    }
+    target(what, Some(met), measured.join("; "))
 }
 
 /// Prints the targets, each with what was measured: judged after a full run, shown but not

@@ -46,12 +46,15 @@ const HELP: &str = "cargo xtask <task>
                   one-line API output, a JSON stream and the same as one list, an asset
                   export, Terraform in one file and in many, an estate's, a plan): parse, check
                   with text and JSON output, peak memory, the Wasm under Node (it builds dist
-                  first), pastes into the page in Chromium, and Checkov when it is on PATH;
+                  first), pastes into the page in Chromium, the bridge between the page and
+                  its engine (JSON text against serde-wasm-bindgen's objects, with a build of
+                  its own in target/bench/bridge), and Checkov when it is on PATH;
                   prints a table and the targets judged on the run, and writes
                   target/bench/bench.json. --quick: small inputs, debug build, the Wasm of
                   dist/ as it is (CI builds it just before), the targets not judged;
                   --keep: leave the inputs in target/bench/inputs; --only stream,gcloud-json:
-                  only the inputs whose names start so (and the page's bench, with `page`)
+                  only the inputs whose names start so (and the page's bench, with `page`;
+                  the bridge's, with `bridge`)
   hooks           run the pre-commit hooks (.pre-commit-hooks.yaml) with pre-commit itself
                   (installed from PyPI into target/pre-commit-venv) on a sample repository:
                   a failing Terraform file stops the commit, a hardened one passes
@@ -215,7 +218,21 @@ const FIRST_ENGINE_INLINING: u32 = 50;
 /// of gcloud JSON took 8.6 ms under Node without, 6.4 ms with, for 10 KiB gzipped. The full
 /// engine stays as small as it can be: the single-file page carries it.
 fn engine(out: &Path, terraform: bool) -> Result<(), String> {
-    let profile = if terraform { "wasm" } else { "wasm-first" };
+    engine_with(out, terraform, false)
+}
+
+/// The first engine with the objects bridge (`--features bridge-objects`), built as the first
+/// engine is, in a directory of its own, into `out`: for the harness alone.
+fn bridge_engine(out: &Path) -> Result<(), String> {
+    engine_with(out, false, true)
+}
+
+fn engine_with(out: &Path, terraform: bool, bridge: bool) -> Result<(), String> {
+    let profile = match (terraform, bridge) {
+        (true, _) => "wasm",
+        (false, false) => "wasm-first",
+        (false, true) => "wasm-bridge",
+    };
     let mut build = cargo();
     build.args([
         "build",
@@ -227,6 +244,9 @@ fn engine(out: &Path, terraform: bool) -> Result<(), String> {
         "-p",
         "gkecheck",
     ]);
+    if bridge {
+        build.args(["--features", "bridge-objects"]);
+    }
     if !terraform {
         build.arg("--no-default-features");
         // For every crate of this profile (its own directory), so the dependencies are built
@@ -867,9 +887,15 @@ fn ci() -> Result<(), String> {
         "-D",
         "warnings",
     ]))?;
-    // The page's two engines: the full one and the first one, without Terraform.
+    // The page's two engines, the full one and the first one, without Terraform; and the
+    // harness's build of the first with the bridge of objects.
     ensure_wasm_target()?;
-    for features in [None, Some("--no-default-features")] {
+    let builds: [&[&str]; 3] = [
+        &[],
+        &["--no-default-features"],
+        &["--no-default-features", "--features", "bridge-objects"],
+    ];
+    for features in builds {
         run(cargo()
             .args(["clippy", "-p", "gkecheck", "--lib", "--target", WASM_TARGET])
             .args(features)
