@@ -575,6 +575,25 @@ fn wasm(dir: &Path, files: &[(String, String)]) -> Result<Value, String> {
     })
 }
 
+/// Runs a benchmark script (`what`: its name in errors) and reads the JSON line it prints for
+/// each size; its output is in the error when it fails.
+fn json_lines(what: &str, script: &mut Command) -> Result<Vec<Value>, String> {
+    let out = script
+        .output()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "the {what} benchmark failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect())
+}
+
 /// The page in Chromium: a paste of each size, timed from the input to results on screen
 /// (`tests/bench/page.mjs`). Needs dist/ and the browser tests' driver; skipped without them.
 fn page_bench(quick: bool) -> Result<Value, String> {
@@ -589,24 +608,14 @@ fn page_bench(quick: bool) -> Result<Value, String> {
     } else {
         &["100000", "1000000", "8000000"]
     };
-    let out = Command::new("node")
-        .arg(root.join("tests/bench/page.mjs"))
-        .args(sizes)
-        .env("GKECHECK_DIST", root.join("dist"))
-        .env("GKECHECK_BENCH_RUNS", if quick { "1" } else { "5" })
-        .output()
-        .map_err(|e| format!("cannot run node: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "the page benchmark failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    let rows: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
+    let rows = json_lines(
+        "page",
+        Command::new("node")
+            .arg(root.join("tests/bench/page.mjs"))
+            .args(sizes)
+            .env("GKECHECK_DIST", root.join("dist"))
+            .env("GKECHECK_BENCH_RUNS", if quick { "1" } else { "5" }),
+    )?;
     println!(
         "\n{:<12} {:>10} {:>14} {:>22} {:>16} {:>14} {:>17} {:>15}",
         "page paste",
@@ -663,24 +672,14 @@ fn bridge_bench(quick: bool) -> Result<Value, String> {
     } else {
         &["1", "100000", "1000000", "8000000"]
     };
-    let out = Command::new("node")
-        .arg(root.join("tests/bench/bridge.mjs"))
-        .arg(&build)
-        .args(sizes)
-        .env("GKECHECK_BENCH_RUNS", if quick { "1" } else { "9" })
-        .output()
-        .map_err(|e| format!("cannot run node: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "the bridge benchmark failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    let rows: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
+    let rows = json_lines(
+        "bridge",
+        Command::new("node")
+            .arg(root.join("tests/bench/bridge.mjs"))
+            .arg(&build)
+            .args(sizes)
+            .env("GKECHECK_BENCH_RUNS", if quick { "1" } else { "9" }),
+    )?;
     println!(
         "\n{:<10} {:>7} | {:<28} | {:<28} | {:<28} | {:<17} | {:<17}",
         "bridge",
