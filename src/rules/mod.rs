@@ -267,18 +267,19 @@ pub struct Judge<'a> {
 pub fn judge(
     field: &Field<Value>,
     origin: Origin,
-    j: &Judge<'_>,
-) -> (Status, String, Option<Span>) {
+    j: &Judge<'static>,
+) -> (Status, Cow<'static, str>, Option<Span>) {
     match flag(field) {
-        Flag::Is(v, span) if v == j.safe => (Status::Pass, j.good.to_string(), Some(span)),
-        Flag::Is(_, span) => (Status::Fail, j.bad.to_string(), Some(span)),
+        Flag::Is(v, span) if v == j.safe => (Status::Pass, j.good.into(), Some(span)),
+        Flag::Is(_, span) => (Status::Fail, j.bad.into(), Some(span)),
         Flag::Unknown(expr, span) => (
             Status::Unknown,
             format!(
                 "Whether {} is on comes from `{expr}`, which gkecheck cannot evaluate; it must be {}.",
                 j.what,
                 if j.safe { "on" } else { "off" }
-            ),
+            )
+            .into(),
             Some(span),
         ),
         Flag::Absent => {
@@ -303,7 +304,7 @@ pub fn judge(
             } else {
                 format!("{text} ({note}).")
             };
-            (status, message, None)
+            (status, message.into(), None)
         }
     }
 }
@@ -327,7 +328,7 @@ impl Finding {
         }
     }
 
-    pub fn from(verdict: (Status, String, Option<Span>)) -> Finding {
+    pub fn from(verdict: (Status, Cow<'static, str>, Option<Span>)) -> Finding {
         Finding::new(verdict.0, verdict.1, verdict.2)
     }
 }
