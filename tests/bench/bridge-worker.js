@@ -3,9 +3,9 @@
 // page in parts by one of three bridges:
 // - `text`: the page's own (inputs' texts as UTF-8 bytes, `checkTexts`; the report as JSON
 //   lines, a message each, which the page parses);
-// - `objects-out`: the same inputs; the report as objects (`checkTextsAsObjects`), a message
+// - `objects_out`: the same inputs; the report as objects (`checkTextsAsObjects`), a message
 //   for each part, which the browser copies to the page (structured clone);
-// - `objects-in`: the inputs as objects (`checkInputsAsObjects`); the report as `text`.
+// - `objects_in`: the inputs as objects (`checkInputsAsObjects`); the report as `text`.
 // Messages: {inputs} first (answered {ready}), then {bridge, perPart} for each check, answered
 // {part} for each part and then {parts, engineMs}; {read: 'text' | 'objects'} has the engine
 // read the inputs alone, through the page's bridge or as objects, answered {bytes, ms}.
@@ -41,9 +41,9 @@ self.onmessage = async (event) => {
     let parts;
     if (bridge === 'text') {
       parts = invoke(engine, 'checkInputs', [inputs, options]).split('\n');
-    } else if (bridge === 'objects-in') {
+    } else if (bridge === 'objects_in') {
       parts = engine.checkInputsAsObjects(inputs, options).split('\n');
-    } else if (bridge === 'objects-out') {
+    } else if (bridge === 'objects_out') {
       parts = engine.checkTextsAsObjects(...textsOf(inputs), objectOptions, perPart);
     } else {
       throw new Error(`no bridge ${bridge}`);
