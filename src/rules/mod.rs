@@ -294,9 +294,9 @@ pub fn judge(
             };
             let note = match origin {
                 Origin::Live if j.absent_live != j.absent_config => {
-                    "the API leaves a setting out when it is off".to_string()
+                    "the API leaves a setting out when it is off"
                 }
-                _ => j.default_note.to_string(),
+                _ => j.default_note,
             };
             let text = text.trim_end_matches('.');
             let message = if note.is_empty() {
