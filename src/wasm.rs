@@ -102,7 +102,7 @@ fn check_read(inputs: Vec<Input>, options_json: Option<String>) -> Result<String
     let mut report = check(&inputs, &options);
     match parts {
         Some(bytes) => report.to_json_parts(bytes),
-        None => serde_json::to_string(&report),
+        None => crate::report::json::to_string(&report),
     }
     .map_err(|e| JsError::new(&e.to_string()))
 }

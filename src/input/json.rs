@@ -291,6 +291,42 @@ pub(super) fn gathered<P, T, R>(
     (list, result)
 }
 
+/// Where the plain run of a string's text that starts at `at` ends: at its first quote,
+/// backslash or control character, or at the end of `bytes`. Eight bytes at a time.
+#[inline]
+fn plain_end(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let found = string_specials(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])));
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while let Some(&b) = bytes.get(at) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
+
+/// The high bit of each of the eight bytes of `word` (little-endian: the first byte lowest)
+/// that is a control character (below 0x20), a quote or a backslash, and of no other: the
+/// bytes a JSON string's plain text ends at, and those a writer escapes. Each byte is tested
+/// on its own (no carry crosses a byte), so the lowest bit set is the first such byte.
+#[inline(always)]
+pub(crate) fn string_specials(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let low = !HIGHS;
+    // The high bit of each byte that is zero.
+    let zeros = |v: u64| !(((v & low) + low) | v) & HIGHS;
+    // Below 0x20: bits 5 and 6 clear, and the high bit too.
+    let control = zeros(word & (ONES * 0x60)) & !word;
+    control | zeros(word ^ (ONES * u64::from(b'"'))) | zeros(word ^ (ONES * u64::from(b'\\')))
+}
+
 impl Parser<'_> {
     fn new(text: &str) -> Parser<'_> {
         Parser {
@@ -313,6 +349,10 @@ impl Parser<'_> {
     }
 
     fn skip_ws(&mut self) {
+        // A pretty-printed document's indentation, eight spaces at a time.
+        while self.bytes.get(self.pos..self.pos + 8) == Some(b"        ") {
+            self.pos += 8;
+        }
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
             self.pos += 1;
         }
@@ -422,17 +462,14 @@ impl Parser<'_> {
 
     fn string(&mut self) -> Result<String, ParseError> {
         let open = self.pos;
-        self.pos += 1;
-        let mut out = String::new();
+        self.pos = plain_end(self.bytes, open + 1);
+        if self.bytes.get(self.pos) == Some(&b'"') {
+            // Most strings escape nothing: their text, copied once at its own size.
+            self.pos += 1;
+            return Ok(self.text[open + 1..self.pos - 1].to_owned());
+        }
+        let mut out = String::from(&self.text[open + 1..self.pos]);
         loop {
-            let run = self.pos;
-            while let Some(&b) = self.bytes.get(self.pos) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
-            out.push_str(&self.text[run..self.pos]);
             match self.bytes.get(self.pos) {
                 None => {
                     return self.error(open, "expected a closing '\"' for this string, found the end of the input")
@@ -445,6 +482,9 @@ impl Parser<'_> {
                     self.pos += 1;
                     let c = self.escape()?;
                     out.push(c);
+                    let run = self.pos;
+                    self.pos = plain_end(self.bytes, self.pos);
+                    out.push_str(&self.text[run..self.pos]);
                 }
                 Some(_) => {
                     return self.error(
@@ -720,6 +760,47 @@ mod tests {
         let c = v.path(&["b", "c"]).unwrap();
         assert_eq!(&text[c.span.range()], "true");
         assert_eq!(c.as_bool(), Some(true));
+    }
+
+    #[test]
+    fn strings_and_indentation_read_eight_bytes_at_a_time_end_where_they_end() {
+        // Every special byte (quote, backslash's escape, control character) at every place
+        // around an eight-byte word, after text past ASCII and before it, and indentation of
+        // every length: each string reads as serde_json reads it, and each run that ends at
+        // a raw control character is the error, at that byte.
+        for before in 0..19 {
+            for (special, escaped) in [
+                ("\"", "\\\""),
+                ("\\", "\\\\"),
+                ("\n", "\\n"),
+                ("\u{1}", "\\u0001"),
+            ] {
+                for prefix in ["", "é", "日本"] {
+                    let text = format!("{prefix}{}", "x".repeat(before));
+                    let value = format!("{text}{special}é{text}");
+                    let indent = " ".repeat(before);
+                    let json = format!(
+                        "{{\n{indent}\"k{text}\":\n{indent}\"{text}{escaped}é{text}\"\n{indent}}}"
+                    );
+                    let ours = parse(&json).unwrap();
+                    let theirs: serde_json::Value = serde_json::from_str(&json).unwrap();
+                    let member = &ours.as_object().unwrap()[0];
+                    assert_eq!(member.key, format!("k{text}"));
+                    assert_eq!(member.value.as_str(), Some(value.as_str()));
+                    assert_eq!(theirs[format!("k{text}")], serde_json::json!(value));
+                    assert_eq!(
+                        &json[member.value.span.range()],
+                        format!("\"{text}{escaped}é{text}\"")
+                    );
+                    // Raw, the control characters are an error at their place.
+                    if special == "\n" || special == "\u{1}" {
+                        let raw = format!("[\"{text}{special}\"]");
+                        let error = parse(&raw).unwrap_err();
+                        assert_eq!(error.offset, 2 + text.len(), "{raw:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The command line's JSON writer: the bytes `serde_json::to_writer_pretty` (report version 1)
-//! and `serde_json::to_writer` (version 2) write, made faster where a report spends its time.
+//! The reports' JSON writer (the command line's, and the page's report in parts): the bytes
+//! `serde_json::to_writer_pretty` (report version 1) and `serde_json::to_writer` (version 2,
+//! the parts) write, made faster where a report spends its time.
 //! A report is mostly strings (messages, remediation, addresses) and struct keys: each string
 //! is searched for a byte to escape eight bytes at a time and copied in one piece, each pretty
 //! line's start (line feed, comma, indentation) is one slice, and every piece is copied into a
@@ -13,6 +14,8 @@
 use serde::ser::{self, Serialize};
 use std::fmt;
 use std::io::{self, Write};
+
+use crate::input::json::string_specials;
 
 /// Why a value could not be written.
 #[derive(Debug)]
@@ -68,6 +71,29 @@ pub fn to_writer<W: Write, T: ?Sized + Serialize>(out: W, value: &T) -> Result<(
     let mut serializer = Serializer::<W, false>::new(out);
     value.serialize(&mut serializer)?;
     serializer.finish()
+}
+
+/// Writes `value` compact, as [`to_writer`] does, after what `out` holds, and gives `out` back:
+/// the writer gathers into `out` itself (a report's parts are written one result after
+/// another into one text, each with no buffer of its own).
+pub fn to_vec<T: ?Sized + Serialize>(out: Vec<u8>, value: &T) -> Result<Vec<u8>> {
+    let mut serializer = Serializer::<io::Sink, false> {
+        out: io::sink(),
+        buf: out,
+        spill_at: usize::MAX,
+        depth: 0,
+        has_value: false,
+        ahead: false,
+    };
+    value.serialize(&mut serializer)?;
+    Ok(serializer.buf)
+}
+
+/// `value` as compact JSON text, as `serde_json::to_string` writes it.
+pub fn to_string<T: ?Sized + Serialize>(value: &T) -> Result<String> {
+    let bytes = to_vec(Vec::new(), value)?;
+    // This writer writes UTF-8 only; the check is for the type's sake.
+    String::from_utf8(bytes).map_err(|e| Error::Message(e.to_string()))
 }
 
 /// The name [`Ahead`] is written under, which [`to_writer_pretty`] knows.
@@ -162,21 +188,6 @@ const ESCAPE: [u8; 128] = {
     table
 };
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each of the eight bytes that is a control character, a quote or a
-/// backslash, and of no other: each byte is tested on its own (no carry crosses a byte), so
-/// the lowest bit set is the first byte to escape.
-#[inline(always)]
-fn escapes(word: u64) -> u64 {
-    let low = !HIGHS;
-    let zeros = |v: u64| !(((v & low) + low) | v) & HIGHS;
-    // Below 0x20: bits 5 and 6 clear, and the high bit too.
-    let control = zeros(word & (ONES * 0x60)) & !word;
-    control | zeros(word ^ (ONES * u64::from(b'"'))) | zeros(word ^ (ONES * u64::from(b'\\')))
-}
-
 /// Writes the escape of byte `b` (one that [`ESCAPE`] escapes).
 #[inline]
 fn escape_byte(out: &mut Vec<u8>, b: u8) {
@@ -206,7 +217,7 @@ fn string(out: &mut Vec<u8>, text: &str) {
     let mut plain = 0;
     let mut i = 0;
     while let Some(chunk) = bytes.get(i..i + 8) {
-        let found = escapes(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])));
+        let found = string_specials(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])));
         if found == 0 {
             i += 8;
             continue;
@@ -217,11 +228,20 @@ fn string(out: &mut Vec<u8>, text: &str) {
         plain = at + 1;
         i = at + 1;
     }
-    for (at, &b) in bytes.iter().enumerate().skip(i) {
-        if b < 0x80 && ESCAPE[usize::from(b)] != 0 {
+    // The last bytes (fewer than eight: all of a short string) as one word too, filled out
+    // with spaces, which are not escaped; each byte to escape in it, first to last.
+    let rest = &bytes[i..];
+    if !rest.is_empty() {
+        let mut word = [b' '; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        let mut found = string_specials(u64::from_le_bytes(word));
+        while found != 0 {
+            let at = i + (found.trailing_zeros() / 8) as usize;
             out.extend_from_slice(&bytes[plain..at]);
-            escape_byte(out, b);
+            escape_byte(out, bytes[at]);
             plain = at + 1;
+            // The next byte to escape: each has its own bit.
+            found &= found - 1;
         }
     }
     out.extend_from_slice(&bytes[plain..]);

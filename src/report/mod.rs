@@ -4,7 +4,6 @@
 
 use serde::Serialize;
 
-#[cfg(not(target_arch = "wasm32"))]
 pub mod json;
 pub mod v2;
 
@@ -345,33 +344,32 @@ impl Report {
     /// follow, in order, starting a new line once one holds `part_bytes` or more. Compact JSON
     /// escapes every line feed inside a string, so each line is one JSON value, and the results
     /// of every line, joined, are the report's `results`.
-    pub fn to_json_parts(&mut self, part_bytes: usize) -> serde_json::Result<String> {
-        // The report with its results taken out, then each result written after it: the
-        // results' serializer is the one the whole report uses, so the page's engine carries
-        // no second copy, and nothing is written twice or searched for commas.
+    pub fn to_json_parts(&mut self, part_bytes: usize) -> json::Result<String> {
+        // The report with its results taken out, then each result written after it, into
+        // the one text: nothing is written twice or searched for commas. The command line's
+        // writer (`json`): its strings are searched for what to escape eight bytes at a time.
         let results = std::mem::take(&mut self.results);
-        let mut out = Bytes(Vec::new());
-        let head = serde_json::to_writer(&mut out, &*self);
+        let head = json::to_vec(Vec::new(), &*self);
         self.results = results;
-        head?;
+        let mut out = head?;
         let mut line = 0;
         for (i, result) in self.results.iter().enumerate() {
-            if i == 0 || out.0.len() - line >= part_bytes {
+            if i == 0 || out.len() - line >= part_bytes {
                 if i > 0 {
-                    out.0.push(b']');
+                    out.push(b']');
                 }
-                out.0.extend_from_slice(b"\n[");
-                line = out.0.len();
+                out.extend_from_slice(b"\n[");
+                line = out.len();
             } else {
-                out.0.push(b',');
+                out.push(b',');
             }
-            serde_json::to_writer(&mut out, result)?;
+            out = json::to_vec(out, result)?;
         }
         if !self.results.is_empty() {
-            out.0.push(b']');
+            out.push(b']');
         }
-        // serde_json writes UTF-8 only; the check is for the type's sake.
-        String::from_utf8(out.0).map_err(serde::ser::Error::custom)
+        // The writer writes UTF-8 only; the check is for the type's sake.
+        String::from_utf8(out).map_err(|e| json::Error::Message(e.to_string()))
     }
 
     /// The process exit code the CLI uses: 2 when an input could not be read, else 1 when a
@@ -393,32 +391,5 @@ impl Report {
         } else {
             0
         }
-    }
-}
-
-/// Bytes written by serde_json, a piece at a time: its pieces are mostly a byte or a few (a
-/// quote, a comma, a key), and this writes them where they are written, where the page's
-/// engine (built for size) otherwise calls through to a copy for each.
-struct Bytes(Vec<u8>);
-
-impl std::io::Write for Bytes {
-    #[inline(always)]
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.write_all(buf)?;
-        Ok(buf.len())
-    }
-
-    #[inline(always)]
-    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        if let [byte] = buf {
-            self.0.push(*byte);
-        } else {
-            self.0.extend_from_slice(buf);
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
