@@ -1,6 +1,6 @@
 import { call, check, EngineError, engineTime, engineWarm, startFailure } from './engine-client.js';
 import { PAGE_CHECK } from './engines.js';
-import { $, copy, el } from './dom.js';
+import { $, afterPaint, copy, el } from './dom.js';
 import { docs, editorHooks, goto, input, keepEdits, currentInputs, place, replaceText, deferText, showDeferred, DEFERRED_TEXT, LARGE_TEXT, shownLength, updateFileSelect, updateGutter } from './editor.js';
 import { exerciseActive, exerciseView, updateExercise } from './exercises.js';
 import { fromFragment } from './share.js';
@@ -115,9 +115,8 @@ async function sendCheck() {
     failedRequest = null;
     checkedInputs = inputs;
     render(exerciseView(report), performance.now() - started, engineTime(report));
-    // A deferred paste goes in the text area once the results are painted: after the frame
-    // that paints them and the next one's start.
-    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(showDeferred, 0)));
+    // A deferred paste goes in the text area once the results are on screen (afterPaint).
+    afterPaint([$('headline').firstElementChild, resultsBox.querySelector('.result')], () => setTimeout(showDeferred, 0));
     // The reader asked for the passing results while this check ran: check again with them.
     if (!report.passing_listed && passingShown()) scheduleCheck(0);
     await updateExercise();

@@ -1,5 +1,5 @@
 import { call } from './engine-client.js';
-import { button, copy, el } from './dom.js';
+import { afterPaint, button, copy, el } from './dom.js';
 
 // The report view: the one piece of code that renders a gkecheck report, for the page and for
 // every <gke-check> embed. It draws the headline (the workload-metadata answer first), then the
@@ -241,19 +241,13 @@ export function renderResults(box, results, host) {
     if (!finished()) setTimeout(rest, 0);
   };
   if (finished()) return;
-  // The rest once the first findings are on screen: from the start of the frame after the
-  // one that paints them. Laid out at once, the rest's tasks ran before that frame or beside
-  // its painting, on a machine of two cores: the first findings of a 140 KB paste were
-  // painted a median of 57 to 64 ms after the paste, 47 to 49 ms this way (the browser's
-  // Element Timing, eleven pages each). Where no frame comes (a hidden tab), after 100 ms.
-  let started = false;
-  const start = () => {
-    if (started) return;
-    started = true;
-    setTimeout(rest, 0);
-  };
-  requestAnimationFrame(() => requestAnimationFrame(start));
-  setTimeout(start, 100);
+  // The rest once the first findings are on screen (afterPaint: when the browser says they
+  // are, else from the start of the frame after the one that paints them; after 250 ms at
+  // the latest). Laid out at once, the rest's tasks ran before that frame or beside its
+  // painting, on a machine of two cores: the first findings of a 140 KB paste were painted a
+  // median of 57 to 64 ms after the paste, 47 to 49 ms after the next frame's start (the
+  // browser's Element Timing, eleven pages each).
+  afterPaint([box.querySelector('.result') ?? box], () => setTimeout(rest, 0));
 }
 
 // How many findings are laid out at once (what the results panel shows on a large screen, below

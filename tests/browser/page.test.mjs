@@ -1094,6 +1094,29 @@ test('a paste of tens of kilobytes: the answer first, then the text in the text 
     input.value = '\n\n';
     input.setSelectionRange(1, 1);
     window.partsReceived = 0;
+    // When the answer was on screen (the browser's Element Timing of what is drawn in the
+    // headline, each element marked as it is added), and when the pasted text was put in the
+    // text area.
+    window.answerShown = Infinity;
+    new MutationObserver((records) => {
+      for (const node of records.flatMap((r) => [...r.addedNodes])) {
+        if (node.nodeType === 1) node.setAttribute('elementtiming', 'answer');
+      }
+    }).observe(document.getElementById('headline'), { childList: true });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (e.element?.closest('#headline')) window.answerShown = Math.min(window.answerShown, e.renderTime);
+      }
+    }).observe({ type: 'element' });
+    const value = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value');
+    Object.defineProperty(input, 'value', {
+      configurable: true,
+      get() { return value.get.call(this); },
+      set(v) {
+        if (v.length > 30_000 && window.textShown === undefined) window.textShown = performance.now();
+        value.set.call(this, v);
+      },
+    });
     const data = new DataTransfer();
     data.setData('text/plain', t.replaceAll('\n', '\r\n'));
     const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
@@ -1109,6 +1132,11 @@ test('a paste of tens of kilobytes: the answer first, then the text in the text 
     return { value: input.value, caret: [input.selectionStart, input.selectionEnd], focused: document.activeElement.id };
   });
   assert.equal(shown.value, `\n${text}\n`, 'the text area holds the paste, line ends as LF');
+  // Laying out the text takes the page's thread a while: it comes once the answer is on
+  // screen, not while the browser is still painting it.
+  const order = await page.evaluate(() => ({ answer: window.answerShown, text: window.textShown }));
+  assert.ok(order.answer < Infinity, 'the answer was painted');
+  assert.ok(order.text >= order.answer, `text area filled at ${order.text} ms, the answer on screen at ${order.answer} ms`);
   assert.deepEqual(shown.caret, [text.length + 1, text.length + 1]);
   assert.equal(await page.getAttribute('#headline', 'data-pools-total'), '72');
   assert.equal(await page.getAttribute('#headline', 'data-pools-exposed'), '12');
