@@ -210,6 +210,19 @@ fn dist() -> Result<u64, String> {
 /// instructions).
 const FIRST_ENGINE_INLINING: u32 = 50;
 
+/// Which engine a build makes.
+#[derive(Clone, Copy, PartialEq)]
+enum Build {
+    /// The page's first engine: gcloud output and plans, no Terraform.
+    First,
+    /// The full engine (the `terraform` feature), loaded for Terraform and carried by the
+    /// single-file page.
+    Full,
+    /// The first engine with the objects bridge (`--features bridge-objects`), for the
+    /// harness alone.
+    Bridge,
+}
+
 /// Builds the engine (with or without the `terraform` feature) and its JavaScript glue into
 /// `out`.
 ///
@@ -218,20 +231,20 @@ const FIRST_ENGINE_INLINING: u32 = 50;
 /// of gcloud JSON took 8.6 ms under Node without, 6.4 ms with, for 10 KiB gzipped. The full
 /// engine stays as small as it can be: the single-file page carries it.
 fn engine(out: &Path, terraform: bool) -> Result<(), String> {
-    engine_with(out, terraform, false)
+    engine_with(out, if terraform { Build::Full } else { Build::First })
 }
 
-/// The first engine with the objects bridge (`--features bridge-objects`), built as the first
-/// engine is, in a directory of its own, into `out`: for the harness alone.
+/// The first engine with the objects bridge, built as the first engine is, in a directory of
+/// its own, into `out`: for the harness alone.
 fn bridge_engine(out: &Path) -> Result<(), String> {
-    engine_with(out, false, true)
+    engine_with(out, Build::Bridge)
 }
 
-fn engine_with(out: &Path, terraform: bool, bridge: bool) -> Result<(), String> {
-    let profile = match (terraform, bridge) {
-        (true, _) => "wasm",
-        (false, false) => "wasm-first",
-        (false, true) => "wasm-bridge",
+fn engine_with(out: &Path, which: Build) -> Result<(), String> {
+    let profile = match which {
+        Build::Full => "wasm",
+        Build::First => "wasm-first",
+        Build::Bridge => "wasm-bridge",
     };
     let mut build = cargo();
     build.args([
@@ -244,10 +257,10 @@ fn engine_with(out: &Path, terraform: bool, bridge: bool) -> Result<(), String> 
         "-p",
         "gkecheck",
     ]);
-    if bridge {
+    if which == Build::Bridge {
         build.args(["--features", "bridge-objects"]);
     }
-    if !terraform {
+    if which != Build::Full {
         build.arg("--no-default-features");
         // For every crate of this profile (its own directory), so the dependencies are built
         // with it too.
