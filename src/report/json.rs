@@ -91,8 +91,12 @@ pub fn to_vec<T: ?Sized + Serialize>(out: Vec<u8>, value: &T) -> Result<Vec<u8>>
 
 /// `value` as compact JSON text, as `serde_json::to_string` writes it.
 pub fn to_string<T: ?Sized + Serialize>(value: &T) -> Result<String> {
-    let bytes = to_vec(Vec::new(), value)?;
-    // This writer writes UTF-8 only; the check is for the type's sake.
+    text(to_vec(Vec::new(), value)?)
+}
+
+/// What [`to_vec`] wrote, as text: this writer writes UTF-8 only, and the check is for the
+/// type's sake.
+pub fn text(bytes: Vec<u8>) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| Error::Message(e.to_string()))
 }
 

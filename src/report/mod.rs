@@ -346,8 +346,8 @@ impl Report {
     /// of every line, joined, are the report's `results`.
     pub fn to_json_parts(&mut self, part_bytes: usize) -> json::Result<String> {
         // The report with its results taken out, then each result written after it, into
-        // the one text: nothing is written twice or searched for commas. The command line's
-        // writer (`json`): its strings are searched for what to escape eight bytes at a time.
+        // the one text, by the reports' own writer (`json`): nothing is written twice or
+        // searched for commas.
         let results = std::mem::take(&mut self.results);
         let head = json::to_vec(Vec::new(), &*self);
         self.results = results;
@@ -368,8 +368,7 @@ impl Report {
         if !self.results.is_empty() {
             out.push(b']');
         }
-        // The writer writes UTF-8 only; the check is for the type's sake.
-        String::from_utf8(out).map_err(|e| json::Error::Message(e.to_string()))
+        json::text(out)
     }
 
     /// The process exit code the CLI uses: 2 when an input could not be read, else 1 when a
