@@ -666,7 +666,7 @@ fn bridge_bench(quick: bool) -> Result<Value, String> {
         return Ok(json!({"skipped": "the browser driver is missing"}));
     }
     let build = root.join("target/bench/bridge");
-    crate::bridge_engine(&build.join("pkg"))?;
+    crate::engine(&build.join("pkg"), crate::Build::Bridge)?;
     let sizes: &[&str] = if quick {
         &["1", "100000"]
     } else {

@@ -138,8 +138,8 @@ fn dist() -> Result<u64, String> {
     let dist = root.join("dist");
     let _ = std::fs::remove_dir_all(&dist);
     // The first engine (without Terraform), then the full one: the same crate, two builds.
-    engine(&dist.join(FIRST_ENGINE), false)?;
-    engine(&dist.join(FULL_ENGINE), true)?;
+    engine(&dist.join(FIRST_ENGINE), Build::First)?;
+    engine(&dist.join(FULL_ENGINE), Build::Full)?;
     copy_dir(&root.join("www"), &dist)?;
     single_file(&dist)?;
     service_worker(&dist)?;
@@ -223,24 +223,14 @@ enum Build {
     Bridge,
 }
 
-/// Builds the engine (with or without the `terraform` feature) and its JavaScript glue into
-/// `out`.
+/// Builds an engine and its JavaScript glue into `out`.
 ///
 /// The first engine is built with its own profile and lets LLVM inline more than the size
 /// profile does (`FIRST_ENGINE_INLINING`): it checks what people paste, and a check of 140 KB
 /// of gcloud JSON took 8.6 ms under Node without, 6.4 ms with, for 10 KiB gzipped. The full
-/// engine stays as small as it can be: the single-file page carries it.
-fn engine(out: &Path, terraform: bool) -> Result<(), String> {
-    engine_with(out, if terraform { Build::Full } else { Build::First })
-}
-
-/// The first engine with the objects bridge, built as the first engine is, in a directory of
-/// its own, into `out`: for the harness alone.
-fn bridge_engine(out: &Path) -> Result<(), String> {
-    engine_with(out, Build::Bridge)
-}
-
-fn engine_with(out: &Path, which: Build) -> Result<(), String> {
+/// engine stays as small as it can be: the single-file page carries it. The bridge's is built
+/// as the first engine is, with a profile (and directory) of its own.
+fn engine(out: &Path, which: Build) -> Result<(), String> {
     let profile = match which {
         Build::Full => "wasm",
         Build::First => "wasm-first",
