@@ -53,20 +53,22 @@ export function download(filename, text) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-// Whether the browser says when an element is on screen (Element Timing; Chromium has it).
+// Whether the browser says when an element is on screen (Element Timing; Chromium has it),
+// and how long afterPaint waits at most.
 const PAINT_TIMING = typeof PerformanceObserver !== 'undefined' &&
   (PerformanceObserver.supportedEntryTypes ?? []).includes('element');
+const PAINT_WAIT_MS = 250;
 
 /**
  * Calls `then` once what was just put in `roots` (elements of the page, not yet painted) is
  * on screen: where the browser says so (Element Timing, which reports the frame's
  * presentation), when it does; elsewhere, and inside a shadow root, at the start of the frame
- * after the next. After `wait` ms at the latest (a hidden tab, or nothing of it in view).
+ * after the next. After PAINT_WAIT_MS at the latest (a hidden tab, or nothing of it in view).
  * The browser paints a frame after the page's thread has moved on to the next one: a long
  * task started at that frame's start (laying out a pasted text) began before the answer was
  * on screen in five pastes of six (by 1 to 22 ms, on two cores), and held its painting back.
  */
-export function afterPaint(roots, then, wait = 250) {
+export function afterPaint(roots, then) {
   let done = false;
   let observer = null;
   const run = () => {
@@ -76,7 +78,7 @@ export function afterPaint(roots, then, wait = 250) {
     clearTimeout(timer);
     then();
   };
-  const timer = setTimeout(run, wait);
+  const timer = setTimeout(run, PAINT_WAIT_MS);
   const shown = roots.filter((r) => r?.isConnected && r.getRootNode() === document);
   if (!PAINT_TIMING || shown.length === 0) {
     requestAnimationFrame(() => requestAnimationFrame(run));
