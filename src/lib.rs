@@ -254,6 +254,9 @@ fn analyze_keeping(
     // of the fixes left pending: a pending fix always drafts one (`rules::PendingFix::draft`),
     // so it is mark enough, and the report lets it go.
     model.draft_later = draft_later || options.remediation_on_request;
+    // The one caller that counts passing results (`check_keeping`) lets each passing outcome
+    // go as it is given, message unread.
+    model.passing_counted = options.passing_counted_only;
     problems.extend(loaded.problems);
     let limit = options.max_resources.unwrap_or(MAX_RESOURCES);
     if let Some((index, problem)) = bound(&mut model, limit) {
@@ -947,25 +950,41 @@ fn check_keeping<'a>(
 /// critical chain first), rule, and place (inputs in the order `names` gives them).
 pub(crate) fn rank<'a>(results: &mut Vec<Finding>, names: impl Iterator<Item = &'a str>) {
     let order: HashMap<&str, usize> = names.enumerate().map(|(i, name)| (name, i)).collect();
-    // Rules in the order of their ids, as small numbers.
+    // Rules in the order of their ids: a rule's place among them is its number in the key.
     let mut ids: Vec<&str> = rules::RULES.iter().map(|r| r.id).collect();
     sort::sort(&mut ids);
-    let rules: HashMap<&str, u64> = ids.into_iter().zip(0..).collect();
-    // Each key computed once (the input's position is a lookup by name), in two words: the
-    // status, severity, rule and input, then the offset (a report of an organization holds
-    // half a million results, and a key of each is held while they are sorted).
-    sort::sort_by_cached_key(results, |r| rank_key(r, &rules, &order));
+    // The input of the result before, and its key: results come input by input, each input's
+    // name one text shared by its results, so its place is looked up by name once a run.
+    let mut last: Option<(std::sync::Arc<str>, u64)> = None;
+    // Each key computed once, in two words: the status, severity, rule and input, then the
+    // offset (a report of an organization holds half a million results, and a key of each is
+    // held while they are sorted).
+    sort::sort_by_cached_key(results, |r| {
+        let input = match &last {
+            Some((name, key)) if std::sync::Arc::ptr_eq(name, &r.location.input) => *key,
+            _ => {
+                // An input not named (none is) first.
+                let key = order
+                    .get(&*r.location.input)
+                    .map_or(0, |&i| (i as u64 + 1).min((1 << 44) - 1));
+                last = Some((r.location.input.clone(), key));
+                key
+            }
+        };
+        rank_key(r, &ids, input)
+    });
 }
 
-/// The order of results: status, severity, rule id, input (by position; none first), offset.
-fn rank_key(r: &Finding, rules: &HashMap<&str, u64>, inputs: &HashMap<&str, usize>) -> (u64, u64) {
+/// The order of results: status, severity, rule id (its place in `ids`, sorted), input (the
+/// key `rank` found for it), offset.
+fn rank_key(r: &Finding, ids: &[&str], input: u64) -> (u64, u64) {
     let status = u64::from(r.status.rank());
     let severity = r.severity as u64;
     // An id not among the rules (none is) after every rule's.
-    let rule = rules.get(r.rule).copied().unwrap_or(0xfff).min(0xfff);
-    let input = inputs
-        .get(&*r.location.input)
-        .map_or(0, |&i| (i as u64 + 1).min((1 << 44) - 1));
+    let rule = ids
+        .binary_search(&r.rule)
+        .map_or(0xfff, |i| i as u64)
+        .min(0xfff);
     (
         status << 58 | severity << 56 | rule << 44 | input,
         r.location.offset as u64,

@@ -390,6 +390,10 @@ pub struct Model {
     /// when the report only marks the findings that have one
     /// (`Options::remediation_on_request`). GKE006 and GKE034 draft as they judge.
     pub draft_later: bool,
+    /// Passing results are only counted (`Options::passing_counted_only`): no one reads a
+    /// passing outcome's message, and the rules may leave it empty (`rules::Texts`) rather
+    /// than make a text per pool that is let go at once.
+    pub passing_counted: bool,
 }
 
 impl Model {

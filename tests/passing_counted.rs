@@ -54,6 +54,16 @@ fn counting_passing_results_changes_nothing_else() {
             },
         );
         assert!(all.passing_listed && !counted.passing_listed);
+        // Every listed result says something: the messages the rules leave unmade while
+        // passing results are only counted are never ones a report lists.
+        for r in all.results.iter().chain(&counted.results) {
+            assert!(
+                !r.message.is_empty(),
+                "{names:?}: {} on {}",
+                r.rule,
+                r.resource.address
+            );
+        }
         let failing: Vec<_> = all
             .results
             .iter()

@@ -3,10 +3,11 @@
 use super::fix::{self, Draft, DraftStep};
 use super::{
     identity, if_pool_exists, is_autopilot, pool_head, Example, Identity, Outcome, PendingFix,
-    Rule, Subject,
+    Rule, Subject, Texts,
 };
 use crate::model::{Field, Missing, Model, NodePool, Origin};
 use crate::report::{Applicability, Severity, Status};
+use std::borrow::Cow;
 
 pub static RULE: Rule = Rule {
     id: "GKE001",
@@ -111,8 +112,8 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         }
     }
     for (i, pool) in model.node_pools.iter().enumerate() {
-        let (status, message, at) = verdict(model, pool);
-        let (status, message) = if_pool_exists(pool, status, message.into());
+        let (status, message, at) = verdict(model, pool, Texts::of(model));
+        let (status, message) = if_pool_exists(pool, status, message);
         let (remediation, pending) = PendingFix::ModelPool(remediation, i).settle(status, model);
         out.push(Outcome {
             pending,
@@ -126,10 +127,13 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
     }
 }
 
+/// GKE001's verdict on a pool, with the message `texts` asks for (the commonest are made only
+/// then; the others are rare).
 pub(crate) fn verdict(
     model: &Model,
     pool: &NodePool,
-) -> (Status, String, (usize, crate::span::Span)) {
+    texts: Texts,
+) -> (Status, Cow<'static, str>, (usize, crate::span::Span)) {
     let input = pool.site.input;
     let cluster = model.cluster_of(pool);
     if let Some(c) = cluster.filter(|c| is_autopilot(c)) {
@@ -151,7 +155,7 @@ pub(crate) fn verdict(
             let (status, message) = match value.as_str() {
                 "GKE_METADATA" | "GKE_METADATA_SERVER" => (
                     Status::Pass,
-                    format!("The GKE metadata server is on ({value}): pods cannot take the node's credentials."),
+                    texts.say(Status::Pass, || format!("The GKE metadata server is on ({value}): pods cannot take the node's credentials.")),
                 ),
                 "SECURE" => (
                     Status::Fail,
@@ -159,35 +163,39 @@ pub(crate) fn verdict(
                 ),
                 "GCE_METADATA" | "EXPOSE" => (
                     Status::Fail,
-                    format!("{value} exposes the node's metadata server to every pod: any pod can take the node service account's token."),
+                    texts.say(Status::Fail, || format!("{value} exposes the node's metadata server to every pod: any pod can take the node service account's token.")),
                 ),
                 "MODE_UNSPECIFIED" | "UNSPECIFIED" | "" => (
                     Status::Fail,
-                    format!("The metadata mode is {}: the pool does not run the GKE metadata server, so pods can take the node service account's token.", if value.is_empty() { "empty" } else { value.as_str() }),
+                    format!("The metadata mode is {}: the pool does not run the GKE metadata server, so pods can take the node service account's token.", if value.is_empty() { "empty" } else { value.as_str() }).into(),
                 ),
                 other => (
                     Status::Fail,
-                    format!("The metadata mode is {other:?}, not GKE_METADATA: the pool does not run the GKE metadata server."),
+                    format!("The metadata mode is {other:?}, not GKE_METADATA: the pool does not run the GKE metadata server.").into(),
                 ),
             };
             (status, message, at)
         }
         Field::Unknown { expr, span, .. } => (
             Status::Unknown,
-            format!("The metadata mode comes from `{expr}`, which gkecheck cannot evaluate; it must be GKE_METADATA."),
+            format!("The metadata mode comes from `{expr}`, which gkecheck cannot evaluate; it must be GKE_METADATA.").into(),
             (input, *span),
         ),
-        Field::Absent => absent(model, pool),
+        Field::Absent => absent(model, pool, texts),
     }
 }
 
 /// Neither `mode` nor `nodeMetadata` is set.
-fn absent(model: &Model, pool: &NodePool) -> (Status, String, (usize, crate::span::Span)) {
+fn absent(
+    model: &Model,
+    pool: &NodePool,
+    texts: Texts,
+) -> (Status, Cow<'static, str>, (usize, crate::span::Span)) {
     let head = pool_head(pool);
     match (&pool.metadata_config, pool.origin) {
         (Field::Unknown { expr, span, .. }, _) => (
             Status::Unknown,
-            format!("The pool's metadata settings come from `{expr}`, which gkecheck cannot evaluate; the mode must be GKE_METADATA."),
+            format!("The pool's metadata settings come from `{expr}`, which gkecheck cannot evaluate; the mode must be GKE_METADATA.").into(),
             (pool.site.input, *span),
         ),
         (_, Origin::Live) => (
@@ -205,7 +213,7 @@ fn absent(model: &Model, pool: &NodePool) -> (Status, String, (usize, crate::spa
                 if let Some(Missing { reference: Some(r), module: Some(m), .. }) = pool.cluster.missing() {
                     return (
                         Status::Unknown,
-                        format!("No workload_metadata_config, so the mode follows the cluster's Workload Identity, and the cluster comes from `{r}`, an output of module \"{m}\" that gkecheck does not follow. Pin mode = \"GKE_METADATA\"."),
+                        format!("No workload_metadata_config, so the mode follows the cluster's Workload Identity, and the cluster comes from `{r}`, an output of module \"{m}\" that gkecheck does not follow. Pin mode = \"GKE_METADATA\".").into(),
                         head,
                     );
                 }
@@ -218,30 +226,30 @@ fn absent(model: &Model, pool: &NodePool) -> (Status, String, (usize, crate::spa
                 };
                 (
                     Status::Fail,
-                    format!("No workload_metadata_config, and {named}: GKE gives a new pool GCE_METADATA unless the cluster has Workload Identity, which gkecheck cannot confirm. Pin mode = \"GKE_METADATA\"."),
+                    format!("No workload_metadata_config, and {named}: GKE gives a new pool GCE_METADATA unless the cluster has Workload Identity, which gkecheck cannot confirm. Pin mode = \"GKE_METADATA\".").into(),
                     head,
                 )
             }
             Some(cluster) => match &cluster.autopilot {
                 Field::Unknown { expr, span, .. } => (
                     Status::Unknown,
-                    format!("No workload_metadata_config, and whether the cluster is Autopilot depends on `{expr}`, which gkecheck cannot evaluate."),
+                    format!("No workload_metadata_config, and whether the cluster is Autopilot depends on `{expr}`, which gkecheck cannot evaluate.").into(),
                     (cluster.site.input, *span),
                 ),
                 _ => match identity(cluster) {
                     Identity::On(..) => (
                         Status::Pass,
-                        format!("No workload_metadata_config: the pool inherits GKE_METADATA from Workload Identity on {}. Pin mode = \"GKE_METADATA\" so that it cannot drift.", cluster.site.address),
+                        texts.say(Status::Pass, || format!("No workload_metadata_config: the pool inherits GKE_METADATA from Workload Identity on {}. Pin mode = \"GKE_METADATA\" so that it cannot drift.", cluster.site.address)),
                         head,
                     ),
                     Identity::Unknown(expr, span) => (
                         Status::Unknown,
-                        format!("No workload_metadata_config, so the mode follows the cluster's Workload Identity, which comes from `{expr}`; gkecheck cannot evaluate it."),
+                        format!("No workload_metadata_config, so the mode follows the cluster's Workload Identity, which comes from `{expr}`; gkecheck cannot evaluate it.").into(),
                         (cluster.site.input, span),
                     ),
                     Identity::Off => (
                         Status::Fail,
-                        format!("No workload_metadata_config, and {} has no Workload Identity: GKE gives the pool GCE_METADATA, so any pod can take the node service account's token.", cluster.site.address),
+                        format!("No workload_metadata_config, and {} has no Workload Identity: GKE gives the pool GCE_METADATA, so any pod can take the node service account's token.", cluster.site.address).into(),
                         head,
                     ),
                 },

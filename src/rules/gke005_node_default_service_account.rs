@@ -1,7 +1,9 @@
 //! GKE005: nodes that run as the Compute Engine default service account.
 
 use super::fix::{self, Draft, DraftStep};
-use super::{if_pool_exists, is_autopilot, pool_head, Example, Outcome, PendingFix, Rule, Subject};
+use super::{
+    if_pool_exists, is_autopilot, pool_head, Example, Outcome, PendingFix, Rule, Subject, Texts,
+};
 use crate::model::{Cluster, Field, Model, NodePool, Origin};
 use crate::report::{Applicability, Severity, Status};
 use crate::span::Span;
@@ -81,14 +83,18 @@ fn is_compute_default(email: &str) -> bool {
 }
 
 /// The verdict on one service-account setting, and the span to point at when it is set.
-pub(crate) fn judge(field: &Field<String>, whose: &str) -> (Status, String, Option<Span>) {
+pub(crate) fn judge(
+    field: &Field<String>,
+    whose: &str,
+    texts: Texts,
+) -> (Status, String, Option<Span>) {
     match field {
         Field::Known { value, span } if value.is_empty() || value == "default" || is_compute_default(value) => (
             Status::Fail,
             format!("{whose} run as the Compute Engine default service account ({}), which projects often grant roles/editor and which any pod can take from the metadata server.", if value.is_empty() { "empty" } else { value }),
             Some(*span),
         ),
-        Field::Known { value, span } => (Status::Pass, format!("{whose} run as a dedicated service account ({value})."), Some(*span)),
+        Field::Known { value, span } => (Status::Pass, texts.say(Status::Pass, || format!("{whose} run as a dedicated service account ({value}).")).into_owned(), Some(*span)),
         Field::Unknown { expr, span, .. } if expr.starts_with("google_service_account.") => (
             Status::Pass,
             format!("{whose} run as a dedicated service account ({expr})."),
@@ -114,10 +120,12 @@ pub(crate) fn judge(field: &Field<String>, whose: &str) -> (Status, String, Opti
 
 fn check(model: &Model, out: &mut Vec<Outcome>) {
     for (i, pool) in model.node_pools.iter().enumerate() {
-        let (status, mut message, span) = judge(&pool.service_account, "The pool's nodes");
+        let (status, mut message, span) =
+            judge(&pool.service_account, "The pool's nodes", Texts::of(model));
         // Findings on one pool agree: where GKE001 passes, no pod reaches the node's token.
         let hidden =
-            super::gke001_workload_metadata_not_hardened::verdict(model, pool).0 == Status::Pass;
+            super::gke001_workload_metadata_not_hardened::verdict(model, pool, Texts::None).0
+                == Status::Pass;
         if hidden && status == Status::Fail {
             message = message.replace(
                 "and which any pod can take from the metadata server.",
@@ -149,6 +157,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
         let (status, message, span) = judge(
             &cluster.autoprovisioning_service_account,
             "Auto-provisioned nodes",
+            Texts::of(model),
         );
         let (status, message) = match (&cluster.autoprovisioning, is_autopilot(cluster), status) {
             (Field::Unknown { expr, .. }, false, Status::Fail) => (

@@ -2,7 +2,7 @@
 
 use super::fix;
 use super::gke005_node_default_service_account as gke005;
-use super::{autopilot_pool, each_pool, Example, Finding, Outcome, Rule};
+use super::{autopilot_pool, each_pool, Example, Finding, Outcome, Rule, Texts};
 use crate::model::{Field, Key, Model};
 use crate::report::{Applicability, Severity, Status};
 
@@ -66,7 +66,7 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 ));
             }
             let scopes = pool.settings.get(Key::OauthScopes);
-            let (account, _, _) = gke005::judge(&pool.service_account, "Nodes");
+            let (account, _, _) = gke005::judge(&pool.service_account, "Nodes", Texts::None);
             Some(match scopes {
                 Field::Unknown { expr, span, .. } => Finding::new(
                     Status::Unknown,

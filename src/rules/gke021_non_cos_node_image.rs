@@ -1,7 +1,7 @@
 //! GKE021: nodes that do not run Container-Optimized OS.
 
 use super::fix::{self, DraftStep};
-use super::{autopilot_pool, each_pool, is_windows, Draft, Example, Finding, Outcome, Rule};
+use super::{autopilot_pool, each_pool, is_windows, Draft, Example, Finding, Outcome, Rule, Texts};
 use crate::model::{Field, Key, Model, Origin};
 use crate::report::{Applicability, Severity, Status};
 
@@ -44,6 +44,7 @@ nodes are recreated); in Terraform, `image_type = \"COS_CONTAINERD\"` or remove 
 };
 
 fn check(model: &Model, out: &mut Vec<Outcome>) {
+    let texts = Texts::of(model);
     each_pool(
         model,
         out,
@@ -61,9 +62,9 @@ fn check(model: &Model, out: &mut Vec<Outcome>) {
                 Field::Known { span, .. } => {
                     let name = image.text().unwrap_or_default().to_ascii_uppercase();
                     if name.starts_with("COS") {
-                        Finding::new(Status::Pass, format!("The nodes run Container-Optimized OS ({name})."), Some(*span))
+                        Finding::new(Status::Pass, texts.say(Status::Pass, || format!("The nodes run Container-Optimized OS ({name}).")), Some(*span))
                     } else if is_windows(pool) {
-                        Finding::new(Status::Pass, format!("A Windows pool ({name}): Container-Optimized OS does not apply."), Some(*span))
+                        Finding::new(Status::Pass, texts.say(Status::Pass, || format!("A Windows pool ({name}): Container-Optimized OS does not apply.")), Some(*span))
                     } else {
                         Finding::new(
                             Status::Fail,

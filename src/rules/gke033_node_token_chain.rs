@@ -5,7 +5,7 @@ use super::{
     gke001_workload_metadata_not_hardened as gke001,
     gke006_node_service_account_overprivileged as gke006,
 };
-use super::{Draft, Example, Outcome, PendingFix, Rule, Subject};
+use super::{Draft, Example, Outcome, PendingFix, Rule, Subject, Texts};
 use crate::model::{Model, NodePool};
 use crate::report::{Applicability, Severity, Status};
 
@@ -43,7 +43,7 @@ broad role away from the nodes' service account (GKE006), giving the nodes an ac
 
 fn check(model: &Model, out: &mut Vec<Outcome>) {
     for (i, pool) in model.node_pools.iter().enumerate() {
-        let (status, _, at) = gke001::verdict(model, pool);
+        let (status, _, at) = gke001::verdict(model, pool, Texts::None);
         if status != Status::Fail || pool.uncertain.is_some() {
             continue;
         }

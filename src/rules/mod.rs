@@ -298,13 +298,46 @@ pub fn judge(
                 }
                 _ => j.default_note,
             };
-            let text = text.trim_end_matches('.');
-            let message = if note.is_empty() {
-                format!("{text}.")
+            let trimmed = text.trim_end_matches('.');
+            let message = if note.is_empty() && trimmed.len() + 1 == text.len() {
+                // The sentence as written (it ends with one full stop): borrowed, not copied.
+                Cow::Borrowed(text)
+            } else if note.is_empty() {
+                format!("{trimmed}.").into()
             } else {
-                format!("{text} ({note}).")
+                format!("{trimmed} ({note}).").into()
             };
-            (status, message.into(), None)
+            (status, message, None)
+        }
+    }
+}
+
+/// Which of a verdict's messages its caller reads: all; all but a passing one's (passing
+/// results only counted, `Model::passing_counted`); none (a rule asking another's verdict
+/// for its status alone). A message no one reads is left empty rather than made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Texts {
+    All,
+    NotPassing,
+    None,
+}
+
+impl Texts {
+    /// What the report reads of a rule's own outcomes.
+    pub fn of(model: &Model) -> Texts {
+        if model.passing_counted {
+            Texts::NotPassing
+        } else {
+            Texts::All
+        }
+    }
+
+    /// The message `make` gives, for a verdict of `status`, when it is read; else an empty one.
+    pub fn say(self, status: Status, make: impl FnOnce() -> String) -> Cow<'static, str> {
+        match self {
+            Texts::All => make().into(),
+            Texts::NotPassing if status != Status::Pass => make().into(),
+            _ => Cow::Borrowed(""),
         }
     }
 }
