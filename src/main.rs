@@ -837,12 +837,46 @@ fn peak_kib() -> Option<u64> {
 /// buffer held a second copy of a megabyte of text).
 const OUTPUT_BUFFER: usize = 64 * 1024;
 
-/// What an output is: text already made, the concise text or the report itself as JSON (of
-/// version 1 or 2) serialised as it is written (no tree of values, no copy in memory).
+/// A writer through `fmt::Write` (the text outputs are made so), keeping the first error of
+/// the writer beneath.
+struct Lines<'w, W> {
+    out: &'w mut W,
+    error: Option<std::io::Error>,
+}
+
+impl<'w, W: std::io::Write> Lines<'w, W> {
+    fn new(out: &'w mut W) -> Self {
+        Lines { out, error: None }
+    }
+
+    /// What writing came to: the writer's own error, if it had one.
+    fn result(self, done: std::fmt::Result) -> std::io::Result<()> {
+        match (done, self.error) {
+            (Ok(()), _) => Ok(()),
+            (Err(_), Some(e)) => Err(e),
+            (Err(_), None) => Err(std::io::Error::other("the output could not be made")),
+        }
+    }
+}
+
+impl<W: std::io::Write> std::fmt::Write for Lines<'_, W> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.out.write_all(s.as_bytes()).map_err(|e| {
+            self.error = Some(e);
+            std::fmt::Error
+        })
+    }
+}
+
+/// What an output is: text already made, the concise or full text made as it is written, or
+/// the report itself as JSON (of version 1 or 2) serialised as it is written (no tree of
+/// values, no copy in memory).
 enum Written<'t> {
     Text(String),
     /// The default output, written as it is made.
     Concise(&'t render::TextOptions),
+    /// The full text, with code frames from these inputs' texts, written as it is made.
+    Full(&'t render::TextOptions, &'t [Input]),
     /// Report version 1 or 2, and the threads version 1's results may be written on.
     Report(u8, gkecheck::Threads),
     /// JUnit XML, written as it is made.
@@ -863,28 +897,14 @@ impl Written<'_> {
         match self {
             Written::Text(text) => out.write_all(text.as_bytes())?,
             Written::Concise(options) => {
-                // Through `fmt::Write`, keeping the first error of the writer beneath.
-                struct Lines<'w, W> {
-                    out: &'w mut W,
-                    error: Option<std::io::Error>,
-                }
-                impl<W: std::io::Write> std::fmt::Write for Lines<'_, W> {
-                    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-                        self.out.write_all(s.as_bytes()).map_err(|e| {
-                            self.error = Some(e);
-                            std::fmt::Error
-                        })
-                    }
-                }
-                let mut lines = Lines {
-                    out: &mut *out,
-                    error: None,
-                };
-                if render::concise_to(report, options, &mut lines).is_err() {
-                    return Err(lines
-                        .error
-                        .unwrap_or_else(|| std::io::Error::other("the output could not be made")));
-                }
+                let mut lines = Lines::new(&mut *out);
+                let done = render::concise_to(report, options, &mut lines);
+                lines.result(done)?;
+            }
+            Written::Full(options, inputs) => {
+                let mut lines = Lines::new(&mut *out);
+                let done = render::full_to(report, inputs, options, &mut lines);
+                lines.result(done)?;
             }
             Written::Drafted(drafts) => {
                 let report = drafts.report_shared(report);
@@ -955,7 +975,7 @@ fn write_report(
                 None => Written::Report(emit.report_version, options.threads),
             },
             OutputFormat::Script => Written::Text(gkecheck::script::script(report)),
-            OutputFormat::Full => Written::Text(render::full(report, inputs, text)),
+            OutputFormat::Full => Written::Full(text, inputs),
             OutputFormat::Concise => Written::Concise(text),
             OutputFormat::Sarif => Written::Text(gkecheck::formats::sarif(
                 report,

@@ -243,44 +243,63 @@ pub fn summary_line(report: &Report) -> String {
 /// Renders the report in full: the headline, then each finding with its place, a code frame,
 /// the explanation and the fix (passing results one line each, with `show_passing`).
 pub fn full(report: &Report, inputs: &[Input], options: &TextOptions) -> String {
-    let text = text_inner(report, inputs, options.show_passing);
-    if options.color {
-        colour_lines(&text)
-    } else {
-        text
-    }
+    let mut out = String::new();
+    let _ = full_to(report, inputs, options, &mut out);
+    out
 }
 
-fn text_inner(report: &Report, inputs: &[Input], show_passing: bool) -> String {
+/// [`full`], written to `out` a piece at a time (the headlines, each input's notes and error,
+/// each finding, the waivers' warnings, the summary), each made printable and coloured on its
+/// own: the command line writes it as it is made (made whole first, the text of a 17 MB input's
+/// 28,800 findings was 39 MB held beside the report).
+pub fn full_to(
+    report: &Report,
+    inputs: &[Input],
+    options: &TextOptions,
+    out: &mut impl std::fmt::Write,
+) -> std::fmt::Result {
     let indexes: Vec<LineIndex> = inputs.iter().map(|i| LineIndex::new(&i.text)).collect();
     let by_name = |name: &str| inputs.iter().position(|i| i.name == name);
-    let mut out = String::new();
+    // Each piece ends with a line end: escapes and colours apply to whole lines alike,
+    // whichever piece holds them.
+    let mut piece = String::new();
+    let mut put = |piece: &mut String| -> std::fmt::Result {
+        let printed = printable(piece);
+        let result = if options.color {
+            out.write_str(&colour_lines(&printed))
+        } else {
+            out.write_str(&printed)
+        };
+        piece.clear();
+        result
+    };
     for h in &report.headline {
-        let _ = writeln!(out, "{}", h.text);
+        let _ = writeln!(piece, "{}", h.text);
     }
     if !report.headline.is_empty() {
-        out.push('\n');
+        piece.push('\n');
     }
+    put(&mut piece)?;
     for input in &report.inputs {
         for n in &input.notes {
             let _ = writeln!(
-                out,
+                piece,
                 "note: {}:{}:{}: {}",
                 input.name, n.line, n.column, n.message
             );
         }
         if !input.notes.is_empty() {
-            out.push('\n');
+            piece.push('\n');
         }
         if let Some(e) = &input.error {
             let _ = writeln!(
-                out,
+                piece,
                 "error: {}:{}:{}: {}",
                 input.name, e.line, e.column, e.message
             );
             if let Some(i) = by_name(&input.name) {
                 frame(
-                    &mut out,
+                    &mut piece,
                     &indexes[i],
                     e.line,
                     e.column,
@@ -288,14 +307,16 @@ fn text_inner(report: &Report, inputs: &[Input], show_passing: bool) -> String {
                     e.column + 1,
                 );
             }
-            out.push('\n');
+            piece.push('\n');
         }
+        put(&mut piece)?;
     }
     for r in &report.results {
-        if r.status == Status::Pass && !show_passing {
+        if r.status == Status::Pass && !options.show_passing {
             continue;
         }
-        finding(&mut out, r, &|name| by_name(name).map(|i| &indexes[i]));
+        finding(&mut piece, r, &|name| by_name(name).map(|i| &indexes[i]));
+        put(&mut piece)?;
     }
     for w in &report.waivers {
         let place = w
@@ -310,19 +331,16 @@ fn text_inner(report: &Report, inputs: &[Input], show_passing: bool) -> String {
             .map_or(String::new(), |r| format!(" for {r}"));
         if let Some(problem) = &w.problem {
             let _ = writeln!(
-                out,
+                piece,
                 "warning: the waiver at {place} ({}{for_}) is not used: {problem}",
                 w.source
             );
         } else if !w.used {
-            let _ = writeln!(out, "warning: the waiver at {place} ({} {}{for_}) matches no failing or unknown result: remove it", w.source, w.rules.join(","));
+            let _ = writeln!(piece, "warning: the waiver at {place} ({} {}{for_}) matches no failing or unknown result: remove it", w.source, w.rules.join(","));
         }
     }
-    out.push_str(&summary_line(report));
-    match printable(&out) {
-        Cow::Borrowed(_) => out,
-        Cow::Owned(escaped) => escaped,
-    }
+    piece.push_str(&summary_line(report));
+    put(&mut piece)
 }
 
 /// The text with control characters other than line feeds and tabs written as escapes
@@ -485,7 +503,7 @@ fn frame(
     // Only a window of the line is read: a one-line input of megabytes costs no more.
     let text = index.text();
     let range = index.line_range(line);
-    let at = index.byte_at(line, column);
+    let at = index.byte_in(line, range.clone(), column);
     let back = |from: usize, n: usize| {
         text[range.start..from]
             .char_indices()

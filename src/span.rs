@@ -416,17 +416,26 @@ impl<'a> LineIndex<'a> {
             Some(m) if m.line as usize == l => start.max(m.byte as usize),
             _ => start,
         };
-        let end = self.text.as_bytes()[from..]
-            .iter()
-            .position(|&b| b == b'\n' || b == b'\r')
-            .map_or(self.text.len(), |i| from + i);
-        start..end
+        let bytes = self.text.as_bytes();
+        let end = if self.cr {
+            bytes[from..]
+                .iter()
+                .position(|&b| b == b'\n' || b == b'\r')
+                .map(|i| from + i)
+        } else {
+            next_line_feed(bytes, from)
+        };
+        start..end.unwrap_or(self.text.len())
     }
 
     /// The byte offset of a 1-based line and column (in characters), found from the nearest
     /// mark: cheap on a line of megabytes. A column past the line's end gives its end.
     pub fn byte_at(&self, line: usize, column: usize) -> usize {
-        let range = self.line_range(line);
+        self.byte_in(line, self.line_range(line), column)
+    }
+
+    /// [`LineIndex::byte_at`] on a line whose byte range is known (`line_range`).
+    pub fn byte_in(&self, line: usize, range: std::ops::Range<usize>, column: usize) -> usize {
         let skip = column.saturating_sub(1);
         if self.ascii {
             return (range.start + skip).min(range.end);
