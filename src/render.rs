@@ -137,21 +137,16 @@ pub fn concise_to(
         let l = &r.location;
         line.clear();
         line.push_str(&printable(&l.input));
-        push_number(&mut line, ':', l.line);
-        push_number(&mut line, ':', l.column);
+        line.push(':');
+        line.push_str(itoa::Buffer::new().format(l.line));
+        line.push(':');
+        line.push_str(itoa::Buffer::new().format(l.column));
         line.push_str(": ");
         line.push_str(r.rule);
         line.push_str(" [");
         line.push_str(r.severity.as_str());
         line.push_str("] ");
-        if options.color {
-            line.push_str(BOLD);
-            line.push_str(status_color(r.status));
-            line.push_str(r.status.as_str());
-            line.push_str(RESET);
-        } else {
-            line.push_str(r.status.as_str());
-        }
+        let _ = write!(line, "{}", paint(r.status, r.status.as_str()));
         let cluster = match (r.resource.kind, &r.resource.cluster) {
             ("node-pool", cluster) => {
                 line.push_str(" node pool ");
@@ -186,24 +181,6 @@ pub fn concise_to(
         out.write_str(&line)?;
     }
     out.write_str(&summary_line(report))
-}
-
-/// Appends `separator` and `n` in decimal.
-fn push_number(line: &mut String, separator: char, n: usize) {
-    line.push(separator);
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    // Only ASCII digits were written.
-    line.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
 }
 
 /// The closing line: counts by status, failures by severity, inputs.
