@@ -680,8 +680,13 @@ test('many findings: the worst laid out at once, the rest in short tasks in the 
     const names = () => [...box.querySelectorAll('.result')].map((e) => e.querySelector('.message').textContent);
     renderResults(box, many, host);
     const atOnce = { count: names().length, layingOut: box.dataset.layingOut !== undefined, first: names()[0] };
+    // Only those laid out at once are drawn without waiting to be found in view.
+    const marked = () => [...box.querySelectorAll('.result')].map((e) => e.classList.contains('at-once'));
+    const skipped = () => [...box.querySelectorAll('.result')].map((e) => getComputedStyle(e).contentVisibility);
     while (box.dataset.layingOut !== undefined) await new Promise((resolve) => setTimeout(resolve, 5));
     const all = names();
+    const atOnceMarked = marked();
+    const visibility = skipped();
     const more = [...box.querySelectorAll('.show-more')].map((b) => b.textContent);
     // A second list while the first is being laid out: only the second is shown in the end.
     renderResults(box, many, host);
@@ -690,10 +695,12 @@ test('many findings: the worst laid out at once, the rest in short tasks in the 
     await new Promise((resolve) => setTimeout(resolve, 50));
     const after = names();
     box.remove();
-    return { atOnce, all, more, after, expected: many.slice(0, 400).map((r) => r.message) };
+    return { atOnce, all, atOnceMarked, visibility, more, after, expected: many.slice(0, 400).map((r) => r.message) };
   });
-  assert.deepEqual(seen.atOnce, { count: 8, layingOut: true, first: 'm 0 0' });
+  assert.deepEqual(seen.atOnce, { count: 3, layingOut: true, first: 'm 0 0' });
   assert.deepEqual(seen.all, seen.expected, 'every finding up to the limit, in the order given');
+  assert.deepEqual(seen.atOnceMarked, seen.all.map((_, i) => i < 3), 'the three laid out at once are marked');
+  assert.deepEqual(seen.visibility, seen.all.map((_, i) => (i < 3 ? 'visible' : 'auto')), 'the rest are skipped until in view');
   // The 40 groups of 10 fill the limit; each of the other 20 offers its findings.
   assert.deepEqual(seen.more, Array(20).fill('Show 10 more results'), 'the groups past the limit offer the rest');
   assert.deepEqual(seen.after, ['m 0 0', 'm 0 1', 'm 0 2']);
@@ -747,7 +754,7 @@ test('many findings: the rest waits for the first to be painted, and comes witho
     return { inFirstFrame, inNextTask, withFrames, withoutFrames };
   });
   for (const at of [seen.inFirstFrame, seen.inNextTask]) {
-    if (at.ms < 250) assert.equal(at.count, 8, `${at.ms} ms`);
+    if (at.ms < 250) assert.equal(at.count, 3, `${at.ms} ms`);
   }
   assert.equal(seen.withFrames, 100);
   assert.equal(seen.withoutFrames, 100);
