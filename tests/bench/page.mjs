@@ -10,9 +10,9 @@
 // laid the results out: a later figure when other tasks hold that frame back, an earlier one
 // when the browser starts it before the results' frame is painted.
 // The paste is a select-all, painted, then a paste event and an input event of a paste, as a
-// person's: over 500,000 characters the page shows it in its read-only viewer. With GKECHECK_BENCH_RUNS=N each size is
-// pasted into N fresh pages and the run of median time to the screen is printed, with the
-// fastest and slowest times and the engine's median times over the N.
+// person's: over 500,000 characters the page shows it in its read-only viewer. With
+// GKECHECK_BENCH_RUNS=N each size is pasted into N fresh pages and the run of median time to the
+// screen is printed, with the fastest and slowest times and the engine's median times over the N.
 //   GKECHECK_DIST=dist node tests/bench/page.mjs 100000 8000000
 import { launch, serve } from '../browser/helpers.mjs';
 import { gcloudJson as input } from './inputs.mjs';
